@@ -1,0 +1,15 @@
+using Exim.Abstractions.Plugins;
+using Exim.Abstractions.Resolution;
+
+namespace Exim.Plugins.GetHostByNameResolver;
+
+/// <summary>Registers the system-resolver address lookup under the key <c>"byname"</c>.</summary>
+public sealed class GetHostByNamePlugin : IEximPlugin
+{
+    /// <inheritdoc/>
+    public void Register(IPluginRegistrar registrar, IPluginContext context)
+    {
+        ArgumentNullException.ThrowIfNull(registrar);
+        registrar.Add<IAddressResolver>("byname", new SystemAddressResolver());
+    }
+}

@@ -1,0 +1,15 @@
+using Exim.Abstractions.Interfaces;
+using Exim.Abstractions.Plugins;
+
+namespace Exim.Plugins.InterfaceScanner;
+
+/// <summary>Registers the OS interface scanner under the key <c>"interfaces"</c>.</summary>
+public sealed class InterfaceScannerPlugin : IEximPlugin
+{
+    /// <inheritdoc/>
+    public void Register(IPluginRegistrar registrar, IPluginContext context)
+    {
+        ArgumentNullException.ThrowIfNull(registrar);
+        registrar.Add<IInterfaceScanner>("interfaces", new OsInterfaceScanner());
+    }
+}

@@ -1,0 +1,31 @@
+using System.Collections.Immutable;
+
+namespace Exim.Abstractions.Config;
+
+/// <summary>One complete, validated configuration snapshot. Never changes; a reload builds a new one.</summary>
+public sealed class EximConfig
+{
+    /// <summary>The absolute path of the file this was read from.</summary>
+    public required string SourcePath { get; init; }
+
+    /// <summary>A short content hash of the file, which changes whenever the text does.</summary>
+    public required string Revision { get; init; }
+
+    /// <summary>The main (top-level) options.</summary>
+    public required MainOptions Main { get; init; }
+
+    /// <summary>The routers, in order.</summary>
+    public ImmutableArray<RouterConfig> Routers { get; init; } = [];
+
+    /// <summary>The transports.</summary>
+    public ImmutableArray<TransportConfig> Transports { get; init; } = [];
+
+    /// <summary>The retry rules, in order.</summary>
+    public ImmutableArray<RetryConfig> Retry { get; init; } = [];
+
+    /// <summary>The declared plugins, in file order.</summary>
+    public ImmutableArray<PluginDeclaration> Plugins { get; init; } = [];
+
+    /// <summary>The directory holding <see cref="SourcePath"/>; relative paths in the file are resolved against it.</summary>
+    public string ConfigDirectory => Path.GetDirectoryName(SourcePath) ?? ".";
+}

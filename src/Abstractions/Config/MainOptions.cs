@@ -1,0 +1,169 @@
+using System.Collections.Immutable;
+
+namespace Exim.Abstractions.Config;
+
+/// <summary>
+/// Exim's main options: the top-level keys of <c>exim.toml</c>, with Exim's names and defaults.
+/// Instances are immutable snapshots; a reload builds a new one.
+/// </summary>
+public sealed record MainOptions
+{
+    // ---- identity and files ----
+
+    /// <summary>The host's fully qualified name. Defaults to the system host name.</summary>
+    [EximOption("primary_hostname")] public string PrimaryHostname { get; init; } = "";
+
+    /// <summary>Where messages, the pid file and (by default) the logs live.</summary>
+    [EximOption("spool_directory", Kind = OptionKind.Path)] public string SpoolDirectory { get; init; } = "/var/spool/exim";
+
+    /// <summary>Log file pattern; <c>%s</c> becomes <c>main</c>, <c>panic</c> or <c>reject</c>. Empty means <c>&lt;spool&gt;/log/%slog</c>.</summary>
+    [EximOption("log_file_path", Kind = OptionKind.Path)] public string LogFilePath { get; init; } = "";
+
+    /// <summary>The daemon's pid file. Empty means <c>&lt;spool&gt;/exim-daemon.pid</c>.</summary>
+    [EximOption("pid_file_path", Kind = OptionKind.Path)] public string PidFilePath { get; init; } = "";
+
+    /// <summary>The text after <c>220 </c> in the greeting.</summary>
+    [EximOption("smtp_banner")] public string SmtpBanner { get; init; } = "$smtp_active_hostname ESMTP Exim $version_number $tod_full";
+
+    /// <summary>The host name used in SMTP replies; empty means <see cref="PrimaryHostname"/>.</summary>
+    [EximOption("smtp_active_hostname")] public string SmtpActiveHostname { get; init; } = "";
+
+    // ---- listening ----
+
+    /// <summary>Addresses to listen on, optionally with <c>.port</c> or <c>[addr]:port</c>.</summary>
+    [EximOption("local_interfaces")] public ImmutableArray<string> LocalInterfaces { get; init; } = ["::0", "0.0.0.0"];
+
+    /// <summary>Further addresses that count as this host but are not listened on.</summary>
+    [EximOption("extra_local_interfaces")] public ImmutableArray<string> ExtraLocalInterfaces { get; init; } = [];
+
+    /// <summary>Ports for interfaces that name none.</summary>
+    [EximOption("daemon_smtp_ports", Kind = OptionKind.PortList, Alias = "daemon_smtp_port")] public ImmutableArray<string> DaemonSmtpPorts { get; init; } = ["smtp"];
+
+    /// <summary>The listen() backlog.</summary>
+    [EximOption("smtp_connect_backlog", Min = 1, Max = 65535)] public int SmtpConnectBacklog { get; init; } = 20;
+
+    /// <summary>How many more times to try a failing bind().</summary>
+    [EximOption("daemon_startup_retries", Min = 0, Max = 1000)] public int DaemonStartupRetries { get; init; } = 9;
+
+    /// <summary>The wait between bind() attempts.</summary>
+    [EximOption("daemon_startup_sleep")] public TimeSpan DaemonStartupSleep { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Set TCP_NODELAY on listening and accepted sockets.</summary>
+    [EximOption("tcp_nodelay")] public bool TcpNodelay { get; init; } = true;
+
+    /// <summary>Never use IPv6.</summary>
+    [EximOption("disable_ipv6")] public bool DisableIpv6 { get; init; }
+
+    // ---- accept limits ----
+
+    /// <summary>Most simultaneous SMTP sessions; 0 means no limit. Values above 4095 are clamped to 4096.</summary>
+    [EximOption("smtp_accept_max", Min = 0)] public int SmtpAcceptMax { get; init; } = 20;
+
+    /// <summary>Most simultaneous sessions from one IP address; 0 means no limit.</summary>
+    [EximOption("smtp_accept_max_per_host", Min = 0)] public int SmtpAcceptMaxPerHost { get; init; }
+
+    /// <summary>Sessions kept back for <see cref="SmtpReserveHosts"/>.</summary>
+    [EximOption("smtp_accept_reserve", Min = 0)] public int SmtpAcceptReserve { get; init; }
+
+    /// <summary>Hosts that may use the reserved sessions and bypass the load reserve.</summary>
+    [EximOption("smtp_reserve_hosts")] public ImmutableArray<string> SmtpReserveHosts { get; init; } = [];
+
+    /// <summary>Above this load average only reserve hosts are accepted; -1 means unset.</summary>
+    [EximOption("smtp_load_reserve", Kind = OptionKind.FixedPoint)] public int SmtpLoadReserve { get; init; } = -1;
+
+    /// <summary>Above this many sessions, received messages are only queued; 0 means off.</summary>
+    [EximOption("smtp_accept_queue", Min = 0)] public int SmtpAcceptQueue { get; init; }
+
+    /// <summary>After this many messages on one connection the rest are only queued; 0 means off.</summary>
+    [EximOption("smtp_accept_queue_per_connection", Min = 0)] public int SmtpAcceptQueuePerConnection { get; init; } = 10;
+
+    /// <summary>Most MAIL commands on one connection.</summary>
+    [EximOption("smtp_accept_max_per_connection", Min = 0)] public int SmtpAcceptMaxPerConnection { get; init; } = 1000;
+
+    /// <summary>Most non-mail commands before the connection is dropped.</summary>
+    [EximOption("smtp_accept_max_nonmail", Min = 0)] public int SmtpAcceptMaxNonmail { get; init; } = 10;
+
+    /// <summary>Hosts that <see cref="SmtpAcceptMaxNonmail"/> applies to.</summary>
+    [EximOption("smtp_accept_max_nonmail_hosts")] public ImmutableArray<string> SmtpAcceptMaxNonmailHosts { get; init; } = ["*"];
+
+    /// <summary>Hosts whose connections are refused with 554.</summary>
+    [EximOption("host_reject_connection")] public ImmutableArray<string> HostRejectConnection { get; init; } = [];
+
+    /// <summary>Hosts whose connections are not logged.</summary>
+    [EximOption("hosts_connection_nolog")] public ImmutableArray<string> HostsConnectionNolog { get; init; } = [];
+
+    /// <summary>Log when the listen backlog exceeds this; 0 means off.</summary>
+    [EximOption("smtp_backlog_monitor", Min = 0)] public int SmtpBacklogMonitor { get; init; }
+
+    /// <summary>Set SO_KEEPALIVE on accepted connections.</summary>
+    [EximOption("smtp_accept_keepalive")] public bool SmtpAcceptKeepalive { get; init; } = true;
+
+    // ---- SMTP session ----
+
+    /// <summary>How long to wait for a command or a data line.</summary>
+    [EximOption("smtp_receive_timeout")] public TimeSpan SmtpReceiveTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Largest message accepted; 0 means no limit.</summary>
+    [EximOption("message_size_limit", Kind = OptionKind.Size, Min = 0)] public long MessageSizeLimit { get; init; } = 50L * 1024 * 1024;
+
+    /// <summary>Most recipients per message; 0 means no limit.</summary>
+    [EximOption("recipients_max", Min = 0)] public int RecipientsMax { get; init; } = 50000;
+
+    /// <summary>Protocol errors before the connection is dropped.</summary>
+    [EximOption("smtp_max_synprot_errors", Min = 0)] public int SmtpMaxSynprotErrors { get; init; } = 3;
+
+    /// <summary>Reject commands sent ahead of a reply when PIPELINING was not offered or used wrongly.</summary>
+    [EximOption("smtp_enforce_sync")] public bool SmtpEnforceSync { get; init; } = true;
+
+    /// <summary>Domains delivered on this host.</summary>
+    [EximOption("local_domains")] public ImmutableArray<string> LocalDomains { get; init; } = ["@"];
+
+    /// <summary>Domains this host relays to for anyone.</summary>
+    [EximOption("relay_to_domains")] public ImmutableArray<string> RelayToDomains { get; init; } = [];
+
+    /// <summary>Hosts that may relay to any domain.</summary>
+    [EximOption("relay_from_hosts")] public ImmutableArray<string> RelayFromHosts { get; init; } = ["127.0.0.1", "::1"];
+
+    /// <summary>Hosts whose name is looked up by reverse DNS with forward confirmation.</summary>
+    [EximOption("host_lookup")] public ImmutableArray<string> HostLookup { get; init; } = [];
+
+    // ---- queueing ----
+
+    /// <summary>Queue every message instead of delivering it at once.</summary>
+    [EximOption("queue_only")] public bool QueueOnly { get; init; }
+
+    /// <summary>Above this load average messages are only queued; -1 means unset.</summary>
+    [EximOption("queue_only_load", Kind = OptionKind.FixedPoint)] public int QueueOnlyLoad { get; init; } = -1;
+
+    /// <summary>Once <see cref="QueueOnlyLoad"/> triggers, queue the rest of the session too.</summary>
+    [EximOption("queue_only_load_latch")] public bool QueueOnlyLoadLatch { get; init; } = true;
+
+    /// <summary>Most simultaneous queue runners per queue and in total; 0 means no limit.</summary>
+    [EximOption("queue_run_max", Min = 0)] public int QueueRunMax { get; init; } = 5;
+
+    /// <summary>Above this load average queue runs are abandoned; -1 means unset.</summary>
+    [EximOption("deliver_queue_load_max", Kind = OptionKind.FixedPoint)] public int DeliverQueueLoadMax { get; init; } = -1;
+
+    // ---- hosts and DNS ----
+
+    /// <summary>Host names treated as this host for MX self-detection.</summary>
+    [EximOption("hosts_treat_as_local")] public ImmutableArray<string> HostsTreatAsLocal { get; init; } = [];
+
+    /// <summary>Domains for which a temporary DNS failure means "does not exist".</summary>
+    [EximOption("dns_again_means_nonexist")] public ImmutableArray<string> DnsAgainMeansNonexist { get; init; } = [];
+
+    /// <summary>Domains whose addresses are looked up as A records only.</summary>
+    [EximOption("dns_ipv4_lookup")] public ImmutableArray<string> DnsIpv4Lookup { get; init; } = [];
+
+    /// <summary>How many CNAME links a lookup follows.</summary>
+    [EximOption("dns_cname_loops", Min = 0, Max = 32)] public int DnsCnameLoops { get; init; } = 1;
+
+    /// <summary>Retransmission interval; 0 means the resolver's default.</summary>
+    [EximOption("dns_retrans")] public TimeSpan DnsRetrans { get; init; }
+
+    /// <summary>Retry count; 0 means the resolver's default.</summary>
+    [EximOption("dns_retry", Min = 0, Max = 100)] public int DnsRetry { get; init; }
+
+    /// <summary>Log DNS lookups slower than this many milliseconds; 0 means off.</summary>
+    [EximOption("slow_lookup_log", Min = 0)] public int SlowLookupLog { get; init; }
+}

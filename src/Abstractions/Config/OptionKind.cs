@@ -1,0 +1,20 @@
+namespace Exim.Abstractions.Config;
+
+/// <summary>How an option's TOML value is read and how <c>-bP</c> prints it, where the property type alone does not say.</summary>
+public enum OptionKind
+{
+    /// <summary>Decided by the property type: string, bool, int, <see cref="TimeSpan"/> (Exim time) or list.</summary>
+    Default,
+
+    /// <summary>A byte count written in Exim's size form (<c>"50M"</c>).</summary>
+    Size,
+
+    /// <summary>A load average held as value × 1000 (Exim's fixed-point); -1 means unset.</summary>
+    FixedPoint,
+
+    /// <summary>A TCP port list: numbers or service names.</summary>
+    PortList,
+
+    /// <summary>A path; relative values are resolved against the configuration file's directory.</summary>
+    Path,
+}

@@ -1,0 +1,22 @@
+using System.Collections.Immutable;
+using Exim.Abstractions.Queue;
+
+namespace Exim.Host.Cli;
+
+/// <summary>A parsed exim command line.</summary>
+internal sealed record CommandLine
+{
+    public Mode Mode { get; init; }
+    public string ConfigPath { get; init; } = "exim.toml";
+    public bool Foreground { get; init; }
+    public bool Debug { get; init; }
+    public bool Verbose { get; init; }
+    public bool NoNames { get; init; }
+    public string? ListenOverride { get; init; }
+    public string? PidFileOverride { get; init; }
+    public string? HostCheckAddress { get; init; }
+    public ImmutableArray<QueueRunSpec> QueueRuns { get; init; } = [];
+
+    /// <summary>Non-option arguments: option names for -bP, addresses for -bt, message ids for -M.</summary>
+    public ImmutableArray<string> Arguments { get; init; } = [];
+}

@@ -1,0 +1,132 @@
+using System.Collections.Immutable;
+using Exim.Abstractions.Queue;
+using Exim.Host.Configuration.Values;
+
+namespace Exim.Host.Cli;
+
+/// <summary>
+/// Exim's command line (spec §1.1). Options come first; the first argument that is not an option ends them and,
+/// with everything after it, becomes the mode's arguments. Unknown options give Exim's "unknown, malformed, or
+/// incomplete option" (exit 1); two modes that cannot be combined give "incompatible command-line options or
+/// arguments" (exit 2).
+/// </summary>
+internal static class CommandLineParser
+{
+    public const string Incompatible = "exim: incompatible command-line options or arguments";
+
+    public static CommandLineParseResult Parse(IReadOnlyList<string> args)
+    {
+        var cl = new CommandLine();
+        var modes = new List<Mode>();
+        var queueRuns = ImmutableArray.CreateBuilder<QueueRunSpec>();
+        var oneShotQueue = false;
+        var i = 0;
+        for (; i < args.Count; i++)
+        {
+            var a = args[i];
+            if (a == "--") { i++; break; }
+            if (a.Length < 2 || a[0] != '-') break;
+            switch (a)
+            {
+                case "--help": modes.Add(Mode.Help); continue;
+                case "-bd": modes.Add(Mode.Daemon); continue;
+                case "-bdf": modes.Add(Mode.Daemon); cl = cl with { Foreground = true }; continue;
+                case "-bV": modes.Add(Mode.Version); continue;
+                case "-bP": modes.Add(Mode.PrintOptions); continue;
+                case "-bt": modes.Add(Mode.AddressTest); continue;
+                case "-bp": modes.Add(Mode.ListQueue); continue;
+                case "-M": modes.Add(Mode.DeliverMessages); continue;
+                case "-Mrm": modes.Add(Mode.RemoveMessages); continue;
+                case "-n": cl = cl with { NoNames = true }; continue;
+                case "-v": cl = cl with { Verbose = true }; continue;
+                case "-C" or "-oX" or "-oP" or "-bh":
+                    if (i + 1 >= args.Count) return Malformed(a);
+                    var value = args[++i];
+                    cl = a switch
+                    {
+                        "-C" => cl with { ConfigPath = value },
+                        "-oX" => cl with { ListenOverride = value },
+                        "-oP" => cl with { PidFileOverride = value },
+                        _ => cl with { HostCheckAddress = value },
+                    };
+                    if (a == "-bh") modes.Add(Mode.HostCheck);
+                    continue;
+            }
+            if (a.StartsWith("-d", StringComparison.Ordinal)) { cl = cl with { Debug = true }; continue; }
+            if (a.StartsWith("-q", StringComparison.Ordinal))
+            {
+                if (!TryParseQueueRun(a, out var spec)) return Malformed(a);
+                if (spec.Interval == TimeSpan.Zero) { oneShotQueue = true; modes.Add(Mode.QueueRun); }
+                else
+                {
+                    if (queueRuns.Any(q => q.QueueName == spec.QueueName))
+                    {
+                        return new CommandLineParseResult(null, "exim: queue-runner specified more than once", 2);
+                    }
+                    queueRuns.Add(spec);
+                }
+                continue;
+            }
+            return Malformed(a);
+        }
+
+        // A periodic -q makes this a daemon, with or without -bd.
+        if (queueRuns.Count > 0 && !modes.Contains(Mode.Daemon)) modes.Add(Mode.Daemon);
+        var distinct = modes.Distinct().ToList();
+        if (distinct.Count > 1 || (oneShotQueue && queueRuns.Count > 0))
+        {
+            return new CommandLineParseResult(null, Incompatible, 2);
+        }
+        var mode = distinct.Count == 1 ? distinct[0] : Mode.None;
+        if (oneShotQueue) queueRuns.Insert(0, ParseOneShot(args));
+        return new CommandLineParseResult(cl with
+        {
+            Mode = mode,
+            QueueRuns = queueRuns.ToImmutable(),
+            Arguments = [.. args.Skip(i)],
+        }, null, 0);
+    }
+
+    private static QueueRunSpec ParseOneShot(IReadOnlyList<string> args)
+    {
+        foreach (var a in args)
+        {
+            if (a.StartsWith("-q", StringComparison.Ordinal) && TryParseQueueRun(a, out var spec) && spec.Interval == TimeSpan.Zero) return spec;
+        }
+        return new QueueRunSpec(null, TimeSpan.Zero, QueueRunFlags.None);
+    }
+
+    /// <summary><c>-q[q][i][f[f]][l][G&lt;name&gt;[/&lt;time&gt;]]</c> or <c>-q...&lt;time&gt;</c>.</summary>
+    public static bool TryParseQueueRun(string arg, out QueueRunSpec spec)
+    {
+        spec = new QueueRunSpec(null, TimeSpan.Zero, QueueRunFlags.None);
+        var s = arg.AsSpan(2);
+        var flags = QueueRunFlags.None;
+        if (s.StartsWith("q")) { flags |= QueueRunFlags.TwoStage; s = s[1..]; }
+        if (s.StartsWith("i")) { flags |= QueueRunFlags.FirstDeliveryOnly; s = s[1..]; }
+        if (s.StartsWith("ff")) { flags |= QueueRunFlags.Force | QueueRunFlags.Thaw; s = s[2..]; }
+        else if (s.StartsWith("f")) { flags |= QueueRunFlags.Force; s = s[1..]; }
+        if (s.StartsWith("l")) { flags |= QueueRunFlags.LocalOnly; s = s[1..]; }
+        string? name = null;
+        if (s.StartsWith("G"))
+        {
+            var rest = s[1..];
+            var slash = rest.IndexOf('/');
+            name = (slash < 0 ? rest : rest[..slash]).ToString();
+            if (name.Length == 0) return false;
+            s = slash < 0 ? [] : rest[(slash + 1)..];
+            if (slash >= 0 && s.IsEmpty) return false;
+        }
+        var interval = TimeSpan.Zero;
+        if (!s.IsEmpty)
+        {
+            if (!EximTime.TryParse(s.ToString(), out var t) || t.Value <= TimeSpan.Zero) return false;
+            interval = t.Value;
+        }
+        spec = new QueueRunSpec(name, interval, flags);
+        return true;
+    }
+
+    private static CommandLineParseResult Malformed(string arg)
+        => new(null, $"exim abandoned: unknown, malformed, or incomplete option {arg}", 1);
+}

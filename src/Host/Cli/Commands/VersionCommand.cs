@@ -1,0 +1,31 @@
+using System.Runtime.InteropServices;
+using Exim.Host.Generations;
+using Exim.Host.Lifetime;
+
+namespace Exim.Host.Cli.Commands;
+
+/// <summary>
+/// <c>exim -bV</c>: the version, then the whole configuration is read and every plugin loaded exactly as a
+/// reload would; with errors, every one is printed as file:line:column and the exit code is 1.
+/// </summary>
+internal static class VersionCommand
+{
+    public static async Task<int> RunAsync(CommandLine cl, TextWriter output, TextWriter error)
+    {
+        output.WriteLine(EximVersion.Banner);
+        output.WriteLine($"Exim.NET {EximVersion.Build} on .NET {RuntimeInformation.FrameworkDescription.Replace(".NET ", "", StringComparison.Ordinal)} ({RuntimeInformation.RuntimeIdentifier})");
+        await using var core = Core.Create(cl.ConfigPath, cl.Debug);
+        var outcome = await core.Reloader.StartAsync().ConfigureAwait(false);
+        if (outcome.Status != ReloadStatus.Published) return ConfigErrors.Print(outcome.Errors, error);
+
+        var generation = core.Store.Current;
+        output.WriteLine($"Configuration file is {generation.Config.SourcePath}");
+        foreach (var plugin in generation.Plugins)
+        {
+            var strategies = string.Join(", ", plugin.Strategies.Keys.Select(k => k.ToString()).Order(StringComparer.Ordinal));
+            output.WriteLine($"Plugin {plugin.Name}: {plugin.AssemblyName} {plugin.Version} ({plugin.AssemblyPath}) provides {(strategies.Length == 0 ? "nothing" : strategies)}");
+        }
+        await core.Store.ShutdownAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        return 0;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Exim.Host.Cli;
+
+/// <summary>What one invocation of exim does; exactly one per command line.</summary>
+internal enum Mode
+{
+    None,
+    Help,
+    Daemon,
+    Version,
+    PrintOptions,
+    AddressTest,
+    HostCheck,
+    ListQueue,
+    QueueRun,
+    DeliverMessages,
+    RemoveMessages,
+}

@@ -1,0 +1,53 @@
+using Exim.Abstractions.Config;
+using Tomlyn.Model;
+
+namespace Exim.Host.Configuration;
+
+/// <summary>Binds one TOML table onto a new config object through its option table, collecting every error.</summary>
+internal static class OptionBinder
+{
+    /// <param name="source">The file, for positions.</param>
+    /// <param name="table">The table to bind.</param>
+    /// <param name="section">How to name the table in messages, e.g. <c>routers "dnslookup"</c>; empty for the top level.</param>
+    /// <param name="driver">For routers and transports: the driver, which restricts the valid keys.</param>
+    /// <param name="skip">Keys handled elsewhere (sub-tables of the top level).</param>
+    /// <param name="diagnostics">Where errors go.</param>
+    public static T Bind<T>(TomlSource source, TomlTable table, string section, string? driver,
+        IReadOnlySet<string> skip, List<ConfigDiagnostic> diagnostics) where T : new()
+    {
+        var target = new T();
+        var options = OptionTable.For<T>();
+        var seen = new HashSet<OptionProperty>();
+        var where = section.Length == 0 ? "" : $" in {section}";
+        foreach (var (key, raw) in table)
+        {
+            if (skip.Contains(key)) continue;
+            if (!options.ByName.TryGetValue(key, out var option))
+            {
+                diagnostics.Add(source.At(table, key, $"unknown option \"{key}\"{where}"));
+                continue;
+            }
+            if (!seen.Add(option))
+            {
+                diagnostics.Add(source.At(table, key, $"option \"{option.Name}\" is set twice (once as \"{key}\"){where}"));
+                continue;
+            }
+            if (driver is not null && !option.AppliesTo(driver))
+            {
+                diagnostics.Add(source.At(table, key, $"option \"{key}\" is not valid for the {driver} driver{where}"));
+                continue;
+            }
+            if (!TomlValues.TryConvert(raw, option.Type, option.Kind, option.Min, option.Max, out var value, out var error))
+            {
+                diagnostics.Add(source.At(table, key, $"invalid value for \"{key}\"{where}: {error}"));
+                continue;
+            }
+            if (option.Kind == OptionKind.Path && value is string path && path.Length > 0)
+            {
+                value = Path.GetFullPath(path, Path.GetDirectoryName(source.Path)!);
+            }
+            option.SetValue(target, value);
+        }
+        return target;
+    }
+}

@@ -1,0 +1,201 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using Exim.Abstractions.Config;
+using Tomlyn;
+using Tomlyn.Model;
+using Tomlyn.Parsing;
+using Tomlyn.Serialization;
+
+namespace Exim.Host.Configuration;
+
+/// <summary>
+/// Reads <c>exim.toml</c>: TOML syntax and semantics (duplicate keys and tables) first, then every section
+/// against its option table. Unknown keys are errors. All errors are reported together, each with
+/// file:line:column where there is one. Loading never touches global state, so a failed reload changes nothing.
+/// </summary>
+internal static class TomlConfigLoader
+{
+    private static readonly FrozenSet<string> Sections = FrozenSet.Create(StringComparer.Ordinal, "plugins", "routers", "transports", "retry");
+    private static readonly FrozenSet<string> RouterDrivers = FrozenSet.Create(StringComparer.Ordinal, "accept", "dnslookup", "manualroute");
+    private static readonly FrozenSet<string> TransportDrivers = FrozenSet.Create(StringComparer.Ordinal, "smtp", "maildir");
+    private static readonly FrozenSet<string> NoSkip = FrozenSet<string>.Empty;
+
+    public static ConfigLoadResult Load(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(fullPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(new ConfigDiagnostic(fullPath, 0, 0, $"cannot read configuration file: {e.Message}"));
+        }
+        return Parse(text, fullPath);
+    }
+
+    public static ConfigLoadResult Parse(string text, string fullPath)
+    {
+        var syntax = SyntaxParser.Parse(text, fullPath, validate: true);
+        if (syntax.HasErrors)
+        {
+            return Fail([.. syntax.Diagnostics
+                .Where(d => d.Kind == Tomlyn.Syntax.DiagnosticMessageKind.Error)
+                .Select(d => new ConfigDiagnostic(fullPath, d.Span.Start.Line + 1, d.Span.Start.Column + 1, d.Message))
+                .Distinct()]);
+        }
+
+        var metadata = new TomlMetadataStore();
+        TomlTable root;
+        try
+        {
+            root = TomlSerializer.Deserialize<TomlTable>(text, new TomlSerializerOptions { SourceName = fullPath, MetadataStore = metadata })!;
+        }
+        catch (TomlException e)
+        {
+            return Fail(new ConfigDiagnostic(fullPath, e.Line ?? 0, e.Column ?? 0, e.Message));
+        }
+
+        var source = new TomlSource(fullPath, root, metadata);
+        var errors = new List<ConfigDiagnostic>();
+        var main = OptionBinder.Bind<MainOptions>(source, root, "", null, Sections, errors);
+        main = Complete(main, source, root, errors);
+        var transports = BindArray<TransportConfig>(source, root, "transports", TransportDrivers, errors);
+        var routers = BindArray<RouterConfig>(source, root, "routers", RouterDrivers, errors);
+        var retry = BindArray<RetryConfig>(source, root, "retry", null, errors);
+        var plugins = ReadPlugins(source, root, errors);
+        CheckRouterTransports(source, root, routers, transports, errors);
+
+        if (errors.Count > 0) return Fail([.. errors]);
+        var config = new EximConfig
+        {
+            SourcePath = fullPath,
+            Revision = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12],
+            Main = main,
+            Routers = routers,
+            Transports = transports,
+            Retry = retry,
+            Plugins = [.. plugins.Select(p => new PluginDeclaration(p.Name, p.AssemblyPath))],
+        };
+        return new ConfigLoadResult(new LoadedConfig(config, plugins), []);
+    }
+
+    private static ConfigLoadResult Fail(params ImmutableArray<ConfigDiagnostic> errors) => new(null, errors);
+
+    /// <summary>Fills computed defaults and applies Exim's start-up clamps and cross-option rules.</summary>
+    private static MainOptions Complete(MainOptions main, TomlSource source, TomlTable root, List<ConfigDiagnostic> errors)
+    {
+        var acceptMax = main.SmtpAcceptMax > 4095 ? 4096 : main.SmtpAcceptMax;
+        if (acceptMax == 0 && (main.SmtpAcceptQueue > 0 || main.SmtpAcceptMaxPerHost > 0))
+        {
+            var key = root.ContainsKey("smtp_accept_queue") ? "smtp_accept_queue" : "smtp_accept_max_per_host";
+            errors.Add(source.At(root, key, "smtp_accept_max must be set if smtp_accept_queue or smtp_accept_max_per_host is set"));
+        }
+        if (main.PidFilePath.Length > 200)
+        {
+            errors.Add(source.At(root, "pid_file_path", "pid file path is longer than 200 characters"));
+        }
+        return main with
+        {
+            PrimaryHostname = main.PrimaryHostname.Length > 0 ? main.PrimaryHostname : System.Net.Dns.GetHostName(),
+            SmtpAcceptMax = acceptMax,
+            SmtpAcceptQueue = main.SmtpAcceptQueue > acceptMax ? 0 : main.SmtpAcceptQueue,
+        };
+    }
+
+    private static ImmutableArray<T> BindArray<T>(TomlSource source, TomlTable root, string key,
+        FrozenSet<string>? drivers, List<ConfigDiagnostic> errors) where T : new()
+    {
+        if (!root.TryGetValue(key, out var raw)) return [];
+        if (raw is not TomlTableArray array)
+        {
+            errors.Add(source.At(root, key, $"\"{key}\" must be an array of tables ([[{key}]])"));
+            return [];
+        }
+        var result = ImmutableArray.CreateBuilder<T>(array.Count);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < array.Count; i++)
+        {
+            var table = array[i];
+            string? driver = null;
+            var section = $"{key}[{i + 1}]";
+            if (drivers is not null)
+            {
+                var nameText = table.TryGetValue("name", out var n) && n is string s ? s : null;
+                if (nameText is null)
+                {
+                    errors.Add(source.At(root, key, $"{section} has no name"));
+                }
+                else
+                {
+                    section = $"{key} \"{nameText}\"";
+                    if (!names.Add(nameText)) errors.Add(source.At(table, "name", $"{key} \"{nameText}\" is defined twice"));
+                }
+                driver = table.TryGetValue("driver", out var d) && d is string ds ? ds : null;
+                if (driver is null)
+                {
+                    errors.Add(nameText is null ? source.At(root, key, $"{section} has no driver") : source.At(table, "name", $"{section} has no driver"));
+                    continue;
+                }
+                if (!drivers.Contains(driver))
+                {
+                    errors.Add(source.At(table, "driver", $"unknown driver \"{driver}\" in {section} (known: {string.Join(", ", drivers.Order())})"));
+                    continue;
+                }
+            }
+            result.Add(OptionBinder.Bind<T>(source, table, section, driver, NoSkip, errors));
+        }
+        return result.ToImmutable();
+    }
+
+    private static void CheckRouterTransports(TomlSource source, TomlTable root, ImmutableArray<RouterConfig> routers,
+        ImmutableArray<TransportConfig> transports, List<ConfigDiagnostic> errors)
+    {
+        if (!root.TryGetValue("routers", out var raw) || raw is not TomlTableArray tables) return;
+        var known = transports.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var router in routers)
+        {
+            if (router.Transport is null || known.Contains(router.Transport)) continue;
+            var table = tables.FirstOrDefault(t => t.TryGetValue("name", out var n) && (string?)n == router.Name);
+            var message = $"router \"{router.Name}\" names transport \"{router.Transport}\", which is not defined";
+            errors.Add(table is null ? source.File(message) : source.At(table, "transport", message));
+        }
+    }
+
+    private static ImmutableArray<PluginSection> ReadPlugins(TomlSource source, TomlTable root, List<ConfigDiagnostic> errors)
+    {
+        if (!root.TryGetValue("plugins", out var raw)) return [];
+        if (raw is not TomlTable plugins)
+        {
+            errors.Add(source.At(root, "plugins", "\"plugins\" must be a table of [plugins.<name>] tables"));
+            return [];
+        }
+        var result = ImmutableArray.CreateBuilder<PluginSection>();
+        foreach (var (name, value) in plugins)
+        {
+            if (value is not TomlTable table)
+            {
+                errors.Add(source.At(plugins, name, $"plugins.{name} must be a table"));
+                continue;
+            }
+            if (!table.TryGetValue("assembly", out var asm) || asm is not string assembly || assembly.Length == 0)
+            {
+                errors.Add(source.At(plugins, name, $"[plugins.{name}] needs an \"assembly\" path"));
+                continue;
+            }
+            var options = new Dictionary<string, RawOption>(StringComparer.Ordinal);
+            foreach (var (key, v) in table)
+            {
+                if (key == "assembly") continue;
+                var at = source.At(table, key, "");
+                options[key] = new RawOption(v, at.Line, at.Column);
+            }
+            var path = Path.GetFullPath(assembly, Path.GetDirectoryName(source.Path)!);
+            result.Add(new PluginSection(name, path, source.Path, options.ToFrozenDictionary(StringComparer.Ordinal)));
+        }
+        return result.ToImmutable();
+    }
+}

@@ -1,0 +1,112 @@
+using Exim.Host.Configuration;
+using Exim.Host.Log;
+using Microsoft.Extensions.Logging;
+
+namespace Exim.Host.Generations;
+
+/// <summary>
+/// Builds and publishes new generations, one at a time. A failed reload logs every error to the main and
+/// panic logs and leaves the running generation in force (where Exim's re-exec would die).
+/// </summary>
+internal sealed partial class ConfigReloader(string configPath, GenerationBuilder builder, GenerationStore store,
+    Action<Generation> onPublished, ILogger<ConfigReloader> logger) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Loads the configuration and the first generation; nothing is published on failure.</summary>
+    public async Task<ReloadOutcome> StartAsync()
+    {
+        var config = TomlConfigLoader.Load(configPath);
+        if (!config.Succeeded) return new ReloadOutcome(ReloadStatus.Rejected, 0, config.Errors);
+        var built = await builder.BuildAsync(config.Config).ConfigureAwait(false);
+        if (!built.Succeeded) return new ReloadOutcome(ReloadStatus.Rejected, 0, built.Errors);
+        Publish(built.Generation);
+        return new ReloadOutcome(ReloadStatus.Published, built.Generation.Number, []);
+    }
+
+    public async Task<ReloadOutcome> ReloadAsync(ReloadReason reason, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var current = store.Current;
+            LoadedConfig loaded;
+            if (reason == ReloadReason.PluginFileChanged)
+            {
+                if (!current.Plugins.Any(HasChanged))
+                {
+                    PluginFilesUnchanged(logger, current.Number);
+                    return new ReloadOutcome(ReloadStatus.Unchanged, current.Number, []);
+                }
+                loaded = current.Loaded;
+            }
+            else
+            {
+                var config = TomlConfigLoader.Load(configPath);
+                if (!config.Succeeded) return Reject(current.Number, config.Errors, reason);
+                loaded = config.Config;
+            }
+
+            var built = await builder.BuildAsync(loaded).ConfigureAwait(false);
+            if (!built.Succeeded) return Reject(current.Number, built.Errors, reason);
+            Publish(built.Generation, current.Number, reason);
+            return new ReloadOutcome(ReloadStatus.Published, built.Generation.Number, []);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Never let a reload take the daemon down; whatever went wrong, the old generation keeps serving.
+            var number = store.HasCurrent ? store.Current.Number : 0;
+            ReloadCrashed(logger, number, e);
+            return new ReloadOutcome(ReloadStatus.Rejected, number,
+                [new Exim.Abstractions.Config.ConfigDiagnostic(configPath, 0, 0, $"{e.GetType().Name}: {e.Message}")]);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private static bool HasChanged(Plugins.LoadedPlugin plugin)
+    {
+        try { return Plugins.PluginCatalog.HashFile(plugin.AssemblyPath) != plugin.ContentHash; }
+        catch (IOException) { return true; } // being replaced right now; the build will tell
+        catch (UnauthorizedAccessException) { return true; }
+    }
+
+    private void Publish(Generation next, long previous = 0, ReloadReason reason = ReloadReason.Signal)
+    {
+        store.Publish(next);
+        onPublished(next);
+        if (previous == 0) GenerationStarted(logger, next.Number, next.Config.SourcePath, next.Config.Revision, next.Describe());
+        else GenerationPublished(logger, previous, next.Number, Describe(reason), next.Config.Revision, next.Describe());
+    }
+
+    private ReloadOutcome Reject(long current, System.Collections.Immutable.ImmutableArray<Exim.Abstractions.Config.ConfigDiagnostic> errors, ReloadReason reason)
+    {
+        foreach (var error in errors) ConfigRejectedDetail(logger, error.ToString());
+        ConfigRejected(logger, Describe(reason), errors.Length, current);
+        return new ReloadOutcome(ReloadStatus.Rejected, current, errors);
+    }
+
+    private static string Describe(ReloadReason reason) => reason == ReloadReason.Signal ? "SIGHUP" : "plugin file change";
+
+    [LoggerMessage(EventIds.ConfigLoaded, LogLevel.Information, "generation {Number} started from {Path} (revision {Revision}): {Plugins}")]
+    private static partial void GenerationStarted(ILogger logger, long number, string path, string revision, string plugins);
+
+    [LoggerMessage(EventIds.GenerationPublished, LogLevel.Information, "configuration reloaded ({Reason}): generation {Old} -> {New} (revision {Revision}): {Plugins}")]
+    private static partial void GenerationPublished(ILogger logger, long old, long @new, string reason, string revision, string plugins);
+
+    [LoggerMessage(EventIds.ConfigRejectedDetail, LogLevel.Critical, "configuration error: {Error}")]
+    private static partial void ConfigRejectedDetail(ILogger logger, string error);
+
+    [LoggerMessage(EventIds.ConfigRejected, LogLevel.Critical, "reload ({Reason}) rejected with {Count} error(s): generation {Current} stays in force")]
+    private static partial void ConfigRejected(ILogger logger, string reason, int count, long current);
+
+    [LoggerMessage(EventIds.PluginFileUnchanged, LogLevel.Debug, "plugin files touched but unchanged: generation {Number} stays")]
+    private static partial void PluginFilesUnchanged(ILogger logger, long number);
+
+    [LoggerMessage(EventIds.ConfigRejected, LogLevel.Critical, "reload failed unexpectedly: generation {Current} stays in force")]
+    private static partial void ReloadCrashed(ILogger logger, long current, Exception exception);
+}

@@ -1,0 +1,66 @@
+using System.Collections.Immutable;
+using Exim.Abstractions.Config;
+using Exim.Host.Configuration;
+using Exim.Host.Plugins;
+
+namespace Exim.Host.Generations;
+
+/// <summary>
+/// One complete, validated set of configuration snapshot and loaded plugins. Work takes a lease on the
+/// generation it started with and finishes on it; the generation is disposed once it has been replaced and
+/// the last lease is returned.
+/// </summary>
+internal sealed class Generation
+{
+    private readonly TaskCompletionSource _superseded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _references = 1; // the store's own reference, returned when the generation is replaced
+
+    public Generation(long number, LoadedConfig loaded, ImmutableArray<LoadedPlugin> plugins, StrategyRegistry strategies)
+    {
+        Number = number;
+        Loaded = loaded;
+        Plugins = plugins;
+        Strategies = strategies;
+    }
+
+    public long Number { get; }
+    public LoadedConfig Loaded { get; }
+    public EximConfig Config => Loaded.Config;
+    public ImmutableArray<LoadedPlugin> Plugins { get; }
+    public StrategyRegistry Strategies { get; }
+
+    /// <summary>Completes when a newer generation has been published.</summary>
+    public Task Superseded => _superseded.Task;
+
+    /// <summary>Completes when the generation has been replaced and every lease returned.</summary>
+    public Task Drained => _drained.Task;
+
+    public int References => Volatile.Read(ref _references);
+
+    /// <summary>Adds a reference unless the generation has already drained.</summary>
+    public bool TryAddReference()
+    {
+        var current = Volatile.Read(ref _references);
+        while (current > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref _references, current + 1, current);
+            if (seen == current) return true;
+            current = seen;
+        }
+        return false;
+    }
+
+    public void Release()
+    {
+        var left = Interlocked.Decrement(ref _references);
+        if (left == 0) _drained.TrySetResult();
+        else if (left < 0) throw new InvalidOperationException($"generation {Number} released more often than acquired");
+    }
+
+    internal void MarkSuperseded() => _superseded.TrySetResult();
+
+    public string Describe() => Plugins.IsEmpty
+        ? "no plugins"
+        : "plugins " + string.Join(", ", Plugins.Select(p => $"{p.Name}={p.AssemblyName} {p.Version}"));
+}

@@ -1,0 +1,61 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using Exim.Abstractions.Config;
+using Exim.Host.Configuration;
+using Exim.Host.Plugins;
+using Microsoft.Extensions.Logging;
+
+namespace Exim.Host.Generations;
+
+/// <summary>
+/// Builds a generation from a validated configuration: loads every plugin into a fresh load context and merges
+/// their strategies. Either everything succeeds or nothing is kept: on any error the plugins already loaded
+/// for this attempt are unloaded again and the running generation is untouched.
+/// </summary>
+internal sealed class GenerationBuilder(ILoggerFactory loggerFactory)
+{
+    private long _lastNumber;
+
+    public async Task<GenerationBuildResult> BuildAsync(LoadedConfig loaded)
+    {
+        var errors = new List<ConfigDiagnostic>();
+        var plugins = ImmutableArray.CreateBuilder<LoadedPlugin>();
+        foreach (var section in loaded.PluginSections)
+        {
+            var result = PluginCatalog.Load(section, loaded.Config, loggerFactory);
+            if (result.Plugin is null) errors.AddRange(result.Errors);
+            else plugins.Add(result.Plugin);
+        }
+
+        var strategies = new Dictionary<StrategyKey, object>();
+        var owners = new Dictionary<StrategyKey, string>();
+        foreach (var plugin in plugins)
+        {
+            foreach (var (key, strategy) in plugin.Strategies)
+            {
+                if (owners.TryGetValue(key, out var owner))
+                {
+                    errors.Add(new ConfigDiagnostic(loaded.Config.SourcePath, 0, 0,
+                        $"{key} is registered by both plugin \"{owner}\" and plugin \"{plugin.Name}\""));
+                    continue;
+                }
+                owners[key] = plugin.Name;
+                strategies[key] = strategy;
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            foreach (var plugin in plugins)
+            {
+                try { await plugin.UnloadAsync().ConfigureAwait(false); }
+                catch (Exception e) { errors.Add(new ConfigDiagnostic(loaded.Config.SourcePath, 0, 0, $"plugin \"{plugin.Name}\" failed to dispose: {e.Message}")); }
+            }
+            return new GenerationBuildResult(null, [.. errors]);
+        }
+
+        var number = Interlocked.Increment(ref _lastNumber);
+        var generation = new Generation(number, loaded, plugins.ToImmutable(), new StrategyRegistry(strategies.ToFrozenDictionary()));
+        return new GenerationBuildResult(generation, []);
+    }
+}

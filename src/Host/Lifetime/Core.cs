@@ -1,0 +1,45 @@
+using Exim.Host.Generations;
+using Exim.Host.Log;
+using Microsoft.Extensions.Logging;
+
+namespace Exim.Host.Lifetime;
+
+/// <summary>
+/// The long-lived core of one exim process: logging, the generation store and the reloader. Commands that need
+/// a generation (-bd, -bV) create one of these; it outlives every generation it publishes.
+/// </summary>
+internal sealed class Core : IAsyncDisposable
+{
+    private Core(string configPath, bool debug, TimeSpan unloadGrace)
+    {
+        Sink = new EximLogSink(debug);
+        LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b
+            .SetMinimumLevel(debug ? LogLevel.Debug : LogLevel.Information)
+            .AddProvider(new EximLoggerProvider(Sink)));
+        Unloads = new UnloadTracker(LoggerFactory.CreateLogger<UnloadTracker>(), unloadGrace);
+        Store = new GenerationStore(Unloads, LoggerFactory.CreateLogger<GenerationStore>());
+        Builder = new GenerationBuilder(LoggerFactory);
+        Reloader = new ConfigReloader(configPath, Builder, Store, g => Published?.Invoke(g), LoggerFactory.CreateLogger<ConfigReloader>());
+        Published += g => Sink.UsePaths(LogPaths.For(g.Config.Main));
+    }
+
+    public EximLogSink Sink { get; }
+    public ILoggerFactory LoggerFactory { get; }
+    public UnloadTracker Unloads { get; }
+    public GenerationStore Store { get; }
+    public GenerationBuilder Builder { get; }
+    public ConfigReloader Reloader { get; }
+
+    /// <summary>Raised after each generation is published (first one included), before it is logged.</summary>
+    public event Action<Generation>? Published;
+
+    public static Core Create(string configPath, bool debug, TimeSpan? unloadGrace = null)
+        => new(configPath, debug, unloadGrace ?? TimeSpan.FromSeconds(30));
+
+    public async ValueTask DisposeAsync()
+    {
+        Reloader.Dispose();
+        LoggerFactory.Dispose();
+        await Sink.DisposeAsync().ConfigureAwait(false);
+    }
+}

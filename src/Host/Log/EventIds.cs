@@ -1,0 +1,29 @@
+namespace Exim.Host.Log;
+
+/// <summary>
+/// Event id ranges: 1xxx configuration, 2xxx daemon, 3xxx session, 4xxx spool, 5xxx queue, 6xxx resolver,
+/// 7xxx transport, 8xxx plugins and generations. Ids whose last three digits are 900–999 also go to the reject log.
+/// </summary>
+internal static class EventIds
+{
+    public const int ConfigLoaded = 1001;
+    public const int ConfigRejected = 1002;
+    public const int ConfigRejectedDetail = 1003;
+    public const int ReloadRequested = 1004;
+
+    public const int DaemonStarted = 2001;
+    public const int DaemonStopping = 2002;
+    public const int DaemonStopped = 2003;
+    public const int SignalReceived = 2004;
+    public const int DaemonLoopFailed = 2005;
+    public const int DaemonLoopSlowStop = 2006;
+
+    public const int GenerationPublished = 8001;
+    public const int GenerationRetired = 8002;
+    public const int GenerationCollected = 8003;
+    public const int GenerationStillAlive = 8004;
+    public const int PluginLoaded = 8005;
+    public const int PluginFileChanged = 8006;
+    public const int PluginDisposeFailed = 8007;
+    public const int PluginFileUnchanged = 8008;
+}

@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
+
+namespace Exim.Host.Log;
+
+/// <summary>
+/// Writes Exim-format log lines (<c>2026-11-24 12:00:00 message</c>) to the main, panic and reject logs.
+/// Callers never block on disk: lines go through a channel to one writer task, which appends each batch and
+/// closes the file again (as Exim does), so log rotation by rename needs no signal. Before a configuration
+/// names the log files, and whenever they cannot be written, lines go to stderr.
+/// </summary>
+internal sealed class EximLogSink : IAsyncDisposable
+{
+    private readonly Channel<Entry> _channel = Channel.CreateUnbounded<Entry>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+    private readonly Lock _stderrLock = new();
+    private LogPaths? _paths;
+
+    public EximLogSink(bool debugToStderr)
+    {
+        DebugToStderr = debugToStderr;
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    public bool DebugToStderr { get; }
+
+    /// <summary>Directs later lines to the files of a newly published configuration.</summary>
+    public void UsePaths(LogPaths paths) => Volatile.Write(ref _paths, paths);
+
+    public void Write(LogTarget targets, string message)
+    {
+        var entry = new Entry(DateTime.Now, targets, message);
+        if (!_channel.Writer.TryWrite(entry)) WriteStderr(entry);
+        if (DebugToStderr) Debug(message);
+    }
+
+    public void Debug(string message)
+    {
+        lock (_stderrLock)
+        {
+            Console.Error.WriteLine($"{Environment.ProcessId,5} {message}");
+        }
+    }
+
+    /// <summary>Waits until every line written so far is on disk.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_channel.Writer.TryWrite(new Entry(default, LogTarget.None, "", done)))
+        {
+            await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _channel.Reader;
+        var batches = new Dictionary<string, StringBuilder>(StringComparer.Ordinal);
+        var flushes = new List<TaskCompletionSource>();
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            var paths = Volatile.Read(ref _paths);
+            while (reader.TryRead(out var entry))
+            {
+                if (entry.Flushed is not null) { flushes.Add(entry.Flushed); continue; }
+                if (paths is null) { WriteStderr(entry); continue; }
+                foreach (var target in (ReadOnlySpan<LogTarget>)[LogTarget.Main, LogTarget.Panic, LogTarget.Reject])
+                {
+                    if ((entry.Targets & target) == 0) continue;
+                    var path = paths.For(target);
+                    if (!batches.TryGetValue(path, out var sb)) batches[path] = sb = new StringBuilder();
+                    entry.AppendTo(sb);
+                }
+            }
+            foreach (var (path, sb) in batches)
+            {
+                if (sb.Length == 0) continue;
+                Append(path, sb);
+                sb.Clear();
+            }
+            foreach (var f in flushes) f.TrySetResult();
+            flushes.Clear();
+        }
+    }
+
+    private void Append(string path, StringBuilder text)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            var bytes = Encoding.UTF8.GetBytes(text.ToString());
+            stream.Write(bytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            lock (_stderrLock)
+            {
+                Console.Error.WriteLine($"exim: cannot write log file {path}: {e.Message}");
+                Console.Error.Write(text.ToString());
+            }
+        }
+    }
+
+    private void WriteStderr(Entry entry)
+    {
+        if (entry.Targets == LogTarget.None) return;
+        var sb = new StringBuilder();
+        entry.AppendTo(sb);
+        lock (_stderrLock) Console.Error.Write(sb.ToString());
+    }
+
+    private readonly record struct Entry(DateTime Time, LogTarget Targets, string Message, TaskCompletionSource? Flushed = null)
+    {
+        public void AppendTo(StringBuilder sb)
+        {
+            sb.Append(Time.ToString("yyyy-MM-dd HH:mm:ss ", CultureInfo.InvariantCulture));
+            // Exim log lines are single lines; continuation lines are indented so tools can tell them apart.
+            sb.Append(Message.Contains('\n', StringComparison.Ordinal) ? Message.Replace("\n", "\n  ", StringComparison.Ordinal) : Message);
+            sb.Append('\n');
+        }
+    }
+}

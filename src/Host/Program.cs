@@ -1,0 +1,40 @@
+using Exim.Host.Cli;
+using Exim.Host.Cli.Commands;
+
+namespace Exim.Host;
+
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var parsed = CommandLineParser.Parse(args);
+        if (parsed.CommandLine is not { } cl)
+        {
+            await Console.Error.WriteLineAsync(parsed.Error).ConfigureAwait(false);
+            return parsed.ExitCode;
+        }
+        var output = Console.Out;
+        var error = Console.Error;
+        return cl.Mode switch
+        {
+            Mode.Help => HelpCommand.Run(output),
+            Mode.Version => await VersionCommand.RunAsync(cl, output, error).ConfigureAwait(false),
+            Mode.PrintOptions => PrintOptionsCommand.Run(cl, output, error),
+            Mode.Daemon => await DaemonCommand.RunAsync(cl, error).ConfigureAwait(false),
+            Mode.None => Usage(error),
+            _ => NotAvailable(cl.Mode, error),
+        };
+    }
+
+    private static int Usage(TextWriter error)
+    {
+        error.WriteLine("exim: no mode given; try exim --help");
+        return 1;
+    }
+
+    private static int NotAvailable(Mode mode, TextWriter error)
+    {
+        error.WriteLine($"exim: {mode} mode is not available in this version");
+        return 1;
+    }
+}
