@@ -1,0 +1,100 @@
+using Exim.Abstractions.Queue;
+using Exim.Host.Cli;
+
+namespace Exim.Host.Tests.Cli;
+
+public sealed class CommandLineParserTests
+{
+    private static CommandLine Parse(params string[] args)
+    {
+        var r = CommandLineParser.Parse(args);
+        Assert.True(r.CommandLine is not null, r.Error);
+        return r.CommandLine!;
+    }
+
+    [Fact]
+    public void Parse_DaemonWithConfig()
+    {
+        var cl = Parse("-C", "/etc/exim.toml", "-bd");
+
+        Assert.Equal(Mode.Daemon, cl.Mode);
+        Assert.Equal("/etc/exim.toml", cl.ConfigPath);
+    }
+
+    [Fact]
+    public void Parse_DefaultConfig_IsEximTomlInTheCurrentDirectory() => Assert.Equal("exim.toml", Parse("-bV").ConfigPath);
+
+    [Fact]
+    public void Parse_PrintOptions_TakesNamesAfterTheOptions()
+    {
+        var cl = Parse("-n", "-bP", "smtp_accept_max", "queue_only");
+
+        Assert.Equal(Mode.PrintOptions, cl.Mode);
+        Assert.True(cl.NoNames);
+        Assert.Equal<string>(["smtp_accept_max", "queue_only"], cl.Arguments);
+    }
+
+    [Theory]
+    [InlineData("-q30m", null, 1800, QueueRunFlags.None)]
+    [InlineData("-qq1h", null, 3600, QueueRunFlags.TwoStage)]
+    [InlineData("-qff5m", null, 300, QueueRunFlags.Force | QueueRunFlags.Thaw)]
+    [InlineData("-qiG", null, 0, QueueRunFlags.None)] // malformed: G needs a name, checked below
+    [InlineData("-qGbulk/2m", "bulk", 120, QueueRunFlags.None)]
+    [InlineData("-qqGlist/1h", "list", 3600, QueueRunFlags.TwoStage)]
+    [InlineData("-qil", null, 0, QueueRunFlags.FirstDeliveryOnly | QueueRunFlags.LocalOnly)]
+    public void TryParseQueueRun_ReadsEximsFlagOrder(string arg, string? name, int seconds, QueueRunFlags flags)
+    {
+        var ok = CommandLineParser.TryParseQueueRun(arg, out var spec);
+        if (arg == "-qiG")
+        {
+            Assert.False(ok);
+            return;
+        }
+        Assert.True(ok);
+        Assert.Equal(new QueueRunSpec(name, TimeSpan.FromSeconds(seconds), flags), spec);
+    }
+
+    [Fact]
+    public void Parse_PeriodicQueueRunsMakeADaemon()
+    {
+        var cl = Parse("-bd", "-qGbulk/2m", "-q10m");
+
+        Assert.Equal(Mode.Daemon, cl.Mode);
+        Assert.Equal(2, cl.QueueRuns.Length);
+    }
+
+    [Theory]
+    [InlineData("-bd", "-q")]
+    [InlineData("-bd", "-bP")]
+    [InlineData("-q30m", "-bp")]
+    [InlineData("-bt", "-bh", "1.2.3.4")]
+    [InlineData("-bV", "-bd")]
+    public void Parse_IncompatibleModes_GiveEximsErrorAndExit2(params string[] args)
+    {
+        var r = CommandLineParser.Parse(args);
+
+        Assert.Null(r.CommandLine);
+        Assert.Equal("exim: incompatible command-line options or arguments", r.Error);
+        Assert.Equal(2, r.ExitCode);
+    }
+
+    [Fact]
+    public void Parse_SameQueueTwice_IsFatal()
+    {
+        var r = CommandLineParser.Parse(["-q10m", "-q20m"]);
+
+        Assert.Equal("exim: queue-runner specified more than once", r.Error);
+    }
+
+    [Theory]
+    [InlineData("-bz")]
+    [InlineData("-C")]
+    [InlineData("-q5x")]
+    public void Parse_UnknownOrIncompleteOption_IsMalformed(string arg)
+    {
+        var r = CommandLineParser.Parse([arg]);
+
+        Assert.Equal($"exim abandoned: unknown, malformed, or incomplete option {arg}", r.Error);
+        Assert.Equal(1, r.ExitCode);
+    }
+}

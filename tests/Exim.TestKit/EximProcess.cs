@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Exim.TestKit;
+
+/// <summary>A real <c>exim</c> process (<c>dotnet exim.dll ...</c>) with its output captured.</summary>
+public sealed class EximProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+
+    private EximProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_stdout) _stdout.AppendLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
+
+    public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
+
+    public static EximProcess Start(string workingDirectory, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(RepoPaths.EximDll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        return new EximProcess(Process.Start(psi) ?? throw new InvalidOperationException("cannot start exim"));
+    }
+
+    /// <summary>Runs exim to completion and returns (exit code, stdout, stderr).</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, params string[] args)
+    {
+        await using var p = Start(workingDirectory, args);
+        p._process.StandardInput.Close();
+        var code = await p.WaitForExitAsync(TestTimeouts.Startup);
+        return (code, p.Stdout, p.Stderr);
+    }
+
+    public void Signal(int signal) => Signals.Send(Pid, signal);
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"exim (pid {Pid}) did not exit within {timeout.TotalSeconds}s\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+        }
+        _process.WaitForExit(); // drain the output readers
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync(new CancellationTokenSource(TestTimeouts.Default).Token);
+            }
+            catch (InvalidOperationException) { }
+            catch (OperationCanceledException) { }
+        }
+        _process.Dispose();
+    }
+}

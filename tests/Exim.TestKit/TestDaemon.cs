@@ -1,0 +1,56 @@
+namespace Exim.TestKit;
+
+/// <summary>
+/// A real <c>exim -bd</c> in its own temp directory: the config file, spool and logs live there. Started by
+/// <see cref="StartAsync"/>, which returns once the daemon has logged its start-up line.
+/// </summary>
+public sealed class TestDaemon : IAsyncDisposable
+{
+    private TestDaemon(TempDirectory directory, string configPath, EximProcess process)
+    {
+        Directory = directory;
+        ConfigPath = configPath;
+        Process = process;
+    }
+
+    public TempDirectory Directory { get; }
+    public string ConfigPath { get; }
+    public EximProcess Process { get; }
+
+    public string MainLogPath => Directory.Combine("spool", "log", "mainlog");
+    public string PanicLogPath => Directory.Combine("spool", "log", "paniclog");
+    public string MainLog => Wait.ReadShared(MainLogPath);
+    public string PanicLog => Wait.ReadShared(PanicLogPath);
+
+    /// <summary>Writes <paramref name="config"/> (spool_directory defaults to ./spool) and starts the daemon.</summary>
+    public static async Task<TestDaemon> StartAsync(string config, TempDirectory? directory = null, params string[] extraArgs)
+    {
+        directory ??= new TempDirectory("exim-daemon");
+        var configPath = directory.Write("exim.toml", config);
+        var process = EximProcess.Start(directory.Path, ["-C", configPath, "-bd", .. extraArgs]);
+        var daemon = new TestDaemon(directory, configPath, process);
+        await Wait.UntilOrFailAsync(() => daemon.MainLog.Contains("daemon started", StringComparison.Ordinal) || process.HasExited,
+            TestTimeouts.Startup, () => $"daemon start\nstderr: {process.Stderr}");
+        if (process.HasExited) throw new InvalidOperationException($"exim -bd exited with {process.ExitCode}: {process.Stderr}");
+        return daemon;
+    }
+
+    public Task WaitForLogAsync(string text, TimeSpan? timeout = null)
+        => Wait.UntilOrFailAsync(() => MainLog.Contains(text, StringComparison.Ordinal), timeout ?? TestTimeouts.Default,
+            () => $"main log line containing \"{text}\"\nmainlog:\n{MainLog}\nstderr:\n{Process.Stderr}");
+
+    /// <summary>Counts main log lines containing <paramref name="text"/>.</summary>
+    public int CountLog(string text) => MainLog.Split('\n').Count(l => l.Contains(text, StringComparison.Ordinal));
+
+    public async Task<int> StopAsync()
+    {
+        Process.Signal(Signals.SIGTERM);
+        return await Process.WaitForExitAsync(TestTimeouts.Default);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Process.DisposeAsync();
+        Directory.Dispose();
+    }
+}
