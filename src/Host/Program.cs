@@ -21,6 +21,7 @@ internal static class Program
             Mode.Version => await VersionCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.PrintOptions => PrintOptionsCommand.Run(cl, output, error),
             Mode.Daemon => await DaemonCommand.RunAsync(cl, error).ConfigureAwait(false),
+            Mode.ListQueue => ListQueueCommand.Run(cl, output, error),
             Mode.None => Usage(error),
             _ => NotAvailable(cl.Mode, error),
         };

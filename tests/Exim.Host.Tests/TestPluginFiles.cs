@@ -26,6 +26,7 @@ internal static class TestPluginFiles
         => $"""
             spool_directory = "spool"
             primary_hostname = "test.example"
+            local_interfaces = []
             {extra}
             [plugins.test]
             assembly = "{assemblyPath}"

@@ -19,7 +19,41 @@ public sealed class TestDaemon : IAsyncDisposable
 
     public string MainLogPath => Directory.Combine("spool", "log", "mainlog");
     public string PanicLogPath => Directory.Combine("spool", "log", "paniclog");
+    public string RejectLogPath => Directory.Combine("spool", "log", "rejectlog");
+    public string InputDirectory => Directory.Combine("spool", "input");
+    public string PidFilePath => Directory.Combine("spool", "exim-daemon.pid");
+    public string RejectLog => Wait.ReadShared(RejectLogPath);
     public string MainLog => Wait.ReadShared(MainLogPath);
+
+    /// <summary>The first port of 127.0.0.1 in the latest start-up line (configs here bind port 0).</summary>
+    public int Port => Ports[0];
+
+    /// <summary>The ports of 127.0.0.1 in the latest start-up line: <c>[127.0.0.1]:N</c> or <c>[127.0.0.1]:{N,M}</c>.</summary>
+    public IReadOnlyList<int> Ports
+    {
+        get
+        {
+            var matches = System.Text.RegularExpressions.Regex.Matches(MainLog, @"listening for SMTP on.*?\[127\.0\.0\.1\]:(?:\{([\d,]+)\}|(\d+))");
+            if (matches.Count == 0) throw new InvalidOperationException("no start-up line with 127.0.0.1:\n" + MainLog);
+            var m = matches[^1];
+            var text = m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value;
+            return [.. text.Split(',').Select(int.Parse)];
+        }
+    }
+
+    /// <summary>A config for an SMTP daemon on 127.0.0.1, a free port, with the daemon plugin; <paramref name="extra"/> adds main options.</summary>
+    public static string SmtpConfig(string extra = "") => $$"""
+        spool_directory = "spool"
+        primary_hostname = "mx.test.example"
+        local_interfaces = ["127.0.0.1"]
+        daemon_smtp_ports = [0]
+        local_domains = ["test.example"]
+        relay_from_hosts = ["127.0.0.1"]
+        {{extra}}
+
+        [plugins.daemon]
+        assembly = "{{RepoPaths.Plugin("daemon", "Exim.Plugins.Daemon.dll")}}"
+        """;
     public string PanicLog => Wait.ReadShared(PanicLogPath);
 
     /// <summary>Writes <paramref name="config"/> (spool_directory defaults to ./spool) and starts the daemon.</summary>

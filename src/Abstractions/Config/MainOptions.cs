@@ -95,6 +95,9 @@ public sealed record MainOptions
     /// <summary>Log when the listen backlog exceeds this; 0 means off.</summary>
     [EximOption("smtp_backlog_monitor", Min = 0)] public int SmtpBacklogMonitor { get; init; }
 
+    /// <summary>Not in Exim: on SIGTERM, how long sessions may finish before the rest are told 421 and closed.</summary>
+    [EximOption("daemon_drain_timeout")] public TimeSpan DaemonDrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Set SO_KEEPALIVE on accepted connections.</summary>
     [EximOption("smtp_accept_keepalive")] public bool SmtpAcceptKeepalive { get; init; } = true;
 

@@ -1,8 +1,10 @@
+using System.Collections.Immutable;
+using System.Net;
 using Exim.Abstractions.Config;
 
 namespace Exim.Abstractions.Daemon;
 
-/// <summary>What the core lends a daemon loop.</summary>
+/// <summary>What the core lends a daemon loop for one generation.</summary>
 public interface IDaemonContext
 {
     /// <summary>The configuration snapshot of the loop's generation.</summary>
@@ -10,4 +12,22 @@ public interface IDaemonContext
 
     /// <summary>The generation number (1 for the first configuration loaded by this process).</summary>
     long Generation { get; }
+
+    /// <summary>The listening sockets, owned by the core.</summary>
+    ImmutableArray<IListener> Listeners { get; }
+
+    /// <summary>The session slots, owned by the core; they survive reloads.</summary>
+    ISlotTable Slots { get; }
+
+    /// <summary>Runs SMTP sessions.</summary>
+    ISmtpSessionHandler Sessions { get; }
+
+    /// <summary>The system load average.</summary>
+    ISystemLoad Load { get; }
+
+    /// <summary>This host's addresses: local_interfaces (wildcards expanded from the interface scanner) plus extra_local_interfaces.</summary>
+    ImmutableArray<IPAddress> LocalAddresses { get; }
+
+    /// <summary>Cancelled when the daemon stops and the drain time is over; pass it to sessions.</summary>
+    CancellationToken ShutdownToken { get; }
 }

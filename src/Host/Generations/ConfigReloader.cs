@@ -13,6 +13,9 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
+    /// <summary>Core state that follows the configuration (the daemon's listeners); set up before the first load.</summary>
+    public List<IGenerationParticipant> Participants { get; } = [];
+
     /// <summary>Loads the configuration and the first generation; nothing is published on failure.</summary>
     public async Task<ReloadOutcome> StartAsync()
     {
@@ -20,6 +23,8 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
         if (!config.Succeeded) return new ReloadOutcome(ReloadStatus.Rejected, 0, config.Errors);
         var built = await builder.BuildAsync(config.Config).ConfigureAwait(false);
         if (!built.Succeeded) return new ReloadOutcome(ReloadStatus.Rejected, 0, built.Errors);
+        var prepared = await PrepareAsync(built.Generation, initial: true).ConfigureAwait(false);
+        if (!prepared.IsEmpty) return new ReloadOutcome(ReloadStatus.Rejected, 0, prepared);
         Publish(built.Generation);
         return new ReloadOutcome(ReloadStatus.Published, built.Generation.Number, []);
     }
@@ -49,6 +54,8 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
 
             var built = await builder.BuildAsync(loaded).ConfigureAwait(false);
             if (!built.Succeeded) return Reject(current.Number, built.Errors, reason);
+            var prepared = await PrepareAsync(built.Generation, initial: false).ConfigureAwait(false);
+            if (!prepared.IsEmpty) return Reject(current.Number, prepared, reason);
             Publish(built.Generation, current.Number, reason);
             return new ReloadOutcome(ReloadStatus.Published, built.Generation.Number, []);
         }
@@ -75,9 +82,29 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
         catch (UnauthorizedAccessException) { return true; }
     }
 
+    /// <summary>Prepares every participant; on any error aborts them all and discards the candidate.</summary>
+    private async Task<System.Collections.Immutable.ImmutableArray<Exim.Abstractions.Config.ConfigDiagnostic>> PrepareAsync(Generation candidate, bool initial)
+    {
+        var done = new List<IGenerationParticipant>();
+        foreach (var participant in Participants)
+        {
+            var errors = await participant.PrepareAsync(candidate, initial, CancellationToken.None).ConfigureAwait(false);
+            if (errors.IsEmpty)
+            {
+                done.Add(participant);
+                continue;
+            }
+            foreach (var d in done) d.Abort(candidate);
+            await candidate.DiscardAsync().ConfigureAwait(false);
+            return errors;
+        }
+        return [];
+    }
+
     private void Publish(Generation next, long previous = 0, ReloadReason reason = ReloadReason.Signal)
     {
         store.Publish(next);
+        foreach (var participant in Participants) participant.Commit(next);
         onPublished(next);
         if (previous == 0) GenerationStarted(logger, next.Number, next.Config.SourcePath, next.Config.Revision, next.Describe());
         else GenerationPublished(logger, previous, next.Number, Describe(reason), next.Config.Revision, next.Describe());

@@ -16,12 +16,14 @@ internal sealed class Generation
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _references = 1; // the store's own reference, returned when the generation is replaced
 
-    public Generation(long number, LoadedConfig loaded, ImmutableArray<LoadedPlugin> plugins, StrategyRegistry strategies)
+    public Generation(long number, LoadedConfig loaded, ImmutableArray<LoadedPlugin> plugins, StrategyRegistry strategies,
+        ImmutableArray<System.Net.IPAddress> localAddresses)
     {
         Number = number;
         Loaded = loaded;
         Plugins = plugins;
         Strategies = strategies;
+        LocalAddresses = localAddresses;
     }
 
     public long Number { get; }
@@ -29,6 +31,9 @@ internal sealed class Generation
     public EximConfig Config => Loaded.Config;
     public ImmutableArray<LoadedPlugin> Plugins { get; }
     public StrategyRegistry Strategies { get; }
+
+    /// <summary>This host's addresses (local_interfaces with wildcards expanded, plus extra_local_interfaces).</summary>
+    public ImmutableArray<System.Net.IPAddress> LocalAddresses { get; }
 
     /// <summary>Completes when a newer generation has been published.</summary>
     public Task Superseded => _superseded.Task;
@@ -59,6 +64,12 @@ internal sealed class Generation
     }
 
     internal void MarkSuperseded() => _superseded.TrySetResult();
+
+    /// <summary>Unloads the plugins of a generation that was built but never published.</summary>
+    internal async Task DiscardAsync()
+    {
+        foreach (var plugin in Plugins) await plugin.UnloadAsync().ConfigureAwait(false);
+    }
 
     public string Describe() => Plugins.IsEmpty
         ? "no plugins"

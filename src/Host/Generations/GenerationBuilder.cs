@@ -1,6 +1,8 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using Exim.Abstractions.Config;
+using Exim.Abstractions.Interfaces;
+using Exim.Host.Listeners;
 using Exim.Host.Configuration;
 using Exim.Host.Plugins;
 using Microsoft.Extensions.Logging;
@@ -12,7 +14,7 @@ namespace Exim.Host.Generations;
 /// their strategies. Either everything succeeds or nothing is kept: on any error the plugins already loaded
 /// for this attempt are unloaded again and the running generation is untouched.
 /// </summary>
-internal sealed class GenerationBuilder(ILoggerFactory loggerFactory)
+internal sealed class GenerationBuilder(ILoggerFactory loggerFactory, string? listenOverride = null)
 {
     private long _lastNumber;
 
@@ -44,6 +46,20 @@ internal sealed class GenerationBuilder(ILoggerFactory loggerFactory)
             }
         }
 
+        var localAddresses = ImmutableArray<System.Net.IPAddress>.Empty;
+        if (errors.Count == 0)
+        {
+            try
+            {
+                var scanner = strategies.TryGetValue(new StrategyKey(typeof(IInterfaceScanner), "interfaces"), out var s) ? (IInterfaceScanner)s : null;
+                localAddresses = await LocalInterfaces.BuildAsync(loaded.Config.Main, listenOverride, scanner, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                errors.Add(new ConfigDiagnostic(loaded.Config.SourcePath, 0, 0, $"interface scan failed: {e.GetType().Name}: {e.Message}"));
+            }
+        }
+
         if (errors.Count > 0)
         {
             foreach (var plugin in plugins)
@@ -55,7 +71,7 @@ internal sealed class GenerationBuilder(ILoggerFactory loggerFactory)
         }
 
         var number = Interlocked.Increment(ref _lastNumber);
-        var generation = new Generation(number, loaded, plugins.ToImmutable(), new StrategyRegistry(strategies.ToFrozenDictionary()));
+        var generation = new Generation(number, loaded, plugins.ToImmutable(), new StrategyRegistry(strategies.ToFrozenDictionary()), localAddresses);
         return new GenerationBuildResult(generation, []);
     }
 }

@@ -10,7 +10,7 @@ namespace Exim.Host.Lifetime;
 /// </summary>
 internal sealed class Core : IAsyncDisposable
 {
-    private Core(string configPath, bool debug, TimeSpan unloadGrace)
+    private Core(string configPath, bool debug, TimeSpan unloadGrace, string? listenOverride)
     {
         Sink = new EximLogSink(debug);
         LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b
@@ -18,7 +18,7 @@ internal sealed class Core : IAsyncDisposable
             .AddProvider(new EximLoggerProvider(Sink)));
         Unloads = new UnloadTracker(LoggerFactory.CreateLogger<UnloadTracker>(), unloadGrace);
         Store = new GenerationStore(Unloads, LoggerFactory.CreateLogger<GenerationStore>());
-        Builder = new GenerationBuilder(LoggerFactory);
+        Builder = new GenerationBuilder(LoggerFactory, listenOverride);
         Reloader = new ConfigReloader(configPath, Builder, Store, g => Published?.Invoke(g), LoggerFactory.CreateLogger<ConfigReloader>());
         Published += g => Sink.UsePaths(LogPaths.For(g.Config.Main));
     }
@@ -33,8 +33,8 @@ internal sealed class Core : IAsyncDisposable
     /// <summary>Raised after each generation is published (first one included), before it is logged.</summary>
     public event Action<Generation>? Published;
 
-    public static Core Create(string configPath, bool debug, TimeSpan? unloadGrace = null)
-        => new(configPath, debug, unloadGrace ?? TimeSpan.FromSeconds(30));
+    public static Core Create(string configPath, bool debug, TimeSpan? unloadGrace = null, string? listenOverride = null)
+        => new(configPath, debug, unloadGrace ?? TimeSpan.FromSeconds(30), listenOverride);
 
     public async ValueTask DisposeAsync()
     {

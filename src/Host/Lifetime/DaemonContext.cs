@@ -1,10 +1,16 @@
+using System.Collections.Immutable;
+using System.Net;
 using Exim.Abstractions.Config;
 using Exim.Abstractions.Daemon;
 
 namespace Exim.Host.Lifetime;
 
-internal sealed class DaemonContext(EximConfig config, long generation) : IDaemonContext
-{
-    public EximConfig Config { get; } = config;
-    public long Generation { get; } = generation;
-}
+internal sealed record DaemonContext(
+    EximConfig Config,
+    long Generation,
+    ImmutableArray<IListener> Listeners,
+    ISlotTable Slots,
+    ISmtpSessionHandler Sessions,
+    ISystemLoad Load,
+    ImmutableArray<IPAddress> LocalAddresses,
+    CancellationToken ShutdownToken) : IDaemonContext;

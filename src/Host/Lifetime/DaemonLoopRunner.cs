@@ -10,7 +10,7 @@ namespace Exim.Host.Lifetime;
 /// and awaited (bounded), then the new one starts. The loop holds a lease on its generation, so that
 /// generation is not unloaded while its loop still runs.
 /// </summary>
-internal sealed partial class DaemonLoopRunner(GenerationStore store, TimeSpan stopTimeout, ILogger<DaemonLoopRunner> logger)
+internal sealed partial class DaemonLoopRunner(GenerationStore store, Func<Generation, IDaemonContext> contexts, TimeSpan stopTimeout, ILogger<DaemonLoopRunner> logger)
 {
     public const string Key = "daemon";
 
@@ -28,7 +28,7 @@ internal sealed partial class DaemonLoopRunner(GenerationStore store, TimeSpan s
             }
 
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var running = RunLoopAsync(loop, new DaemonContext(generation.Config, generation.Number), cts.Token);
+            var running = RunLoopAsync(loop, contexts(generation), cts.Token);
             var first = await Task.WhenAny(generation.Superseded, stopped, running).ConfigureAwait(false);
             if (first == running && !stoppingToken.IsCancellationRequested)
             {
@@ -44,7 +44,7 @@ internal sealed partial class DaemonLoopRunner(GenerationStore store, TimeSpan s
         }
     }
 
-    private async Task RunLoopAsync(IDaemonLoop loop, DaemonContext context, CancellationToken cancellationToken)
+    private async Task RunLoopAsync(IDaemonLoop loop, IDaemonContext context, CancellationToken cancellationToken)
     {
         try
         {

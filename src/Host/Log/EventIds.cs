@@ -17,6 +17,13 @@ internal static class EventIds
     public const int SignalReceived = 2004;
     public const int DaemonLoopFailed = 2005;
     public const int DaemonLoopSlowStop = 2006;
+    public const int ListenerBindRetry = 2010;
+    public const int ListenerBindFailed = 2011;
+    public const int ListenerFatal = 2012;
+    public const int ListenerIpv6 = 2013;
+    public const int PidFile = 2014;
+    public const int ChildExit = 2020;
+    public const int ChildExitAbnormal = 2021;
 
     public const int GenerationPublished = 8001;
     public const int GenerationRetired = 8002;

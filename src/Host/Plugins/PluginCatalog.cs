@@ -59,7 +59,7 @@ internal static class PluginCatalog
                 return new PluginLoadResult(null, unknown);
             }
             var name = assembly.GetName();
-            var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? name.Version?.ToString() ?? "0";
+            var version = (assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? name.Version?.ToString() ?? "0").Split('+')[0];
             return new PluginLoadResult(new LoadedPlugin(section.Name, path, name.Name ?? "", version, hash, loader, instance, registrar), []);
         }
         catch (EximConfigException e)

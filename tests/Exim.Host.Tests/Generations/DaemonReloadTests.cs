@@ -87,7 +87,7 @@ public sealed class DaemonReloadTests
         s.Daemon.Process.Signal(Signals.SIGHUP);
 
         await s.Daemon.WaitForLogAsync("reload (SIGHUP) rejected with");
-        var expected = $"configuration error: {s.Daemon.ConfigPath}:7:";
+        var expected = $"configuration error: {s.Daemon.ConfigPath}:8:";
         Assert.Contains(expected, s.Daemon.MainLog, StringComparison.Ordinal);
         Assert.Contains(expected, s.Daemon.PanicLog, StringComparison.Ordinal);
         Assert.Contains("generation 1 stays in force", s.Daemon.PanicLog, StringComparison.Ordinal);
@@ -109,7 +109,7 @@ public sealed class DaemonReloadTests
         s.Daemon.Process.Signal(Signals.SIGHUP);
 
         await s.Daemon.WaitForLogAsync("reload (SIGHUP) rejected with 1 error(s): generation 1 stays in force");
-        Assert.Contains($"{s.Daemon.ConfigPath}:7:1: unknown option \"colour\" in [plugins.test]", s.Daemon.PanicLog, StringComparison.Ordinal);
+        Assert.Contains($"{s.Daemon.ConfigPath}:8:1: unknown option \"colour\" in [plugins.test]", s.Daemon.PanicLog, StringComparison.Ordinal);
         Assert.Equal("version=1.0.0 generation=1 greeting=hello", s.Status);
     }
 

@@ -1,33 +1,65 @@
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using Exim.Abstractions.Daemon;
 using Exim.Host.Generations;
 using Exim.Host.Lifetime;
+using Exim.Host.Listeners;
 using Exim.Host.Log;
 using Exim.Host.Plugins;
+using Exim.Host.Slots;
+using Exim.Mail.Smtp;
+using Exim.Mail.Spool;
 using Microsoft.Extensions.Logging;
 
 namespace Exim.Host.Cli.Commands;
 
 /// <summary>
-/// <c>exim -bd</c>: loads the first generation (any error is fatal here, as it is for Exim at start-up), then runs
-/// until SIGTERM/SIGINT. SIGHUP and plugin file changes build a new generation; a failure keeps the old one.
+/// <c>exim -bd</c>: binds the listeners and loads the first generation (any error is fatal here, as it is for Exim
+/// at start-up), writes the pid file, then runs until SIGTERM/SIGINT. SIGHUP and plugin file changes build a new
+/// generation on the same sockets; a failure keeps the old one. On SIGTERM the ports close at once, sessions get
+/// daemon_drain_timeout to finish, the rest are told 421, and the pid file is removed.
 /// The daemon stays in the foreground (as with -bdf): backgrounding is the service manager's job.
 /// </summary>
 internal static partial class DaemonCommand
 {
     public static async Task<int> RunAsync(CommandLine cl, TextWriter error)
     {
-        await using var core = Core.Create(cl.ConfigPath, cl.Debug);
+        if (!cl.QueueRuns.IsEmpty)
+        {
+            await error.WriteLineAsync("exim: periodic queue runs (-q<time>) are not available in this version").ConfigureAwait(false);
+            return 1;
+        }
+        await using var core = Core.Create(cl.ConfigPath, cl.Debug, listenOverride: cl.ListenOverride);
         var logger = core.LoggerFactory.CreateLogger("Exim.Daemon");
+        var pid = Environment.ProcessId;
+        using var listeners = new ListenerSet(core.LoggerFactory.CreateLogger<ListenerSet>());
+        core.Reloader.Participants.Add(new DaemonListeners(listeners, cl.ListenOverride));
         using var watcher = new PluginFileWatcher(
             () => core.Reloader.ReloadAsync(ReloadReason.PluginFileChanged),
             TimeSpan.FromMilliseconds(500), core.LoggerFactory.CreateLogger<PluginFileWatcher>());
-        core.Published += g => watcher.Watch(g.Plugins.Select(p => p.AssemblyPath));
+        core.Published += g =>
+        {
+            watcher.Watch(g.Plugins.Select(p => p.AssemblyPath));
+            var current = listeners.Current;
+            DaemonStarted(logger, EximVersion.Number, pid, current.IsEmpty ? "not listening for SMTP" : "listening for " + ListenerDescription.Describe(current));
+        };
+
+        var exits = new ChildExitReporter(core.LoggerFactory.CreateLogger<ChildExitReporter>());
+        var slots = new SlotTable(exits, TimeProvider.System);
+        var load = new ProcLoadAverage();
+        var spools = new ConcurrentDictionary<string, FileSpool>(StringComparer.Ordinal);
+        using var shutdown = new CancellationTokenSource();
+        var sessionLogger = core.LoggerFactory.CreateLogger("Exim.Smtp");
 
         var started = await core.Reloader.StartAsync().ConfigureAwait(false);
         if (started.Status != ReloadStatus.Published) return ConfigErrors.Print(started.Errors, error);
 
+        var main = core.Store.Current.Config.Main;
+        var pidPath = PidFile.PathFor(cl.PidFileOverride, main.PidFilePath, main.SpoolDirectory);
+        var writePid = cl.ListenOverride is null || cl.PidFileOverride is not null;
+        if (writePid && !PidFile.TryWrite(pidPath, pid, out var pidError)) PidFileFailed(logger, pidError!);
+
         using var stop = new CancellationTokenSource();
-        var pid = Environment.ProcessId;
         using var signals = new SignalHandlers(
             onHangup: () =>
             {
@@ -40,11 +72,26 @@ internal static partial class DaemonCommand
                 stop.Cancel();
             });
 
-        DaemonStarted(logger, EximVersion.Number, pid);
-        var runner = new DaemonLoopRunner(core.Store, TimeSpan.FromSeconds(10), core.LoggerFactory.CreateLogger<DaemonLoopRunner>());
+        var runner = new DaemonLoopRunner(core.Store, g => new DaemonContext(
+                g.Config, g.Number, [.. listeners.Current], slots,
+                new SmtpSessionHandler(g.Config.Main, EximVersion.Number,
+                    spools.GetOrAdd(g.Config.Main.SpoolDirectory, dir => new FileSpool(dir, TimeProvider.System)),
+                    load, TimeProvider.System, sessionLogger),
+                load, g.LocalAddresses, shutdown.Token),
+            TimeSpan.FromSeconds(10), core.LoggerFactory.CreateLogger<DaemonLoopRunner>());
         await runner.RunAsync(stop.Token).ConfigureAwait(false);
 
+        // Stop: no new connections, give sessions their drain time, then 421 the rest.
         watcher.Dispose();
+        listeners.Dispose();
+        var drain = core.Store.Current.Config.Main.DaemonDrainTimeout;
+        if (!await WaitForSessionsAsync(slots, drain).ConfigureAwait(false))
+        {
+            Draining(logger, slots.Count, drain.TotalSeconds);
+            await shutdown.CancelAsync().ConfigureAwait(false);
+            await WaitForSessionsAsync(slots, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        foreach (var spool in spools.Values) await spool.DisposeAsync().ConfigureAwait(false);
         try
         {
             await core.Store.ShutdownAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
@@ -53,12 +100,20 @@ internal static partial class DaemonCommand
         {
             ShutdownSlow(logger);
         }
+        if (writePid) PidFile.RemoveIfOurs(pidPath, pid);
         DaemonStopped(logger, pid);
         return 0;
     }
 
-    [LoggerMessage(EventIds.DaemonStarted, LogLevel.Information, "exim {Version} daemon started: pid={Pid}, no queue runs, not listening for SMTP")]
-    private static partial void DaemonStarted(ILogger logger, string version, int pid);
+    private static async Task<bool> WaitForSessionsAsync(SlotTable slots, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (slots.Count > 0 && DateTime.UtcNow < deadline) await Task.Delay(20).ConfigureAwait(false);
+        return slots.Count == 0;
+    }
+
+    [LoggerMessage(EventIds.DaemonStarted, LogLevel.Information, "exim {Version} daemon started: pid={Pid}, no queue runs, {Listening}")]
+    private static partial void DaemonStarted(ILogger logger, string version, int pid, string listening);
 
     [LoggerMessage(EventIds.SignalReceived, LogLevel.Information, "pid {Pid}: SIGHUP received: reloading configuration and plugins")]
     private static partial void SighupReceived(ILogger logger, int pid);
@@ -66,8 +121,14 @@ internal static partial class DaemonCommand
     [LoggerMessage(EventIds.DaemonStopping, LogLevel.Information, "pid {Pid}: {Signal} received: daemon shutting down")]
     private static partial void StopSignal(ILogger logger, int pid, string signal);
 
+    [LoggerMessage(EventIds.DaemonStopping, LogLevel.Information, "{Count} session(s) still active after {Seconds}s: closing them with 421")]
+    private static partial void Draining(ILogger logger, int count, double seconds);
+
     [LoggerMessage(EventIds.DaemonStopping, LogLevel.Warning, "generation did not drain within 30s of shutdown")]
     private static partial void ShutdownSlow(ILogger logger);
+
+    [LoggerMessage(EventIds.PidFile, LogLevel.Warning, "{Error}")]
+    private static partial void PidFileFailed(ILogger logger, string error);
 
     [LoggerMessage(EventIds.DaemonStopped, LogLevel.Information, "pid {Pid}: daemon stopped")]
     private static partial void DaemonStopped(ILogger logger, int pid);

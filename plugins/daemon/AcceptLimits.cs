@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Net;
+using Exim.Abstractions.Config;
+using Exim.Abstractions.Daemon;
+using Exim.Abstractions.Matching;
+using Microsoft.Extensions.Logging;
+
+namespace Exim.Plugins.Daemon;
+
+/// <summary>
+/// Exim's connection limits (spec §1.6), all evaluated before the session starts (IMPROVE §6 #6: a flood costs no
+/// session), in Exim's order: smtp_accept_max, smtp_load_reserve without reserve hosts, smtp_accept_max_per_host,
+/// host_reject_connection, smtp_accept_reserve, the load reserve with reserve hosts; then smtp_accept_queue.
+/// </summary>
+internal sealed partial class AcceptLimits(MainOptions main, ILogger logger)
+{
+    private readonly HostList _reserveHosts = new(main.SmtpReserveHosts);
+    private readonly HostList _rejectHosts = new(main.HostRejectConnection);
+    private readonly string _hostname = main.SmtpActiveHostname.Length > 0 ? main.SmtpActiveHostname : main.PrimaryHostname;
+
+    /// <param name="slots">The slot table (the caller holds the accept lock, so counts cannot move underneath).</param>
+    /// <param name="client">The client address, IPv4-mapped already unmapped.</param>
+    /// <param name="load">Load average × 1000, or -1.</param>
+    public Verdict Check(ISlotTable slots, IPAddress client, Func<int> load)
+    {
+        var who = $"[{client}]";
+        var count = slots.Count;
+        var max = main.SmtpAcceptMax;
+        if (max > 0 && count >= max)
+        {
+            RefusedTooMany(logger, who);
+            return Verdict.Refuse("421 Too many concurrent SMTP connections; please try again later.");
+        }
+        if (main.SmtpLoadReserve >= 0 && _reserveHosts.IsEmpty && load() is var l1 && l1 > main.SmtpLoadReserve)
+        {
+            RefusedLoad(logger, who, Format(l1));
+            return Verdict.Refuse("421 Too much load; please try again later.");
+        }
+        if (main.SmtpAcceptMaxPerHost > 0 && max > 0 && slots.CountFor(client) >= main.SmtpAcceptMaxPerHost)
+        {
+            RefusedPerHost(logger, who);
+            return Verdict.Refuse("421 Too many concurrent SMTP connections from this IP address; please try again later.");
+        }
+        if (_rejectHosts.Matches(client))
+        {
+            RefusedByList(logger, who);
+            return Verdict.Refuse("554 SMTP service not available");
+        }
+        var reserveHost = _reserveHosts.Matches(client);
+        if (max > 0 && count + 1 > max - main.SmtpAcceptReserve && !reserveHost)
+        {
+            RefusedReserve(logger, who, count, max, main.SmtpAcceptReserve);
+            return Verdict.Refuse($"421 {_hostname}: Too many concurrent SMTP connections; please try again later");
+        }
+        if (main.SmtpLoadReserve >= 0 && !_reserveHosts.IsEmpty && !reserveHost && load() is var l2 && l2 > main.SmtpLoadReserve)
+        {
+            RefusedReserveLoad(logger, who, Format(l2));
+            return Verdict.Refuse($"421 {_hostname}: Too much load; please try again later");
+        }
+        var queue = main.SmtpAcceptQueue > 0 && count + 1 > main.SmtpAcceptQueue
+            ? $"too many connections ({count + 1}, max {main.SmtpAcceptQueue})"
+            : null;
+        return Verdict.Accept(queue);
+    }
+
+    private static string Format(int load) => (load / 1000.0).ToString("F2", CultureInfo.InvariantCulture);
+
+    [LoggerMessage(2101, LogLevel.Information, "Connection from {Who} refused: too many connections")]
+    private static partial void RefusedTooMany(ILogger logger, string who);
+
+    [LoggerMessage(2102, LogLevel.Information, "Connection from {Who} refused: load average = {Load}")]
+    private static partial void RefusedLoad(ILogger logger, string who, string load);
+
+    [LoggerMessage(2103, LogLevel.Information, "Connection from {Who} refused: too many connections from that IP address")]
+    private static partial void RefusedPerHost(ILogger logger, string who);
+
+    [LoggerMessage(2901, LogLevel.Information, "refused connection from {Who} (host_reject_connection)")]
+    private static partial void RefusedByList(ILogger logger, string who);
+
+    [LoggerMessage(2104, LogLevel.Information, "temporarily refused connection from {Who}: not in reserve list: connected={Connected} max={Max} reserve={Reserve}")]
+    private static partial void RefusedReserve(ILogger logger, string who, int connected, int max, int reserve);
+
+    [LoggerMessage(2105, LogLevel.Information, "temporarily refused connection from {Who}: not in reserve list and load average = {Load}")]
+    private static partial void RefusedReserveLoad(ILogger logger, string who, string load);
+}

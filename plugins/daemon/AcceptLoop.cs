@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Exim.Abstractions.Daemon;
+using Microsoft.Extensions.Logging;
+
+namespace Exim.Plugins.Daemon;
+
+/// <summary>
+/// Accepts on every listener the core lends, applies the limits, and runs each admitted connection as an async
+/// session task holding a slot. accept() failures (EMFILE and friends) back off from 10 ms doubling to 1 s instead
+/// of spinning (IMPROVE §1.11), and the loop recovers by itself when descriptors free up.
+/// </summary>
+internal sealed partial class AcceptLoop(ILogger logger) : IDaemonLoop
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
+    private readonly Lock _admission = new();
+
+    public async Task RunAsync(IDaemonContext context, CancellationToken stoppingToken)
+    {
+        var limits = new AcceptLimits(context.Config.Main, logger);
+        var loops = context.Listeners.Select(l => AcceptFromAsync(l, context, limits, stoppingToken)).ToList();
+        await Task.WhenAll(loops).ConfigureAwait(false);
+    }
+
+    private async Task AcceptFromAsync(IListener listener, IDaemonContext context, AcceptLimits limits, CancellationToken stoppingToken)
+    {
+        var backoff = TimeSpan.Zero;
+        var failures = 0;
+        SocketError lastError = default;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            Socket? socket;
+            try
+            {
+                socket = await listener.AcceptAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (SocketException e)
+            {
+                // Exim's batching: one line when the error changes or every 50 failures, not one per failure.
+                if (e.SocketErrorCode != lastError || ++failures % 50 == 0)
+                {
+                    AcceptFailed(logger, failures + 1, e.Message);
+                    lastError = e.SocketErrorCode;
+                }
+                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(10) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                try { await Task.Delay(backoff, stoppingToken).ConfigureAwait(false); }
+                catch (OperationCanceledException) { break; }
+                continue;
+            }
+            if (socket is null) break;
+            if (failures > 0)
+            {
+                AcceptRecovered(logger, failures, listener.EndPoint.ToString());
+                failures = 0;
+                lastError = default;
+            }
+            backoff = TimeSpan.Zero;
+            _ = HandleAsync(socket, context, limits);
+        }
+    }
+
+    private async Task HandleAsync(Socket socket, IDaemonContext context, AcceptLimits limits)
+    {
+        ISlotHandle? slot = null;
+        try
+        {
+            var main = context.Config.Main;
+            socket.NoDelay = main.TcpNodelay;
+            if (main.SmtpAcceptKeepalive) socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            var remote = (IPEndPoint)socket.RemoteEndPoint!;
+            var local = (IPEndPoint)socket.LocalEndPoint!;
+            var client = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
+
+            Verdict verdict;
+            lock (_admission)
+            {
+                verdict = limits.Check(context.Slots, client, () => context.Load.LoadAverage);
+                if (verdict.Admit) slot = context.Slots.Open(client);
+            }
+            if (!verdict.Admit)
+            {
+                await RefuseAsync(socket, verdict.Reply!).ConfigureAwait(false);
+                return;
+            }
+
+            var connection = new SmtpConnection(socket, slot!.Slot.Id, remote, local, slot.CountAtOpen, verdict.QueueOnly);
+            var result = await context.Sessions.RunAsync(connection, context.ShutdownToken).ConfigureAwait(false);
+            slot.Complete(result.Outcome, result.Messages);
+        }
+        catch (Exception e)
+        {
+            slot?.Complete(SessionOutcome.Error, 0);
+            SessionFailed(logger, slot?.Slot.Id ?? "-", e);
+            socket.Dispose();
+        }
+        finally
+        {
+            slot?.Dispose();
+        }
+    }
+
+    private static async Task RefuseAsync(Socket socket, string reply)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await socket.SendAsync(Encoding.ASCII.GetBytes(reply + "\r\n"), SocketFlags.None, cts.Token).ConfigureAwait(false);
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            socket.Dispose();
+        }
+    }
+
+    [LoggerMessage(2110, LogLevel.Warning, "{Count} accept() failure(s): {Error}")]
+    private static partial void AcceptFailed(ILogger logger, int count, string error);
+
+    [LoggerMessage(2111, LogLevel.Information, "accept() recovered on {EndPoint} after {Count} failure(s)")]
+    private static partial void AcceptRecovered(ILogger logger, int count, string endPoint);
+
+    [LoggerMessage(2112, LogLevel.Critical, "session {Id} failed")]
+    private static partial void SessionFailed(ILogger logger, string id, Exception exception);
+}

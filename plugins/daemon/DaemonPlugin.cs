@@ -1,0 +1,17 @@
+using Exim.Abstractions.Daemon;
+using Exim.Abstractions.Plugins;
+using Microsoft.Extensions.Logging;
+
+namespace Exim.Plugins.Daemon;
+
+/// <summary>Registers the accept loop under the key <c>"daemon"</c>.</summary>
+public sealed class DaemonPlugin : IEximPlugin
+{
+    /// <inheritdoc/>
+    public void Register(IPluginRegistrar registrar, IPluginContext context)
+    {
+        ArgumentNullException.ThrowIfNull(registrar);
+        ArgumentNullException.ThrowIfNull(context);
+        registrar.Add<IDaemonLoop>("daemon", new AcceptLoop(context.LoggerFactory.CreateLogger("Exim.Daemon")));
+    }
+}

@@ -1,0 +1,16 @@
+namespace Exim.Abstractions.Daemon;
+
+/// <summary>How an SMTP session ended.</summary>
+public enum SessionOutcome
+{
+    /// <summary>The client sent QUIT.</summary>
+    Quit,
+    /// <summary>The client was silent for longer than <c>smtp_receive_timeout</c>.</summary>
+    Timeout,
+    /// <summary>The client went away without QUIT, or the connection was refused or dropped by policy.</summary>
+    Dropped,
+    /// <summary>The daemon ended the session (shutdown, too many errors).</summary>
+    Closed,
+    /// <summary>An unexpected error.</summary>
+    Error,
+}

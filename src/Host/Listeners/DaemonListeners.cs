@@ -1,0 +1,33 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Exim.Abstractions.Config;
+using Exim.Host.Generations;
+
+namespace Exim.Host.Listeners;
+
+/// <summary>Keeps the daemon's listening sockets in step with each generation's listen configuration.</summary>
+internal sealed class DaemonListeners(ListenerSet listeners, string? listenOverride) : IGenerationParticipant
+{
+    private readonly ConcurrentDictionary<long, ImmutableArray<Listener>> _prepared = new();
+
+    public async Task<ImmutableArray<ConfigDiagnostic>> PrepareAsync(Generation candidate, bool initial, CancellationToken cancellationToken)
+    {
+        var config = candidate.Config;
+        var specs = ListenConfig.Resolve(config.Main, listenOverride, out var error);
+        if (error is not null) return [new ConfigDiagnostic(config.SourcePath, 0, 0, error)];
+        var (bound, bindError) = await listeners.PrepareAsync(specs, config.Main, retry: initial, cancellationToken).ConfigureAwait(false);
+        if (bindError is not null) return [new ConfigDiagnostic(config.SourcePath, 0, 0, bindError)];
+        _prepared[candidate.Number] = bound;
+        return [];
+    }
+
+    public void Commit(Generation published)
+    {
+        if (_prepared.TryRemove(published.Number, out var bound)) listeners.Commit(bound);
+    }
+
+    public void Abort(Generation candidate)
+    {
+        if (_prepared.TryRemove(candidate.Number, out var bound)) listeners.Abort(bound);
+    }
+}

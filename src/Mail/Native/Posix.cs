@@ -1,0 +1,33 @@
+using System.Runtime.InteropServices;
+
+namespace Exim.Mail.Native;
+
+/// <summary>The few POSIX calls .NET does not expose: fsync of a directory, so a rename is durable.</summary>
+internal static partial class Posix
+{
+    private const int ORdOnly = 0;
+    private const int ODirectory = 0x10000; // Linux
+
+    public static void FsyncDirectory(string path)
+    {
+        var fd = Open(path, ORdOnly | ODirectory);
+        if (fd < 0) throw new IOException($"open({path}) failed: errno {Marshal.GetLastPInvokeError()}");
+        try
+        {
+            if (Fsync(fd) != 0) throw new IOException($"fsync({path}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int fd);
+}

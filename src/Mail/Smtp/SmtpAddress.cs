@@ -1,0 +1,63 @@
+namespace Exim.Mail.Smtp;
+
+/// <summary>RFC 5321 paths in MAIL and RCPT: <c>&lt;local@domain&gt; [params]</c>; a source route is stripped.</summary>
+internal static class SmtpAddress
+{
+    /// <summary>Splits <c>&lt;addr&gt; params</c> (brackets optional, as Exim tolerates); false when malformed.</summary>
+    public static bool TryParsePath(string argument, out string address, out string parameters)
+    {
+        address = "";
+        parameters = "";
+        var s = argument.TrimStart();
+        if (s.StartsWith('<'))
+        {
+            var close = s.IndexOf('>', StringComparison.Ordinal);
+            if (close < 0) return false;
+            address = s[1..close].Trim();
+            parameters = s[(close + 1)..].Trim();
+        }
+        else
+        {
+            var space = s.IndexOf(' ', StringComparison.Ordinal);
+            address = space < 0 ? s : s[..space];
+            parameters = space < 0 ? "" : s[(space + 1)..].Trim();
+        }
+        if (address.StartsWith('@'))
+        {
+            // Source route (@a,@b:user@domain): RFC 5321 says use the final mailbox; relay control then applies to it.
+            var colon = address.IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0) return false;
+            address = address[(colon + 1)..];
+        }
+        return address.Length == 0 || IsMailbox(address);
+    }
+
+    public static (string Local, string Domain) Split(string address)
+    {
+        var at = address.LastIndexOf('@');
+        return at < 0 ? (address, "") : (address[..at], address[(at + 1)..]);
+    }
+
+    private static bool IsMailbox(string address)
+    {
+        var (local, domain) = Split(address);
+        if (local.Length == 0 || local.Length > 64 || address.Length > 254) return false;
+        if (!(local.StartsWith('"') ? local.Length >= 2 && local.EndsWith('"') : local.All(IsAtomChar) && !local.Contains("..", StringComparison.Ordinal))) return false;
+        return domain.Length == 0 || IsDomain(domain);
+    }
+
+    public static bool IsDomain(string domain)
+    {
+        if (domain.StartsWith('[') && domain.EndsWith(']')) return domain.Length > 2;
+        if (domain.Length > 253) return false;
+        foreach (var label in domain.TrimEnd('.').Split('.'))
+        {
+            if (label.Length is 0 or > 63) return false;
+            if (!label.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')) return false;
+            if (label[0] == '-' || label[^1] == '-') return false;
+        }
+        return true;
+    }
+
+    private static bool IsAtomChar(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-/=?^_`{|}~.".Contains(c, StringComparison.Ordinal) || c > 127;
+}

@@ -1,0 +1,463 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using Exim.Abstractions.Daemon;
+using Exim.Mail.Spool;
+using Microsoft.Extensions.Logging;
+
+namespace Exim.Mail.Smtp;
+
+/// <summary>
+/// One RFC 5321 server session: HELO/EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, VRFY, HELP, with PIPELINING, SIZE
+/// and 8BITMIME, Exim's reply texts and limits. Replies are batched while pipelined input is waiting and flushed
+/// before each blocking read. 250 after DATA is sent only once the spool says the message is durable.
+/// </summary>
+internal sealed class SmtpSession : IDisposable
+{
+    private static readonly string[] MustBeLast = ["EHLO", "HELO", "DATA", "QUIT", "NOOP", "VRFY", "EXPN", "HELP"];
+
+    private readonly SmtpSettings _settings;
+    private readonly FileSpool _spool;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly ISystemLoad _load;
+    private readonly SmtpConnection _connection;
+    private readonly CancellationToken _shutdown;
+    private readonly Socket _socket;
+    private readonly SmtpLineReader _reader;
+    private readonly ArrayBufferWriter<byte> _output = new(1024);
+    private readonly string _clientIp;
+    private readonly string _who;
+    private readonly bool _nonmailLimited;
+    private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    private string? _helo;
+    private bool _esmtp;
+    private string? _sender;
+    private readonly List<string> _recipients = [];
+    private int _messages;
+    private int _synprotErrors;
+    private int _nonmail;
+    private string? _queueOnly;
+
+    public SmtpSession(SmtpSettings settings, FileSpool spool, ILogger logger, TimeProvider time, ISystemLoad load,
+        SmtpConnection connection, CancellationToken shutdown)
+    {
+        _settings = settings;
+        _spool = spool;
+        _logger = logger;
+        _time = time;
+        _load = load;
+        _connection = connection;
+        _shutdown = shutdown;
+        _socket = connection.Socket;
+        _reader = new SmtpLineReader(_socket, settings.Main.SmtpReceiveTimeout, shutdown);
+        var ip = connection.Remote.Address;
+        _clientIp = (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString();
+        _who = $"[{_clientIp}]";
+        _nonmailLimited = settings.Main.SmtpAcceptMaxNonmail > 0 && settings.NonmailHosts.Matches(ip);
+        _queueOnly = connection.QueueOnly;
+    }
+
+    private string Host => _helo is null ? _who : $"({_helo}) {_who}";
+
+    private string Hostname => _settings.Hostname;
+
+    public async Task<SessionResult> RunAsync()
+    {
+        try
+        {
+            if (!_settings.ConnectionNolog.Matches(_connection.Remote.Address)) SmtpLog.Connection(_logger, _who, _connection.ConnectionCount);
+            if (_settings.Main.SmtpEnforceSync && _reader.InputPendingNow())
+            {
+                SmtpLog.SyncError(_logger, "input sent without waiting for greeting", "", _who);
+                Reply("554 SMTP synchronization error");
+                await FlushAsync().ConfigureAwait(false);
+                return new SessionResult(SessionOutcome.Dropped, 0);
+            }
+            Reply($"220 {_settings.Banner(_time.GetLocalNow())}");
+            return await CommandLoopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await FlushAsync().ConfigureAwait(false);
+            try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
+            _socket.Dispose();
+        }
+    }
+
+    private async Task<SessionResult> CommandLoopAsync()
+    {
+        while (true)
+        {
+            if (!_reader.HasBufferedInput) await FlushAsync().ConfigureAwait(false);
+            var (status, raw) = await _reader.ReadLineAsync().ConfigureAwait(false);
+            switch (status)
+            {
+                case ReadStatus.Closed:
+                    SmtpLog.Disconnected(_logger, Host, (long)System.Diagnostics.Stopwatch.GetElapsedTime(_started).TotalSeconds);
+                    return new SessionResult(SessionOutcome.Dropped, _messages);
+                case ReadStatus.Timeout:
+                    SmtpLog.CommandTimeout(_logger, Host);
+                    Reply($"421 {Hostname}: SMTP command timeout - closing connection");
+                    return new SessionResult(SessionOutcome.Timeout, _messages);
+                case ReadStatus.Shutdown:
+                    SmtpLog.ClosedByShutdown(_logger, _who);
+                    Reply($"421 {Hostname}: Service not available - closing connection");
+                    return new SessionResult(SessionOutcome.Closed, _messages);
+                case ReadStatus.Partial:
+                    if (!await SkipRestOfLineAsync().ConfigureAwait(false)) return new SessionResult(SessionOutcome.Dropped, _messages);
+                    Reply("500 Command line too long");
+                    if (SynprotError("(line too long)")) return new SessionResult(SessionOutcome.Closed, _messages);
+                    continue;
+            }
+
+            var line = Encoding.Latin1.GetString(raw.Span);
+            var space = line.IndexOf(' ', StringComparison.Ordinal);
+            var verb = (space < 0 ? line : line[..space]).ToUpperInvariant();
+            var argument = space < 0 ? "" : line[(space + 1)..].Trim();
+
+            if (_settings.Main.SmtpEnforceSync && _reader.HasBufferedInput && (!_esmtp || Array.IndexOf(MustBeLast, verb) >= 0))
+            {
+                SmtpLog.SyncError(_logger, _esmtp ? "next input sent too soon" : "next input sent too soon: pipelining was not advertised", line, Host);
+                Reply("554 SMTP synchronization error");
+                return new SessionResult(SessionOutcome.Dropped, _messages);
+            }
+
+            var outcome = verb switch
+            {
+                "EHLO" => Helo(argument, esmtp: true, line),
+                "HELO" => Helo(argument, esmtp: false, line),
+                "MAIL" => Mail(argument, line),
+                "RCPT" => Rcpt(argument, line),
+                "DATA" => await DataAsync(argument, line).ConfigureAwait(false),
+                "RSET" => Nonmail(line, "250 Reset OK", reset: true),
+                "NOOP" => Nonmail(line, "250 OK"),
+                "VRFY" => Nonmail(line, "252 VRFY not available"),
+                "EXPN" => Nonmail(line, "550 Administrative prohibition"),
+                "HELP" => Nonmail(line, "214-Commands supported:\r\n214 HELO EHLO MAIL RCPT DATA NOOP QUIT RSET HELP"),
+                "QUIT" => Quit(),
+                _ => Unrecognized(line),
+            };
+            if (outcome is { } end) return end;
+        }
+    }
+
+    private SessionResult? Quit()
+    {
+        Reply($"221 {Hostname} closing connection");
+        SmtpLog.ClosedByQuit(_logger, Host);
+        return new SessionResult(SessionOutcome.Quit, _messages);
+    }
+
+    private SessionResult? Unrecognized(string line)
+    {
+        Reply("500 unrecognized command");
+        SmtpLog.SyntaxError(_logger, Truncate(line), Host, "unrecognized command");
+        return SynprotError(line) ? new SessionResult(SessionOutcome.Closed, _messages) : null;
+    }
+
+    private SessionResult? Helo(string argument, bool esmtp, string line)
+    {
+        var name = argument.Split(' ', 2)[0];
+        if (name.Length == 0 || !(SmtpAddress.IsDomain(name) || (name.StartsWith('[') && name.EndsWith(']'))))
+        {
+            Reply($"501 Syntactically invalid {(esmtp ? "EHLO" : "HELO")} argument(s)");
+            SmtpLog.SyntaxError(_logger, Truncate(line), Host, $"syntactically invalid argument(s)");
+            return SynprotError(line) ? new SessionResult(SessionOutcome.Closed, _messages) : null;
+        }
+        if (_helo is not null && CountNonmail()) return TooManyNonmail(line);
+        _helo = name;
+        _esmtp = esmtp;
+        ResetTransaction();
+        if (!esmtp)
+        {
+            Reply($"250 {Hostname} Hello {name} [{_clientIp}]");
+            return null;
+        }
+        var size = _settings.Main.MessageSizeLimit > 0 ? $"250-SIZE {_settings.Main.MessageSizeLimit.ToString(CultureInfo.InvariantCulture)}\r\n" : "250-SIZE\r\n";
+        Reply($"250-{Hostname} Hello {name} [{_clientIp}]\r\n{size}250-8BITMIME\r\n250-PIPELINING\r\n250 HELP");
+        return null;
+    }
+
+    private SessionResult? Mail(string argument, string line)
+    {
+        if (_sender is not null)
+        {
+            Reply("503 sender already given");
+            return SynprotError(line) ? new SessionResult(SessionOutcome.Closed, _messages) : null;
+        }
+        var max = _settings.Main.SmtpAcceptMaxPerConnection;
+        if (max > 0 && _messages >= max)
+        {
+            SmtpLog.TooManyMessages(_logger, Host);
+            Reply("421 too many messages in this connection");
+            return new SessionResult(SessionOutcome.Closed, _messages);
+        }
+        if (!argument.StartsWith("FROM:", StringComparison.OrdinalIgnoreCase) || !SmtpAddress.TryParsePath(argument[5..], out var address, out var parameters))
+        {
+            Reply($"501 {Truncate(argument)}: malformed address");
+            SmtpLog.SyntaxError(_logger, Truncate(line), Host, "malformed address");
+            return SynprotError(line) ? new SessionResult(SessionOutcome.Closed, _messages) : null;
+        }
+        if (address.Length > 0 && SmtpAddress.Split(address).Domain.Length == 0)
+        {
+            Reply($"501 <{address}>: sender address must contain a domain");
+            SmtpLog.RejectedMail(_logger, Host, address, "sender address must contain a domain");
+            return null;
+        }
+        foreach (var p in parameters.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = p.IndexOf('=', StringComparison.Ordinal);
+            var key = (eq < 0 ? p : p[..eq]).ToUpperInvariant();
+            var value = eq < 0 ? "" : p[(eq + 1)..];
+            if (key == "SIZE" && _esmtp && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var declared))
+            {
+                if (_settings.Main.MessageSizeLimit > 0 && declared > _settings.Main.MessageSizeLimit)
+                {
+                    Reply("552 Message size exceeds maximum permitted");
+                    SmtpLog.RejectedMail(_logger, Host, address, "message too big");
+                    return null;
+                }
+            }
+            else if (!(key == "BODY" && _esmtp && value.ToUpperInvariant() is "7BIT" or "8BITMIME"))
+            {
+                Reply($"555 Unsupported parameter: {Truncate(p)}");
+                return SynprotError(line) ? new SessionResult(SessionOutcome.Closed, _messages) : null;
+            }
+        }
+        _sender = address;
+        _nonmail = 0;
+        Reply("250 OK");
+        return null;
+    }
+
+    private SessionResult? Rcpt(string argument, string line)
+    {
+        if (_sender is null)
+        {
+            Reply("503 sender not yet given");
+            return SynprotError(line) ? new SessionResult(SessionOutcome.Closed, _messages) : null;
+        }
+        if (!argument.StartsWith("TO:", StringComparison.OrdinalIgnoreCase) || !SmtpAddress.TryParsePath(argument[3..], out var address, out _) || address.Length == 0)
+        {
+            Reply($"501 {Truncate(argument)}: malformed address");
+            SmtpLog.SyntaxError(_logger, Truncate(line), Host, "malformed address");
+            return SynprotError(line) ? new SessionResult(SessionOutcome.Closed, _messages) : null;
+        }
+        var (local, domain) = SmtpAddress.Split(address);
+        if (domain.Length == 0)
+        {
+            Reply($"501 <{address}>: recipient address must contain a domain");
+            return null;
+        }
+        var max = _settings.Main.RecipientsMax;
+        if (max > 0 && _recipients.Count >= max)
+        {
+            Reply("452 too many recipients");
+            return null;
+        }
+        // %-hacks, !-paths, embedded @ and leading dots never reach routing: they are how open relays happen by accident.
+        if (local.StartsWith('.') || local.AsSpan().IndexOfAny("@%!/|") >= 0)
+        {
+            Reply("550 restricted characters in address");
+            SmtpLog.RejectedRcpt(_logger, Host, _sender, address, "restricted characters in address");
+            return null;
+        }
+        if (!_settings.LocalDomains.Matches(domain) && !_settings.RelayToDomains.Matches(domain)
+            && !_settings.RelayFromHosts.Matches(_connection.Remote.Address))
+        {
+            Reply("550 relay not permitted");
+            SmtpLog.RejectedRcpt(_logger, Host, _sender, address, "relay not permitted");
+            return null;
+        }
+        _recipients.Add(address);
+        Reply("250 Accepted");
+        return null;
+    }
+
+    private async Task<SessionResult?> DataAsync(string argument, string line)
+    {
+        if (_sender is null || _recipients.Count == 0)
+        {
+            Reply("503 valid RCPT command must precede DATA");
+            return SynprotError(line) ? new SessionResult(SessionOutcome.Closed, _messages) : null;
+        }
+        Reply("354 Enter message, ending with \".\" on a line by itself");
+        await FlushAsync().ConfigureAwait(false);
+
+        var message = _spool.Create();
+        var receiver = new MessageReceiver(message.Data, _settings.Main.MessageSizeLimit);
+        while (true)
+        {
+            var (status, raw) = await _reader.ReadLineAsync().ConfigureAwait(false);
+            if (status == ReadStatus.Line && raw.Length == 1 && raw.Span[0] == (byte)'.' && !receiver.InPartialLine) break;
+            if (status is ReadStatus.Line or ReadStatus.Partial)
+            {
+                receiver.Add(raw.Span, complete: status == ReadStatus.Line);
+                continue;
+            }
+            await FileSpool.AbandonAsync(message).ConfigureAwait(false);
+            switch (status)
+            {
+                case ReadStatus.Timeout:
+                    SmtpLog.DataTimeout(_logger, Host, _sender);
+                    Reply($"421 {Hostname}: SMTP incoming data timeout - closing connection");
+                    return new SessionResult(SessionOutcome.Timeout, _messages);
+                case ReadStatus.Shutdown:
+                    SmtpLog.ClosedByShutdown(_logger, _who);
+                    Reply($"421 {Hostname}: Service not available - closing connection");
+                    return new SessionResult(SessionOutcome.Closed, _messages);
+                default:
+                    SmtpLog.LostInData(_logger, Host);
+                    return new SessionResult(SessionOutcome.Dropped, _messages);
+            }
+        }
+
+        if (receiver.TooBig)
+        {
+            await FileSpool.AbandonAsync(message).ConfigureAwait(false);
+            SmtpLog.TooBig(_logger, Host, _sender, receiver.Received, _settings.Main.MessageSizeLimit);
+            Reply("552 Message size exceeds maximum permitted");
+            ResetTransaction();
+            return null;
+        }
+
+        await receiver.FinishAsync().ConfigureAwait(false);
+        var now = _time.GetLocalNow();
+        var headers = new List<string>(receiver.Headers.Count + 1) { ReceivedHeader(message.Id, now) };
+        headers.AddRange(receiver.Headers);
+        var envelope = new Envelope(_sender, [.. _recipients], now, _helo, _clientIp, _connection.Remote.Port,
+            _connection.Local.Address.ToString(), _connection.Local.Port, _esmtp ? "esmtp" : "smtp", receiver.BodyLines, receiver.MaxLineLength);
+        try
+        {
+            await _spool.CommitAsync(message, envelope, headers, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            SmtpLog.SpoolFailed(_logger, message.Id, Host, e);
+            await FileSpool.AbandonAsync(message).ConfigureAwait(false);
+            Reply("451 Temporary local problem - please try later");
+            ResetTransaction();
+            return null;
+        }
+
+        _messages++;
+        var size = receiver.HeaderBytes + Encoding.Latin1.GetByteCount(headers[0]) + 1 + receiver.BodyBytes;
+        SmtpLog.Received(_logger, message.Id, _sender.Length == 0 ? "<>" : _sender, Host, _esmtp ? "esmtp" : "smtp", size,
+            receiver.MessageId is { } mid ? $" id={mid}" : "");
+        Reply($"250 OK id={message.Id}");
+        DecideDelivery(message.Id);
+        ResetTransaction();
+        return null;
+    }
+
+    /// <summary>Exim's per-message queueing rules (spec §1.6 step 9), logged as "no immediate delivery".</summary>
+    private void DecideDelivery(string id)
+    {
+        var main = _settings.Main;
+        if (_queueOnly is not null)
+        {
+            SmtpLog.NoImmediateDelivery(_logger, id, _queueOnly);
+            return;
+        }
+        if (main.QueueOnly) return;
+        if (main.SmtpAcceptQueuePerConnection > 0 && _messages > main.SmtpAcceptQueuePerConnection)
+        {
+            _queueOnly = $"more than {main.SmtpAcceptQueuePerConnection} messages received in one connection";
+            SmtpLog.NoImmediateDelivery(_logger, id, _queueOnly);
+            return;
+        }
+        if (main.QueueOnlyLoad >= 0 && _load.LoadAverage > main.QueueOnlyLoad)
+        {
+            var reason = $"load average {_load.LoadAverage / 1000.0:F2}";
+            if (main.QueueOnlyLoadLatch) _queueOnly = reason;
+            SmtpLog.NoImmediateDelivery(_logger, id, reason);
+        }
+    }
+
+    private string ReceivedHeader(string id, DateTimeOffset now)
+    {
+        var sb = new StringBuilder(256);
+        sb.Append("Received: from ").Append(_who);
+        if (_helo is not null) sb.Append(" (helo=").Append(_helo).Append(')');
+        sb.Append("\n\tby ").Append(_settings.Main.PrimaryHostname).Append(" with ").Append(_esmtp ? "esmtp" : "smtp")
+          .Append(" (Exim ").Append(_settings.Version).Append(")\n\t(envelope-from <").Append(_sender).Append(">)\n\tid ").Append(id);
+        if (_recipients.Count == 1) sb.Append("\n\tfor ").Append(_recipients[0]);
+        sb.Append(";\n\t").Append(SmtpSettings.RfcDate(now));
+        return sb.ToString();
+    }
+
+    private SessionResult? Nonmail(string line, string reply, bool reset = false)
+    {
+        if (CountNonmail()) return TooManyNonmail(line);
+        if (reset) ResetTransaction();
+        Reply(reply);
+        return null;
+    }
+
+    /// <summary>Counts a non-mail command; true when smtp_accept_max_nonmail is exceeded.</summary>
+    private bool CountNonmail() => _nonmailLimited && ++_nonmail > _settings.Main.SmtpAcceptMaxNonmail;
+
+    private SessionResult TooManyNonmail(string line)
+    {
+        SmtpLog.TooManyNonmail(_logger, _who, Truncate(line));
+        Reply($"421 {Hostname}: too many nonmail commands");
+        return new SessionResult(SessionOutcome.Closed, _messages);
+    }
+
+    /// <summary>Counts a syntax or protocol error; past smtp_max_synprot_errors the connection is dropped with 421.</summary>
+    private bool SynprotError(string line)
+    {
+        if (++_synprotErrors <= _settings.Main.SmtpMaxSynprotErrors) return false;
+        SmtpLog.TooManySynprot(_logger, _who, Truncate(line));
+        Reply($"421 {Hostname}: too many syntax or protocol errors");
+        return true;
+    }
+
+    private async Task<bool> SkipRestOfLineAsync()
+    {
+        for (var i = 0; i < 1024; i++)
+        {
+            var (status, _) = await _reader.ReadLineAsync().ConfigureAwait(false);
+            if (status == ReadStatus.Line) return true;
+            if (status != ReadStatus.Partial) return false;
+        }
+        return false;
+    }
+
+    private void ResetTransaction()
+    {
+        _sender = null;
+        _recipients.Clear();
+    }
+
+    private void Reply(string text)
+    {
+        var span = _output.GetSpan(text.Length * 2 + 2);
+        var n = Encoding.UTF8.GetBytes(text, span);
+        span[n] = (byte)'\r';
+        span[n + 1] = (byte)'\n';
+        _output.Advance(n + 2);
+    }
+
+    private async ValueTask FlushAsync()
+    {
+        if (_output.WrittenCount == 0) return;
+        try
+        {
+            using var cts = new CancellationTokenSource(_settings.Main.SmtpReceiveTimeout);
+            await _socket.SendAsync(_output.WrittenMemory, SocketFlags.None, cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The client is gone or not reading; the next read reports it.
+        }
+        _output.ResetWrittenCount();
+    }
+
+    private static string Truncate(string s) => s.Length <= 200 ? s : s[..200] + "...";
+
+    public void Dispose() => _reader.Dispose();
+}

@@ -1,0 +1,19 @@
+using Exim.Abstractions.Config;
+using Exim.Abstractions.Daemon;
+using Exim.Mail.Spool;
+using Microsoft.Extensions.Logging;
+
+namespace Exim.Mail.Smtp;
+
+/// <summary>The core's <see cref="ISmtpSessionHandler"/> for one generation: its settings, the shared spool.</summary>
+internal sealed class SmtpSessionHandler(MainOptions main, string version, FileSpool spool, ISystemLoad load, TimeProvider time, ILogger logger)
+    : ISmtpSessionHandler
+{
+    private readonly SmtpSettings _settings = new(main, version);
+
+    public async Task<SessionResult> RunAsync(SmtpConnection connection, CancellationToken shutdownToken)
+    {
+        using var session = new SmtpSession(_settings, spool, logger, time, load, connection, shutdownToken);
+        return await session.RunAsync().ConfigureAwait(false);
+    }
+}

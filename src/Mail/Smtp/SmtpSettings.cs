@@ -1,0 +1,49 @@
+using System.Collections.Frozen;
+using Exim.Abstractions.Config;
+using Exim.Abstractions.Matching;
+using Exim.Mail.Matching;
+
+namespace Exim.Mail.Smtp;
+
+/// <summary>Everything a session needs from one configuration snapshot, prepared once per generation.</summary>
+internal sealed class SmtpSettings
+{
+    public SmtpSettings(MainOptions main, string version)
+    {
+        Main = main;
+        Version = version;
+        Hostname = main.SmtpActiveHostname.Length > 0 ? main.SmtpActiveHostname : main.PrimaryHostname;
+        var local = new DomainList(main.LocalDomains, main.PrimaryHostname);
+        var relayTo = new DomainList(main.RelayToDomains, main.PrimaryHostname);
+        var named = new Dictionary<string, DomainList> { ["local_domains"] = local, ["relay_to_domains"] = relayTo }.ToFrozenDictionary();
+        LocalDomains = new DomainList(main.LocalDomains, main.PrimaryHostname, named);
+        RelayToDomains = new DomainList(main.RelayToDomains, main.PrimaryHostname, named);
+        RelayFromHosts = new HostList(main.RelayFromHosts);
+        NonmailHosts = new HostList(main.SmtpAcceptMaxNonmailHosts);
+        ConnectionNolog = new HostList(main.HostsConnectionNolog);
+    }
+
+    public MainOptions Main { get; }
+    public string Version { get; }
+    public string Hostname { get; }
+    public DomainList LocalDomains { get; }
+    public DomainList RelayToDomains { get; }
+    public HostList RelayFromHosts { get; }
+    public HostList NonmailHosts { get; }
+    public HostList ConnectionNolog { get; }
+
+    /// <summary>The greeting text: smtp_banner with $smtp_active_hostname, $primary_hostname, $version_number and $tod_full.</summary>
+    public string Banner(DateTimeOffset now) => Main.SmtpBanner
+        .Replace("$smtp_active_hostname", Hostname, StringComparison.Ordinal)
+        .Replace("$primary_hostname", Main.PrimaryHostname, StringComparison.Ordinal)
+        .Replace("$version_number", Version, StringComparison.Ordinal)
+        .Replace("$tod_full", RfcDate(now), StringComparison.Ordinal);
+
+    /// <summary>RFC 5322 date, as Exim's $tod_full: <c>Tue, 24 Nov 2026 12:00:00 +0000</c>.</summary>
+    public static string RfcDate(DateTimeOffset now)
+    {
+        var offset = now.Offset;
+        var sign = offset < TimeSpan.Zero ? '-' : '+';
+        return now.ToString("ddd, dd MMM yyyy HH:mm:ss ", System.Globalization.CultureInfo.InvariantCulture) + $"{sign}{Math.Abs(offset.Hours):00}{Math.Abs(offset.Minutes):00}";
+    }
+}

@@ -1,0 +1,17 @@
+using System.Collections.Immutable;
+
+namespace Exim.Mail.Spool;
+
+/// <summary>What the -H file records besides the headers.</summary>
+internal sealed record Envelope(
+    string Sender,
+    ImmutableArray<string> Recipients,
+    DateTimeOffset Received,
+    string? HeloName,
+    string? HostAddress,
+    int? HostPort,
+    string? InterfaceAddress,
+    int? InterfacePort,
+    string Protocol,
+    int BodyLineCount,
+    int MaxReceivedLineLength);

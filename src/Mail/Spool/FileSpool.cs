@@ -1,0 +1,153 @@
+using System.Text;
+using System.Threading.Channels;
+using Exim.Mail.Native;
+
+namespace Exim.Mail.Spool;
+
+/// <summary>
+/// The durable spool under <c>spool_directory/input/</c>. A message's data goes to <c>&lt;id&gt;-D</c> as it is received;
+/// its envelope and headers to <c>&lt;id&gt;-H.tmp</c>. Committing fsyncs both, renames the -H file into place and
+/// fsyncs the directory; only then does <see cref="CommitAsync"/> complete, and only then may 250 be sent.
+/// A queue runner only looks at -H files, so a crash at any point leaves either a complete message or an
+/// orphan -D file that nobody delivers.
+/// <para>Group commit: commits that arrive while one is in progress are batched; their file fsyncs run in parallel
+/// (the filesystem merges them into one journal commit) and the whole batch shares one directory fsync.</para>
+/// </summary>
+internal sealed class FileSpool : IAsyncDisposable
+{
+    private const int MaxBatch = 256;
+    private readonly Channel<PendingCommit> _commits = Channel.CreateUnbounded<PendingCommit>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _committer;
+    private readonly TimeProvider _time;
+    private long _batches;
+    private long _committed;
+
+    public FileSpool(string spoolDirectory, TimeProvider time)
+    {
+        _time = time;
+        InputDirectory = Path.Combine(spoolDirectory, "input");
+        Directory.CreateDirectory(InputDirectory);
+        _committer = Task.Run(CommitLoopAsync);
+    }
+
+    public string InputDirectory { get; }
+
+    /// <summary>Batches committed so far; with <see cref="Committed"/>, shows how well group commit batches.</summary>
+    public long Batches => Interlocked.Read(ref _batches);
+
+    public long Committed => Interlocked.Read(ref _committed);
+
+    public SpoolMessage Create()
+    {
+        var id = MessageId.Next(_time);
+        var path = Path.Combine(InputDirectory, id + "-D");
+        var stream = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.Read,
+            BufferSize = 16 * 1024,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
+        var firstLine = Encoding.ASCII.GetBytes(id + "-D\n");
+        stream.Write(firstLine);
+        return new SpoolMessage(id, path, stream);
+    }
+
+    /// <summary>Makes the message durable; completes only when it is safe to acknowledge it.</summary>
+    public async Task CommitAsync(SpoolMessage message, Envelope envelope, IReadOnlyList<string> headers, CancellationToken cancellationToken)
+    {
+        await message.Data.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var headerPath = Path.Combine(InputDirectory, message.Id + "-H");
+        var temp = headerPath + ".tmp";
+        var header = new FileStream(temp, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            BufferSize = 0,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
+        try
+        {
+            await header.WriteAsync(Encoding.Latin1.GetBytes(SpoolHeaderFile.Format(message.Id, envelope, headers)), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await header.DisposeAsync().ConfigureAwait(false);
+            File.Delete(temp);
+            throw;
+        }
+        var pending = new PendingCommit(message, header, temp, headerPath);
+        ObjectDisposedException.ThrowIf(!_commits.Writer.TryWrite(pending), this);
+        await pending.Done.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Removes a message that will not be acknowledged.</summary>
+    public static async Task AbandonAsync(SpoolMessage message)
+    {
+        await message.DisposeAsync().ConfigureAwait(false);
+        try { File.Delete(message.DataPath); }
+        catch (IOException) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _commits.Writer.TryComplete();
+        await _committer.ConfigureAwait(false);
+    }
+
+    private async Task CommitLoopAsync()
+    {
+        var reader = _commits.Reader;
+        var batch = new List<PendingCommit>(MaxBatch);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < MaxBatch && reader.TryRead(out var p)) batch.Add(p);
+            try
+            {
+                await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = 16 }, static (p, _) =>
+                {
+                    p.Message.Data.Flush(flushToDisk: true);
+                    p.Header.Flush(flushToDisk: true);
+                    return ValueTask.CompletedTask;
+                }).ConfigureAwait(false);
+                foreach (var p in batch)
+                {
+                    await p.Message.DisposeAsync().ConfigureAwait(false);
+                    await p.Header.DisposeAsync().ConfigureAwait(false);
+                    File.Move(p.TempPath, p.FinalPath, overwrite: false);
+                }
+                Posix.FsyncDirectory(InputDirectory);
+                Interlocked.Increment(ref _batches);
+                Interlocked.Add(ref _committed, batch.Count);
+                foreach (var p in batch) p.Done.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                // Nothing in this batch is known to be durable: fail them all (the sessions answer 451) and tidy up.
+                foreach (var p in batch)
+                {
+                    await p.Message.DisposeAsync().ConfigureAwait(false);
+                    await p.Header.DisposeAsync().ConfigureAwait(false);
+                    TryDelete(p.TempPath);
+                    TryDelete(p.FinalPath);
+                    TryDelete(p.Message.DataPath);
+                    p.Done.TrySetException(e);
+                }
+            }
+            batch.Clear();
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    private sealed record PendingCommit(SpoolMessage Message, FileStream Header, string TempPath, string FinalPath)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

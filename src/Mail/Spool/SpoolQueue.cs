@@ -1,0 +1,31 @@
+namespace Exim.Mail.Spool;
+
+/// <summary>Reads the queue: every complete message (one with a -H file) under spool/input.</summary>
+internal static class SpoolQueue
+{
+    public static IReadOnlyList<QueuedMessage> List(string spoolDirectory)
+    {
+        var input = Path.Combine(spoolDirectory, "input");
+        if (!Directory.Exists(input)) return [];
+        var result = new List<QueuedMessage>();
+        foreach (var path in Directory.EnumerateFiles(input, "*-H"))
+        {
+            if (SpoolHeaderFile.Read(path) is { } m) result.Add(m);
+        }
+        result.Sort((a, b) => a.Received != b.Received ? a.Received.CompareTo(b.Received) : string.CompareOrdinal(a.Id, b.Id));
+        return result;
+    }
+
+    /// <summary>The size -bp shows: the -D file plus the headers, as Exim counts it (approximately the message size).</summary>
+    public static long SizeOf(string spoolDirectory, string id)
+    {
+        var input = Path.Combine(spoolDirectory, "input");
+        long size = 0;
+        foreach (var suffix in (ReadOnlySpan<string>)["-D", "-H"])
+        {
+            var f = new FileInfo(Path.Combine(input, id + suffix));
+            if (f.Exists) size += f.Length;
+        }
+        return size;
+    }
+}

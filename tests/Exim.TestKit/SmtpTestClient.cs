@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Exim.TestKit;
+
+/// <summary>
+/// A raw SMTP client over a real socket, for dialogues swaks cannot express (pipelining, protocol errors,
+/// idling). Every read is bounded by a timeout.
+/// </summary>
+public sealed class SmtpTestClient : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly byte[] _buffer = new byte[64 * 1024];
+    private int _start;
+    private int _end;
+
+    private SmtpTestClient(Socket socket) => _socket = socket;
+
+    public static async Task<SmtpTestClient> ConnectAsync(int port, string? fromAddress = null, string host = "127.0.0.1")
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        if (fromAddress is not null) socket.Bind(new IPEndPoint(IPAddress.Parse(fromAddress), 0));
+        using var cts = new CancellationTokenSource(TestTimeouts.Default);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Parse(host), port), cts.Token);
+        return new SmtpTestClient(socket);
+    }
+
+    /// <summary>Connects and reads the greeting.</summary>
+    public static async Task<(SmtpTestClient Client, string Greeting)> OpenAsync(int port, string? fromAddress = null)
+    {
+        var client = await ConnectAsync(port, fromAddress);
+        return (client, await client.ReadReplyAsync());
+    }
+
+    public Task SendRawAsync(string text) => SendBytesAsync(Encoding.Latin1.GetBytes(text));
+
+    public async Task SendBytesAsync(byte[] bytes)
+    {
+        using var cts = new CancellationTokenSource(TestTimeouts.Default);
+        await _socket.SendAsync(bytes, SocketFlags.None, cts.Token);
+    }
+
+    /// <summary>Sends one command and returns its (possibly multi-line) reply.</summary>
+    public async Task<string> CommandAsync(string command)
+    {
+        await SendRawAsync(command + "\r\n");
+        return await ReadReplyAsync();
+    }
+
+    /// <summary>Reads one complete reply; lines joined with \n. Empty string when the server closed the connection.</summary>
+    public async Task<string> ReadReplyAsync(TimeSpan? timeout = null)
+    {
+        var lines = new List<string>();
+        while (true)
+        {
+            var line = await ReadLineAsync(timeout ?? TestTimeouts.Default);
+            if (line is null) return string.Join("\n", lines);
+            lines.Add(line);
+            if (line.Length < 4 || line[3] != '-') return string.Join("\n", lines);
+        }
+    }
+
+    /// <summary>True when the server has closed the connection (reads return end of stream).</summary>
+    public async Task<bool> IsClosedAsync(TimeSpan timeout) => await ReadLineAsync(timeout) is null;
+
+    /// <summary>Sends a whole message transaction and returns the reply to the final dot.</summary>
+    public async Task<string> SendMessageAsync(string from, string to, string body)
+    {
+        var mail = await CommandAsync($"MAIL FROM:<{from}>");
+        if (!mail.StartsWith("250", StringComparison.Ordinal)) return mail;
+        var rcpt = await CommandAsync($"RCPT TO:<{to}>");
+        if (!rcpt.StartsWith("250", StringComparison.Ordinal)) return rcpt;
+        var data = await CommandAsync("DATA");
+        if (!data.StartsWith("354", StringComparison.Ordinal)) return data;
+        return await CommandAsync(body.Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal) + "\r\n.");
+    }
+
+    private async Task<string?> ReadLineAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var lf = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+            if (lf >= 0)
+            {
+                var line = Encoding.Latin1.GetString(_buffer, _start, lf - _start).TrimEnd('\r');
+                _start = lf + 1;
+                return line;
+            }
+            if (_start > 0)
+            {
+                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+                _end -= _start;
+                _start = 0;
+            }
+            int n;
+            try
+            {
+                n = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cts.Token);
+            }
+            catch (SocketException)
+            {
+                return null;
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"no SMTP reply within {timeout.TotalSeconds}s");
+            }
+            if (n == 0) return null;
+            _end += n;
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
