@@ -15,6 +15,17 @@ public static class Wait
         return condition();
     }
 
+    public static async Task UntilOrFailAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describe)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition()) return;
+            await Task.Delay(25);
+        }
+        throw new TimeoutException($"timed out after {timeout.TotalSeconds}s: {describe()}");
+    }
+
     public static async Task UntilOrFailAsync(Func<bool> condition, TimeSpan timeout, Func<string> describe)
     {
         if (!await UntilAsync(condition, timeout)) throw new TimeoutException($"timed out after {timeout.TotalSeconds}s: {describe()}");

@@ -13,6 +13,9 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
+    /// <summary>Raised once the first configuration has parsed, before plugins load, so start-up errors reach its log files.</summary>
+    public event Action<LoadedConfig>? FirstConfigParsed;
+
     /// <summary>Core state that follows the configuration (the daemon's listeners); set up before the first load.</summary>
     public List<IGenerationParticipant> Participants { get; } = [];
 
@@ -21,6 +24,7 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
     {
         var config = TomlConfigLoader.Load(configPath);
         if (!config.Succeeded) return new ReloadOutcome(ReloadStatus.Rejected, 0, config.Errors);
+        FirstConfigParsed?.Invoke(config.Config);
         var built = await builder.BuildAsync(config.Config).ConfigureAwait(false);
         if (!built.Succeeded) return new ReloadOutcome(ReloadStatus.Rejected, 0, built.Errors);
         var prepared = await PrepareAsync(built.Generation, initial: true).ConfigureAwait(false);

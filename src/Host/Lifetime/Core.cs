@@ -20,6 +20,7 @@ internal sealed class Core : IAsyncDisposable
         Store = new GenerationStore(Unloads, LoggerFactory.CreateLogger<GenerationStore>());
         Builder = new GenerationBuilder(LoggerFactory, listenOverride);
         Reloader = new ConfigReloader(configPath, Builder, Store, g => Published?.Invoke(g), LoggerFactory.CreateLogger<ConfigReloader>());
+        Reloader.FirstConfigParsed += c => Sink.UsePaths(LogPaths.For(c.Config.Main));
         Published += g => Sink.UsePaths(LogPaths.For(g.Config.Main));
     }
 
