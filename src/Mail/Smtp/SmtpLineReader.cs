@@ -5,15 +5,18 @@ namespace Exim.Mail.Smtp;
 
 /// <summary>
 /// Reads CRLF- (or bare LF-) terminated lines from a socket into one pooled buffer, without per-line allocations.
-/// Every read is bounded by the receive timeout and the daemon's shutdown token.
+/// Every read is bounded by the receive timeout and the daemon's shutdown token. An idle session holds no buffer:
+/// it waits with a zero-byte receive and rents the buffer only once data has arrived (as Kestrel does), so ten
+/// thousand idle sessions do not pin ten thousand buffers.
 /// </summary>
 internal sealed class SmtpLineReader(Socket socket, TimeSpan timeout, CancellationToken shutdownToken) : IDisposable
 {
     private const int BufferSize = 16 * 1024;
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+    private byte[] _buffer = [];
     private int _start;
     private int _end;
     private CancellationTokenSource _timer = new();
+    private CancellationTokenRegistration _shutdownRegistration;
 
     /// <summary>Whether the client has sent more than has been consumed (used for the pipelining sync check).</summary>
     public bool HasBufferedInput => _end > _start;
@@ -32,7 +35,7 @@ internal sealed class SmtpLineReader(Socket socket, TimeSpan timeout, Cancellati
                 _start += lf + 1;
                 return (ReadStatus.Line, line);
             }
-            if (_end - _start == _buffer.Length)
+            if (_buffer.Length > 0 && _end - _start == _buffer.Length)
             {
                 // The buffer is full of one line: hand out all but a trailing CR, which may pair with the next LF.
                 var take = _buffer[_end - 1] == (byte)'\r' ? _end - _start - 1 : _end - _start;
@@ -56,16 +59,32 @@ internal sealed class SmtpLineReader(Socket socket, TimeSpan timeout, Cancellati
 
     private async ValueTask<ReadStatus> FillAsync()
     {
+        // One cancellation source per session, re-armed for each read; shutdown cancels it too (registered once).
         if (!_timer.TryReset())
         {
+            if (shutdownToken.IsCancellationRequested) return ReadStatus.Shutdown;
+            _shutdownRegistration.Dispose();
             _timer.Dispose();
             _timer = new CancellationTokenSource();
+            _shutdownRegistration = default;
+        }
+        if (_shutdownRegistration == default && shutdownToken.CanBeCanceled)
+        {
+            _shutdownRegistration = shutdownToken.UnsafeRegister(static t => ((CancellationTokenSource)t!).Cancel(), _timer);
         }
         _timer.CancelAfter(timeout);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_timer.Token, shutdownToken);
+        var token = _timer.Token;
         try
         {
-            var n = await socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, linked.Token).ConfigureAwait(false);
+            if (_start == _end)
+            {
+                // Nothing buffered: give the buffer back while we wait for the client.
+                ReturnBuffer();
+                _start = _end = 0;
+                await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, token).ConfigureAwait(false);
+            }
+            if (_buffer.Length == 0) _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+            var n = await socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, token).ConfigureAwait(false);
             if (n == 0) return ReadStatus.Closed;
             _end += n;
             return ReadStatus.Line;
@@ -84,10 +103,17 @@ internal sealed class SmtpLineReader(Socket socket, TimeSpan timeout, Cancellati
         }
     }
 
+    private void ReturnBuffer()
+    {
+        var buffer = _buffer;
+        _buffer = [];
+        if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
+    }
+
     public void Dispose()
     {
+        _shutdownRegistration.Dispose();
         _timer.Dispose();
-        var buffer = Interlocked.Exchange(ref _buffer, []);
-        if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
+        ReturnBuffer();
     }
 }

@@ -26,7 +26,8 @@ internal sealed class SmtpSession : IDisposable
     private readonly CancellationToken _shutdown;
     private readonly Socket _socket;
     private readonly SmtpLineReader _reader;
-    private readonly ArrayBufferWriter<byte> _output = new(1024);
+    private byte[] _output = []; // rented only between a reply and its flush, so idle sessions hold none
+    private int _outputLength;
     private readonly string _clientIp;
     private readonly string _who;
     private readonly bool _nonmailLimited;
@@ -435,26 +436,34 @@ internal sealed class SmtpSession : IDisposable
 
     private void Reply(string text)
     {
-        var span = _output.GetSpan(text.Length * 2 + 2);
-        var n = Encoding.UTF8.GetBytes(text, span);
-        span[n] = (byte)'\r';
-        span[n + 1] = (byte)'\n';
-        _output.Advance(n + 2);
+        var needed = _outputLength + Encoding.UTF8.GetMaxByteCount(text.Length) + 2;
+        if (_output.Length < needed)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, 1024));
+            _output.AsSpan(0, _outputLength).CopyTo(bigger);
+            if (_output.Length > 0) ArrayPool<byte>.Shared.Return(_output);
+            _output = bigger;
+        }
+        _outputLength += Encoding.UTF8.GetBytes(text, _output.AsSpan(_outputLength));
+        _output[_outputLength++] = (byte)'\r';
+        _output[_outputLength++] = (byte)'\n';
     }
 
     private async ValueTask FlushAsync()
     {
-        if (_output.WrittenCount == 0) return;
+        if (_outputLength == 0) return;
         try
         {
             using var cts = new CancellationTokenSource(_settings.Main.SmtpReceiveTimeout);
-            await _socket.SendAsync(_output.WrittenMemory, SocketFlags.None, cts.Token).ConfigureAwait(false);
+            await _socket.SendAsync(_output.AsMemory(0, _outputLength), SocketFlags.None, cts.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
         {
             // The client is gone or not reading; the next read reports it.
         }
-        _output.ResetWrittenCount();
+        _outputLength = 0;
+        ArrayPool<byte>.Shared.Return(_output);
+        _output = [];
     }
 
     private static string Truncate(string s) => s.Length <= 200 ? s : s[..200] + "...";

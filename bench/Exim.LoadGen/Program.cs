@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+// End-to-end load generator for exim -bd (issue: daemon benchmarks). It starts the daemon from the checkout on
+// 127.0.0.1 with a temporary spool, drives it with real TCP clients, and prints the figures.
+//
+//   dotnet run -c Release --project bench/Exim.LoadGen -- [seconds-per-run] [idle-sessions]
+//
+// Runs: the daemon's RSS with N idle sessions open (first, on a fresh daemon); then connections/s (connect, banner, QUIT) and messages/s (1 KB messages; one per connection, and ten per
+// connection) at concurrency 1, 32 and 256.
+var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
+var idleSessions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
+var root = FindRoot();
+var dir = Path.Combine(Path.GetTempPath(), $"exim-loadgen-{Guid.NewGuid():N}");
+Directory.CreateDirectory(dir);
+var config = Path.Combine(dir, "exim.toml");
+File.WriteAllText(config, $"""
+    spool_directory = "spool"
+    primary_hostname = "bench.example"
+    local_interfaces = ["127.0.0.1"]
+    daemon_smtp_ports = [0]
+    local_domains = ["bench.example"]
+    smtp_accept_max = 0
+    smtp_accept_queue_per_connection = 0
+    smtp_connect_backlog = 4096
+    [plugins.daemon]
+    assembly = "{Path.Combine(root, "plugins/daemon/bin/Exim.Plugins.Daemon.dll")}"
+    """);
+var exim = Path.Combine(root, "src/Host/bin/Release/net10.0/exim.dll");
+if (!File.Exists(exim)) exim = Path.Combine(root, "src/Host/bin/Debug/net10.0/exim.dll");
+var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, UseShellExecute = false, RedirectStandardError = true };
+foreach (var a in new[] { exim, "-C", config, "-bd" }) psi.ArgumentList.Add(a);
+using var daemon = Process.Start(psi)!;
+var mainlog = Path.Combine(dir, "spool/log/mainlog");
+var port = 0;
+for (var i = 0; i < 300 && port == 0; i++)
+{
+    await Task.Delay(100);
+    if (File.Exists(mainlog) && Regex.Match(File.ReadAllText(mainlog), @"\[127\.0\.0\.1\]:(\d+)") is { Success: true } m) port = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+}
+if (port == 0) throw new InvalidOperationException("daemon did not start: " + daemon.StandardError.ReadToEnd());
+Console.WriteLine($"exim {exim} pid {daemon.Id} on 127.0.0.1:{port}; {seconds}s per run; {Environment.ProcessorCount} cores");
+var endpoint = new IPEndPoint(IPAddress.Loopback, port);
+var body = "Subject: load\r\n\r\n" + string.Concat(Enumerable.Repeat(new string('x', 76) + "\r\n", 12)) + new string('y', 40) + "\r\n";
+
+try
+{
+    await Idle(idleSessions); // first, on a fresh daemon
+    await Run("warm-up", 8, 2, c => Connection(c, 1));
+    foreach (var concurrency in new[] { 1, 32, 256 }) await Run($"connections/s c={concurrency}", concurrency, seconds, c => Connection(c, 0));
+    foreach (var concurrency in new[] { 1, 32, 256 }) await Run($"messages/s 1/conn c={concurrency}", concurrency, seconds, c => Connection(c, 1));
+    foreach (var concurrency in new[] { 1, 32, 256 }) await Run($"messages/s 10/conn c={concurrency}", concurrency, seconds, c => Connection(c, 10));
+}
+finally
+{
+    daemon.Kill();
+    await daemon.WaitForExitAsync();
+    Directory.Delete(dir, recursive: true);
+}
+
+async Task Run(string name, int concurrency, int duration, Func<Client, Task<int>> work)
+{
+    using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(duration));
+    long done = 0, failed = 0;
+    var sw = Stopwatch.StartNew();
+    var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await using var c = await Client.ConnectAsync(endpoint);
+                Interlocked.Add(ref done, await work(c));
+            }
+            catch (Exception e) when (e is SocketException or IOException or InvalidOperationException or TimeoutException)
+            {
+                Interlocked.Increment(ref failed);
+            }
+        }
+    })).ToArray();
+    await Task.WhenAll(workers);
+    var rate = done / sw.Elapsed.TotalSeconds;
+    Console.WriteLine($"{name,-28} {rate,10:N0} /s   ({done} in {sw.Elapsed.TotalSeconds:F1}s, {failed} failed)");
+}
+
+async Task<int> Connection(Client c, int messages)
+{
+    Expect(await c.ReplyAsync(), "220");
+    if (messages == 0)
+    {
+        Expect(await c.CommandAsync("QUIT"), "221");
+        return 1;
+    }
+    Expect(await c.CommandAsync("EHLO load.example"), "250");
+    for (var i = 0; i < messages; i++)
+    {
+        await c.SendAsync("MAIL FROM:<load@client.example>\r\nRCPT TO:<sink@bench.example>\r\nDATA\r\n");
+        Expect(await c.ReplyAsync(), "250");
+        Expect(await c.ReplyAsync(), "250");
+        Expect(await c.ReplyAsync(), "354");
+        Expect(await c.CommandAsync(body + "."), "250");
+    }
+    Expect(await c.CommandAsync("QUIT"), "221");
+    return messages;
+}
+
+async Task Idle(int count)
+{
+    var (before, anonBefore) = (Rss(daemon.Id, "VmRSS:"), Rss(daemon.Id, "RssAnon:"));
+    var clients = new List<Client>(count);
+    var sw = Stopwatch.StartNew();
+    for (var i = 0; i < count; i++)
+    {
+        var c = await Client.ConnectAsync(endpoint);
+        Expect(await c.ReplyAsync(), "220");
+        clients.Add(c);
+    }
+    await Task.Delay(1000);
+    var (after, anonAfter) = (Rss(daemon.Id, "VmRSS:"), Rss(daemon.Id, "RssAnon:"));
+    Console.WriteLine($"idle sessions: {count} opened in {sw.Elapsed.TotalSeconds:F1}s; daemon RSS {before / 1024} MiB before -> {after / 1024} MiB with them open ({(after - before) * 1024.0 / count:F0} bytes/session); private (RssAnon) {anonBefore / 1024} -> {anonAfter / 1024} MiB");
+    foreach (var c in clients) await c.DisposeAsync();
+}
+
+static long Rss(int pid, string field)
+{
+    foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+    {
+        if (line.StartsWith(field, StringComparison.Ordinal)) return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+    }
+    return 0;
+}
+
+static void Expect(string reply, string code)
+{
+    if (!reply.StartsWith(code, StringComparison.Ordinal)) throw new InvalidOperationException($"expected {code}, got {reply}");
+}
+
+static string FindRoot()
+{
+    var d = new DirectoryInfo(AppContext.BaseDirectory);
+    for (var i = 0; i < 12 && d is not null; i++, d = d.Parent)
+    {
+        if (File.Exists(Path.Combine(d.FullName, "Exim.slnx"))) return d.FullName;
+    }
+    throw new InvalidOperationException("run from the checkout");
+}
+
+sealed class Client : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly byte[] _buffer = new byte[8192];
+    private int _start, _end;
+
+    private Client(Socket socket) => _socket = socket;
+
+    public static async Task<Client> ConnectAsync(IPEndPoint endpoint)
+    {
+        var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Linger, new LingerOption(true, 0));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await s.ConnectAsync(endpoint, cts.Token);
+        return new Client(s);
+    }
+
+    public Task SendAsync(string text) => _socket.SendAsync(Encoding.ASCII.GetBytes(text), SocketFlags.None);
+
+    public async Task<string> CommandAsync(string command)
+    {
+        await SendAsync(command + "\r\n");
+        return await ReplyAsync();
+    }
+
+    public async Task<string> ReplyAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var sb = new StringBuilder();
+        while (true)
+        {
+            var lf = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+            if (lf >= 0)
+            {
+                var line = Encoding.ASCII.GetString(_buffer, _start, lf - _start);
+                _start = lf + 1;
+                sb.Append(line);
+                if (line.Length < 4 || line[3] != '-') return sb.ToString();
+                continue;
+            }
+            if (_start == _end) _start = _end = 0;
+            var n = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cts.Token);
+            if (n == 0) throw new IOException("closed");
+            _end += n;
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
