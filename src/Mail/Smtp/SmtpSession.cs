@@ -104,9 +104,7 @@ internal sealed class SmtpSession : IDisposable
                     Reply($"421 {Hostname}: SMTP command timeout - closing connection");
                     return new SessionResult(SessionOutcome.Timeout, _messages);
                 case ReadStatus.Shutdown:
-                    SmtpLog.ClosedByShutdown(_logger, _who);
-                    Reply($"421 {Hostname}: Service not available - closing connection");
-                    return new SessionResult(SessionOutcome.Closed, _messages);
+                    return ShuttingDown();
                 case ReadStatus.Partial:
                     if (!await SkipRestOfLineAsync().ConfigureAwait(false)) return new SessionResult(SessionOutcome.Dropped, _messages);
                     Reply("500 Command line too long");
@@ -156,7 +154,7 @@ internal sealed class SmtpSession : IDisposable
     {
         Reply("500 unrecognized command");
         SmtpLog.SyntaxError(_logger, Truncate(line), Host, "unrecognized command");
-        return SynprotError(line) ? new SessionResult(SessionOutcome.Closed, _messages) : null;
+        return ProtocolError(line);
     }
 
     private SessionResult? Helo(string argument, bool esmtp, string line)
@@ -166,7 +164,7 @@ internal sealed class SmtpSession : IDisposable
         {
             Reply($"501 Syntactically invalid {(esmtp ? "EHLO" : "HELO")} argument(s)");
             SmtpLog.SyntaxError(_logger, Truncate(line), Host, $"syntactically invalid argument(s)");
-            return SynprotError(line) ? new SessionResult(SessionOutcome.Closed, _messages) : null;
+            return ProtocolError(line);
         }
         if (_helo is not null && CountNonmail()) return TooManyNonmail(line);
         _helo = name;
@@ -187,7 +185,7 @@ internal sealed class SmtpSession : IDisposable
         if (_sender is not null)
         {
             Reply("503 sender already given");
-            return SynprotError(line) ? new SessionResult(SessionOutcome.Closed, _messages) : null;
+            return ProtocolError(line);
         }
         var max = _settings.Main.SmtpAcceptMaxPerConnection;
         if (max > 0 && _messages >= max)
@@ -200,7 +198,7 @@ internal sealed class SmtpSession : IDisposable
         {
             Reply($"501 {Truncate(argument)}: malformed address");
             SmtpLog.SyntaxError(_logger, Truncate(line), Host, "malformed address");
-            return SynprotError(line) ? new SessionResult(SessionOutcome.Closed, _messages) : null;
+            return ProtocolError(line);
         }
         if (address.Length > 0 && SmtpAddress.Split(address).Domain.Length == 0)
         {
@@ -225,7 +223,7 @@ internal sealed class SmtpSession : IDisposable
             else if (!(key == "BODY" && _esmtp && value.ToUpperInvariant() is "7BIT" or "8BITMIME"))
             {
                 Reply($"555 Unsupported parameter: {Truncate(p)}");
-                return SynprotError(line) ? new SessionResult(SessionOutcome.Closed, _messages) : null;
+                return ProtocolError(line);
             }
         }
         _sender = address;
@@ -239,13 +237,13 @@ internal sealed class SmtpSession : IDisposable
         if (_sender is null)
         {
             Reply("503 sender not yet given");
-            return SynprotError(line) ? new SessionResult(SessionOutcome.Closed, _messages) : null;
+            return ProtocolError(line);
         }
         if (!argument.StartsWith("TO:", StringComparison.OrdinalIgnoreCase) || !SmtpAddress.TryParsePath(argument[3..], out var address, out _) || address.Length == 0)
         {
             Reply($"501 {Truncate(argument)}: malformed address");
             SmtpLog.SyntaxError(_logger, Truncate(line), Host, "malformed address");
-            return SynprotError(line) ? new SessionResult(SessionOutcome.Closed, _messages) : null;
+            return ProtocolError(line);
         }
         var (local, domain) = SmtpAddress.Split(address);
         if (domain.Length == 0)
@@ -283,7 +281,7 @@ internal sealed class SmtpSession : IDisposable
         if (_sender is null || _recipients.Count == 0)
         {
             Reply("503 valid RCPT command must precede DATA");
-            return SynprotError(line) ? new SessionResult(SessionOutcome.Closed, _messages) : null;
+            return ProtocolError(line);
         }
         Reply("354 Enter message, ending with \".\" on a line by itself");
         await FlushAsync().ConfigureAwait(false);
@@ -307,9 +305,7 @@ internal sealed class SmtpSession : IDisposable
                     Reply($"421 {Hostname}: SMTP incoming data timeout - closing connection");
                     return new SessionResult(SessionOutcome.Timeout, _messages);
                 case ReadStatus.Shutdown:
-                    SmtpLog.ClosedByShutdown(_logger, _who);
-                    Reply($"421 {Hostname}: Service not available - closing connection");
-                    return new SessionResult(SessionOutcome.Closed, _messages);
+                    return ShuttingDown();
                 default:
                     SmtpLog.LostInData(_logger, Host);
                     return new SessionResult(SessionOutcome.Dropped, _messages);
@@ -405,6 +401,17 @@ internal sealed class SmtpSession : IDisposable
     {
         SmtpLog.TooManyNonmail(_logger, _who, Truncate(line));
         Reply($"421 {Hostname}: too many nonmail commands");
+        return new SessionResult(SessionOutcome.Closed, _messages);
+    }
+
+    /// <summary>Counts a syntax or protocol error; the session's end when that was one too many, else null.</summary>
+    private SessionResult? ProtocolError(string line) => SynprotError(line) ? new SessionResult(SessionOutcome.Closed, _messages) : null;
+
+    /// <summary>The daemon is stopping and the drain time is over: Exim's 421, and the session ends.</summary>
+    private SessionResult ShuttingDown()
+    {
+        SmtpLog.ClosedByShutdown(_logger, _who);
+        Reply($"421 {Hostname}: Service not available - closing connection");
         return new SessionResult(SessionOutcome.Closed, _messages);
     }
 
