@@ -107,8 +107,10 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
 
     private void Publish(Generation next, long previous = 0, ReloadReason reason = ReloadReason.Signal)
     {
-        store.Publish(next);
+        // Participants first: the new generation's daemon loop may start the moment it is published, and must
+        // find the listener set already updated.
         foreach (var participant in Participants) participant.Commit(next);
+        store.Publish(next);
         onPublished(next);
         if (previous == 0) GenerationStarted(logger, next.Number, next.Config.SourcePath, next.Config.Revision, next.Describe());
         else GenerationPublished(logger, previous, next.Number, Describe(reason), next.Config.Revision, next.Describe());
