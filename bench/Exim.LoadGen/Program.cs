@@ -119,9 +119,13 @@ async Task Idle(int count)
         Expect(await c.ReplyAsync(), "220");
         clients.Add(c);
     }
-    await Task.Delay(1000);
-    var (after, anonAfter) = (Rss(daemon.Id, "VmRSS:"), Rss(daemon.Id, "RssAnon:"));
-    Console.WriteLine($"idle sessions: {count} opened in {sw.Elapsed.TotalSeconds:F1}s; daemon RSS {before / 1024} MiB before -> {after / 1024} MiB with them open ({(after - before) * 1024.0 / count:F0} bytes/session); private (RssAnon) {anonBefore / 1024} -> {anonAfter / 1024} MiB");
+    var opened = sw.Elapsed;
+    foreach (var settle in new[] { 1, 10 })
+    {
+        await Task.Delay(TimeSpan.FromSeconds(settle == 1 ? 1 : 9));
+        var (after, anonAfter) = (Rss(daemon.Id, "VmRSS:"), Rss(daemon.Id, "RssAnon:"));
+        Console.WriteLine($"idle sessions: {count} opened in {opened.TotalSeconds:F1}s; after {settle,2}s: daemon RSS {before / 1024} MiB before -> {after / 1024} MiB with them open ({(after - before) * 1024.0 / count:F0} bytes/session); private (RssAnon) {anonBefore / 1024} -> {anonAfter / 1024} MiB");
+    }
     foreach (var c in clients) await c.DisposeAsync();
 }
 

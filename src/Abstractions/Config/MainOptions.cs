@@ -106,6 +106,14 @@ public sealed record MainOptions
     /// <summary>How long to wait for a command or a data line.</summary>
     [EximOption("smtp_receive_timeout")] public TimeSpan SmtpReceiveTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Not in Exim: how a group commit makes messages durable. <c>"filesystem"</c> (default): one syncfs(2) per batch,
+    /// which needs Linux 5.8 or later to report write errors (older kernels fall back to <c>"file"</c>) and also
+    /// flushes anything else dirty on the spool's filesystem. <c>"file"</c>: fsync every -D and -H file, as Exim does.
+    /// Either way the directory is fsynced after the renames, and 250 is sent only after both.
+    /// </summary>
+    [EximOption("spool_sync")] public string SpoolSync { get; init; } = "filesystem";
+
     /// <summary>Largest message accepted; 0 means no limit.</summary>
     [EximOption("message_size_limit", Kind = OptionKind.Size, Min = 0)] public long MessageSizeLimit { get; init; } = 50L * 1024 * 1024;
 

@@ -94,6 +94,10 @@ internal static class TomlConfigLoader
             var key = root.ContainsKey("smtp_accept_queue") ? "smtp_accept_queue" : "smtp_accept_max_per_host";
             errors.Add(source.At(root, key, "smtp_accept_max must be set if smtp_accept_queue or smtp_accept_max_per_host is set"));
         }
+        if (main.SpoolSync is not ("filesystem" or "file"))
+        {
+            errors.Add(source.At(root, "spool_sync", $"invalid value for \"spool_sync\": \"{main.SpoolSync}\" (expected \"filesystem\" or \"file\")"));
+        }
         if (main.PidFilePath.Length > 200)
         {
             errors.Add(source.At(root, "pid_file_path", "pid file path is longer than 200 characters"));

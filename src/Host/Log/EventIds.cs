@@ -24,6 +24,7 @@ internal static class EventIds
     public const int PidFile = 2014;
     public const int ChildExit = 2020;
     public const int ChildExitAbnormal = 2021;
+    public const int MemoryTrimmed = 2030;
 
     public const int GenerationPublished = 8001;
     public const int GenerationRetired = 8002;

@@ -22,6 +22,24 @@ internal static partial class Posix
         }
     }
 
+    /// <summary>syncfs(2) on the filesystem holding <paramref name="path"/>: all its dirty data and metadata in one call.</summary>
+    public static void SyncFilesystem(string path)
+    {
+        var fd = Open(path, ORdOnly | ODirectory);
+        if (fd < 0) throw new IOException($"open({path}) failed: errno {Marshal.GetLastPInvokeError()}");
+        try
+        {
+            if (SyncFs(fd) != 0) throw new IOException($"syncfs({path}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    private static partial int SyncFs(int fd);
+
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
 

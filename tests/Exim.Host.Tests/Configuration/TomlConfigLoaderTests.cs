@@ -120,6 +120,14 @@ public sealed class TomlConfigLoaderTests
     }
 
     [Fact]
+    public void Parse_SpoolSync_AcceptsOnlyItsTwoModes()
+    {
+        Assert.Equal("file", Parse("spool_sync = \"file\"").Config!.Config.Main.SpoolSync);
+        var error = Assert.Single(Parse("spool_sync = \"sometimes\"").Errors);
+        Assert.Equal("/etc/exim/exim.toml:1:1: invalid value for \"spool_sync\": \"sometimes\" (expected \"filesystem\" or \"file\")", error.ToString());
+    }
+
+    [Fact]
     public void Parse_LoadAverage_IsFixedPoint()
     {
         Assert.Equal(2500, Parse("smtp_load_reserve = 2.5").Config!.Config.Main.SmtpLoadReserve);

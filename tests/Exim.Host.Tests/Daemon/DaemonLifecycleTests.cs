@@ -150,10 +150,12 @@ public sealed class DaemonLifecycleTests
         Assert.False(File.Exists(d.PidFilePath));
     }
 
-    [Fact]
-    public async Task Sigkill_DuringABurst_EveryAcknowledgedMessageIsCompleteInTheSpool()
+    [Theory]
+    [InlineData("filesystem")]
+    [InlineData("file")]
+    public async Task Sigkill_DuringABurst_EveryAcknowledgedMessageIsCompleteInTheSpool(string spoolSync)
     {
-        await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig("smtp_accept_max = 50"));
+        await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig($"smtp_accept_max = 50\nspool_sync = \"{spoolSync}\""));
         var acknowledged = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var port = d.Port;
