@@ -42,9 +42,10 @@ internal sealed partial class AcceptLoop(ILogger logger) : IDaemonLoop
             catch (SocketException e)
             {
                 // Exim's batching: one line when the error changes or every 50 failures, not one per failure.
-                if (e.SocketErrorCode != lastError || ++failures % 50 == 0)
+                failures++;
+                if (e.SocketErrorCode != lastError || failures % 50 == 0)
                 {
-                    AcceptFailed(logger, failures + 1, e.Message);
+                    AcceptFailed(logger, failures, e.Message);
                     lastError = e.SocketErrorCode;
                 }
                 backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(10) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));

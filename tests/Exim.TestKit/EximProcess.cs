@@ -29,9 +29,12 @@ public sealed class EximProcess : IAsyncDisposable
 
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
 
-    public static EximProcess Start(string workingDirectory, params string[] args)
+    public static EximProcess Start(string workingDirectory, params string[] args) => Start(workingDirectory, null, args);
+
+    /// <summary>Starts exim; with <paramref name="fileLimit"/>, under that soft and hard RLIMIT_NOFILE (to provoke EMFILE).</summary>
+    public static EximProcess Start(string workingDirectory, int? fileLimit, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(fileLimit is null ? "dotnet" : "bash")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -39,6 +42,12 @@ public sealed class EximProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (fileLimit is { } limit)
+        {
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add($"ulimit -Sn {limit} && ulimit -Hn {limit} && exec dotnet \"$@\"");
+            psi.ArgumentList.Add("exim");
+        }
         psi.ArgumentList.Add(RepoPaths.EximDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";

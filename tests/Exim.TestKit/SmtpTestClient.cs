@@ -17,13 +17,22 @@ public sealed class SmtpTestClient : IAsyncDisposable
 
     private SmtpTestClient(Socket socket) => _socket = socket;
 
-    public static async Task<SmtpTestClient> ConnectAsync(int port, string? fromAddress = null, string host = "127.0.0.1")
+    public static async Task<SmtpTestClient> ConnectAsync(int port, string? fromAddress = null, string host = "127.0.0.1", TimeSpan? timeout = null)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        if (fromAddress is not null) socket.Bind(new IPEndPoint(IPAddress.Parse(fromAddress), 0));
-        using var cts = new CancellationTokenSource(TestTimeouts.Default);
-        await socket.ConnectAsync(new IPEndPoint(IPAddress.Parse(host), port), cts.Token);
-        return new SmtpTestClient(socket);
+        var address = IPAddress.Parse(host);
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (fromAddress is not null) socket.Bind(new IPEndPoint(IPAddress.Parse(fromAddress), 0));
+            using var cts = new CancellationTokenSource(timeout ?? TestTimeouts.Default);
+            await socket.ConnectAsync(new IPEndPoint(address, port), cts.Token);
+            return new SmtpTestClient(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Connects and reads the greeting.</summary>

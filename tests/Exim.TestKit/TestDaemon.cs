@@ -57,11 +57,15 @@ public sealed class TestDaemon : IAsyncDisposable
     public string PanicLog => Wait.ReadShared(PanicLogPath);
 
     /// <summary>Writes <paramref name="config"/> (spool_directory defaults to ./spool) and starts the daemon.</summary>
-    public static async Task<TestDaemon> StartAsync(string config, TempDirectory? directory = null, params string[] extraArgs)
+    public static Task<TestDaemon> StartAsync(string config, TempDirectory? directory = null, params string[] extraArgs)
+        => StartAsync(config, directory, null, extraArgs);
+
+    /// <summary>As above; with <paramref name="fileLimit"/> the daemon runs under that RLIMIT_NOFILE.</summary>
+    public static async Task<TestDaemon> StartAsync(string config, TempDirectory? directory, int? fileLimit, params string[] extraArgs)
     {
         directory ??= new TempDirectory("exim-daemon");
         var configPath = directory.Write("exim.toml", config);
-        var process = EximProcess.Start(directory.Path, ["-C", configPath, "-bd", .. extraArgs]);
+        var process = EximProcess.Start(directory.Path, fileLimit, ["-C", configPath, "-bd", .. extraArgs]);
         var daemon = new TestDaemon(directory, configPath, process);
         await Wait.UntilOrFailAsync(() => daemon.MainLog.Contains("daemon started", StringComparison.Ordinal) || process.HasExited,
             TestTimeouts.Startup, () => $"daemon start\nstderr: {process.Stderr}");

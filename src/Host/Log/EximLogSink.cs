@@ -9,6 +9,8 @@ namespace Exim.Host.Log;
 /// Callers never block on disk: lines go through a channel to one writer task, which appends each batch and
 /// closes the file again (as Exim does), so log rotation by rename needs no signal. Before a configuration
 /// names the log files, and whenever they cannot be written, lines go to stderr.
+/// <para>One descriptor is held in reserve: when the process runs out (EMFILE, exactly when an operator most needs
+/// the log), the reserve is given up to write the batch and taken back afterwards.</para>
 /// </summary>
 internal sealed class EximLogSink : IAsyncDisposable
 {
@@ -16,6 +18,7 @@ internal sealed class EximLogSink : IAsyncDisposable
     private readonly Task _writer;
     private readonly Lock _stderrLock = new();
     private LogPaths? _paths;
+    private FileStream? _reserve = OpenReserve();
 
     public EximLogSink(bool debugToStderr)
     {
@@ -57,6 +60,7 @@ internal sealed class EximLogSink : IAsyncDisposable
     {
         _channel.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+        _reserve?.Dispose();
     }
 
     private async Task WriteLoopAsync()
@@ -94,10 +98,18 @@ internal sealed class EximLogSink : IAsyncDisposable
     {
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-            var bytes = Encoding.UTF8.GetBytes(text.ToString());
-            stream.Write(bytes);
+            try
+            {
+                Write(path, text);
+            }
+            catch (IOException) when (_reserve is not null)
+            {
+                // Perhaps out of descriptors: spend the reserve on the log, then take it back.
+                _reserve.Dispose();
+                _reserve = null;
+                try { Write(path, text); }
+                finally { _reserve = OpenReserve(); }
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -107,6 +119,19 @@ internal sealed class EximLogSink : IAsyncDisposable
                 Console.Error.Write(text.ToString());
             }
         }
+    }
+
+    private static void Write(string path, StringBuilder text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        stream.Write(Encoding.UTF8.GetBytes(text.ToString()));
+    }
+
+    private static FileStream? OpenReserve()
+    {
+        try { return new FileStream("/dev/null", FileMode.Open, FileAccess.Read); }
+        catch (IOException) { return null; }
     }
 
     private void WriteStderr(Entry entry)

@@ -114,4 +114,68 @@ public sealed class AcceptLimitTests
         await d.WaitForLogAsync($"{second} no immediate delivery: more than 1 messages received in one connection");
         Assert.DoesNotContain($"{first} no immediate delivery", d.MainLog, StringComparison.Ordinal);
     }
+
+    /// <summary>A daemon whose load average is fixed by the test plugin's <c>load_average</c> option.</summary>
+    private static Task<TestDaemon> StartWithLoadAsync(string load, string extra)
+        => TestDaemon.StartAsync(TestDaemon.SmtpConfig(extra) + $$"""
+
+            [plugins.load]
+            assembly = "{{TestPluginFiles.V1}}"
+            load_average = "{{load}}"
+            """);
+
+    [Fact]
+    public async Task SmtpLoadReserve_WithoutReserveHosts_RefusesEveryone()
+    {
+        await using var d = await StartWithLoadAsync("3.5", "smtp_load_reserve = 2.0");
+
+        var (c, reply) = await SmtpTestClient.OpenAsync(d.Port);
+        await using var client = c;
+
+        Assert.Equal("421 Too much load; please try again later.", reply);
+        await d.WaitForLogAsync("Connection from [127.0.0.1] refused: load average = 3.50");
+    }
+
+    [Fact]
+    public async Task SmtpLoadReserve_WithReserveHosts_AdmitsOnlyThem()
+    {
+        await using var d = await StartWithLoadAsync("3.5", "smtp_load_reserve = 2.0\nsmtp_reserve_hosts = [\"127.0.0.2\"]");
+
+        var (c1, refused) = await SmtpTestClient.OpenAsync(d.Port, "127.0.0.1");
+        await using var client1 = c1;
+        var (c2, admitted) = await SmtpTestClient.OpenAsync(d.Port, "127.0.0.2");
+        await using var client2 = c2;
+
+        Assert.Equal("421 mx.test.example: Too much load; please try again later", refused);
+        Assert.StartsWith("220 ", admitted, StringComparison.Ordinal);
+        await d.WaitForLogAsync("temporarily refused connection from [127.0.0.1]: not in reserve list and load average = 3.50");
+    }
+
+    [Fact]
+    public async Task QueueOnlyLoad_QueuesMessagesAboveTheLoad()
+    {
+        await using var d = await StartWithLoadAsync("1.25", "queue_only_load = 1.0");
+        var (c, _) = await SmtpTestClient.OpenAsync(d.Port);
+        await using var client = c;
+        await client.CommandAsync("EHLO c.example");
+
+        var id = (await client.SendMessageAsync("x@b.example", "y@test.example", "Subject: load\n\nbody"))["250 OK id=".Length..];
+
+        await d.WaitForLogAsync($"{id} no immediate delivery: load average 1.25");
+    }
+
+    [Fact]
+    public async Task BelowTheLoadLimits_EverythingIsNormal()
+    {
+        await using var d = await StartWithLoadAsync("0.5", "smtp_load_reserve = 2.0\nqueue_only_load = 1.0");
+        var (c, greeting) = await SmtpTestClient.OpenAsync(d.Port);
+        await using var client = c;
+        await client.CommandAsync("EHLO c.example");
+
+        var reply = await client.SendMessageAsync("x@b.example", "y@test.example", "Subject: calm\n\nbody");
+
+        Assert.StartsWith("220 ", greeting, StringComparison.Ordinal);
+        Assert.StartsWith("250 OK id=", reply, StringComparison.Ordinal);
+        Assert.DoesNotContain("no immediate delivery", d.MainLog, StringComparison.Ordinal);
+    }
 }

@@ -6,8 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace Exim.TestPlugin;
 
 /// <summary>
-/// A daemon-loop plugin that reports which version is answering: it writes <c>version=&lt;v&gt; generation=&lt;n&gt;</c>
-/// to its <c>status_file</c> when its loop starts, and logs the same.
+/// A test plugin. With <c>status_file</c> it is a daemon loop that reports which version is answering: it writes
+/// <c>version=&lt;v&gt; generation=&lt;n&gt;</c> there when its loop starts, and logs the same. With
+/// <c>load_average</c> it is the system load source, reporting that fixed value.
 /// </summary>
 public sealed class TestPlugin : IEximPlugin
 {
@@ -19,9 +20,12 @@ public sealed class TestPlugin : IEximPlugin
 #if THROW_ON_REGISTER
         throw new InvalidOperationException("test plugin refuses to register");
 #else
-        var statusFile = context.Options.GetString("status_file") ?? throw context.Options.Invalid("status_file", "is required");
+        var statusFile = context.Options.GetString("status_file");
         var greeting = context.Options.GetString("greeting") ?? "hello";
-        registrar.Add<IDaemonLoop>("daemon", new StatusLoop(statusFile, greeting, context.LoggerFactory.CreateLogger("TestPlugin")));
+        var load = context.Options.GetString("load_average");
+        if (statusFile is null && load is null) throw context.Options.Invalid("status_file", "status_file or load_average is required");
+        if (statusFile is not null) registrar.Add<IDaemonLoop>("daemon", new StatusLoop(statusFile, greeting, context.LoggerFactory.CreateLogger("TestPlugin")));
+        if (load is not null) registrar.Add<ISystemLoad>("load", new FixedLoad((int)(double.Parse(load, System.Globalization.CultureInfo.InvariantCulture) * 1000)));
 #endif
     }
 }

@@ -73,12 +73,14 @@ internal static partial class DaemonCommand
             });
 
         var trimmer = new MemoryTrimmer(TimeSpan.FromSeconds(2), 32L * 1024 * 1024, core.LoggerFactory.CreateLogger<MemoryTrimmer>()).RunAsync(stop.Token);
-        var runner = new DaemonLoopRunner(core.Store, g => new DaemonContext(
-                g.Config, g.Number, [.. listeners.Current], slots,
-                new SmtpSessionHandler(g.Config.Main, EximVersion.Number,
-                    spools.GetOrAdd($"{g.Config.Main.SpoolSync}:{g.Config.Main.SpoolDirectory}", _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem")),
-                    load, TimeProvider.System, sessionLogger),
-                load, g.LocalAddresses, shutdown.Token),
+        var runner = new DaemonLoopRunner(core.Store, g =>
+            {
+                var generationLoad = g.Strategies.TryGet<ISystemLoad>("load", out var pluginLoad) ? pluginLoad : load;
+                var spool = spools.GetOrAdd($"{g.Config.Main.SpoolSync}:{g.Config.Main.SpoolDirectory}",
+                    _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem"));
+                var sessions = new SmtpSessionHandler(g.Config.Main, EximVersion.Number, spool, generationLoad, TimeProvider.System, sessionLogger);
+                return new DaemonContext(g.Config, g.Number, [.. listeners.Current], slots, sessions, generationLoad, g.LocalAddresses, shutdown.Token);
+            },
             TimeSpan.FromSeconds(10), core.LoggerFactory.CreateLogger<DaemonLoopRunner>());
         await runner.RunAsync(stop.Token).ConfigureAwait(false);
         await trimmer.ConfigureAwait(false);
