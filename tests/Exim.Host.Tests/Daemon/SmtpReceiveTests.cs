@@ -131,6 +131,17 @@ public sealed partial class SmtpReceiveTests
     }
 
     [Fact]
+    public async Task OverlongCommandLine_Gets500AndTheSessionCarriesOn()
+    {
+        await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig());
+        var (c, _) = await SmtpTestClient.OpenAsync(d.Port);
+        await using var client = c;
+
+        Assert.Equal("500 Command line too long", await client.CommandAsync("NOOP " + new string('x', 40_000)));
+        Assert.Equal("250 OK", await client.CommandAsync("NOOP"));
+    }
+
+    [Fact]
     public async Task RecipientsMax_Gives452()
     {
         await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig("recipients_max = 2"));
