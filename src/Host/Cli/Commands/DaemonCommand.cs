@@ -51,18 +51,16 @@ internal static partial class DaemonCommand
         using var shutdown = new CancellationTokenSource();
         var sessionLogger = core.LoggerFactory.CreateLogger("Exim.Smtp");
 
-        var started = await core.Reloader.StartAsync().ConfigureAwait(false);
-        if (started.Status != ReloadStatus.Published) return ConfigErrors.Print(started.Errors, error);
-
-        var main = core.Store.Current.Config.Main;
-        var pidPath = PidFile.PathFor(cl.PidFileOverride, main.PidFilePath, main.SpoolDirectory);
-        var writePid = cl.ListenOverride is null || cl.PidFileOverride is not null;
-        if (writePid && !PidFile.TryWrite(pidPath, pid, out var pidError)) PidFileFailed(logger, pidError!);
-
+        // Signals are handled before the start-up line is logged, so none sent after it is lost.
         using var stop = new CancellationTokenSource();
         using var signals = new SignalHandlers(
             onHangup: () =>
             {
+                if (!core.Store.HasCurrent)
+                {
+                    SighupTooEarly(logger, pid);
+                    return;
+                }
                 SighupReceived(logger, pid);
                 _ = core.Reloader.ReloadAsync(ReloadReason.Signal);
             },
@@ -71,6 +69,15 @@ internal static partial class DaemonCommand
                 StopSignal(logger, pid, signal == PosixSignal.SIGTERM ? "SIGTERM" : "SIGINT");
                 stop.Cancel();
             });
+
+        var started = await core.Reloader.StartAsync().ConfigureAwait(false);
+        if (started.Status != ReloadStatus.Published) return ConfigErrors.Print(started.Errors, error);
+
+        var main = core.Store.Current.Config.Main;
+        var pidPath = PidFile.PathFor(cl.PidFileOverride, main.PidFilePath, main.SpoolDirectory);
+        var writePid = cl.ListenOverride is null || cl.PidFileOverride is not null;
+        if (writePid && !PidFile.TryWrite(pidPath, pid, out var pidError)) PidFileFailed(logger, pidError!);
+
 
         var trimmer = new MemoryTrimmer(TimeSpan.FromSeconds(2), 32L * 1024 * 1024, core.LoggerFactory.CreateLogger<MemoryTrimmer>()).RunAsync(stop.Token);
         var runner = new DaemonLoopRunner(core.Store, g =>
@@ -121,6 +128,9 @@ internal static partial class DaemonCommand
 
     [LoggerMessage(EventIds.SignalReceived, LogLevel.Information, "pid {Pid}: SIGHUP received: reloading configuration and plugins")]
     private static partial void SighupReceived(ILogger logger, int pid);
+
+    [LoggerMessage(EventIds.SignalReceived, LogLevel.Warning, "pid {Pid}: SIGHUP received during start-up: ignored")]
+    private static partial void SighupTooEarly(ILogger logger, int pid);
 
     [LoggerMessage(EventIds.DaemonStopping, LogLevel.Information, "pid {Pid}: {Signal} received: daemon shutting down")]
     private static partial void StopSignal(ILogger logger, int pid, string signal);

@@ -1,0 +1,112 @@
+using System.Collections.Immutable;
+using System.Net.Sockets;
+using DnsClient;
+using Exim.Abstractions.Resolution;
+using AbstractQuestion = Exim.Abstractions.Resolution.DnsQuestion;
+using AbstractRecord = Exim.Abstractions.Resolution.DnsRecord;
+using Dc = DnsClient.Protocol;
+
+namespace Exim.Plugins.DnsResolver;
+
+/// <summary>
+/// One DNS query through DnsClient, answered in Exim's terms. DnsClient's own cache is off (the core's host cache
+/// sits above this), TCP fallback is on for truncated answers, and every failure path maps to a status: NXDOMAIN is
+/// NoMatch; SERVFAIL, REFUSED, timeouts and network errors are Again (never "no such name"); FORMERR and NOTIMP
+/// are Fail. A NOERROR answer with records is Succeed (a lone CNAME included: following it is the caller's job,
+/// bounded by dns_cname_loops); without records it is NoData. The AD bit is reported only when trusted.
+/// </summary>
+internal sealed class DnsClientResolver : IDnsRecordResolver
+{
+    private readonly LookupClient _plain;
+    private readonly LookupClient _dnssec;
+    private readonly bool _trustAd;
+
+    public DnsClientResolver(DnsResolverOptions options)
+    {
+        _trustAd = options.TrustAd;
+        _plain = new LookupClient(Build(options, dnssec: false));
+        _dnssec = new LookupClient(Build(options, dnssec: true));
+    }
+
+    private static LookupClientOptions Build(DnsResolverOptions o, bool dnssec)
+    {
+        var options = o.NameServers.IsEmpty ? new LookupClientOptions() : new LookupClientOptions([.. o.NameServers]);
+        options.UseCache = false;
+        options.Timeout = o.Timeout;
+        options.Retries = o.Retries;
+        options.ThrowDnsErrors = false;
+        options.UseTcpFallback = true;
+        options.ContinueOnDnsError = true;
+        options.ContinueOnEmptyResponse = false;
+        options.UseRandomNameServer = false;
+        options.Recursion = true;
+        options.RequestDnsSecRecords = dnssec;
+        options.ExtendedDnsBufferSize = o.Edns || dnssec ? 4096 : 512;
+        return options;
+    }
+
+    public async ValueTask<DnsAnswer> QueryAsync(AbstractQuestion question, CancellationToken cancellationToken)
+    {
+        var name = question.Name.TrimEnd('.');
+        if (name.Length == 0 || name.Length > 253) return DnsAnswer.Empty(DnsStatus.NoMatch);
+        IDnsQueryResponse response;
+        try
+        {
+            var client = question.RequestDnssec ? _dnssec : _plain;
+            response = await client.QueryAsync(name, (QueryType)(ushort)question.Type, QueryClass.IN, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DnsResponseException e)
+        {
+            return DnsAnswer.Empty(FromCode(e.Code));
+        }
+        catch (Exception e) when (e is SocketException or IOException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return DnsAnswer.Empty(DnsStatus.Again);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
+        {
+            // DnsClient rejects names it cannot encode (bad labels): Exim's syntax check gives "no match".
+            return DnsAnswer.Empty(DnsStatus.NoMatch);
+        }
+
+        var negativeTtl = response.Authorities.OfType<Dc.SoaRecord>().Select(s => (TimeSpan?)TimeSpan.FromSeconds(s.Minimum)).FirstOrDefault();
+        if (response.HasError || response.Header.ResponseCode != DnsHeaderResponseCode.NoError)
+        {
+            return DnsAnswer.Empty(FromCode((DnsResponseCode)response.Header.ResponseCode), negativeTtl);
+        }
+        var records = ImmutableArray.CreateBuilder<AbstractRecord>(response.Answers.Count);
+        foreach (var r in response.Answers)
+        {
+            if (Convert(r) is { } converted) records.Add(converted);
+        }
+        if (records.Count == 0) return DnsAnswer.Empty(DnsStatus.NoData, negativeTtl);
+        return new DnsAnswer(DnsStatus.Succeed, records.ToImmutable(), _trustAd && response.Header.IsAuthenticData, null);
+    }
+
+    private static DnsStatus FromCode(DnsResponseCode code) => code switch
+    {
+        DnsResponseCode.NotExistentDomain => DnsStatus.NoMatch,
+        DnsResponseCode.FormatError or DnsResponseCode.NotImplemented => DnsStatus.Fail,
+        _ => DnsStatus.Again, // SERVFAIL, REFUSED, timeouts, connection and parse errors: try again later
+    };
+
+    private static AbstractRecord? Convert(Dc.DnsResourceRecord r)
+    {
+        var owner = Name(r.DomainName.Value);
+        var ttl = TimeSpan.FromSeconds(Math.Max(0, r.TimeToLive));
+        return r switch
+        {
+            Dc.ARecord a => new AddressRecord(owner, ttl, a.Address),
+            Dc.AaaaRecord a => new AddressRecord(owner, ttl, a.Address),
+            Dc.MxRecord mx => new MxRecord(owner, ttl, mx.Preference, Name(mx.Exchange.Value)),
+            Dc.SrvRecord srv => new SrvRecord(owner, ttl, srv.Priority, srv.Weight, srv.Port, Name(srv.Target.Value)),
+            Dc.CNameRecord c => new CnameRecord(owner, ttl, Name(c.CanonicalName.Value)),
+            Dc.PtrRecord p => new PtrRecord(owner, ttl, Name(p.PtrDomainName.Value)),
+            Dc.TxtRecord t => new TxtRecord(owner, ttl, [.. t.Text]),
+            _ => null,
+        };
+    }
+
+    /// <summary>Names without the trailing dot; the root (<c>.</c>, as in a null MX) becomes "".</summary>
+    private static string Name(string value) => value == "." ? "" : value.TrimEnd('.');
+}

@@ -1,0 +1,52 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Net;
+using Exim.Abstractions.Plugins;
+using Exim.Abstractions.Resolution;
+
+namespace Exim.Plugins.DnsResolver;
+
+/// <summary>
+/// Registers the DNS record resolver under the key <c>"dns"</c>. Options:
+/// <c>nameservers</c> (<c>"192.0.2.53"</c>, <c>"127.0.0.1:5353"</c>, <c>"[::1]:5353"</c>; default: /etc/resolv.conf),
+/// <c>dns_retrans</c> (per-try timeout; default the main option, else 2s), <c>dns_retry</c> (extra tries; default the
+/// main option, else 1), <c>edns</c> (default true), <c>trust_ad</c> (believe the AD bit; default true only when every
+/// nameserver is on loopback, where a validating resolver can be trusted).
+/// </summary>
+public sealed class DnsResolverPlugin : IEximPlugin
+{
+    /// <inheritdoc/>
+    public void Register(IPluginRegistrar registrar, IPluginContext context)
+    {
+        ArgumentNullException.ThrowIfNull(registrar);
+        ArgumentNullException.ThrowIfNull(context);
+        var o = context.Options;
+        var servers = o.GetList("nameservers") is { } list
+            ? [.. list.Select(s => ParseEndPoint(s) ?? throw o.Invalid("nameservers", $"\"{s}\" is not an address or address:port"))]
+            : ImmutableArray<IPEndPoint>.Empty;
+        var main = context.Config.Main;
+        var timeout = o.GetTime("dns_retrans") ?? (main.DnsRetrans > TimeSpan.Zero ? main.DnsRetrans : TimeSpan.FromSeconds(2));
+        var retries = (int)(o.GetInt64("dns_retry") ?? (main.DnsRetry > 0 ? main.DnsRetry : 1));
+        if (timeout <= TimeSpan.Zero) throw o.Invalid("dns_retrans", "must be more than 0s");
+        if (retries is < 0 or > 10) throw o.Invalid("dns_retry", "must be between 0 and 10");
+        var edns = o.GetBoolean("edns") ?? true;
+        var trustAd = o.GetBoolean("trust_ad") ?? (!servers.IsEmpty && servers.All(s => IPAddress.IsLoopback(s.Address)));
+        registrar.Add<IDnsRecordResolver>("dns", new DnsClientResolver(new DnsResolverOptions(servers, timeout, retries, edns, trustAd)));
+    }
+
+    internal static IPEndPoint? ParseEndPoint(string text)
+    {
+        var s = text.Trim();
+        if (IPAddress.TryParse(s, out var bare)) return new IPEndPoint(bare, DnsResolverOptions.DefaultPort);
+        if (s.StartsWith('['))
+        {
+            var close = s.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0 || !IPAddress.TryParse(s[1..close], out var v6)) return null;
+            return s.Length == close + 1 ? new IPEndPoint(v6, DnsResolverOptions.DefaultPort)
+                : s[close + 1] == ':' && ushort.TryParse(s[(close + 2)..], NumberStyles.None, CultureInfo.InvariantCulture, out var p6) ? new IPEndPoint(v6, p6) : null;
+        }
+        var colon = s.LastIndexOf(':');
+        return colon > 0 && IPAddress.TryParse(s[..colon], out var v4) && ushort.TryParse(s[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var p)
+            ? new IPEndPoint(v4, p) : null;
+    }
+}
