@@ -283,10 +283,21 @@ internal sealed class SmtpSession : IDisposable
             Reply("503 valid RCPT command must precede DATA");
             return ProtocolError(line);
         }
+        SpoolMessage message;
+        try
+        {
+            message = _spool.Create();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            SmtpLog.SpoolFailed(_logger, "-", Host, e);
+            Reply("451 Temporary local problem - please try later");
+            ResetTransaction();
+            return null;
+        }
         Reply("354 Enter message, ending with \".\" on a line by itself");
         await FlushAsync().ConfigureAwait(false);
 
-        var message = _spool.Create();
         var receiver = new MessageReceiver(message.Data, _settings.Main.MessageSizeLimit);
         while (true)
         {

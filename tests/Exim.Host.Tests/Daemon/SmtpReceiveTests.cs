@@ -142,6 +142,21 @@ public sealed partial class SmtpReceiveTests
     }
 
     [Fact]
+    public async Task SpoolThatCannotBeWritten_Gets451_AndTheSessionCarriesOn()
+    {
+        await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig());
+        var (c, _) = await SmtpTestClient.OpenAsync(d.Port);
+        await using var client = c;
+        await client.CommandAsync("EHLO c.example");
+        Directory.Delete(d.InputDirectory, recursive: true);
+        File.WriteAllText(d.InputDirectory, "not a directory"); // creating -D files now fails
+
+        Assert.Equal("451 Temporary local problem - please try later", await client.SendMessageAsync("a@b.example", "x@test.example", "Subject: x\n\nbody"));
+        Assert.Equal("250 OK", await client.CommandAsync("NOOP"));
+        await d.WaitForLogAsync("spool write failed for message from (c.example) [127.0.0.1]; 451 sent");
+    }
+
+    [Fact]
     public async Task RecipientsMax_Gives452()
     {
         await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig("recipients_max = 2"));
