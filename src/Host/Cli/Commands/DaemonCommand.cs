@@ -78,7 +78,6 @@ internal static partial class DaemonCommand
         var writePid = cl.ListenOverride is null || cl.PidFileOverride is not null;
         if (writePid && !PidFile.TryWrite(pidPath, pid, out var pidError)) PidFileFailed(logger, pidError!);
 
-
         var trimmer = new MemoryTrimmer(TimeSpan.FromSeconds(2), 32L * 1024 * 1024, core.LoggerFactory.CreateLogger<MemoryTrimmer>()).RunAsync(stop.Token);
         var runner = new DaemonLoopRunner(core.Store, g =>
             {
