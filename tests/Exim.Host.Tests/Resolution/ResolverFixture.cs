@@ -5,8 +5,8 @@ using Exim.TestKit;
 
 namespace Exim.Host.Tests.Resolution;
 
-/// <summary>One NSD serving the test zones, and the real dns-resolver plugin loaded through a generation, pointed at it.</summary>
-public sealed class ResolverFixture : IAsyncLifetime
+/// <summary>One NSD serving test zones, and the real dns-resolver plugin loaded through a generation, pointed at it.</summary>
+public abstract class DnsPluginFixture((string Zone, string? File)[] zones) : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new("exim-resolver");
     private Core? _core;
@@ -17,7 +17,7 @@ public sealed class ResolverFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Dns = await DnsServer.StartAsync(("resolver.test", "resolver.test.zone"), ("2.0.192.in-addr.arpa", "2.0.192.in-addr.arpa.zone"), ("broken.test", null));
+        Dns = await DnsServer.StartAsync(zones);
         var config = _dir.Write("exim.toml", $"""
             spool_directory = "spool"
             [plugins.dns-resolver]
@@ -44,3 +44,9 @@ public sealed class ResolverFixture : IAsyncLifetime
         _dir.Dispose();
     }
 }
+
+/// <summary>The zones for the resolver plugin's own tests.</summary>
+public sealed class ResolverFixture() : DnsPluginFixture([("resolver.test", "resolver.test.zone"), ("2.0.192.in-addr.arpa", "2.0.192.in-addr.arpa.zone"), ("broken.test", null)]);
+
+/// <summary>The zones for the host finder's tests.</summary>
+public sealed class FinderFixture() : DnsPluginFixture([("finder.test", "finder.test.zone"), ("broken.test", null)]);

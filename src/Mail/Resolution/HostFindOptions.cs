@@ -1,0 +1,30 @@
+using System.Collections.Immutable;
+using System.Net;
+using Exim.Abstractions.Matching;
+
+namespace Exim.Mail.Resolution;
+
+/// <summary>What host_find_bydns is asked to do, from the router's and the main options.</summary>
+internal sealed record HostFindOptions
+{
+    /// <summary>Look up MX records (dnslookup); false means addresses only.</summary>
+    public bool ByMx { get; init; } = true;
+
+    /// <summary>Put IPv4 addresses before IPv6 within a preference (<c>ipv4_prefer</c>).</summary>
+    public bool Ipv4Prefer { get; init; }
+
+    /// <summary>Look up A records only (<c>ipv4_only</c>, <c>disable_ipv6</c>, or the name is in <c>dns_ipv4_lookup</c>).</summary>
+    public bool Ipv4Only { get; init; }
+
+    /// <summary>Allow MX targets that are IP addresses (<c>allow_mx_to_ip</c>).</summary>
+    public bool AllowMxToIp { get; init; }
+
+    /// <summary>Target addresses to treat as nonexistent.</summary>
+    public HostList IgnoreTargetHosts { get; init; } = HostList.Empty;
+
+    /// <summary>This host's addresses (the local interface list); 0.0.0.0 always counts as local.</summary>
+    public ImmutableHashSet<IPAddress> LocalAddresses { get; init; } = [];
+
+    /// <summary>How many CNAME links one lookup follows (<c>dns_cname_loops</c>).</summary>
+    public int CnameLoops { get; init; } = 1;
+}
