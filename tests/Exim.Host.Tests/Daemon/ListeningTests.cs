@@ -36,6 +36,43 @@ public sealed partial class ListeningTests
         Assert.DoesNotContain("SMTP connection from [127.0.0.2] (TCP/IP", d.MainLog, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Wildcards_PairIPv6AndIPv4_WithV6Only_AndBothFamiliesAnswer()
+    {
+        var port = FreePort();
+        await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig().Replace(
+            "local_interfaces = [\"127.0.0.1\"]\ndaemon_smtp_ports = [0]", $"local_interfaces = [\"0.0.0.0\", \"::0\"]\ndaemon_smtp_ports = [{port}]", StringComparison.Ordinal));
+
+        await d.WaitForLogAsync($"listening for SMTP on port {port} (IPv6 and IPv4)");
+        foreach (var host in new[] { "127.0.0.1", "::1" })
+        {
+            var c = await SmtpTestClient.ConnectAsync(port, host: host);
+            await using var client = c;
+            Assert.StartsWith("220 ", await c.ReadReplyAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task DashOP_WritesThePidFileThereEvenWithDashOX()
+    {
+        using var dir = new TempDirectory();
+        var pidFile = dir.Combine("run", "exim.pid");
+        var port = FreePort();
+        await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig(), null, "-oX", $"127.0.0.1.{port}", "-oP", pidFile);
+
+        Assert.Equal($"{d.Process.Pid}\n", File.ReadAllText(pidFile));
+        Assert.False(File.Exists(d.PidFilePath));
+        Assert.Equal(0, await d.StopAsync());
+        Assert.False(File.Exists(pidFile));
+    }
+
+    private static int FreePort()
+    {
+        using var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetworkV6, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { DualMode = true };
+        s.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.IPv6Loopback, 0));
+        return ((System.Net.IPEndPoint)s.LocalEndPoint!).Port;
+    }
+
     [GeneratedRegex(@"\[::1\]:(\d+)")]
     private static partial Regex V6Port();
 }
