@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using Exim.Abstractions.Resolution;
+
+namespace Exim.Mail.Resolution;
+
+/// <summary>
+/// The shared DNS answer cache (IMPROVE §2.10: Exim has none). Positive answers live until their lowest record TTL,
+/// NoMatch/NoData until the SOA minimum (RFC 2308); temporary failures are not cached. One query is in flight per
+/// (name, type) at a time: concurrent askers share it. The cache is bounded; when full, expired entries go first,
+/// then the oldest. It holds only Abstractions records and asks the resolver it is handed on each lookup, so a
+/// reloaded resolver plugin is used at once and never kept alive by the cache.
+/// A hit allocates nothing: a struct key, a case-insensitive comparer, and the cached answer object itself.
+/// </summary>
+internal sealed class HostCache(TimeProvider time, int maxEntries = 100_000)
+{
+    private readonly ConcurrentDictionary<Key, Entry> _entries = new(KeyComparer.Instance);
+    private readonly ConcurrentDictionary<Key, Task<DnsAnswer>> _inFlight = new(KeyComparer.Instance);
+    private long _hits;
+    private long _misses;
+
+    public long Hits => Interlocked.Read(ref _hits);
+    public long Misses => Interlocked.Read(ref _misses);
+    public int Count => _entries.Count;
+
+    public ValueTask<DnsAnswer> QueryAsync(IDnsRecordResolver resolver, DnsQuestion question, CancellationToken cancellationToken)
+    {
+        var key = new Key(question.Name, question.Type, question.RequestDnssec);
+        if (_entries.TryGetValue(key, out var entry) && entry.Expires > time.GetTimestamp())
+        {
+            Interlocked.Increment(ref _hits);
+            return ValueTask.FromResult(entry.Answer);
+        }
+        Interlocked.Increment(ref _misses);
+        return new ValueTask<DnsAnswer>(FetchAsync(resolver, question, key, cancellationToken));
+    }
+
+    private async Task<DnsAnswer> FetchAsync(IDnsRecordResolver resolver, DnsQuestion question, Key key, CancellationToken cancellationToken)
+    {
+        var fresh = new TaskCompletionSource<DnsAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var task = _inFlight.GetOrAdd(key, fresh.Task);
+        if (task != fresh.Task) return await task.WaitAsync(cancellationToken).ConfigureAwait(false); // someone is already asking
+        try
+        {
+            // The query itself is not cancelled by one waiter giving up: others may be sharing it.
+            var answer = await resolver.QueryAsync(question, CancellationToken.None).ConfigureAwait(false);
+            Store(key, answer);
+            fresh.SetResult(answer);
+        }
+        catch (Exception e)
+        {
+            fresh.SetException(e);
+        }
+        finally
+        {
+            _inFlight.TryRemove(new KeyValuePair<Key, Task<DnsAnswer>>(key, fresh.Task));
+        }
+        return await fresh.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void Store(Key key, DnsAnswer answer)
+    {
+        var ttl = answer.Status switch
+        {
+            DnsStatus.Succeed => answer.Records.IsEmpty ? TimeSpan.Zero : answer.Records.Min(r => r.Ttl),
+            DnsStatus.NoMatch or DnsStatus.NoData => answer.NegativeTtl ?? TimeSpan.Zero,
+            _ => TimeSpan.Zero, // Again/Fail: ask again next time (Exim caches these for the process's life)
+        };
+        if (ttl <= TimeSpan.Zero) return;
+        if (_entries.Count >= maxEntries) Evict();
+        var now = time.GetTimestamp();
+        _entries[key] = new Entry(answer, now + (long)(ttl.TotalSeconds * time.TimestampFrequency), now);
+    }
+
+    private void Evict()
+    {
+        var now = time.GetTimestamp();
+        foreach (var (key, entry) in _entries)
+        {
+            if (entry.Expires <= now) _entries.TryRemove(key, out _);
+        }
+        var excess = _entries.Count - maxEntries * 9 / 10;
+        if (excess <= 0) return;
+        foreach (var (key, _) in _entries.OrderBy(e => e.Value.Stored).Take(excess).ToList()) _entries.TryRemove(key, out _);
+    }
+
+    private readonly record struct Key(string Name, DnsRecordType Type, bool Dnssec);
+
+    private sealed record Entry(DnsAnswer Answer, long Expires, long Stored);
+
+    private sealed class KeyComparer : IEqualityComparer<Key>
+    {
+        public static readonly KeyComparer Instance = new();
+
+        public bool Equals(Key x, Key y) => x.Type == y.Type && x.Dnssec == y.Dnssec && string.Equals(x.Name, y.Name, StringComparison.OrdinalIgnoreCase);
+
+        public int GetHashCode(Key k) => HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(k.Name), k.Type, k.Dnssec);
+    }
+}
