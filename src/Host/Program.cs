@@ -22,6 +22,7 @@ internal static class Program
             Mode.PrintOptions => PrintOptionsCommand.Run(cl, output, error),
             Mode.Daemon => await DaemonCommand.RunAsync(cl, error).ConfigureAwait(false),
             Mode.ListQueue => ListQueueCommand.Run(cl, output, error),
+            Mode.AddressTest => await AddressTestCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.None => Usage(error),
             _ => NotAvailable(cl.Mode, error),
         };

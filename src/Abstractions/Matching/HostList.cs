@@ -6,7 +6,8 @@ namespace Exim.Abstractions.Matching;
 /// <summary>
 /// An Exim host list matched against a client: items are IP addresses, CIDR networks (<c>10.0.0.0/8</c>),
 /// <c>*</c>, <c>!</c>-negated items, and host-name patterns (<c>*.example.com</c>, matched against the verified host
-/// name only, never with a lookup of their own). The first matching item decides; no match means "not in list".
+/// name only, never with a lookup of their own). The first matching item decides; with no match the subject is not
+/// in the list, unless the last item was negated (Exim's rule: <c>! 192.0.2.0/24</c> alone means "everyone else").
 /// </summary>
 public sealed class HostList
 {
@@ -32,7 +33,8 @@ public sealed class HostList
         {
             if (item.Matches(client, hostName)) return !item.Negated;
         }
-        return false;
+        // Exim's rule: when nothing matched, a list ending in a negated item includes the subject.
+        return !_items.IsEmpty && _items[^1].Negated;
     }
 
     private sealed record Item(bool Negated, bool Any, IPNetwork? Network, string? NamePattern)

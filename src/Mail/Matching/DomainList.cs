@@ -6,7 +6,9 @@ namespace Exim.Mail.Matching;
 /// <summary>
 /// An Exim domain list: exact domains (case-insensitive), <c>*.suffix</c> and <c>*suffix</c> wildcards, <c>*</c>,
 /// <c>@</c> (the primary host name), <c>+name</c> references to the named lists (<c>local_domains</c>,
-/// <c>relay_to_domains</c>) and <c>!</c> negation. The first matching item decides.
+/// <c>relay_to_domains</c>) and <c>!</c> negation. The first matching item decides; when none matches, the subject
+/// is in the list only if the last item was negated (Exim's rule, which makes <c>! +local_domains</c> mean "every
+/// domain that is not local").
 /// </summary>
 internal sealed class DomainList
 {
@@ -27,7 +29,7 @@ internal sealed class DomainList
         {
             if (ItemMatches(pattern, domain)) return !negated;
         }
-        return false;
+        return !_items.IsEmpty && _items[^1].Negated;
     }
 
     private bool ItemMatches(string pattern, string domain)

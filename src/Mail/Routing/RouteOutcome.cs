@@ -1,0 +1,16 @@
+namespace Exim.Mail.Routing;
+
+/// <summary>What a router (or routing as a whole) decided for one address.</summary>
+internal enum RouteOutcome
+{
+    /// <summary>Routed: a transport, and for remote deliveries a host list.</summary>
+    Accepted,
+    /// <summary>This router does not handle the address; the next one is tried.</summary>
+    Declined,
+    /// <summary>Go to the next router even past <c>more = false</c> (<c>self = pass</c>, <c>pass_on_timeout</c>).</summary>
+    Pass,
+    /// <summary>Try again later.</summary>
+    Deferred,
+    /// <summary>Permanent failure.</summary>
+    Failed,
+}

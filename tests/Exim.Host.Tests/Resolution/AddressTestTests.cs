@@ -1,0 +1,139 @@
+using Exim.TestKit;
+
+namespace Exim.Host.Tests.Resolution;
+
+/// <summary><c>exim -bt</c> against a real NSD: Exim 4.96's output shapes and exit codes for the zone shapes.</summary>
+public sealed class AddressTestTests(FinderFixture fixture) : IClassFixture<FinderFixture>
+{
+    private async Task<(int Code, string Stdout)> BtAsync(params string[] addresses)
+    {
+        using var dir = new TempDirectory();
+        var config = dir.Write("exim.toml", $"""
+            spool_directory = "spool"
+            primary_hostname = "mx.test.example"
+            local_interfaces = ["127.0.0.1"]
+            extra_local_interfaces = ["192.0.2.200"]
+            local_domains = ["test.example"]
+
+            [[transports]]
+            name = "remote_smtp"
+            driver = "smtp"
+
+            [[transports]]
+            name = "local_delivery"
+            driver = "maildir"
+            directory = "mail/$local_part"
+
+            [[routers]]
+            name = "dnslookup"
+            driver = "dnslookup"
+            domains = "! +local_domains"
+            transport = "remote_smtp"
+            ignore_target_hosts = ["0.0.0.0", "127.0.0.0/8"]
+            more = false
+
+            [[routers]]
+            name = "localuser"
+            driver = "accept"
+            domains = "+local_domains"
+            transport = "local_delivery"
+
+            [plugins.dns-resolver]
+            assembly = "{RepoPaths.Plugin("dns-resolver", "Exim.Plugins.DnsResolver.dll")}"
+            nameservers = ["{fixture.Dns.NameServer}"]
+            dns_retrans = "1s"
+            dns_retry = 0
+
+            [plugins.interface-scanner]
+            assembly = "{RepoPaths.Plugin("interface-scanner", "Exim.Plugins.InterfaceScanner.dll")}"
+            """);
+        var (code, stdout, stderr) = await EximProcess.RunAsync(dir.Path, ["-C", config, "-bt", .. addresses]);
+        Assert.True(stderr.Length == 0, stderr);
+        return (code, stdout);
+    }
+
+    [Fact]
+    public async Task Routed_PrintsRouterTransportAndPaddedHostLines()
+    {
+        var (code, stdout) = await BtAsync("user@dual.finder.test");
+
+        Assert.Equal(0, code);
+        Assert.Equal("""
+            user@dual.finder.test
+              router = dnslookup, transport = remote_smtp
+              host ds.hosts.finder.test [2001:db8::4] MX=10
+              host ds.hosts.finder.test [192.0.2.4]   MX=10
+              host c.hosts.finder.test  [192.0.2.3]   MX=20
+
+            """.Replace("\r\n", "\n", StringComparison.Ordinal), stdout);
+    }
+
+    [Fact]
+    public async Task ImplicitMx_HasNoMxField_AndUnusableHostsAreMarked()
+    {
+        var (code, stdout) = await BtAsync("a@implicit.finder.test", "b@missing2.finder.test");
+
+        Assert.Equal(0, code);
+        Assert.Contains("a@implicit.finder.test\n  router = dnslookup, transport = remote_smtp\n  host implicit.finder.test [192.0.2.7]\n", stdout, StringComparison.Ordinal);
+        Assert.Contains("  host nothere.hosts.finder.test [unknown]   MX=10 ** unusable **\n  host a.hosts.finder.test       [192.0.2.1] MX=20\n", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LocalDomain_GoesToTheLocalRouter()
+    {
+        var (code, stdout) = await BtAsync("postmaster@test.example");
+
+        Assert.Equal(0, code);
+        Assert.Equal("postmaster@test.example\n  router = localuser, transport = local_delivery\n", stdout);
+    }
+
+    [Theory]
+    [InlineData("x@nullmx.finder.test", "x@nullmx.finder.test is undeliverable: an MX or SRV record indicated no SMTP service")]
+    [InlineData("x@missing.finder.test", "x@missing.finder.test is undeliverable: all relevant MX records point to non-existent hosts")]
+    [InlineData("x@mxt3.finder.test", "x@mxt3.finder.test is undeliverable: all relevant MX records point to non-existent hosts")]
+    [InlineData("x@iplike.finder.test", "x@iplike.finder.test is undeliverable: all relevant MX records point to non-existent hosts or (invalidly) to IP addresses")]
+    [InlineData("x@nonexistent.finder.test", "x@nonexistent.finder.test is undeliverable: Unrouteable address")]
+    public async Task PermanentFailures_Exit2WithEximsMessages(string address, string expected)
+    {
+        var (code, stdout) = await BtAsync(address);
+
+        Assert.Equal(2, code);
+        Assert.Equal(expected + "\n", stdout);
+    }
+
+    [Theory]
+    [InlineData("x@again.finder.test", "x@again.finder.test cannot be resolved at this time: host lookup did not complete")]
+    [InlineData("x@selfprimary.finder.test", "x@selfprimary.finder.test cannot be resolved at this time: lowest numbered MX record points to local host")]
+    public async Task Deferrals_Exit1WithEximsMessages(string address, string expected)
+    {
+        var (code, stdout) = await BtAsync(address);
+
+        Assert.Equal(1, code);
+        Assert.Equal(expected + "\n", stdout);
+    }
+
+    [Fact]
+    public async Task SecondaryMx_IsCut_AndIgnoredTargetsDisappear()
+    {
+        var (code, stdout) = await BtAsync("x@selfsecond.finder.test", "y@ignored.finder.test");
+
+        Assert.Equal(0, code);
+        Assert.Equal("""
+            x@selfsecond.finder.test
+              router = dnslookup, transport = remote_smtp
+              host a.hosts.finder.test [192.0.2.1] MX=10
+            y@ignored.finder.test
+              router = dnslookup, transport = remote_smtp
+              host b.hosts.finder.test [192.0.2.2] MX=20
+
+            """.Replace("\r\n", "\n", StringComparison.Ordinal), stdout);
+    }
+
+    [Fact]
+    public async Task MixedResults_ExitWithTheWorst()
+    {
+        var (code, _) = await BtAsync("a@implicit.finder.test", "b@again.finder.test", "c@nullmx.finder.test");
+
+        Assert.Equal(2, code);
+    }
+}
