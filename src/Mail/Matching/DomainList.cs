@@ -23,6 +23,13 @@ internal sealed class DomainList
         _named = named ?? FrozenDictionary<string, DomainList>.Empty;
     }
 
+    /// <summary>The named lists <c>+local_domains</c> and <c>+relay_to_domains</c> refer to.</summary>
+    public static FrozenDictionary<string, DomainList> NamedLists(Exim.Abstractions.Config.MainOptions main) => new Dictionary<string, DomainList>
+    {
+        ["local_domains"] = new(main.LocalDomains, main.PrimaryHostname),
+        ["relay_to_domains"] = new(main.RelayToDomains, main.PrimaryHostname),
+    }.ToFrozenDictionary();
+
     public bool Matches(string domain)
     {
         foreach (var (negated, pattern) in _items)

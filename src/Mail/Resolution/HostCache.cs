@@ -41,6 +41,12 @@ internal sealed class HostCache(TimeProvider time, int maxEntries = 100_000)
         if (task != fresh.Task) return await task.WaitAsync(cancellationToken).ConfigureAwait(false); // someone is already asking
         try
         {
+            // A query that finished between our cache miss and winning the in-flight slot has stored its answer.
+            if (_entries.TryGetValue(key, out var entry) && entry.Expires > time.GetTimestamp())
+            {
+                fresh.SetResult(entry.Answer);
+                return entry.Answer;
+            }
             // The query itself is not cancelled by one waiter giving up: others may be sharing it.
             var answer = await resolver.QueryAsync(question, CancellationToken.None).ConfigureAwait(false);
             Store(key, answer);

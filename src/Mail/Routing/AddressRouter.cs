@@ -17,7 +17,7 @@ namespace Exim.Mail.Routing;
 internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, IReadOnlySet<IPAddress> localAddresses, Random random)
 {
     private readonly MainOptions _main = config.Main;
-    private readonly FrozenDictionary<string, DomainList> _named = BuildNamedLists(config.Main);
+    private readonly FrozenDictionary<string, DomainList> _named = DomainList.NamedLists(config.Main);
 
     public async Task<RouteResult> RouteAsync(string address, CancellationToken cancellationToken)
     {
@@ -106,10 +106,4 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
             _ => new RouteResult(RouteOutcome.Deferred, Message: $"{message} (self = {router.Self} is not available yet): {domain}"),
         };
     }
-
-    private static FrozenDictionary<string, DomainList> BuildNamedLists(MainOptions main) => new Dictionary<string, DomainList>
-    {
-        ["local_domains"] = new(main.LocalDomains, main.PrimaryHostname),
-        ["relay_to_domains"] = new(main.RelayToDomains, main.PrimaryHostname),
-    }.ToFrozenDictionary();
 }

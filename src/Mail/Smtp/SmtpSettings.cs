@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using Exim.Abstractions.Config;
 using Exim.Abstractions.Matching;
 using Exim.Mail.Matching;
@@ -13,9 +12,7 @@ internal sealed class SmtpSettings
         Main = main;
         Version = version;
         Hostname = main.SmtpActiveHostname.Length > 0 ? main.SmtpActiveHostname : main.PrimaryHostname;
-        var local = new DomainList(main.LocalDomains, main.PrimaryHostname);
-        var relayTo = new DomainList(main.RelayToDomains, main.PrimaryHostname);
-        var named = new Dictionary<string, DomainList> { ["local_domains"] = local, ["relay_to_domains"] = relayTo }.ToFrozenDictionary();
+        var named = DomainList.NamedLists(main);
         LocalDomains = new DomainList(main.LocalDomains, main.PrimaryHostname, named);
         RelayToDomains = new DomainList(main.RelayToDomains, main.PrimaryHostname, named);
         RelayFromHosts = new HostList(main.RelayFromHosts);
