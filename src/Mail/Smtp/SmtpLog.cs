@@ -35,6 +35,9 @@ internal static partial class SmtpLog
     [LoggerMessage(3010, LogLevel.Information, "SMTP connection from {Who} lost while reading message data")]
     public static partial void LostInData(ILogger logger, string who);
 
+    [LoggerMessage(3011, LogLevel.Information, "no host name found for IP address {Ip}")]
+    public static partial void NoHostName(ILogger logger, string ip);
+
     [LoggerMessage(3901, LogLevel.Information, "H={Host} F=<{Sender}> rejected RCPT <{Recipient}>: {Reason}")]
     public static partial void RejectedRcpt(ILogger logger, string host, string sender, string recipient, string reason);
 

@@ -42,9 +42,14 @@ internal sealed class SmtpSession : IDisposable
     private int _nonmail;
     private string? _queueOnly;
 
+    private readonly Func<System.Net.IPAddress, CancellationToken, Task<Resolution.ReverseLookupResult>>? _reverseLookup;
+    private string? _hostName;
+
     public SmtpSession(SmtpSettings settings, FileSpool spool, ILogger logger, TimeProvider time, ISystemLoad load,
-        SmtpConnection connection, CancellationToken shutdown)
+        SmtpConnection connection, CancellationToken shutdown,
+        Func<System.Net.IPAddress, CancellationToken, Task<Resolution.ReverseLookupResult>>? reverseLookup = null)
     {
+        _reverseLookup = reverseLookup;
         _settings = settings;
         _spool = spool;
         _logger = logger;
@@ -61,7 +66,14 @@ internal sealed class SmtpSession : IDisposable
         _queueOnly = connection.QueueOnly;
     }
 
-    private string Host => _helo is null ? _who : $"({_helo}) {_who}";
+    /// <summary>Exim's host description: <c>name (helo) [ip]</c>, leaving out what is unknown or repeated.</summary>
+    private string Host => (_hostName, _helo) switch
+    {
+        (null, null) => _who,
+        (null, { } helo) => $"({helo}) {_who}",
+        ({ } name, { } helo) when !helo.Equals(name, StringComparison.OrdinalIgnoreCase) => $"{name} ({helo}) {_who}",
+        ({ } name, _) => $"{name} {_who}",
+    };
 
     private string Hostname => _settings.Hostname;
 
@@ -77,6 +89,7 @@ internal sealed class SmtpSession : IDisposable
                 await FlushAsync().ConfigureAwait(false);
                 return new SessionResult(SessionOutcome.Dropped, 0);
             }
+            await LookUpHostNameAsync().ConfigureAwait(false);
             Reply($"220 {_settings.Banner(_time.GetLocalNow())}");
             return await CommandLoopAsync().ConfigureAwait(false);
         }
@@ -85,6 +98,27 @@ internal sealed class SmtpSession : IDisposable
             await FlushAsync().ConfigureAwait(false);
             try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
             _socket.Dispose();
+        }
+    }
+
+    /// <summary>Reverse lookup with forward confirmation for clients in host_lookup (spec §2.11), before the banner.</summary>
+    private async Task LookUpHostNameAsync()
+    {
+        if (_reverseLookup is null || !_settings.HostLookup.Matches(_connection.Remote.Address)) return;
+        try
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(_shutdown);
+            cts.CancelAfter(TimeSpan.FromSeconds(30));
+            var result = await _reverseLookup(_connection.Remote.Address, cts.Token).ConfigureAwait(false);
+            _hostName = result.Name;
+            if (result.Status == Resolution.HostFindStatus.Failed && result.Failure == "(failed to find host name from IP address)")
+            {
+                SmtpLog.NoHostName(_logger, _clientIp);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The lookup took too long: carry on without a name, as a deferred lookup does.
         }
     }
 
@@ -388,8 +422,19 @@ internal sealed class SmtpSession : IDisposable
     private string ReceivedHeader(string id, DateTimeOffset now)
     {
         var sb = new StringBuilder(256);
-        sb.Append("Received: from ").Append(_who);
-        if (_helo is not null) sb.Append(" (helo=").Append(_helo).Append(')');
+        sb.Append("Received: from ");
+        if (_hostName is null)
+        {
+            sb.Append(_who);
+            if (_helo is not null) sb.Append(" (helo=").Append(_helo).Append(')');
+        }
+        else
+        {
+            // Exim's shape with a verified name: "from name ([ip] helo=x)", the helo left out when it is the name.
+            sb.Append(_hostName).Append(" (").Append(_who);
+            if (_helo is not null && !_helo.Equals(_hostName, StringComparison.OrdinalIgnoreCase)) sb.Append(" helo=").Append(_helo);
+            sb.Append(')');
+        }
         sb.Append("\n\tby ").Append(_settings.Main.PrimaryHostname).Append(" with ").Append(_esmtp ? "esmtp" : "smtp")
           .Append(" (Exim ").Append(_settings.Version).Append(")\n\t(envelope-from <").Append(_sender).Append(">)\n\tid ").Append(id);
         if (_recipients.Count == 1) sb.Append("\n\tfor ").Append(_recipients[0]);

@@ -5,15 +5,19 @@ using Microsoft.Extensions.Logging;
 
 namespace Exim.Mail.Smtp;
 
-/// <summary>The core's <see cref="ISmtpSessionHandler"/> for one generation: its settings, the shared spool.</summary>
-internal sealed class SmtpSessionHandler(MainOptions main, string version, FileSpool spool, ISystemLoad load, TimeProvider time, ILogger logger)
+/// <summary>
+/// The core's <see cref="ISmtpSessionHandler"/> for one generation: its settings, the shared spool, and the reverse
+/// lookup of clients (null when no DNS resolver is loaded).
+/// </summary>
+internal sealed class SmtpSessionHandler(MainOptions main, string version, FileSpool spool, ISystemLoad load, TimeProvider time, ILogger logger,
+    Func<System.Net.IPAddress, CancellationToken, Task<Resolution.ReverseLookupResult>>? reverseLookup = null)
     : ISmtpSessionHandler
 {
     private readonly SmtpSettings _settings = new(main, version);
 
     public async Task<SessionResult> RunAsync(SmtpConnection connection, CancellationToken shutdownToken)
     {
-        using var session = new SmtpSession(_settings, spool, logger, time, load, connection, shutdownToken);
+        using var session = new SmtpSession(_settings, spool, logger, time, load, connection, shutdownToken, reverseLookup);
         return await session.RunAsync().ConfigureAwait(false);
     }
 }

@@ -18,6 +18,7 @@ internal sealed class SmtpSettings
         RelayFromHosts = new HostList(main.RelayFromHosts);
         NonmailHosts = new HostList(main.SmtpAcceptMaxNonmailHosts);
         ConnectionNolog = new HostList(main.HostsConnectionNolog);
+        HostLookup = new HostList(main.HostLookup);
     }
 
     public MainOptions Main { get; }
@@ -28,6 +29,7 @@ internal sealed class SmtpSettings
     public HostList RelayFromHosts { get; }
     public HostList NonmailHosts { get; }
     public HostList ConnectionNolog { get; }
+    public HostList HostLookup { get; }
 
     /// <summary>The greeting text: smtp_banner with $smtp_active_hostname, $primary_hostname, $version_number and $tod_full.</summary>
     public string Banner(DateTimeOffset now) => Main.SmtpBanner

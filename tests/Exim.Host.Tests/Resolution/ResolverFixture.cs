@@ -49,4 +49,4 @@ public abstract class DnsPluginFixture((string Zone, string? File)[] zones) : IA
 public sealed class ResolverFixture() : DnsPluginFixture([("resolver.test", "resolver.test.zone"), ("2.0.192.in-addr.arpa", "2.0.192.in-addr.arpa.zone"), ("broken.test", null)]);
 
 /// <summary>The zones for the host finder's tests.</summary>
-public sealed class FinderFixture() : DnsPluginFixture([("finder.test", "finder.test.zone"), ("broken.test", null)]);
+public sealed class FinderFixture() : DnsPluginFixture([("finder.test", "finder.test.zone"), ("127.in-addr.arpa", "127.in-addr.arpa.zone"), ("broken.test", null)]);

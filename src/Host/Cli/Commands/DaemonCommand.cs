@@ -7,6 +7,8 @@ using Exim.Host.Listeners;
 using Exim.Host.Log;
 using Exim.Host.Plugins;
 using Exim.Host.Slots;
+using Exim.Abstractions.Resolution;
+using Exim.Mail.Resolution;
 using Exim.Mail.Smtp;
 using Exim.Mail.Spool;
 using Microsoft.Extensions.Logging;
@@ -50,6 +52,7 @@ internal static partial class DaemonCommand
         var spools = new ConcurrentDictionary<string, FileSpool>(StringComparer.Ordinal);
         using var shutdown = new CancellationTokenSource();
         var sessionLogger = core.LoggerFactory.CreateLogger("Exim.Smtp");
+        var hostCache = new HostCache(TimeProvider.System); // shared by every generation; holds no plugin objects
 
         // Signals are handled before the start-up line is logged, so none sent after it is lost.
         using var stop = new CancellationTokenSource();
@@ -84,7 +87,10 @@ internal static partial class DaemonCommand
                 var generationLoad = g.Strategies.TryGet<ISystemLoad>("load", out var pluginLoad) ? pluginLoad : load;
                 var spool = spools.GetOrAdd($"{g.Config.Main.SpoolSync}:{g.Config.Main.SpoolDirectory}",
                     _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem"));
-                var sessions = new SmtpSessionHandler(g.Config.Main, EximVersion.Number, spool, generationLoad, TimeProvider.System, sessionLogger);
+                Func<System.Net.IPAddress, CancellationToken, Task<ReverseLookupResult>>? reverse = g.Strategies.TryGet<IDnsRecordResolver>("dns", out var dns)
+                    ? (ip, ct) => ReverseLookup.LookupAsync(new CachingDnsResolver(hostCache, dns), ip, g.Config.Main.DnsCnameLoops, ct)
+                    : null;
+                var sessions = new SmtpSessionHandler(g.Config.Main, EximVersion.Number, spool, generationLoad, TimeProvider.System, sessionLogger, reverse);
                 return new DaemonContext(g.Config, g.Number, [.. listeners.Current], slots, sessions, generationLoad, g.LocalAddresses, shutdown.Token);
             },
             TimeSpan.FromSeconds(10), core.LoggerFactory.CreateLogger<DaemonLoopRunner>());

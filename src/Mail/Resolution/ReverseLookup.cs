@@ -1,0 +1,65 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Exim.Abstractions.Resolution;
+
+namespace Exim.Mail.Resolution;
+
+/// <summary>
+/// Exim's host_name_lookup (spec §2.11), bydns: a PTR query, names with characters other than letters, digits, '-'
+/// and '.' skipped and the rest lowercased; then each name, main name first, is forward-confirmed with A and AAAA
+/// lookups and kept only if one of its addresses is the client's (IPv4-mapped compared as IPv4). Any temporary
+/// failure defers the whole lookup.
+/// </summary>
+internal static class ReverseLookup
+{
+    private static readonly DnsRecordType[] ForwardTypes = [DnsRecordType.A, DnsRecordType.Aaaa];
+
+    public static async Task<ReverseLookupResult> LookupAsync(IDnsRecordResolver dns, IPAddress client, int cnameLoops, CancellationToken cancellationToken)
+    {
+        var address = client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client;
+        var ptr = await DnsLookup.LookupAsync(dns, ReverseName(address), DnsRecordType.Ptr, cnameLoops, cancellationToken).ConfigureAwait(false);
+        if (ptr.Status is DnsStatus.Again) return new ReverseLookupResult(HostFindStatus.Again, null, [], "(host lookup deferred)");
+        var names = ptr.Records.OfType<PtrRecord>().Select(p => p.Target.ToLowerInvariant()).Where(IsAcceptableName).Distinct().ToList();
+        if (names.Count == 0) return new ReverseLookupResult(HostFindStatus.Failed, null, [], "(failed to find host name from IP address)");
+
+        var confirmed = new List<string>();
+        foreach (var name in names)
+        {
+            var matched = false;
+            foreach (var type in ForwardTypes)
+            {
+                var forward = await DnsLookup.LookupAsync(dns, name, type, cnameLoops, cancellationToken).ConfigureAwait(false);
+                if (forward.Status is DnsStatus.Again) return new ReverseLookupResult(HostFindStatus.Again, null, [], "(host lookup deferred)");
+                matched |= forward.Records.OfType<AddressRecord>().Any(a => (a.Address.IsIPv4MappedToIPv6 ? a.Address.MapToIPv4() : a.Address).Equals(address));
+            }
+            if (matched) confirmed.Add(name);
+        }
+        return confirmed.Count == 0
+            ? new ReverseLookupResult(HostFindStatus.Failed, null, [], $"({address} does not match any IP address for {names[0]})")
+            : new ReverseLookupResult(HostFindStatus.Found, confirmed[0], [.. confirmed.Skip(1)], null);
+    }
+
+    /// <summary>The in-addr.arpa or ip6.arpa name for an address.</summary>
+    public static string ReverseName(IPAddress address)
+    {
+        var bytes = address.GetAddressBytes();
+        var sb = new StringBuilder(73);
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            for (var i = bytes.Length - 1; i >= 0; i--) sb.Append(bytes[i].ToString(CultureInfo.InvariantCulture)).Append('.');
+            return sb.Append("in-addr.arpa").ToString();
+        }
+        for (var i = bytes.Length - 1; i >= 0; i--)
+        {
+            sb.Append((bytes[i] & 0xF).ToString("x", CultureInfo.InvariantCulture)).Append('.');
+            sb.Append((bytes[i] >> 4).ToString("x", CultureInfo.InvariantCulture)).Append('.');
+        }
+        return sb.Append("ip6.arpa").ToString();
+    }
+
+    private static bool IsAcceptableName(string name)
+        => name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.');
+}
