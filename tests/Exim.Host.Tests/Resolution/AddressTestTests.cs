@@ -42,7 +42,7 @@ public sealed class AddressTestTests(FinderFixture fixture) : IClassFixture<Find
             assembly = "{RepoPaths.Plugin("dns-resolver", "Exim.Plugins.DnsResolver.dll")}"
             nameservers = ["{fixture.Dns.NameServer}"]
             dns_retrans = "1s"
-            dns_retry = 0
+            dns_retry = 2
 
             [plugins.interface-scanner]
             assembly = "{RepoPaths.Plugin("interface-scanner", "Exim.Plugins.InterfaceScanner.dll")}"

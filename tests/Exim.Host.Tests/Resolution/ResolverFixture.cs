@@ -24,7 +24,7 @@ public abstract class DnsPluginFixture((string Zone, string? File)[] zones) : IA
             assembly = "{RepoPaths.Plugin("dns-resolver", "Exim.Plugins.DnsResolver.dll")}"
             nameservers = ["{Dns.NameServer}"]
             dns_retrans = "1s"
-            dns_retry = 0
+            dns_retry = 2
             """);
         _core = Core.Create(config, debug: false);
         var outcome = await _core.Reloader.StartAsync();
