@@ -1,10 +1,14 @@
 using BenchmarkDotNet.Running;
 using Exim.Benchmarks;
 
-// reload-soak [N]: exact reload figures; anything else goes to BenchmarkDotNet (e.g. --filter '*Config*').
+// reload-soak [N]: exact reload figures; dns [seconds]: resolution against NSD; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "reload-soak")
 {
     return await ReloadSoak.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
+}
+if (args.Length > 0 && args[0] == "dns")
+{
+    return await DnsBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
 }
 BenchmarkSwitcher.FromAssembly(typeof(ConfigBenchmarks).Assembly).Run(args);
 return 0;

@@ -46,6 +46,8 @@ public sealed class DnsServer : IAsyncDisposable
                 database: ""
                 verbosity: 1
                 server-count: 1
+                rrl-ratelimit: 0
+                rrl-whitelist-ratelimit: 0
             remote-control:
                 control-enable: no
 
