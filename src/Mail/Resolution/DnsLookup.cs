@@ -12,7 +12,8 @@ namespace Exim.Mail.Resolution;
 /// </summary>
 internal static class DnsLookup
 {
-    public static async Task<DnsLookupResult> LookupAsync(IDnsRecordResolver resolver, string name, DnsRecordType type, int cnameLoops, CancellationToken cancellationToken)
+    public static async Task<DnsLookupResult> LookupAsync(IDnsRecordResolver resolver, string name, DnsRecordType type, int cnameLoops,
+        CancellationToken cancellationToken, Func<string, bool>? againMeansNonexist = null)
     {
         var current = name.TrimEnd('.');
         if (type is not (DnsRecordType.Ptr or DnsRecordType.Txt) && !IsValidName(current)) return new DnsLookupResult(DnsStatus.NoMatch, [], current, SyntaxError: true);
@@ -21,6 +22,10 @@ internal static class DnsLookup
         for (var pass = 0; pass <= cnameLoops; pass++)
         {
             var answer = await resolver.QueryAsync(new DnsQuestion(current, type), cancellationToken).ConfigureAwait(false);
+            if (answer.Status == DnsStatus.Again && againMeansNonexist?.Invoke(current) == true)
+            {
+                return new DnsLookupResult(DnsStatus.NoMatch, [], fqdn ?? current); // dns_again_means_nonexist
+            }
             if (answer.Status != DnsStatus.Succeed) return new DnsLookupResult(answer.Status, [], fqdn ?? current);
             // Exim's FQDN is the owner of the first record of the first answer: the name as the server knows it,
             // not a CNAME's target (a CNAME does not rename the domain).

@@ -25,6 +25,18 @@ internal sealed record HostFindOptions
     /// <summary>This host's addresses (the local interface list); 0.0.0.0 always counts as local.</summary>
     public ImmutableHashSet<IPAddress> LocalAddresses { get; init; } = [];
 
+    /// <summary>SRV services to try before MX, in order (<c>check_srv</c>); empty means no SRV lookup.</summary>
+    public ImmutableArray<string> SrvServices { get; init; } = [];
+
+    /// <summary>Domains for which an MX lookup failure means "no MX" (<c>mx_fail_domains</c>).</summary>
+    public Func<string, bool> MxFailDomain { get; init; } = static _ => false;
+
+    /// <summary>Domains for which an SRV lookup failure means "no SRV" (<c>srv_fail_domains</c>).</summary>
+    public Func<string, bool> SrvFailDomain { get; init; } = static _ => false;
+
+    /// <summary>Names for which a temporary DNS failure means "does not exist" (<c>dns_again_means_nonexist</c>).</summary>
+    public Func<string, bool> AgainMeansNonexist { get; init; } = static _ => false;
+
     /// <summary>How many CNAME links one lookup follows (<c>dns_cname_loops</c>).</summary>
     public int CnameLoops { get; init; } = 1;
 }

@@ -18,16 +18,21 @@ internal sealed class HostFinder(IDnsRecordResolver dns, Random random)
     public async Task<HostFindResult> FindByDnsAsync(string name, HostFindOptions options, CancellationToken cancellationToken)
     {
         var domain = name.TrimEnd('.');
+        if (!options.SrvServices.IsEmpty)
+        {
+            var srv = await FindBySrvAsync(domain, options, cancellationToken).ConfigureAwait(false);
+            if (srv is not null) return srv;
+        }
         if (!options.ByMx) return await FromAddressesAsync(domain, domain, options, cancellationToken).ConfigureAwait(false);
 
-        var mx = await DnsLookup.LookupAsync(dns, domain, DnsRecordType.Mx, options.CnameLoops, cancellationToken).ConfigureAwait(false);
+        var mx = await DnsLookup.LookupAsync(dns, domain, DnsRecordType.Mx, options.CnameLoops, cancellationToken, options.AgainMeansNonexist).ConfigureAwait(false);
         switch (mx.Status)
         {
             case DnsStatus.NoMatch:
                 return new HostFindResult(HostFindStatus.Failed, [], mx.Fqdn, SyntaxError: mx.SyntaxError);
-            case DnsStatus.Again or DnsStatus.Fail:
+            case DnsStatus.Again or DnsStatus.Fail when !options.MxFailDomain(domain):
                 return new HostFindResult(HostFindStatus.Again, [], mx.Fqdn);
-            case DnsStatus.NoData:
+            case DnsStatus.NoData or DnsStatus.Again or DnsStatus.Fail: // mx_fail_domains turns a failure into "no MX"
                 return await FromAddressesAsync(domain, mx.Fqdn, options, cancellationToken).ConfigureAwait(false);
         }
         var records = mx.Records.OfType<MxRecord>().ToList();
@@ -56,6 +61,64 @@ internal sealed class HostFinder(IDnsRecordResolver dns, Random random)
         return Finish(hosts, mx.Fqdn, options, deferred);
     }
 
+    /// <summary>
+    /// SRV (spec §2.3 step 2, step 6): each service in turn until one has records. A lone <c>.</c> target means no
+    /// service. Within a priority, targets are ordered by RFC 2782's weighted draw; each host keeps the SRV port and
+    /// shows the priority as its MX. Null when no service has records (MX is tried next).
+    /// </summary>
+    private async Task<HostFindResult?> FindBySrvAsync(string domain, HostFindOptions options, CancellationToken cancellationToken)
+    {
+        foreach (var service in options.SrvServices)
+        {
+            var name = $"_{service}._tcp.{domain}";
+            var srv = await DnsLookup.LookupAsync(dns, name, DnsRecordType.Srv, options.CnameLoops, cancellationToken, options.AgainMeansNonexist).ConfigureAwait(false);
+            if (srv.Status is DnsStatus.Again or DnsStatus.Fail)
+            {
+                if (options.SrvFailDomain(domain)) continue;
+                return new HostFindResult(HostFindStatus.Again, [], domain);
+            }
+            var records = srv.Records.OfType<SrvRecord>().ToList();
+            if (records.Count == 0) continue;
+            if (records.Count == 1 && records[0].Target.Length == 0)
+            {
+                return new HostFindResult(HostFindStatus.Failed, [new HostItem("", null, records[0].Priority, HostStatus.Unusable, "no service", records[0].Port)], domain);
+            }
+            var ordered = new List<SrvRecord>();
+            foreach (var group in records.GroupBy(r => r.Priority).OrderBy(g => g.Key)) ordered.AddRange(WeightedOrder([.. group]));
+            var hosts = new List<HostItem>();
+            var deferred = false;
+            foreach (var r in ordered)
+            {
+                var resolved = await ResolveTargetAsync(r.Target, r.Priority, options, cancellationToken).ConfigureAwait(false);
+                if (resolved.Status == HostFindStatus.Again) deferred = true;
+                hosts.AddRange(resolved.Hosts.Select(h => h with { Port = r.Port }));
+            }
+            return Finish(hosts, domain, options, deferred);
+        }
+        return null;
+    }
+
+    /// <summary>RFC 2782: repeatedly draw a random number up to the sum of the remaining weights and take the first record whose running sum reaches it.</summary>
+    private List<SrvRecord> WeightedOrder(List<SrvRecord> group)
+    {
+        var result = new List<SrvRecord>(group.Count);
+        var remaining = group.OrderBy(r => r.Weight == 0 ? 0 : 1).ToList(); // zero weights first, as the RFC suggests
+        while (remaining.Count > 0)
+        {
+            var draw = random.Next(remaining.Sum(r => r.Weight) + 1);
+            var running = 0;
+            var pick = remaining[^1];
+            foreach (var r in remaining)
+            {
+                running += r.Weight;
+                if (running >= draw) { pick = r; break; }
+            }
+            result.Add(pick);
+            remaining.Remove(pick);
+        }
+        return result;
+    }
+
     /// <summary>No MX: the domain's own addresses, as one host group with mx -1.</summary>
     private async Task<HostFindResult> FromAddressesAsync(string domain, string fqdn, HostFindOptions options, CancellationToken cancellationToken)
     {
@@ -78,7 +141,7 @@ internal sealed class HostFinder(IDnsRecordResolver dns, Random random)
         var families = options.Ipv4Only ? new[] { DnsRecordType.A } : [DnsRecordType.Aaaa, DnsRecordType.A];
         for (var f = 0; f < families.Length; f++)
         {
-            var result = await DnsLookup.LookupAsync(dns, target, families[f], options.CnameLoops, cancellationToken).ConfigureAwait(false);
+            var result = await DnsLookup.LookupAsync(dns, target, families[f], options.CnameLoops, cancellationToken, options.AgainMeansNonexist).ConfigureAwait(false);
             if (result.Status is DnsStatus.Again or DnsStatus.Fail) temporary = true;
             if (result.Status != DnsStatus.Succeed) continue;
             var familyBonus = (options.Ipv4Prefer ? families[f] == DnsRecordType.Aaaa : families[f] == DnsRecordType.A) ? 500 : 0;

@@ -59,6 +59,10 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
             IgnoreTargetHosts = new HostList(router.IgnoreTargetHosts),
             LocalAddresses = [.. localAddresses],
             CnameLoops = _main.DnsCnameLoops,
+            SrvServices = router.CheckSrv is { Length: > 0 } srv ? [.. srv.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] : [],
+            MxFailDomain = Matcher(router.MxFailDomains),
+            SrvFailDomain = Matcher(router.SrvFailDomains),
+            AgainMeansNonexist = Matcher(_main.DnsAgainMeansNonexist),
         };
         var found = await new HostFinder(dns, random).FindByDnsAsync(domain, options, cancellationToken).ConfigureAwait(false);
         switch (found.Status)
@@ -73,6 +77,13 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
         if (router.CheckSecondaryMx && !found.RemovedLocal) return RouteResult.Decline();
         if (!router.MxDomains.IsEmpty && found.Hosts.All(h => h.Mx < 0) && new DomainList(router.MxDomains, _main.PrimaryHostname, _named).Matches(domain)) return RouteResult.Decline();
         return new RouteResult(RouteOutcome.Accepted, Transport: router.Transport, Hosts: found.Hosts);
+    }
+
+    private Func<string, bool> Matcher(System.Collections.Immutable.ImmutableArray<string> domains)
+    {
+        if (domains.IsEmpty) return static _ => false;
+        var list = new DomainList(domains, _main.PrimaryHostname, _named);
+        return list.Matches;
     }
 
     private static RouteResult Failed(HostFindResult found, RouterConfig router, string domain)

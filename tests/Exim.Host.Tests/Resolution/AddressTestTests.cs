@@ -5,7 +5,10 @@ namespace Exim.Host.Tests.Resolution;
 /// <summary><c>exim -bt</c> against a real NSD: Exim 4.96's output shapes and exit codes for the zone shapes.</summary>
 public sealed class AddressTestTests(FinderFixture fixture) : IClassFixture<FinderFixture>
 {
-    private async Task<(int Code, string Stdout)> BtAsync(params string[] addresses)
+    private Task<(int Code, string Stdout)> BtAsync(params string[] addresses) => RunBtAsync("", "", addresses);
+
+    /// <summary>Runs <c>exim -bt</c> with extra main options and extra options for the dnslookup router.</summary>
+    private async Task<(int Code, string Stdout)> RunBtAsync(string mainOptions, string routerOptions, string[] addresses)
     {
         using var dir = new TempDirectory();
         var config = dir.Write("exim.toml", $"""
@@ -14,6 +17,7 @@ public sealed class AddressTestTests(FinderFixture fixture) : IClassFixture<Find
             local_interfaces = ["127.0.0.1"]
             extra_local_interfaces = ["192.0.2.200"]
             local_domains = ["test.example"]
+            {mainOptions}
 
             [[transports]]
             name = "remote_smtp"
@@ -31,6 +35,7 @@ public sealed class AddressTestTests(FinderFixture fixture) : IClassFixture<Find
             transport = "remote_smtp"
             ignore_target_hosts = ["0.0.0.0", "127.0.0.0/8"]
             more = false
+            {routerOptions}
 
             [[routers]]
             name = "localuser"
@@ -135,5 +140,27 @@ public sealed class AddressTestTests(FinderFixture fixture) : IClassFixture<Find
         var (code, _) = await BtAsync("a@implicit.finder.test", "b@again.finder.test", "c@nullmx.finder.test");
 
         Assert.Equal(2, code);
+    }
+
+    [Fact]
+    public async Task CheckSrv_ShowsPortsAndPriorities_AndADotIsNoService()
+    {
+        var (code, stdout) = await RunBtAsync("", "check_srv = \"smtp\"", ["x@srv02.finder.test", "y@nosmtp.finder.test"]);
+
+        Assert.Equal(2, code);
+        Assert.Matches(@"^x@srv02\.finder\.test\n  router = dnslookup, transport = remote_smtp\n  host [ab]\.hosts\.finder\.test \[192\.0\.2\.[12]\] MX=1 port=99\n  host [ab]\.hosts\.finder\.test \[192\.0\.2\.[12]\] MX=1 port=99\n  host c\.hosts\.finder\.test \[192\.0\.2\.3\] MX=3 port=66\n", stdout);
+        Assert.EndsWith("y@nosmtp.finder.test is undeliverable: an MX or SRV record indicated no SMTP service\n", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DnsAgainMeansNonexist_FailsInsteadOfDeferring()
+    {
+        var (plainCode, plain) = await BtAsync("x@again.finder.test");
+        var (code, stdout) = await RunBtAsync("dns_again_means_nonexist = [\"*.broken.test\"]", "", ["x@again.finder.test"]);
+
+        Assert.Equal(1, plainCode);
+        Assert.Contains("cannot be resolved at this time", plain, StringComparison.Ordinal);
+        Assert.Equal(2, code);
+        Assert.Equal("x@again.finder.test is undeliverable: all relevant MX records point to non-existent hosts\n", stdout);
     }
 }

@@ -187,4 +187,70 @@ public sealed class HostFinderTests(FinderFixture fixture) : IClassFixture<Finde
         Assert.Equal(HostFindStatus.Failed, r.Status);
         Assert.True(r.SyntaxError);
     }
+
+    private static readonly HostFindOptions Srv = Defaults with { SrvServices = ["smtp"] };
+
+    [Fact]
+    public async Task Srv_PriorityGroupsInOrder_WithTheirPorts()
+    {
+        var r = await FindAsync("srv02.finder.test", Srv);
+
+        Assert.Equal(HostFindStatus.Found, r.Status);
+        Assert.Equal([(1, 99), (1, 99), (3, 66)], r.Hosts.Select(h => (h.Mx, h.Port ?? 0)));
+        Assert.Equal("c.hosts.finder.test", r.Hosts[2].Name);
+    }
+
+    [Fact]
+    public async Task Srv_WeightsDecideWhoComesFirstMostOften()
+    {
+        var aFirst = 0;
+        for (var seed = 0; seed < 200; seed++)
+        {
+            if ((await FindAsync("srv02.finder.test", Srv, seed)).Hosts[0].Name == "a.hosts.finder.test") aFirst++;
+        }
+
+        Assert.InRange(aFirst, 110, 190); // weight 3 against 1: about three in four
+    }
+
+    [Fact]
+    public async Task SrvDot_MeansNoService_AndNoSrv_FallsBackToMx()
+    {
+        var none = await FindAsync("nosmtp.finder.test", Srv);
+        var mx = await FindAsync("pref.finder.test", Srv);
+
+        Assert.Equal(HostFindStatus.Failed, none.Status);
+        Assert.Equal("", Assert.Single(none.Hosts).Name);
+        Assert.Equal([10, 10, 20], mx.Hosts.Select(h => h.Mx));
+    }
+
+    [Fact]
+    public async Task DnsAgainMeansNonexist_TurnsADeferralIntoAFailure()
+    {
+        var r = await FindAsync("again.finder.test", Defaults with { AgainMeansNonexist = n => n.EndsWith("broken.test", StringComparison.Ordinal) });
+
+        Assert.Equal(HostFindStatus.Failed, r.Status);
+        Assert.Equal(["x.broken.test [unknown] MX=10 unusable"], Describe(r));
+    }
+
+    /// <summary>A server that fails MX queries for one name (as broken firewalls do) and answers everything else truly.</summary>
+    private sealed class FailingMx(Abstractions.Resolution.IDnsRecordResolver inner, string name) : Abstractions.Resolution.IDnsRecordResolver
+    {
+        public ValueTask<Abstractions.Resolution.DnsAnswer> QueryAsync(Abstractions.Resolution.DnsQuestion question, CancellationToken cancellationToken)
+            => question.Type == Abstractions.Resolution.DnsRecordType.Mx && question.Name == name
+                ? ValueTask.FromResult(Abstractions.Resolution.DnsAnswer.Empty(Abstractions.Resolution.DnsStatus.Again))
+                : inner.QueryAsync(question, cancellationToken);
+    }
+
+    [Fact]
+    public async Task MxFailDomains_TurnAnMxFailureIntoNoMx()
+    {
+        var failing = new FailingMx(fixture.Resolver, "implicit.finder.test");
+        var finder = new HostFinder(failing, new Random(1));
+
+        var plain = await finder.FindByDnsAsync("implicit.finder.test", Defaults, CancellationToken.None);
+        var listed = await finder.FindByDnsAsync("implicit.finder.test", Defaults with { MxFailDomain = d => d == "implicit.finder.test" }, CancellationToken.None);
+
+        Assert.Equal(HostFindStatus.Again, plain.Status);
+        Assert.Equal(["implicit.finder.test [192.0.2.7] MX=-1"], Describe(listed));
+    }
 }

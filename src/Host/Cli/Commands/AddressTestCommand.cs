@@ -68,6 +68,7 @@ internal static class AddressTestCommand
             var ip = h.Address?.ToString() ?? "unknown";
             sb.Append("  host ").Append(h.Name.PadRight(nameWidth)).Append(" [").Append(ip).Append(']').Append(' ', addressWidth - ip.Length);
             if (h.Mx >= 0) sb.Append(" MX=").Append(h.Mx);
+            if (h.Port is { } port) sb.Append(" port=").Append(port);
             if (!h.Usable) sb.Append(" ** unusable **");
             sb.Append('\n');
         }
