@@ -1,0 +1,39 @@
+using System.Collections.Immutable;
+using System.Net.Sockets;
+using Exim.Abstractions.Resolution;
+
+namespace Exim.Mail.Resolution;
+
+/// <summary>
+/// Exim's host_find_byname (spec §2.5) through the system-resolver plugin, so /etc/hosts and nsswitch apply: IPv6
+/// then IPv4 unless IPv4 only, the library's order kept, ignore_target_hosts applied, repeated addresses dropped,
+/// and this host's addresses reported as FoundLocal. TRY_AGAIN with nothing found is Again, or Failed when the name
+/// is in dns_again_means_nonexist. DNSSEC is never requested: the system resolver cannot say.
+/// </summary>
+internal static class HostFinderByName
+{
+    public static async Task<HostFindResult> FindAsync(IAddressResolver resolver, string name, HostFindOptions options, CancellationToken cancellationToken)
+    {
+        var families = options.Ipv4Only ? new[] { AddressFamily.InterNetwork } : [AddressFamily.InterNetworkV6, AddressFamily.InterNetwork];
+        var hosts = new List<HostItem>();
+        var temporary = false;
+        foreach (var family in families)
+        {
+            var lookup = await resolver.ResolveAsync(name, family, cancellationToken).ConfigureAwait(false);
+            if (lookup.Status is AddressLookupStatus.Again or AddressLookupStatus.Fail) temporary = true;
+            foreach (var address in lookup.Addresses)
+            {
+                var a = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+                if (!options.IgnoreTargetHosts.Matches(a)) hosts.Add(new HostItem(lookup.CanonicalName ?? name, a, -1));
+            }
+        }
+        var unique = hosts.DistinctBy(h => h.Address).ToImmutableArray();
+        if (unique.IsEmpty)
+        {
+            var again = temporary && !options.AgainMeansNonexist(name);
+            return new HostFindResult(again ? HostFindStatus.Again : HostFindStatus.Failed, [], name);
+        }
+        var local = unique.Any(h => h.Address!.Equals(System.Net.IPAddress.Any) || options.LocalAddresses.Contains(h.Address!));
+        return new HostFindResult(local ? HostFindStatus.FoundLocal : HostFindStatus.Found, unique, name);
+    }
+}
