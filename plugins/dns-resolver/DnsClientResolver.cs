@@ -49,6 +49,15 @@ internal sealed class DnsClientResolver : IDnsRecordResolver
     {
         var name = question.Name.TrimEnd('.');
         if (name.Length == 0 || name.Length > 253) return DnsAnswer.Empty(DnsStatus.NoMatch);
+        try
+        {
+            _ = new DnsClient.DnsQuestion(name, (QueryType)(ushort)question.Type); // DnsClient's own name checks
+        }
+        catch (ArgumentException)
+        {
+            return DnsAnswer.Empty(DnsStatus.NoMatch); // a name DNS cannot carry: Exim's syntax check says "no match"
+        }
+
         IDnsQueryResponse response;
         try
         {
@@ -59,14 +68,15 @@ internal sealed class DnsClientResolver : IDnsRecordResolver
         {
             return DnsAnswer.Empty(FromCode(e.Code));
         }
-        catch (Exception e) when (e is SocketException or IOException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return DnsAnswer.Empty(DnsStatus.Again);
+            throw; // the caller gave up; that is not an answer
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
+        catch (Exception)
         {
-            // DnsClient rejects names it cannot encode (bad labels): Exim's syntax check gives "no match".
-            return DnsAnswer.Empty(DnsStatus.NoMatch);
+            // Timeouts, network errors, mismatched ids, replies that do not parse: all "try again later", never
+            // "no such name". Nothing from DnsClient escapes this method.
+            return DnsAnswer.Empty(DnsStatus.Again);
         }
 
         var negativeTtl = response.Authorities.OfType<Dc.SoaRecord>().Select(s => (TimeSpan?)TimeSpan.FromSeconds(s.Minimum)).FirstOrDefault();

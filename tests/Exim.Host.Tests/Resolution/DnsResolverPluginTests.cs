@@ -136,6 +136,39 @@ public sealed class DnsResolverPluginTests(ResolverFixture fixture) : IClassFixt
         await core.Store.ShutdownAsync(TestTimeouts.Default);
     }
 
+    public static TheoryData<string> MalformedReplies => ["cut-header", "garbage", "wrong-id", "answer-count-lies"];
+
+    [Theory]
+    [MemberData(nameof(MalformedReplies))]
+    public async Task MalformedReplies_AreAStatus_NeverAnException(string kind)
+    {
+        using var responder = new MalformedDnsResponder(query => kind switch
+        {
+            "cut-header" => query[..5],
+            "garbage" => [.. Enumerable.Range(0, 64).Select(i => (byte)(i * 37))],
+            "wrong-id" => [(byte)(query[0] ^ 0xFF), query[1], 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, .. query[12..]],
+            _ => [query[0], query[1], 0x81, 0x80, 0, 1, 0, 5, 0, 0, 0, 0, .. query[12..]], // claims 5 answers, has none
+        });
+        using var dir = new TempDirectory();
+        var config = dir.Write("exim.toml", $"""
+            spool_directory = "spool"
+            [plugins.dns-resolver]
+            assembly = "{RepoPaths.Plugin("dns-resolver", "Exim.Plugins.DnsResolver.dll")}"
+            nameservers = ["{responder.NameServer}"]
+            dns_retrans = "1s"
+            dns_retry = 0
+            """);
+        await using var core = Core.Create(config, debug: false);
+        Assert.Equal(ReloadStatus.Published, (await core.Reloader.StartAsync()).Status);
+        Assert.True(core.Store.Current.Strategies.TryGet<IDnsRecordResolver>("dns", out var resolver));
+
+        var answer = await resolver.QueryAsync(new DnsQuestion("x.resolver.test", DnsRecordType.Mx), CancellationToken.None).AsTask().WaitAsync(TestTimeouts.Default);
+
+        Assert.Contains(answer.Status, new[] { DnsStatus.Again, DnsStatus.Fail });
+        Assert.Empty(answer.Records);
+        await core.Store.ShutdownAsync(TestTimeouts.Default);
+    }
+
     [Theory]
     [InlineData("nameservers = [\"not-an-address\"]", "\"not-an-address\" is not an address or address:port")]
     [InlineData("dns_retry = 50", "must be between 0 and 10")]
