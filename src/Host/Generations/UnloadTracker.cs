@@ -9,8 +9,9 @@ namespace Exim.Host.Generations;
 /// still alive after the grace period is a plugin leak (a static event, a timer, a cached type) and is logged
 /// as a warning.
 /// </summary>
-internal sealed partial class UnloadTracker(ILogger<UnloadTracker> logger, TimeSpan gracePeriod)
+internal sealed partial class UnloadTracker(ILogger<UnloadTracker> logger, TimeSpan gracePeriod) : IDisposable
 {
+    private readonly CancellationTokenSource _stopped = new();
     private int _pending;
     private long _collected;
     private long _leaked;
@@ -19,9 +20,12 @@ internal sealed partial class UnloadTracker(ILogger<UnloadTracker> logger, TimeS
     public long Collected => Interlocked.Read(ref _collected);
     public long Leaked => Interlocked.Read(ref _leaked);
 
+    /// <summary>Stops every check still running, silently (the process is shutting down).</summary>
+    public void Dispose() => _stopped.Cancel(); // not disposed: checks still running read its token
+
     public void Track(long generation, List<WeakReference<AssemblyLoadContext>> contexts)
     {
-        if (contexts.Count == 0) return;
+        if (contexts.Count == 0 || _stopped.IsCancellationRequested) return;
         Interlocked.Increment(ref _pending);
         _ = Task.Run(() => WatchAsync(generation, contexts));
     }
@@ -30,9 +34,10 @@ internal sealed partial class UnloadTracker(ILogger<UnloadTracker> logger, TimeS
     {
         var deadline = DateTime.UtcNow + gracePeriod;
         var delay = TimeSpan.FromMilliseconds(10);
+        var stopped = _stopped.Token;
         try
         {
-            while (true)
+            while (!stopped.IsCancellationRequested)
             {
                 // Unloading needs a collection to run finalizers and a second one to free the context.
                 for (var i = 0; i < 3 && contexts.Any(IsAlive); i++)
@@ -40,6 +45,7 @@ internal sealed partial class UnloadTracker(ILogger<UnloadTracker> logger, TimeS
                     GC.Collect();
                     GC.WaitForPendingFinalizers();
                 }
+                if (stopped.IsCancellationRequested) return;
                 if (!contexts.Any(IsAlive))
                 {
                     Interlocked.Increment(ref _collected);
@@ -52,9 +58,12 @@ internal sealed partial class UnloadTracker(ILogger<UnloadTracker> logger, TimeS
                     GenerationStillAlive(logger, generation, contexts.Count(IsAlive), gracePeriod.TotalSeconds);
                     return;
                 }
-                await Task.Delay(delay).ConfigureAwait(false);
+                await Task.Delay(delay, stopped).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
             }
+        }
+        catch (OperationCanceledException)
+        {
         }
         finally
         {

@@ -39,6 +39,7 @@ internal sealed class Core : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Unloads.Dispose(); // stop leak checks still running: nothing may log after the sink closes
         Reloader.Dispose();
         LoggerFactory.Dispose();
         await Sink.DisposeAsync().ConfigureAwait(false);

@@ -34,7 +34,8 @@ internal sealed class EximLogSink : IAsyncDisposable
     public void Write(LogTarget targets, string message)
     {
         var entry = new Entry(DateTime.Now, targets, message);
-        if (!_channel.Writer.TryWrite(entry)) WriteStderr(entry);
+        // After disposal the process is exiting: late lines are dropped rather than spilled onto stderr.
+        if (!_channel.Writer.TryWrite(entry) && Volatile.Read(ref _paths) is null) WriteStderr(entry);
         if (DebugToStderr) Debug(message);
     }
 

@@ -115,25 +115,14 @@ public sealed class DnsResolverPluginTests(ResolverFixture fixture) : IClassFixt
     {
         using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        using var dir = new TempDirectory();
-        var config = dir.Write("exim.toml", $"""
-            spool_directory = "spool"
-            [plugins.dns-resolver]
-            assembly = "{RepoPaths.Plugin("dns-resolver", "Exim.Plugins.DnsResolver.dll")}"
-            nameservers = ["127.0.0.1:{((IPEndPoint)silent.LocalEndPoint!).Port}"]
-            dns_retrans = "1s"
-            dns_retry = 1
-            """);
-        await using var core = Core.Create(config, debug: false);
-        Assert.Equal(ReloadStatus.Published, (await core.Reloader.StartAsync()).Status);
-        Assert.True(core.Store.Current.Strategies.TryGet<IDnsRecordResolver>("dns", out var resolver));
+        await using var host = await ResolverHost.StartAsync($"127.0.0.1:{((IPEndPoint)silent.LocalEndPoint!).Port}", "dns_retrans = \"1s\"\ndns_retry = 1");
+        var resolver = host.Resolver;
 
         var started = System.Diagnostics.Stopwatch.StartNew();
         var answer = await resolver.QueryAsync(new DnsQuestion("a.mx2.resolver.test", DnsRecordType.A), CancellationToken.None).AsTask().WaitAsync(TestTimeouts.Default);
 
         Assert.Equal(DnsStatus.Again, answer.Status);
         Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(10)); // two tries of one second
-        await core.Store.ShutdownAsync(TestTimeouts.Default);
     }
 
     public static TheoryData<string> MalformedReplies => ["cut-header", "garbage", "wrong-id", "answer-count-lies"];
@@ -149,24 +138,13 @@ public sealed class DnsResolverPluginTests(ResolverFixture fixture) : IClassFixt
             "wrong-id" => [(byte)(query[0] ^ 0xFF), query[1], 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, .. query[12..]],
             _ => [query[0], query[1], 0x81, 0x80, 0, 1, 0, 5, 0, 0, 0, 0, .. query[12..]], // claims 5 answers, has none
         });
-        using var dir = new TempDirectory();
-        var config = dir.Write("exim.toml", $"""
-            spool_directory = "spool"
-            [plugins.dns-resolver]
-            assembly = "{RepoPaths.Plugin("dns-resolver", "Exim.Plugins.DnsResolver.dll")}"
-            nameservers = ["{responder.NameServer}"]
-            dns_retrans = "1s"
-            dns_retry = 0
-            """);
-        await using var core = Core.Create(config, debug: false);
-        Assert.Equal(ReloadStatus.Published, (await core.Reloader.StartAsync()).Status);
-        Assert.True(core.Store.Current.Strategies.TryGet<IDnsRecordResolver>("dns", out var resolver));
+        await using var host = await ResolverHost.StartAsync(responder.NameServer, "dns_retrans = \"1s\"\ndns_retry = 0");
+        var resolver = host.Resolver;
 
         var answer = await resolver.QueryAsync(new DnsQuestion("x.resolver.test", DnsRecordType.Mx), CancellationToken.None).AsTask().WaitAsync(TestTimeouts.Default);
 
         Assert.Contains(answer.Status, new[] { DnsStatus.Again, DnsStatus.Fail });
         Assert.Empty(answer.Records);
-        await core.Store.ShutdownAsync(TestTimeouts.Default);
     }
 
     [Theory]

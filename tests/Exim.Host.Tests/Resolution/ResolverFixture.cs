@@ -1,6 +1,4 @@
 using Exim.Abstractions.Resolution;
-using Exim.Host.Generations;
-using Exim.Host.Lifetime;
 using Exim.TestKit;
 
 namespace Exim.Host.Tests.Resolution;
@@ -8,40 +6,22 @@ namespace Exim.Host.Tests.Resolution;
 /// <summary>One NSD serving test zones, and the real dns-resolver plugin loaded through a generation, pointed at it.</summary>
 public abstract class DnsPluginFixture((string Zone, string? File)[] zones) : IAsyncLifetime
 {
-    private readonly TempDirectory _dir = new("exim-resolver");
-    private Core? _core;
+    private ResolverHost? _host;
 
     public DnsServer Dns { get; private set; } = null!;
 
-    public IDnsRecordResolver Resolver { get; private set; } = null!;
+    public IDnsRecordResolver Resolver => _host!.Resolver;
 
     public async Task InitializeAsync()
     {
         Dns = await DnsServer.StartAsync(zones);
-        var config = _dir.Write("exim.toml", $"""
-            spool_directory = "spool"
-            [plugins.dns-resolver]
-            assembly = "{RepoPaths.Plugin("dns-resolver", "Exim.Plugins.DnsResolver.dll")}"
-            nameservers = ["{Dns.NameServer}"]
-            dns_retrans = "1s"
-            dns_retry = 2
-            """);
-        _core = Core.Create(config, debug: false);
-        var outcome = await _core.Reloader.StartAsync();
-        if (outcome.Status != ReloadStatus.Published) throw new InvalidOperationException(string.Join("\n", outcome.Errors));
-        Assert.True(_core.Store.Current.Strategies.TryGet<IDnsRecordResolver>("dns", out var resolver));
-        Resolver = resolver;
+        _host = await ResolverHost.StartAsync(Dns.NameServer, "dns_retrans = \"1s\"\ndns_retry = 2");
     }
 
     public async Task DisposeAsync()
     {
-        if (_core is not null)
-        {
-            await _core.Store.ShutdownAsync(TestTimeouts.Default);
-            await _core.DisposeAsync();
-        }
+        if (_host is not null) await _host.DisposeAsync();
         await Dns.DisposeAsync();
-        _dir.Dispose();
     }
 }
 
