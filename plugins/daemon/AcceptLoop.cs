@@ -67,6 +67,9 @@ internal sealed partial class AcceptLoop(ILogger logger) : IDaemonLoop
 
     private async Task HandleAsync(Socket socket, IDaemonContext context, AcceptLimits limits)
     {
+        // Off the accept loop's thread at once (as Kestrel dispatches connections): a slow reverse lookup or accept
+        // hook in this session must never hold up the next accept().
+        await Task.Yield();
         ISlotHandle? slot = null;
         try
         {
@@ -78,10 +81,15 @@ internal sealed partial class AcceptLoop(ILogger logger) : IDaemonLoop
             var client = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
 
             Verdict verdict;
+            var fromHost = 0;
             lock (_admission)
             {
                 verdict = limits.Check(context.Slots, client, () => context.Load.LoadAverage);
-                if (verdict.Admit) slot = context.Slots.Open(client);
+                if (verdict.Admit)
+                {
+                    slot = context.Slots.Open(client);
+                    fromHost = context.Slots.CountFor(client);
+                }
             }
             if (!verdict.Admit)
             {
@@ -89,7 +97,7 @@ internal sealed partial class AcceptLoop(ILogger logger) : IDaemonLoop
                 return;
             }
 
-            var connection = new SmtpConnection(socket, slot!.Slot.Id, remote, local, slot.CountAtOpen, verdict.QueueOnly);
+            var connection = new SmtpConnection(socket, slot!.Slot.Id, remote, local, slot.CountAtOpen, verdict.QueueOnly, fromHost);
             var result = await context.Sessions.RunAsync(connection, context.ShutdownToken).ConfigureAwait(false);
             slot.Complete(result.Outcome, result.Messages);
         }

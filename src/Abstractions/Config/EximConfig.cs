@@ -26,6 +26,9 @@ public sealed class EximConfig
     /// <summary>The declared plugins, in file order.</summary>
     public ImmutableArray<PluginDeclaration> Plugins { get; init; } = [];
 
+    /// <summary>The <c>[hooks]</c> table: the accept and child-exit scripts.</summary>
+    public HooksConfig Hooks { get; init; } = new();
+
     /// <summary>The directory holding <see cref="SourcePath"/>; relative paths in the file are resolved against it.</summary>
     public string ConfigDirectory => Path.GetDirectoryName(SourcePath) ?? ".";
 }

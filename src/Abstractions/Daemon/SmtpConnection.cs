@@ -10,4 +10,6 @@ namespace Exim.Abstractions.Daemon;
 /// <param name="Local">The local address and port it connected to.</param>
 /// <param name="ConnectionCount">Sessions active including this one (for the <c>SMTP connection from</c> log line).</param>
 /// <param name="QueueOnly">Why received messages must only be queued, or null to deliver at once.</param>
-public sealed record SmtpConnection(Socket Socket, string Id, IPEndPoint Remote, IPEndPoint Local, int ConnectionCount, string? QueueOnly);
+/// <param name="HostConnectionCount">Sessions active from this client's address, this one included.</param>
+public sealed record SmtpConnection(Socket Socket, string Id, IPEndPoint Remote, IPEndPoint Local, int ConnectionCount, string? QueueOnly,
+    int HostConnectionCount = 1);

@@ -17,7 +17,7 @@ namespace Exim.Host.Configuration;
 /// </summary>
 internal static class TomlConfigLoader
 {
-    private static readonly FrozenSet<string> Sections = FrozenSet.Create(StringComparer.Ordinal, "plugins", "routers", "transports", "retry");
+    private static readonly FrozenSet<string> Sections = FrozenSet.Create(StringComparer.Ordinal, "plugins", "routers", "transports", "retry", "hooks");
     private static readonly FrozenSet<string> RouterDrivers = FrozenSet.Create(StringComparer.Ordinal, "accept", "dnslookup", "manualroute");
     private static readonly FrozenSet<string> TransportDrivers = FrozenSet.Create(StringComparer.Ordinal, "smtp", "maildir");
     private static readonly FrozenSet<string> NoSkip = FrozenSet<string>.Empty;
@@ -67,6 +67,7 @@ internal static class TomlConfigLoader
         var routers = BindArray<RouterConfig>(source, root, "routers", RouterDrivers, errors);
         var retry = BindArray<RetryConfig>(source, root, "retry", null, errors);
         var plugins = ReadPlugins(source, root, errors);
+        var hooks = BindHooks(source, root, errors);
         CheckRouterTransports(source, root, routers, transports, errors);
 
         if (errors.Count > 0) return Fail([.. errors]);
@@ -79,6 +80,7 @@ internal static class TomlConfigLoader
             Transports = transports,
             Retry = retry,
             Plugins = [.. plugins.Select(p => new PluginDeclaration(p.Name, p.AssemblyPath))],
+            Hooks = hooks,
         };
         return new ConfigLoadResult(new LoadedConfig(config, plugins), []);
     }
@@ -153,6 +155,22 @@ internal static class TomlConfigLoader
             result.Add(OptionBinder.Bind<T>(source, table, section, driver, NoSkip, errors));
         }
         return result.ToImmutable();
+    }
+
+    private static HooksConfig BindHooks(TomlSource source, TomlTable root, List<ConfigDiagnostic> errors)
+    {
+        if (!root.TryGetValue("hooks", out var raw)) return new HooksConfig();
+        if (raw is not TomlTable table)
+        {
+            errors.Add(source.At(root, "hooks", "\"hooks\" must be a table ([hooks])"));
+            return new HooksConfig();
+        }
+        var hooks = OptionBinder.Bind<HooksConfig>(source, table, "[hooks]", null, NoSkip, errors);
+        if (hooks.Timeout <= TimeSpan.Zero || hooks.Timeout > TimeSpan.FromMinutes(1))
+        {
+            errors.Add(source.At(table, "timeout", "invalid value for \"timeout\" in [hooks]: must be more than 0 and at most 1m"));
+        }
+        return hooks;
     }
 
     private static void CheckRouterTransports(TomlSource source, TomlTable root, ImmutableArray<RouterConfig> routers,

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Exim.Abstractions.Config;
 using Exim.Host.Configuration;
 using Exim.Host.Plugins;
+using Exim.Host.Scripting;
 
 namespace Exim.Host.Generations;
 
@@ -17,8 +18,9 @@ internal sealed class Generation
     private int _references = 1; // the store's own reference, returned when the generation is replaced
 
     public Generation(long number, LoadedConfig loaded, ImmutableArray<LoadedPlugin> plugins, StrategyRegistry strategies,
-        ImmutableArray<System.Net.IPAddress> localAddresses)
+        ImmutableArray<System.Net.IPAddress> localAddresses, HookSet? hooks = null)
     {
+        Hooks = hooks ?? HookSet.Empty;
         Number = number;
         Loaded = loaded;
         Plugins = plugins;
@@ -31,6 +33,9 @@ internal sealed class Generation
     public EximConfig Config => Loaded.Config;
     public ImmutableArray<LoadedPlugin> Plugins { get; }
     public StrategyRegistry Strategies { get; }
+
+    /// <summary>The generation's hook scripts, compiled when it was built.</summary>
+    public HookSet Hooks { get; }
 
     /// <summary>This host's addresses (local_interfaces with wildcards expanded, plus extra_local_interfaces).</summary>
     public ImmutableArray<System.Net.IPAddress> LocalAddresses { get; }
@@ -69,9 +74,13 @@ internal sealed class Generation
     internal async Task DiscardAsync()
     {
         foreach (var plugin in Plugins) await plugin.UnloadAsync().ConfigureAwait(false);
+        foreach (var _ in Hooks.Unload()) { }
     }
 
-    public string Describe() => Plugins.IsEmpty
-        ? "no plugins"
-        : "plugins " + string.Join(", ", Plugins.Select(p => $"{p.Name}={p.AssemblyName} {p.Version}"));
+    public string Describe()
+    {
+        var plugins = Plugins.IsEmpty ? "no plugins" : "plugins " + string.Join(", ", Plugins.Select(p => $"{p.Name}={p.AssemblyName} {p.Version}"));
+        var hooks = new[] { Hooks.Accept?.Source.DisplayPath, Hooks.ChildExit?.Source.DisplayPath }.OfType<string>().ToList();
+        return hooks.Count == 0 ? plugins : $"{plugins}; hooks {string.Join(", ", hooks)}";
+    }
 }

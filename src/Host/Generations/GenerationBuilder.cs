@@ -5,13 +5,14 @@ using Exim.Abstractions.Interfaces;
 using Exim.Host.Listeners;
 using Exim.Host.Configuration;
 using Exim.Host.Plugins;
+using Exim.Host.Scripting;
 using Microsoft.Extensions.Logging;
 
 namespace Exim.Host.Generations;
 
 /// <summary>
 /// Builds a generation from a validated configuration: loads every plugin into a fresh load context and merges
-/// their strategies. Either everything succeeds or nothing is kept: on any error the plugins already loaded
+/// their strategies, then compiles the hook scripts. Either everything succeeds or nothing is kept: on any error the plugins already loaded
 /// for this attempt are unloaded again and the running generation is untouched.
 /// </summary>
 internal sealed class GenerationBuilder(ILoggerFactory loggerFactory, string? listenOverride = null)
@@ -60,6 +61,11 @@ internal sealed class GenerationBuilder(ILoggerFactory loggerFactory, string? li
             }
         }
 
+        var number = Interlocked.Read(ref _lastNumber) + 1; // claimed below only when the build succeeds
+        var hooks = errors.Count == 0
+            ? HookSetBuilder.Build(loaded.Config, number, loggerFactory.CreateLogger("Exim.Hooks"), errors)
+            : HookSet.Empty;
+
         if (errors.Count > 0)
         {
             foreach (var plugin in plugins)
@@ -70,8 +76,8 @@ internal sealed class GenerationBuilder(ILoggerFactory loggerFactory, string? li
             return new GenerationBuildResult(null, [.. errors]);
         }
 
-        var number = Interlocked.Increment(ref _lastNumber);
-        var generation = new Generation(number, loaded, plugins.ToImmutable(), new StrategyRegistry(strategies.ToFrozenDictionary()), localAddresses);
+        number = Interlocked.Increment(ref _lastNumber);
+        var generation = new Generation(number, loaded, plugins.ToImmutable(), new StrategyRegistry(strategies.ToFrozenDictionary()), localAddresses, hooks);
         return new GenerationBuildResult(generation, []);
     }
 }

@@ -62,6 +62,7 @@ internal sealed partial class GenerationStore(UnloadTracker unloads, ILogger<Gen
                     PluginDisposeFailed(logger, plugin.Name, generation.Number, e);
                 }
             }
+            contexts.AddRange(generation.Hooks.Unload());
             GenerationRetired(logger, generation.Number);
             unloads.Track(generation.Number, contexts);
         }

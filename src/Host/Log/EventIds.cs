@@ -34,4 +34,15 @@ internal static class EventIds
     public const int PluginFileChanged = 8006;
     public const int PluginDisposeFailed = 8007;
     public const int PluginFileUnchanged = 8008;
+
+    public const int ScriptLoaded = 8101;
+    public const int ScriptCacheWriteFailed = 8102;
+    public const int AcceptHookFailed = 8110;
+    public const int ChildExitHookFailed = 8111;
+    public const int ChildExitHookBacklog = 8112;
+    public const int ScriptLogInfo = 8120;
+    public const int ScriptLogWarning = 8121;
+    public const int ScriptLogError = 8122;
+
+    public const int QueueRunRequested = 5001;
 }

@@ -61,4 +61,13 @@ internal static partial class SmtpLog
 
     [LoggerMessage(3908, LogLevel.Information, "H={Host} rejected MAIL <{Sender}>: {Reason}")]
     public static partial void RejectedMail(ILogger logger, string host, string sender, string reason);
+
+    [LoggerMessage(3910, LogLevel.Information, "H={Host} rejected connection in \"connect\" ACL: {Text}")]
+    public static partial void ConnectRejected(ILogger logger, string host, string text);
+
+    [LoggerMessage(3911, LogLevel.Information, "H={Host} temporarily rejected connection in \"connect\" ACL: {Text}")]
+    public static partial void ConnectDeferred(ILogger logger, string host, string text);
+
+    [LoggerMessage(3912, LogLevel.Information, "H={Host} dropped connection in \"connect\" ACL (no reply)")]
+    public static partial void ConnectDropped(ILogger logger, string host);
 }

@@ -43,13 +43,16 @@ internal sealed class SmtpSession : IDisposable
     private string? _queueOnly;
 
     private readonly Func<System.Net.IPAddress, CancellationToken, Task<Resolution.ReverseLookupResult>>? _reverseLookup;
+    private readonly IConnectionPolicy? _policy;
     private string? _hostName;
 
     public SmtpSession(SmtpSettings settings, FileSpool spool, ILogger logger, TimeProvider time, ISystemLoad load,
         SmtpConnection connection, CancellationToken shutdown,
-        Func<System.Net.IPAddress, CancellationToken, Task<Resolution.ReverseLookupResult>>? reverseLookup = null)
+        Func<System.Net.IPAddress, CancellationToken, Task<Resolution.ReverseLookupResult>>? reverseLookup = null,
+        IConnectionPolicy? policy = null)
     {
         _reverseLookup = reverseLookup;
+        _policy = policy;
         _settings = settings;
         _spool = spool;
         _logger = logger;
@@ -90,6 +93,7 @@ internal sealed class SmtpSession : IDisposable
                 return new SessionResult(SessionOutcome.Dropped, 0);
             }
             await LookUpHostNameAsync().ConfigureAwait(false);
+            if (_policy is not null && await ApplyPolicyAsync(_policy).ConfigureAwait(false) is { } refused) return refused;
             Reply($"220 {_settings.Banner(_time.GetLocalNow())}");
             return await CommandLoopAsync().ConfigureAwait(false);
         }
@@ -119,6 +123,38 @@ internal sealed class SmtpSession : IDisposable
         catch (OperationCanceledException)
         {
             // The lookup took too long: carry on without a name, as a deferred lookup does.
+        }
+    }
+
+    /// <summary>
+    /// The accept hook, in the place of Exim's connect ACL, with its log lines: Defer answers 421, Reject 554, and
+    /// both close the connection as Exim does; Drop closes it without a reply.
+    /// </summary>
+    private async Task<SessionResult?> ApplyPolicyAsync(IConnectionPolicy policy)
+    {
+        var remote = _connection.Remote;
+        var local = _connection.Local;
+        var connection = new Abstractions.Scripting.AcceptConnection(
+            System.Net.IPAddress.Parse(_clientIp), remote.Port,
+            local.Address.IsIPv4MappedToIPv6 ? local.Address.MapToIPv4() : local.Address, local.Port, _hostName, _connection.Id);
+        var verdict = await policy.DecideAsync(connection, new(_connection.ConnectionCount, _connection.HostConnectionCount), _shutdown).ConfigureAwait(false);
+        switch (verdict.Kind)
+        {
+            case Abstractions.Scripting.VerdictKind.Defer:
+                var deferText = verdict.Message ?? "Temporary local problem - please try later";
+                SmtpLog.ConnectDeferred(_logger, Host, deferText);
+                Reply($"421 {deferText}");
+                return new SessionResult(SessionOutcome.Dropped, 0);
+            case Abstractions.Scripting.VerdictKind.Reject:
+                var rejectText = verdict.Message ?? "Administrative prohibition";
+                SmtpLog.ConnectRejected(_logger, Host, rejectText);
+                Reply($"554 {rejectText}");
+                return new SessionResult(SessionOutcome.Dropped, 0);
+            case Abstractions.Scripting.VerdictKind.Drop:
+                SmtpLog.ConnectDropped(_logger, Host);
+                return new SessionResult(SessionOutcome.Dropped, 0);
+            default:
+                return null;
         }
     }
 

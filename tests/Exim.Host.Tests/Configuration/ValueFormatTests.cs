@@ -17,7 +17,19 @@ public sealed class ValueFormatTests
     }
 
     [Theory]
+    [InlineData("100ms", 100, "100ms")]
+    [InlineData("1s500ms", 1500, "1s500ms")]
+    [InlineData("2m", 120_000, "2m")]
+    public void EximTime_AcceptsMilliseconds(string text, int milliseconds, string printed)
+    {
+        Assert.True(EximTime.TryParse(text, out var value));
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), value);
+        Assert.Equal(printed, EximTime.Format(value.Value));
+    }
+
+    [Theory]
     [InlineData("")]
+    [InlineData("5ms5")]
     [InlineData("5q")]
     [InlineData("1h30")]
     [InlineData("m")]

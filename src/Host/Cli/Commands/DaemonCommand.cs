@@ -6,6 +6,8 @@ using Exim.Host.Lifetime;
 using Exim.Host.Listeners;
 using Exim.Host.Log;
 using Exim.Host.Plugins;
+using Exim.Host.Queue;
+using Exim.Host.Scripting;
 using Exim.Host.Slots;
 using Exim.Abstractions.Resolution;
 using Exim.Mail.Resolution;
@@ -53,6 +55,12 @@ internal static partial class DaemonCommand
         using var shutdown = new CancellationTokenSource();
         var sessionLogger = core.LoggerFactory.CreateLogger("Exim.Smtp");
         var hostCache = new HostCache(TimeProvider.System); // shared by every generation; holds no plugin objects
+        var hookLogger = core.LoggerFactory.CreateLogger("Exim.Hooks");
+        var runners = new QueueRunnerProcesses(Path.GetFullPath(cl.ConfigPath), exits, core.LoggerFactory.CreateLogger<QueueRunnerProcesses>());
+        var queueRequests = new QueueRunRequests(
+            _ => Task.FromResult(runners.TryStart("-q", core.Store.Current.Config.Main.QueueRunMax)), core.LoggerFactory.CreateLogger<QueueRunRequests>());
+        await using var childExitHooks = new ChildExitHooks(core.Store, queueRequests, hookLogger);
+        exits.Exited += childExitHooks.Post;
 
         // Signals are handled before the start-up line is logged, so none sent after it is lost.
         using var stop = new CancellationTokenSource();
@@ -87,10 +95,12 @@ internal static partial class DaemonCommand
                 var generationLoad = g.Strategies.TryGet<ISystemLoad>("load", out var pluginLoad) ? pluginLoad : load;
                 var spool = spools.GetOrAdd($"{g.Config.Main.SpoolSync}:{g.Config.Main.SpoolDirectory}",
                     _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem"));
-                Func<System.Net.IPAddress, CancellationToken, Task<ReverseLookupResult>>? reverse = g.Strategies.TryGet<IDnsRecordResolver>("dns", out var dns)
-                    ? (ip, ct) => ReverseLookup.LookupAsync(new CachingDnsResolver(hostCache, dns), ip, g.Config.Main.DnsCnameLoops, ct)
-                    : null;
-                var sessions = new SmtpSessionHandler(g.Config.Main, EximVersion.Number, spool, generationLoad, TimeProvider.System, sessionLogger, reverse);
+                var dns = g.Strategies.TryGet<IDnsRecordResolver>("dns", out var plugin) ? new CachingDnsResolver(hostCache, plugin) : null;
+                Func<System.Net.IPAddress, CancellationToken, Task<ReverseLookupResult>>? reverse = dns is null
+                    ? null
+                    : (ip, ct) => ReverseLookup.LookupAsync(dns, ip, g.Config.Main.DnsCnameLoops, ct);
+                var policy = g.Hooks.Accept is { } accept ? new AcceptHook(accept, g.Hooks.Timeout, g.Config, dns, hookLogger) : null;
+                var sessions = new SmtpSessionHandler(g.Config.Main, EximVersion.Number, spool, generationLoad, TimeProvider.System, sessionLogger, reverse, policy);
                 return new DaemonContext(g.Config, g.Number, [.. listeners.Current], slots, sessions, generationLoad, g.LocalAddresses, shutdown.Token);
             },
             TimeSpan.FromSeconds(10), core.LoggerFactory.CreateLogger<DaemonLoopRunner>());

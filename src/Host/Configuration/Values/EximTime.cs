@@ -4,7 +4,10 @@ using System.Text;
 
 namespace Exim.Host.Configuration.Values;
 
-/// <summary>Exim's time values: <c>30s</c>, <c>5m</c>, <c>1h30m</c>, <c>2d</c>, <c>1w</c>; a bare number is seconds.</summary>
+/// <summary>
+/// Exim's time values: <c>30s</c>, <c>5m</c>, <c>1h30m</c>, <c>2d</c>, <c>1w</c>; a bare number is seconds.
+/// IMPROVE: <c>ms</c> is accepted too (e.g. <c>100ms</c>), for budgets below a second such as the hook timeout.
+/// </summary>
 internal static class EximTime
 {
     public static bool TryParse(string text, [NotNullWhen(true)] out TimeSpan? value)
@@ -12,7 +15,7 @@ internal static class EximTime
         value = null;
         var s = text.Trim();
         if (s.Length == 0) return false;
-        long total = 0;
+        long totalMs = 0;
         var i = 0;
         while (i < s.Length)
         {
@@ -20,10 +23,15 @@ internal static class EximTime
             while (i < s.Length && char.IsAsciiDigit(s[i])) i++;
             if (i == start) return false;
             if (!long.TryParse(s.AsSpan(start, i - start), NumberStyles.None, CultureInfo.InvariantCulture, out var n)) return false;
-            long unit = 1;
-            if (i < s.Length)
+            long unit = 1000;
+            if (i + 1 < s.Length && char.ToLowerInvariant(s[i]) == 'm' && char.ToLowerInvariant(s[i + 1]) == 's')
             {
-                unit = char.ToLowerInvariant(s[i]) switch { 's' => 1, 'm' => 60, 'h' => 3600, 'd' => 86400, 'w' => 604800, _ => 0 };
+                unit = 1;
+                i += 2;
+            }
+            else if (i < s.Length)
+            {
+                unit = char.ToLowerInvariant(s[i]) switch { 's' => 1000, 'm' => 60_000, 'h' => 3_600_000, 'd' => 86_400_000, 'w' => 604_800_000, _ => 0 };
                 if (unit == 0) return false;
                 i++;
             }
@@ -31,9 +39,9 @@ internal static class EximTime
             {
                 return false; // "1h30" is ambiguous in Exim too
             }
-            total = checked(total + n * unit);
+            totalMs = checked(totalMs + n * unit);
         }
-        value = TimeSpan.FromSeconds(total);
+        value = TimeSpan.FromMilliseconds(totalMs);
         return true;
     }
 
@@ -41,13 +49,15 @@ internal static class EximTime
     public static string Format(TimeSpan value)
     {
         var t = (long)value.TotalSeconds;
-        if (t <= 0) return "0s";
+        var ms = value.Milliseconds;
+        if (t <= 0 && ms <= 0) return "0s";
         var sb = new StringBuilder();
         Append(ref t, 604800, 'w');
         Append(ref t, 86400, 'd');
         Append(ref t, 3600, 'h');
         Append(ref t, 60, 'm');
         Append(ref t, 1, 's');
+        if (ms > 0) sb.Append(CultureInfo.InvariantCulture, $"{ms}ms");
         return sb.ToString();
 
         void Append(ref long rest, long unit, char suffix)

@@ -1,0 +1,40 @@
+// accept.csx: the connection policy of the bundled configuration ([hooks] accept in exim.toml).
+// Runs for every connection after the daemon's own limits and the reverse lookup, before the banner.
+// Sees: Connection (RemoteAddress, RemotePort, LocalAddress, LocalPort, HostName, SlotId), Counts (Total,
+// FromHost), Config, Log, Dns. Returns a Verdict: Accept, Defer("...") (421), Reject("...") (554) or Drop.
+// Compiled once per configuration generation; edit it and send SIGHUP (a broken edit keeps the old one).
+// If it throws or runs past [hooks] timeout, the connection is deferred with 421: never accepted by accident.
+using Exim.Abstractions.Matching;
+
+var client = Connection.RemoteAddress;
+
+// 1. A deny list: addresses and networks that may not talk to us at all.
+var denied = new HostList(new[] { "192.0.2.66", "198.51.100.0/24" });
+if (denied.Matches(client, Connection.HostName)) return Verdict.Reject($"{client} is not allowed to send mail here");
+
+// 2. Per-network limits on simultaneous connections from one address: our own networks get more.
+var trusted = new HostList(new[] { "127.0.0.0/8", "::1", "10.0.0.0/8", "192.168.0.0/16" });
+var limit = trusted.Matches(client) ? 50 : 5;
+if (Counts.FromHost > limit) return Verdict.Defer($"too many connections from {client}; try again later");
+
+// 3. A DNS blocklist (RFC 5782), skipped for our own networks. A lookup that cannot complete lets the
+//    connection in (an outage of the list must not stop mail), but is logged.
+const string Blocklist = "zen.spamhaus.org";
+if (!trusted.Matches(client))
+{
+    try
+    {
+        var listed = await Dns.A(Dns.BlocklistName(client, Blocklist));
+        if (listed.Count > 0)
+        {
+            var reasons = await Dns.Txt(Dns.BlocklistName(client, Blocklist));
+            return Verdict.Reject($"{client} is listed at {Blocklist}: {reasons.FirstOrDefault() ?? "no reason given"}");
+        }
+    }
+    catch (DnsLookupException e)
+    {
+        Log.Warning($"{Blocklist} lookup for {client} did not complete ({e.Message}); accepting");
+    }
+}
+
+return Verdict.Accept;

@@ -1,0 +1,48 @@
+using Exim.Abstractions.Config;
+using Exim.Abstractions.Resolution;
+using Exim.Abstractions.Scripting;
+using Exim.Host.Log;
+using Exim.Mail.Smtp;
+using Microsoft.Extensions.Logging;
+
+namespace Exim.Host.Scripting;
+
+/// <summary>
+/// The accept script as the session's connection policy, for one generation. Whatever goes wrong in the script
+/// (an exception, the time budget running out) defers the connection with 421 and is logged: never an accidental
+/// accept. A script that returns null accepts.
+/// </summary>
+internal sealed partial class AcceptHook(CompiledScript<Verdict> script, TimeSpan timeout, EximConfig config, IDnsRecordResolver? dns, ILogger logger)
+    : IConnectionPolicy
+{
+    private readonly ScriptLog _log = new(logger, script.Source.DisplayPath);
+
+    public async ValueTask<Verdict> DecideAsync(AcceptConnection connection, ConnectionCounts counts, CancellationToken cancellationToken)
+    {
+        var outcome = await script.InvokeAsync((Hook: this, Connection: connection, Counts: counts),
+            static (s, budget) => new AcceptGlobals(s.Connection, s.Counts, new ScriptDns(s.Hook.Dns, s.Hook.Config.Main.DnsCnameLoops, budget),
+                s.Hook.Config, s.Hook._log, budget),
+            timeout).ConfigureAwait(false);
+        switch (outcome.Status)
+        {
+            case HookStatus.Completed:
+                return outcome.Value ?? Verdict.Accept;
+            case HookStatus.TimedOut:
+                TimedOut(logger, script.Source.DisplayPath, connection.RemoteAddress.ToString(), timeout.TotalMilliseconds);
+                return Verdict.Defer();
+            default:
+                Failed(logger, script.Source.DisplayPath, connection.RemoteAddress.ToString(), ScriptErrors.Describe(outcome.Error!, script.Source));
+                return Verdict.Defer();
+        }
+    }
+
+    private EximConfig Config => config;
+
+    private IDnsRecordResolver? Dns => dns;
+
+    [LoggerMessage(EventIds.AcceptHookFailed, LogLevel.Error, "accept hook {Script} ran past its {Milliseconds} ms budget for H=[{Ip}]: connection deferred")]
+    private static partial void TimedOut(ILogger logger, string script, string ip, double milliseconds);
+
+    [LoggerMessage(EventIds.AcceptHookFailed, LogLevel.Error, "accept hook {Script} failed for H=[{Ip}]: {Error}: connection deferred")]
+    private static partial void Failed(ILogger logger, string script, string ip, string error);
+}
