@@ -16,63 +16,20 @@ internal sealed class BudgetRewriter : CSharpSyntaxRewriter
 
     public static SyntaxTree Rewrite(SyntaxTree tree)
     {
-        var root = (CSharpSyntaxNode)new BudgetRewriter().Visit(tree.GetRoot());
+        var root = (CSharpSyntaxNode)new BudgetRewriter().Visit(tree.GetRoot())!;
         return CSharpSyntaxTree.Create(root, (CSharpParseOptions)tree.Options, tree.FilePath, System.Text.Encoding.UTF8);
     }
 
-    public override SyntaxNode? VisitWhileStatement(WhileStatementSyntax node)
+    public override SyntaxNode? Visit(SyntaxNode? node) => base.Visit(node) switch
     {
-        var visited = (WhileStatementSyntax)base.VisitWhileStatement(node)!;
-        return visited.WithStatement(Guard(visited.Statement));
-    }
-
-    public override SyntaxNode? VisitDoStatement(DoStatementSyntax node)
-    {
-        var visited = (DoStatementSyntax)base.VisitDoStatement(node)!;
-        return visited.WithStatement(Guard(visited.Statement));
-    }
-
-    public override SyntaxNode? VisitForStatement(ForStatementSyntax node)
-    {
-        var visited = (ForStatementSyntax)base.VisitForStatement(node)!;
-        return visited.WithStatement(Guard(visited.Statement));
-    }
-
-    public override SyntaxNode? VisitForEachStatement(ForEachStatementSyntax node)
-    {
-        var visited = (ForEachStatementSyntax)base.VisitForEachStatement(node)!;
-        return visited.WithStatement(Guard(visited.Statement));
-    }
-
-    public override SyntaxNode? VisitForEachVariableStatement(ForEachVariableStatementSyntax node)
-    {
-        var visited = (ForEachVariableStatementSyntax)base.VisitForEachVariableStatement(node)!;
-        return visited.WithStatement(Guard(visited.Statement));
-    }
-
-    public override SyntaxNode? VisitLocalFunctionStatement(LocalFunctionStatementSyntax node)
-    {
-        var visited = (LocalFunctionStatementSyntax)base.VisitLocalFunctionStatement(node)!;
-        return visited.Body is { } body ? visited.WithBody(Prepend(body)) : visited;
-    }
-
-    public override SyntaxNode? VisitParenthesizedLambdaExpression(ParenthesizedLambdaExpressionSyntax node)
-    {
-        var visited = (ParenthesizedLambdaExpressionSyntax)base.VisitParenthesizedLambdaExpression(node)!;
-        return visited.Block is { } block ? visited.WithBlock(Prepend(block)) : visited;
-    }
-
-    public override SyntaxNode? VisitSimpleLambdaExpression(SimpleLambdaExpressionSyntax node)
-    {
-        var visited = (SimpleLambdaExpressionSyntax)base.VisitSimpleLambdaExpression(node)!;
-        return visited.Block is { } block ? visited.WithBlock(Prepend(block)) : visited;
-    }
-
-    public override SyntaxNode? VisitAnonymousMethodExpression(AnonymousMethodExpressionSyntax node)
-    {
-        var visited = (AnonymousMethodExpressionSyntax)base.VisitAnonymousMethodExpression(node)!;
-        return visited.WithBlock(Prepend(visited.Block));
-    }
+        WhileStatementSyntax loop => loop.WithStatement(Guard(loop.Statement)),
+        DoStatementSyntax loop => loop.WithStatement(Guard(loop.Statement)),
+        ForStatementSyntax loop => loop.WithStatement(Guard(loop.Statement)),
+        CommonForEachStatementSyntax loop => loop.WithStatement(Guard(loop.Statement)),
+        LocalFunctionStatementSyntax { Body: { } body } function => function.WithBody(Prepend(body)),
+        AnonymousFunctionExpressionSyntax { Block: { } block } lambda => lambda.WithBlock(Prepend(block)),
+        var other => other,
+    };
 
     private static BlockSyntax Prepend(BlockSyntax block) => block.WithStatements(block.Statements.Insert(0, Check));
 

@@ -41,6 +41,8 @@ internal static class ScriptGuard
             }
             var symbol = model.GetSymbolInfo(node).Symbol;
             if (symbol is null || Denied(symbol) is not { } what) continue;
+            // File.ReadAllText: report the member once, not its qualifying type as well.
+            if (symbol is INamedTypeSymbol && node.Parent is MemberAccessExpressionSyntax access && access.Expression == node) continue;
             yield return (node.GetLocation(), $"'{symbol.ToDisplayString()}' is not allowed in hook scripts ({what})");
         }
     }

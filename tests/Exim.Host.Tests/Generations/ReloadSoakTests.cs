@@ -28,10 +28,10 @@ public sealed class ReloadSoakTests
         Assert.Equal(ReloadStatus.Published, (await core.Reloader.StartAsync()).Status);
 
         await ReloadAsync(core, 20);
-        var (assembliesBefore, contextsBefore, heapBefore) = await SettleAsync(core);
+        var (assembliesBefore, contextsBefore, heapBefore) = await UnloadCensus.SettleAsync(core);
 
         await ReloadAsync(core, 180);
-        var (assembliesAfter, contextsAfter, heapAfter) = await SettleAsync(core);
+        var (assembliesAfter, contextsAfter, heapAfter) = await UnloadCensus.SettleAsync(core);
 
         Assert.Equal(201, core.Store.Current.Number);
         Assert.Equal(200, core.Unloads.Collected);
@@ -49,18 +49,5 @@ public sealed class ReloadSoakTests
             var outcome = await core.Reloader.ReloadAsync(ReloadReason.Signal).WaitAsync(TestTimeouts.Default);
             Assert.True(outcome.Status == ReloadStatus.Published, string.Join("\n", outcome.Errors));
         }
-    }
-
-    private static async Task<(int Assemblies, int Contexts, long Heap)> SettleAsync(Core core)
-    {
-        await Wait.UntilOrFailAsync(() => core.Unloads.Pending == 0, TestTimeouts.Default, () => $"{core.Unloads.Pending} generations still unloading");
-        for (var i = 0; i < 3; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
-        // Only collectible (plugin) assemblies and contexts: other tests may load framework assemblies meanwhile.
-        var assemblies = AppDomain.CurrentDomain.GetAssemblies().Count(a => AssemblyLoadContext.GetLoadContext(a)?.IsCollectible == true);
-        return (assemblies, AssemblyLoadContext.All.Count(c => c.IsCollectible), GC.GetTotalMemory(forceFullCollection: true));
     }
 }

@@ -21,11 +21,11 @@ public sealed class AcceptHookTests
     {
         await using var d = await HookDaemon.StartAsync(ByAddress);
 
-        Assert.StartsWith("220 ", await GreetingAsync(d, "127.0.0.1"), StringComparison.Ordinal);
-        Assert.Equal("421 come back later", await GreetingAsync(d, "127.0.0.2"));
-        Assert.Equal("554 go away", await GreetingAsync(d, "127.0.0.3"));
-        Assert.Equal("", await GreetingAsync(d, "127.0.0.4")); // closed without a reply
-        Assert.StartsWith("220 ", await GreetingAsync(d, "127.0.0.5"), StringComparison.Ordinal);
+        Assert.StartsWith("220 ", await HookDaemon.GreetingAsync(d, "127.0.0.1"), StringComparison.Ordinal);
+        Assert.Equal("421 come back later", await HookDaemon.GreetingAsync(d, "127.0.0.2"));
+        Assert.Equal("554 go away", await HookDaemon.GreetingAsync(d, "127.0.0.3"));
+        Assert.Equal("", await HookDaemon.GreetingAsync(d, "127.0.0.4")); // closed without a reply
+        Assert.StartsWith("220 ", await HookDaemon.GreetingAsync(d, "127.0.0.5"), StringComparison.Ordinal);
 
         await d.WaitForLogAsync("H=[127.0.0.2] temporarily rejected connection in \"connect\" ACL: come back later");
         await d.WaitForLogAsync("H=[127.0.0.3] rejected connection in \"connect\" ACL: go away");
@@ -66,8 +66,8 @@ public sealed class AcceptHookTests
             return Verdict.Accept;
             """);
 
-        Assert.Equal("421 Temporary local problem - please try later", await GreetingAsync(d, "127.0.0.2"));
-        Assert.StartsWith("220 ", await GreetingAsync(d, "127.0.0.1"), StringComparison.Ordinal);
+        Assert.Equal("421 Temporary local problem - please try later", await HookDaemon.GreetingAsync(d, "127.0.0.2"));
+        Assert.StartsWith("220 ", await HookDaemon.GreetingAsync(d, "127.0.0.1"), StringComparison.Ordinal);
 
         // The line number survives the budget checks the compiler put into the loop above it.
         await d.WaitForLogAsync("accept hook scripts/accept.csx failed for H=[127.0.0.2]: InvalidOperationException: boom 45 at scripts/accept.csx line 4: connection deferred");
@@ -90,9 +90,9 @@ public sealed class AcceptHookTests
             """, timeout: "200ms");
 
         var started = System.Diagnostics.Stopwatch.StartNew();
-        Assert.StartsWith("421 ", await GreetingAsync(d, "127.0.0.2"), StringComparison.Ordinal);
+        Assert.StartsWith("421 ", await HookDaemon.GreetingAsync(d, "127.0.0.2"), StringComparison.Ordinal);
         Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(10));
-        Assert.StartsWith("220 ", await GreetingAsync(d, "127.0.0.1"), StringComparison.Ordinal);
+        Assert.StartsWith("220 ", await HookDaemon.GreetingAsync(d, "127.0.0.1"), StringComparison.Ordinal);
         await d.WaitForLogAsync("accept hook scripts/accept.csx ran past its 200 ms budget for H=[127.0.0.2]: connection deferred");
     }
 
@@ -108,7 +108,7 @@ public sealed class AcceptHookTests
         d.Process.Signal(Signals.SIGHUP);
         await d.WaitForLogAsync("configuration reloaded (SIGHUP): generation 1 -> 2");
 
-        Assert.Equal("554 closed for the night", await GreetingAsync(d, "127.0.0.1"));
+        Assert.Equal("554 closed for the night", await HookDaemon.GreetingAsync(d, "127.0.0.1"));
         Assert.StartsWith("250", await before.CommandAsync("EHLO still.example"), StringComparison.Ordinal);
         Assert.StartsWith("250", await before.CommandAsync("MAIL FROM:<a@still.example>"), StringComparison.Ordinal);
     }
@@ -124,14 +124,7 @@ public sealed class AcceptHookTests
 
         Assert.Contains("scripts/accept.csx(2,25): error CS0103: The name 'Foo' does not exist in the current context", d.MainLog, StringComparison.Ordinal);
         Assert.Contains("scripts/accept.csx(2,8): error CS0103", d.PanicLog, StringComparison.Ordinal);
-        Assert.Equal("554 old script", await GreetingAsync(d, "127.0.0.1"));
+        Assert.Equal("554 old script", await HookDaemon.GreetingAsync(d, "127.0.0.1"));
         Assert.DoesNotContain("generation 1 -> 2", d.MainLog, StringComparison.Ordinal);
-    }
-
-    /// <summary>Connects from <paramref name="from"/> and returns the first reply, or "" when the server closed without one.</summary>
-    private static async Task<string> GreetingAsync(TestDaemon d, string from)
-    {
-        await using var client = await SmtpTestClient.ConnectAsync(d.Port, from);
-        return await client.ReadReplyAsync();
     }
 }

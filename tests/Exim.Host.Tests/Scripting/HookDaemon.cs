@@ -23,4 +23,11 @@ internal static class HookDaemon
             accept is null ? null : "scripts/accept.csx", childExit is null ? null : "scripts/child-exit.csx", timeout);
         return TestDaemon.StartAsync(config, dir);
     }
+
+    /// <summary>Connects from <paramref name="from"/> and returns the first reply, or "" when the server closed without one.</summary>
+    public static async Task<string> GreetingAsync(TestDaemon d, string from)
+    {
+        await using var client = await SmtpTestClient.ConnectAsync(d.Port, from);
+        return await client.ReadReplyAsync();
+    }
 }

@@ -6,7 +6,7 @@ namespace Exim.Host.Cli.Commands;
 
 /// <summary>
 /// <c>exim -bV</c>: the version, then the whole configuration is read and every plugin loaded exactly as a
-/// reload would; with errors, every one is printed as file:line:column and the exit code is 1.
+/// reload would (hook scripts compiled); with errors, every one is printed as file:line:column and the exit code is 1.
 /// </summary>
 internal static class VersionCommand
 {
@@ -24,6 +24,11 @@ internal static class VersionCommand
         {
             var strategies = string.Join(", ", plugin.Strategies.Keys.Select(k => k.ToString()).Order(StringComparer.Ordinal));
             output.WriteLine($"Plugin {plugin.Name}: {plugin.AssemblyName} {plugin.Version} ({plugin.AssemblyPath}) provides {(strategies.Length == 0 ? "nothing" : strategies)}");
+        }
+        foreach (var (kind, source, fromCache) in new[] { ("accept", generation.Hooks.Accept?.Source, generation.Hooks.Accept?.FromCache), ("child_exit", generation.Hooks.ChildExit?.Source, generation.Hooks.ChildExit?.FromCache) })
+        {
+            if (source is null) continue;
+            output.WriteLine($"Hook {kind}: {source.DisplayPath} ({(fromCache == true ? "from the compiled-script cache" : "compiled")}), timeout {generation.Hooks.Timeout.TotalMilliseconds} ms");
         }
         await core.Store.ShutdownAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         return 0;
