@@ -12,7 +12,7 @@ namespace Exim.Plugins.Daemon;
 /// session), in Exim's order: smtp_accept_max, smtp_load_reserve without reserve hosts, smtp_accept_max_per_host,
 /// host_reject_connection, smtp_accept_reserve, the load reserve with reserve hosts; then smtp_accept_queue.
 /// </summary>
-internal sealed partial class AcceptLimits(MainOptions main, ILogger logger)
+internal sealed partial class AcceptLimits(MainOptions main, ILogger logger) : IConnectionAdmission
 {
     private readonly HostList _reserveHosts = new(main.SmtpReserveHosts);
     private readonly HostList _rejectHosts = new(main.HostRejectConnection);
@@ -21,7 +21,7 @@ internal sealed partial class AcceptLimits(MainOptions main, ILogger logger)
     /// <param name="slots">The slot table (the caller holds the accept lock, so counts cannot move underneath).</param>
     /// <param name="client">The client address, IPv4-mapped already unmapped.</param>
     /// <param name="load">Load average × 1000, or -1.</param>
-    public Verdict Check(ISlotTable slots, IPAddress client, Func<int> load)
+    public AdmissionDecision Check(ISlotTable slots, IPAddress client, ISystemLoad load)
     {
         var who = $"[{client}]";
         var count = slots.Count;
@@ -29,38 +29,38 @@ internal sealed partial class AcceptLimits(MainOptions main, ILogger logger)
         if (max > 0 && count >= max)
         {
             RefusedTooMany(logger, who);
-            return Verdict.Refuse("421 Too many concurrent SMTP connections; please try again later.");
+            return AdmissionDecision.Refuse("421 Too many concurrent SMTP connections; please try again later.");
         }
-        if (main.SmtpLoadReserve >= 0 && _reserveHosts.IsEmpty && load() is var l1 && l1 > main.SmtpLoadReserve)
+        if (main.SmtpLoadReserve >= 0 && _reserveHosts.IsEmpty && load.LoadAverage is var l1 && l1 > main.SmtpLoadReserve)
         {
             RefusedLoad(logger, who, Format(l1));
-            return Verdict.Refuse("421 Too much load; please try again later.");
+            return AdmissionDecision.Refuse("421 Too much load; please try again later.");
         }
         if (main.SmtpAcceptMaxPerHost > 0 && max > 0 && slots.CountFor(client) >= main.SmtpAcceptMaxPerHost)
         {
             RefusedPerHost(logger, who);
-            return Verdict.Refuse("421 Too many concurrent SMTP connections from this IP address; please try again later.");
+            return AdmissionDecision.Refuse("421 Too many concurrent SMTP connections from this IP address; please try again later.");
         }
         if (_rejectHosts.Matches(client))
         {
             RefusedByList(logger, who);
-            return Verdict.Refuse("554 SMTP service not available");
+            return AdmissionDecision.Refuse("554 SMTP service not available");
         }
         var reserveHost = _reserveHosts.Matches(client);
         if (max > 0 && count + 1 > max - main.SmtpAcceptReserve && !reserveHost)
         {
             RefusedReserve(logger, who, count, max, main.SmtpAcceptReserve);
-            return Verdict.Refuse($"421 {_hostname}: Too many concurrent SMTP connections; please try again later");
+            return AdmissionDecision.Refuse($"421 {_hostname}: Too many concurrent SMTP connections; please try again later");
         }
-        if (main.SmtpLoadReserve >= 0 && !_reserveHosts.IsEmpty && !reserveHost && load() is var l2 && l2 > main.SmtpLoadReserve)
+        if (main.SmtpLoadReserve >= 0 && !_reserveHosts.IsEmpty && !reserveHost && load.LoadAverage is var l2 && l2 > main.SmtpLoadReserve)
         {
             RefusedReserveLoad(logger, who, Format(l2));
-            return Verdict.Refuse($"421 {_hostname}: Too much load; please try again later");
+            return AdmissionDecision.Refuse($"421 {_hostname}: Too much load; please try again later");
         }
         var queue = main.SmtpAcceptQueue > 0 && count + 1 > main.SmtpAcceptQueue
             ? $"too many connections ({count + 1}, max {main.SmtpAcceptQueue})"
             : null;
-        return Verdict.Accept(queue);
+        return AdmissionDecision.Accept(queue);
     }
 
     private static string Format(int load) => (load / 1000.0).ToString("F2", CultureInfo.InvariantCulture);

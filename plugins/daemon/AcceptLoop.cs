@@ -80,11 +80,11 @@ internal sealed partial class AcceptLoop(ILogger logger) : IDaemonLoop
             var local = (IPEndPoint)socket.LocalEndPoint!;
             var client = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
 
-            Verdict verdict;
+            AdmissionDecision verdict;
             var fromHost = 0;
             lock (_admission)
             {
-                verdict = limits.Check(context.Slots, client, () => context.Load.LoadAverage);
+                verdict = limits.Check(context.Slots, client, context.Load);
                 if (verdict.Admit)
                 {
                     slot = context.Slots.Open(client);

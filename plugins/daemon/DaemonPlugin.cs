@@ -12,6 +12,8 @@ public sealed class DaemonPlugin : IEximPlugin
     {
         ArgumentNullException.ThrowIfNull(registrar);
         ArgumentNullException.ThrowIfNull(context);
-        registrar.Add<IDaemonLoop>("daemon", new AcceptLoop(context.LoggerFactory.CreateLogger("Exim.Daemon")));
+        var logger = context.LoggerFactory.CreateLogger("Exim.Daemon");
+        registrar.Add<IDaemonLoop>("daemon", new AcceptLoop(logger));
+        registrar.Add<IConnectionAdmission>("admission", new AcceptLimits(context.Config.Main, logger));
     }
 }

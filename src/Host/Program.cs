@@ -23,6 +23,7 @@ internal static class Program
             Mode.Daemon => await DaemonCommand.RunAsync(cl, error).ConfigureAwait(false),
             Mode.ListQueue => ListQueueCommand.Run(cl, output, error),
             Mode.AddressTest => await AddressTestCommand.RunAsync(cl, output, error).ConfigureAwait(false),
+            Mode.HostCheck => await HostCheckCommand.RunAsync(cl, Console.OpenStandardInput(), Console.OpenStandardOutput(), error).ConfigureAwait(false),
             Mode.None => Usage(error),
             _ => NotAvailable(cl.Mode, error),
         };

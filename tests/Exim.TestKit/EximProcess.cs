@@ -55,9 +55,14 @@ public sealed class EximProcess : IAsyncDisposable
     }
 
     /// <summary>Runs exim to completion and returns (exit code, stdout, stderr).</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, params string[] args)
+        => RunWithInputAsync(workingDirectory, "", args);
+
+    /// <summary>Runs exim to completion with <paramref name="input"/> on its stdin, and returns (exit code, stdout, stderr).</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunWithInputAsync(string workingDirectory, string input, params string[] args)
     {
         await using var p = Start(workingDirectory, args);
+        if (input.Length > 0) await p._process.StandardInput.WriteAsync(input);
         p._process.StandardInput.Close();
         var code = await p.WaitForExitAsync(TestTimeouts.Startup);
         return (code, p.Stdout, p.Stderr);

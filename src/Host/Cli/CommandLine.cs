@@ -15,6 +15,9 @@ internal sealed record CommandLine
     public string? ListenOverride { get; init; }
     public string? PidFileOverride { get; init; }
     public string? HostCheckAddress { get; init; }
+
+    /// <summary>-oMi: the local interface address (and port) a -bh session pretends to have been received on.</summary>
+    public string? InterfaceOverride { get; init; }
     public ImmutableArray<QueueRunSpec> QueueRuns { get; init; } = [];
 
     /// <summary>Non-option arguments: option names for -bP, addresses for -bt, message ids for -M.</summary>

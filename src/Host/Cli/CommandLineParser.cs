@@ -39,7 +39,7 @@ internal static class CommandLineParser
                 case "-Mrm": modes.Add(Mode.RemoveMessages); continue;
                 case "-n": cl = cl with { NoNames = true }; continue;
                 case "-v": cl = cl with { Verbose = true }; continue;
-                case "-C" or "-oX" or "-oP" or "-bh":
+                case "-C" or "-oX" or "-oP" or "-bh" or "-oMi":
                     if (i + 1 >= args.Count) return Malformed(a);
                     var value = args[++i];
                     cl = a switch
@@ -47,6 +47,7 @@ internal static class CommandLineParser
                         "-C" => cl with { ConfigPath = value },
                         "-oX" => cl with { ListenOverride = value },
                         "-oP" => cl with { PidFileOverride = value },
+                        "-oMi" => cl with { InterfaceOverride = value },
                         _ => cl with { HostCheckAddress = value },
                     };
                     if (a == "-bh") modes.Add(Mode.HostCheck);

@@ -10,9 +10,9 @@ namespace Exim.Host.Lifetime;
 /// </summary>
 internal sealed class Core : IAsyncDisposable
 {
-    private Core(string configPath, bool debug, TimeSpan unloadGrace, string? listenOverride)
+    private Core(string configPath, bool debug, TimeSpan unloadGrace, string? listenOverride, bool wouldBeLog)
     {
-        Sink = new EximLogSink(debug);
+        Sink = new EximLogSink(debug, wouldBeLog);
         LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b
             .SetMinimumLevel(debug ? LogLevel.Debug : LogLevel.Information)
             .AddProvider(new EximLoggerProvider(Sink)));
@@ -34,8 +34,13 @@ internal sealed class Core : IAsyncDisposable
     /// <summary>Raised after each generation is published (first one included), before it is logged.</summary>
     public event Action<Generation>? Published;
 
-    public static Core Create(string configPath, bool debug, TimeSpan? unloadGrace = null, string? listenOverride = null)
-        => new(configPath, debug, unloadGrace ?? TimeSpan.FromSeconds(30), listenOverride);
+    /// <param name="configPath">The configuration file.</param>
+    /// <param name="debug">-d: debug output on stderr.</param>
+    /// <param name="unloadGrace">How long a retired generation may take to be collected before it counts as leaked.</param>
+    /// <param name="listenOverride">-oX.</param>
+    /// <param name="wouldBeLog">-bh: log lines go to stderr as <c>LOG: ...</c>, never to the log files.</param>
+    public static Core Create(string configPath, bool debug, TimeSpan? unloadGrace = null, string? listenOverride = null, bool wouldBeLog = false)
+        => new(configPath, debug, unloadGrace ?? TimeSpan.FromSeconds(30), listenOverride, wouldBeLog);
 
     public async ValueTask DisposeAsync()
     {

@@ -20,13 +20,19 @@ internal sealed class EximLogSink : IAsyncDisposable
     private LogPaths? _paths;
     private FileStream? _reserve = OpenReserve();
 
-    public EximLogSink(bool debugToStderr)
+    /// <param name="debugToStderr">Also write debug output (-d) to stderr.</param>
+    /// <param name="wouldBe">Host-checking mode (-bh): no log file is touched; every line goes to stderr as
+    /// <c>LOG: message</c>, as Exim shows the lines it would have logged.</param>
+    public EximLogSink(bool debugToStderr, bool wouldBe = false)
     {
         DebugToStderr = debugToStderr;
+        WouldBe = wouldBe;
         _writer = Task.Run(WriteLoopAsync);
     }
 
     public bool DebugToStderr { get; }
+
+    public bool WouldBe { get; }
 
     /// <summary>Directs later lines to the files of a newly published configuration.</summary>
     public void UsePaths(LogPaths paths) => Volatile.Write(ref _paths, paths);
@@ -35,7 +41,7 @@ internal sealed class EximLogSink : IAsyncDisposable
     {
         var entry = new Entry(DateTime.Now, targets, message);
         // After disposal the process is exiting: late lines are dropped rather than spilled onto stderr.
-        if (!_channel.Writer.TryWrite(entry) && Volatile.Read(ref _paths) is null) WriteStderr(entry);
+        if (!_channel.Writer.TryWrite(entry) && (Volatile.Read(ref _paths) is null || WouldBe)) WriteStderr(entry);
         if (DebugToStderr) Debug(message);
     }
 
@@ -75,7 +81,7 @@ internal sealed class EximLogSink : IAsyncDisposable
             while (reader.TryRead(out var entry))
             {
                 if (entry.Flushed is not null) { flushes.Add(entry.Flushed); continue; }
-                if (paths is null) { WriteStderr(entry); continue; }
+                if (paths is null || WouldBe) { WriteStderr(entry); continue; }
                 foreach (var target in (ReadOnlySpan<LogTarget>)[LogTarget.Main, LogTarget.Panic, LogTarget.Reject])
                 {
                     if ((entry.Targets & target) == 0) continue;
@@ -139,7 +145,8 @@ internal sealed class EximLogSink : IAsyncDisposable
     {
         if (entry.Targets == LogTarget.None) return;
         var sb = new StringBuilder();
-        entry.AppendTo(sb);
+        if (WouldBe) sb.Append("LOG: ").Append(entry.Message).Append('\n');
+        else entry.AppendTo(sb);
         lock (_stderrLock) Console.Error.Write(sb.ToString());
     }
 

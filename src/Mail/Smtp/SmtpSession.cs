@@ -85,7 +85,7 @@ internal sealed class SmtpSession : IDisposable
         try
         {
             if (!_settings.ConnectionNolog.Matches(_connection.Remote.Address)) SmtpLog.Connection(_logger, _who, _connection.ConnectionCount);
-            if (_settings.Main.SmtpEnforceSync && _reader.InputPendingNow())
+            if (_settings.EnforceSync && _reader.InputPendingNow())
             {
                 SmtpLog.SyncError(_logger, "input sent without waiting for greeting", "", _who);
                 Reply("554 SMTP synchronization error");
@@ -187,7 +187,7 @@ internal sealed class SmtpSession : IDisposable
             var verb = (space < 0 ? line : line[..space]).ToUpperInvariant();
             var argument = space < 0 ? "" : line[(space + 1)..].Trim();
 
-            if (_settings.Main.SmtpEnforceSync && _reader.HasBufferedInput && (!_esmtp || Array.IndexOf(MustBeLast, verb) >= 0))
+            if (_settings.EnforceSync && _reader.HasBufferedInput && (!_esmtp || Array.IndexOf(MustBeLast, verb) >= 0))
             {
                 SmtpLog.SyncError(_logger, _esmtp ? "next input sent too soon" : "next input sent too soon: pipelining was not advertised", line, Host);
                 Reply("554 SMTP synchronization error");
@@ -410,7 +410,8 @@ internal sealed class SmtpSession : IDisposable
             _connection.Local.Address.ToString(), _connection.Local.Port, _esmtp ? "esmtp" : "smtp", receiver.BodyLines, receiver.MaxLineLength);
         try
         {
-            await _spool.CommitAsync(message, envelope, headers, CancellationToken.None).ConfigureAwait(false);
+            if (_settings.HostChecking) await FileSpool.AbandonAsync(message).ConfigureAwait(false);
+            else await _spool.CommitAsync(message, envelope, headers, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
@@ -426,6 +427,12 @@ internal sealed class SmtpSession : IDisposable
         SmtpLog.Received(_logger, message.Id, _sender.Length == 0 ? "<>" : _sender, Host, _esmtp ? "esmtp" : "smtp", size,
             receiver.MessageId is { } mid ? $" id={mid}" : "");
         Reply($"250 OK id={message.Id}");
+        if (_settings.HostChecking)
+        {
+            Reply("\r\n**** SMTP testing: that is not a real message id!\r\n");
+            ResetTransaction();
+            return null;
+        }
         DecideDelivery(message.Id);
         ResetTransaction();
         return null;

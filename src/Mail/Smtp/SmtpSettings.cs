@@ -31,6 +31,15 @@ internal sealed class SmtpSettings
     public HostList ConnectionNolog { get; }
     public HostList HostLookup { get; }
 
+    /// <summary>
+    /// <c>exim -bh</c>: the dialogue is a test; a message is read and checked but never spooled, and its
+    /// <c>250 OK id=</c> is followed by Exim's reminder that the id is not real.
+    /// </summary>
+    public bool HostChecking { get; init; }
+
+    /// <summary>smtp_enforce_sync, which (as in Exim) does not apply to -bh, whose input is a pipe or a terminal.</summary>
+    public bool EnforceSync => Main.SmtpEnforceSync && !HostChecking;
+
     /// <summary>The greeting text: smtp_banner with $smtp_active_hostname, $primary_hostname, $version_number and $tod_full.</summary>
     public string Banner(DateTimeOffset now) => Main.SmtpBanner
         .Replace("$smtp_active_hostname", Hostname, StringComparison.Ordinal)

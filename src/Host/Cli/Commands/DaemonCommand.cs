@@ -95,12 +95,9 @@ internal static partial class DaemonCommand
                 var generationLoad = g.Strategies.TryGet<ISystemLoad>("load", out var pluginLoad) ? pluginLoad : load;
                 var spool = spools.GetOrAdd($"{g.Config.Main.SpoolSync}:{g.Config.Main.SpoolDirectory}",
                     _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem"));
-                var dns = g.Strategies.TryGet<IDnsRecordResolver>("dns", out var plugin) ? new CachingDnsResolver(hostCache, plugin) : null;
-                Func<System.Net.IPAddress, CancellationToken, Task<ReverseLookupResult>>? reverse = dns is null
-                    ? null
-                    : (ip, ct) => ReverseLookup.LookupAsync(dns, ip, g.Config.Main.DnsCnameLoops, ct);
-                var policy = g.Hooks.Accept is { } accept ? new AcceptHook(accept, g.Hooks.Timeout, g.Config, dns, hookLogger) : null;
-                var sessions = new SmtpSessionHandler(g.Config.Main, EximVersion.Number, spool, generationLoad, TimeProvider.System, sessionLogger, reverse, policy);
+                var services = SessionServices.For(g, hostCache, hookLogger);
+                var sessions = new SmtpSessionHandler(g.Config.Main, EximVersion.Number, spool, generationLoad, TimeProvider.System, sessionLogger,
+                    services.ReverseLookup, services.Policy);
                 return new DaemonContext(g.Config, g.Number, [.. listeners.Current], slots, sessions, generationLoad, g.LocalAddresses, shutdown.Token);
             },
             TimeSpan.FromSeconds(10), core.LoggerFactory.CreateLogger<DaemonLoopRunner>());

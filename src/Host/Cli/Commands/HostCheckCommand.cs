@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Exim.Abstractions.Daemon;
+using Exim.Host.Generations;
+using Exim.Host.Lifetime;
+using Exim.Host.Slots;
+using Exim.Mail.Resolution;
+using Exim.Mail.Smtp;
+using Exim.Mail.Spool;
+using Microsoft.Extensions.Logging;
+
+namespace Exim.Host.Cli.Commands;
+
+/// <summary>
+/// <c>exim -bh &lt;ip&gt;[.port]</c> (spec §4.2): an SMTP dialogue on stdin/stdout as if from that address, through
+/// everything a real connection meets: the connection limits of the daemon plugin (with no other session running),
+/// the reverse lookup, the accept hook, and the SMTP session itself. Lines that would be logged go to stderr as
+/// <c>LOG: ...</c>; no log file and no spool is touched, and accepted messages are discarded. So an operator can try
+/// a changed policy script before sending SIGHUP. The session runs on a loopback socket pair, so it is exactly the
+/// daemon's session code, not a copy of it.
+/// </summary>
+internal static class HostCheckCommand
+{
+    public static async Task<int> RunAsync(CommandLine cl, Stream input, Stream output, TextWriter error)
+    {
+        if (!TryParseHost(cl.HostCheckAddress, 0, out var remote))
+        {
+            await error.WriteLineAsync($"exim: -bh: \"{cl.HostCheckAddress}\" is not an IP address (with an optional .port)").ConfigureAwait(false);
+            return 1;
+        }
+        var local = new IPEndPoint(IPAddress.Loopback, 25);
+        if (cl.InterfaceOverride is { } mi && !TryParseHost(mi, 25, out local))
+        {
+            await error.WriteLineAsync($"exim: -oMi: \"{mi}\" is not an IP address (with an optional .port)").ConfigureAwait(false);
+            return 1;
+        }
+
+        await using var core = Core.Create(cl.ConfigPath, cl.Debug, wouldBeLog: true);
+        var started = await core.Reloader.StartAsync().ConfigureAwait(false);
+        if (started.Status != ReloadStatus.Published) return ConfigErrors.Print(started.Errors, error);
+
+        await using (var writer = new StreamWriter(output, leaveOpen: true) { NewLine = "\n" })
+        {
+            await writer.WriteLineAsync($"**** SMTP testing session as if from host {remote.Address}").ConfigureAwait(false);
+            await writer.WriteLineAsync("**** but without any ident (RFC 1413) callback.").ConfigureAwait(false);
+            await writer.WriteLineAsync("**** This is not for real!").ConfigureAwait(false);
+            await writer.WriteLineAsync().ConfigureAwait(false);
+        }
+
+        using (var lease = core.Store.Acquire())
+        {
+            await RunSessionAsync(lease.Generation, core.LoggerFactory, remote, local, input, output).ConfigureAwait(false);
+        }
+        await core.Store.ShutdownAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        return 0;
+    }
+
+    private static async Task RunSessionAsync(Generation generation, ILoggerFactory loggers, IPEndPoint remote, IPEndPoint local, Stream input, Stream output)
+    {
+        var slots = new SlotTable(new ChildExitReporter(loggers.CreateLogger<ChildExitReporter>()), TimeProvider.System);
+        ISystemLoad load = generation.Strategies.TryGet<ISystemLoad>("load", out var pluginLoad) ? pluginLoad : new ProcLoadAverage();
+        if (generation.Strategies.TryGet<IConnectionAdmission>("admission", out var admission))
+        {
+            var decision = admission.Check(slots, remote.Address, load);
+            if (!decision.Admit)
+            {
+                await output.WriteAsync(System.Text.Encoding.ASCII.GetBytes(decision.Reply + "\r\n")).ConfigureAwait(false);
+                await output.FlushAsync().ConfigureAwait(false);
+                return;
+            }
+        }
+
+        var scratch = Directory.CreateTempSubdirectory("exim-bh-"); // the session's spool: messages are read, then dropped
+        try
+        {
+            await using var spool = new FileSpool(scratch.FullName, TimeProvider.System, syncFilesystem: false);
+            var services = SessionServices.For(generation, new HostCache(TimeProvider.System), loggers.CreateLogger("Exim.Hooks"));
+            var settings = new SmtpSettings(generation.Config.Main, EximVersion.Number) { HostChecking = true };
+            var (server, client) = await SocketPairAsync().ConfigureAwait(false);
+            using (client)
+            using (var slot = slots.Open(remote.Address))
+            {
+                var connection = new SmtpConnection(server, slot.Slot.Id, remote, local, 1, null, 1);
+                var session = new SmtpSession(settings, spool, loggers.CreateLogger("Exim.Smtp"), TimeProvider.System, load, connection,
+                    CancellationToken.None, services.ReverseLookup, services.Policy);
+                using var stdinDone = new CancellationTokenSource();
+                var toSession = PumpInputAsync(input, client, stdinDone.Token);
+                var fromSession = PumpOutputAsync(client, output);
+                var result = await session.RunAsync().ConfigureAwait(false);
+                session.Dispose();
+                await fromSession.ConfigureAwait(false);
+                await stdinDone.CancelAsync().ConfigureAwait(false);
+                await toSession.ConfigureAwait(false);
+                slot.Complete(result.Outcome, result.Messages);
+            }
+        }
+        finally
+        {
+            try { scratch.Delete(recursive: true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>Exim's <c>ip.port</c> form: the part after the last dot is a port when the whole is not an address.</summary>
+    private static bool TryParseHost(string? text, int defaultPort, out IPEndPoint endPoint)
+    {
+        endPoint = new IPEndPoint(IPAddress.None, 0);
+        if (string.IsNullOrEmpty(text)) return false;
+        if (IPAddress.TryParse(text, out var whole))
+        {
+            endPoint = new IPEndPoint(whole, defaultPort);
+            return true;
+        }
+        var dot = text.LastIndexOf('.');
+        if (dot <= 0 || !IPAddress.TryParse(text[..dot], out var address)) return false;
+        if (!int.TryParse(text[(dot + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535) return false;
+        endPoint = new IPEndPoint(address, port);
+        return true;
+    }
+
+    private static async Task<(Socket Server, Socket Client)> SocketPairAsync()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await client.ConnectAsync(listener.LocalEndPoint!, timeout.Token).ConfigureAwait(false);
+        var server = await listener.AcceptAsync(timeout.Token).ConfigureAwait(false);
+        return (server, client);
+    }
+
+    /// <summary>stdin to the session; at end of input the sending side is shut, as a client closing would.</summary>
+    private static async Task PumpInputAsync(Stream input, Socket client, CancellationToken done)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await input.ReadAsync(buffer, done).ConfigureAwait(false)) > 0)
+            {
+                await client.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, done).ConfigureAwait(false);
+            }
+            client.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or IOException)
+        {
+            // The session ended first (QUIT, a refusal): the rest of the input is not wanted.
+        }
+    }
+
+    private static async Task PumpOutputAsync(Socket client, Stream output)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await client.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false)) > 0)
+            {
+                await output.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
+                await output.FlushAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
+    }
+}
