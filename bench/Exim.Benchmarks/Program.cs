@@ -1,7 +1,8 @@
 using BenchmarkDotNet.Running;
 using Exim.Benchmarks;
 
-// reload-soak [N]: exact reload figures; dns [seconds]: resolution against NSD; anything else goes to BenchmarkDotNet.
+// reload-soak [N]: exact reload figures; dns [seconds]: resolution against NSD; script-start [N]: hook compile and
+// cache start-up times; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "reload-soak")
 {
     return await ReloadSoak.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
@@ -9,6 +10,10 @@ if (args.Length > 0 && args[0] == "reload-soak")
 if (args.Length > 0 && args[0] == "dns")
 {
     return await DnsBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+}
+if (args.Length > 0 && args[0] == "script-start")
+{
+    return await ScriptStartBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
 }
 BenchmarkSwitcher.FromAssembly(typeof(ConfigBenchmarks).Assembly).Run(args);
 return 0;

@@ -8,12 +8,15 @@ using System.Text.RegularExpressions;
 // End-to-end load generator for exim -bd (issue: daemon benchmarks). It starts the daemon from the checkout on
 // 127.0.0.1 with a temporary spool, drives it with real TCP clients, and prints the figures.
 //
-//   dotnet run -c Release --project bench/Exim.LoadGen -- [seconds-per-run] [idle-sessions]
+//   dotnet run -c Release --project bench/Exim.LoadGen -- [seconds-per-run] [idle-sessions] [hook]
 //
+// With "hook", the daemon runs a trivial accept script ([hooks] accept) on every connection, for comparing
+// connections/s with and without it.
 // Runs: the daemon's RSS with N idle sessions open (first, on a fresh daemon); then connections/s (connect, banner, QUIT) and messages/s (1 KB messages; one per connection, and ten per
 // connection) at concurrency 1, 32 and 256.
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var idleSessions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
+var withHook = args.Length > 2 && args[2] == "hook";
 var root = FindRoot();
 var dir = Path.Combine(Path.GetTempPath(), $"exim-loadgen-{Guid.NewGuid():N}");
 Directory.CreateDirectory(dir);
@@ -29,7 +32,8 @@ File.WriteAllText(config, $"""
     smtp_connect_backlog = 4096
     [plugins.daemon]
     assembly = "{Path.Combine(root, "plugins/daemon/bin/Exim.Plugins.Daemon.dll")}"
-    """);
+    """ + (withHook ? "\n[hooks]\naccept = \"accept.csx\"\n" : ""));
+File.WriteAllText(Path.Combine(dir, "accept.csx"), "return Connection.RemotePort == 0 ? Verdict.Reject(\"no port\") : Verdict.Accept;");
 var exim = Path.Combine(root, "src/Host/bin/Release/net10.0/exim.dll");
 if (!File.Exists(exim)) exim = Path.Combine(root, "src/Host/bin/Debug/net10.0/exim.dll");
 var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, UseShellExecute = false, RedirectStandardError = true };
@@ -43,7 +47,7 @@ for (var i = 0; i < 300 && port == 0; i++)
     if (File.Exists(mainlog) && Regex.Match(File.ReadAllText(mainlog), @"\[127\.0\.0\.1\]:(\d+)") is { Success: true } m) port = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
 }
 if (port == 0) throw new InvalidOperationException("daemon did not start: " + daemon.StandardError.ReadToEnd());
-Console.WriteLine($"exim {exim} pid {daemon.Id} on 127.0.0.1:{port}; {seconds}s per run; {Environment.ProcessorCount} cores");
+Console.WriteLine($"exim {exim} pid {daemon.Id} on 127.0.0.1:{port}; {seconds}s per run; {Environment.ProcessorCount} cores{(withHook ? "; accept hook on" : "")}");
 var endpoint = new IPEndPoint(IPAddress.Loopback, port);
 var body = "Subject: load\r\n\r\n" + string.Concat(Enumerable.Repeat(new string('x', 76) + "\r\n", 12)) + new string('y', 40) + "\r\n";
 
