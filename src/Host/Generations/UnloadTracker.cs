@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Exim.Host.Generations;
 
 /// <summary>
-/// Confirms that retired plugin load contexts are really collected, and says so in the main log; a context
+/// Confirms that retired plugin and script load contexts are really collected, and says so in the main log; a context
 /// still alive after the grace period is a plugin leak (a static event, a timer, a cached type) and is logged
 /// as a warning.
 /// </summary>
@@ -73,9 +73,9 @@ internal sealed partial class UnloadTracker(ILogger<UnloadTracker> logger, TimeS
 
     private static bool IsAlive(WeakReference<AssemblyLoadContext> context) => context.TryGetTarget(out _);
 
-    [LoggerMessage(EventIds.GenerationCollected, LogLevel.Information, "generation {Number} collected: {Count} plugin load context(s) unloaded")]
+    [LoggerMessage(EventIds.GenerationCollected, LogLevel.Information, "generation {Number} collected: {Count} plugin and script load context(s) unloaded")]
     private static partial void GenerationCollected(ILogger logger, long number, int count);
 
-    [LoggerMessage(EventIds.GenerationStillAlive, LogLevel.Warning, "generation {Number}: {Count} plugin load context(s) still alive {Seconds}s after retirement (a plugin keeps a reference)")]
+    [LoggerMessage(EventIds.GenerationStillAlive, LogLevel.Warning, "generation {Number}: {Count} plugin or script load context(s) still alive {Seconds}s after retirement (something keeps a reference)")]
     private static partial void GenerationStillAlive(ILogger logger, long number, int count, double seconds);
 }

@@ -50,7 +50,7 @@ public sealed class DaemonReloadTests
 
         await s.WaitForStatusAsync("version=2.0.0 generation=2");
         await s.Daemon.WaitForLogAsync("configuration reloaded (SIGHUP): generation 1 -> 2");
-        await s.Daemon.WaitForLogAsync("generation 1 collected: 1 plugin load context(s) unloaded");
+        await s.Daemon.WaitForLogAsync("generation 1 collected: 1 plugin and script load context(s) unloaded");
         Assert.Contains($"pid {s.Daemon.Process.Pid}: SIGHUP received", s.Daemon.MainLog, StringComparison.Ordinal);
         Assert.False(s.Daemon.Process.HasExited);
     }

@@ -111,6 +111,10 @@ public sealed class AcceptHookTests
         Assert.Equal("554 closed for the night", await HookDaemon.GreetingAsync(d, "127.0.0.1"));
         Assert.StartsWith("250", await before.CommandAsync("EHLO still.example"), StringComparison.Ordinal);
         Assert.StartsWith("250", await before.CommandAsync("MAIL FROM:<a@still.example>"), StringComparison.Ordinal);
+        await before.CommandAsync("QUIT");
+
+        // Generation 1's daemon plugin and script contexts are both collected once it has drained.
+        await d.WaitForLogAsync("generation 1 collected: 2 plugin and script load context(s) unloaded", TestTimeouts.Startup);
     }
 
     [Fact]
