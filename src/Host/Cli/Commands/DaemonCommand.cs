@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Exim.Abstractions.Daemon;
+using Exim.Abstractions.Queue;
 using Exim.Host.Generations;
 using Exim.Host.Lifetime;
 using Exim.Host.Listeners;
@@ -28,11 +29,6 @@ internal static partial class DaemonCommand
 {
     public static async Task<int> RunAsync(CommandLine cl, TextWriter error)
     {
-        if (!cl.QueueRuns.IsEmpty)
-        {
-            await error.WriteLineAsync("exim: periodic queue runs (-q<time>) are not available in this version").ConfigureAwait(false);
-            return 1;
-        }
         await using var core = Core.Create(cl.ConfigPath, cl.Debug, listenOverride: cl.ListenOverride);
         var logger = core.LoggerFactory.CreateLogger("Exim.Daemon");
         var pid = Environment.ProcessId;
@@ -45,7 +41,7 @@ internal static partial class DaemonCommand
         {
             watcher.Watch(g.Plugins.Select(p => p.AssemblyPath));
             var current = listeners.Current;
-            DaemonStarted(logger, EximVersion.Number, pid, current.IsEmpty ? "not listening for SMTP" : "listening for " + ListenerDescription.Describe(current));
+            DaemonStarted(logger, EximVersion.Number, pid, QueueInfo(cl.QueueRuns), current.IsEmpty ? "not listening for SMTP" : "listening for " + ListenerDescription.Describe(current));
         };
 
         var exits = new ChildExitReporter(core.LoggerFactory.CreateLogger<ChildExitReporter>());
@@ -58,7 +54,8 @@ internal static partial class DaemonCommand
         var hookLogger = core.LoggerFactory.CreateLogger("Exim.Hooks");
         var runners = new QueueRunnerProcesses(Path.GetFullPath(cl.ConfigPath), exits, core.LoggerFactory.CreateLogger<QueueRunnerProcesses>());
         var queueRequests = new QueueRunRequests(
-            _ => Task.FromResult(runners.TryStart("-q", core.Store.Current.Config.Main.QueueRunMax)), core.LoggerFactory.CreateLogger<QueueRunRequests>());
+            _ => Task.FromResult(runners.TryStart(new QueueRunSpec(null, TimeSpan.Zero, QueueRunFlags.None), core.Store.Current.Config.Main.QueueRunMax)),
+            core.LoggerFactory.CreateLogger<QueueRunRequests>());
         await using var childExitHooks = new ChildExitHooks(core.Store, queueRequests, hookLogger);
         exits.Exited += childExitHooks.Post;
 
@@ -83,6 +80,11 @@ internal static partial class DaemonCommand
 
         var started = await core.Reloader.StartAsync().ConfigureAwait(false);
         if (started.Status != ReloadStatus.Published) return ConfigErrors.Print(started.Errors, error);
+        if (!cl.QueueRuns.IsEmpty && !core.Store.Current.Strategies.TryGet<IQueueRunScheduler>(SchedulerKey, out _))
+        {
+            await error.WriteLineAsync($"exim: {QueueInfo(cl.QueueRuns)}: periodic queue runs need a plugin that registers IQueueRunScheduler \"{SchedulerKey}\" ([plugins.queue-runner] in the configuration)").ConfigureAwait(false);
+            return 1;
+        }
 
         var main = core.Store.Current.Config.Main;
         var pidPath = PidFile.PathFor(cl.PidFileOverride, main.PidFilePath, main.SpoolDirectory);
@@ -90,7 +92,7 @@ internal static partial class DaemonCommand
         if (writePid && !PidFile.TryWrite(pidPath, pid, out var pidError)) PidFileFailed(logger, pidError!);
 
         var trimmer = new MemoryTrimmer(TimeSpan.FromSeconds(2), 32L * 1024 * 1024, core.LoggerFactory.CreateLogger<MemoryTrimmer>()).RunAsync(stop.Token);
-        var runner = new DaemonLoopRunner(core.Store, g =>
+        var loops = new GenerationLoopRunner<IDaemonLoop>(core.Store, "daemon", "daemon loop", (g, loop, ct) =>
             {
                 var generationLoad = g.Strategies.TryGet<ISystemLoad>("load", out var pluginLoad) ? pluginLoad : load;
                 var spool = spools.GetOrAdd($"{g.Config.Main.SpoolSync}:{g.Config.Main.SpoolDirectory}",
@@ -98,10 +100,13 @@ internal static partial class DaemonCommand
                 var services = SessionServices.For(g, hostCache, hookLogger);
                 var sessions = new SmtpSessionHandler(g.Config.Main, EximVersion.Number, spool, generationLoad, TimeProvider.System, sessionLogger,
                     services.ReverseLookup, services.Policy);
-                return new DaemonContext(g.Config, g.Number, [.. listeners.Current], slots, sessions, generationLoad, g.LocalAddresses, shutdown.Token);
+                return loop.RunAsync(new DaemonContext(g.Config, g.Number, [.. listeners.Current], slots, sessions, generationLoad, g.LocalAddresses, shutdown.Token), ct);
             },
-            TimeSpan.FromSeconds(10), core.LoggerFactory.CreateLogger<DaemonLoopRunner>());
-        await runner.RunAsync(stop.Token).ConfigureAwait(false);
+            TimeSpan.FromSeconds(10), core.LoggerFactory.CreateLogger("Exim.Daemon"));
+        var schedulers = new GenerationLoopRunner<IQueueRunScheduler>(core.Store, SchedulerKey, "queue scheduler",
+            (g, scheduler, ct) => scheduler.RunAsync(new QueueSchedulerContext(g.Config, cl.QueueRuns, runners), ct),
+            TimeSpan.FromSeconds(10), core.LoggerFactory.CreateLogger("Exim.Queue"));
+        await Task.WhenAll(loops.RunAsync(stop.Token), cl.QueueRuns.IsEmpty ? Task.CompletedTask : schedulers.RunAsync(stop.Token)).ConfigureAwait(false);
         await trimmer.ConfigureAwait(false);
 
         // Stop: no new connections, give sessions their drain time, then 421 the rest.
@@ -128,6 +133,13 @@ internal static partial class DaemonCommand
         return 0;
     }
 
+    private const string SchedulerKey = "queue";
+
+    /// <summary>The start-up line's queue part (spec §1.4): <c>no queue runs</c>, or <c>-q30m -qqGbulk/1h</c>.</summary>
+    private static string QueueInfo(System.Collections.Immutable.ImmutableArray<QueueRunSpec> runs) => runs.IsEmpty
+        ? "no queue runs"
+        : string.Join(' ', runs.Select(r => $"{QueueRunnerProcesses.Flags(r)}{(r.QueueName is null ? "" : "/")}{Configuration.Values.EximTime.Format(r.Interval)}"));
+
     private static async Task<bool> WaitForSessionsAsync(SlotTable slots, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -135,8 +147,8 @@ internal static partial class DaemonCommand
         return slots.Count == 0;
     }
 
-    [LoggerMessage(EventIds.DaemonStarted, LogLevel.Information, "exim {Version} daemon started: pid={Pid}, no queue runs, {Listening}")]
-    private static partial void DaemonStarted(ILogger logger, string version, int pid, string listening);
+    [LoggerMessage(EventIds.DaemonStarted, LogLevel.Information, "exim {Version} daemon started: pid={Pid}, {Queue}, {Listening}")]
+    private static partial void DaemonStarted(ILogger logger, string version, int pid, string queue, string listening);
 
     [LoggerMessage(EventIds.SignalReceived, LogLevel.Information, "pid {Pid}: SIGHUP received: reloading configuration and plugins")]
     private static partial void SighupReceived(ILogger logger, int pid);
