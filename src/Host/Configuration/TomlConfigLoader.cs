@@ -68,6 +68,7 @@ internal static class TomlConfigLoader
         var retry = BindArray<RetryConfig>(source, root, "retry", null, errors);
         var plugins = ReadPlugins(source, root, errors);
         CheckRouterTransports(source, root, routers, transports, errors);
+        CheckRouterSelf(source, root, routers, errors);
 
         if (errors.Count > 0) return Fail([.. errors]);
         var config = new EximConfig
@@ -153,6 +154,19 @@ internal static class TomlConfigLoader
             result.Add(OptionBinder.Bind<T>(source, table, section, driver, NoSkip, errors));
         }
         return result.ToImmutable();
+    }
+
+    /// <summary>Exim's route_init check of <c>self</c>: freeze, defer, fail, send, pass, or reroute:[rewrite:]&lt;domain&gt;.</summary>
+    private static void CheckRouterSelf(TomlSource source, TomlTable root, ImmutableArray<RouterConfig> routers, List<ConfigDiagnostic> errors)
+    {
+        if (!root.TryGetValue("routers", out var raw) || raw is not TomlTableArray tables) return;
+        foreach (var router in routers)
+        {
+            if (router.Self is "freeze" or "defer" or "fail" or "send" or "pass" || Exim.Mail.Routing.SelfReroute.TryParse(router.Self, out _)) continue;
+            var table = tables.FirstOrDefault(t => t.TryGetValue("name", out var n) && (string?)n == router.Name);
+            var message = $"{router.Name} router: \"{router.Self}\" is not valid for the self option";
+            errors.Add(table is null ? source.File(message) : source.At(table, "self", message));
+        }
     }
 
     private static void CheckRouterTransports(TomlSource source, TomlTable root, ImmutableArray<RouterConfig> routers,

@@ -33,7 +33,7 @@ internal static class HostFinderByName
             var again = temporary && !options.AgainMeansNonexist(name);
             return new HostFindResult(again ? HostFindStatus.Again : HostFindStatus.Failed, [], name);
         }
-        var local = unique.Any(h => h.Address!.Equals(System.Net.IPAddress.Any) || options.LocalAddresses.Contains(h.Address!));
+        var local = unique.Any(h => HostFinder.IsLocal(h, options));
         return new HostFindResult(local ? HostFindStatus.FoundLocal : HostFindStatus.Found, unique, name);
     }
 }

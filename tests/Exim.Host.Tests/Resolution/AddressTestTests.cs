@@ -7,55 +7,8 @@ public sealed class AddressTestTests(FinderFixture fixture) : IClassFixture<Find
 {
     private Task<(int Code, string Stdout)> BtAsync(params string[] addresses) => RunBtAsync("", "", addresses);
 
-    /// <summary>Runs <c>exim -bt</c> with extra main options and extra options for the dnslookup router.</summary>
-    private async Task<(int Code, string Stdout)> RunBtAsync(string mainOptions, string routerOptions, string[] addresses)
-    {
-        using var dir = new TempDirectory();
-        var config = dir.Write("exim.toml", $"""
-            spool_directory = "spool"
-            primary_hostname = "mx.test.example"
-            local_interfaces = ["127.0.0.1"]
-            extra_local_interfaces = ["192.0.2.200"]
-            local_domains = ["test.example"]
-            {mainOptions}
-
-            [[transports]]
-            name = "remote_smtp"
-            driver = "smtp"
-
-            [[transports]]
-            name = "local_delivery"
-            driver = "maildir"
-            directory = "mail/$local_part"
-
-            [[routers]]
-            name = "dnslookup"
-            driver = "dnslookup"
-            domains = "! +local_domains"
-            transport = "remote_smtp"
-            ignore_target_hosts = ["0.0.0.0", "127.0.0.0/8"]
-            more = false
-            {routerOptions}
-
-            [[routers]]
-            name = "localuser"
-            driver = "accept"
-            domains = "+local_domains"
-            transport = "local_delivery"
-
-            [plugins.dns-resolver]
-            assembly = "{RepoPaths.Plugin("dns-resolver", "Exim.Plugins.DnsResolver.dll")}"
-            nameservers = ["{fixture.Dns.NameServer}"]
-            dns_retrans = "1s"
-            dns_retry = 2
-
-            [plugins.interface-scanner]
-            assembly = "{RepoPaths.Plugin("interface-scanner", "Exim.Plugins.InterfaceScanner.dll")}"
-            """);
-        var (code, stdout, stderr) = await EximProcess.RunAsync(dir.Path, ["-C", config, "-bt", .. addresses]);
-        Assert.True(stderr.Length == 0, stderr);
-        return (code, stdout);
-    }
+    private Task<(int Code, string Stdout)> RunBtAsync(string mainOptions, string routerOptions, string[] addresses)
+        => AddressTest.RunAsync(fixture.Dns, mainOptions, routerOptions, addresses);
 
     [Fact]
     public async Task Routed_PrintsRouterTransportAndPaddedHostLines()
