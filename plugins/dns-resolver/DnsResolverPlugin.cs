@@ -12,7 +12,8 @@ namespace Exim.Plugins.DnsResolver;
 /// <c>dns_retrans</c> (per-try timeout; default the main option, else 2s), <c>dns_retry</c> (extra tries; default the
 /// main option, else 1), <c>edns</c> (default true), <c>trust_ad</c> (believe the AD bit; default true only when every
 /// nameserver is on loopback, where a validating resolver can be trusted), <c>search</c> (the domains qualify_single
-/// and search_parents append; default: the last <c>search</c> or <c>domain</c> line of /etc/resolv.conf).
+/// and search_parents append; default: the last <c>search</c> or <c>domain</c> line of <c>resolv_conf</c>, itself
+/// default /etc/resolv.conf).
 /// </summary>
 public sealed class DnsResolverPlugin : IEximPlugin
 {
@@ -34,7 +35,7 @@ public sealed class DnsResolverPlugin : IEximPlugin
         var trustAd = o.GetBoolean("trust_ad") ?? (!servers.IsEmpty && servers.All(s => IPAddress.IsLoopback(s.Address)));
         var search = o.GetList("search") is { } domains
             ? [.. domains.Select(d => d.Trim().TrimEnd('.')).Where(d => d.Length > 0)]
-            : ResolvConf.SearchDomains("/etc/resolv.conf");
+            : ResolvConf.SearchDomains(o.GetString("resolv_conf") ?? "/etc/resolv.conf");
         registrar.Add<IDnsRecordResolver>("dns", new DnsClientResolver(new DnsResolverOptions(servers, timeout, retries, edns, trustAd, search)));
     }
 

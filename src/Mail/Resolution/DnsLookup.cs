@@ -42,8 +42,9 @@ internal static class DnsLookup
             // Exim's FQDN is the owner of the first record of the first answer: the name as the server knows it,
             // not a CNAME's target (a CNAME does not rename the domain).
             fqdn ??= answer.Records.IsEmpty ? current : answer.Records[0].Owner;
-            // Follow the CNAME chain within this answer to the name the wanted records belong to.
-            var owner = current;
+            // Follow the CNAME chain within this answer to the name the wanted records belong to. It starts at the
+            // owner of the first record: the name asked, unless the resolver's search list qualified it.
+            var owner = answer.Records.IsEmpty ? current : answer.Records[0].Owner;
             for (var link = 0; link < 16; link++)
             {
                 var cname = answer.Records.OfType<CnameRecord>().FirstOrDefault(c => c.Owner.Equals(owner, StringComparison.OrdinalIgnoreCase));
