@@ -11,20 +11,6 @@ public sealed class CopyRoutingTests(FinderFixture fixture) : IClassFixture<Find
 {
     private static readonly string[] Addresses = ["a@pref.finder.test", "b@pref.finder.test", "c@PREF.finder.test", "d@dual.finder.test"];
 
-    /// <summary>The real resolver, counting the questions that reach it.</summary>
-    private sealed class CountingResolver(IDnsRecordResolver inner) : IDnsRecordResolver
-    {
-        private int _queries;
-
-        public int Queries => Volatile.Read(ref _queries);
-
-        public ValueTask<DnsAnswer> QueryAsync(DnsQuestion question, CancellationToken cancellationToken)
-        {
-            Interlocked.Increment(ref _queries);
-            return inner.QueryAsync(question, cancellationToken);
-        }
-    }
-
     private static AddressRouter Router(IDnsRecordResolver dns, bool copy, int seed)
     {
         var parsed = TomlConfigLoader.Parse($"""
@@ -46,7 +32,7 @@ public sealed class CopyRoutingTests(FinderFixture fixture) : IClassFixture<Find
     {
         var counting = new CountingResolver(fixture.Resolver);
         var results = await Router(counting, copy, seed: 7).RouteManyAsync(addresses, CancellationToken.None).WaitAsync(TestTimeouts.Default);
-        return (counting.Queries, [.. results]);
+        return (counting.Calls, [.. results]);
     }
 
     [Fact]
