@@ -10,4 +10,11 @@ namespace Exim.Abstractions.Daemon;
 /// <param name="Local">The local address and port it connected to.</param>
 /// <param name="ConnectionCount">Sessions active including this one (for the <c>SMTP connection from</c> log line).</param>
 /// <param name="QueueOnly">Why received messages must only be queued, or null to deliver at once.</param>
-public sealed record SmtpConnection(Socket Socket, string Id, IPEndPoint Remote, IPEndPoint Local, int ConnectionCount, string? QueueOnly);
+public sealed record SmtpConnection(Socket Socket, string Id, IPEndPoint Remote, IPEndPoint Local, int ConnectionCount, string? QueueOnly)
+{
+    /// <summary>
+    /// The connection's name lookups, when the daemon loop already made them (for a host list with name items before
+    /// the session started), so the session shares the client's reverse lookup instead of repeating it.
+    /// </summary>
+    public Matching.IHostNameLookups? HostNames { get; init; }
+}

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
+using Exim.Abstractions.Matching;
 using Exim.Abstractions.Resolution;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -24,6 +25,7 @@ namespace Exim.Mail.Resolution;
 internal sealed class HostFinder(IDnsRecordResolver dns, Random random, ILogger? logger = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private ConnectionHostNames? _outgoing;
 
     /// <summary>What one host_find_bydns call asks of each lookup.</summary>
     private readonly record struct Security(bool Request, bool Require, Func<string, bool> TrustAa);
@@ -239,11 +241,15 @@ internal sealed class HostFinder(IDnsRecordResolver dns, Random random, ILogger?
         return Found([.. kept.Select(a => new HostItem(a.Owner, a.Address, mx, Dnssec: dnssec)).DistinctBy(h => h.Address)]) with { Fqdn = fqdn ?? "" };
     }
 
-    /// <summary>ignore_target_hosts, matched with the target's name known (name patterns match it).</summary>
-    private static ValueTask<bool> IgnoredAsync(HostFindOptions options, IPAddress address, string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// ignore_target_hosts, matched with the target's name known: name patterns match it, and plain host names are
+    /// looked up forward through the same resolver. Only a match ignores the address (a deferred lookup does not).
+    /// A list without name items is matched without any lookup.
+    /// </summary>
+    private async ValueTask<bool> IgnoredAsync(HostFindOptions options, IPAddress address, string name, CancellationToken cancellationToken)
     {
-        _ = cancellationToken;
-        return ValueTask.FromResult(options.IgnoreTargetHosts.Matches(address, name));
+        var lookups = options.IgnoreTargetHosts.HasNameItems ? _outgoing ??= ConnectionHostNames.ForOutgoing(dns, options.CnameLoops) : null;
+        return await options.IgnoreTargetHosts.MatchAsync(address, name, lookups, cancellationToken).ConfigureAwait(false) == HostListMatch.Match;
     }
 
     private static HostFindResult Found(ImmutableArray<HostItem> hosts) => new(HostFindStatus.Found, hosts, "");

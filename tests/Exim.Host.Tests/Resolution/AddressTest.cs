@@ -7,7 +7,7 @@ internal static class AddressTest
 {
     /// <param name="dns">The NSD to use.</param>
     /// <param name="mainOptions">Extra main options.</param>
-    /// <param name="routerOptions">Extra options for the dnslookup router.</param>
+    /// <param name="routerOptions">Extra options for the dnslookup router (an ignore_target_hosts there replaces the default one).</param>
     /// <param name="addresses">The addresses to test.</param>
     /// <param name="resolverOptions">Extra options for the dns-resolver plugin.</param>
     public static async Task<(int Code, string Stdout)> RunAsync(DnsServer dns, string mainOptions, string routerOptions, string[] addresses,
@@ -36,7 +36,7 @@ internal static class AddressTest
             driver = "dnslookup"
             domains = "! +local_domains"
             transport = "remote_smtp"
-            ignore_target_hosts = ["0.0.0.0", "127.0.0.0/8"]
+            {(routerOptions.Contains("ignore_target_hosts", StringComparison.Ordinal) ? "" : "ignore_target_hosts = [\"0.0.0.0\", \"127.0.0.0/8\"]")}
             more = false
             {routerOptions}
 

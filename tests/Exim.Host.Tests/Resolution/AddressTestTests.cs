@@ -116,4 +116,32 @@ public sealed class AddressTestTests(FinderFixture fixture) : IClassFixture<Find
         Assert.Equal(2, code);
         Assert.Equal("x@again.finder.test is undeliverable: all relevant MX records point to non-existent hosts\n", stdout);
     }
+
+    private const string DualWithoutC = "x@dual.finder.test\n  router = dnslookup, transport = remote_smtp\n"
+        + "  host ds.hosts.finder.test [2001:db8::4] MX=10\n  host ds.hosts.finder.test [192.0.2.4]   MX=10\n";
+
+    [Theory]
+    // A plain name is looked up forward: its address is ignored. A pattern matches the target's own name.
+    [InlineData("ignore_target_hosts = [\"c.hosts.finder.test\"]")]
+    [InlineData("ignore_target_hosts = [\"! ds.hosts.finder.test\", \"*.hosts.finder.test\"]")]
+    public async Task IgnoreTargetHosts_HostNames(string ignore)
+    {
+        var (code, stdout) = await RunBtAsync("", ignore, ["x@dual.finder.test"]);
+
+        Assert.Equal(0, code);
+        Assert.Equal(DualWithoutC, stdout);
+    }
+
+    [Fact]
+    public async Task HostsTreatAsLocal_MakesANamedHostThisHost()
+    {
+        var (code, stdout) = await RunBtAsync("hosts_treat_as_local = [\"c.hosts.finder.test\"]", "", ["x@dual.finder.test"]);
+        var (primaryCode, primary) = await RunBtAsync("hosts_treat_as_local = [\"*.hosts.finder.test\"]", "", ["x@dual.finder.test"]);
+
+        // c is the secondary MX: it is cut, with everything worse.
+        Assert.Equal(0, code);
+        Assert.Equal(DualWithoutC, stdout);
+        Assert.Equal(1, primaryCode);
+        Assert.Equal("x@dual.finder.test cannot be resolved at this time: lowest numbered MX record points to local host\n", primary);
+    }
 }

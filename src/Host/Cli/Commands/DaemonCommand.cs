@@ -87,11 +87,15 @@ internal static partial class DaemonCommand
                 var generationLoad = g.Strategies.TryGet<ISystemLoad>("load", out var pluginLoad) ? pluginLoad : load;
                 var spool = spools.GetOrAdd($"{g.Config.Main.SpoolSync}:{g.Config.Main.SpoolDirectory}",
                     _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem"));
-                Func<System.Net.IPAddress, CancellationToken, Task<ReverseLookupResult>>? reverse = g.Strategies.TryGet<IDnsRecordResolver>("dns", out var dns)
-                    ? (ip, ct) => ReverseLookup.LookupAsync(new CachingDnsResolver(hostCache, dns), ip, g.Config.Main.DnsCnameLoops, ct)
-                    : null;
-                var sessions = new SmtpSessionHandler(g.Config.Main, EximVersion.Number, spool, generationLoad, TimeProvider.System, sessionLogger, reverse);
-                return new DaemonContext(g.Config, g.Number, [.. listeners.Current], slots, sessions, generationLoad, g.LocalAddresses, shutdown.Token);
+                var cached = g.Strategies.TryGet<IDnsRecordResolver>("dns", out var dns) ? new CachingDnsResolver(hostCache, dns) : null;
+                var loops = g.Config.Main.DnsCnameLoops;
+                Func<System.Net.IPAddress, CancellationToken, Task<ReverseLookupResult>>? reverse = cached is null ? null
+                    : (ip, ct) => ReverseLookup.LookupAsync(cached, ip, loops, ct);
+                Func<string, CancellationToken, Task<Abstractions.Resolution.AddressLookup>>? forward = cached is null ? null
+                    : (name, ct) => ForwardLookup.LookupAsync(cached, name, loops, ct, qualifySingle: true);
+                var sessions = new SmtpSessionHandler(g.Config.Main, EximVersion.Number, spool, generationLoad, TimeProvider.System, sessionLogger, reverse, forward);
+                return new DaemonContext(g.Config, g.Number, [.. listeners.Current], slots, sessions, generationLoad, g.LocalAddresses, shutdown.Token,
+                    reverse is null ? null : () => new ConnectionHostNames(reverse, forward));
             },
             TimeSpan.FromSeconds(10), core.LoggerFactory.CreateLogger<DaemonLoopRunner>());
         await runner.RunAsync(stop.Token).ConfigureAwait(false);
