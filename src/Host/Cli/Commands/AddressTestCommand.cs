@@ -65,7 +65,11 @@ internal static class AddressTestCommand
     private static string Ancestors(RouteResult result)
         => string.Concat(result.Parents.Take(result.Parents.Length - 1).Select(p => $"\n    <-- {p}"));
 
-    /// <summary>verify.c's printing: names padded to the longest, <c>[address]</c> padded to the longest address.</summary>
+    /// <summary>
+    /// verify.c's printing: names padded to the longest, <c>[address]</c> padded to the longest address. Exim 4.96
+    /// marks DNSSEC-verified hosts (<c> AD</c>) only inside its own test harness, so a host's
+    /// <see cref="Exim.Mail.Resolution.HostItem.Dnssec"/> is not printed here either.
+    /// </summary>
     internal static string Format(string address, RouteResult result)
     {
         var sb = new StringBuilder();
