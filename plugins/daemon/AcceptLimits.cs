@@ -11,6 +11,10 @@ namespace Exim.Plugins.Daemon;
 /// Exim's connection limits (spec §1.6), all evaluated before the session starts (IMPROVE §6 #6: a flood costs no
 /// session), in Exim's order: smtp_accept_max, smtp_load_reserve without reserve hosts, smtp_accept_max_per_host,
 /// host_reject_connection, smtp_accept_reserve, the load reserve with reserve hosts; then smtp_accept_queue.
+/// host_reject_connection and smtp_reserve_hosts may name hosts; such a list is matched by <see cref="MatchListsAsync"/>
+/// before the admission lock is taken (its DNS lookups then cost this connection only, never the accept loop), and a
+/// list without name items is matched there synchronously with no lookup. Only a match counts: a deferred lookup
+/// neither rejects nor reserves, as Exim's checks for OK.
 /// </summary>
 internal sealed partial class AcceptLimits(MainOptions main, ILogger logger) : IConnectionAdmission
 {
@@ -18,10 +22,25 @@ internal sealed partial class AcceptLimits(MainOptions main, ILogger logger) : I
     private readonly HostList _rejectHosts = new(main.HostRejectConnection);
     private readonly string _hostname = main.SmtpActiveHostname.Length > 0 ? main.SmtpActiveHostname : main.PrimaryHostname;
 
+    /// <summary>Whether matching the lists may need name lookups.</summary>
+    public bool NeedsLookups => _reserveHosts.HasNameItems || _rejectHosts.HasNameItems;
+
+    /// <summary>host_reject_connection and smtp_reserve_hosts for one client, looking names up where an item needs it.</summary>
+    public async ValueTask<ListMatches> MatchListsAsync(IPAddress client, IHostNameLookups? lookups, CancellationToken cancellationToken)
+    {
+        var reject = await _rejectHosts.MatchAsync(client, null, lookups, cancellationToken).ConfigureAwait(false) == HostListMatch.Match;
+        var reserve = await _reserveHosts.MatchAsync(client, null, lookups, cancellationToken).ConfigureAwait(false) == HostListMatch.Match;
+        return new ListMatches(reject, reserve);
+    }
+
+    /// <summary>For <c>exim -bh</c>: the host lists are matched without name lookups.</summary>
+    AdmissionDecision IConnectionAdmission.Check(ISlotTable slots, IPAddress client, ISystemLoad load) => Check(slots, client, load, null);
+
     /// <param name="slots">The slot table (the caller holds the accept lock, so counts cannot move underneath).</param>
     /// <param name="client">The client address, IPv4-mapped already unmapped.</param>
     /// <param name="load">Load average × 1000, or -1.</param>
-    public AdmissionDecision Check(ISlotTable slots, IPAddress client, ISystemLoad load)
+    /// <param name="lists">The host lists already matched (see <see cref="MatchListsAsync"/>); null to match them here, without lookups.</param>
+    public AdmissionDecision Check(ISlotTable slots, IPAddress client, ISystemLoad load, ListMatches? lists)
     {
         var who = $"[{client}]";
         var count = slots.Count;
@@ -41,12 +60,12 @@ internal sealed partial class AcceptLimits(MainOptions main, ILogger logger) : I
             RefusedPerHost(logger, who);
             return AdmissionDecision.Refuse("421 Too many concurrent SMTP connections from this IP address; please try again later.");
         }
-        if (_rejectHosts.Matches(client))
+        if (lists?.Reject ?? _rejectHosts.Matches(client))
         {
             RefusedByList(logger, who);
             return AdmissionDecision.Refuse("554 SMTP service not available");
         }
-        var reserveHost = _reserveHosts.Matches(client);
+        var reserveHost = lists?.Reserve ?? _reserveHosts.Matches(client);
         if (max > 0 && count + 1 > max - main.SmtpAcceptReserve && !reserveHost)
         {
             RefusedReserve(logger, who, count, max, main.SmtpAcceptReserve);

@@ -14,6 +14,7 @@ namespace Exim.Plugins.Daemon;
 internal sealed partial class AcceptLoop(ILogger logger) : IDaemonLoop
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ListLookupTimeout = TimeSpan.FromSeconds(10);
     private readonly Lock _admission = new();
 
     public async Task RunAsync(IDaemonContext context, CancellationToken stoppingToken)
@@ -80,11 +81,34 @@ internal sealed partial class AcceptLoop(ILogger logger) : IDaemonLoop
             var local = (IPEndPoint)socket.LocalEndPoint!;
             var client = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
 
+            // Host lists that name hosts are matched before the lock, with their own deadline; the lookups are kept
+            // for the session, which shares the client's reverse lookup.
+            var lookups = limits.NeedsLookups ? context.CreateHostNameLookups() : null;
+            ListMatches? lists = null;
+            if (limits.NeedsLookups)
+            {
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.ShutdownToken);
+                deadline.CancelAfter(ListLookupTimeout);
+                try
+                {
+                    lists = await limits.MatchListsAsync(client, lookups, deadline.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    if (context.ShutdownToken.IsCancellationRequested)
+                    {
+                        socket.Dispose(); // stopping: this connection was never admitted
+                        return;
+                    }
+                    lists = new ListMatches(false, false); // a lookup that does not finish in time counts as a deferral: no match
+                }
+            }
+
             AdmissionDecision verdict;
             var fromHost = 0;
             lock (_admission)
             {
-                verdict = limits.Check(context.Slots, client, context.Load);
+                verdict = limits.Check(context.Slots, client, context.Load, lists);
                 if (verdict.Admit)
                 {
                     slot = context.Slots.Open(client);
@@ -97,7 +121,7 @@ internal sealed partial class AcceptLoop(ILogger logger) : IDaemonLoop
                 return;
             }
 
-            var connection = new SmtpConnection(socket, slot!.Slot.Id, remote, local, slot.CountAtOpen, verdict.QueueOnly, fromHost);
+            var connection = new SmtpConnection(socket, slot!.Slot.Id, remote, local, slot.CountAtOpen, verdict.QueueOnly, fromHost) { HostNames = lookups };
             var result = await context.Sessions.RunAsync(connection, context.ShutdownToken).ConfigureAwait(false);
             slot.Complete(result.Outcome, result.Messages);
         }

@@ -13,17 +13,21 @@ namespace Exim.Plugins.DnsResolver;
 /// sits above this), TCP fallback is on for truncated answers, and every failure path maps to a status: NXDOMAIN is
 /// NoMatch; SERVFAIL, REFUSED, timeouts and network errors are Again (never "no such name"); FORMERR and NOTIMP
 /// are Fail. A NOERROR answer with records is Succeed (a lone CNAME included: following it is the caller's job,
-/// bounded by dns_cname_loops); without records it is NoData. The AD bit is reported only when trusted.
+/// bounded by dns_cname_loops); without records it is NoData. The AD bit is reported only when trusted; the AA bit
+/// always, with the zone it came from (the core decides whether dns_trust_aa makes it secure). Questions that ask for
+/// qualify_single or search_parents go through the <c>search</c> list as glibc's res_search does.
 /// </summary>
 internal sealed class DnsClientResolver : IDnsRecordResolver
 {
     private readonly LookupClient _plain;
     private readonly LookupClient _dnssec;
     private readonly bool _trustAd;
+    private readonly System.Collections.Immutable.ImmutableArray<string> _search;
 
     public DnsClientResolver(DnsResolverOptions options)
     {
         _trustAd = options.TrustAd;
+        _search = options.Search;
         _plain = new LookupClient(Build(options, dnssec: false));
         _dnssec = new LookupClient(Build(options, dnssec: true));
     }
@@ -45,9 +49,42 @@ internal sealed class DnsClientResolver : IDnsRecordResolver
         return options;
     }
 
-    public async ValueTask<DnsAnswer> QueryAsync(AbstractQuestion question, CancellationToken cancellationToken)
+    public ValueTask<DnsAnswer> QueryAsync(AbstractQuestion question, CancellationToken cancellationToken)
     {
         var name = question.Name.TrimEnd('.');
+        if (!(question.QualifySingle || question.SearchParents) || _search.IsEmpty || question.Name.EndsWith('.'))
+        {
+            return QueryOneAsync(question with { Name = name }, cancellationToken);
+        }
+        return SearchAsync(question, SearchNames.For(name, question.QualifySingle, question.SearchParents, _search), cancellationToken);
+    }
+
+    /// <summary>
+    /// glibc's res_search over the candidate names: the first that succeeds answers (its records carry the name that
+    /// was found, which is how Exim learns the fully qualified domain). When none does, a name with dots reports what
+    /// the name as given got (glibc's saved h_errno); a single-component name reports NoData if any candidate had
+    /// the name, else a temporary failure if any had one, else the last status.
+    /// </summary>
+    private async ValueTask<DnsAnswer> SearchAsync(AbstractQuestion question, List<string> names, CancellationToken cancellationToken)
+    {
+        var asIs = question.Name.TrimEnd('.');
+        DnsAnswer? asIsAnswer = null, noData = null, again = null, last = null;
+        foreach (var candidate in names)
+        {
+            var answer = await QueryOneAsync(question with { Name = candidate }, cancellationToken).ConfigureAwait(false);
+            if (answer.Status == DnsStatus.Succeed) return answer;
+            if (candidate == asIs) asIsAnswer = answer;
+            if (answer.Status == DnsStatus.NoData) noData ??= answer;
+            if (answer.Status is DnsStatus.Again) again ??= answer;
+            last = answer;
+        }
+        if (asIs.Contains('.', StringComparison.Ordinal) && asIsAnswer is not null) return asIsAnswer;
+        return noData ?? again ?? last!;
+    }
+
+    private async ValueTask<DnsAnswer> QueryOneAsync(AbstractQuestion question, CancellationToken cancellationToken)
+    {
+        var name = question.Name;
         if (name.Length == 0 || name.Length > 253) return DnsAnswer.Empty(DnsStatus.NoMatch);
         try
         {
@@ -82,15 +119,33 @@ internal sealed class DnsClientResolver : IDnsRecordResolver
         var negativeTtl = response.Authorities.OfType<Dc.SoaRecord>().Select(s => (TimeSpan?)TimeSpan.FromSeconds(s.Minimum)).FirstOrDefault();
         if (response.HasError || response.Header.ResponseCode != DnsHeaderResponseCode.NoError)
         {
-            return DnsAnswer.Empty(FromCode((DnsResponseCode)response.Header.ResponseCode), negativeTtl);
+            return DnsAnswer.Empty(FromCode((DnsResponseCode)response.Header.ResponseCode), negativeTtl) with
+            {
+                Authoritative = response.Header.HasAuthorityAnswer,
+                AuthorityName = AuthorityName(response, hasAnswers: false),
+            };
         }
         var records = ImmutableArray.CreateBuilder<AbstractRecord>(response.Answers.Count);
         foreach (var r in response.Answers)
         {
             if (Convert(r) is { } converted) records.Add(converted);
         }
-        if (records.Count == 0) return DnsAnswer.Empty(DnsStatus.NoData, negativeTtl);
-        return new DnsAnswer(DnsStatus.Succeed, records.ToImmutable(), _trustAd && response.Header.IsAuthenticData, null);
+        var authenticated = _trustAd && response.Header.IsAuthenticData;
+        var answer = records.Count == 0
+            ? DnsAnswer.Empty(DnsStatus.NoData, negativeTtl) with { Authenticated = authenticated }
+            : new DnsAnswer(DnsStatus.Succeed, records.ToImmutable(), authenticated, null);
+        return answer with { Authoritative = response.Header.HasAuthorityAnswer, AuthorityName = AuthorityName(response, records.Count > 0) };
+    }
+
+    /// <summary>Exim's dns_extract_auth_name: the first NS owner of the authority section when there are answers, else the SOA owner.</summary>
+    private static string? AuthorityName(IDnsQueryResponse response, bool hasAnswers)
+    {
+        if (!response.Header.HasAuthorityAnswer) return null;
+        foreach (var r in response.Authorities)
+        {
+            if (hasAnswers ? r is Dc.NsRecord : r is Dc.SoaRecord) return Name(r.DomainName.Value);
+        }
+        return null;
     }
 
     private static DnsStatus FromCode(DnsResponseCode code) => code switch

@@ -9,7 +9,8 @@ internal sealed record DnsResolverOptions(
     TimeSpan Timeout,
     int Retries,
     bool Edns,
-    bool TrustAd)
+    bool TrustAd,
+    ImmutableArray<string> Search)
 {
     public const int DefaultPort = 53;
 }

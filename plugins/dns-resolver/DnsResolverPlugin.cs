@@ -11,7 +11,9 @@ namespace Exim.Plugins.DnsResolver;
 /// <c>nameservers</c> (<c>"192.0.2.53"</c>, <c>"127.0.0.1:5353"</c>, <c>"[::1]:5353"</c>; default: /etc/resolv.conf),
 /// <c>dns_retrans</c> (per-try timeout; default the main option, else 2s), <c>dns_retry</c> (extra tries; default the
 /// main option, else 1), <c>edns</c> (default true), <c>trust_ad</c> (believe the AD bit; default true only when every
-/// nameserver is on loopback, where a validating resolver can be trusted).
+/// nameserver is on loopback, where a validating resolver can be trusted), <c>search</c> (the domains qualify_single
+/// and search_parents append; default: the last <c>search</c> or <c>domain</c> line of <c>resolv_conf</c>, itself
+/// default /etc/resolv.conf).
 /// </summary>
 public sealed class DnsResolverPlugin : IEximPlugin
 {
@@ -31,7 +33,10 @@ public sealed class DnsResolverPlugin : IEximPlugin
         if (retries is < 0 or > 10) throw o.Invalid("dns_retry", "must be between 0 and 10");
         var edns = o.GetBoolean("edns") ?? true;
         var trustAd = o.GetBoolean("trust_ad") ?? (!servers.IsEmpty && servers.All(s => IPAddress.IsLoopback(s.Address)));
-        registrar.Add<IDnsRecordResolver>("dns", new DnsClientResolver(new DnsResolverOptions(servers, timeout, retries, edns, trustAd)));
+        var search = o.GetList("search") is { } domains
+            ? [.. domains.Select(d => d.Trim().TrimEnd('.')).Where(d => d.Length > 0)]
+            : ResolvConf.SearchDomains(o.GetString("resolv_conf") ?? "/etc/resolv.conf");
+        registrar.Add<IDnsRecordResolver>("dns", new DnsClientResolver(new DnsResolverOptions(servers, timeout, retries, edns, trustAd, search)));
     }
 
     internal static IPEndPoint? ParseEndPoint(string text)

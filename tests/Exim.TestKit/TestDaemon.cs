@@ -41,19 +41,30 @@ public sealed class TestDaemon : IAsyncDisposable
         }
     }
 
-    /// <summary>A config for an SMTP daemon on 127.0.0.1, a free port, with the daemon plugin; <paramref name="extra"/> adds main options.</summary>
-    public static string SmtpConfig(string extra = "") => $$"""
+    /// <summary>
+    /// A config for an SMTP daemon on 127.0.0.1, a free port, with the daemon plugin; <paramref name="extra"/> adds main
+    /// options, and <paramref name="relayFromHosts"/> replaces relay_from_hosts (a TOML array).
+    /// </summary>
+    public static string SmtpConfig(string extra = "", string relayFromHosts = "[\"127.0.0.1\"]") => $$"""
         spool_directory = "spool"
         primary_hostname = "mx.test.example"
         local_interfaces = ["127.0.0.1"]
         daemon_smtp_ports = [0]
         local_domains = ["test.example"]
-        relay_from_hosts = ["127.0.0.1"]
+        relay_from_hosts = {{relayFromHosts}}
         {{extra}}
 
         [plugins.daemon]
         assembly = "{{RepoPaths.Plugin("daemon", "Exim.Plugins.Daemon.dll")}}"
         """;
+    /// <summary>The dns-resolver plugin's table, pointed at <paramref name="nameServer"/> (a test NSD).</summary>
+    public static string DnsResolverPlugin(string nameServer) => $"""
+
+        [plugins.dns-resolver]
+        assembly = "{RepoPaths.Plugin("dns-resolver", "Exim.Plugins.DnsResolver.dll")}"
+        nameservers = ["{nameServer}"]
+        """;
+
     public string PanicLog => Wait.ReadShared(PanicLogPath);
 
     /// <summary>Writes <paramref name="config"/> (spool_directory defaults to ./spool) and starts the daemon.</summary>

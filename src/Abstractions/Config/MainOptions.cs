@@ -166,6 +166,12 @@ public sealed record MainOptions
     /// <summary>Domains whose addresses are looked up as A records only.</summary>
     [EximOption("dns_ipv4_lookup")] public ImmutableArray<string> DnsIpv4Lookup { get; init; } = [];
 
+    /// <summary>
+    /// Zones (a domain list) whose authoritative answers count as DNSSEC-secure even without the AD bit, matched
+    /// against the zone the answer came from (its NS or SOA owner).
+    /// </summary>
+    [EximOption("dns_trust_aa")] public ImmutableArray<string> DnsTrustAa { get; init; } = [];
+
     /// <summary>How many CNAME links a lookup follows.</summary>
     [EximOption("dns_cname_loops", Min = 0, Max = 32)] public int DnsCnameLoops { get; init; } = 1;
 

@@ -30,4 +30,10 @@ public interface IDaemonContext
 
     /// <summary>Cancelled when the daemon stops and the drain time is over; pass it to sessions.</summary>
     CancellationToken ShutdownToken { get; }
+
+    /// <summary>
+    /// Name lookups for one new connection (through the resolver plugins and the shared host cache), for host lists
+    /// with host-name items; hand them on in <see cref="SmtpConnection.HostNames"/>. Null when no resolver is loaded.
+    /// </summary>
+    Matching.IHostNameLookups? CreateHostNameLookups() => null;
 }

@@ -12,4 +12,11 @@ namespace Exim.Abstractions.Daemon;
 /// <param name="QueueOnly">Why received messages must only be queued, or null to deliver at once.</param>
 /// <param name="HostConnectionCount">Sessions active from this client's address, this one included.</param>
 public sealed record SmtpConnection(Socket Socket, string Id, IPEndPoint Remote, IPEndPoint Local, int ConnectionCount, string? QueueOnly,
-    int HostConnectionCount = 1);
+    int HostConnectionCount = 1)
+{
+    /// <summary>
+    /// The connection's name lookups, when the daemon loop already made them (for a host list with name items before
+    /// the session started), so the session shares the client's reverse lookup instead of repeating it.
+    /// </summary>
+    public Matching.IHostNameLookups? HostNames { get; init; }
+}

@@ -1,66 +1,175 @@
 using System.Collections.Immutable;
 using System.Net;
+using System.Text.RegularExpressions;
+using Exim.Abstractions.Resolution;
 
 namespace Exim.Abstractions.Matching;
 
 /// <summary>
-/// An Exim host list matched against a client: items are IP addresses, CIDR networks (<c>10.0.0.0/8</c>),
-/// <c>*</c>, <c>!</c>-negated items, and host-name patterns (<c>*.example.com</c>, matched against the verified host
-/// name only, never with a lookup of their own). The first matching item decides; with no match the subject is not
-/// in the list, unless the last item was negated (Exim's rule: <c>! 192.0.2.0/24</c> alone means "everyone else").
+/// An Exim host list matched against a client: items are IP addresses, CIDR networks (<c>10.0.0.0/8</c>), <c>*</c>,
+/// <c>!</c>-negated items, and host-name items. A plain host name (letters, digits, dots, hyphens and underscores
+/// only) is looked up forward and matches when the address is among its addresses; any other name item
+/// (<c>*.example.com</c>, <c>^regex</c>) matches the host's name: the given one (an outgoing host's), or else the
+/// client's forward-confirmed name from a reverse lookup. The first matching item decides; with no match the subject
+/// is not in the list, unless the last item was negated (Exim's rule: <c>! 192.0.2.0/24</c> alone means "everyone
+/// else"). A name that cannot be found makes the list not match (<c>+include_unknown</c>: match;
+/// <c>+ignore_unknown</c>: skip the item); a lookup that fails temporarily defers it (<c>+include_defer</c>,
+/// <c>+ignore_defer</c>), as in Exim.
 /// </summary>
 public sealed class HostList
 {
     private readonly ImmutableArray<Item> _items;
+    private readonly ImmutableArray<Item> _matchItems;
 
     /// <summary>Compiles a host list.</summary>
     /// <param name="items">The list items, in order.</param>
-    public HostList(IEnumerable<string> items) => _items = [.. items.Select(Item.Parse)];
+    public HostList(IEnumerable<string> items)
+    {
+        _items = [.. items.Select(Item.Parse)];
+        _matchItems = [.. _items.Where(i => i.Kind != ItemKind.Flag)];
+        HasNameItems = _items.Any(i => i.Kind is ItemKind.ForwardName or ItemKind.Pattern);
+    }
 
     /// <summary>The empty list, which matches nothing.</summary>
     public static HostList Empty { get; } = new([]);
 
     /// <summary>Whether the list has no items.</summary>
-    public bool IsEmpty => _items.IsEmpty;
+    public bool IsEmpty => _matchItems.IsEmpty;
 
-    /// <summary>Whether <paramref name="address"/> (or <paramref name="hostName"/>, for name items) is in the list.</summary>
+    /// <summary>
+    /// Whether some item is a host name, so that matching may need a DNS lookup. Lists without one are matched by
+    /// <see cref="MatchAsync"/> synchronously, with no lookup at all.
+    /// </summary>
+    public bool HasNameItems { get; }
+
+    /// <summary>
+    /// Whether <paramref name="address"/> (or <paramref name="hostName"/>, for name items) is in the list, without any
+    /// lookup: name items match only <paramref name="hostName"/> (a plain name by equality). Use
+    /// <see cref="MatchAsync"/> for Exim's full meaning of name items.
+    /// </summary>
     /// <param name="address">The client address; IPv4-mapped IPv6 is compared as IPv4.</param>
     /// <param name="hostName">The client's verified host name, when known.</param>
     public bool Matches(IPAddress address, string? hostName = null)
     {
-        var client = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-        foreach (var item in _items)
+        var client = Normalize(address);
+        foreach (var item in _matchItems)
         {
-            if (item.Matches(client, hostName)) return !item.Negated;
+            if (item.MatchesWithoutLookup(client, hostName)) return !item.Negated;
         }
-        // Exim's rule: when nothing matched, a list ending in a negated item includes the subject.
-        return !_items.IsEmpty && _items[^1].Negated;
+        return LastNegated;
     }
 
-    private sealed record Item(bool Negated, bool Any, IPNetwork? Network, string? NamePattern)
+    /// <summary>Matches the list as Exim does, looking names up when an item needs them.</summary>
+    /// <param name="address">The client (or outgoing host) address; IPv4-mapped IPv6 is compared as IPv4.</param>
+    /// <param name="hostName">The host's name when it is known (an outgoing host); null to look the client's up.</param>
+    /// <param name="lookups">The lookups for name items; null means names cannot be found.</param>
+    /// <param name="cancellationToken">Cancels the lookups.</param>
+    public ValueTask<HostListMatch> MatchAsync(IPAddress address, string? hostName, IHostNameLookups? lookups, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (!HasNameItems) return ValueTask.FromResult(Matches(address, hostName) ? HostListMatch.Match : HostListMatch.NoMatch);
+        return MatchWithLookupsAsync(Normalize(address), hostName, lookups, cancellationToken);
+    }
+
+    private bool LastNegated => !_matchItems.IsEmpty && _matchItems[^1].Negated;
+
+    private async ValueTask<HostListMatch> MatchWithLookupsAsync(IPAddress client, string? hostName, IHostNameLookups? lookups, CancellationToken cancellationToken)
+    {
+        var (unknown, deferred) = (Policy.Default, Policy.Default);
+        ImmutableArray<string>? names = hostName is null ? null : [hostName];
+        foreach (var item in _items)
+        {
+            bool matched;
+            switch (item.Kind)
+            {
+                case ItemKind.Flag:
+                    if (item.Text.EndsWith("_unknown", StringComparison.Ordinal)) unknown = item.Text.StartsWith("+include", StringComparison.Ordinal) ? Policy.Include : Policy.Ignore;
+                    else deferred = item.Text.StartsWith("+include", StringComparison.Ordinal) ? Policy.Include : Policy.Ignore;
+                    continue;
+                case ItemKind.ForwardName:
+                    var forward = lookups is null ? null : await lookups.ForwardAsync(item.Text, cancellationToken).ConfigureAwait(false);
+                    if (forward is not { Status: AddressLookupStatus.Found })
+                    {
+                        var again = forward?.Status == AddressLookupStatus.Again;
+                        if (Decide(again ? deferred : unknown, again) is { } decided) return decided;
+                        continue;
+                    }
+                    matched = forward.Addresses.Any(a => Normalize(a).Equals(client));
+                    break;
+                case ItemKind.Pattern:
+                    if (names is null)
+                    {
+                        var reverse = lookups is null ? HostNames.None : await lookups.ReverseAsync(client, cancellationToken).ConfigureAwait(false);
+                        if (reverse.Status != AddressLookupStatus.Found)
+                        {
+                            var again = reverse.Status == AddressLookupStatus.Again;
+                            if (Decide(again ? deferred : unknown, again) is { } decided) return decided;
+                            continue;
+                        }
+                        names = reverse.Names;
+                    }
+                    matched = names.Value.Any(item.MatchesName);
+                    break;
+                default:
+                    matched = item.MatchesWithoutLookup(client, null);
+                    break;
+            }
+            if (matched) return item.Negated ? HostListMatch.NoMatch : HostListMatch.Match;
+        }
+        return LastNegated ? HostListMatch.Match : HostListMatch.NoMatch;
+    }
+
+    /// <summary>A name that cannot be found (or a deferred lookup): the list's answer, or null to skip the item.</summary>
+    private static HostListMatch? Decide(Policy policy, bool again) => policy switch
+    {
+        Policy.Include => HostListMatch.Match,
+        Policy.Ignore => null,
+        _ => again ? HostListMatch.Defer : HostListMatch.NoMatch,
+    };
+
+    private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    private enum Policy : byte { Default, Include, Ignore }
+
+    private enum ItemKind : byte { Any, Network, ForwardName, Pattern, Flag }
+
+    private sealed record Item(ItemKind Kind, bool Negated, IPNetwork? Network, string Text, Regex? Regex)
     {
         public static Item Parse(string text)
         {
             var negated = text.StartsWith('!');
             var s = negated ? text[1..].Trim() : text.Trim();
-            if (s == "*") return new Item(negated, true, null, null);
-            if (s.Contains('/', StringComparison.Ordinal) && IPNetwork.TryParse(s, out var net)) return new Item(negated, false, net, null);
+            if (!negated && s is "+include_unknown" or "+ignore_unknown" or "+include_defer" or "+ignore_defer") return new Item(ItemKind.Flag, false, null, s, null);
+            if (s == "*") return new Item(ItemKind.Any, negated, null, s, null);
+            if (s.Contains('/', StringComparison.Ordinal) && IPNetwork.TryParse(s, out var net)) return new Item(ItemKind.Network, negated, net, s, null);
             if (IPAddress.TryParse(s, out var ip) && (s.Contains(':', StringComparison.Ordinal) || s.Count(c => c == '.') == 3))
             {
-                ip = ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip;
-                return new Item(negated, false, new IPNetwork(ip, ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128), null);
+                ip = Normalize(ip);
+                return new Item(ItemKind.Network, negated, new IPNetwork(ip, ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128), s, null);
             }
-            return new Item(negated, false, null, s.ToLowerInvariant());
+            if (s.StartsWith('^'))
+            {
+                return new Item(ItemKind.Pattern, negated, null, s, new Regex(s, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
+            }
+            var plain = s.Length > 0 && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');
+            return new Item(plain ? ItemKind.ForwardName : ItemKind.Pattern, negated, null, s.ToLowerInvariant(), null);
         }
 
-        public bool Matches(IPAddress client, string? hostName)
+        public bool MatchesWithoutLookup(IPAddress client, string? hostName) => Kind switch
         {
-            if (Any) return true;
-            if (Network is { } n) return n.BaseAddress.AddressFamily == client.AddressFamily && n.Contains(client);
-            if (hostName is null || NamePattern is null) return false;
-            return NamePattern.StartsWith('*')
-                ? hostName.EndsWith(NamePattern[1..], StringComparison.OrdinalIgnoreCase)
-                : hostName.Equals(NamePattern, StringComparison.OrdinalIgnoreCase);
+            ItemKind.Any => true,
+            ItemKind.Network => Network is { } n && n.BaseAddress.AddressFamily == client.AddressFamily && n.Contains(client),
+            ItemKind.ForwardName or ItemKind.Pattern => hostName is not null && MatchesName(hostName),
+            _ => false,
+        };
+
+        /// <summary>A name item against one host name: <c>*suffix</c>, <c>^regex</c>, or the whole name, ignoring case.</summary>
+        public bool MatchesName(string hostName)
+        {
+            if (Regex is not null) return Regex.IsMatch(hostName);
+            return Text.StartsWith('*')
+                ? hostName.EndsWith(Text[1..], StringComparison.OrdinalIgnoreCase)
+                : hostName.Equals(Text, StringComparison.OrdinalIgnoreCase);
         }
     }
 }

@@ -69,6 +69,7 @@ internal static class TomlConfigLoader
         var plugins = ReadPlugins(source, root, errors);
         var hooks = BindHooks(source, root, errors);
         CheckRouterTransports(source, root, routers, transports, errors);
+        CheckRouterSelf(source, root, routers, errors);
 
         if (errors.Count > 0) return Fail([.. errors]);
         var config = new EximConfig
@@ -171,6 +172,19 @@ internal static class TomlConfigLoader
             errors.Add(source.At(table, "timeout", "invalid value for \"timeout\" in [hooks]: must be more than 0 and at most 1m"));
         }
         return hooks;
+    }
+
+    /// <summary>Exim's route_init check of <c>self</c>: freeze, defer, fail, send, pass, or reroute:[rewrite:]&lt;domain&gt;.</summary>
+    private static void CheckRouterSelf(TomlSource source, TomlTable root, ImmutableArray<RouterConfig> routers, List<ConfigDiagnostic> errors)
+    {
+        if (!root.TryGetValue("routers", out var raw) || raw is not TomlTableArray tables) return;
+        foreach (var router in routers)
+        {
+            if (router.Self is "freeze" or "defer" or "fail" or "send" or "pass" || Exim.Mail.Routing.SelfReroute.TryParse(router.Self, out _)) continue;
+            var table = tables.FirstOrDefault(t => t.TryGetValue("name", out var n) && (string?)n == router.Name);
+            var message = $"{router.Name} router: \"{router.Self}\" is not valid for the self option";
+            errors.Add(table is null ? source.File(message) : source.At(table, "self", message));
+        }
     }
 
     private static void CheckRouterTransports(TomlSource source, TomlTable root, ImmutableArray<RouterConfig> routers,

@@ -13,4 +13,8 @@ internal sealed record DaemonContext(
     ISmtpSessionHandler Sessions,
     ISystemLoad Load,
     ImmutableArray<IPAddress> LocalAddresses,
-    CancellationToken ShutdownToken) : IDaemonContext;
+    CancellationToken ShutdownToken,
+    Func<Abstractions.Matching.IHostNameLookups>? HostNameLookups = null) : IDaemonContext
+{
+    public Abstractions.Matching.IHostNameLookups? CreateHostNameLookups() => HostNameLookups?.Invoke();
+}

@@ -1,4 +1,5 @@
 using System.Net;
+using Exim.Abstractions.Matching;
 using Exim.Abstractions.Resolution;
 using Exim.Host.Generations;
 using Exim.Host.Scripting;
@@ -8,21 +9,30 @@ using Microsoft.Extensions.Logging;
 
 namespace Exim.Host.Lifetime;
 
-/// <summary>What one generation gives its SMTP sessions: DNS through the shared cache, the client reverse lookup, the accept hook.</summary>
+/// <summary>
+/// What one generation gives its SMTP sessions: DNS through the shared cache, the client's reverse lookup and forward
+/// lookups of names in host lists (null without a DNS resolver plugin), and the accept hook (null without one).
+/// </summary>
 internal sealed record SessionServices(
     IDnsRecordResolver? Dns,
     Func<IPAddress, CancellationToken, Task<ReverseLookupResult>>? ReverseLookup,
+    Func<string, CancellationToken, Task<AddressLookup>>? ForwardLookup,
     IConnectionPolicy? Policy)
 {
+    /// <summary>Makes the name lookups of one connection, or null without a DNS resolver.</summary>
+    public Func<IHostNameLookups>? HostNameLookups => ReverseLookup is { } reverse ? () => new ConnectionHostNames(reverse, ForwardLookup) : null;
+
     public static SessionServices For(Generation generation, HostCache cache, ILogger hookLogger)
     {
         var config = generation.Config;
+        var loops = config.Main.DnsCnameLoops;
         var dns = generation.Strategies.TryGet<IDnsRecordResolver>("dns", out var plugin) ? new CachingDnsResolver(cache, plugin) : null;
-        Func<IPAddress, CancellationToken, Task<ReverseLookupResult>>? reverse = dns is null
-            ? null
-            : (ip, ct) => Mail.Resolution.ReverseLookup.LookupAsync(dns, ip, config.Main.DnsCnameLoops, ct);
+        Func<IPAddress, CancellationToken, Task<ReverseLookupResult>>? reverse = dns is null ? null
+            : (ip, ct) => Mail.Resolution.ReverseLookup.LookupAsync(dns, ip, loops, ct);
+        Func<string, CancellationToken, Task<AddressLookup>>? forward = dns is null ? null
+            : (name, ct) => Mail.Resolution.ForwardLookup.LookupAsync(dns, name, loops, ct, qualifySingle: true);
         var hooks = generation.Hooks;
         var policy = hooks.Accept is { } accept ? new AcceptHook(accept, hooks.Timeout, config, dns, hookLogger) : null;
-        return new SessionServices(dns, reverse, policy);
+        return new SessionServices(dns, reverse, forward, policy);
     }
 }

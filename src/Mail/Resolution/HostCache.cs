@@ -24,7 +24,7 @@ internal sealed class HostCache(TimeProvider time, int maxEntries = 100_000)
 
     public ValueTask<DnsAnswer> QueryAsync(IDnsRecordResolver resolver, DnsQuestion question, CancellationToken cancellationToken)
     {
-        var key = new Key(question.Name, question.Type, question.RequestDnssec);
+        var key = new Key(question.Name, question.Type, question.RequestDnssec, question.QualifySingle, question.SearchParents);
         if (_entries.TryGetValue(key, out var entry) && entry.Expires > time.GetTimestamp())
         {
             Interlocked.Increment(ref _hits);
@@ -89,7 +89,7 @@ internal sealed class HostCache(TimeProvider time, int maxEntries = 100_000)
         foreach (var (key, _) in _entries.OrderBy(e => e.Value.Stored).Take(excess).ToList()) _entries.TryRemove(key, out _);
     }
 
-    private readonly record struct Key(string Name, DnsRecordType Type, bool Dnssec);
+    private readonly record struct Key(string Name, DnsRecordType Type, bool Dnssec, bool Qualify, bool Search);
 
     private sealed record Entry(DnsAnswer Answer, long Expires, long Stored);
 
@@ -97,8 +97,9 @@ internal sealed class HostCache(TimeProvider time, int maxEntries = 100_000)
     {
         public static readonly KeyComparer Instance = new();
 
-        public bool Equals(Key x, Key y) => x.Type == y.Type && x.Dnssec == y.Dnssec && string.Equals(x.Name, y.Name, StringComparison.OrdinalIgnoreCase);
+        public bool Equals(Key x, Key y) => x.Type == y.Type && x.Dnssec == y.Dnssec && x.Qualify == y.Qualify && x.Search == y.Search
+            && string.Equals(x.Name, y.Name, StringComparison.OrdinalIgnoreCase);
 
-        public int GetHashCode(Key k) => HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(k.Name), k.Type, k.Dnssec);
+        public int GetHashCode(Key k) => HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(k.Name), k.Type, k.Dnssec, k.Qualify, k.Search);
     }
 }

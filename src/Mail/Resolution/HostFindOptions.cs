@@ -39,4 +39,22 @@ internal sealed record HostFindOptions
 
     /// <summary>How many CNAME links one lookup follows (<c>dns_cname_loops</c>).</summary>
     public int CnameLoops { get; init; } = 1;
+
+    /// <summary>Names for which DNSSEC is requested, the DO bit set (<c>dnssec_request_domains</c>; Exim's default <c>*</c>).</summary>
+    public Func<string, bool> DnssecRequest { get; init; } = static _ => true;
+
+    /// <summary>Names whose MX, SRV and address answers must be DNSSEC-secure (<c>dnssec_require_domains</c>); implies request.</summary>
+    public Func<string, bool> DnssecRequire { get; init; } = static _ => false;
+
+    /// <summary>Zones whose authoritative (AA) answers count as secure (<c>dns_trust_aa</c>).</summary>
+    public Func<string, bool> TrustAa { get; init; } = static _ => false;
+
+    /// <summary>Qualify a one-component domain with the resolver's default domain (<c>qualify_single</c>; RES_DEFNAMES).</summary>
+    public bool QualifySingle { get; init; }
+
+    /// <summary>Try the resolver's search domains for a domain that is not found (<c>search_parents</c>; RES_DNSRCH).</summary>
+    public bool SearchParents { get; init; }
+
+    /// <summary>Host names that count as this host whatever their addresses (<c>hosts_treat_as_local</c>, a domain list).</summary>
+    public Func<string, bool> TreatAsLocal { get; init; } = static _ => false;
 }

@@ -11,4 +11,6 @@ internal enum HostFindStatus
     Failed,
     /// <summary>A temporary error, and nothing usable was found.</summary>
     Again,
+    /// <summary><c>dnssec_require_domains</c> matched and no secure answer was had (HOST_FIND_SECURITY).</summary>
+    Security,
 }

@@ -1,7 +1,10 @@
 using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
+using Exim.Abstractions.Matching;
 using Exim.Abstractions.Resolution;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Exim.Mail.Resolution;
 
@@ -12,28 +15,50 @@ namespace Exim.Mail.Resolution;
 /// partition, where Exim does one bubble pass), repeated addresses dropped, and this host's detection: in the most
 /// preferred group it gives FoundLocal, at a worse preference it is cut with every host at its preference or worse.
 /// IMPROVE (RFC 7505): a lone null MX is reported as such, for a permanent "no SMTP service" failure.
+/// DNSSEC (spec §2.3 step 1, §2.4): the DO bit is set for names in dnssec_request_domains (or _require_domains);
+/// with require, an MX or SRV answer that is not secure is a failure (SECURITY for MX unless mx_fail_domains; "try
+/// again" for SRV unless srv_fail_domains), and insecure address answers are skipped, a target left with nothing
+/// being unusable as "insecure" and the result SECURITY when nothing usable remains. Each host records whether every
+/// answer that led to it was secure. qualify_single and search_parents apply to the domain's own lookups only: MX
+/// and SRV targets are looked up as they are, so junk targets cannot match local names.
 /// </summary>
-internal sealed class HostFinder(IDnsRecordResolver dns, Random random)
+internal sealed class HostFinder(IDnsRecordResolver dns, Random random, ILogger? logger = null)
 {
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private ConnectionHostNames? _outgoing;
+
+    /// <summary>What one host_find_bydns call asks of each lookup.</summary>
+    private readonly record struct Security(bool Request, bool Require, Func<string, bool> TrustAa);
+
     public async Task<HostFindResult> FindByDnsAsync(string name, HostFindOptions options, CancellationToken cancellationToken)
     {
         var domain = name.TrimEnd('.');
+        var require = options.DnssecRequire(domain);
+        var security = new Security(require || options.DnssecRequest(domain), require, options.TrustAa);
         if (!options.SrvServices.IsEmpty)
         {
-            var srv = await FindBySrvAsync(domain, options, cancellationToken).ConfigureAwait(false);
+            var srv = await FindBySrvAsync(domain, options, security, cancellationToken).ConfigureAwait(false);
             if (srv is not null) return srv;
         }
-        if (!options.ByMx) return await FromAddressesAsync(domain, domain, options, cancellationToken).ConfigureAwait(false);
+        if (!options.ByMx) return await FromAddressesAsync(domain, domain, options, security, cancellationToken).ConfigureAwait(false);
 
-        var mx = await DnsLookup.LookupAsync(dns, domain, DnsRecordType.Mx, options.CnameLoops, cancellationToken, options.AgainMeansNonexist).ConfigureAwait(false);
-        switch (mx.Status)
+        var mx = await LookupAsync(Question(domain, DnsRecordType.Mx, options, security), options, security, cancellationToken).ConfigureAwait(false);
+        var mxDnssec = !security.Request ? DnssecStatus.Unknown : mx.Secure ? DnssecStatus.Yes : DnssecStatus.No;
+        var status = mx.Status;
+        if (status == DnsStatus.Succeed && security.Require && !mx.Secure)
+        {
+            ResolutionLog.DnssecFailMx(_logger, domain);
+            if (!options.MxFailDomain(domain)) return new HostFindResult(HostFindStatus.Security, [], mx.Fqdn);
+            status = DnsStatus.Fail; // mx_fail_domains: treated as "no MX" below
+        }
+        switch (status)
         {
             case DnsStatus.NoMatch:
                 return new HostFindResult(HostFindStatus.Failed, [], mx.Fqdn, SyntaxError: mx.SyntaxError);
             case DnsStatus.Again or DnsStatus.Fail when !options.MxFailDomain(domain):
                 return new HostFindResult(HostFindStatus.Again, [], mx.Fqdn);
             case DnsStatus.NoData or DnsStatus.Again or DnsStatus.Fail: // mx_fail_domains turns a failure into "no MX"
-                return await FromAddressesAsync(domain, mx.Fqdn, options, cancellationToken).ConfigureAwait(false);
+                return await FromAddressesAsync(domain, mx.Fqdn, options, security, cancellationToken).ConfigureAwait(false);
         }
         var records = mx.Records.OfType<MxRecord>().ToList();
         if (records.Count == 0) return new HostFindResult(HostFindStatus.Failed, [], mx.Fqdn); // a CNAME loop: no fallback to A
@@ -51,28 +76,42 @@ internal sealed class HostFinder(IDnsRecordResolver dns, Random random)
             .ToList();
 
         var hosts = new List<HostItem>();
-        var deferred = false;
+        var fallback = HostFindStatus.Failed;
         foreach (var (target, pref, _) in targets)
         {
-            var resolved = await ResolveTargetAsync(target, pref, options, cancellationToken).ConfigureAwait(false);
-            if (resolved.Status == HostFindStatus.Again) deferred = true;
+            var resolved = await ResolveTargetAsync(target, pref, mxDnssec, options, security, cancellationToken).ConfigureAwait(false);
+            if (resolved.Status is HostFindStatus.Again or HostFindStatus.Security) fallback = resolved.Status;
             hosts.AddRange(resolved.Hosts);
         }
-        return Finish(hosts, mx.Fqdn, options, deferred);
+        return Finish(hosts, mx.Fqdn, options, fallback);
     }
+
+    /// <summary>The question for the domain's own MX, SRV or address lookup: the DO bit, and the search flags.</summary>
+    private static DnsQuestion Question(string name, DnsRecordType type, HostFindOptions options, Security security)
+        => new(name, type, security.Request) { QualifySingle = options.QualifySingle, SearchParents = options.SearchParents };
+
+    private Task<DnsLookupResult> LookupAsync(DnsQuestion question, HostFindOptions options, Security security, CancellationToken cancellationToken)
+        => DnsLookup.LookupAsync(dns, question, new DnsLookupSettings(options.CnameLoops, options.AgainMeansNonexist, security.TrustAa), cancellationToken);
 
     /// <summary>
     /// SRV (spec §2.3 step 2, step 6): each service in turn until one has records. A lone <c>.</c> target means no
     /// service. Within a priority, targets are ordered by RFC 2782's weighted draw; each host keeps the SRV port and
     /// shows the priority as its MX. Null when no service has records (MX is tried next).
     /// </summary>
-    private async Task<HostFindResult?> FindBySrvAsync(string domain, HostFindOptions options, CancellationToken cancellationToken)
+    private async Task<HostFindResult?> FindBySrvAsync(string domain, HostFindOptions options, Security security, CancellationToken cancellationToken)
     {
         foreach (var service in options.SrvServices)
         {
             var name = $"_{service}._tcp.{domain}";
-            var srv = await DnsLookup.LookupAsync(dns, name, DnsRecordType.Srv, options.CnameLoops, cancellationToken, options.AgainMeansNonexist).ConfigureAwait(false);
-            if (srv.Status is DnsStatus.Again or DnsStatus.Fail)
+            var srv = await LookupAsync(Question(name, DnsRecordType.Srv, options, security), options, security, cancellationToken).ConfigureAwait(false);
+            var status = srv.Status;
+            if (status == DnsStatus.Succeed && security.Require && !srv.Secure)
+            {
+                ResolutionLog.DnssecFailSrv(_logger, domain);
+                status = DnsStatus.Fail;
+            }
+            var srvDnssec = !security.Request ? DnssecStatus.Unknown : srv.Secure ? DnssecStatus.Yes : DnssecStatus.No;
+            if (status is DnsStatus.Again or DnsStatus.Fail)
             {
                 if (options.SrvFailDomain(domain)) continue;
                 return new HostFindResult(HostFindStatus.Again, [], domain);
@@ -86,14 +125,14 @@ internal sealed class HostFinder(IDnsRecordResolver dns, Random random)
             var ordered = new List<SrvRecord>();
             foreach (var group in records.GroupBy(r => r.Priority).OrderBy(g => g.Key)) ordered.AddRange(WeightedOrder([.. group]));
             var hosts = new List<HostItem>();
-            var deferred = false;
+            var fallback = HostFindStatus.Failed;
             foreach (var r in ordered)
             {
-                var resolved = await ResolveTargetAsync(r.Target, r.Priority, options, cancellationToken).ConfigureAwait(false);
-                if (resolved.Status == HostFindStatus.Again) deferred = true;
+                var resolved = await ResolveTargetAsync(r.Target, r.Priority, srvDnssec, options, security, cancellationToken).ConfigureAwait(false);
+                if (resolved.Status is HostFindStatus.Again or HostFindStatus.Security) fallback = resolved.Status;
                 hosts.AddRange(resolved.Hosts.Select(h => h with { Port = r.Port }));
             }
-            return Finish(hosts, domain, options, deferred);
+            return Finish(hosts, domain, options, fallback);
         }
         return null;
     }
@@ -120,30 +159,63 @@ internal sealed class HostFinder(IDnsRecordResolver dns, Random random)
     }
 
     /// <summary>No MX: the domain's own addresses, as one host group with mx -1.</summary>
-    private async Task<HostFindResult> FromAddressesAsync(string domain, string fqdn, HostFindOptions options, CancellationToken cancellationToken)
+    private async Task<HostFindResult> FromAddressesAsync(string domain, string fqdn, HostFindOptions options, Security security, CancellationToken cancellationToken)
     {
-        var resolved = await ResolveTargetAsync(domain, -1, options, cancellationToken).ConfigureAwait(false);
+        var resolved = await ResolveTargetAsync(domain, -1, DnssecStatus.Unknown, options, security, cancellationToken, own: true).ConfigureAwait(false);
+        // The address records name the domain as the DNS knows it (only the first record type found sets it, Bug 1588).
+        if (resolved.Fqdn.Length > 0) fqdn = resolved.Fqdn;
         if (resolved.Status != HostFindStatus.Found) return resolved with { Hosts = [], Fqdn = fqdn };
-        return Finish([.. resolved.Hosts], fqdn, options, deferred: false);
+        return Finish([.. resolved.Hosts], fqdn, options, HostFindStatus.Failed);
     }
 
-    /// <summary>set_address_from_dns: one target's addresses, AAAA then A, shuffled within each family, IPv6 first.</summary>
-    private async Task<HostFindResult> ResolveTargetAsync(string target, int mx, HostFindOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// set_address_from_dns: one target's addresses, AAAA then A, shuffled within each family, IPv6 first. With
+    /// DNSSEC requested, the host's status starts from its MX or SRV answer's (unknown for the domain's own addresses),
+    /// a secure answer makes an unknown status secure and an insecure one makes a secure status insecure; with it
+    /// required, insecure answers are skipped. <paramref name="own"/> marks the domain's own lookup, which keeps the
+    /// search flags (targets are looked up as they are).
+    /// </summary>
+    private async Task<HostFindResult> ResolveTargetAsync(string target, int mx, DnssecStatus dnssec, HostFindOptions options, Security security,
+        CancellationToken cancellationToken, bool own = false)
     {
         if (IPAddress.TryParse(target, out var literal) && target.Count(c => c == '.') is 3 or 0)
         {
             if (!options.AllowMxToIp && mx >= 0) return Unusable(target, mx, HostFindStatus.Failed, "failed (MX points to an IP address)");
-            return options.IgnoreTargetHosts.Matches(literal) ? Unusable(target, mx, HostFindStatus.Failed, "ignored") : Found([new HostItem(target, literal, mx)]);
+            return await IgnoredAsync(options, literal, target, cancellationToken).ConfigureAwait(false)
+                ? Unusable(target, mx, HostFindStatus.Failed, "ignored")
+                : Found([new HostItem(target, literal, mx)]);
         }
 
         var addresses = new List<(IPAddress Address, string Owner, int Key)>();
         var temporary = false;
+        var insecure = false;
+        var lastSucceeded = false;
+        string? fqdn = null;
         var families = options.Ipv4Only ? new[] { DnsRecordType.A } : [DnsRecordType.Aaaa, DnsRecordType.A];
         for (var f = 0; f < families.Length; f++)
         {
-            var result = await DnsLookup.LookupAsync(dns, target, families[f], options.CnameLoops, cancellationToken, options.AgainMeansNonexist).ConfigureAwait(false);
+            var question = own ? Question(target, families[f], options, security) : new DnsQuestion(target, families[f], security.Request);
+            var result = await LookupAsync(question, options, security, cancellationToken).ConfigureAwait(false);
             if (result.Status is DnsStatus.Again or DnsStatus.Fail) temporary = true;
-            if (result.Status != DnsStatus.Succeed) continue;
+            lastSucceeded = result.Status == DnsStatus.Succeed;
+            if (!lastSucceeded) continue;
+            if (security.Request)
+            {
+                if (result.Secure)
+                {
+                    if (dnssec == DnssecStatus.Unknown) dnssec = DnssecStatus.Yes;
+                }
+                else if (security.Require)
+                {
+                    insecure = true;
+                    continue;
+                }
+                else if (dnssec == DnssecStatus.Yes)
+                {
+                    dnssec = DnssecStatus.No;
+                }
+            }
+            fqdn ??= result.Fqdn;
             var familyBonus = (options.Ipv4Prefer ? families[f] == DnsRecordType.Aaaa : families[f] == DnsRecordType.A) ? 500 : 0;
             foreach (var a in result.Records.OfType<AddressRecord>())
             {
@@ -151,11 +223,33 @@ internal sealed class HostFinder(IDnsRecordResolver dns, Random random)
             }
         }
 
-        if (addresses.Count == 0) return Unusable(target, mx, temporary ? HostFindStatus.Again : HostFindStatus.Failed, temporary ? "deferred" : "failed");
-        var kept = addresses.Where(a => !options.IgnoreTargetHosts.Matches(a.Address)).OrderBy(a => a.Key).ToList();
+        if (addresses.Count == 0)
+        {
+            // Exim: when the last lookup (A) did not succeed, a temporary failure (its own or a remembered AAAA one)
+            // defers and anything else fails, even if an insecure AAAA answer was skipped; SECURITY only when the
+            // A answer itself was there but insecure.
+            if (!lastSucceeded) return temporary ? Unusable(target, mx, HostFindStatus.Again, "deferred") : Unusable(target, mx, HostFindStatus.Failed, "failed");
+            return insecure ? Unusable(target, mx, HostFindStatus.Security, "insecure") : Unusable(target, mx, HostFindStatus.Failed, "failed");
+        }
+        var kept = new List<(IPAddress Address, string Owner, int Key)>();
+        foreach (var a in addresses.OrderBy(a => a.Key))
+        {
+            if (!await IgnoredAsync(options, a.Address, a.Owner, cancellationToken).ConfigureAwait(false)) kept.Add(a);
+        }
         if (kept.Count == 0) return Unusable(target, mx, HostFindStatus.Failed, "ignored");
         // The item takes the owner name of the address records (the CNAME target, where there was one).
-        return Found([.. kept.Select(a => new HostItem(a.Owner, a.Address, mx)).DistinctBy(h => h.Address)]);
+        return Found([.. kept.Select(a => new HostItem(a.Owner, a.Address, mx, Dnssec: dnssec)).DistinctBy(h => h.Address)]) with { Fqdn = fqdn ?? "" };
+    }
+
+    /// <summary>
+    /// ignore_target_hosts, matched with the target's name known: name patterns match it, and plain host names are
+    /// looked up forward through the same resolver. Only a match ignores the address (a deferred lookup does not).
+    /// A list without name items is matched without any lookup.
+    /// </summary>
+    private async ValueTask<bool> IgnoredAsync(HostFindOptions options, IPAddress address, string name, CancellationToken cancellationToken)
+    {
+        var lookups = options.IgnoreTargetHosts.HasNameItems ? _outgoing ??= ConnectionHostNames.ForOutgoing(dns, options.CnameLoops) : null;
+        return await options.IgnoreTargetHosts.MatchAsync(address, name, lookups, cancellationToken).ConfigureAwait(false) == HostListMatch.Match;
     }
 
     private static HostFindResult Found(ImmutableArray<HostItem> hosts) => new(HostFindStatus.Found, hosts, "");
@@ -164,7 +258,7 @@ internal sealed class HostFinder(IDnsRecordResolver dns, Random random)
         => new(status, why == "ignored" ? [] : [new HostItem(target, null, mx, HostStatus.Unusable, why)], "");
 
     /// <summary>Order within preferences, drop repeated addresses, then find this host (spec §2.3 steps 9–11, §2.6).</summary>
-    private static HostFindResult Finish(List<HostItem> hosts, string fqdn, HostFindOptions options, bool deferred)
+    private static HostFindResult Finish(List<HostItem> hosts, string fqdn, HostFindOptions options, HostFindStatus fallback)
     {
         // IPv6 before IPv4 within each preference (IPv4 first with ipv4_prefer): a stable partition per group.
         // Hosts arrive sorted by preference, so each preference group is contiguous and GroupBy keeps their order.
@@ -176,7 +270,7 @@ internal sealed class HostFinder(IDnsRecordResolver dns, Random random)
         var seen = new HashSet<IPAddress>();
         var unique = ordered.Where(h => h.Address is null || seen.Add(h.Address)).ToList();
 
-        var localIndex = unique.FindIndex(h => h.Address is { } a && (a.Equals(IPAddress.Any) || options.LocalAddresses.Contains(a)));
+        var localIndex = unique.FindIndex(h => IsLocal(h, options));
         if (localIndex >= 0)
         {
             var localPref = unique[localIndex].Mx;
@@ -186,8 +280,12 @@ internal sealed class HostFinder(IDnsRecordResolver dns, Random random)
             return new HostFindResult(better.Any(h => h.Usable) ? HostFindStatus.Found : HostFindStatus.Failed, better, fqdn, RemovedLocal: true);
         }
         if (unique.Any(h => h.Usable)) return new HostFindResult(HostFindStatus.Found, [.. unique], fqdn);
-        return new HostFindResult(deferred ? HostFindStatus.Again : HostFindStatus.Failed, [.. unique], fqdn);
+        return new HostFindResult(fallback, [.. unique], fqdn);
     }
+
+    /// <summary>host_scan_for_local_hosts: a name in hosts_treat_as_local, 0.0.0.0, or one of this host's addresses.</summary>
+    internal static bool IsLocal(HostItem h, HostFindOptions options)
+        => options.TreatAsLocal(h.Name) || (h.Address is { } a && (a.Equals(IPAddress.Any) || options.LocalAddresses.Contains(a)));
 
     /// <summary>0 for the family that goes first, 1 for the other; unusable hosts (no address) are not moved back.</summary>
     private static int FamilyRank(HostItem h, bool ipv4Prefer)

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net.Sockets;
+using Exim.Abstractions.Matching;
 using Exim.Abstractions.Resolution;
 
 namespace Exim.Mail.Resolution;
@@ -17,6 +18,8 @@ internal static class HostFinderByName
         var families = options.Ipv4Only ? new[] { AddressFamily.InterNetwork } : [AddressFamily.InterNetworkV6, AddressFamily.InterNetwork];
         var hosts = new List<HostItem>();
         var temporary = false;
+        // Plain host names in ignore_target_hosts are looked up the same way, through the system resolver.
+        var lookups = options.IgnoreTargetHosts.HasNameItems ? new ConnectionHostNames(null, (n, ct) => resolver.ResolveAsync(n, AddressFamily.Unspecified, ct).AsTask()) : null;
         foreach (var family in families)
         {
             var lookup = await resolver.ResolveAsync(name, family, cancellationToken).ConfigureAwait(false);
@@ -24,7 +27,8 @@ internal static class HostFinderByName
             foreach (var address in lookup.Addresses)
             {
                 var a = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-                if (!options.IgnoreTargetHosts.Matches(a)) hosts.Add(new HostItem(lookup.CanonicalName ?? name, a, -1));
+                var host = lookup.CanonicalName ?? name;
+                if (await options.IgnoreTargetHosts.MatchAsync(a, host, lookups, cancellationToken).ConfigureAwait(false) != HostListMatch.Match) hosts.Add(new HostItem(host, a, -1));
             }
         }
         var unique = hosts.DistinctBy(h => h.Address).ToImmutableArray();
@@ -33,7 +37,7 @@ internal static class HostFinderByName
             var again = temporary && !options.AgainMeansNonexist(name);
             return new HostFindResult(again ? HostFindStatus.Again : HostFindStatus.Failed, [], name);
         }
-        var local = unique.Any(h => h.Address!.Equals(System.Net.IPAddress.Any) || options.LocalAddresses.Contains(h.Address!));
+        var local = unique.Any(h => HostFinder.IsLocal(h, options));
         return new HostFindResult(local ? HostFindStatus.FoundLocal : HostFindStatus.Found, unique, name);
     }
 }

@@ -15,8 +15,6 @@ namespace Exim.Mail.Resolution;
 /// </summary>
 internal static class ReverseLookup
 {
-    private static readonly DnsRecordType[] ForwardTypes = [DnsRecordType.A, DnsRecordType.Aaaa];
-
     public static async Task<ReverseLookupResult> LookupAsync(IDnsRecordResolver dns, IPAddress client, int cnameLoops, CancellationToken cancellationToken)
     {
         var address = client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client;
@@ -28,14 +26,10 @@ internal static class ReverseLookup
         var confirmed = new List<string>();
         foreach (var name in names)
         {
-            var matched = false;
-            foreach (var type in ForwardTypes)
-            {
-                var forward = await DnsLookup.LookupAsync(dns, name, type, cnameLoops, cancellationToken).ConfigureAwait(false);
-                if (forward.Status is DnsStatus.Again) return new ReverseLookupResult(HostFindStatus.Again, null, [], "(host lookup deferred)");
-                matched |= forward.Records.OfType<AddressRecord>().Any(a => (a.Address.IsIPv4MappedToIPv6 ? a.Address.MapToIPv4() : a.Address).Equals(address));
-            }
-            if (matched) confirmed.Add(name);
+            // Exim confirms with host_find_bydns: AAAA and A, a temporary failure deferring only when nothing was found.
+            var forward = await ForwardLookup.LookupAsync(dns, name, cnameLoops, cancellationToken).ConfigureAwait(false);
+            if (forward.Status is AddressLookupStatus.Again) return new ReverseLookupResult(HostFindStatus.Again, null, [], "(host lookup deferred)");
+            if (forward.Addresses.Any(a => (a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a).Equals(address))) confirmed.Add(name);
         }
         return confirmed.Count == 0
             ? new ReverseLookupResult(HostFindStatus.Failed, null, [], $"({address} does not match any IP address for {names[0]})")

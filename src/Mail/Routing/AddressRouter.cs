@@ -1,10 +1,12 @@
 using System.Collections.Frozen;
+using System.Collections.Immutable;
 using System.Net;
 using Exim.Abstractions.Config;
 using Exim.Abstractions.Matching;
 using Exim.Abstractions.Resolution;
 using Exim.Mail.Matching;
 using Exim.Mail.Resolution;
+using Microsoft.Extensions.Logging;
 
 namespace Exim.Mail.Routing;
 
@@ -12,17 +14,88 @@ namespace Exim.Mail.Routing;
 /// Routes an address through the configured routers in order (Exim's route_address): each router's <c>domains</c>
 /// and <c>local_parts</c> preconditions, then its driver. <c>accept</c> routes to its transport; <c>dnslookup</c>
 /// finds the hosts with <see cref="HostFinder"/> and maps the result as spec §2.7 does. When every router declines,
-/// the address fails with the last router's message, or "Unrouteable address".
+/// the address fails with the last router's message, or "Unrouteable address". A router that reroutes (the DNS
+/// renamed the domain, a widen_domains suffix was needed, or <c>self = reroute:</c>) makes a child address at the
+/// new domain, which is routed again from the first router, as Exim routes its new child addresses.
 /// </summary>
-internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, IReadOnlySet<IPAddress> localAddresses, Random random)
+internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, IReadOnlySet<IPAddress> localAddresses, Random random,
+    ILogger? logger = null)
 {
+    /// <summary>
+    /// Exim has no limit of its own for a chain of reroutes (two domains whose self options reroute to each other
+    /// loop); we defer the address after this many. IMPROVE.
+    /// </summary>
+    internal const int MaxReroutes = 20;
+
     private readonly MainOptions _main = config.Main;
     private readonly FrozenDictionary<string, DomainList> _named = DomainList.NamedLists(config.Main);
 
+    /// <summary>Routes one address, following reroutes to the child address that is finally routed.</summary>
     public async Task<RouteResult> RouteAsync(string address, CancellationToken cancellationToken)
     {
+        var parents = ImmutableArray<string>.Empty;
+        var current = address;
+        for (var hop = 0; ; hop++)
+        {
+            var result = await RouteOnceAsync(current, cancellationToken).ConfigureAwait(false);
+            if (result.Outcome != RouteOutcome.Rerouted) return result with { Address = result.Address ?? current, Parents = parents };
+            if (hop == MaxReroutes)
+            {
+                return new RouteResult(RouteOutcome.Deferred, result.Router, Message: $"more than {MaxReroutes} reroutes (a self = reroute: loop?)")
+                {
+                    Address = current,
+                    Parents = parents,
+                };
+            }
+            parents = parents.Insert(0, current);
+            current = $"{LocalPart(current)}@{result.NewDomain}";
+        }
+    }
+
+    /// <summary>
+    /// Routes several addresses in order. When the router that accepted an address has <c>same_domain_copy_routing</c>
+    /// and gave it hosts, the later addresses of the same domain get a copy of that routing (router, transport and
+    /// host list) without being routed or resolved again, as Exim copies it to the other new addresses of the
+    /// message. As in Exim, nothing checks that the router's preconditions on local parts would have held for them.
+    /// </summary>
+    public async Task<ImmutableArray<RouteResult>> RouteManyAsync(IReadOnlyList<string> addresses, CancellationToken cancellationToken)
+    {
+        var results = ImmutableArray.CreateBuilder<RouteResult>(addresses.Count);
+        var copies = new Dictionary<string, RouteResult>(StringComparer.OrdinalIgnoreCase);
+        foreach (var address in addresses)
+        {
+            if (copies.TryGetValue(Domain(address), out var routed))
+            {
+                results.Add(routed with { Address = address, Parents = [], Copied = true });
+                continue;
+            }
+            var result = await RouteAsync(address, cancellationToken).ConfigureAwait(false);
+            results.Add(result);
+            if (result is { Outcome: RouteOutcome.Accepted, HostList.IsEmpty: false }
+                && config.Routers.FirstOrDefault(r => r.Name == result.Router) is { SameDomainCopyRouting: true })
+            {
+                copies.TryAdd(Domain(result.Address ?? address), result);
+            }
+        }
+        return results.MoveToImmutable();
+    }
+
+    private string Domain(string address)
+    {
         var at = address.LastIndexOf('@');
-        var (local, domain) = at < 0 ? (address, _main.PrimaryHostname) : (address[..at], address[(at + 1)..]);
+        return at < 0 ? _main.PrimaryHostname : address[(at + 1)..];
+    }
+
+    private static string LocalPart(string address)
+    {
+        var at = address.LastIndexOf('@');
+        return at < 0 ? address : address[..at];
+    }
+
+    /// <summary>One pass through the routers; may end in <see cref="RouteOutcome.Rerouted"/>.</summary>
+    private async Task<RouteResult> RouteOnceAsync(string address, CancellationToken cancellationToken)
+    {
+        var (local, domain) = (LocalPart(address), Domain(address));
         string? lastMessage = null;
         foreach (var router in config.Routers)
         {
@@ -31,12 +104,12 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
             var result = router.Driver switch
             {
                 "accept" => new RouteResult(RouteOutcome.Accepted, router.Name, router.Transport),
-                "dnslookup" => await DnsLookupAsync(router, domain, cancellationToken).ConfigureAwait(false),
+                "dnslookup" => await DnsLookupAsync(router, local, domain, cancellationToken).ConfigureAwait(false),
                 _ => new RouteResult(RouteOutcome.Deferred, router.Name, Message: $"the {router.Driver} router driver is not available yet"),
             };
             switch (result.Outcome)
             {
-                case RouteOutcome.Accepted or RouteOutcome.Deferred or RouteOutcome.Failed:
+                case RouteOutcome.Accepted or RouteOutcome.Deferred or RouteOutcome.Failed or RouteOutcome.Rerouted:
                     return result with { Router = router.Name };
                 case RouteOutcome.Declined:
                     lastMessage = result.Message ?? lastMessage;
@@ -47,13 +120,12 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
         return new RouteResult(RouteOutcome.Failed, Message: lastMessage ?? "Unrouteable address");
     }
 
-    private async Task<RouteResult> DnsLookupAsync(RouterConfig router, string domain, CancellationToken cancellationToken)
+    private async Task<RouteResult> DnsLookupAsync(RouterConfig router, string local, string domain, CancellationToken cancellationToken)
     {
         if (dns is null) return new RouteResult(RouteOutcome.Deferred, Message: "no DNS resolver plugin is loaded (a plugin registering IDnsRecordResolver \"dns\")");
-        var ipv4Only = router.Ipv4Only || _main.DisableIpv6 || (!_main.DnsIpv4Lookup.IsEmpty && new DomainList(_main.DnsIpv4Lookup, _main.PrimaryHostname).Matches(domain));
+        var ipv4Lookup = Matcher(_main.DnsIpv4Lookup);
         var options = new HostFindOptions
         {
-            Ipv4Only = ipv4Only,
             Ipv4Prefer = router.Ipv4Prefer,
             AllowMxToIp = router.AllowMxToIp,
             IgnoreTargetHosts = new HostList(router.IgnoreTargetHosts),
@@ -63,35 +135,78 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
             MxFailDomain = Matcher(router.MxFailDomains),
             SrvFailDomain = Matcher(router.SrvFailDomains),
             AgainMeansNonexist = Matcher(_main.DnsAgainMeansNonexist),
+            DnssecRequest = Matcher(router.DnssecRequestDomains),
+            DnssecRequire = Matcher(router.DnssecRequireDomains),
+            TrustAa = Matcher(_main.DnsTrustAa),
+            QualifySingle = router.QualifySingle,
+            SearchParents = router.SearchParents,
+            TreatAsLocal = Matcher(_main.HostsTreatAsLocal),
         };
-        var found = await new HostFinder(dns, random).FindByDnsAsync(domain, options, cancellationToken).ConfigureAwait(false);
-        switch (found.Status)
+        var finder = new HostFinder(dns, random, logger);
+        HostFindResult? found = null;
+        foreach (var name in WidenedNames(router, domain))
         {
-            case HostFindStatus.Again:
-                return router.PassOnTimeout ? new RouteResult(RouteOutcome.Pass) : new RouteResult(RouteOutcome.Deferred, Message: "host lookup did not complete");
-            case HostFindStatus.Failed:
-                return Failed(found, router, domain);
-            case HostFindStatus.FoundLocal:
-                return Self(router, found, domain);
+            var attempt = options with { Ipv4Only = router.Ipv4Only || _main.DisableIpv6 || ipv4Lookup(name) };
+            found = await finder.FindByDnsAsync(name, attempt, cancellationToken).ConfigureAwait(false);
+            // mx_domains: an answer from address records alone counts as not found.
+            if (found.Status is HostFindStatus.Found or HostFindStatus.FoundLocal && found.Hosts.All(h => h.Mx < 0)
+                && !router.MxDomains.IsEmpty && new DomainList(router.MxDomains, _main.PrimaryHostname, _named).Matches(found.Fqdn))
+            {
+                found = found with { Status = HostFindStatus.Failed, Hosts = [] };
+            }
+            switch (found.Status)
+            {
+                case HostFindStatus.Security:
+                    return new RouteResult(RouteOutcome.Deferred, Message: "host lookup done insecurely");
+                case HostFindStatus.Again:
+                    return router.PassOnTimeout ? new RouteResult(RouteOutcome.Pass) : new RouteResult(RouteOutcome.Deferred, Message: "host lookup did not complete");
+                case HostFindStatus.Failed:
+                    if (Failed(found, router, name) is { } final) return final;
+                    continue; // a plain "not found": the next widen_domains suffix
+            }
+            break;
         }
+        if (found is null or { Status: HostFindStatus.Failed }) return RouteResult.Decline();
+
+        // The domain as the DNS knows it: a change of case patches the address; anything else (qualify_single,
+        // search_parents, widen_domains) makes a child address at the new domain, routed afresh (REROUTED).
+        // rewrite_headers would rewrite the message's headers too; -bt and routing have none to rewrite.
+        string? patched = null;
+        if (!string.Equals(found.Fqdn, domain, StringComparison.Ordinal))
+        {
+            if (!string.Equals(found.Fqdn, domain, StringComparison.OrdinalIgnoreCase)) return RouteResult.Reroute(found.Fqdn);
+            patched = $"{local}@{found.Fqdn}";
+        }
+        if (found.Status == HostFindStatus.FoundLocal) return Self(router, found, domain) with { Address = patched };
         if (router.CheckSecondaryMx && !found.RemovedLocal) return RouteResult.Decline();
-        if (!router.MxDomains.IsEmpty && found.Hosts.All(h => h.Mx < 0) && new DomainList(router.MxDomains, _main.PrimaryHostname, _named).Matches(domain)) return RouteResult.Decline();
-        return new RouteResult(RouteOutcome.Accepted, Transport: router.Transport, Hosts: found.Hosts);
+        return new RouteResult(RouteOutcome.Accepted, Transport: router.Transport, Hosts: found.Hosts) { Address = patched };
     }
 
-    private Func<string, bool> Matcher(System.Collections.Immutable.ImmutableArray<string> domains)
+    /// <summary>
+    /// The names dnslookup tries (spec §2.7): the domain, then the domain with each widen_domains suffix; except that
+    /// a one-component domain without qualify_single is tried widened first and as it is last (Exim's post_widen).
+    /// </summary>
+    private static IEnumerable<string> WidenedNames(RouterConfig router, string domain)
+    {
+        var widened = router.WidenDomains.Select(w => w.Trim().Trim('.')).Where(w => w.Length > 0).Select(w => $"{domain}.{w}");
+        var lastAsItIs = !router.WidenDomains.IsEmpty && !router.QualifySingle && !domain.Contains('.', StringComparison.Ordinal);
+        return lastAsItIs ? [.. widened, domain] : [domain, .. widened];
+    }
+
+    private Func<string, bool> Matcher(ImmutableArray<string> domains)
     {
         if (domains.IsEmpty) return static _ => false;
         var list = new DomainList(domains, _main.PrimaryHostname, _named);
         return list.Matches;
     }
 
-    private static RouteResult Failed(HostFindResult found, RouterConfig router, string domain)
+    /// <summary>A failed lookup with a message of its own ends routing by this router; null for a plain "not found".</summary>
+    private RouteResult? Failed(HostFindResult found, RouterConfig router, string name)
     {
         // IMPROVE (RFC 7505): a lone null MX is a permanent failure, not a decline another router might override.
         if (found.NullMx) return new RouteResult(RouteOutcome.Failed, Message: "an MX or SRV record indicated no SMTP service");
-        if (found.SyntaxError) return RouteResult.Decline($"mail domain \"{domain}\" is syntactically invalid");
-        if (!router.FailDeferDomains.IsEmpty && router.FailDeferDomains.Contains(domain, StringComparer.OrdinalIgnoreCase))
+        if (found.SyntaxError) return RouteResult.Decline($"mail domain \"{name}\" is syntactically invalid");
+        if (!router.FailDeferDomains.IsEmpty && Matcher(router.FailDeferDomains)(found.Fqdn))
         {
             return new RouteResult(RouteOutcome.Deferred, Message: "missing MX, or all MXs point to missing A records, and defer requested");
         }
@@ -101,20 +216,25 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
             var toIp = found.Hosts.Any(h => h.Why?.Contains("IP address", StringComparison.Ordinal) == true) ? " or (invalidly) to IP addresses" : "";
             return RouteResult.Decline($"all relevant MX records point to non-existent hosts{toIp}");
         }
-        return RouteResult.Decline();
+        return null;
     }
 
-    /// <summary>The <c>self</c> option (spec §2.6) when this host is the most preferred one.</summary>
+    /// <summary>
+    /// The <c>self</c> option (spec §2.6) when this host is the most preferred one. <c>reroute:&lt;domain&gt;</c> and
+    /// <c>reroute:rewrite:&lt;domain&gt;</c> replace the address's domain and route the child from the first router
+    /// (Exim's rf_change_domain); <c>rewrite:</c> would also rewrite the message's headers, which routing alone has not.
+    /// </summary>
     private static RouteResult Self(RouterConfig router, HostFindResult found, string domain)
     {
         var message = found.Hosts.Any(h => h.Mx >= 0) ? "lowest numbered MX record points to local host" : "remote host address is the local host";
+        if (SelfReroute.TryParse(router.Self, out var reroute)) return RouteResult.Reroute(reroute.Domain);
         return router.Self switch
         {
             "send" => new RouteResult(RouteOutcome.Accepted, Transport: router.Transport, Hosts: found.Hosts),
             "pass" => new RouteResult(RouteOutcome.Pass),
             "fail" => new RouteResult(RouteOutcome.Failed, Message: message),
             "defer" or "freeze" => new RouteResult(RouteOutcome.Deferred, Message: message),
-            _ => new RouteResult(RouteOutcome.Deferred, Message: $"{message} (self = {router.Self} is not available yet): {domain}"),
+            _ => new RouteResult(RouteOutcome.Deferred, Message: $"{message} (unknown self value \"{router.Self}\"): {domain}"),
         };
     }
 }

@@ -13,4 +13,9 @@ internal enum RouteOutcome
     Deferred,
     /// <summary>Permanent failure.</summary>
     Failed,
+    /// <summary>
+    /// The router replaced the address with a child at another domain, which is routed afresh from the first router
+    /// (Exim's REROUTED). Never the final outcome of <see cref="AddressRouter.RouteAsync"/>.
+    /// </summary>
+    Rerouted,
 }

@@ -41,6 +41,9 @@ internal static partial class SmtpLog
     [LoggerMessage(3901, LogLevel.Information, "H={Host} F=<{Sender}> rejected RCPT <{Recipient}>: {Reason}")]
     public static partial void RejectedRcpt(ILogger logger, string host, string sender, string recipient, string reason);
 
+    [LoggerMessage(3909, LogLevel.Information, "H={Host} F=<{Sender}> temporarily rejected RCPT <{Recipient}>: {Reason}")]
+    public static partial void TemporarilyRejectedRcpt(ILogger logger, string host, string sender, string recipient, string reason);
+
     [LoggerMessage(3902, LogLevel.Information, "SMTP call from {Who} dropped: too many syntax or protocol errors (last command was \"{Command}\")")]
     public static partial void TooManySynprot(ILogger logger, string who, string command);
 

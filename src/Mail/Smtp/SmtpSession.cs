@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using Exim.Abstractions.Daemon;
+using Exim.Abstractions.Matching;
+using Exim.Abstractions.Resolution;
 using Exim.Mail.Spool;
 using Microsoft.Extensions.Logging;
 
@@ -42,16 +44,17 @@ internal sealed class SmtpSession : IDisposable
     private int _nonmail;
     private string? _queueOnly;
 
-    private readonly Func<System.Net.IPAddress, CancellationToken, Task<Resolution.ReverseLookupResult>>? _reverseLookup;
+    /// <summary>The connection's name lookups (host_lookup and host-name items in host lists); null without a DNS resolver.</summary>
+    private readonly IHostNameLookups? _hostNames;
     private readonly IConnectionPolicy? _policy;
     private string? _hostName;
+    private static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(30);
 
     public SmtpSession(SmtpSettings settings, FileSpool spool, ILogger logger, TimeProvider time, ISystemLoad load,
         SmtpConnection connection, CancellationToken shutdown,
-        Func<System.Net.IPAddress, CancellationToken, Task<Resolution.ReverseLookupResult>>? reverseLookup = null,
-        IConnectionPolicy? policy = null)
+        IHostNameLookups? hostNames = null, IConnectionPolicy? policy = null)
     {
-        _reverseLookup = reverseLookup;
+        _hostNames = connection.HostNames ?? hostNames;
         _policy = policy;
         _settings = settings;
         _spool = spool;
@@ -108,14 +111,14 @@ internal sealed class SmtpSession : IDisposable
     /// <summary>Reverse lookup with forward confirmation for clients in host_lookup (spec §2.11), before the banner.</summary>
     private async Task LookUpHostNameAsync()
     {
-        if (_reverseLookup is null || !_settings.HostLookup.Matches(_connection.Remote.Address)) return;
+        if (_hostNames is null || await MatchAsync(_settings.HostLookup).ConfigureAwait(false) != HostListMatch.Match) return;
         try
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(_shutdown);
-            cts.CancelAfter(TimeSpan.FromSeconds(30));
-            var result = await _reverseLookup(_connection.Remote.Address, cts.Token).ConfigureAwait(false);
-            _hostName = result.Name;
-            if (result.Status == Resolution.HostFindStatus.Failed && result.Failure == "(failed to find host name from IP address)")
+            cts.CancelAfter(LookupTimeout);
+            var result = await _hostNames.ReverseAsync(_connection.Remote.Address, cts.Token).ConfigureAwait(false);
+            _hostName = result.Status == AddressLookupStatus.Found ? result.Names[0] : null;
+            if (result.Status == AddressLookupStatus.NotFound && result.Failure == "(failed to find host name from IP address)")
             {
                 SmtpLog.NoHostName(_logger, _clientIp);
             }
@@ -155,6 +158,25 @@ internal sealed class SmtpSession : IDisposable
                 return new SessionResult(SessionOutcome.Dropped, 0);
             default:
                 return null;
+        }
+    }
+
+    /// <summary>
+    /// Matches the client against a host list, looking names up (once per connection) only when the list has name
+    /// items; a lookup that takes too long defers, as a DNS timeout does.
+    /// </summary>
+    private async ValueTask<HostListMatch> MatchAsync(HostList list)
+    {
+        if (!list.HasNameItems) return list.Matches(_connection.Remote.Address) ? HostListMatch.Match : HostListMatch.NoMatch;
+        try
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(_shutdown);
+            cts.CancelAfter(LookupTimeout);
+            return await list.MatchAsync(_connection.Remote.Address, _hostName, _hostNames, cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return HostListMatch.Defer;
         }
     }
 
@@ -199,7 +221,7 @@ internal sealed class SmtpSession : IDisposable
                 "EHLO" => Helo(argument, esmtp: true, line),
                 "HELO" => Helo(argument, esmtp: false, line),
                 "MAIL" => Mail(argument, line),
-                "RCPT" => Rcpt(argument, line),
+                "RCPT" => await RcptAsync(argument, line).ConfigureAwait(false),
                 "DATA" => await DataAsync(argument, line).ConfigureAwait(false),
                 "RSET" => Nonmail(line, "250 Reset OK", reset: true),
                 "NOOP" => Nonmail(line, "250 OK"),
@@ -302,7 +324,7 @@ internal sealed class SmtpSession : IDisposable
         return null;
     }
 
-    private SessionResult? Rcpt(string argument, string line)
+    private async Task<SessionResult?> RcptAsync(string argument, string line)
     {
         if (_sender is null)
         {
@@ -334,12 +356,20 @@ internal sealed class SmtpSession : IDisposable
             SmtpLog.RejectedRcpt(_logger, Host, _sender, address, "restricted characters in address");
             return null;
         }
-        if (!_settings.LocalDomains.Matches(domain) && !_settings.RelayToDomains.Matches(domain)
-            && !_settings.RelayFromHosts.Matches(_connection.Remote.Address))
+        if (!_settings.LocalDomains.Matches(domain) && !_settings.RelayToDomains.Matches(domain))
         {
-            Reply("550 relay not permitted");
-            SmtpLog.RejectedRcpt(_logger, Host, _sender, address, "relay not permitted");
-            return null;
+            switch (await MatchAsync(_settings.RelayFromHosts).ConfigureAwait(false))
+            {
+                case HostListMatch.NoMatch:
+                    Reply("550 relay not permitted");
+                    SmtpLog.RejectedRcpt(_logger, Host, _sender, address, "relay not permitted");
+                    return null;
+                case HostListMatch.Defer:
+                    // Exim's ACL defer: a host name lookup for relay_from_hosts did not complete.
+                    Reply("451 Temporary local problem - please try later");
+                    SmtpLog.TemporarilyRejectedRcpt(_logger, Host, _sender, address, "host lookup for relay_from_hosts did not complete");
+                    return null;
+            }
         }
         _recipients.Add(address);
         Reply("250 Accepted");

@@ -6,11 +6,13 @@ using Microsoft.Extensions.Logging;
 namespace Exim.Mail.Smtp;
 
 /// <summary>
-/// The core's <see cref="ISmtpSessionHandler"/> for one generation: its settings, the shared spool, and the reverse
-/// lookup of clients (null when no DNS resolver is loaded), and the accept hook (null when none is configured).
+/// The core's <see cref="ISmtpSessionHandler"/> for one generation: its settings, the shared spool, and the name
+/// lookups for each connection (the client's reverse lookup, and forward lookups of names in host lists; null when no
+/// DNS resolver is loaded), and the accept hook (null when none is configured).
 /// </summary>
 internal sealed class SmtpSessionHandler(MainOptions main, string version, FileSpool spool, ISystemLoad load, TimeProvider time, ILogger logger,
     Func<System.Net.IPAddress, CancellationToken, Task<Resolution.ReverseLookupResult>>? reverseLookup = null,
+    Func<string, CancellationToken, Task<Abstractions.Resolution.AddressLookup>>? forwardLookup = null,
     IConnectionPolicy? policy = null)
     : ISmtpSessionHandler
 {
@@ -18,7 +20,8 @@ internal sealed class SmtpSessionHandler(MainOptions main, string version, FileS
 
     public async Task<SessionResult> RunAsync(SmtpConnection connection, CancellationToken shutdownToken)
     {
-        using var session = new SmtpSession(_settings, spool, logger, time, load, connection, shutdownToken, reverseLookup, policy);
+        var hostNames = reverseLookup is null ? null : new Resolution.ConnectionHostNames(reverseLookup, forwardLookup);
+        using var session = new SmtpSession(_settings, spool, logger, time, load, connection, shutdownToken, hostNames, policy);
         return await session.RunAsync().ConfigureAwait(false);
     }
 }

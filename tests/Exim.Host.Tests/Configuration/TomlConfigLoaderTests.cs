@@ -214,6 +214,20 @@ public sealed class TomlConfigLoaderTests
         Assert.Equal("/etc/exim/exim.toml:4:1: option \"route_list\" is not valid for the accept driver in routers \"r\"", error.ToString());
     }
 
+    [Theory]
+    [InlineData("reroute:example.net", true)]
+    [InlineData("reroute: rewrite: example.net", true)]
+    [InlineData("pass", true)]
+    [InlineData("reroute:", false)]
+    [InlineData("bounce", false)]
+    public void Parse_RouterSelf_AcceptsEximsValuesOnly(string self, bool valid)
+    {
+        var result = Parse($"[[routers]]\nname = \"r\"\ndriver = \"dnslookup\"\nself = \"{self}\"");
+
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid) Assert.Equal($"/etc/exim/exim.toml:4:1: r router: \"{self}\" is not valid for the self option", Assert.Single(result.Errors).ToString());
+    }
+
     [Fact]
     public void Parse_RouterWithUnknownDriverOrMissingTransport_IsRejected()
     {

@@ -6,12 +6,7 @@ namespace Exim.Host.Tests.Daemon;
 /// <summary>host_lookup in a real daemon: reverse lookup with forward confirmation, answered by the test NSD.</summary>
 public sealed class HostLookupTests(FinderFixture fixture) : IClassFixture<FinderFixture>
 {
-    private Task<TestDaemon> StartAsync() => TestDaemon.StartAsync(TestDaemon.SmtpConfig("host_lookup = [\"*\"]") + $"""
-
-        [plugins.dns-resolver]
-        assembly = "{RepoPaths.Plugin("dns-resolver", "Exim.Plugins.DnsResolver.dll")}"
-        nameservers = ["{fixture.Dns.NameServer}"]
-        """);
+    private Task<TestDaemon> StartAsync() => TestDaemon.StartAsync(TestDaemon.SmtpConfig("host_lookup = [\"*\"]") + TestDaemon.DnsResolverPlugin(fixture.Dns.NameServer));
 
     private static async Task<string> SendAsync(TestDaemon d, string from)
     {

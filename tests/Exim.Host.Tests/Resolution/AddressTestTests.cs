@@ -7,55 +7,8 @@ public sealed class AddressTestTests(FinderFixture fixture) : IClassFixture<Find
 {
     private Task<(int Code, string Stdout)> BtAsync(params string[] addresses) => RunBtAsync("", "", addresses);
 
-    /// <summary>Runs <c>exim -bt</c> with extra main options and extra options for the dnslookup router.</summary>
-    private async Task<(int Code, string Stdout)> RunBtAsync(string mainOptions, string routerOptions, string[] addresses)
-    {
-        using var dir = new TempDirectory();
-        var config = dir.Write("exim.toml", $"""
-            spool_directory = "spool"
-            primary_hostname = "mx.test.example"
-            local_interfaces = ["127.0.0.1"]
-            extra_local_interfaces = ["192.0.2.200"]
-            local_domains = ["test.example"]
-            {mainOptions}
-
-            [[transports]]
-            name = "remote_smtp"
-            driver = "smtp"
-
-            [[transports]]
-            name = "local_delivery"
-            driver = "maildir"
-            directory = "mail/$local_part"
-
-            [[routers]]
-            name = "dnslookup"
-            driver = "dnslookup"
-            domains = "! +local_domains"
-            transport = "remote_smtp"
-            ignore_target_hosts = ["0.0.0.0", "127.0.0.0/8"]
-            more = false
-            {routerOptions}
-
-            [[routers]]
-            name = "localuser"
-            driver = "accept"
-            domains = "+local_domains"
-            transport = "local_delivery"
-
-            [plugins.dns-resolver]
-            assembly = "{RepoPaths.Plugin("dns-resolver", "Exim.Plugins.DnsResolver.dll")}"
-            nameservers = ["{fixture.Dns.NameServer}"]
-            dns_retrans = "1s"
-            dns_retry = 2
-
-            [plugins.interface-scanner]
-            assembly = "{RepoPaths.Plugin("interface-scanner", "Exim.Plugins.InterfaceScanner.dll")}"
-            """);
-        var (code, stdout, stderr) = await EximProcess.RunAsync(dir.Path, ["-C", config, "-bt", .. addresses]);
-        Assert.True(stderr.Length == 0, stderr);
-        return (code, stdout);
-    }
+    private Task<(int Code, string Stdout)> RunBtAsync(string mainOptions, string routerOptions, string[] addresses)
+        => AddressTest.RunAsync(fixture.Dns, mainOptions, routerOptions, addresses);
 
     [Fact]
     public async Task Routed_PrintsRouterTransportAndPaddedHostLines()
@@ -162,5 +115,33 @@ public sealed class AddressTestTests(FinderFixture fixture) : IClassFixture<Find
         Assert.Contains("cannot be resolved at this time", plain, StringComparison.Ordinal);
         Assert.Equal(2, code);
         Assert.Equal("x@again.finder.test is undeliverable: all relevant MX records point to non-existent hosts\n", stdout);
+    }
+
+    private const string DualWithoutC = "x@dual.finder.test\n  router = dnslookup, transport = remote_smtp\n"
+        + "  host ds.hosts.finder.test [2001:db8::4] MX=10\n  host ds.hosts.finder.test [192.0.2.4]   MX=10\n";
+
+    [Theory]
+    // A plain name is looked up forward: its address is ignored. A pattern matches the target's own name.
+    [InlineData("ignore_target_hosts = [\"c.hosts.finder.test\"]")]
+    [InlineData("ignore_target_hosts = [\"! ds.hosts.finder.test\", \"*.hosts.finder.test\"]")]
+    public async Task IgnoreTargetHosts_HostNames(string ignore)
+    {
+        var (code, stdout) = await RunBtAsync("", ignore, ["x@dual.finder.test"]);
+
+        Assert.Equal(0, code);
+        Assert.Equal(DualWithoutC, stdout);
+    }
+
+    [Fact]
+    public async Task HostsTreatAsLocal_MakesANamedHostThisHost()
+    {
+        var (code, stdout) = await RunBtAsync("hosts_treat_as_local = [\"c.hosts.finder.test\"]", "", ["x@dual.finder.test"]);
+        var (primaryCode, primary) = await RunBtAsync("hosts_treat_as_local = [\"*.hosts.finder.test\"]", "", ["x@dual.finder.test"]);
+
+        // c is the secondary MX: it is cut, with everything worse.
+        Assert.Equal(0, code);
+        Assert.Equal(DualWithoutC, stdout);
+        Assert.Equal(1, primaryCode);
+        Assert.Equal("x@dual.finder.test cannot be resolved at this time: lowest numbered MX record points to local host\n", primary);
     }
 }

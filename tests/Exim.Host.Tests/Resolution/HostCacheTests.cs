@@ -10,19 +10,6 @@ public sealed class HostCacheTests(FinderFixture fixture) : IClassFixture<Finder
 {
     private readonly FakeTimeProvider _time = new();
 
-    /// <summary>Counts the queries that get past the cache to the real resolver.</summary>
-    private sealed class Counting(IDnsRecordResolver inner) : IDnsRecordResolver
-    {
-        private int _calls;
-        public int Calls => Volatile.Read(ref _calls);
-
-        public ValueTask<DnsAnswer> QueryAsync(DnsQuestion question, CancellationToken cancellationToken)
-        {
-            Interlocked.Increment(ref _calls);
-            return inner.QueryAsync(question, cancellationToken);
-        }
-    }
-
     private static Task<DnsAnswer> Query(HostCache cache, IDnsRecordResolver resolver, string name, DnsRecordType type = DnsRecordType.A)
         => cache.QueryAsync(resolver, new DnsQuestion(name, type), CancellationToken.None).AsTask().WaitAsync(TestTimeouts.Default);
 
@@ -30,7 +17,7 @@ public sealed class HostCacheTests(FinderFixture fixture) : IClassFixture<Finder
     public async Task SecondLookup_IsServedFromTheCache_CaseInsensitively()
     {
         var cache = new HostCache(_time);
-        var dns = new Counting(fixture.Resolver);
+        var dns = new CountingResolver(fixture.Resolver);
 
         var first = await Query(cache, dns, "a.hosts.finder.test");
         var second = await Query(cache, dns, "A.HOSTS.finder.test");
@@ -44,7 +31,7 @@ public sealed class HostCacheTests(FinderFixture fixture) : IClassFixture<Finder
     public async Task PositiveAnswers_LiveUntilTheirTtl()
     {
         var cache = new HostCache(_time);
-        var dns = new Counting(fixture.Resolver);
+        var dns = new CountingResolver(fixture.Resolver);
         await Query(cache, dns, "b.hosts.finder.test"); // TTL 300
 
         _time.Advance(TimeSpan.FromSeconds(299));
@@ -60,7 +47,7 @@ public sealed class HostCacheTests(FinderFixture fixture) : IClassFixture<Finder
     public async Task NegativeAnswers_LiveUntilTheSoaMinimum()
     {
         var cache = new HostCache(_time);
-        var dns = new Counting(fixture.Resolver);
+        var dns = new CountingResolver(fixture.Resolver);
         Assert.Equal(DnsStatus.NoMatch, (await Query(cache, dns, "nosuch.finder.test")).Status); // SOA minimum 60
 
         _time.Advance(TimeSpan.FromSeconds(59));
@@ -76,7 +63,7 @@ public sealed class HostCacheTests(FinderFixture fixture) : IClassFixture<Finder
     public async Task TemporaryFailures_AreNotCached()
     {
         var cache = new HostCache(_time);
-        var dns = new Counting(fixture.Resolver);
+        var dns = new CountingResolver(fixture.Resolver);
 
         Assert.Equal(DnsStatus.Again, (await Query(cache, dns, "x.broken.test")).Status);
         Assert.Equal(DnsStatus.Again, (await Query(cache, dns, "x.broken.test")).Status);
@@ -88,7 +75,7 @@ public sealed class HostCacheTests(FinderFixture fixture) : IClassFixture<Finder
     public async Task ConcurrentLookupsOfOneName_ShareOneQuery()
     {
         var cache = new HostCache(_time);
-        var dns = new Counting(fixture.Resolver);
+        var dns = new CountingResolver(fixture.Resolver);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => Query(cache, dns, "c.hosts.finder.test"))));
 
@@ -100,7 +87,7 @@ public sealed class HostCacheTests(FinderFixture fixture) : IClassFixture<Finder
     public async Task TheCacheIsBounded()
     {
         var cache = new HostCache(_time, maxEntries: 10);
-        var dns = new Counting(fixture.Resolver);
+        var dns = new CountingResolver(fixture.Resolver);
 
         for (var i = 0; i < 30; i++) await Query(cache, dns, $"n{i}.finder.test");
 
@@ -111,7 +98,7 @@ public sealed class HostCacheTests(FinderFixture fixture) : IClassFixture<Finder
     public async Task HostFinder_ThroughTheCache_GivesTheSameHosts_AndSecondRunAsksNothing()
     {
         var cache = new HostCache(_time);
-        var dns = new Counting(fixture.Resolver);
+        var dns = new CountingResolver(fixture.Resolver);
         var options = new HostFindOptions { LocalAddresses = [System.Net.IPAddress.Parse("192.0.2.200")] };
 
         var direct = await new HostFinder(fixture.Resolver, new Random(1)).FindByDnsAsync("dual.finder.test", options, CancellationToken.None);

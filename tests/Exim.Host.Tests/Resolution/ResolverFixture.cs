@@ -4,7 +4,7 @@ using Exim.TestKit;
 namespace Exim.Host.Tests.Resolution;
 
 /// <summary>One NSD serving test zones, and the real dns-resolver plugin loaded through a generation, pointed at it.</summary>
-public abstract class DnsPluginFixture((string Zone, string? File)[] zones) : IAsyncLifetime
+public abstract class DnsPluginFixture((string Zone, string? File)[] zones, string resolverOptions = "") : IAsyncLifetime
 {
     private ResolverHost? _host;
 
@@ -15,7 +15,7 @@ public abstract class DnsPluginFixture((string Zone, string? File)[] zones) : IA
     public async Task InitializeAsync()
     {
         Dns = await DnsServer.StartAsync(zones);
-        _host = await ResolverHost.StartAsync(Dns.NameServer, "dns_retrans = \"1s\"\ndns_retry = 2");
+        _host = await ResolverHost.StartAsync(Dns.NameServer, "dns_retrans = \"1s\"\ndns_retry = 2\n" + resolverOptions);
     }
 
     public async Task DisposeAsync()
@@ -30,3 +30,12 @@ public sealed class ResolverFixture() : DnsPluginFixture([("resolver.test", "res
 
 /// <summary>The zones for the host finder's tests.</summary>
 public sealed class FinderFixture() : DnsPluginFixture([("finder.test", "finder.test.zone"), ("127.in-addr.arpa", "127.in-addr.arpa.zone"), ("broken.test", null)]);
+
+/// <summary>
+/// The zones for DNSSEC, search-list, widening and rerouting tests: the finder's zone, secure.test (trusted through
+/// dns_trust_aa where a test says so), and a root zone so that names outside them are NXDOMAIN, as on the Internet.
+/// The resolver's search list is finder.test.
+/// </summary>
+public sealed class RoutingFixture() : DnsPluginFixture(
+    [("finder.test", "finder.test.zone"), ("secure.test", "secure.test.zone"), (".", "root.zone"), ("broken.test", null)],
+    "search = [\"finder.test\"]");

@@ -4,6 +4,7 @@ using Exim.Host.Generations;
 using Exim.Host.Lifetime;
 using Exim.Mail.Resolution;
 using Exim.Mail.Routing;
+using Microsoft.Extensions.Logging;
 
 namespace Exim.Host.Cli.Commands;
 
@@ -11,7 +12,12 @@ namespace Exim.Host.Cli.Commands;
 /// <c>exim -bt &lt;address&gt;...</c>: routes each address as a delivery would and prints what Exim 4.96 prints (spec
 /// §4.1): the address, <c>  router = R, transport = T</c>, one <c>  host</c> line per address with Exim's padding,
 /// <c>MX=</c> only for MX hosts and <c>** unusable **</c> for failed lookups; or "is undeliverable" / "cannot be
-/// resolved at this time". Exit 2 if any address failed, 1 if any deferred, otherwise 0.
+/// resolved at this time". Exit 2 if any address failed, 1 if any deferred, otherwise 0. A rerouted address is printed
+/// as the child that was routed, followed by one <c>    &lt;-- parent</c> line per ancestor (verify.c's
+/// print_address_information); a failed or deferred one by the address as given (Exim shows the child only with
+/// debugging on), then its ancestors other than the one given.
+/// The addresses are routed together, so <c>same_domain_copy_routing</c> applies across them (Exim's -bt verifies each
+/// address on its own; the output is the same, but the hosts of one domain are looked up once).
 /// </summary>
 internal static class AddressTestCommand
 {
@@ -28,23 +34,25 @@ internal static class AddressTestCommand
         var generation = core.Store.Current;
         var dns = generation.Strategies.TryGet<IDnsRecordResolver>("dns", out var resolver)
             ? new CachingDnsResolver(new HostCache(TimeProvider.System), resolver) : null;
-        var router = new AddressRouter(generation.Config, dns, generation.LocalAddresses.ToHashSet(), Random.Shared);
+        var router = new AddressRouter(generation.Config, dns, generation.LocalAddresses.ToHashSet(), Random.Shared,
+            core.LoggerFactory.CreateLogger<AddressRouter>());
 
         var exit = 0;
-        foreach (var address in cl.Arguments)
+        var results = await router.RouteManyAsync(cl.Arguments, CancellationToken.None).ConfigureAwait(false);
+        for (var i = 0; i < results.Length; i++)
         {
-            var result = await router.RouteAsync(address, CancellationToken.None).ConfigureAwait(false);
+            var (address, result) = (cl.Arguments[i], results[i]);
             switch (result.Outcome)
             {
                 case RouteOutcome.Accepted:
-                    await output.WriteAsync(Format(address, result)).ConfigureAwait(false);
+                    await output.WriteAsync(Format(result.Address ?? address, result)).ConfigureAwait(false);
                     break;
                 case RouteOutcome.Deferred:
-                    await output.WriteLineAsync($"{address} cannot be resolved at this time: {result.Message ?? "unknown error"}").ConfigureAwait(false);
+                    await output.WriteLineAsync($"{address} cannot be resolved at this time: {result.Message ?? "unknown error"}{Ancestors(result)}").ConfigureAwait(false);
                     exit = Math.Max(exit, 1);
                     break;
                 default:
-                    await output.WriteLineAsync($"{address} is undeliverable: {result.Message ?? "Unrouteable address"}").ConfigureAwait(false);
+                    await output.WriteLineAsync($"{address} is undeliverable: {result.Message ?? "Unrouteable address"}{Ancestors(result)}").ConfigureAwait(false);
                     exit = 2;
                     break;
             }
@@ -53,11 +61,20 @@ internal static class AddressTestCommand
         return exit;
     }
 
-    /// <summary>verify.c's printing: names padded to the longest, <c>[address]</c> padded to the longest address.</summary>
+    /// <summary>The ancestors of a failed or deferred child, but not the address given, which the line starts with.</summary>
+    private static string Ancestors(RouteResult result)
+        => string.Concat(result.Parents.Take(result.Parents.Length - 1).Select(p => $"\n    <-- {p}"));
+
+    /// <summary>
+    /// verify.c's printing: names padded to the longest, <c>[address]</c> padded to the longest address. Exim 4.96
+    /// marks DNSSEC-verified hosts (<c> AD</c>) only inside its own test harness, so a host's
+    /// <see cref="Exim.Mail.Resolution.HostItem.Dnssec"/> is not printed here either.
+    /// </summary>
     internal static string Format(string address, RouteResult result)
     {
         var sb = new StringBuilder();
         sb.Append(address).Append('\n');
+        foreach (var parent in result.Parents) sb.Append("    <-- ").Append(parent).Append('\n');
         sb.Append("  router = ").Append(result.Router).Append(", transport = ").Append(result.Transport ?? "unset").Append('\n');
         var hosts = result.HostList;
         if (hosts.IsEmpty) return sb.ToString();

@@ -99,8 +99,9 @@ internal static partial class DaemonCommand
                     _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem"));
                 var services = SessionServices.For(g, hostCache, hookLogger);
                 var sessions = new SmtpSessionHandler(g.Config.Main, EximVersion.Number, spool, generationLoad, TimeProvider.System, sessionLogger,
-                    services.ReverseLookup, services.Policy);
-                return loop.RunAsync(new DaemonContext(g.Config, g.Number, [.. listeners.Current], slots, sessions, generationLoad, g.LocalAddresses, shutdown.Token), ct);
+                    services.ReverseLookup, services.ForwardLookup, services.Policy);
+                return loop.RunAsync(new DaemonContext(g.Config, g.Number, [.. listeners.Current], slots, sessions, generationLoad, g.LocalAddresses,
+                    shutdown.Token, services.HostNameLookups), ct);
             },
             TimeSpan.FromSeconds(10), core.LoggerFactory.CreateLogger("Exim.Daemon"));
         var schedulers = new GenerationLoopRunner<IQueueRunScheduler>(core.Store, SchedulerKey, "queue scheduler",

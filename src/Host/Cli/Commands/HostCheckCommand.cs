@@ -83,7 +83,7 @@ internal static class HostCheckCommand
             {
                 var connection = new SmtpConnection(server, slot.Slot.Id, remote, local, 1, null, 1);
                 var session = new SmtpSession(settings, spool, loggers.CreateLogger("Exim.Smtp"), TimeProvider.System, load, connection,
-                    CancellationToken.None, services.ReverseLookup, services.Policy);
+                    CancellationToken.None, services.HostNameLookups?.Invoke(), services.Policy);
                 using var stdinDone = new CancellationTokenSource();
                 var toSession = PumpInputAsync(input, client, stdinDone.Token);
                 var fromSession = PumpOutputAsync(client, output);
