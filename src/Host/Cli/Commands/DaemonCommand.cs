@@ -37,9 +37,21 @@ internal static partial class DaemonCommand
         using var watcher = new PluginFileWatcher(
             () => core.Reloader.ReloadAsync(ReloadReason.PluginFileChanged),
             TimeSpan.FromMilliseconds(500), core.LoggerFactory.CreateLogger<PluginFileWatcher>());
+        // Exim's order (spec §1.2): listeners, then the pid file, then the start-up line, so that a script that sees
+        // the line can rely on the pid file.
+        var writePid = cl.ListenOverride is null || cl.PidFileOverride is not null;
+        string? pidPath = null;
+        var noScheduler = false;
         core.Published += g =>
         {
             watcher.Watch(g.Plugins.Select(p => p.AssemblyPath));
+            if (pidPath is null)
+            {
+                noScheduler = !cl.QueueRuns.IsEmpty && !g.Strategies.TryGet<IQueueRunScheduler>(SchedulerKey, out _);
+                if (noScheduler) return;
+                pidPath = PidFile.PathFor(cl.PidFileOverride, g.Config.Main.PidFilePath, g.Config.Main.SpoolDirectory);
+                if (writePid && !PidFile.TryWrite(pidPath, pid, out var pidError)) PidFileFailed(logger, pidError!);
+            }
             var current = listeners.Current;
             DaemonStarted(logger, EximVersion.Number, pid, QueueInfo(cl.QueueRuns), current.IsEmpty ? "not listening for SMTP" : "listening for " + ListenerDescription.Describe(current));
         };
@@ -80,16 +92,12 @@ internal static partial class DaemonCommand
 
         var started = await core.Reloader.StartAsync().ConfigureAwait(false);
         if (started.Status != ReloadStatus.Published) return ConfigErrors.Print(started.Errors, error);
-        if (!cl.QueueRuns.IsEmpty && !core.Store.Current.Strategies.TryGet<IQueueRunScheduler>(SchedulerKey, out _))
+        if (noScheduler)
         {
             await error.WriteLineAsync($"exim: {QueueInfo(cl.QueueRuns)}: periodic queue runs need a plugin that registers IQueueRunScheduler \"{SchedulerKey}\" ([plugins.queue-runner] in the configuration)").ConfigureAwait(false);
             return 1;
         }
 
-        var main = core.Store.Current.Config.Main;
-        var pidPath = PidFile.PathFor(cl.PidFileOverride, main.PidFilePath, main.SpoolDirectory);
-        var writePid = cl.ListenOverride is null || cl.PidFileOverride is not null;
-        if (writePid && !PidFile.TryWrite(pidPath, pid, out var pidError)) PidFileFailed(logger, pidError!);
 
         var trimmer = new MemoryTrimmer(TimeSpan.FromSeconds(2), 32L * 1024 * 1024, core.LoggerFactory.CreateLogger<MemoryTrimmer>()).RunAsync(stop.Token);
         var loops = new GenerationLoopRunner<IDaemonLoop>(core.Store, "daemon", "daemon loop", (g, loop, ct) =>
@@ -129,7 +137,7 @@ internal static partial class DaemonCommand
         {
             ShutdownSlow(logger);
         }
-        if (writePid) PidFile.RemoveIfOurs(pidPath, pid);
+        if (writePid && pidPath is not null) PidFile.RemoveIfOurs(pidPath, pid);
         DaemonStopped(logger, pid);
         return 0;
     }
