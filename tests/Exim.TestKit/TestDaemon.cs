@@ -45,8 +45,13 @@ public sealed class TestDaemon : IAsyncDisposable
     /// A config for an SMTP daemon on 127.0.0.1, a free port, with the daemon plugin; <paramref name="extra"/> adds main
     /// options, and <paramref name="relayFromHosts"/> replaces relay_from_hosts (a TOML array).
     /// </summary>
-    public static string SmtpConfig(string extra = "", string relayFromHosts = "[\"127.0.0.1\"]") => $$"""
+    /// <remarks>
+    /// Messages are only queued (<c>queue_only</c>) unless <paramref name="queueOnly"/> is false: a test that reads the
+    /// spool after receiving must not race an immediate delivery.
+    /// </remarks>
+    public static string SmtpConfig(string extra = "", string relayFromHosts = "[\"127.0.0.1\"]", bool queueOnly = true) => $$"""
         spool_directory = "spool"
+        queue_only = {{(queueOnly ? "true" : "false")}}
         primary_hostname = "mx.test.example"
         local_interfaces = ["127.0.0.1"]
         daemon_smtp_ports = [0]

@@ -152,6 +152,12 @@ public sealed record MainOptions
     /// <summary>Most simultaneous queue runners per queue and in total; 0 means no limit.</summary>
     [EximOption("queue_run_max", Min = 0)] public int QueueRunMax { get; init; } = 5;
 
+    /// <summary>
+    /// Ours: at most this many immediate deliveries (one process per received message) at once; a message beyond
+    /// that waits for the next queue run. 0 means no limit, as Exim has none.
+    /// </summary>
+    [EximOption("immediate_delivery_max", Min = 0)] public int ImmediateDeliveryMax { get; init; } = 10;
+
     /// <summary>Above this load average queue runs are abandoned; -1 means unset.</summary>
     [EximOption("deliver_queue_load_max", Kind = OptionKind.FixedPoint)] public int DeliverQueueLoadMax { get; init; } = -1;
 

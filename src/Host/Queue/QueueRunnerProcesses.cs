@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text;
 using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Queue;
 using Exim.Host.Log;
-using Exim.Host.Slots;
 using Microsoft.Extensions.Logging;
 
 namespace Exim.Host.Queue;
@@ -15,7 +13,7 @@ namespace Exim.Host.Queue;
 /// (0: no limit), reaped when they exit, each exit reported as a child-exit event with its exit code or signal.
 /// A runner that crashes costs the daemon nothing but the log line. Counts survive reloads.
 /// </summary>
-internal sealed partial class QueueRunnerProcesses(string configPath, ChildExitReporter exits, ILogger logger)
+internal sealed partial class QueueRunnerProcesses(EximChildren children, ILogger logger)
 {
     private readonly ConcurrentDictionary<string, int> _byQueue = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -39,13 +37,9 @@ internal sealed partial class QueueRunnerProcesses(string configPath, ChildExitR
             _total++;
             _byQueue.AddOrUpdate(queue, 1, static (_, n) => n + 1);
         }
-        Process process;
         try
         {
-            var psi = SelfInvocation.For(["-C", configPath, Flags(spec)]);
-            psi.RedirectStandardInput = true; // a runner reads nothing; it gets a closed stdin
-            process = Process.Start(psi) ?? throw new InvalidOperationException("the runner process did not start");
-            process.StandardInput.Close();
+            children.Start(ChildExitKind.QueueRunner, pid => $"runner-{pid}", [Flags(spec)], () => Finished(queue));
         }
         catch (Exception e)
         {
@@ -53,7 +47,6 @@ internal sealed partial class QueueRunnerProcesses(string configPath, ChildExitR
             StartFailed(logger, e);
             return false;
         }
-        _ = ReapAsync(process, queue, Stopwatch.GetTimestamp());
         return true;
     }
 
@@ -76,27 +69,6 @@ internal sealed partial class QueueRunnerProcesses(string configPath, ChildExitR
         {
             _total--;
             _byQueue.AddOrUpdate(queue, 0, static (_, n) => n - 1);
-        }
-    }
-
-    private async Task ReapAsync(Process process, string queue, long started)
-    {
-        using (process)
-        {
-            var pid = process.Id;
-            try
-            {
-                await process.WaitForExitAsync().ConfigureAwait(false);
-                // .NET reports a child ended by a signal as 128 + the signal number (as a shell does).
-                var code = process.ExitCode;
-                var signal = code > 128 && code < 128 + 65 ? code - 128 : (int?)null;
-                exits.Report(new ChildExitEvent(ChildExitKind.QueueRunner, $"runner-{pid}", pid, null, null,
-                    signal is null ? code : null, signal, Stopwatch.GetElapsedTime(started), 0));
-            }
-            finally
-            {
-                Finished(queue);
-            }
         }
     }
 

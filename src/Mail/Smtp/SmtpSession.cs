@@ -47,15 +47,19 @@ internal sealed class SmtpSession : IDisposable
     /// <summary>The connection's name lookups (host_lookup and host-name items in host lists); null without a DNS resolver.</summary>
     private readonly IHostNameLookups? _hostNames;
     private readonly IConnectionPolicy? _policy;
+
+    /// <summary>Starts the immediate delivery of a received message: null when started, else why not.</summary>
+    private readonly Func<string, string?>? _deliverNow;
     private string? _hostName;
     private static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(30);
 
     public SmtpSession(SmtpSettings settings, FileSpool spool, ILogger logger, TimeProvider time, ISystemLoad load,
         SmtpConnection connection, CancellationToken shutdown,
-        IHostNameLookups? hostNames = null, IConnectionPolicy? policy = null)
+        IHostNameLookups? hostNames = null, IConnectionPolicy? policy = null, Func<string, string?>? deliverNow = null)
     {
         _hostNames = connection.HostNames ?? hostNames;
         _policy = policy;
+        _deliverNow = deliverNow;
         _settings = settings;
         _spool = spool;
         _logger = logger;
@@ -489,7 +493,9 @@ internal sealed class SmtpSession : IDisposable
             var reason = $"load average {_load.LoadAverage / 1000.0:F2}";
             if (main.QueueOnlyLoadLatch) _queueOnly = reason;
             SmtpLog.NoImmediateDelivery(_logger, id, reason);
+            return;
         }
+        if (_deliverNow?.Invoke(id) is { } notStarted) SmtpLog.NoImmediateDelivery(_logger, id, notStarted);
     }
 
     private string ReceivedHeader(string id, DateTimeOffset now)

@@ -64,7 +64,9 @@ internal static partial class DaemonCommand
         var sessionLogger = core.LoggerFactory.CreateLogger("Exim.Smtp");
         var hostCache = new HostCache(TimeProvider.System); // shared by every generation; holds no plugin objects
         var hookLogger = core.LoggerFactory.CreateLogger("Exim.Hooks");
-        var runners = new QueueRunnerProcesses(Path.GetFullPath(cl.ConfigPath), exits, core.LoggerFactory.CreateLogger<QueueRunnerProcesses>());
+        var children = new EximChildren(Path.GetFullPath(cl.ConfigPath), exits);
+        var runners = new QueueRunnerProcesses(children, core.LoggerFactory.CreateLogger<QueueRunnerProcesses>());
+        var deliveries = new DeliveryProcesses(children, core.LoggerFactory.CreateLogger<DeliveryProcesses>());
         var queueRequests = new QueueRunRequests(
             _ => Task.FromResult(runners.TryStart(new QueueRunSpec(null, TimeSpan.Zero, QueueRunFlags.None), core.Store.Current.Config.Main.QueueRunMax)),
             core.LoggerFactory.CreateLogger<QueueRunRequests>());
@@ -107,7 +109,7 @@ internal static partial class DaemonCommand
                     _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem"));
                 var services = SessionServices.For(g, hostCache, hookLogger);
                 var sessions = new SmtpSessionHandler(g.Config.Main, EximVersion.Number, spool, generationLoad, TimeProvider.System, sessionLogger,
-                    services.ReverseLookup, services.ForwardLookup, services.Policy);
+                    services.ReverseLookup, services.ForwardLookup, services.Policy, id => deliveries.TryDeliver(id, g.Config.Main.ImmediateDeliveryMax));
                 return loop.RunAsync(new DaemonContext(g.Config, g.Number, [.. listeners.Current], slots, sessions, generationLoad, g.LocalAddresses,
                     shutdown.Token, services.HostNameLookups), ct);
             },
