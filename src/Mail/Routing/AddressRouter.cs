@@ -14,10 +14,12 @@ namespace Exim.Mail.Routing;
 /// finds the hosts with <see cref="HostFinder"/> and maps the result as spec §2.7 does. When every router declines,
 /// the address fails with the last router's message, or "Unrouteable address".
 /// </summary>
-internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, IReadOnlySet<IPAddress> localAddresses, Random random)
+internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, IReadOnlySet<IPAddress> localAddresses, Random random,
+    IAddressResolver? byname = null)
 {
     private readonly MainOptions _main = config.Main;
     private readonly FrozenDictionary<string, DomainList> _named = DomainList.NamedLists(config.Main);
+    private readonly ManualRouteRouter _manual = new(config.Main, DomainList.NamedLists(config.Main), dns, byname, localAddresses, random);
 
     public async Task<RouteResult> RouteAsync(string address, CancellationToken cancellationToken)
     {
@@ -32,6 +34,7 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
             {
                 "accept" => new RouteResult(RouteOutcome.Accepted, router.Name, router.Transport),
                 "dnslookup" => await DnsLookupAsync(router, domain, cancellationToken).ConfigureAwait(false),
+                "manualroute" => await _manual.RouteAsync(router, domain, Self, cancellationToken).ConfigureAwait(false),
                 _ => new RouteResult(RouteOutcome.Deferred, router.Name, Message: $"the {router.Driver} router driver is not available yet"),
             };
             switch (result.Outcome)

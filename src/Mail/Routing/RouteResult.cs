@@ -3,9 +3,9 @@ using Exim.Mail.Resolution;
 
 namespace Exim.Mail.Routing;
 
-/// <summary>A routing decision as a value: outcome, the router and transport, the hosts, and Exim's message.</summary>
+/// <summary>A routing decision as a value: outcome, the router and transport, the hosts, Exim's message, and whether a deferral freezes the message.</summary>
 internal sealed record RouteResult(RouteOutcome Outcome, string? Router = null, string? Transport = null,
-    ImmutableArray<HostItem> Hosts = default, string? Message = null)
+    ImmutableArray<HostItem> Hosts = default, string? Message = null, bool Freeze = false)
 {
     public ImmutableArray<HostItem> HostList => Hosts.IsDefault ? [] : Hosts;
 
