@@ -37,6 +37,9 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
     public bool Pipelining { get; set; }
     public bool SizeOffered { get; set; }
 
+    /// <summary>The first line of the last command sent (<c>initial connection</c> before any), for Exim's "after ..." texts.</summary>
+    public string LastCommand { get; private set; } = "initial connection";
+
     /// <summary>How many transactions have used this connection.</summary>
     public int Transactions { get; set; }
 
@@ -69,7 +72,11 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
     public static string KeyFor(IPAddress address, int port, IPAddress? source) => $"{address}:{port}/{source}";
 
     public Task SendAsync(string text, TimeSpan timeout, CancellationToken cancellationToken)
-        => SendAsync(Encoding.Latin1.GetBytes(text), timeout, cancellationToken);
+    {
+        var end = text.IndexOf('\r', StringComparison.Ordinal);
+        LastCommand = end < 0 ? text : text[..end];
+        return SendAsync(Encoding.Latin1.GetBytes(text), timeout, cancellationToken);
+    }
 
     public async Task SendAsync(ReadOnlyMemory<byte> data, TimeSpan timeout, CancellationToken cancellationToken)
     {

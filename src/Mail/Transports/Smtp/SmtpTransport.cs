@@ -98,7 +98,7 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
     {
         var t = job.Transport;
         SmtpClientConnection? connection = null;
-        var stage = "initial connection";
+        SmtpTransaction? transaction = null;
         var results = new List<RecipientResult>(); // decided by earlier batches: kept whatever happens later
         try
         {
@@ -115,9 +115,8 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
             }
             foreach (var batch in recipients.Chunk(t.MaxRcpt))
             {
-                var transaction = new SmtpTransaction(connection, job, host, batch);
+                transaction = new SmtpTransaction(connection, job, host, batch);
                 var outcome = await transaction.RunAsync(cancellationToken).ConfigureAwait(false);
-                stage = transaction.Stage;
                 results.AddRange(outcome.Results);
                 if (outcome.HostError is { } error)
                 {
@@ -145,15 +144,19 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
         catch (TimeoutException)
         {
             if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
-            var text = connection is null ? "Connection timed out" : $"SMTP timeout after {stage}";
+            var text = connection is null ? "Connection timed out" : $"SMTP timeout after {Stage(connection, transaction)}";
             return new HostAttempt([.. results], new HostFailure(host, key, 110, text, "timeout"));
         }
         catch (IOException e)
         {
             if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
-            return new HostAttempt([.. results], new HostFailure(host, key, -18, $"Remote host closed connection after {stage}: {e.Message}", "lost_connection"));
+            return new HostAttempt([.. results], new HostFailure(host, key, -18, $"Remote host closed connection after {Stage(connection, transaction)}: {e.Message}", "lost_connection"));
         }
     }
+
+    /// <summary>What was last sent, for Exim's "after ..." texts: the transaction's stage, else the last greeting command.</summary>
+    private static string Stage(SmtpClientConnection? connection, SmtpTransaction? transaction)
+        => transaction?.Stage ?? connection?.LastCommand ?? "initial connection";
 
     /// <summary>A pooled connection that still answers (RSET gets 250), or null.</summary>
     private async Task<SmtpClientConnection?> ReusableAsync(string key, TransportConfig t, CancellationToken cancellationToken)
