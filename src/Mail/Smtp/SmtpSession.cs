@@ -44,12 +44,14 @@ internal sealed class SmtpSession : IDisposable
 
     private readonly Func<System.Net.IPAddress, CancellationToken, Task<Resolution.ReverseLookupResult>>? _reverseLookup;
     private string? _hostName;
+    private readonly Action<string>? _deliverNow;
 
     public SmtpSession(SmtpSettings settings, FileSpool spool, ILogger logger, TimeProvider time, ISystemLoad load,
         SmtpConnection connection, CancellationToken shutdown,
-        Func<System.Net.IPAddress, CancellationToken, Task<Resolution.ReverseLookupResult>>? reverseLookup = null)
+        Func<System.Net.IPAddress, CancellationToken, Task<Resolution.ReverseLookupResult>>? reverseLookup = null, Action<string>? deliverNow = null)
     {
         _reverseLookup = reverseLookup;
+        _deliverNow = deliverNow;
         _settings = settings;
         _spool = spool;
         _logger = logger;
@@ -395,7 +397,7 @@ internal sealed class SmtpSession : IDisposable
         return null;
     }
 
-    /// <summary>Exim's per-message queueing rules (spec §1.6 step 9), logged as "no immediate delivery".</summary>
+    /// <summary>Exim's per-message queueing rules (spec §1.6 step 9), logged as "no immediate delivery"; otherwise delivery starts now.</summary>
     private void DecideDelivery(string id)
     {
         var main = _settings.Main;
@@ -416,7 +418,9 @@ internal sealed class SmtpSession : IDisposable
             var reason = $"load average {_load.LoadAverage / 1000.0:F2}";
             if (main.QueueOnlyLoadLatch) _queueOnly = reason;
             SmtpLog.NoImmediateDelivery(_logger, id, reason);
+            return;
         }
+        _deliverNow?.Invoke(id);
     }
 
     private string ReceivedHeader(string id, DateTimeOffset now)

@@ -23,7 +23,7 @@ public sealed partial class DeliveryFixture : IAsyncLifetime
     public int APort => A.PortsOn("127.0.0.2")[0];
 
     /// <summary>Both daemons deliver their local domains into maildir/&lt;local part&gt;; routers after this one see other domains.</summary>
-    private const string LocalDelivery = """
+    internal const string LocalDelivery = """
         [[routers]]
         name = "local"
         driver = "accept"
@@ -46,6 +46,7 @@ public sealed partial class DeliveryFixture : IAsyncLifetime
             daemon_smtp_ports = [0]
             local_domains = ["mx.delivery.test", "twomx.delivery.test"]
             relay_from_hosts = ["127.0.0.0/8"]
+            queue_only = true                     # the tests deliver with -M and -q
 
             {{LocalDelivery}}
 
@@ -59,6 +60,7 @@ public sealed partial class DeliveryFixture : IAsyncLifetime
             daemon_smtp_ports = [0]
             local_domains = ["a.example"]
             relay_from_hosts = ["127.0.0.0/8"]
+            queue_only = true                     # the tests deliver with -M and -q
 
             [[routers]]
             name = "mx"

@@ -53,6 +53,7 @@ internal static partial class DaemonCommand
         using var shutdown = new CancellationTokenSource();
         var sessionLogger = core.LoggerFactory.CreateLogger("Exim.Smtp");
         var hostCache = new HostCache(TimeProvider.System); // shared by every generation; holds no plugin objects
+        await using var immediate = new Exim.Host.Delivery.ImmediateDelivery(core.Store, core.LoggerFactory, hostCache);
 
         // Signals are handled before the start-up line is logged, so none sent after it is lost.
         using var stop = new CancellationTokenSource();
@@ -90,7 +91,9 @@ internal static partial class DaemonCommand
                 Func<System.Net.IPAddress, CancellationToken, Task<ReverseLookupResult>>? reverse = g.Strategies.TryGet<IDnsRecordResolver>("dns", out var dns)
                     ? (ip, ct) => ReverseLookup.LookupAsync(new CachingDnsResolver(hostCache, dns), ip, g.Config.Main.DnsCnameLoops, ct)
                     : null;
-                var sessions = new SmtpSessionHandler(g.Config.Main, EximVersion.Number, spool, generationLoad, TimeProvider.System, sessionLogger, reverse);
+                // Without routers nothing can be routed: received messages then wait in the queue rather than all bouncing.
+                var sessions = new SmtpSessionHandler(g.Config.Main, EximVersion.Number, spool, generationLoad, TimeProvider.System, sessionLogger, reverse,
+                    g.Config.Routers.IsEmpty ? null : immediate.Enqueue);
                 return new DaemonContext(g.Config, g.Number, [.. listeners.Current], slots, sessions, generationLoad, g.LocalAddresses, shutdown.Token);
             },
             TimeSpan.FromSeconds(10), core.LoggerFactory.CreateLogger<DaemonLoopRunner>());
@@ -107,6 +110,7 @@ internal static partial class DaemonCommand
             await shutdown.CancelAsync().ConfigureAwait(false);
             await WaitForSessionsAsync(slots, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         }
+        await immediate.StopAsync(drain).ConfigureAwait(false);
         foreach (var spool in spools.Values) await spool.DisposeAsync().ConfigureAwait(false);
         try
         {
