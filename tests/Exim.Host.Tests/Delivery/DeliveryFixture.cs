@@ -20,6 +20,9 @@ public sealed partial class DeliveryFixture : IAsyncLifetime
     public ScriptedSmtpServer Reject { get; } = new(ScriptedSmtpServer.Answers(rcpt: "550 5.1.1 no such user here"));
     public ScriptedSmtpServer Stall { get; } = new(ScriptedSmtpServer.Answers(mail: null));
 
+    /// <summary>An old server: EHLO is unknown (so HELO, and no PIPELINING), everything else accepted.</summary>
+    public ScriptedSmtpServer Legacy { get; } = new(c => c.StartsWith("EHLO", StringComparison.OrdinalIgnoreCase) ? "500 unrecognized command" : ScriptedSmtpServer.Answers()(c));
+
     public int APort => A.PortsOn("127.0.0.2")[0];
 
     /// <summary>Both daemons deliver their local domains into maildir/&lt;local part&gt;; routers after this one see other domains.</summary>
@@ -83,6 +86,12 @@ public sealed partial class DeliveryFixture : IAsyncLifetime
             transport = "to_reject"
 
             [[routers]]
+            name = "legacy"
+            driver = "manualroute"
+            route_list = ["legacy.example 127.0.0.1"]
+            transport = "to_legacy"
+
+            [[routers]]
             name = "stall"
             driver = "manualroute"
             route_list = ["stall.example 127.0.0.1"]
@@ -94,6 +103,13 @@ public sealed partial class DeliveryFixture : IAsyncLifetime
             name = "to_b"
             driver = "smtp"
             port = "{{B.Port}}"
+            interface = ["::1", "127.0.0.2"]      # the IPv4 one is bound for B's IPv4 address
+
+            [[transports]]
+            name = "to_legacy"
+            driver = "smtp"
+            port = "{{Legacy.Port}}"
+            max_rcpt = 2
 
             [[transports]]
             name = "to_tempfail"
@@ -131,15 +147,18 @@ public sealed partial class DeliveryFixture : IAsyncLifetime
     }
 
     /// <summary>Sends one message to daemon A over a real socket and returns its id. <paramref name="body"/> uses LF line ends.</summary>
-    public async Task<string> SendAsync(string from, string to, string body)
+    public async Task<string> SendAsync(string from, string to, string body) => await SendAsync(from, [to], body);
+
+    /// <summary>As above, to several recipients.</summary>
+    public async Task<string> SendAsync(string from, string[] recipients, string body)
     {
         await using var client = await SmtpTestClient.ConnectAsync(APort, host: "127.0.0.2");
         Assert.StartsWith("220", await client.ReadReplyAsync());
         Assert.StartsWith("250", await client.CommandAsync("EHLO client.test"));
         Assert.StartsWith("250", await client.CommandAsync($"MAIL FROM:<{from}>"));
-        Assert.StartsWith("250", await client.CommandAsync($"RCPT TO:<{to}>"));
+        foreach (var to in recipients) Assert.StartsWith("250", await client.CommandAsync($"RCPT TO:<{to}>"));
         Assert.StartsWith("354", await client.CommandAsync("DATA"));
-        var text = $"From: <{from}>\nTo: <{to}>\nSubject: delivery test\n\n{body}";
+        var text = $"From: <{from}>\nTo: <{recipients[0]}>\nSubject: delivery test\n\n{body}";
         var wire = new StringBuilder();
         foreach (var line in text.TrimEnd('\n').Split('\n')) wire.Append(line.StartsWith('.') ? "." : "").Append(line).Append("\r\n");
         await client.SendBytesAsync(Encoding.Latin1.GetBytes(wire.ToString()));
@@ -169,6 +188,7 @@ public sealed partial class DeliveryFixture : IAsyncLifetime
         await TempFail.DisposeAsync();
         await Reject.DisposeAsync();
         await Stall.DisposeAsync();
+        await Legacy.DisposeAsync();
         await Dns.DisposeAsync();
     }
 

@@ -32,6 +32,7 @@ public sealed class DeliveryTests(DeliveryFixture f) : IClassFixture<DeliveryFix
         Assert.Contains($"\tid {id}", delivered, StringComparison.Ordinal); // A's Received header travelled with it
         Assert.Equal(body, delivered[(delivered.IndexOf("\n\n", StringComparison.Ordinal) + 2)..]);
         Assert.Contains("=> carol <carol@mx.delivery.test> R=local T=local_delivery", f.B.MainLog, StringComparison.Ordinal);
+        Assert.Contains("<= alice@a.example H=(a.delivery.test) [127.0.0.2] P=esmtp", f.B.MainLog, StringComparison.Ordinal); // from the interface address
         Assert.Contains("Start queue run: pid=", f.B.MainLog, StringComparison.Ordinal);
         Assert.Contains("End queue run: pid=", f.B.MainLog, StringComparison.Ordinal);
     }
@@ -98,6 +99,29 @@ public sealed class DeliveryTests(DeliveryFixture f) : IClassFixture<DeliveryFix
         Assert.Contains("Diagnostic-Code: smtp; 550 5.1.1 no such user here", bounce, StringComparison.Ordinal);
         Assert.Contains("this will bounce", bounce, StringComparison.Ordinal); // the returned message
         Assert.Contains("X-Failed-Recipients: gina@reject.example", bounce, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OldServer_HeloFallback_MaxRcptBatches_AndOneConnectionForTwoMessages()
+    {
+        var first = await f.SendAsync("alice@a.example", ["l1@legacy.example", "l2@legacy.example", "l3@legacy.example"], "batched\n");
+        var second = await f.SendAsync("alice@a.example", "l4@legacy.example", "second\n");
+        var connections = f.Legacy.Connections;
+        var commands = f.Legacy.Commands.Count;
+
+        var (code, stdout, stderr) = await f.RunAAsync("-q");
+
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Equal(connections + 1, f.Legacy.Connections);
+        var sent = f.Legacy.Commands.Skip(commands).ToList();
+        Assert.Equal(["EHLO a.delivery.test", "HELO a.delivery.test"], sent.Take(2));
+        Assert.Equal(3, sent.Count(c => c.StartsWith("MAIL FROM:<alice@a.example>", StringComparison.Ordinal))); // 2 + 1 for the first, 1 for the second
+        Assert.DoesNotContain(sent, c => c.Contains("SIZE=", StringComparison.Ordinal)); // not offered
+        var log = f.A.MainLog;
+        foreach (var r in new[] { "l1", "l2", "l3" }) Assert.Contains($"{first} => {r}@legacy.example R=legacy T=to_legacy H=127.0.0.1 [127.0.0.1] C=\"250 OK id=fake\"", log, StringComparison.Ordinal);
+        Assert.Contains($"{second} => l4@legacy.example R=legacy T=to_legacy", log, StringComparison.Ordinal);
+        Assert.False(f.Queued(f.A, first));
+        Assert.False(f.Queued(f.A, second));
     }
 
     [Fact]
