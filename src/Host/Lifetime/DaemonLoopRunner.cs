@@ -14,35 +14,11 @@ internal sealed partial class DaemonLoopRunner(GenerationStore store, Func<Gener
 {
     public const string Key = "daemon";
 
-    public async Task RunAsync(CancellationToken stoppingToken)
+    public Task RunAsync(CancellationToken stoppingToken) => new StrategyLoop<IDaemonLoop>(store, Key, stopTimeout)
     {
-        var stopped = Task.Delay(Timeout.Infinite, stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            using var lease = store.Acquire();
-            var generation = lease.Generation;
-            if (!generation.Strategies.TryGet<IDaemonLoop>(Key, out var loop))
-            {
-                await Task.WhenAny(generation.Superseded, stopped).ConfigureAwait(false);
-                continue;
-            }
-
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var running = RunLoopAsync(loop, contexts(generation), cts.Token);
-            var first = await Task.WhenAny(generation.Superseded, stopped, running).ConfigureAwait(false);
-            if (first == running && !stoppingToken.IsCancellationRequested)
-            {
-                // The loop ended by itself; do not restart it in a tight loop, wait for a new generation.
-                DaemonLoopEnded(logger, generation.Number);
-                await Task.WhenAny(generation.Superseded, stopped).ConfigureAwait(false);
-            }
-            await cts.CancelAsync().ConfigureAwait(false);
-            if (await Task.WhenAny(running, Task.Delay(stopTimeout, CancellationToken.None)).ConfigureAwait(false) != running)
-            {
-                DaemonLoopSlowStop(logger, generation.Number, stopTimeout.TotalSeconds);
-            }
-        }
-    }
+        EndedEarly = g => DaemonLoopEnded(logger, g.Number),
+        SlowStop = g => DaemonLoopSlowStop(logger, g.Number, stopTimeout.TotalSeconds),
+    }.RunAsync((g, loop, ct) => RunLoopAsync(loop, contexts(g), ct), stoppingToken);
 
     private async Task RunLoopAsync(IDaemonLoop loop, IDaemonContext context, CancellationToken cancellationToken)
     {

@@ -26,11 +26,6 @@ internal static partial class DaemonCommand
 {
     public static async Task<int> RunAsync(CommandLine cl, TextWriter error)
     {
-        if (!cl.QueueRuns.IsEmpty)
-        {
-            await error.WriteLineAsync("exim: periodic queue runs (-q<time>) are not available in this version").ConfigureAwait(false);
-            return 1;
-        }
         await using var core = Core.Create(cl.ConfigPath, cl.Debug, listenOverride: cl.ListenOverride);
         var logger = core.LoggerFactory.CreateLogger("Exim.Daemon");
         var pid = Environment.ProcessId;
@@ -43,7 +38,7 @@ internal static partial class DaemonCommand
         {
             watcher.Watch(g.Plugins.Select(p => p.AssemblyPath));
             var current = listeners.Current;
-            DaemonStarted(logger, EximVersion.Number, pid, current.IsEmpty ? "not listening for SMTP" : "listening for " + ListenerDescription.Describe(current));
+            DaemonStarted(logger, EximVersion.Number, pid, QueueRunsText(cl), current.IsEmpty ? "not listening for SMTP" : "listening for " + ListenerDescription.Describe(current));
         };
 
         var exits = new ChildExitReporter(core.LoggerFactory.CreateLogger<ChildExitReporter>());
@@ -82,6 +77,9 @@ internal static partial class DaemonCommand
         var writePid = cl.ListenOverride is null || cl.PidFileOverride is not null;
         if (writePid && !PidFile.TryWrite(pidPath, pid, out var pidError)) PidFileFailed(logger, pidError!);
 
+        var runners = new Exim.Host.Queue.RunnerProcesses(exits, core.LoggerFactory.CreateLogger<Exim.Host.Queue.RunnerProcesses>());
+        var scheduling = cl.QueueRuns.IsEmpty ? Task.CompletedTask
+            : new Exim.Host.Queue.SchedulerHost(core.Store, cl.QueueRuns, runners, core.LoggerFactory.CreateLogger<Exim.Host.Queue.SchedulerHost>()).RunAsync(stop.Token);
         var trimmer = new MemoryTrimmer(TimeSpan.FromSeconds(2), 32L * 1024 * 1024, core.LoggerFactory.CreateLogger<MemoryTrimmer>()).RunAsync(stop.Token);
         var runner = new DaemonLoopRunner(core.Store, g =>
             {
@@ -99,6 +97,7 @@ internal static partial class DaemonCommand
             TimeSpan.FromSeconds(10), core.LoggerFactory.CreateLogger<DaemonLoopRunner>());
         await runner.RunAsync(stop.Token).ConfigureAwait(false);
         await trimmer.ConfigureAwait(false);
+        await scheduling.ConfigureAwait(false); // runners already started carry on, as Exim's do
 
         // Stop: no new connections, give sessions their drain time, then 421 the rest.
         watcher.Dispose();
@@ -132,8 +131,13 @@ internal static partial class DaemonCommand
         return slots.Count == 0;
     }
 
-    [LoggerMessage(EventIds.DaemonStarted, LogLevel.Information, "exim {Version} daemon started: pid={Pid}, no queue runs, {Listening}")]
-    private static partial void DaemonStarted(ILogger logger, string version, int pid, string listening);
+    [LoggerMessage(EventIds.DaemonStarted, LogLevel.Information, "exim {Version} daemon started: pid={Pid}, {QueueRuns}, {Listening}")]
+    private static partial void DaemonStarted(ILogger logger, string version, int pid, string queueRuns, string listening);
+
+    /// <summary>Exim's start-up wording for the periodic runs: <c>no queue runs</c>, or each as <c>-q[flags][G&lt;name&gt;/]&lt;time&gt;</c>.</summary>
+    private static string QueueRunsText(CommandLine cl) => cl.QueueRuns.IsEmpty ? "no queue runs" : string.Join(", ", cl.QueueRuns.Select(q =>
+        (Exim.Mail.Delivery.QueueRunner.FlagText(q.Flags).Trim() is { Length: > 0 } f ? f : "-q")
+        + (q.QueueName is { } name ? $"G{name}/" : "") + Configuration.Values.EximTime.Format(q.Interval)));
 
     [LoggerMessage(EventIds.SignalReceived, LogLevel.Information, "pid {Pid}: SIGHUP received: reloading configuration and plugins")]
     private static partial void SighupReceived(ILogger logger, int pid);
