@@ -24,6 +24,9 @@ internal static class Program
             Mode.ListQueue => ListQueueCommand.Run(cl, output, error),
             Mode.AddressTest => await AddressTestCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.HostCheck => await HostCheckCommand.RunAsync(cl, Console.OpenStandardInput(), Console.OpenStandardOutput(), error).ConfigureAwait(false),
+            Mode.QueueRun => await QueueRunCommand.RunAsync(cl, error).ConfigureAwait(false),
+            Mode.DeliverMessages => await DeliverMessagesCommand.RunAsync(cl, output, error).ConfigureAwait(false),
+            Mode.RemoveMessages => await RemoveMessagesCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.None => Usage(error),
             _ => NotAvailable(cl.Mode, error),
         };

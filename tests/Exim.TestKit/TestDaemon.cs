@@ -29,29 +29,26 @@ public sealed class TestDaemon : IAsyncDisposable
     public int Port => Ports[0];
 
     /// <summary>The ports of 127.0.0.1 in the latest start-up line: <c>[127.0.0.1]:N</c> or <c>[127.0.0.1]:{N,M}</c>.</summary>
-    public IReadOnlyList<int> Ports
+    public IReadOnlyList<int> Ports => PortsOn("127.0.0.1");
+
+    /// <summary>The ports of <paramref name="address"/> in the latest start-up line.</summary>
+    public IReadOnlyList<int> PortsOn(string address)
     {
-        get
-        {
-            var matches = System.Text.RegularExpressions.Regex.Matches(MainLog, @"listening for SMTP on.*?\[127\.0\.0\.1\]:(?:\{([\d,]+)\}|(\d+))");
-            if (matches.Count == 0) throw new InvalidOperationException("no start-up line with 127.0.0.1:\n" + MainLog);
-            var m = matches[^1];
-            var text = m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value;
-            return [.. text.Split(',').Select(int.Parse)];
-        }
+        var pattern = @"listening for SMTP on.*?\[" + System.Text.RegularExpressions.Regex.Escape(address) + @"\]:(?:\{([\d,]+)\}|(\d+))";
+        var matches = System.Text.RegularExpressions.Regex.Matches(MainLog, pattern);
+        if (matches.Count == 0) throw new InvalidOperationException($"no start-up line with {address}:\n" + MainLog);
+        var m = matches[^1];
+        var text = m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value;
+        return [.. text.Split(',').Select(int.Parse)];
     }
 
     /// <summary>
     /// A config for an SMTP daemon on 127.0.0.1, a free port, with the daemon plugin; <paramref name="extra"/> adds main
     /// options, and <paramref name="relayFromHosts"/> replaces relay_from_hosts (a TOML array).
     /// </summary>
-    /// <remarks>
-    /// Messages are only queued (<c>queue_only</c>) unless <paramref name="queueOnly"/> is false: a test that reads the
-    /// spool after receiving must not race an immediate delivery.
-    /// </remarks>
-    public static string SmtpConfig(string extra = "", string relayFromHosts = "[\"127.0.0.1\"]", bool queueOnly = true) => $$"""
+    /// <remarks>It has no routers, so received messages stay queued (the daemon delivers nothing without routers).</remarks>
+    public static string SmtpConfig(string extra = "", string relayFromHosts = "[\"127.0.0.1\"]") => $$"""
         spool_directory = "spool"
-        queue_only = {{(queueOnly ? "true" : "false")}}
         primary_hostname = "mx.test.example"
         local_interfaces = ["127.0.0.1"]
         daemon_smtp_ports = [0]

@@ -153,10 +153,10 @@ public sealed record MainOptions
     [EximOption("queue_run_max", Min = 0)] public int QueueRunMax { get; init; } = 5;
 
     /// <summary>
-    /// Ours: at most this many immediate deliveries (one process per received message) at once; a message beyond
-    /// that waits for the next queue run. 0 means no limit, as Exim has none.
+    /// Ours: how many messages the daemon delivers at once straight after receiving them (in-process workers, read at
+    /// start-up); a message that finds a full backlog waits for the next queue run.
     /// </summary>
-    [EximOption("immediate_delivery_max", Min = 0)] public int ImmediateDeliveryMax { get; init; } = 10;
+    [EximOption("immediate_delivery_max", Min = 1, Max = 256)] public int ImmediateDeliveryMax { get; init; } = 4;
 
     /// <summary>Above this load average queue runs are abandoned; -1 means unset.</summary>
     [EximOption("deliver_queue_load_max", Kind = OptionKind.FixedPoint)] public int DeliverQueueLoadMax { get; init; } = -1;

@@ -70,6 +70,7 @@ internal static class TomlConfigLoader
         var hooks = BindHooks(source, root, errors);
         CheckRouterTransports(source, root, routers, transports, errors);
         CheckRouterSelf(source, root, routers, errors);
+        CheckDeliveryOptions(source, root, routers, retry, errors);
 
         if (errors.Count > 0) return Fail([.. errors]);
         var config = new EximConfig
@@ -198,6 +199,45 @@ internal static class TomlConfigLoader
             var table = tables.FirstOrDefault(t => t.TryGetValue("name", out var n) && (string?)n == router.Name);
             var message = $"router \"{router.Name}\" names transport \"{router.Transport}\", which is not defined";
             errors.Add(table is null ? source.File(message) : source.At(table, "transport", message));
+        }
+    }
+
+    /// <summary>Retry rule text, manualroute's route_list and route_data, and its failure actions, checked at load time with positions.</summary>
+    private static void CheckDeliveryOptions(TomlSource source, TomlTable root, ImmutableArray<RouterConfig> routers, ImmutableArray<RetryConfig> retry,
+        List<ConfigDiagnostic> errors)
+    {
+        if (root.TryGetValue("retry", out var rawRetry) && rawRetry is TomlTableArray retryTables)
+        {
+            for (var i = 0; i < retry.Length && i < retryTables.Count; i++)
+            {
+                if (!Exim.Mail.Retry.RetryRuleParser.TryParse(retry[i], Delivery.RetryRuleSet.ParseTime, out _, out var error))
+                {
+                    errors.Add(source.At(retryTables[i], retryTables[i].ContainsKey("rules") ? "rules" : "pattern", error));
+                }
+            }
+        }
+        if (!root.TryGetValue("routers", out var rawRouters) || rawRouters is not TomlTableArray routerTables) return;
+        string[] actions = ["freeze", "defer", "fail", "decline", "pass", "ignore"];
+        foreach (var router in routers)
+        {
+            if (router.Driver != "manualroute") continue;
+            if (routerTables.FirstOrDefault(t => t.TryGetValue("name", out var n) && (string?)n == router.Name) is not { } table) continue;
+            if (!Exim.Mail.Routing.RouteListParser.TryParse(router.RouteList, out _, out var error)) errors.Add(source.At(table, "route_list", error));
+            if (router.RouteData is { Length: > 0 } data && !Exim.Mail.Routing.RouteListParser.TryParseItem(data, withPattern: false, out _, out error))
+            {
+                errors.Add(source.At(table, "route_data", error));
+            }
+            if (router.RouteList.IsEmpty && router.RouteData is null)
+            {
+                errors.Add(source.At(table, "name", $"manualroute router \"{router.Name}\" needs route_list or route_data"));
+            }
+            foreach (var (key, value) in (ReadOnlySpan<(string, string)>)[("host_find_failed", router.HostFindFailed), ("host_all_ignored", router.HostAllIgnored)])
+            {
+                if (!actions.Contains(value) || (key == "host_all_ignored" && value == "ignore"))
+                {
+                    errors.Add(source.At(table, key, $"\"{value}\" is not a valid value for {key} in router \"{router.Name}\""));
+                }
+            }
         }
     }
 

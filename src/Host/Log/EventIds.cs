@@ -26,6 +26,11 @@ internal static class EventIds
     public const int ChildExitAbnormal = 2021;
     public const int MemoryTrimmed = 2030;
 
+    public const int ImmediateDeliveryFailed = 5101;
+    public const int RunnerForkFailed = 5102;
+    public const int SchedulerMissing = 5103;
+    public const int SchedulerFailed = 5104;
+
     public const int GenerationPublished = 8001;
     public const int GenerationRetired = 8002;
     public const int GenerationCollected = 8003;

@@ -19,7 +19,7 @@ namespace Exim.Mail.Routing;
 /// new domain, which is routed again from the first router, as Exim routes its new child addresses.
 /// </summary>
 internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, IReadOnlySet<IPAddress> localAddresses, Random random,
-    ILogger? logger = null)
+    IAddressResolver? byname = null, ILogger? logger = null)
 {
     /// <summary>
     /// Exim has no limit of its own for a chain of reroutes (two domains whose self options reroute to each other
@@ -29,6 +29,7 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
 
     private readonly MainOptions _main = config.Main;
     private readonly FrozenDictionary<string, DomainList> _named = DomainList.NamedLists(config.Main);
+    private readonly ManualRouteRouter _manual = new(config.Main, DomainList.NamedLists(config.Main), dns, byname, localAddresses, random);
 
     /// <summary>Routes one address, following reroutes to the child address that is finally routed.</summary>
     public async Task<RouteResult> RouteAsync(string address, CancellationToken cancellationToken)
@@ -105,6 +106,7 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
             {
                 "accept" => new RouteResult(RouteOutcome.Accepted, router.Name, router.Transport),
                 "dnslookup" => await DnsLookupAsync(router, local, domain, cancellationToken).ConfigureAwait(false),
+                "manualroute" => await _manual.RouteAsync(router, domain, Self, cancellationToken).ConfigureAwait(false),
                 _ => new RouteResult(RouteOutcome.Deferred, router.Name, Message: $"the {router.Driver} router driver is not available yet"),
             };
             switch (result.Outcome)

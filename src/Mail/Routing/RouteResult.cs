@@ -4,12 +4,13 @@ using Exim.Mail.Resolution;
 namespace Exim.Mail.Routing;
 
 /// <summary>
-/// A routing decision as a value: outcome, the router and transport, the hosts, and Exim's message. After a reroute
+/// A routing decision as a value: outcome, the router and transport, the hosts, Exim's message, and whether a
+/// deferral freezes the message. After a reroute
 /// (a domain renamed by the DNS, widen_domains, or <c>self = reroute:</c>) <see cref="Address"/> is the child address
 /// that was routed and <see cref="Parents"/> its ancestors, nearest first.
 /// </summary>
 internal sealed record RouteResult(RouteOutcome Outcome, string? Router = null, string? Transport = null,
-    ImmutableArray<HostItem> Hosts = default, string? Message = null)
+    ImmutableArray<HostItem> Hosts = default, string? Message = null, bool Freeze = false)
 {
     public ImmutableArray<HostItem> HostList => Hosts.IsDefault ? [] : Hosts;
 

@@ -472,7 +472,7 @@ internal sealed class SmtpSession : IDisposable
         return null;
     }
 
-    /// <summary>Exim's per-message queueing rules (spec §1.6 step 9), logged as "no immediate delivery".</summary>
+    /// <summary>Exim's per-message queueing rules (spec §1.6 step 9), logged as "no immediate delivery"; otherwise delivery starts now.</summary>
     private void DecideDelivery(string id)
     {
         var main = _settings.Main;

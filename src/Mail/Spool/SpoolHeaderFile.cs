@@ -1,41 +1,54 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
+using Exim.Mail.Native;
 
 namespace Exim.Mail.Spool;
 
 /// <summary>
 /// Exim's -H spool file: the id line, <c>login uid gid</c>, <c>&lt;sender&gt;</c>, <c>time warnings</c>, <c>-name value</c>
-/// lines, the non-recipients tree (<c>XX</c>: empty), the recipient count and list, a blank line, then each header as
-/// <c>NNNf text</c> with its length (newline included) and a flag character (P Received, F From, T To, C Cc, I Message-ID).
+/// lines, the non-recipients tree (see <see cref="NonRecipientsTree"/>), the recipient count and list, a blank line, then
+/// each header as <c>NNNf text</c> with its length (newline included) and a flag character (P Received, F From, T To,
+/// C Cc, I Message-ID). The file is Latin-1, so every octet of a header survives unchanged.
 /// </summary>
 internal static class SpoolHeaderFile
 {
     public static string Format(string id, Envelope e, IReadOnlyList<string> headers)
     {
+        var options = ImmutableArray.CreateBuilder<string>();
+        if (e.HeloName is not null) options.Add("-helo_name " + e.HeloName);
+        if (e.HostAddress is not null) options.Add($"-host_address {e.HostAddress}.{e.HostPort}");
+        if (e.InterfaceAddress is not null) options.Add($"-interface_address {e.InterfaceAddress}.{e.InterfacePort}");
+        options.Add("-received_protocol " + e.Protocol);
+        options.Add("-body_linecount " + e.BodyLineCount.ToString(CultureInfo.InvariantCulture));
+        options.Add("-max_received_linelength " + e.MaxReceivedLineLength.ToString(CultureInfo.InvariantCulture));
+        var lines = headers.Select(h => h.EndsWith('\n') ? h : h + "\n").Select(t => new SpoolHeaderLine(Flag(t), t));
+        return Format(new SpoolHeader(id, Environment.UserName, e.Sender, e.Received, 0, options.ToImmutable(), null,
+            ImmutableSortedSet.Create<string>(StringComparer.Ordinal), e.Recipients, [.. lines]));
+    }
+
+    public static string Format(SpoolHeader h)
+    {
         var sb = new StringBuilder(512);
-        sb.Append(id).Append("-H\n");
-        sb.Append(Environment.UserName).Append(" 0 0\n");
-        sb.Append('<').Append(e.Sender).Append(">\n");
-        sb.Append(e.Received.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)).Append(" 0\n");
-        if (e.HeloName is not null) sb.Append("-helo_name ").Append(e.HeloName).Append('\n');
-        if (e.HostAddress is not null) sb.Append("-host_address ").Append(e.HostAddress).Append('.').Append(e.HostPort).Append('\n');
-        if (e.InterfaceAddress is not null) sb.Append("-interface_address ").Append(e.InterfaceAddress).Append('.').Append(e.InterfacePort).Append('\n');
-        sb.Append("-received_protocol ").Append(e.Protocol).Append('\n');
-        sb.Append("-body_linecount ").Append(e.BodyLineCount.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        sb.Append("-max_received_linelength ").Append(e.MaxReceivedLineLength.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        sb.Append("XX\n");
-        sb.Append(e.Recipients.Length.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        foreach (var r in e.Recipients) sb.Append(r).Append('\n');
+        sb.Append(h.Id).Append("-H\n");
+        sb.Append(h.Login).Append(" 0 0\n");
+        sb.Append('<').Append(h.Sender).Append(">\n");
+        sb.Append(h.Received.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)).Append(' ').Append(h.Warnings.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        foreach (var o in h.Options) sb.Append(o).Append('\n');
+        if (h.FrozenAt is { } frozen) sb.Append("-frozen ").Append(frozen.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)).Append('\n');
+        NonRecipientsTree.Write(sb, h.NonRecipients);
+        sb.Append(h.Recipients.Length.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        foreach (var r in h.Recipients) sb.Append(r).Append('\n');
         sb.Append('\n');
-        foreach (var h in headers)
+        foreach (var line in h.Headers)
         {
-            var text = h.EndsWith('\n') ? h : h + "\n";
-            sb.Append(Encoding.Latin1.GetByteCount(text).ToString("000", CultureInfo.InvariantCulture)).Append(Flag(text)).Append(' ').Append(text);
+            sb.Append(line.Text.Length.ToString("000", CultureInfo.InvariantCulture)).Append(line.Flag).Append(' ').Append(line.Text);
         }
         return sb.ToString();
     }
 
-    private static char Flag(string header)
+    /// <summary>Exim's header type flag for a header's text.</summary>
+    public static char Flag(string header)
     {
         static bool Is(string h, string name) => h.StartsWith(name, StringComparison.OrdinalIgnoreCase) && h.Length > name.Length && h[name.Length] == ':';
         if (Is(header, "Received")) return 'P';
@@ -50,26 +63,78 @@ internal static class SpoolHeaderFile
 
     /// <summary>Reads what -bp needs from a -H file; null when it is not a complete spool header file.</summary>
     public static QueuedMessage? Read(string path)
+        => Load(path) is { } h ? new QueuedMessage(h.Id, h.Sender, h.Recipients, h.Received, h.Frozen, h.NonRecipients) : null;
+
+    /// <summary>Reads a whole -H file; null when it is missing or not a complete spool header file.</summary>
+    public static SpoolHeader? Load(string path)
     {
-        string[] lines;
-        try { lines = File.ReadAllLines(path, Encoding.Latin1); }
+        string text;
+        try { text = File.ReadAllText(path, Encoding.Latin1); }
         catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+        return Parse(text);
+    }
+
+    public static SpoolHeader? Parse(string text)
+    {
+        var blank = text.IndexOf("\n\n", StringComparison.Ordinal);
+        if (blank < 0) return null;
+        var lines = text[..blank].Split('\n');
         if (lines.Length < 6 || !lines[0].EndsWith("-H", StringComparison.Ordinal)) return null;
         var id = lines[0][..^2];
-        var sender = lines[2].Trim('<', '>');
-        if (!long.TryParse(lines[3].Split(' ')[0], NumberStyles.None, CultureInfo.InvariantCulture, out var time)) return null;
+        var login = lines[1].Split(' ')[0];
+        if (lines[2].Length < 2 || lines[2][0] != '<' || lines[2][^1] != '>') return null;
+        var sender = lines[2][1..^1];
+        var timeParts = lines[3].Split(' ');
+        if (!long.TryParse(timeParts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var time)) return null;
+        var warnings = timeParts.Length > 1 && int.TryParse(timeParts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var w) ? w : 0;
         var i = 4;
-        var frozen = false;
-        while (i < lines.Length && lines[i].StartsWith('-'))
+        var options = ImmutableArray.CreateBuilder<string>();
+        DateTimeOffset? frozen = null;
+        for (; i < lines.Length && lines[i].StartsWith('-'); i++)
         {
-            if (lines[i] == "-frozen" || lines[i].StartsWith("-frozen ", StringComparison.Ordinal)) frozen = true;
-            i++;
+            if (lines[i] == "-frozen" || lines[i].StartsWith("-frozen ", StringComparison.Ordinal))
+            {
+                frozen = long.TryParse(lines[i].AsSpan(7).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var f)
+                    ? DateTimeOffset.FromUnixTimeSeconds(f) : DateTimeOffset.UnixEpoch;
+            }
+            else
+            {
+                options.Add(lines[i]);
+            }
         }
-        if (i >= lines.Length) return null;
-        i++; // non-recipients tree
+        if (!NonRecipientsTree.TryRead(lines, ref i, out var nonRecipients)) return null;
         if (i >= lines.Length || !int.TryParse(lines[i], NumberStyles.None, CultureInfo.InvariantCulture, out var count)) return null;
-        var recipients = lines.Skip(i + 1).Take(count).ToArray();
-        if (recipients.Length != count) return null;
-        return new QueuedMessage(id, sender, [.. recipients], DateTimeOffset.FromUnixTimeSeconds(time), frozen);
+        if (lines.Length - i - 1 != count) return null;
+        var recipients = lines.AsSpan(i + 1, count).ToArray();
+        if (!TryParseHeaders(text.AsSpan(blank + 2), out var headers)) return null;
+        return new SpoolHeader(id, login, sender, DateTimeOffset.FromUnixTimeSeconds(time), warnings, options.ToImmutable(), frozen,
+            nonRecipients, [.. recipients], headers);
     }
+
+    private static bool TryParseHeaders(ReadOnlySpan<char> rest, out ImmutableArray<SpoolHeaderLine> headers)
+    {
+        var result = ImmutableArray.CreateBuilder<SpoolHeaderLine>();
+        headers = [];
+        while (!rest.IsEmpty)
+        {
+            var digits = 0;
+            while (digits < rest.Length && char.IsAsciiDigit(rest[digits])) digits++;
+            if (digits == 0 || digits + 2 > rest.Length || rest[digits + 1] != ' ') return false;
+            if (!int.TryParse(rest[..digits], NumberStyles.None, CultureInfo.InvariantCulture, out var length)) return false;
+            var start = digits + 2;
+            if (start + length > rest.Length) return false;
+            result.Add(new SpoolHeaderLine(rest[digits], rest.Slice(start, length).ToString()));
+            rest = rest[(start + length)..];
+        }
+        headers = result.ToImmutable();
+        return true;
+    }
+
+    /// <summary>
+    /// Replaces a message's -H file durably: written under a temporary name, fsynced, renamed over the old one, and the
+    /// directory fsynced, so a crash leaves either the old or the new file. The caller holds the message's lock.
+    /// </summary>
+    public static void Rewrite(string inputDirectory, SpoolHeader header)
+        => DurableFile.Replace(Path.Combine(inputDirectory, header.Id + "-H"), Encoding.Latin1.GetBytes(Format(header)));
 }

@@ -103,7 +103,7 @@ public sealed class AcceptLimitTests
     [Fact]
     public async Task SmtpAcceptQueuePerConnection_QueuesTheMessagesAfterTheLimit()
     {
-        await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig("smtp_accept_queue_per_connection = 1", queueOnly: false));
+        await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig("smtp_accept_queue_per_connection = 1"));
         var (c, _) = await SmtpTestClient.OpenAsync(d.Port);
         await using var client = c;
         await client.CommandAsync("EHLO c.example");
@@ -117,7 +117,7 @@ public sealed class AcceptLimitTests
 
     /// <summary>A daemon whose load average is fixed by the test plugin's <c>load_average</c> option.</summary>
     private static Task<TestDaemon> StartWithLoadAsync(string load, string extra)
-        => TestDaemon.StartAsync(TestDaemon.SmtpConfig(extra, queueOnly: false) + $$"""
+        => TestDaemon.StartAsync(TestDaemon.SmtpConfig(extra) + $$"""
 
             [plugins.load]
             assembly = "{{TestPluginFiles.V1}}"

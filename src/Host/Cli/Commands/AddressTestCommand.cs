@@ -34,7 +34,8 @@ internal static class AddressTestCommand
         var generation = core.Store.Current;
         var dns = generation.Strategies.TryGet<IDnsRecordResolver>("dns", out var resolver)
             ? new CachingDnsResolver(new HostCache(TimeProvider.System), resolver) : null;
-        var router = new AddressRouter(generation.Config, dns, generation.LocalAddresses.ToHashSet(), Random.Shared,
+        generation.Strategies.TryGet<IAddressResolver>("byname", out var byname);
+        var router = new AddressRouter(generation.Config, dns, generation.LocalAddresses.ToHashSet(), Random.Shared, byname,
             core.LoggerFactory.CreateLogger<AddressRouter>());
 
         var exit = 0;

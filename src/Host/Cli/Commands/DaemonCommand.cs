@@ -66,7 +66,6 @@ internal static partial class DaemonCommand
         var hookLogger = core.LoggerFactory.CreateLogger("Exim.Hooks");
         var children = new EximChildren(Path.GetFullPath(cl.ConfigPath), exits);
         var runners = new QueueRunnerProcesses(children, core.LoggerFactory.CreateLogger<QueueRunnerProcesses>());
-        var deliveries = new DeliveryProcesses(children, core.LoggerFactory.CreateLogger<DeliveryProcesses>());
         var queueRequests = new QueueRunRequests(
             _ => Task.FromResult(runners.TryStart(new QueueRunSpec(null, TimeSpan.Zero, QueueRunFlags.None), core.Store.Current.Config.Main.QueueRunMax)),
             core.LoggerFactory.CreateLogger<QueueRunRequests>());
@@ -101,6 +100,8 @@ internal static partial class DaemonCommand
         }
 
 
+        await using var immediate = new Exim.Host.Delivery.ImmediateDelivery(core.Store, core.LoggerFactory, hostCache, exits,
+            core.Store.Current.Config.Main.ImmediateDeliveryMax);
         var trimmer = new MemoryTrimmer(TimeSpan.FromSeconds(2), 32L * 1024 * 1024, core.LoggerFactory.CreateLogger<MemoryTrimmer>()).RunAsync(stop.Token);
         var loops = new GenerationLoopRunner<IDaemonLoop>(core.Store, "daemon", "daemon loop", (g, loop, ct) =>
             {
@@ -109,7 +110,9 @@ internal static partial class DaemonCommand
                     _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem"));
                 var services = SessionServices.For(g, hostCache, hookLogger);
                 var sessions = new SmtpSessionHandler(g.Config.Main, EximVersion.Number, spool, generationLoad, TimeProvider.System, sessionLogger,
-                    services.ReverseLookup, services.ForwardLookup, services.Policy, id => deliveries.TryDeliver(id, g.Config.Main.ImmediateDeliveryMax));
+                    services.ReverseLookup, services.ForwardLookup, services.Policy,
+                    // Without routers nothing can be routed: received messages then wait in the queue rather than all bouncing.
+                    g.Config.Routers.IsEmpty ? null : immediate.Enqueue);
                 return loop.RunAsync(new DaemonContext(g.Config, g.Number, [.. listeners.Current], slots, sessions, generationLoad, g.LocalAddresses,
                     shutdown.Token, services.HostNameLookups), ct);
             },
@@ -130,6 +133,7 @@ internal static partial class DaemonCommand
             await shutdown.CancelAsync().ConfigureAwait(false);
             await WaitForSessionsAsync(slots, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         }
+        await immediate.StopAsync(drain).ConfigureAwait(false);
         foreach (var spool in spools.Values) await spool.DisposeAsync().ConfigureAwait(false);
         try
         {

@@ -6,7 +6,7 @@ namespace Exim.Host.Cli.Commands;
 
 /// <summary>
 /// <c>exim -bp</c>: the queue in Exim's format, oldest first: age, size, id and sender, then each recipient
-/// indented by ten spaces, and a blank line after each message.
+/// indented by ten spaces (a delivered one as <c>        D address</c>), and a blank line after each message.
 /// </summary>
 internal static class ListQueueCommand
 {
@@ -20,7 +20,7 @@ internal static class ListQueueCommand
         {
             var frozen = m.Frozen ? " *** frozen ***" : "";
             output.WriteLine($"{Age(now - m.Received),3} {Size(SpoolQueue.SizeOf(spool, m.Id)),5} {m.Id} <{m.Sender}>{frozen}");
-            foreach (var r in m.Recipients) output.WriteLine($"          {r}");
+            foreach (var r in m.Recipients) output.WriteLine(m.Done.Contains(r) ? $"        D {r}" : $"          {r}");
             output.WriteLine();
         }
         return 0;

@@ -1,0 +1,46 @@
+using Exim.Host.Delivery;
+using Exim.Mail.Delivery;
+using Exim.Mail.Spool;
+
+namespace Exim.Host.Cli.Commands;
+
+/// <summary>
+/// <c>exim -M &lt;id&gt;...</c>: a delivery attempt for each message now, ignoring retry times and thawing frozen
+/// messages, as Exim's -M does. A message another process is delivering is reported and left alone. Exit 1 when any
+/// id was not a message or was locked.
+/// </summary>
+internal static class DeliverMessagesCommand
+{
+    public static async Task<int> RunAsync(CommandLine cl, TextWriter output, TextWriter error)
+    {
+        if (cl.Arguments.IsEmpty)
+        {
+            await error.WriteLineAsync("exim: no message ids given after -M option").ConfigureAwait(false);
+            return 1;
+        }
+        var (core, process) = await DeliveryProcess.StartAsync(cl.ConfigPath, cl.Debug, error).ConfigureAwait(false);
+        var exit = 0;
+        await using (core)
+        {
+            if (process is null) return 1;
+            await using (process)
+            {
+                foreach (var id in cl.Arguments)
+                {
+                    if (!MessageId.IsValid(id))
+                    {
+                        await error.WriteLineAsync($"exim: malformed message id {id} after -M option").ConfigureAwait(false);
+                        exit = 1;
+                        continue;
+                    }
+                    var outcome = await process.Deliverer.DeliverAsync(id, DeliveryOptions.Manual, CancellationToken.None).ConfigureAwait(false);
+                    if (outcome == MessageOutcome.Locked) await output.WriteLineAsync($"Spool file for {id} is locked (another process is handling this message)").ConfigureAwait(false);
+                    if (outcome == MessageOutcome.NotFound) await output.WriteLineAsync($"Spool data file for {id} does not exist").ConfigureAwait(false);
+                    if (outcome is MessageOutcome.Locked or MessageOutcome.NotFound) exit = 1;
+                }
+            }
+            await core.Store.ShutdownAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        return exit;
+    }
+}

@@ -1,0 +1,55 @@
+using Exim.Host.Configuration;
+using Exim.Host.Log;
+using Exim.Mail.Delivery;
+using Exim.Mail.Native;
+using Exim.Mail.Spool;
+using Microsoft.Extensions.Logging;
+
+namespace Exim.Host.Cli.Commands;
+
+/// <summary>
+/// <c>exim -Mrm &lt;id&gt;...</c>: removes messages without delivering them, under the message lock (a message being
+/// delivered is left alone), printing Exim's <c>Message &lt;id&gt; has been removed</c> and logging
+/// <c>&lt;id&gt; removed by &lt;user&gt;</c>. Exit 1 when any message could not be removed.
+/// </summary>
+internal static class RemoveMessagesCommand
+{
+    public static async Task<int> RunAsync(CommandLine cl, TextWriter output, TextWriter error)
+    {
+        var loaded = TomlConfigLoader.Load(cl.ConfigPath);
+        if (!loaded.Succeeded) return ConfigErrors.Print(loaded.Errors, error);
+        var main = loaded.Config.Config.Main;
+        await using var sink = new EximLogSink(cl.Debug);
+        sink.UsePaths(LogPaths.For(main));
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(new EximLoggerProvider(sink)));
+        var logger = loggers.CreateLogger("Exim.Delivery");
+        var input = Path.Combine(main.SpoolDirectory, "input");
+        var exit = 0;
+        foreach (var id in cl.Arguments)
+        {
+            MessageLock? held = null;
+            var attempt = MessageId.IsValid(id) ? MessageLock.TryAcquire(input, id, out held) : LockAttempt.NotFound;
+            if (attempt == LockAttempt.Locked)
+            {
+                await output.WriteLineAsync($"Message {id} is locked").ConfigureAwait(false);
+                exit = 1;
+                continue;
+            }
+            if (attempt == LockAttempt.NotFound)
+            {
+                await output.WriteLineAsync($"Message {id} has been removed or did not exist").ConfigureAwait(false);
+                exit = 1;
+                continue;
+            }
+            using (held)
+            {
+                File.Delete(Path.Combine(input, id + "-H"));
+                File.Delete(Path.Combine(input, id + "-D"));
+                Posix.FsyncDirectory(input);
+            }
+            DeliveryLog.Removed(logger, id, Environment.UserName);
+            await output.WriteLineAsync($"Message {id} has been removed").ConfigureAwait(false);
+        }
+        return exit;
+    }
+}

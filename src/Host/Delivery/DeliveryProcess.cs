@@ -1,0 +1,68 @@
+using Exim.Abstractions.Resolution;
+using Exim.Host.Generations;
+using Exim.Host.Lifetime;
+using Exim.Mail.Delivery;
+using Exim.Mail.Resolution;
+using Exim.Mail.Retry;
+using Exim.Mail.Routing;
+using Exim.Mail.Spool;
+using Exim.Mail.Transports.Maildir;
+using Exim.Mail.Transports.Smtp;
+using Microsoft.Extensions.Logging;
+
+namespace Exim.Host.Delivery;
+
+/// <summary>
+/// Everything a delivering process needs, composed from one generation: the router with the generation's resolvers,
+/// the transports (one SMTP connection pool shared by every message of the process), the retry database and rules,
+/// the spool for bounces, and the <see cref="Deliverer"/> and <see cref="QueueRunner"/> built on them. The -M and -q
+/// commands use it today; a queue-runner child or the daemon's immediate delivery can compose the same way.
+/// </summary>
+internal sealed class DeliveryProcess : IAsyncDisposable
+{
+    private readonly FileSpool _spool;
+    private readonly SmtpConnectionPool _pool;
+
+    public DeliveryProcess(Generation generation, ILoggerFactory loggers, HostCache cache)
+    {
+        var config = generation.Config;
+        var main = config.Main;
+        var random = Random.Shared;
+        IDnsRecordResolver? dns = generation.Strategies.TryGet<IDnsRecordResolver>("dns", out var resolver) ? new CachingDnsResolver(cache, resolver) : null;
+        generation.Strategies.TryGet<IAddressResolver>("byname", out var byname);
+        var local = generation.LocalAddresses.ToHashSet();
+        var logger = loggers.CreateLogger("Exim.Delivery");
+        _spool = new FileSpool(main.SpoolDirectory, TimeProvider.System, main.SpoolSync == "filesystem");
+        _pool = new SmtpConnectionPool();
+        var drivers = new Dictionary<string, IDeliveryTransport>(StringComparer.Ordinal)
+        {
+            ["smtp"] = new SmtpTransport(main.PrimaryHostname, local, _pool, random),
+            ["maildir"] = new MaildirTransport(main.PrimaryHostname, TimeProvider.System),
+        };
+        Deliverer = new Deliverer(config, new AddressRouter(config, dns, local, random, byname), new HostListResolver(dns, byname, random), drivers,
+            new RetryDatabase(main.SpoolDirectory), RetryRuleSet.From(config), _spool, EximVersion.Number, TimeProvider.System, logger, random);
+        QueueRunner = new QueueRunner(Deliverer, main.SpoolDirectory, logger);
+    }
+
+    public Deliverer Deliverer { get; }
+    public QueueRunner QueueRunner { get; }
+
+    /// <summary>Starts a core on <paramref name="configPath"/> and composes delivery on its first generation; null (errors printed) when the configuration is bad.</summary>
+    public static async Task<(Core Core, DeliveryProcess? Process)> StartAsync(string configPath, bool debug, TextWriter error)
+    {
+        var core = Core.Create(configPath, debug);
+        var started = await core.Reloader.StartAsync().ConfigureAwait(false);
+        if (started.Status != ReloadStatus.Published)
+        {
+            Cli.Commands.ConfigErrors.Print(started.Errors, error);
+            return (core, null);
+        }
+        return (core, new DeliveryProcess(core.Store.Current, core.LoggerFactory, new HostCache(TimeProvider.System)));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _pool.DisposeAsync().ConfigureAwait(false);
+        await _spool.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,293 @@
+using System.Collections.Immutable;
+using Exim.Abstractions.Config;
+using Exim.Abstractions.Matching;
+using Exim.Mail.Resolution;
+using Exim.Mail.Retry;
+using Exim.Mail.Routing;
+using Exim.Mail.Spool;
+using Microsoft.Extensions.Logging;
+
+namespace Exim.Mail.Delivery;
+
+/// <summary>
+/// Delivers one spooled message (Exim's deliver_message). Under the message's lock: read the -H file; skip a frozen
+/// message unless thawing; route each recipient not yet done (skipping those whose retry time has not come, unless
+/// forced); group the routed recipients by transport and host list, local deliveries first; run each transport and log
+/// Exim's <c>=&gt;</c>, <c>==</c> and <c>**</c> lines; record delivered and failed recipients in the -H file's
+/// non-recipients tree, durably, after each transport run; turn deferrals past their retry rule's cutoff into failures;
+/// write the retry database; bounce the failures to the sender (never for a null sender: a failing bounce is frozen);
+/// and when every recipient is done remove the spool files and log <c>Completed</c>. A bounce made here is delivered
+/// straight after, as Exim's child process would.
+/// </summary>
+internal sealed class Deliverer(
+    EximConfig config,
+    AddressRouter router,
+    HostListResolver hostResolver,
+    IReadOnlyDictionary<string, IDeliveryTransport> drivers,
+    RetryDatabase retryDatabase,
+    RetryRules retryRules,
+    FileSpool spool,
+    string version,
+    TimeProvider time,
+    ILogger logger,
+    Random random)
+{
+    private readonly string _input = Path.Combine(config.Main.SpoolDirectory, "input");
+
+    public async Task<MessageOutcome> DeliverAsync(string id, DeliveryOptions options, CancellationToken cancellationToken)
+    {
+        string? bounceId;
+        MessageOutcome outcome;
+        var attempt = MessageLock.TryAcquire(_input, id, out var held);
+        if (attempt == LockAttempt.Locked) DeliveryLog.Locked(logger, id);
+        if (held is null) return attempt == LockAttempt.Locked ? MessageOutcome.Locked : MessageOutcome.NotFound;
+        using (held)
+        {
+            if (SpoolHeaderFile.Load(Path.Combine(_input, id + "-H")) is not { } header) return MessageOutcome.NotFound;
+            var thawed = header.Frozen;
+            if (thawed)
+            {
+                if (!options.Thaw) return MessageOutcome.Frozen;
+                DeliveryLog.Unfrozen(logger, id);
+                header = header with { FrozenAt = null };
+            }
+            var state = new MessageState(header, new MessageContent(header, held.Data, held.BodyOffset), retryDatabase.Read()) { HeaderChanged = thawed };
+            (outcome, bounceId) = await DeliverLockedAsync(state, options, cancellationToken).ConfigureAwait(false);
+        }
+        // The bounce goes out now, in this process, as Exim's child process would deliver it.
+        if (bounceId is not null) await DeliverAsync(bounceId, options with { Thaw = false }, cancellationToken).ConfigureAwait(false);
+        return outcome;
+    }
+
+    private async Task<(MessageOutcome, string?)> DeliverLockedAsync(MessageState state, DeliveryOptions options, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var groups = new Dictionary<string, (string Router, TransportConfig Transport, ImmutableArray<HostItem> Hosts, List<string> Recipients)>(StringComparer.Ordinal);
+        foreach (var address in state.Header.Pending)
+        {
+            if (!options.Force && Waiting(state, address, now) is { } key)
+            {
+                Settle(state, new RecipientResult(address, RecipientStatus.Deferred, "retry time not reached", -53, RetryKey: key), null, null, now);
+                continue;
+            }
+            var route = await router.RouteAsync(address, cancellationToken).ConfigureAwait(false);
+            if (route.Outcome != RouteOutcome.Accepted)
+            {
+                var status = route.Outcome == RouteOutcome.Deferred ? RecipientStatus.Deferred : RecipientStatus.Failed;
+                var message = route.Message ?? (status == RecipientStatus.Failed ? "Unrouteable address" : "routing deferred");
+                var domain = address[(address.LastIndexOf('@') + 1)..];
+                Settle(state, new RecipientResult(address, status, message, -1, RetryKey: RetryKeys.Routing(domain), ErrorName: "routing", Freeze: route.Freeze),
+                    route.Router, null, now);
+                continue;
+            }
+            var routingKey = RetryKeys.Routing(address[(address.LastIndexOf('@') + 1)..]);
+            if (state.Record(routingKey) is not null) state.RetryChanges[routingKey] = null;
+            var transport = config.Transports.FirstOrDefault(t => t.Name == route.Transport);
+            if (transport is null || !drivers.ContainsKey(transport.Driver))
+            {
+                Settle(state, new RecipientResult(address, RecipientStatus.Deferred, $"no transport set by {route.Router} router", -1), route.Router, null, now);
+                continue;
+            }
+            var hosts = route.HostList;
+            var groupKey = transport.Name + "|" + string.Join(",", hosts.Select(h => $"{h.Name}/{h.Address}/{h.Port}"));
+            if (!groups.TryGetValue(groupKey, out var group)) groups[groupKey] = group = (route.Router ?? "", transport, hosts, []);
+            group.Recipients.Add(address);
+        }
+
+        // Local deliveries first, as Exim does.
+        foreach (var group in groups.Values.OrderBy(g => g.Transport.Driver == "smtp" ? 1 : 0))
+        {
+            var result = await RunTransportAsync(state, group.Transport, group.Hosts, [.. group.Recipients], options, cancellationToken).ConfigureAwait(false);
+            foreach (var failure in result.HostFailures) HostFailed(state, failure, now);
+            foreach (var key in result.HostSuccesses) state.RetryChanges[key] = null;
+            foreach (var r in result.Recipients) Settle(state, r, group.Router, group.Transport, now);
+            Persist(state);
+        }
+
+        foreach (var (key, _) in state.RetryChanges.Where(c => c.Value is null && !state.RetrySnapshot.ContainsKey(c.Key)).ToList()) state.RetryChanges.Remove(key);
+        try
+        {
+            retryDatabase.Update(state.RetryChanges);
+        }
+        catch (IOException e)
+        {
+            DeliveryLog.RetryWriteFailed(logger, state.Header.Id, e);
+        }
+
+        var bounceId = await BounceAsync(state, now, cancellationToken).ConfigureAwait(false);
+        if (state.FreezeReason is { } reason)
+        {
+            state.Header = state.Header with { FrozenAt = now };
+            state.HeaderChanged = true;
+            DeliveryLog.Frozen(logger, state.Header.Id, reason);
+        }
+        if (state.Header.Pending.IsEmpty)
+        {
+            RemoveFiles(state.Header.Id);
+            DeliveryLog.Completed(logger, state.Header.Id);
+            return (MessageOutcome.Completed, bounceId);
+        }
+        Persist(state);
+        return (state.Header.Frozen ? MessageOutcome.Frozen : MessageOutcome.Deferred, bounceId);
+    }
+
+    /// <summary>The retry key holding this address back (its own or its domain's routing record), or null when it may be tried.</summary>
+    private static string? Waiting(MessageState state, string address, DateTimeOffset now)
+    {
+        foreach (var key in (ReadOnlySpan<string>)[RetryKeys.Address(address), RetryKeys.Routing(address[(address.LastIndexOf('@') + 1)..])])
+        {
+            if (state.Record(key) is { Expired: false } r && r.NextTry > now) return key;
+        }
+        return null;
+    }
+
+    private async Task<TransportResult> RunTransportAsync(MessageState state, TransportConfig transport, ImmutableArray<HostItem> hosts,
+        ImmutableArray<string> recipients, DeliveryOptions options, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        try
+        {
+            var fromMx = hosts.Any(h => h.Mx >= 0);
+            if (transport.Driver == "smtp" && (hosts.IsEmpty || transport.HostsOverride) && !transport.Hosts.IsEmpty)
+            {
+                hosts = await TransportHostsAsync(transport, cancellationToken).ConfigureAwait(false);
+                fromMx = false;
+            }
+            if (transport.Driver == "smtp" && hosts.IsEmpty)
+            {
+                return TransportResult.Of(recipients.Select(r => new RecipientResult(r, RecipientStatus.Deferred, $"no hosts for the {transport.Name} transport", -1)));
+            }
+            var job = new DeliveryJob(state.Content, transport, recipients, hosts, fromMx,
+                key => options.Force || state.Record(key) is not { } record || record.NextTry <= now || record.Expired);
+            return await drivers[transport.Driver].DeliverAsync(job, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            DeliveryLog.TransportCrashed(logger, state.Header.Id, transport.Name, e);
+            return TransportResult.Of(recipients.Select(r => new RecipientResult(r, RecipientStatus.Deferred, $"{e.GetType().Name}: {e.Message}", -1)));
+        }
+    }
+
+    /// <summary>The smtp transport's own <c>hosts</c>: looked up as manualroute's are; hosts that cannot be found are left out.</summary>
+    private async Task<ImmutableArray<HostItem>> TransportHostsAsync(TransportConfig transport, CancellationToken cancellationToken)
+    {
+        var options = new HostFindOptions { ByMx = false, IgnoreTargetHosts = HostList.Empty };
+        var result = ImmutableArray.CreateBuilder<HostItem>();
+        foreach (var item in transport.Hosts.SelectMany(h => HostListParser.Parse(h)))
+        {
+            var found = await hostResolver.ResolveAsync(item, HostLookupType.Default, options, cancellationToken).ConfigureAwait(false);
+            if (found.Status is HostFindStatus.Found or HostFindStatus.FoundLocal) result.AddRange(found.Hosts);
+        }
+        return result.ToImmutable();
+    }
+
+    /// <summary>A host that failed: its retry record, and Exim's <c>H=host [ip] error</c> line.</summary>
+    private void HostFailed(MessageState state, HostFailure failure, DateTimeOffset now)
+    {
+        var detail = failure.Errno is 111 or 110 && !failure.Message.StartsWith("SMTP", StringComparison.Ordinal) ? " " + failure.Message : ": " + failure.Message;
+        DeliveryLog.HostFailed(logger, state.Header.Id, failure.Host.Name, failure.Host.Address?.ToString() ?? "", detail);
+        UpdateRetry(state, failure.RetryKey, failure.Host.Name + "@", failure.ErrorName, failure.Host, failure.Errno, failure.Message, now);
+    }
+
+    /// <summary>
+    /// Records one recipient's result: a deferral updates its retry record and becomes a failure once past the rule's
+    /// cutoff (or when no rule applies); delivered and failed recipients are done; each result is logged in Exim's shape.
+    /// </summary>
+    private void Settle(MessageState state, RecipientResult r, string? routerName, TransportConfig? transport, DateTimeOffset now)
+    {
+        if (r.Status == RecipientStatus.Deferred && r.RetryKey is { } key)
+        {
+            var record = r.Errno == -53 ? state.Record(key) : UpdateRetry(state, key, r.Address, r.ErrorName, r.Host, r.Errno, r.Message ?? "", now, hostKeyAlreadyUpdated: key.StartsWith("T:", StringComparison.Ordinal));
+            if (record is { Expired: true })
+            {
+                var message = r.Errno == -53 ? "retry time not reached for any host after a long failure period" : "retry timeout exceeded";
+                r = r with { Status = RecipientStatus.Failed, Message = message };
+            }
+        }
+        if (r.Freeze && r.Status == RecipientStatus.Deferred) state.FreezeReason ??= "";
+
+        var id = state.Header.Id;
+        var routeText = (routerName is null ? "" : $" R={routerName}") + (transport is null ? "" : $" T={transport.Name}");
+        var hostText = r.Host is { } h ? $" H={h.Name} [{h.Address}]" : "";
+        switch (r.Status)
+        {
+            case RecipientStatus.Delivered:
+                var shown = transport?.Driver == "smtp" ? r.Address : $"{r.Address[..Math.Max(0, r.Address.LastIndexOf('@'))]} <{r.Address}>";
+                var confirmation = r.Confirmation is { } c ? $" C=\"{c}\"" : "";
+                DeliveryLog.Delivered(logger, id, shown, routeText + hostText + confirmation);
+                MarkDone(state, r.Address);
+                if (state.Record(RetryKeys.Address(r.Address)) is not null) state.RetryChanges[RetryKeys.Address(r.Address)] = null;
+                break;
+            case RecipientStatus.Deferred:
+                DeliveryLog.Deferred(logger, id, r.Address, $"{routeText} defer ({r.Errno}){hostText}: {r.Message}");
+                break;
+            case RecipientStatus.Failed:
+                DeliveryLog.Failed(logger, id, r.Address, $"{routeText}{hostText}: {r.Message}");
+                if (state.Header.Sender.Length == 0)
+                {
+                    state.FreezeReason = " (delivery error message)"; // a bounce that cannot be delivered is frozen, never bounced
+                    break;
+                }
+                state.Failed.Add(new FailedRecipient(r.Address, r.Message ?? "", r.Host));
+                MarkDone(state, r.Address);
+                break;
+        }
+    }
+
+    private RetryRecord? UpdateRetry(MessageState state, string key, string address, string errorName, HostItem? host, int errno, string message,
+        DateTimeOffset now, bool hostKeyAlreadyUpdated = false)
+    {
+        if (hostKeyAlreadyUpdated && state.RetryChanges.TryGetValue(key, out var already)) return already;
+        var previous = state.Record(key);
+        // A host's failures date from the first one seen; an address's from the message's arrival (its age counts).
+        var firstFailed = previous?.FirstFailed ?? (key.StartsWith("T:", StringComparison.Ordinal) ? now : state.Header.Received);
+        var rule = retryRules.Find(address, errorName, host?.Name, host?.Address?.ToString());
+        var (next, expired) = rule is null ? (now, true) : rule.Next(previous, firstFailed, now, random);
+        var record = new RetryRecord(key, firstFailed, now, next, expired, errno, message);
+        state.RetryChanges[key] = record;
+        return record;
+    }
+
+    private static void MarkDone(MessageState state, string address)
+    {
+        state.Header = state.Header with { NonRecipients = state.Header.NonRecipients.Add(address) };
+        state.HeaderChanged = true;
+    }
+
+    /// <summary>Writes the -H file when something changed, so a delivered recipient is never delivered again.</summary>
+    private void Persist(MessageState state)
+    {
+        if (!state.HeaderChanged || state.Header.Pending.IsEmpty) return;
+        SpoolHeaderFile.Rewrite(_input, state.Header);
+        state.HeaderChanged = false;
+    }
+
+    private async Task<string?> BounceAsync(MessageState state, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (state.Failed.Count == 0 || state.Header.Sender.Length == 0) return null;
+        try
+        {
+            var message = BounceBuilder.Build(config.Main.PrimaryHostname, state.Content, state.Failed, now);
+            var (id, size) = await LocalSubmission.SubmitAsync(spool, message, "", [state.Header.Sender], config.Main.PrimaryHostname, version,
+                time.GetLocalNow(), cancellationToken).ConfigureAwait(false);
+            DeliveryLog.BounceCreated(logger, id, state.Header.Id, Environment.UserName, size);
+            return id;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or MimeKit.ParseException)
+        {
+            // Keep the failed recipients undone, so a later attempt fails them again and bounces then.
+            DeliveryLog.BounceFailed(logger, state.Header.Id, e);
+            state.Header = state.Header with { NonRecipients = state.Header.NonRecipients.Except(state.Failed.Select(f => f.Address)) };
+            state.HeaderChanged = true;
+            return null;
+        }
+    }
+
+    /// <summary>Removes a finished message: the -H file first, so no runner lists it again, then the -D file.</summary>
+    private void RemoveFiles(string id)
+    {
+        File.Delete(Path.Combine(_input, id + "-H"));
+        File.Delete(Path.Combine(_input, id + "-D"));
+        Native.Posix.FsyncDirectory(_input);
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+
+namespace Exim.Mail.Delivery;
+
+/// <summary>Delivery and queue-run log lines, in Exim's shapes (5xxx queue, 7xxx transport).</summary>
+internal static partial class DeliveryLog
+{
+    [LoggerMessage(5001, LogLevel.Information, "{Id} => {Address}{Detail}")]
+    public static partial void Delivered(ILogger logger, string id, string address, string detail);
+
+    [LoggerMessage(5002, LogLevel.Information, "{Id} == {Address}{Detail}")]
+    public static partial void Deferred(ILogger logger, string id, string address, string detail);
+
+    [LoggerMessage(5003, LogLevel.Information, "{Id} ** {Address}{Detail}")]
+    public static partial void Failed(ILogger logger, string id, string address, string detail);
+
+    [LoggerMessage(5004, LogLevel.Information, "{Id} Completed")]
+    public static partial void Completed(ILogger logger, string id);
+
+    [LoggerMessage(5005, LogLevel.Information, "{Id} <= <> R={Parent} U={User} P=local S={Size}")]
+    public static partial void BounceCreated(ILogger logger, string id, string parent, string user, long size);
+
+    [LoggerMessage(5006, LogLevel.Information, "{Id} Frozen{Reason}")]
+    public static partial void Frozen(ILogger logger, string id, string reason);
+
+    [LoggerMessage(5007, LogLevel.Information, "{Id} Unfrozen by forced delivery")]
+    public static partial void Unfrozen(ILogger logger, string id);
+
+    [LoggerMessage(5008, LogLevel.Information, "{Id} removed by {User}")]
+    public static partial void Removed(ILogger logger, string id, string user);
+
+    [LoggerMessage(5009, LogLevel.Information, "Start queue run: pid={Pid}{Flags}")]
+    public static partial void QueueRunStarted(ILogger logger, int pid, string flags);
+
+    [LoggerMessage(5010, LogLevel.Information, "End queue run: pid={Pid}{Flags}")]
+    public static partial void QueueRunEnded(ILogger logger, int pid, string flags);
+
+    [LoggerMessage(5011, LogLevel.Debug, "{Id}: spool file is locked (another process is handling this message)")]
+    public static partial void Locked(ILogger logger, string id);
+
+    [LoggerMessage(5012, LogLevel.Error, "{Id} delivery to {Transport} transport failed unexpectedly; recipients deferred")]
+    public static partial void TransportCrashed(ILogger logger, string id, string transport, Exception exception);
+
+    [LoggerMessage(5013, LogLevel.Error, "{Id} could not write the retry database")]
+    public static partial void RetryWriteFailed(ILogger logger, string id, Exception exception);
+
+    [LoggerMessage(5014, LogLevel.Error, "{Id} could not create a bounce message")]
+    public static partial void BounceFailed(ILogger logger, string id, Exception exception);
+
+    [LoggerMessage(7001, LogLevel.Information, "{Id} H={Host} [{Address}]{Detail}")]
+    public static partial void HostFailed(ILogger logger, string id, string host, string address, string detail);
+}

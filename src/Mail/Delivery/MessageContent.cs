@@ -1,0 +1,43 @@
+using System.Text;
+using Exim.Mail.Spool;
+using Microsoft.Win32.SafeHandles;
+
+namespace Exim.Mail.Delivery;
+
+/// <summary>
+/// A spooled message as transports read it: the -H file's envelope and headers, and the body from the locked -D file
+/// (after its <c>id-D</c> line). Reads use positioned I/O, so transports never share a file position.
+/// </summary>
+internal sealed class MessageContent(SpoolHeader header, SafeFileHandle data, long bodyOffset)
+{
+    private const int ChunkSize = 64 * 1024;
+
+    public SpoolHeader Header { get; } = header;
+    public string Id => Header.Id;
+    public string Sender => Header.Sender;
+
+    public long BodyLength => RandomAccess.GetLength(data) - bodyOffset;
+
+    /// <summary>The headers as they are stored: LF line ends, continuation lines included.</summary>
+    public byte[] HeaderBytes()
+    {
+        var sb = new StringBuilder();
+        foreach (var h in Header.Headers) sb.Append(h.Text);
+        return Encoding.Latin1.GetBytes(sb.ToString());
+    }
+
+    /// <summary>Calls <paramref name="write"/> with successive chunks of the body (LF line ends), bounded by the file's size.</summary>
+    public async Task ReadBodyAsync(Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[ChunkSize];
+        var offset = bodyOffset;
+        var end = RandomAccess.GetLength(data);
+        while (offset < end)
+        {
+            var read = await RandomAccess.ReadAsync(data, buffer.AsMemory(0, (int)Math.Min(buffer.Length, end - offset)), offset, cancellationToken).ConfigureAwait(false);
+            if (read == 0) break;
+            await write(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            offset += read;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.Net;
+using Exim.Abstractions.Resolution;
+using Exim.Mail.Resolution;
+
+namespace Exim.Mail.Routing;
+
+/// <summary>
+/// Looks up one explicit host-list item (rf_lookup_hostlist, spec §2.9): an IP literal as itself; <c>name/MX</c> by its
+/// MX records; <c>byname</c> through the system resolver; <c>bydns</c> by A/AAAA; by default DNS first and the system
+/// resolver when DNS finds nothing. The item's port goes onto every host found.
+/// </summary>
+internal sealed class HostListResolver(IDnsRecordResolver? dns, IAddressResolver? byname, Random random)
+{
+    public async Task<HostFindResult> ResolveAsync(HostListItem item, HostLookupType lookup, HostFindOptions options, CancellationToken cancellationToken)
+    {
+        var found = await FindAsync(item, lookup, options, cancellationToken).ConfigureAwait(false);
+        return item.Port is { } port ? found with { Hosts = [.. found.Hosts.Select(h => h with { Port = port })] } : found;
+    }
+
+    private async Task<HostFindResult> FindAsync(HostListItem item, HostLookupType lookup, HostFindOptions options, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(item.Name, out var literal) && (item.Name.Contains(':', StringComparison.Ordinal) || item.Name.Count(c => c == '.') == 3))
+        {
+            if (options.IgnoreTargetHosts.Matches(literal)) return new HostFindResult(HostFindStatus.Failed, [], item.Name);
+            var local = literal.Equals(IPAddress.Any) || options.LocalAddresses.Contains(literal);
+            return new HostFindResult(local ? HostFindStatus.FoundLocal : HostFindStatus.Found, [new HostItem(item.Name, literal, -1)], item.Name);
+        }
+        if (item.MxOnly || lookup == HostLookupType.ByDns)
+        {
+            if (dns is null) return new HostFindResult(HostFindStatus.Again, [], item.Name);
+            return await new HostFinder(dns, random).FindByDnsAsync(item.Name, options with { ByMx = item.MxOnly }, cancellationToken).ConfigureAwait(false);
+        }
+        if (lookup == HostLookupType.Default && dns is not null)
+        {
+            var byDns = await new HostFinder(dns, random).FindByDnsAsync(item.Name, options with { ByMx = false }, cancellationToken).ConfigureAwait(false);
+            if (byDns.Status != HostFindStatus.Failed || byname is null) return byDns;
+        }
+        if (byname is null) return new HostFindResult(HostFindStatus.Again, [], item.Name);
+        return await HostFinderByName.FindAsync(byname, item.Name, options, cancellationToken).ConfigureAwait(false);
+    }
+}

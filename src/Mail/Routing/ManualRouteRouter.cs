@@ -1,0 +1,91 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Net;
+using Exim.Abstractions.Config;
+using Exim.Abstractions.Matching;
+using Exim.Abstractions.Resolution;
+using Exim.Mail.Matching;
+using Exim.Mail.Resolution;
+
+namespace Exim.Mail.Routing;
+
+/// <summary>
+/// Exim's manualroute router (spec §2.9): the first <c>route_list</c> item whose pattern matches the domain (else
+/// <c>route_data</c>, else decline) gives the hosts. They are shuffled within their <c>+</c> groups with
+/// <c>randomize</c> (or <c>hosts_randomize</c>), then looked up in order. A host that cannot be found is handled by
+/// <c>host_find_failed</c> (freeze, defer, fail, decline, pass, ignore); when every host was ignored,
+/// <c>host_all_ignored</c> decides. A lookup that times out defers (or passes, with <c>pass_on_timeout</c>). This host
+/// first in the list goes to <c>self</c>; later in the list it is cut with everything after it.
+/// </summary>
+internal sealed class ManualRouteRouter(MainOptions main, FrozenDictionary<string, DomainList> named, IDnsRecordResolver? dns, IAddressResolver? byname,
+    IReadOnlySet<IPAddress> localAddresses, Random random)
+{
+    private readonly HostListResolver _resolver = new(dns, byname, random);
+
+    public async Task<RouteResult> RouteAsync(RouterConfig router, string domain, Func<RouterConfig, HostFindResult, string, RouteResult> self,
+        CancellationToken cancellationToken)
+    {
+        if (!RouteListParser.TryParse(router.RouteList, out var items, out var error)) return new RouteResult(RouteOutcome.Deferred, Message: error);
+        var item = items.FirstOrDefault(i => new DomainList([i.Pattern], main.PrimaryHostname, named).Matches(domain));
+        if (item is null)
+        {
+            if (router.RouteData is not { Length: > 0 } data) return RouteResult.Decline();
+            if (!RouteListParser.TryParseItem(data, withPattern: false, out item, out error)) return new RouteResult(RouteOutcome.Deferred, Message: error);
+        }
+
+        var list = HostListParser.Parse(item.Hosts);
+        if (list.IsEmpty) return new RouteResult(RouteOutcome.Accepted, Transport: router.Transport, Hosts: []);
+        if (item.Randomize ?? router.HostsRandomize) list = [.. list.OrderBy(h => h.Group * 1000 + random.Next(1000))];
+
+        var options = new HostFindOptions
+        {
+            ByMx = false,
+            Ipv4Only = item.Ipv4Only || router.Ipv4Only || main.DisableIpv6,
+            Ipv4Prefer = item.Ipv4Prefer || router.Ipv4Prefer,
+            IgnoreTargetHosts = new HostList(router.IgnoreTargetHosts),
+            LocalAddresses = [.. localAddresses],
+            CnameLoops = main.DnsCnameLoops,
+        };
+        var hosts = ImmutableArray.CreateBuilder<HostItem>();
+        var ignored = 0;
+        foreach (var host in list)
+        {
+            var found = await _resolver.ResolveAsync(host, item.Lookup, options, cancellationToken).ConfigureAwait(false);
+            switch (found.Status)
+            {
+                case HostFindStatus.Again:
+                    return router.PassOnTimeout
+                        ? new RouteResult(RouteOutcome.Pass)
+                        : new RouteResult(RouteOutcome.Deferred, Message: $"host lookup for {host.Name} did not complete (DNS timeout?)");
+                case HostFindStatus.Failed:
+                    if (router.HostFindFailed == "ignore")
+                    {
+                        ignored++;
+                        continue;
+                    }
+                    return Act(router.HostFindFailed, $"lookup of host \"{host.Name}\" failed in {router.Name} router");
+                case HostFindStatus.FoundLocal when hosts.Count == 0:
+                    return self(router, found, domain);
+                case HostFindStatus.FoundLocal:
+                    // This host later in the list: it and everything after it are cut.
+                    return new RouteResult(RouteOutcome.Accepted, Transport: router.Transport, Hosts: hosts.ToImmutable());
+            }
+            hosts.AddRange(found.Hosts);
+        }
+        if (hosts.Count == 0 && ignored > 0)
+        {
+            return Act(router.HostAllIgnored, $"lookup failed for all hosts in {router.Name} router: host_find_failed=ignore host_all_ignored={router.HostAllIgnored}");
+        }
+        return new RouteResult(RouteOutcome.Accepted, Transport: router.Transport, Hosts: hosts.ToImmutable());
+    }
+
+    /// <summary>host_find_failed and host_all_ignored: what a failed lookup does.</summary>
+    private static RouteResult Act(string action, string message) => action switch
+    {
+        "fail" => new RouteResult(RouteOutcome.Failed, Message: message),
+        "decline" => RouteResult.Decline(message),
+        "pass" => new RouteResult(RouteOutcome.Pass, Message: message),
+        "defer" => new RouteResult(RouteOutcome.Deferred, Message: message),
+        _ => new RouteResult(RouteOutcome.Deferred, Message: message, Freeze: true), // freeze, Exim's default
+    };
+}

@@ -1,0 +1,167 @@
+using System.Buffers;
+using System.Collections.Immutable;
+using System.Globalization;
+using Exim.Mail.Delivery;
+using Exim.Mail.Resolution;
+using Exim.Mail.Retry;
+
+namespace Exim.Mail.Transports.Smtp;
+
+/// <summary>
+/// One MAIL/RCPT/DATA transaction on an open connection for up to max_rcpt recipients. With PIPELINING, MAIL, every
+/// RCPT and DATA go out in one write and the replies are read in order; without it, each command waits for its reply.
+/// Replies map to per-recipient results; a timeout or a lost connection is a host error for every recipient left.
+/// </summary>
+internal sealed class SmtpTransaction(SmtpClientConnection connection, DeliveryJob job, HostItem host, string[] recipients)
+{
+    private const int ChunkSize = 32 * 1024;
+
+    /// <summary>What was last sent, for Exim's "after ..." in messages.</summary>
+    public string Stage { get; private set; } = "initial connection";
+
+    public async Task<TransactionOutcome> RunAsync(CancellationToken cancellationToken)
+    {
+        var t = job.Transport;
+        var mail = $"MAIL FROM:<{job.Message.Sender}>";
+        if (connection.SizeOffered) mail += " SIZE=" + (job.Message.BodyLength + job.Message.HeaderBytes().Length).ToString(CultureInfo.InvariantCulture);
+        var rcpts = recipients.Select(r => $"RCPT TO:<{r}>").ToArray();
+        connection.Transactions++;
+
+        SmtpReply? mailReply;
+        var rcptReplies = new SmtpReply?[rcpts.Length];
+        SmtpReply? dataReply = null;
+        if (connection.Pipelining)
+        {
+            Stage = mail;
+            await connection.SendAsync(string.Concat(mail, "\r\n", string.Join("", rcpts.Select(r => r + "\r\n")), "DATA\r\n"), t.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            mailReply = await connection.ReadReplyAsync(t.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < rcpts.Length && mailReply is not null; i++)
+            {
+                Stage = rcpts[i];
+                rcptReplies[i] = await connection.ReadReplyAsync(t.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                if (rcptReplies[i] is null) return Lost(rcpts[i]);
+            }
+            Stage = "DATA";
+            if (mailReply is not null) dataReply = await connection.ReadReplyAsync(t.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            if (mailReply is null || dataReply is null) return Lost(mailReply is null ? mail : "DATA");
+        }
+        else
+        {
+            Stage = mail;
+            mailReply = await CommandAsync(mail, cancellationToken).ConfigureAwait(false);
+            if (mailReply is null) return Lost(mail);
+            for (var i = 0; i < rcpts.Length && mailReply.IsPositive; i++)
+            {
+                Stage = rcpts[i];
+                rcptReplies[i] = await CommandAsync(rcpts[i], cancellationToken).ConfigureAwait(false);
+                if (rcptReplies[i] is null) return Lost(rcpts[i]);
+            }
+        }
+
+        if (!mailReply.IsPositive)
+        {
+            // The RCPT and DATA replies (when pipelined) only echo the MAIL failure.
+            if (dataReply is { Code: 354 }) await AbandonDataAsync(cancellationToken).ConfigureAwait(false);
+            await ResetAsync(cancellationToken).ConfigureAwait(false);
+            return new TransactionOutcome([.. recipients.Select(r => FromReply(r, mailReply, mail, "mail_4xx"))], null);
+        }
+
+        var results = new List<RecipientResult>();
+        var accepted = new List<string>();
+        for (var i = 0; i < recipients.Length; i++)
+        {
+            if (rcptReplies[i]!.IsPositive) accepted.Add(recipients[i]);
+            else results.Add(FromReply(recipients[i], rcptReplies[i]!, rcpts[i], "rcpt_4xx"));
+        }
+        if (accepted.Count == 0)
+        {
+            if (dataReply is { Code: 354 }) await AbandonDataAsync(cancellationToken).ConfigureAwait(false);
+            await ResetAsync(cancellationToken).ConfigureAwait(false);
+            return new TransactionOutcome([.. results], null);
+        }
+
+        if (!connection.Pipelining)
+        {
+            Stage = "DATA";
+            dataReply = await CommandAsync("DATA", cancellationToken).ConfigureAwait(false);
+            if (dataReply is null) return Lost("DATA", results);
+        }
+        if (dataReply!.Code != 354)
+        {
+            await ResetAsync(cancellationToken).ConfigureAwait(false);
+            results.AddRange(accepted.Select(r => FromReply(r, dataReply, "DATA", "data_4xx")));
+            return new TransactionOutcome([.. results], null);
+        }
+
+        Stage = "end of data";
+        await SendMessageAsync(cancellationToken).ConfigureAwait(false);
+        var final = await connection.ReadReplyAsync(t.DataTimeout, cancellationToken).ConfigureAwait(false);
+        if (final is null) return Lost("end of data", results);
+        if (final.IsPositive)
+        {
+            var confirmation = final.Text;
+            results.AddRange(accepted.Select(r => new RecipientResult(r, RecipientStatus.Delivered, Host: host, Confirmation: confirmation)));
+        }
+        else
+        {
+            results.AddRange(accepted.Select(r => FromReply(r, final, "end of data", "data_4xx")));
+        }
+        return new TransactionOutcome([.. results], null);
+    }
+
+    private async Task<SmtpReply?> CommandAsync(string command, CancellationToken cancellationToken)
+    {
+        await connection.SendAsync(command + "\r\n", job.Transport.CommandTimeout, cancellationToken).ConfigureAwait(false);
+        return await connection.ReadReplyAsync(job.Transport.CommandTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Headers, the blank line and the body, dot-stuffed with CRLF line ends, then the terminating dot.</summary>
+    private async Task SendMessageAsync(CancellationToken cancellationToken)
+    {
+        var stuffer = new DotStuffer();
+        var output = ArrayPool<byte>.Shared.Rent(DotStuffer.MaxOutput(Math.Max(ChunkSize, 64 * 1024)));
+        try
+        {
+            var timeout = job.Transport.DataTimeout;
+            var headers = job.Message.HeaderBytes();
+            for (var offset = 0; offset < headers.Length; offset += ChunkSize)
+            {
+                var n = stuffer.Convert(headers.AsSpan(offset, Math.Min(ChunkSize, headers.Length - offset)), output);
+                await connection.SendAsync(output.AsMemory(0, n), timeout, cancellationToken).ConfigureAwait(false);
+            }
+            var blank = stuffer.Convert("\n"u8, output);
+            await connection.SendAsync(output.AsMemory(0, blank), timeout, cancellationToken).ConfigureAwait(false);
+            await job.Message.ReadBodyAsync(async (chunk, ct) =>
+            {
+                var n = stuffer.Convert(chunk.Span, output);
+                await connection.SendAsync(output.AsMemory(0, n), timeout, ct).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            await connection.SendAsync(stuffer.Terminator.ToArray(), timeout, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(output);
+        }
+    }
+
+    /// <summary>A 354 we cannot use (no recipient was accepted): send an empty message's end so the server stays in step.</summary>
+    private async Task AbandonDataAsync(CancellationToken cancellationToken)
+    {
+        await connection.SendAsync(".\r\n", job.Transport.DataTimeout, cancellationToken).ConfigureAwait(false);
+        await connection.ReadReplyAsync(job.Transport.DataTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ResetAsync(CancellationToken cancellationToken)
+    {
+        Stage = "RSET";
+        await CommandAsync("RSET", cancellationToken).ConfigureAwait(false);
+    }
+
+    private RecipientResult FromReply(string recipient, SmtpReply reply, string after, string temporaryError)
+        => new(recipient, reply.IsTemporary ? RecipientStatus.Deferred : RecipientStatus.Failed,
+            $"SMTP error from remote mail server after {after}: {reply.Text}", -44, host,
+            RetryKey: reply.IsTemporary ? RetryKeys.Address(recipient) : null, ErrorName: temporaryError);
+
+    private TransactionOutcome Lost(string after, List<RecipientResult>? decided = null)
+        => new([.. decided ?? []], new TransactionError(-18, $"Remote host closed connection in response to {after}", "lost_connection"));
+}

@@ -1,0 +1,40 @@
+using Exim.TestKit;
+
+namespace Exim.Host.Tests.Delivery;
+
+/// <summary>The daemon delivers what it receives at once (spec §1.6 step 9) unless queue_only says otherwise.</summary>
+public sealed class ImmediateDeliveryTests
+{
+    private static string Config(string extra) => TestDaemon.SmtpConfig(extra + "\n" + DeliveryFixture.LocalDelivery);
+
+    [Fact]
+    public async Task ReceivedMessage_IsDeliveredWithoutAQueueRun()
+    {
+        await using var d = await TestDaemon.StartAsync(Config(""));
+
+        var (code, output) = await Swaks.RunAsync("--server", $"127.0.0.1:{d.Port}", "--from", "alice@example.org", "--to", "bob@test.example", "--body", "now");
+
+        Assert.True(code == 0, output);
+        await d.WaitForLogAsync("=> bob <bob@test.example> R=local T=local_delivery");
+        await d.WaitForLogAsync(" Completed");
+        Assert.Single(DeliveryFixture.Delivered(d, "bob"));
+        Assert.Empty(Directory.GetFiles(d.InputDirectory, "*-H"));
+    }
+
+    [Fact]
+    public async Task QueueOnly_LeavesTheMessageForAQueueRun()
+    {
+        await using var d = await TestDaemon.StartAsync(Config("queue_only = true"));
+
+        var (code, output) = await Swaks.RunAsync("--server", $"127.0.0.1:{d.Port}", "--from", "alice@example.org", "--to", "bob@test.example", "--body", "later");
+
+        Assert.True(code == 0, output);
+        Assert.Single(Directory.GetFiles(d.InputDirectory, "*-H"));
+        Assert.Empty(DeliveryFixture.Delivered(d, "bob"));
+
+        var (runCode, stdout, stderr) = await EximProcess.RunAsync(d.Directory.Path, "-C", d.ConfigPath, "-q");
+        Assert.True(runCode == 0, stdout + stderr);
+        Assert.Single(DeliveryFixture.Delivered(d, "bob"));
+        Assert.Empty(Directory.GetFiles(d.InputDirectory, "*-H"));
+    }
+}
