@@ -86,7 +86,7 @@ public sealed partial class QueueRunnerTests
 
         Signals.Send(runner, Signals.SIGKILL);
 
-        await d.WaitForLogAsync("child QueueRunner -qf [-] ended abnormally: signal 9");
+        await d.WaitForLogAsync($"child QueueRunner runner-{runner} [-] ended abnormally: signal 9");
         await Wait.UntilOrFailAsync(() => Runs(d).Any(r => r.Kind == "Start" && r.Pid != runner), TestTimeouts.Default, () => d.MainLog);
         Assert.DoesNotContain(Runs(d), r => r.Kind == "End" && r.Pid == runner);
         Assert.Single(Directory.GetFiles(d.InputDirectory, "*-H"));

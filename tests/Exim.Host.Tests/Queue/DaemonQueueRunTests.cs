@@ -18,9 +18,13 @@ public sealed class DaemonQueueRunTests
 
         await d.WaitForLogAsync("daemon started: pid=");
         Assert.Contains($"daemon started: pid={d.Process.Pid}, -q1s -qqGbulk/1h, listening for SMTP on", d.MainLog, StringComparison.Ordinal);
-        // Runners come and go: at least three reaped within a few seconds (the 1s queue, and bulk once).
-        await Wait.UntilOrFailAsync(() => d.MainLog.Split('\n').Count(l => l.Contains("child QueueRunner runner-", StringComparison.Ordinal)) >= 3,
-            TestTimeouts.Startup, () => d.MainLog);
+        // Runners come and go: at least three complete runs within a few seconds (the 1s queue, and bulk once), each
+        // a process of its own that logs its start and end with its pid.
+        await Wait.UntilOrFailAsync(() => d.CountLog("End queue run: pid=") >= 3, TestTimeouts.Startup, () => d.MainLog);
+        var pids = System.Text.RegularExpressions.Regex.Matches(d.MainLog, @"End queue run: pid=(\d+)").Select(m => int.Parse(m.Groups[1].Value)).ToList();
+        Assert.Equal(pids.Count, pids.Distinct().Count());
+        Assert.DoesNotContain(d.Process.Pid, pids);
+        Assert.DoesNotContain("ended abnormally", d.MainLog, StringComparison.Ordinal);
     }
 
     [Fact]

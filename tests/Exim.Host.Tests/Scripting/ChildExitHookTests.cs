@@ -67,6 +67,35 @@ public sealed class ChildExitHookTests
     }
 
     [Fact]
+    public async Task ImmediateDelivery_IsReportedAsADeliveryChild()
+    {
+        await using var d = await HookDaemon.StartAsync(accept: null, childExit: Report, extra: """
+
+            [[routers]]
+            name = "local"
+            driver = "accept"
+            domains = ["test.example"]
+            transport = "mailbox"
+
+            [[transports]]
+            name = "mailbox"
+            driver = "maildir"
+            directory = "maildir/$local_part"
+            """);
+        var (c, _) = await SmtpTestClient.OpenAsync(d.Port);
+        string id;
+        await using (var client = c)
+        {
+            await client.CommandAsync("EHLO c.example");
+            id = (await client.SendMessageAsync("a@c.example", "b@test.example", "Subject: x\n\nbody"))["250 OK id=".Length..];
+            await client.CommandAsync("QUIT");
+        }
+
+        await d.WaitForLogAsync($"exit kind=Delivery id={id} outcome=- client=- pid=- code=0 signal=- messages=1");
+        Assert.Single(Directory.GetFiles(d.Directory.Combine("maildir", "b", "new")));
+    }
+
+    [Fact]
     public async Task FailingOrRunawayScript_IsLoggedAndCounted_AndNeverHoldsUpSessions()
     {
         await using var d = await HookDaemon.StartAsync(accept: null, childExit: """
