@@ -48,6 +48,8 @@ internal static class TomlConfigLoader
                 .Distinct()]);
         }
 
+        if (SplitTableArrays(syntax, fullPath) is { Count: > 0 } split) return Fail([.. split]);
+
         var metadata = new TomlMetadataStore();
         TomlTable root;
         try
@@ -88,6 +90,34 @@ internal static class TomlConfigLoader
     }
 
     private static ConfigLoadResult Fail(params ImmutableArray<ConfigDiagnostic> errors) => new(null, errors);
+
+    /// <summary>
+    /// TOML lets an array of tables (<c>[[routers]]</c>) continue after other tables, but the deserializer then keeps
+    /// only the later part and silently drops the earlier routers. Until that is fixed upstream such a file is refused
+    /// with the place of the continuation, so nothing is ever lost without a word.
+    /// </summary>
+    private static List<ConfigDiagnostic> SplitTableArrays(Tomlyn.Syntax.DocumentSyntax syntax, string fullPath)
+    {
+        var errors = new List<ConfigDiagnostic>();
+        var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
+        string? previous = null;
+        foreach (var table in syntax.Tables)
+        {
+            var name = table.Name?.Key?.ToString()?.Trim().Trim('"', '\'') ?? "";
+            var line = table.Span.Start.Line + 1;
+            if (table is Tomlyn.Syntax.TableArraySyntax && table.Name?.DotKeys.ChildrenCount is null or 0)
+            {
+                if (firstLine.TryGetValue(name, out var first) && previous != name)
+                {
+                    errors.Add(new ConfigDiagnostic(fullPath, line, table.Span.Start.Column + 1,
+                        $"[[{name}]] continues the [[{name}]] tables begun at line {first} after other tables: keep all [[{name}]] tables together"));
+                }
+                firstLine.TryAdd(name, line);
+            }
+            previous = name;
+        }
+        return errors;
+    }
 
     /// <summary>Fills computed defaults and applies Exim's start-up clamps and cross-option rules.</summary>
     private static MainOptions Complete(MainOptions main, TomlSource source, TomlTable root, List<ConfigDiagnostic> errors)

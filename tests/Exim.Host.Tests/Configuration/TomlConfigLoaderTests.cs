@@ -59,6 +59,47 @@ public sealed class TomlConfigLoaderTests
     }
 
     [Fact]
+    public void Parse_ArrayOfTablesSplitByOtherTables_IsRefused_NotSilentlyShortened()
+    {
+        var result = Parse("""
+            [[routers]]
+            name = "r1"
+            driver = "accept"
+            [[transports]]
+            name = "t1"
+            driver = "maildir"
+            [[routers]]
+            name = "r2"
+            driver = "accept"
+            """);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((7, 1), (error.Line, error.Column));
+        Assert.Equal("[[routers]] continues the [[routers]] tables begun at line 1 after other tables: keep all [[routers]] tables together", error.Message);
+    }
+
+    [Fact]
+    public void Parse_ArrayOfTablesKeptTogether_KeepsEveryTable()
+    {
+        var result = Parse("""
+            [[transports]]
+            name = "t1"
+            driver = "maildir"
+            [[routers]]
+            name = "r1"
+            driver = "accept"
+            transport = "t1"
+            [[routers]]
+            name = "r2"
+            driver = "accept"
+            transport = "t1"
+            """);
+
+        Assert.True(result.Succeeded, Errors(result));
+        Assert.Equal<string>(["r1", "r2"], result.Config!.Config.Routers.Select(r => r.Name));
+    }
+
+    [Fact]
     public void Parse_UnknownKey_IsAnErrorWithPosition()
     {
         var result = Parse("primary_hostname = \"a\"\n\n  smtp_accept_mx = 5\n");
