@@ -63,6 +63,7 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     private async Task ServeAsync(Socket socket)
     {
         using var _ = socket;
+        socket.NoDelay = true; // as a real MTA sets it: otherwise a pipelined client waits out delayed ACKs (40 ms a reply)
         using var stream = new NetworkStream(socket);
         using var reader = new StreamReader(stream, Encoding.Latin1);
         try

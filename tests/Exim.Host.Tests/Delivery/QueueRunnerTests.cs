@@ -93,6 +93,28 @@ public sealed partial class QueueRunnerTests
         Assert.False(d.Process.HasExited);
     }
 
+    [Fact]
+    public async Task RunnerKilledMidRun_ALaterRunDeliversTheMessageExactlyOnce()
+    {
+        var stalling = 1;
+        var answers = ScriptedSmtpServer.Answers();
+        await using var target = new ScriptedSmtpServer(c => Volatile.Read(ref stalling) == 1 && c.StartsWith("MAIL", StringComparison.OrdinalIgnoreCase) ? null : answers(c));
+        await using var d = await TestDaemon.StartAsync(Config("queue_run_max = 1", target.Port), null, "-qf1s");
+        var (code, output) = await SendAsync(d, "y@stall.example");
+        Assert.True(code == 0, output);
+        await Wait.UntilOrFailAsync(() => target.Connections >= 1, TestTimeouts.Default, () => d.MainLog);
+        var runner = Runs(d).First(r => r.Kind == "Start").Pid;
+
+        Volatile.Write(ref stalling, 0); // the target recovers just as the stuck runner is killed
+        Signals.Send(runner, Signals.SIGKILL);
+
+        await Wait.UntilOrFailAsync(() => d.CountLog("=> y@stall.example") >= 1, TestTimeouts.Startup, () => d.MainLog);
+        await Wait.UntilOrFailAsync(() => Runs(d).Count(r => r.Kind == "End") >= 2, TestTimeouts.Startup, () => d.MainLog); // a further run finds nothing
+        Assert.Equal(1, d.CountLog("=> y@stall.example"));
+        Assert.Equal(1, target.Commands.Count(c => c == "."));
+        Assert.Empty(Directory.GetFiles(d.InputDirectory, "*-H"));
+    }
+
     [GeneratedRegex(@"(Start|End) queue run: pid=(\d+)")]
     private static partial Regex RunLine();
 }
