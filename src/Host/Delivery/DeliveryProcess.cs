@@ -50,7 +50,7 @@ internal sealed class DeliveryProcess : IAsyncDisposable
     /// <summary>Starts a core on <paramref name="configPath"/> and composes delivery on its first generation; null (errors printed) when the configuration is bad.</summary>
     public static async Task<(Core Core, DeliveryProcess? Process)> StartAsync(string configPath, bool debug, TextWriter error)
     {
-        var core = Core.Create(configPath, debug);
+        var core = Core.Create(configPath, debug, quietLifecycle: true);
         var started = await core.Reloader.StartAsync().ConfigureAwait(false);
         if (started.Status != ReloadStatus.Published)
         {

@@ -10,12 +10,18 @@ namespace Exim.Host.Lifetime;
 /// </summary>
 internal sealed class Core : IAsyncDisposable
 {
-    private Core(string configPath, bool debug, TimeSpan unloadGrace, string? listenOverride, bool wouldBeLog)
+    private Core(string configPath, bool debug, TimeSpan unloadGrace, string? listenOverride, bool wouldBeLog, bool quietLifecycle)
     {
         Sink = new EximLogSink(debug, wouldBeLog);
-        LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b
-            .SetMinimumLevel(debug ? LogLevel.Debug : LogLevel.Information)
-            .AddProvider(new EximLoggerProvider(Sink)));
+        LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b =>
+        {
+            b.SetMinimumLevel(debug ? LogLevel.Debug : LogLevel.Information).AddProvider(new EximLoggerProvider(Sink));
+            if (quietLifecycle && !debug)
+            {
+                // A queue runner or delivery process logs its own work only, as Exim's do, not its configuration's life.
+                b.AddFilter("Exim.Host.Generations", LogLevel.Warning).AddFilter("Exim.Hooks", LogLevel.Warning);
+            }
+        });
         Unloads = new UnloadTracker(LoggerFactory.CreateLogger<UnloadTracker>(), unloadGrace);
         Store = new GenerationStore(Unloads, LoggerFactory.CreateLogger<GenerationStore>());
         Builder = new GenerationBuilder(LoggerFactory, listenOverride);
@@ -39,8 +45,10 @@ internal sealed class Core : IAsyncDisposable
     /// <param name="unloadGrace">How long a retired generation may take to be collected before it counts as leaked.</param>
     /// <param name="listenOverride">-oX.</param>
     /// <param name="wouldBeLog">-bh: log lines go to stderr as <c>LOG: ...</c>, never to the log files.</param>
-    public static Core Create(string configPath, bool debug, TimeSpan? unloadGrace = null, string? listenOverride = null, bool wouldBeLog = false)
-        => new(configPath, debug, unloadGrace ?? TimeSpan.FromSeconds(30), listenOverride, wouldBeLog);
+    /// <param name="quietLifecycle">-q, -M: generation and hook loading lines only when something goes wrong.</param>
+    public static Core Create(string configPath, bool debug, TimeSpan? unloadGrace = null, string? listenOverride = null, bool wouldBeLog = false,
+        bool quietLifecycle = false)
+        => new(configPath, debug, unloadGrace ?? TimeSpan.FromSeconds(30), listenOverride, wouldBeLog, quietLifecycle);
 
     public async ValueTask DisposeAsync()
     {

@@ -25,6 +25,8 @@ public sealed class DaemonQueueRunTests
         Assert.Equal(pids.Count, pids.Distinct().Count());
         Assert.DoesNotContain(d.Process.Pid, pids);
         Assert.DoesNotContain("ended abnormally", d.MainLog, StringComparison.Ordinal);
+        // Runners log their own work only: the configuration lines in the main log are the daemon's.
+        Assert.Equal(1, d.CountLog("generation 1 started from"));
     }
 
     [Fact]
