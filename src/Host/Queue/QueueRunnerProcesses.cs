@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using System.Text;
 using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Queue;
 using Exim.Host.Log;
+using Exim.Mail.Delivery;
 using Microsoft.Extensions.Logging;
 
 namespace Exim.Host.Queue;
@@ -52,16 +52,7 @@ internal sealed partial class QueueRunnerProcesses(EximChildren children, ILogge
 
     /// <summary>The one-shot form of a schedule entry: <c>-q[q][i][f[f]][l][G&lt;name&gt;]</c>.</summary>
     public static string Flags(QueueRunSpec spec)
-    {
-        var sb = new StringBuilder("-q");
-        if (spec.Flags.HasFlag(QueueRunFlags.TwoStage)) sb.Append('q');
-        if (spec.Flags.HasFlag(QueueRunFlags.FirstDeliveryOnly)) sb.Append('i');
-        if (spec.Flags.HasFlag(QueueRunFlags.Force)) sb.Append('f');
-        if (spec.Flags.HasFlag(QueueRunFlags.Thaw)) sb.Append('f');
-        if (spec.Flags.HasFlag(QueueRunFlags.LocalOnly)) sb.Append('l');
-        if (spec.QueueName is { } name) sb.Append('G').Append(name);
-        return sb.ToString();
-    }
+        => (QueueRunner.FlagText(spec.Flags).Trim() is { Length: > 0 } flags ? flags : "-q") + (spec.QueueName is { } name ? "G" + name : "");
 
     private void Finished(string queue)
     {

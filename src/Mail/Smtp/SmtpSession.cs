@@ -30,6 +30,7 @@ internal sealed class SmtpSession : IDisposable
     private readonly SmtpLineReader _reader;
     private byte[] _output = []; // rented only between a reply and its flush, so idle sessions hold none
     private int _outputLength;
+    private readonly System.Net.IPAddress _client;
     private readonly string _clientIp;
     private readonly string _who;
     private readonly bool _nonmailLimited;
@@ -70,7 +71,8 @@ internal sealed class SmtpSession : IDisposable
         _socket = connection.Socket;
         _reader = new SmtpLineReader(_socket, settings.Main.SmtpReceiveTimeout, shutdown);
         var ip = connection.Remote.Address;
-        _clientIp = (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString();
+        _client = ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip;
+        _clientIp = _client.ToString();
         _who = $"[{_clientIp}]";
         _nonmailLimited = settings.Main.SmtpAcceptMaxNonmail > 0 && settings.NonmailHosts.Matches(ip);
         _queueOnly = connection.QueueOnly;
@@ -142,7 +144,7 @@ internal sealed class SmtpSession : IDisposable
         var remote = _connection.Remote;
         var local = _connection.Local;
         var connection = new Abstractions.Scripting.AcceptConnection(
-            System.Net.IPAddress.Parse(_clientIp), remote.Port,
+            _client, remote.Port,
             local.Address.IsIPv4MappedToIPv6 ? local.Address.MapToIPv4() : local.Address, local.Port, _hostName, _connection.Id);
         var verdict = await policy.DecideAsync(connection, new(_connection.ConnectionCount, _connection.HostConnectionCount), _shutdown).ConfigureAwait(false);
         switch (verdict.Kind)
