@@ -74,12 +74,18 @@ public sealed class SmtpTestClient : IAsyncDisposable
     public async Task<bool> IsClosedAsync(TimeSpan timeout) => await ReadLineAsync(timeout) is null;
 
     /// <summary>Sends a whole message transaction and returns the reply to the final dot.</summary>
-    public async Task<string> SendMessageAsync(string from, string to, string body)
+    public Task<string> SendMessageAsync(string from, string to, string body) => SendMessageAsync(from, [to], body);
+
+    /// <summary>As above, to several recipients; a refused recipient's reply is returned at once.</summary>
+    public async Task<string> SendMessageAsync(string from, IReadOnlyList<string> recipients, string body)
     {
         var mail = await CommandAsync($"MAIL FROM:<{from}>");
         if (!mail.StartsWith("250", StringComparison.Ordinal)) return mail;
-        var rcpt = await CommandAsync($"RCPT TO:<{to}>");
-        if (!rcpt.StartsWith("250", StringComparison.Ordinal)) return rcpt;
+        foreach (var to in recipients)
+        {
+            var rcpt = await CommandAsync($"RCPT TO:<{to}>");
+            if (!rcpt.StartsWith("250", StringComparison.Ordinal)) return rcpt;
+        }
         var data = await CommandAsync("DATA");
         if (!data.StartsWith("354", StringComparison.Ordinal)) return data;
         return await CommandAsync(body.Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal) + "\r\n.");

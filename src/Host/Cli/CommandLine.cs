@@ -20,6 +20,12 @@ internal sealed record CommandLine
     public string? InterfaceOverride { get; init; }
     public ImmutableArray<QueueRunSpec> QueueRuns { get; init; } = [];
 
-    /// <summary>Non-option arguments: option names for -bP, addresses for -bt, message ids for -M.</summary>
+    /// <summary>-qG&lt;name&gt; beside -bp, -M, -Mrm or -MG: the named queue they work on (null: the default queue).</summary>
+    public string? QueueName { get; init; }
+
+    /// <summary>
+    /// Non-option arguments: option names for -bP, addresses for -bt, message ids for -M and -Mrm, the destination queue
+    /// and message ids for -MG, the start and stop ids of a one-off -q run.
+    /// </summary>
     public ImmutableArray<string> Arguments { get; init; } = [];
 }

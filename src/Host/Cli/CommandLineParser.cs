@@ -19,7 +19,7 @@ internal static class CommandLineParser
         var cl = new CommandLine();
         var modes = new List<Mode>();
         var queueRuns = ImmutableArray.CreateBuilder<QueueRunSpec>();
-        var oneShotQueue = false;
+        QueueRunSpec? oneShot = null;
         var i = 0;
         for (; i < args.Count; i++)
         {
@@ -37,6 +37,7 @@ internal static class CommandLineParser
                 case "-bp": modes.Add(Mode.ListQueue); continue;
                 case "-M": modes.Add(Mode.DeliverMessages); continue;
                 case "-Mrm": modes.Add(Mode.RemoveMessages); continue;
+                case "-MG": modes.Add(Mode.MoveMessages); continue;
                 case "-n": cl = cl with { NoNames = true }; continue;
                 case "-v": cl = cl with { Verbose = true }; continue;
                 case "-C" or "-oX" or "-oP" or "-bh" or "-oMi":
@@ -57,7 +58,11 @@ internal static class CommandLineParser
             if (a.StartsWith("-q", StringComparison.Ordinal))
             {
                 if (!TryParseQueueRun(a, out var spec)) return Malformed(a);
-                if (spec.Interval == TimeSpan.Zero) { oneShotQueue = true; modes.Add(Mode.QueueRun); }
+                if (spec.QueueName is { } name && !QueueNames.IsValid(name, out var why))
+                {
+                    return new CommandLineParseResult(null, $"exim: {why}: {a}", 1);
+                }
+                if (spec.Interval == TimeSpan.Zero) { oneShot ??= spec; modes.Add(Mode.QueueRun); }
                 else
                 {
                     if (queueRuns.Any(q => q.QueueName == spec.QueueName))
@@ -73,28 +78,28 @@ internal static class CommandLineParser
 
         // A periodic -q makes this a daemon, with or without -bd.
         if (queueRuns.Count > 0 && !modes.Contains(Mode.Daemon)) modes.Add(Mode.Daemon);
+
+        // With another action, a bare -qG<name> only says which queue it works on (exim -qGbulk -bp, exim -qGbulk -M <id>).
+        if (oneShot is { QueueName: { } selected, Flags: QueueRunFlags.None } && modes.Count(m => m == Mode.QueueRun) == 1
+            && modes.Any(m => m is Mode.ListQueue or Mode.DeliverMessages or Mode.RemoveMessages or Mode.MoveMessages))
+        {
+            modes.Remove(Mode.QueueRun);
+            oneShot = null;
+            cl = cl with { QueueName = selected };
+        }
         var distinct = modes.Distinct().ToList();
-        if (distinct.Count > 1 || (oneShotQueue && queueRuns.Count > 0))
+        if (distinct.Count > 1 || (oneShot is not null && queueRuns.Count > 0))
         {
             return new CommandLineParseResult(null, Incompatible, 2);
         }
         var mode = distinct.Count == 1 ? distinct[0] : Mode.None;
-        if (oneShotQueue) queueRuns.Insert(0, ParseOneShot(args));
+        if (oneShot is not null) queueRuns.Insert(0, oneShot);
         return new CommandLineParseResult(cl with
         {
             Mode = mode,
             QueueRuns = queueRuns.ToImmutable(),
             Arguments = [.. args.Skip(i)],
         }, null, 0);
-    }
-
-    private static QueueRunSpec ParseOneShot(IReadOnlyList<string> args)
-    {
-        foreach (var a in args)
-        {
-            if (a.StartsWith("-q", StringComparison.Ordinal) && TryParseQueueRun(a, out var spec) && spec.Interval == TimeSpan.Zero) return spec;
-        }
-        return new QueueRunSpec(null, TimeSpan.Zero, QueueRunFlags.None);
     }
 
     /// <summary><c>-q[q][i][f[f]][l][G&lt;name&gt;[/&lt;time&gt;]]</c> or <c>-q...&lt;time&gt;</c>.</summary>

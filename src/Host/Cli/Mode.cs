@@ -14,4 +14,5 @@ internal enum Mode
     QueueRun,
     DeliverMessages,
     RemoveMessages,
+    MoveMessages,
 }

@@ -6,6 +6,7 @@ using Exim.Host.Slots;
 using Exim.Host.Log;
 using Exim.Mail.Delivery;
 using Exim.Mail.Resolution;
+using Exim.Mail.Spool;
 using Microsoft.Extensions.Logging;
 
 namespace Exim.Host.Delivery;
@@ -23,7 +24,7 @@ namespace Exim.Host.Delivery;
 internal sealed partial class ImmediateDelivery : IAsyncDisposable
 {
     private const int Backlog = 1000;
-    private readonly Channel<string> _ids = Channel.CreateBounded<string>(new BoundedChannelOptions(Backlog) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<MessageRef> _ids = Channel.CreateBounded<MessageRef>(new BoundedChannelOptions(Backlog) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
     private readonly GenerationStore _store;
@@ -50,12 +51,13 @@ internal sealed partial class ImmediateDelivery : IAsyncDisposable
     }
 
     /// <summary>Asks for delivery of a message just received; never blocks the session. Null when queued for a worker, else why not.</summary>
-    public string? Enqueue(string id) => _ids.Writer.TryWrite(id) ? null : $"more than {Backlog} messages waiting for immediate delivery";
+    public string? Enqueue(MessageRef message) => _ids.Writer.TryWrite(message) ? null : $"more than {Backlog} messages waiting for immediate delivery";
 
     private async Task WorkAsync()
     {
-        await foreach (var id in _ids.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var message in _ids.Reader.ReadAllAsync().ConfigureAwait(false))
         {
+            var id = message.Id;
             if (_stop.IsCancellationRequested) continue; // shutting down: the queue runner will have it
             GenerationLease lease;
             try { lease = _store.Acquire(); }
@@ -65,7 +67,7 @@ internal sealed partial class ImmediateDelivery : IAsyncDisposable
             var (code, completed) = (0, false);
             try
             {
-                completed = await entry.Process.Deliverer.DeliverAsync(id, DeliveryOptions.QueueRun, _stop.Token).ConfigureAwait(false) == MessageOutcome.Completed;
+                completed = (await entry.Process.Deliverer.DeliverAsync(message, DeliveryOptions.QueueRun, _stop.Token).ConfigureAwait(false)).Outcome == MessageOutcome.Completed;
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {

@@ -32,34 +32,33 @@ internal sealed class Deliverer(
     ILogger logger,
     Random random)
 {
-    private readonly string _input = Path.Combine(config.Main.SpoolDirectory, "input");
-
-    public async Task<MessageOutcome> DeliverAsync(string id, DeliveryOptions options, CancellationToken cancellationToken)
+    public async Task<DeliveryResult> DeliverAsync(MessageRef message, DeliveryOptions options, CancellationToken cancellationToken)
     {
         string? bounceId;
-        MessageOutcome outcome;
-        var attempt = MessageLock.TryAcquire(_input, id, out var held);
+        DeliveryResult result;
+        var (id, input) = (message.Id, SpoolPaths.Input(config.Main.SpoolDirectory, message.Queue));
+        var attempt = MessageLock.TryAcquire(input, id, out var held);
         if (attempt == LockAttempt.Locked) DeliveryLog.Locked(logger, id);
-        if (held is null) return attempt == LockAttempt.Locked ? MessageOutcome.Locked : MessageOutcome.NotFound;
+        if (held is null) return new(attempt == LockAttempt.Locked ? MessageOutcome.Locked : MessageOutcome.NotFound);
         using (held)
         {
-            if (SpoolHeaderFile.Load(Path.Combine(_input, id + "-H")) is not { } header) return MessageOutcome.NotFound;
+            if (SpoolHeaderFile.Load(Path.Combine(input, id + "-H")) is not { } header) return new(MessageOutcome.NotFound);
             var thawed = header.Frozen;
             if (thawed)
             {
-                if (!options.Thaw) return MessageOutcome.Frozen;
+                if (!options.Thaw) return new(MessageOutcome.Frozen);
                 DeliveryLog.Unfrozen(logger, id);
                 header = header with { FrozenAt = null };
             }
-            var state = new MessageState(header, new MessageContent(header, held.Data, held.BodyOffset), retryDatabase.Read()) { HeaderChanged = thawed };
-            (outcome, bounceId) = await DeliverLockedAsync(state, options, cancellationToken).ConfigureAwait(false);
+            var state = new MessageState(header, new MessageContent(header, held.Data, held.BodyOffset), retryDatabase.Read(), input, message.Queue) { HeaderChanged = thawed };
+            (result, bounceId) = await DeliverLockedAsync(state, options, cancellationToken).ConfigureAwait(false);
         }
-        // The bounce goes out now, in this process, as Exim's child process would deliver it.
-        if (bounceId is not null) await DeliverAsync(bounceId, options with { Thaw = false }, cancellationToken).ConfigureAwait(false);
-        return outcome;
+        // The bounce goes out now, in this process, as Exim's child process would deliver it; bounces go to the default queue.
+        if (bounceId is not null) await DeliverAsync(new MessageRef(bounceId), options with { Thaw = false }, cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
-    private async Task<(MessageOutcome, string?)> DeliverLockedAsync(MessageState state, DeliveryOptions options, CancellationToken cancellationToken)
+    private async Task<(DeliveryResult, string?)> DeliverLockedAsync(MessageState state, DeliveryOptions options, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var groups = new Dictionary<string, (string Router, TransportConfig Transport, ImmutableArray<HostItem> Hosts, List<string> Recipients)>(StringComparer.Ordinal);
@@ -94,9 +93,17 @@ internal sealed class Deliverer(
             group.Recipients.Add(address);
         }
 
-        // Local deliveries first, as Exim does.
-        foreach (var group in groups.Values.OrderBy(g => g.Transport.Driver == "smtp" ? 1 : 0))
+        // Local deliveries first, as Exim does. Remote ones wait when only local deliveries are wanted (-ql, and the first
+        // pass of -qq), and stay pending without an attempt, a log line or a retry record.
+        string? heldFor = null;
+        foreach (var group in groups.Values.OrderBy(g => IsRemote(g.Transport) ? 1 : 0))
         {
+            if (options.LocalOnly && IsRemote(group.Transport))
+            {
+                heldFor ??= group.Transport.Name + "|" + string.Join(",", group.Hosts.Select(h => $"{h.Name}/{h.Address}/{h.Port}"));
+                DeliveryLog.RemoteHeld(logger, state.Header.Id, group.Recipients.Count, group.Transport.Name);
+                continue;
+            }
             var result = await RunTransportAsync(state, group.Transport, group.Hosts, [.. group.Recipients], options, cancellationToken).ConfigureAwait(false);
             foreach (var failure in result.HostFailures) HostFailed(state, failure, now);
             foreach (var key in result.HostSuccesses) state.RetryChanges[key] = null;
@@ -114,6 +121,12 @@ internal sealed class Deliverer(
             DeliveryLog.RetryWriteFailed(logger, state.Header.Id, e);
         }
 
+        // Once an attempt has covered every address, the message is no longer a first delivery (what -qi selects).
+        if (heldFor is null && state.Header.FirstTime)
+        {
+            state.Header = state.Header.Tried();
+            state.HeaderChanged = true;
+        }
         var bounceId = await BounceAsync(state, now, cancellationToken).ConfigureAwait(false);
         if (state.FreezeReason is { } reason)
         {
@@ -123,12 +136,12 @@ internal sealed class Deliverer(
         }
         if (state.Header.Pending.IsEmpty)
         {
-            RemoveFiles(state.Header.Id);
+            RemoveFiles(state);
             DeliveryLog.Completed(logger, state.Header.Id);
-            return (MessageOutcome.Completed, bounceId);
+            return (new(MessageOutcome.Completed), bounceId);
         }
         Persist(state);
-        return (state.Header.Frozen ? MessageOutcome.Frozen : MessageOutcome.Deferred, bounceId);
+        return (new(state.Header.Frozen ? MessageOutcome.Frozen : MessageOutcome.Deferred, heldFor), bounceId);
     }
 
     /// <summary>The retry key holding this address back (its own or its domain's routing record), or null when it may be tried.</summary>
@@ -207,7 +220,7 @@ internal sealed class Deliverer(
         if (r.Freeze && r.Status == RecipientStatus.Deferred) state.FreezeReason ??= "";
 
         var id = state.Header.Id;
-        var routeText = (routerName is null ? "" : $" R={routerName}") + (transport is null ? "" : $" T={transport.Name}");
+        var routeText = (state.Queue is null ? "" : $" Q={state.Queue}") + (routerName is null ? "" : $" R={routerName}") + (transport is null ? "" : $" T={transport.Name}");
         var hostText = r.Host is { } h ? $" H={h.Name} [{h.Address}]" : "";
         switch (r.Status)
         {
@@ -258,7 +271,7 @@ internal sealed class Deliverer(
     private void Persist(MessageState state)
     {
         if (!state.HeaderChanged || state.Header.Pending.IsEmpty) return;
-        SpoolHeaderFile.Rewrite(_input, state.Header);
+        SpoolHeaderFile.Rewrite(state.Input, state.Header);
         state.HeaderChanged = false;
     }
 
@@ -284,10 +297,13 @@ internal sealed class Deliverer(
     }
 
     /// <summary>Removes a finished message: the -H file first, so no runner lists it again, then the -D file.</summary>
-    private void RemoveFiles(string id)
+    private static void RemoveFiles(MessageState state)
     {
-        File.Delete(Path.Combine(_input, id + "-H"));
-        File.Delete(Path.Combine(_input, id + "-D"));
-        Native.Posix.FsyncDirectory(_input);
+        File.Delete(Path.Combine(state.Input, state.Header.Id + "-H"));
+        File.Delete(Path.Combine(state.Input, state.Header.Id + "-D"));
+        Native.Posix.FsyncDirectory(state.Input);
     }
+
+    /// <summary>Whether a transport delivers to other hosts (Exim's remote transports); local ones (maildir) run first.</summary>
+    private static bool IsRemote(TransportConfig transport) => transport.Driver == "smtp";
 }

@@ -29,11 +29,11 @@ internal static partial class DeliveryLog
     [LoggerMessage(5008, LogLevel.Information, "{Id} removed by {User}")]
     public static partial void Removed(ILogger logger, string id, string user);
 
-    [LoggerMessage(5009, LogLevel.Information, "Start queue run: pid={Pid}{Flags}")]
-    public static partial void QueueRunStarted(ILogger logger, int pid, string flags);
+    [LoggerMessage(5009, LogLevel.Information, "Start{Queue} queue run: pid={Pid}{Flags}")]
+    public static partial void QueueRunStarted(ILogger logger, string queue, int pid, string flags);
 
-    [LoggerMessage(5010, LogLevel.Information, "End queue run: pid={Pid}{Flags}")]
-    public static partial void QueueRunEnded(ILogger logger, int pid, string flags);
+    [LoggerMessage(5010, LogLevel.Information, "End{Queue} queue run: pid={Pid}{Flags}")]
+    public static partial void QueueRunEnded(ILogger logger, string queue, int pid, string flags);
 
     [LoggerMessage(5011, LogLevel.Debug, "{Id}: spool file is locked (another process is handling this message)")]
     public static partial void Locked(ILogger logger, string id);
@@ -46,6 +46,12 @@ internal static partial class DeliveryLog
 
     [LoggerMessage(5014, LogLevel.Error, "{Id} could not create a bounce message")]
     public static partial void BounceFailed(ILogger logger, string id, Exception exception);
+
+    [LoggerMessage(5015, LogLevel.Debug, "{Id}: {Count} remote address(es) for the {Transport} transport left for a later run (local deliveries only)")]
+    public static partial void RemoteHeld(ILogger logger, string id, int count, string transport);
+
+    [LoggerMessage(5016, LogLevel.Information, "{Id} moved from {From} to {To} by {User}")]
+    public static partial void Moved(ILogger logger, string id, string from, string to, string user);
 
     [LoggerMessage(7001, LogLevel.Information, "{Id} H={Host} [{Address}]{Detail}")]
     public static partial void HostFailed(ILogger logger, string id, string host, string address, string detail);

@@ -5,39 +5,65 @@ using Microsoft.Extensions.Logging;
 namespace Exim.Mail.Delivery;
 
 /// <summary>
-/// One queue run (Exim's queue_run), the part every caller shares: <c>exim -q</c> here, and later the queue-runner
-/// plugin's child processes and the daemon. Lists the queue oldest first, skips frozen messages unless thawing
-/// (<c>-qff</c>), and hands each message to the <see cref="Deliverer"/>, whose per-message lock keeps concurrent runners
-/// apart. Logged with Exim's <c>Start queue run: pid=N</c> and <c>End queue run: pid=N</c> lines and the run's flags.
+/// One queue run (Exim's queue_run) over the default queue or a named one: <c>exim -q…</c> and the daemon's runner
+/// processes. Lists the queue oldest first and hands each message to the <see cref="Deliverer"/>, whose per-message lock
+/// keeps concurrent runners apart. What the run's flags change:
+/// <list type="bullet">
+/// <item><c>f</c> ignores retry times, <c>ff</c> also thaws frozen messages (others are skipped);</item>
+/// <item><c>i</c> takes only messages no delivery has been attempted for (Exim's <c>-deliver_firsttime</c>);</item>
+/// <item><c>l</c> delivers local addresses only, leaving remote ones pending;</item>
+/// <item><c>q</c> runs in two stages: first every message is routed and its local deliveries made, then the messages
+/// with remote addresses are delivered grouped by their hosts, so one connection per host carries them all.</item>
+/// </list>
+/// A one-off run may be limited to ids from <c>start</c> to <c>stop</c> (lexically, as Exim compares them). Logged with
+/// Exim's <c>Start queue run: pid=N -q…</c> / <c>End queue run: …</c> lines (<c>Start 'name' queue run: …</c> for a named queue).
 /// </summary>
 internal sealed class QueueRunner(Deliverer deliverer, string spoolDirectory, ILogger logger)
 {
-    public async Task<QueueRunSummary> RunAsync(QueueRunFlags flags, CancellationToken cancellationToken)
+    public async Task<QueueRunSummary> RunAsync(QueueRunSpec spec, CancellationToken cancellationToken, string? startId = null, string? stopId = null)
     {
-        var pid = Environment.ProcessId;
-        var flagText = FlagText(flags);
-        DeliveryLog.QueueRunStarted(logger, pid, flagText);
-        var options = new DeliveryOptions(Force: (flags & QueueRunFlags.Force) != 0, Thaw: (flags & QueueRunFlags.Thaw) != 0);
-        var counts = new Dictionary<MessageOutcome, int>();
-        foreach (var message in SpoolQueue.List(spoolDirectory))
+        var (pid, flags, queue) = (Environment.ProcessId, spec.Flags, spec.QueueName);
+        var (flagText, queueText) = (FlagText(flags), SpoolPaths.Describe(queue));
+        DeliveryLog.QueueRunStarted(logger, queueText, pid, flagText);
+        var options = new DeliveryOptions(Force: Has(flags, QueueRunFlags.Force), Thaw: Has(flags, QueueRunFlags.Thaw), LocalOnly: Has(flags, QueueRunFlags.LocalOnly));
+        var outcomes = new Dictionary<string, MessageOutcome>(StringComparer.Ordinal);
+        var selected = SpoolQueue.List(spoolDirectory, queue).Where(m =>
+            (!m.Frozen || options.Thaw)
+            && (m.FirstTime || !Has(flags, QueueRunFlags.FirstDeliveryOnly))
+            && (startId is null || string.CompareOrdinal(m.Id, startId) >= 0)
+            && (stopId is null || string.CompareOrdinal(m.Id, stopId) <= 0));
+
+        var twoStage = Has(flags, QueueRunFlags.TwoStage) && !options.LocalOnly;
+        var held = new List<(string Id, string HeldFor)>();
+        foreach (var message in selected)
         {
             if (cancellationToken.IsCancellationRequested) break;
-            if (message.Frozen && !options.Thaw) continue;
-            var outcome = await deliverer.DeliverAsync(message.Id, options, cancellationToken).ConfigureAwait(false);
-            counts[outcome] = counts.GetValueOrDefault(outcome) + 1;
+            var result = await deliverer.DeliverAsync(new MessageRef(message.Id, queue), twoStage ? options with { LocalOnly = true } : options, cancellationToken)
+                .ConfigureAwait(false);
+            outcomes[message.Id] = result.Outcome;
+            if (twoStage && result.HeldFor is { } hosts) held.Add((message.Id, hosts));
         }
-        DeliveryLog.QueueRunEnded(logger, pid, flagText);
-        return new QueueRunSummary(counts.GetValueOrDefault(MessageOutcome.Completed), counts.GetValueOrDefault(MessageOutcome.Deferred),
-            counts.GetValueOrDefault(MessageOutcome.Locked));
+
+        // Second stage: messages for the same hosts one after another (a stable sort keeps queue order within a host).
+        foreach (var (id, _) in held.OrderBy(h => h.HeldFor, StringComparer.Ordinal))
+        {
+            if (cancellationToken.IsCancellationRequested) break;
+            outcomes[id] = (await deliverer.DeliverAsync(new MessageRef(id, queue), options, cancellationToken).ConfigureAwait(false)).Outcome;
+        }
+        DeliveryLog.QueueRunEnded(logger, queueText, pid, flagText);
+        int Count(MessageOutcome o) => outcomes.Values.Count(v => v == o);
+        return new QueueRunSummary(Count(MessageOutcome.Completed), Count(MessageOutcome.Deferred), Count(MessageOutcome.Locked));
     }
+
+    private static bool Has(QueueRunFlags flags, QueueRunFlags flag) => (flags & flag) != 0;
 
     /// <summary>The run's flags as Exim logs them: nothing for a plain run, else <c> -q</c> and the letters.</summary>
     public static string FlagText(QueueRunFlags flags)
     {
-        var letters = ((flags & QueueRunFlags.TwoStage) != 0 ? "q" : "")
-            + ((flags & QueueRunFlags.FirstDeliveryOnly) != 0 ? "i" : "")
-            + ((flags & QueueRunFlags.Thaw) != 0 ? "ff" : (flags & QueueRunFlags.Force) != 0 ? "f" : "")
-            + ((flags & QueueRunFlags.LocalOnly) != 0 ? "l" : "");
+        var letters = (Has(flags, QueueRunFlags.TwoStage) ? "q" : "")
+            + (Has(flags, QueueRunFlags.FirstDeliveryOnly) ? "i" : "")
+            + (Has(flags, QueueRunFlags.Thaw) ? "ff" : Has(flags, QueueRunFlags.Force) ? "f" : "")
+            + (Has(flags, QueueRunFlags.LocalOnly) ? "l" : "");
         return letters.Length == 0 ? "" : " -q" + letters;
     }
 }

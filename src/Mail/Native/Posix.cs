@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Exim.Mail.Native;
 
-/// <summary>The few POSIX calls .NET does not expose: fsync of a directory, so a rename is durable.</summary>
+/// <summary>The few POSIX calls .NET does not expose: fsync of a directory (so a rename is durable), syncfs, and hard links.</summary>
 internal static partial class Posix
 {
     private const int ORdOnly = 0;
@@ -36,6 +36,15 @@ internal static partial class Posix
             _ = Close(fd);
         }
     }
+
+    /// <summary>link(2): a second name for a file; fails with <see cref="IOException"/> if <paramref name="newPath"/> exists.</summary>
+    public static void Link(string existing, string newPath)
+    {
+        if (LinkFile(existing, newPath) != 0) throw new IOException($"link({existing}, {newPath}) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int LinkFile(string existing, string newPath);
 
     [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
     private static partial int SyncFs(int fd);

@@ -45,18 +45,21 @@ internal sealed class SmtpSession : IDisposable
     private int _nonmail;
     private string? _queueOnly;
 
+    /// <summary>The named queue the accept hook put this connection's messages in (null: the default queue).</summary>
+    private string? _queue;
+
     /// <summary>The connection's name lookups (host_lookup and host-name items in host lists); null without a DNS resolver.</summary>
     private readonly IHostNameLookups? _hostNames;
     private readonly IConnectionPolicy? _policy;
 
     /// <summary>Starts the immediate delivery of a received message: null when started, else why not.</summary>
-    private readonly Func<string, string?>? _deliverNow;
+    private readonly Func<MessageRef, string?>? _deliverNow;
     private string? _hostName;
     private static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(30);
 
     public SmtpSession(SmtpSettings settings, FileSpool spool, ILogger logger, TimeProvider time, ISystemLoad load,
         SmtpConnection connection, CancellationToken shutdown,
-        IHostNameLookups? hostNames = null, IConnectionPolicy? policy = null, Func<string, string?>? deliverNow = null)
+        IHostNameLookups? hostNames = null, IConnectionPolicy? policy = null, Func<MessageRef, string?>? deliverNow = null)
     {
         _hostNames = connection.HostNames ?? hostNames;
         _policy = policy;
@@ -163,6 +166,7 @@ internal sealed class SmtpSession : IDisposable
                 SmtpLog.ConnectDropped(_logger, Host);
                 return new SessionResult(SessionOutcome.Dropped, 0);
             default:
+                _queue = verdict.Queue;
                 return null;
         }
     }
@@ -392,7 +396,7 @@ internal sealed class SmtpSession : IDisposable
         SpoolMessage message;
         try
         {
-            message = _spool.Create();
+            message = _spool.Create(_queue);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -461,7 +465,7 @@ internal sealed class SmtpSession : IDisposable
         _messages++;
         var size = receiver.HeaderBytes + Encoding.Latin1.GetByteCount(headers[0]) + 1 + receiver.BodyBytes;
         SmtpLog.Received(_logger, message.Id, _sender.Length == 0 ? "<>" : _sender, Host, _esmtp ? "esmtp" : "smtp", size,
-            receiver.MessageId is { } mid ? $" id={mid}" : "");
+            _queue is null ? "" : " Q=" + _queue, receiver.MessageId is { } mid ? $" id={mid}" : "");
         Reply($"250 OK id={message.Id}");
         if (_settings.HostChecking)
         {
@@ -469,14 +473,15 @@ internal sealed class SmtpSession : IDisposable
             ResetTransaction();
             return null;
         }
-        DecideDelivery(message.Id);
+        DecideDelivery(message.Ref);
         ResetTransaction();
         return null;
     }
 
     /// <summary>Exim's per-message queueing rules (spec §1.6 step 9), logged as "no immediate delivery"; otherwise delivery starts now.</summary>
-    private void DecideDelivery(string id)
+    private void DecideDelivery(MessageRef message)
     {
+        var id = message.Id;
         var main = _settings.Main;
         if (_queueOnly is not null)
         {
@@ -497,7 +502,7 @@ internal sealed class SmtpSession : IDisposable
             SmtpLog.NoImmediateDelivery(_logger, id, reason);
             return;
         }
-        if (_deliverNow?.Invoke(id) is { } notStarted) SmtpLog.NoImmediateDelivery(_logger, id, notStarted);
+        if (_deliverNow?.Invoke(message) is { } notStarted) SmtpLog.NoImmediateDelivery(_logger, id, notStarted);
     }
 
     private string ReceivedHeader(string id, DateTimeOffset now)

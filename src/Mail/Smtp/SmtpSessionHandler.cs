@@ -15,7 +15,7 @@ internal sealed class SmtpSessionHandler(MainOptions main, string version, FileS
     Func<System.Net.IPAddress, CancellationToken, Task<Resolution.ReverseLookupResult>>? reverseLookup = null,
     Func<string, CancellationToken, Task<Abstractions.Resolution.AddressLookup>>? forwardLookup = null,
     IConnectionPolicy? policy = null,
-    Func<string, string?>? deliverNow = null)
+    Func<MessageRef, string?>? deliverNow = null)
     : ISmtpSessionHandler
 {
     private readonly SmtpSettings _settings = new(main, version);

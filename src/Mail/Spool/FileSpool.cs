@@ -5,14 +5,15 @@ using Exim.Mail.Native;
 namespace Exim.Mail.Spool;
 
 /// <summary>
-/// The durable spool under <c>spool_directory/input/</c>. A message's data goes to <c>&lt;id&gt;-D</c> as it is received;
+/// The durable spool under <c>spool_directory/input/</c> (and <c>spool_directory/&lt;name&gt;/input/</c> for a message put in a
+/// named queue). A message's data goes to <c>&lt;id&gt;-D</c> as it is received;
 /// its envelope and headers to <c>&lt;id&gt;-H.tmp</c>. Committing fsyncs both, renames the -H file into place and
 /// fsyncs the directory; only then does <see cref="CommitAsync"/> complete, and only then may 250 be sent.
 /// A queue runner only looks at -H files, so a crash at any point leaves either a complete message or an
 /// orphan -D file that nobody delivers.
 /// <para>Group commit: commits that arrive while one is in progress are batched. With <c>spool_sync = "file"</c> their
 /// file fsyncs run in parallel (the filesystem merges them into one journal commit); with <c>"filesystem"</c> one
-/// syncfs(2) covers the whole batch. Either way the renames follow, then one directory fsync for the batch.</para>
+/// syncfs(2) covers the whole batch. Either way the renames follow, then one fsync for each directory in the batch.</para>
 /// </summary>
 internal sealed class FileSpool : IAsyncDisposable
 {
@@ -20,6 +21,8 @@ internal sealed class FileSpool : IAsyncDisposable
     private readonly Channel<PendingCommit> _commits = Channel.CreateUnbounded<PendingCommit>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _committer;
     private readonly TimeProvider _time;
+    private readonly string _spoolDirectory;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _queues = new(StringComparer.Ordinal);
     private long _batches;
     private long _committed;
 
@@ -28,6 +31,7 @@ internal sealed class FileSpool : IAsyncDisposable
         _time = time;
         // syncfs only reports writeback errors from Linux 5.8 on; before that, a failed write would go unnoticed.
         SyncFilesystem = syncFilesystem && Environment.OSVersion.Version >= new Version(5, 8);
+        _spoolDirectory = spoolDirectory;
         InputDirectory = Path.Combine(spoolDirectory, "input");
         Directory.CreateDirectory(InputDirectory);
         _committer = Task.Run(CommitLoopAsync);
@@ -43,10 +47,12 @@ internal sealed class FileSpool : IAsyncDisposable
 
     public long Committed => Interlocked.Read(ref _committed);
 
-    public SpoolMessage Create()
+    /// <summary>Starts a message in <paramref name="queue"/> (null: the default queue), creating a named queue's directory on first use.</summary>
+    public SpoolMessage Create(string? queue = null)
     {
+        var input = queue is null ? InputDirectory : _queues.GetOrAdd(queue, q => SpoolPaths.EnsureInput(_spoolDirectory, q));
         var id = MessageId.Next(_time);
-        var path = Path.Combine(InputDirectory, id + "-D");
+        var path = Path.Combine(input, id + "-D");
         var stream = new FileStream(path, new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
@@ -57,14 +63,14 @@ internal sealed class FileSpool : IAsyncDisposable
         });
         var firstLine = Encoding.ASCII.GetBytes(id + "-D\n");
         stream.Write(firstLine);
-        return new SpoolMessage(id, path, stream);
+        return new SpoolMessage(id, path, stream, input, queue);
     }
 
     /// <summary>Makes the message durable; completes only when it is safe to acknowledge it.</summary>
     public async Task CommitAsync(SpoolMessage message, Envelope envelope, IReadOnlyList<string> headers, CancellationToken cancellationToken)
     {
         await message.Data.FlushAsync(cancellationToken).ConfigureAwait(false);
-        var headerPath = Path.Combine(InputDirectory, message.Id + "-H");
+        var headerPath = Path.Combine(message.InputDirectory, message.Id + "-H");
         var temp = headerPath + ".tmp";
         var header = new FileStream(temp, new FileStreamOptions
         {
@@ -127,7 +133,7 @@ internal sealed class FileSpool : IAsyncDisposable
                 }
                 if (SyncFilesystem) Posix.SyncFilesystem(InputDirectory);
                 foreach (var p in batch) File.Move(p.TempPath, p.FinalPath, overwrite: false);
-                Posix.FsyncDirectory(InputDirectory);
+                foreach (var directory in batch.Select(p => p.Message.InputDirectory).Distinct(StringComparer.Ordinal)) Posix.FsyncDirectory(directory);
                 Interlocked.Increment(ref _batches);
                 Interlocked.Add(ref _committed, batch.Count);
                 foreach (var p in batch) p.Done.TrySetResult();

@@ -2,6 +2,9 @@ using System.Collections.Immutable;
 
 namespace Exim.Mail.Spool;
 
-/// <summary>A message in the queue, as -bp lists it; <paramref name="Done"/> holds the recipients already delivered or failed.</summary>
+/// <summary>
+/// A message in the queue, as -bp lists it; <paramref name="Done"/> holds the recipients already delivered or failed, and
+/// <paramref name="FirstTime"/> says no delivery attempt has been made yet.
+/// </summary>
 internal sealed record QueuedMessage(string Id, string Sender, ImmutableArray<string> Recipients, DateTimeOffset Received, bool Frozen,
-    ImmutableSortedSet<string> Done);
+    ImmutableSortedSet<string> Done, bool FirstTime = false);

@@ -19,7 +19,16 @@ internal sealed record SpoolHeader(
     ImmutableArray<string> Recipients,
     ImmutableArray<SpoolHeaderLine> Headers)
 {
+    /// <summary>Exim's option line for a message no delivery has been attempted for yet (what <c>-qi</c> selects).</summary>
+    public const string FirstTimeOption = "-deliver_firsttime";
+
     public bool Frozen => FrozenAt is not null;
+
+    /// <summary>Whether no delivery attempt has finished for this message yet.</summary>
+    public bool FirstTime => Options.Contains(FirstTimeOption);
+
+    /// <summary>This header after a delivery attempt: no longer a first delivery.</summary>
+    public SpoolHeader Tried() => FirstTime ? this with { Options = Options.Remove(FirstTimeOption) } : this;
 
     /// <summary>The recipients still to be delivered, in envelope order.</summary>
     public ImmutableArray<string> Pending => [.. Recipients.Where(r => !NonRecipients.Contains(r))];

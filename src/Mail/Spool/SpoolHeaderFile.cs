@@ -22,6 +22,7 @@ internal static class SpoolHeaderFile
         options.Add("-received_protocol " + e.Protocol);
         options.Add("-body_linecount " + e.BodyLineCount.ToString(CultureInfo.InvariantCulture));
         options.Add("-max_received_linelength " + e.MaxReceivedLineLength.ToString(CultureInfo.InvariantCulture));
+        options.Add(SpoolHeader.FirstTimeOption);
         var lines = headers.Select(h => h.EndsWith('\n') ? h : h + "\n").Select(t => new SpoolHeaderLine(Flag(t), t));
         return Format(new SpoolHeader(id, Environment.UserName, e.Sender, e.Received, 0, options.ToImmutable(), null,
             ImmutableSortedSet.Create<string>(StringComparer.Ordinal), e.Recipients, [.. lines]));
@@ -63,7 +64,7 @@ internal static class SpoolHeaderFile
 
     /// <summary>Reads what -bp needs from a -H file; null when it is not a complete spool header file.</summary>
     public static QueuedMessage? Read(string path)
-        => Load(path) is { } h ? new QueuedMessage(h.Id, h.Sender, h.Recipients, h.Received, h.Frozen, h.NonRecipients) : null;
+        => Load(path) is { } h ? new QueuedMessage(h.Id, h.Sender, h.Recipients, h.Received, h.Frozen, h.NonRecipients, h.FirstTime) : null;
 
     /// <summary>Reads a whole -H file; null when it is missing or not a complete spool header file.</summary>
     public static SpoolHeader? Load(string path)

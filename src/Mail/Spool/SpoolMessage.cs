@@ -1,11 +1,17 @@
 namespace Exim.Mail.Spool;
 
-/// <summary>A message being received: its id and the open data (-D) file.</summary>
-internal sealed class SpoolMessage(string id, string dataPath, FileStream data) : IAsyncDisposable
+/// <summary>A message being received: its id, the open data (-D) file, and the queue's input directory it goes to.</summary>
+internal sealed class SpoolMessage(string id, string dataPath, FileStream data, string inputDirectory, string? queue = null) : IAsyncDisposable
 {
     public string Id { get; } = id;
     public string DataPath { get; } = dataPath;
     public FileStream Data { get; } = data;
+    public string InputDirectory { get; } = inputDirectory;
+
+    /// <summary>The named queue, or null for the default queue.</summary>
+    public string? Queue { get; } = queue;
+
+    public MessageRef Ref => new(Id, Queue);
 
     public ValueTask DisposeAsync() => Data.DisposeAsync();
 }

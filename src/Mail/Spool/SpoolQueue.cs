@@ -1,11 +1,11 @@
 namespace Exim.Mail.Spool;
 
-/// <summary>Reads the queue: every complete message (one with a -H file) under spool/input.</summary>
+/// <summary>Reads a queue: every complete message (one with a -H file) in its input directory, oldest first.</summary>
 internal static class SpoolQueue
 {
-    public static IReadOnlyList<QueuedMessage> List(string spoolDirectory)
+    public static IReadOnlyList<QueuedMessage> List(string spoolDirectory, string? queue = null)
     {
-        var input = Path.Combine(spoolDirectory, "input");
+        var input = SpoolPaths.Input(spoolDirectory, queue);
         if (!Directory.Exists(input)) return [];
         var result = new List<QueuedMessage>();
         foreach (var path in Directory.EnumerateFiles(input, "*-H"))
@@ -17,9 +17,9 @@ internal static class SpoolQueue
     }
 
     /// <summary>The size -bp shows: the -D file plus the headers, as Exim counts it (approximately the message size).</summary>
-    public static long SizeOf(string spoolDirectory, string id)
+    public static long SizeOf(string spoolDirectory, string id, string? queue = null)
     {
-        var input = Path.Combine(spoolDirectory, "input");
+        var input = SpoolPaths.Input(spoolDirectory, queue);
         long size = 0;
         foreach (var suffix in (ReadOnlySpan<string>)["-D", "-H"])
         {

@@ -69,6 +69,8 @@ public sealed class CommandLineParserTests
     [InlineData("-q30m", "-bp")]
     [InlineData("-bt", "-bh", "1.2.3.4")]
     [InlineData("-bV", "-bd")]
+    [InlineData("-qfGbulk", "-bp")]                 // a run with flags is a run, not a queue selection
+    [InlineData("-qGbulk", "-bt", "a@b.example")]   // -bt works on no queue
     public void Parse_IncompatibleModes_GiveEximsErrorAndExit2(params string[] args)
     {
         var r = CommandLineParser.Parse(args);
@@ -95,6 +97,45 @@ public sealed class CommandLineParserTests
         var r = CommandLineParser.Parse([arg]);
 
         Assert.Equal($"exim abandoned: unknown, malformed, or incomplete option {arg}", r.Error);
+        Assert.Equal(1, r.ExitCode);
+    }
+
+    [Theory]
+    [InlineData("-bp")]
+    [InlineData("-M")]
+    [InlineData("-Mrm")]
+    [InlineData("-MG")]
+    public void Parse_BareQueueNameBesideAQueueCommand_SelectsTheQueue(string command)
+    {
+        var cl = Parse("-qGbulk", command, "x");
+
+        Assert.Equal("bulk", cl.QueueName);
+        Assert.NotEqual(Mode.QueueRun, cl.Mode);
+        Assert.Empty(cl.QueueRuns);
+        Assert.Equal<string>(["x"], cl.Arguments);
+    }
+
+    [Fact]
+    public void Parse_BareQueueNameAlone_IsARunOfThatQueue()
+    {
+        var cl = Parse("-qGbulk", "1xVuNW-1YoJY9-0n");
+
+        Assert.Equal(Mode.QueueRun, cl.Mode);
+        Assert.Null(cl.QueueName);
+        Assert.Equal(new QueueRunSpec("bulk", TimeSpan.Zero, QueueRunFlags.None), cl.QueueRuns.Single());
+        Assert.Equal<string>(["1xVuNW-1YoJY9-0n"], cl.Arguments); // the start id
+    }
+
+    [Theory]
+    [InlineData("-qG..", "a queue name starts with a letter or digit")]
+    [InlineData("-qGa+b/1m", "a queue name has only letters, digits")]
+    [InlineData("-qGinput", "'input' is a spool directory, not a queue name")]
+    public void Parse_QueueNamesThatCouldLeaveTheSpool_AreRefused(string arg, string why)
+    {
+        var r = CommandLineParser.Parse([arg]);
+
+        Assert.Null(r.CommandLine);
+        Assert.StartsWith($"exim: {why}", r.Error, StringComparison.Ordinal);
         Assert.Equal(1, r.ExitCode);
     }
 }

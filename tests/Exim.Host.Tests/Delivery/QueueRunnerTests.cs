@@ -82,7 +82,7 @@ public sealed partial class QueueRunnerTests
         var (code, output) = await SendAsync(d, "y@stall.example");
         Assert.True(code == 0, output);
         await Wait.UntilOrFailAsync(() => stall.Connections >= 1, TestTimeouts.Default, () => d.MainLog);
-        var runner = Runs(d).First(r => r.Kind == "Start").Pid;
+        var runner = StuckRunner(d);
 
         Signals.Send(runner, Signals.SIGKILL);
 
@@ -103,7 +103,7 @@ public sealed partial class QueueRunnerTests
         var (code, output) = await SendAsync(d, "y@stall.example");
         Assert.True(code == 0, output);
         await Wait.UntilOrFailAsync(() => target.Connections >= 1, TestTimeouts.Default, () => d.MainLog);
-        var runner = Runs(d).First(r => r.Kind == "Start").Pid;
+        var runner = StuckRunner(d);
 
         Volatile.Write(ref stalling, 0); // the target recovers just as the stuck runner is killed
         Signals.Send(runner, Signals.SIGKILL);
@@ -113,6 +113,18 @@ public sealed partial class QueueRunnerTests
         Assert.Equal(1, d.CountLog("=> y@stall.example"));
         Assert.Equal(1, target.Commands.Count(c => c == "."));
         Assert.Empty(Directory.GetFiles(d.InputDirectory, "*-H"));
+    }
+
+    /// <summary>
+    /// The runner still in its run: the one with a Start line and no End line. Runs started before the message arrived
+    /// found an empty queue and have already ended, so "the first Start" may name a process that is gone.
+    /// </summary>
+    private static int StuckRunner(TestDaemon d)
+    {
+        var runs = Runs(d);
+        var open = runs.Where(r => r.Kind == "Start" && !runs.Contains(("End", r.Pid))).Select(r => r.Pid).ToList();
+        Assert.True(open.Count == 1, $"expected one runner in its run, found {open.Count}:\n{d.MainLog}");
+        return open[0];
     }
 
     [GeneratedRegex(@"(Start|End) queue run: pid=(\d+)")]

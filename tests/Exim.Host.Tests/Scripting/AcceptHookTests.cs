@@ -131,4 +131,14 @@ public sealed class AcceptHookTests
         Assert.Equal("554 old script", await HookDaemon.GreetingAsync(d, "127.0.0.1"));
         Assert.DoesNotContain("generation 1 -> 2", d.MainLog, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AcceptToQueue_WithANameOutsideTheSpool_FailsTheHook_AndDefers()
+    {
+        await using var d = await HookDaemon.StartAsync("return Verdict.AcceptToQueue(\"../../etc\");");
+
+        Assert.Equal("421 Temporary local problem - please try later", await HookDaemon.GreetingAsync(d, "127.0.0.1"));
+        await d.WaitForLogAsync("a queue name starts with a letter or digit: \"../../etc\"");
+        Assert.False(Directory.Exists(d.Directory.Combine("etc")));
+    }
 }

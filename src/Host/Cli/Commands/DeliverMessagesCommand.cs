@@ -7,7 +7,7 @@ namespace Exim.Host.Cli.Commands;
 /// <summary>
 /// <c>exim -M &lt;id&gt;...</c>: a delivery attempt for each message now, ignoring retry times and thawing frozen
 /// messages, as Exim's -M does. A message another process is delivering is reported and left alone. Exit 1 when any
-/// id was not a message or was locked.
+/// id was not a message or was locked. With <c>-qG&lt;name&gt;</c> the messages are looked for in that named queue.
 /// </summary>
 internal static class DeliverMessagesCommand
 {
@@ -33,7 +33,8 @@ internal static class DeliverMessagesCommand
                         exit = 1;
                         continue;
                     }
-                    var outcome = await process.Deliverer.DeliverAsync(id, DeliveryOptions.Manual, CancellationToken.None).ConfigureAwait(false);
+                    var outcome = (await process.Deliverer.DeliverAsync(new MessageRef(id, cl.QueueName), DeliveryOptions.Manual, CancellationToken.None)
+                        .ConfigureAwait(false)).Outcome;
                     if (outcome == MessageOutcome.Locked) await output.WriteLineAsync($"Spool file for {id} is locked (another process is handling this message)").ConfigureAwait(false);
                     if (outcome == MessageOutcome.NotFound) await output.WriteLineAsync($"Spool data file for {id} does not exist").ConfigureAwait(false);
                     if (outcome is MessageOutcome.Locked or MessageOutcome.NotFound) exit = 1;

@@ -12,6 +12,17 @@ internal static class HelpCommand
             modes:
               -bd                run the listening daemon (add -q<time> for periodic queue runs)
               -bdf               the same, never detaching (the daemon always stays in the foreground here)
+              -q[q][i][f[f]][l][G<name>] [start-id [stop-id]]
+                                 one queue run, then exit: q two stages, i first deliveries only, f ignore retry
+                                 times, ff also thaw, l local deliveries only, G<name> the named queue
+              -q...<time>        with -bd (or alone): start such runs every <time>; -qG<name>/<time> for a named queue
+              -M <id> ...        deliver these messages now (forced, thawed)
+              -Mrm <id> ...      remove these messages
+              -MG <queue> <id> ...
+                                 move these messages to the named queue ('' for the default queue)
+              -bp                list the queue (-qG<name> -bp: the named queue; also selects it for -M, -Mrm, -MG)
+              -bt <address> ...  test how addresses route
+              -bh <ip>[.port]    a fake SMTP session from <ip> on stdin/stdout; nothing is spooled
               -bV                check the configuration and plugins; print the version, config file and plugins
               -bP [name ...]     print main option values (all of them without a name); -n omits the names
                                  special names: config_file, plugins, routers, router_list, transports, transport_list
@@ -21,6 +32,7 @@ internal static class HelpCommand
               -C <file>          configuration file (default: exim.toml in the current directory)
               -oX <list>         override local_interfaces/daemon_smtp_ports for this daemon
               -oP <path>         pid file path
+              -oMi <ip>[.port]   with -bh: the local interface the session pretends to arrive on
               -d                 debug output to stderr
             signals (daemon): SIGHUP reloads config, scripts and plugins without closing sockets;
                               SIGTERM/SIGINT stop cleanly

@@ -7,6 +7,7 @@ namespace Exim.Host.Cli.Commands;
 /// <summary>
 /// <c>exim -bp</c>: the queue in Exim's format, oldest first: age, size, id and sender, then each recipient
 /// indented by ten spaces (a delivered one as <c>        D address</c>), and a blank line after each message.
+/// <c>exim -qG&lt;name&gt; -bp</c> lists the named queue instead of the default one.
 /// </summary>
 internal static class ListQueueCommand
 {
@@ -16,10 +17,10 @@ internal static class ListQueueCommand
         if (!result.Succeeded) return ConfigErrors.Print(result.Errors, error);
         var spool = result.Config.Config.Main.SpoolDirectory;
         var now = DateTimeOffset.UtcNow;
-        foreach (var m in SpoolQueue.List(spool))
+        foreach (var m in SpoolQueue.List(spool, cl.QueueName))
         {
             var frozen = m.Frozen ? " *** frozen ***" : "";
-            output.WriteLine($"{Age(now - m.Received),3} {Size(SpoolQueue.SizeOf(spool, m.Id)),5} {m.Id} <{m.Sender}>{frozen}");
+            output.WriteLine($"{Age(now - m.Received),3} {Size(SpoolQueue.SizeOf(spool, m.Id, cl.QueueName)),5} {m.Id} <{m.Sender}>{frozen}");
             foreach (var r in m.Recipients) output.WriteLine(m.Done.Contains(r) ? $"        D {r}" : $"          {r}");
             output.WriteLine();
         }

@@ -1,22 +1,36 @@
 using Exim.Host.Delivery;
+using Exim.Mail.Spool;
 
 namespace Exim.Host.Cli.Commands;
 
 /// <summary>
-/// <c>exim -q</c>, <c>-qf</c>, <c>-qff</c>: one queue run over every message, then exit. <c>-q</c> respects retry
-/// times and skips frozen messages; <c>-qf</c> ignores retry times; <c>-qff</c> also thaws frozen messages.
+/// <c>exim -q[q][i][f[f]][l][G&lt;name&gt;] [start-id [stop-id]]</c>: one run over the default queue or the named one, then
+/// exit. <c>-q</c> respects retry times and skips frozen messages; <c>f</c> ignores retry times, <c>ff</c> also thaws;
+/// <c>i</c> takes only messages never tried; <c>l</c> delivers locally only; <c>q</c> runs in two stages. The optional ids
+/// limit the run to messages whose ids sort between them, as Exim's do.
 /// </summary>
 internal static class QueueRunCommand
 {
     public static async Task<int> RunAsync(CommandLine cl, TextWriter error)
     {
+        if (cl.Arguments.Length > 2)
+        {
+            await error.WriteLineAsync("exim: a queue run takes at most a start and a stop message id").ConfigureAwait(false);
+            return 1;
+        }
+        if (cl.Arguments.FirstOrDefault(a => !MessageId.IsValid(a)) is { } bad)
+        {
+            await error.WriteLineAsync($"exim: malformed message id {bad} after -q option").ConfigureAwait(false);
+            return 1;
+        }
         var (core, process) = await DeliveryProcess.StartAsync(cl.ConfigPath, cl.Debug, error).ConfigureAwait(false);
         await using (core)
         {
             if (process is null) return 1;
             await using (process)
             {
-                await process.QueueRunner.RunAsync(cl.QueueRuns[0].Flags, CancellationToken.None).ConfigureAwait(false);
+                await process.QueueRunner.RunAsync(cl.QueueRuns[0], CancellationToken.None,
+                    cl.Arguments.ElementAtOrDefault(0), cl.Arguments.ElementAtOrDefault(1)).ConfigureAwait(false);
             }
             await core.Store.ShutdownAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }

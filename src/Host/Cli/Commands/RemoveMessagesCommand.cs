@@ -1,29 +1,22 @@
-using Exim.Host.Configuration;
-using Exim.Host.Log;
 using Exim.Mail.Delivery;
 using Exim.Mail.Native;
 using Exim.Mail.Spool;
-using Microsoft.Extensions.Logging;
 
 namespace Exim.Host.Cli.Commands;
 
 /// <summary>
 /// <c>exim -Mrm &lt;id&gt;...</c>: removes messages without delivering them, under the message lock (a message being
 /// delivered is left alone), printing Exim's <c>Message &lt;id&gt; has been removed</c> and logging
-/// <c>&lt;id&gt; removed by &lt;user&gt;</c>. Exit 1 when any message could not be removed.
+/// <c>&lt;id&gt; removed by &lt;user&gt;</c>. Exit 1 when any message could not be removed. With <c>-qG&lt;name&gt;</c> the
+/// messages are looked for in that named queue.
 /// </summary>
 internal static class RemoveMessagesCommand
 {
     public static async Task<int> RunAsync(CommandLine cl, TextWriter output, TextWriter error)
     {
-        var loaded = TomlConfigLoader.Load(cl.ConfigPath);
-        if (!loaded.Succeeded) return ConfigErrors.Print(loaded.Errors, error);
-        var main = loaded.Config.Config.Main;
-        await using var sink = new EximLogSink(cl.Debug);
-        sink.UsePaths(LogPaths.For(main));
-        using var loggers = LoggerFactory.Create(b => b.AddProvider(new EximLoggerProvider(sink)));
-        var logger = loggers.CreateLogger("Exim.Delivery");
-        var input = Path.Combine(main.SpoolDirectory, "input");
+        if (SpoolCommandContext.Open(cl, error) is not { } context) return 1;
+        await using var _ = context;
+        var (logger, input) = (context.Logger, SpoolPaths.Input(context.Main.SpoolDirectory, cl.QueueName));
         var exit = 0;
         foreach (var id in cl.Arguments)
         {
