@@ -53,8 +53,12 @@ internal sealed class Deliverer(
             var state = new MessageState(header, new MessageContent(header, held.Data, held.BodyOffset), retryDatabase.Read(), input, message.Queue) { HeaderChanged = thawed };
             (result, bounceId) = await DeliverLockedAsync(state, options, cancellationToken).ConfigureAwait(false);
         }
-        // The bounce goes out now, in this process, as Exim's child process would deliver it; bounces go to the default queue.
-        if (bounceId is not null) await DeliverAsync(new MessageRef(bounceId), options with { Thaw = false }, cancellationToken).ConfigureAwait(false);
+        // The bounce goes out now, in this process, as Exim's child process would deliver it (not held for a second
+        // stage it is not part of); bounces go to the default queue.
+        if (bounceId is not null)
+        {
+            await DeliverAsync(new MessageRef(bounceId), options with { Thaw = false, HoldRemote = false }, cancellationToken).ConfigureAwait(false);
+        }
         return result;
     }
 
@@ -93,14 +97,14 @@ internal sealed class Deliverer(
             group.Recipients.Add(address);
         }
 
-        // Local deliveries first, as Exim does. Remote ones wait when only local deliveries are wanted (-ql, and the first
-        // pass of -qq), and stay pending without an attempt, a log line or a retry record.
+        // Local deliveries first, as Exim does. Remote ones wait when only local deliveries are wanted (-ql) or held for
+        // the second stage of -qq, and stay pending without an attempt, a log line or a retry record.
         string? heldFor = null;
-        foreach (var group in groups.Values.OrderBy(g => IsRemote(g.Transport) ? 1 : 0))
+        foreach (var (groupKey, group) in groups.OrderBy(g => IsRemote(g.Value.Transport) ? 1 : 0))
         {
-            if (options.LocalOnly && IsRemote(group.Transport))
+            if ((options.LocalOnly || options.HoldRemote) && IsRemote(group.Transport))
             {
-                heldFor ??= group.Transport.Name + "|" + string.Join(",", group.Hosts.Select(h => $"{h.Name}/{h.Address}/{h.Port}"));
+                heldFor ??= groupKey;
                 DeliveryLog.RemoteHeld(logger, state.Header.Id, group.Recipients.Count, group.Transport.Name);
                 continue;
             }

@@ -38,7 +38,7 @@ internal sealed class QueueRunner(Deliverer deliverer, string spoolDirectory, IL
         foreach (var message in selected)
         {
             if (cancellationToken.IsCancellationRequested) break;
-            var result = await deliverer.DeliverAsync(new MessageRef(message.Id, queue), twoStage ? options with { LocalOnly = true } : options, cancellationToken)
+            var result = await deliverer.DeliverAsync(new MessageRef(message.Id, queue), twoStage ? options with { HoldRemote = true } : options, cancellationToken)
                 .ConfigureAwait(false);
             outcomes[message.Id] = result.Outcome;
             if (twoStage && result.HeldFor is { } hosts) held.Add((message.Id, hosts));

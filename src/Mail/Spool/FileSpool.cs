@@ -22,7 +22,6 @@ internal sealed class FileSpool : IAsyncDisposable
     private readonly Task _committer;
     private readonly TimeProvider _time;
     private readonly string _spoolDirectory;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _queues = new(StringComparer.Ordinal);
     private long _batches;
     private long _committed;
 
@@ -50,7 +49,7 @@ internal sealed class FileSpool : IAsyncDisposable
     /// <summary>Starts a message in <paramref name="queue"/> (null: the default queue), creating a named queue's directory on first use.</summary>
     public SpoolMessage Create(string? queue = null)
     {
-        var input = queue is null ? InputDirectory : _queues.GetOrAdd(queue, q => SpoolPaths.EnsureInput(_spoolDirectory, q));
+        var input = queue is null ? InputDirectory : SpoolPaths.EnsureInput(_spoolDirectory, queue); // a stat when it exists
         var id = MessageId.Next(_time);
         var path = Path.Combine(input, id + "-D");
         var stream = new FileStream(path, new FileStreamOptions

@@ -37,4 +37,20 @@ public sealed class ImmediateDeliveryTests
         Assert.Single(DeliveryFixture.Delivered(d, "bob"));
         Assert.Empty(Directory.GetFiles(d.InputDirectory, "*-H"));
     }
+
+    [Fact]
+    public async Task MessageInANamedQueue_IsDeliveredAtOnceToo_FromThatQueue()
+    {
+        var dir = new TempDirectory("exim-immediate");
+        dir.Write("scripts/accept.csx", "return Verdict.AcceptToQueue(\"bulk\");");
+        await using var d = await TestDaemon.StartAsync(Config("") + "\n[hooks]\naccept = \"scripts/accept.csx\"\n", dir);
+
+        var (code, output) = await Swaks.RunAsync("--server", $"127.0.0.1:{d.Port}", "--from", "alice@example.org", "--to", "bob@test.example", "--body", "now");
+
+        Assert.True(code == 0, output);
+        await d.WaitForLogAsync("=> bob <bob@test.example> Q=bulk R=local T=local_delivery");
+        await d.WaitForLogAsync(" Completed");
+        Assert.Single(DeliveryFixture.Delivered(d, "bob"));
+        Assert.Empty(Directory.GetFiles(d.Directory.Combine("spool", "bulk", "input"), "*-H"));
+    }
 }

@@ -149,6 +149,22 @@ public sealed partial class QueueSelectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TwoStage_ABounceMadeInTheFirstStage_GoesOutInTheSameRun()
+    {
+        var id = await SendAsync(["x@nowhere.invalid"], sender: "sam@one.example"); // no router takes it: it fails and bounces
+
+        var (code, output, errors) = await RunAsync("-qq");
+
+        Assert.True(code == 0, output + errors);
+        Assert.Contains($"{id} ** x@nowhere.invalid: Unrouteable address", _d.MainLog, StringComparison.Ordinal);
+        var bounce = BounceLine().Match(_d.MainLog);
+        Assert.True(bounce.Success, _d.MainLog);
+        Assert.Contains($"{bounce.Groups[1].Value} => sam@one.example R=one T=to_one", _d.MainLog, StringComparison.Ordinal);
+        Assert.Equal(1, _one.Connections);
+        Assert.Empty(Directory.GetFiles(_d.InputDirectory, "*-H"));
+    }
+
+    [Fact]
     public async Task OneOffRun_LimitedToIdsBetweenStartAndStop()
     {
         var first = await SendAsync(["n1@one.example"]);
@@ -257,12 +273,12 @@ public sealed partial class QueueSelectionTests : IAsyncLifetime
         await _d.WaitForLogAsync("End 'bulk' queue run: pid="); // the runner logs its end after the delivery
     }
 
-    private async Task<string> SendAsync(string[] recipients, string from = "127.0.0.1")
+    private async Task<string> SendAsync(string[] recipients, string from = "127.0.0.1", string sender = "alice@test.example")
     {
         await using var client = await SmtpTestClient.ConnectAsync(_d.Port, from);
         Assert.StartsWith("220", await client.ReadReplyAsync());
         Assert.StartsWith("250", await client.CommandAsync("EHLO client.test"));
-        var reply = await client.SendMessageAsync("alice@test.example", recipients, "Subject: queues\n\nhello\n");
+        var reply = await client.SendMessageAsync(sender, recipients, "Subject: queues\n\nhello\n");
         Assert.StartsWith("250", reply);
         await client.CommandAsync("QUIT");
         return IdPattern().Match(reply).Groups[1].Value;
@@ -280,6 +296,9 @@ public sealed partial class QueueSelectionTests : IAsyncLifetime
 
     [GeneratedRegex(@"id=(\S+)")]
     private static partial Regex IdPattern();
+
+    [GeneratedRegex(@"(\S+) <= <> R=")]
+    private static partial Regex BounceLine();
 
     [GeneratedRegex(@" => (\w+)[@ ]")]
     private static partial Regex DeliveryLine();
