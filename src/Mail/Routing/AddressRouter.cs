@@ -235,7 +235,8 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
             "send" => new RouteResult(RouteOutcome.Accepted, Transport: router.Transport, Hosts: found.Hosts),
             "pass" => new RouteResult(RouteOutcome.Pass),
             "fail" => new RouteResult(RouteOutcome.Failed, Message: message),
-            "defer" or "freeze" => new RouteResult(RouteOutcome.Deferred, Message: message),
+            "defer" => new RouteResult(RouteOutcome.Deferred, Message: message),
+            "freeze" => new RouteResult(RouteOutcome.Deferred, Message: message, Freeze: true),
             _ => new RouteResult(RouteOutcome.Deferred, Message: $"{message} (unknown self value \"{router.Self}\"): {domain}"),
         };
     }

@@ -157,6 +157,23 @@ public sealed class DeliveryTests(DeliveryFixture f) : IClassFixture<DeliveryFix
     }
 
     [Fact]
+    public async Task MxPointingAtThisHost_SelfFreeze_DefersAndFreezesTheMessage()
+    {
+        var id = await f.SendAsync("alice@a.example", "sid@selfmx.delivery.test", "to myself\n");
+
+        var (code, stdout, stderr) = await f.RunAAsync("-M", id);
+
+        Assert.True(code == 0, stdout + stderr);
+        var log = f.A.MainLog;
+        Assert.Contains($"{id} == sid@selfmx.delivery.test R=mx defer (-1): lowest numbered MX record points to local host", log, StringComparison.Ordinal);
+        Assert.Contains($"{id} Frozen\n", log, StringComparison.Ordinal);
+        var (_, listing, _) = await f.RunAAsync("-bp");
+        Assert.Contains($"{id} <alice@a.example> *** frozen ***", listing, StringComparison.Ordinal);
+        Assert.True(f.Queued(f.A, id));
+        Assert.Equal(0, (await f.RunAAsync("-Mrm", id)).ExitCode); // leave A's queue as the other tests expect it
+    }
+
+    [Fact]
     public async Task LockedMessage_IsLeftAlone_ThenRemovedWithMrm()
     {
         var id = await f.SendAsync("alice@a.example", "kim@mx.delivery.test", "locked\n");
