@@ -20,7 +20,7 @@ namespace Exim.Mail.Delivery;
 /// </summary>
 internal sealed class QueueRunner(Deliverer deliverer, string spoolDirectory, ILogger logger)
 {
-    public async Task<QueueRunSummary> RunAsync(QueueRunSpec spec, CancellationToken cancellationToken, string? startId = null, string? stopId = null)
+    public async Task<QueueRunSummary> RunAsync(QueueRunSpec spec, string? startId, string? stopId, CancellationToken cancellationToken)
     {
         var (pid, flags, queue) = (Environment.ProcessId, spec.Flags, spec.QueueName);
         var (flagText, queueText) = (FlagText(flags), SpoolPaths.Describe(queue));

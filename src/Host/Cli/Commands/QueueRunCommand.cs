@@ -29,8 +29,8 @@ internal static class QueueRunCommand
             if (process is null) return 1;
             await using (process)
             {
-                await process.QueueRunner.RunAsync(cl.QueueRuns[0], CancellationToken.None,
-                    cl.Arguments.ElementAtOrDefault(0), cl.Arguments.ElementAtOrDefault(1)).ConfigureAwait(false);
+                await process.QueueRunner.RunAsync(cl.QueueRuns[0], cl.Arguments.ElementAtOrDefault(0), cl.Arguments.ElementAtOrDefault(1),
+                    CancellationToken.None).ConfigureAwait(false);
             }
             await core.Store.ShutdownAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }
