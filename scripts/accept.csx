@@ -2,7 +2,8 @@
 // Runs for every connection after the daemon's own limits and the reverse lookup, before the banner.
 // Sees: Connection (RemoteAddress, RemotePort, LocalAddress, LocalPort, HostName, SlotId), Counts (Total,
 // FromHost), Config, Log, Dns. Returns a Verdict: Accept, AcceptToQueue("name") (accept; this connection's messages
-// go to that named queue, run by -qGname/<time>), Defer("...") (421), Reject("...") (554) or Drop.
+// go to that named queue, run by -qGname/<time>; queueOnly: true keeps them there for that runner), Defer("...")
+// (421), Reject("...") (554) or Drop.
 // Compiled once per configuration generation; edit it and send SIGHUP (a broken edit keeps the old one).
 // If it throws or runs past [hooks] timeout, the connection is deferred with 421: never accepted by accident.
 using Exim.Abstractions.Matching;

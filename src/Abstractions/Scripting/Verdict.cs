@@ -11,7 +11,8 @@ namespace Exim.Abstractions.Scripting;
 /// </summary>
 public sealed class Verdict
 {
-    private Verdict(VerdictKind kind, string? message, string? queue = null) => (Kind, Message, Queue) = (kind, message, queue);
+    private Verdict(VerdictKind kind, string? message, string? queue = null, bool queueOnly = false)
+        => (Kind, Message, Queue, QueueOnly) = (kind, message, queue, queueOnly);
 
     /// <summary>What was decided.</summary>
     public VerdictKind Kind { get; }
@@ -22,14 +23,26 @@ public sealed class Verdict
     /// <summary>For Accept: the named queue the connection's messages are spooled in, or null for the default queue.</summary>
     public string? Queue { get; }
 
+    /// <summary>
+    /// For Accept with a queue: the messages wait there for a runner of that queue (Exim's <c>control = queue_only</c>)
+    /// instead of being delivered at once.
+    /// </summary>
+    public bool QueueOnly { get; }
+
     /// <summary>Let the connection through.</summary>
     public static Verdict Accept { get; } = new(VerdictKind.Accept, null);
 
-    /// <summary>Let the connection through and spool its messages in the named queue <paramref name="queue"/>.</summary>
+    /// <summary>
+    /// Let the connection through and spool its messages in the named queue <paramref name="queue"/>. They are delivered
+    /// at once as usual unless <paramref name="queueOnly"/> (quarantine, or holding a burst for <c>-qG&lt;name&gt;/&lt;time&gt;</c>).
+    /// </summary>
     /// <param name="queue">The queue's name (see <see cref="QueueNames"/>).</param>
+    /// <param name="queueOnly">Leave the messages for a runner of the queue.</param>
     /// <exception cref="ArgumentException">The name cannot name a queue.</exception>
-    public static Verdict AcceptToQueue(string queue)
-        => QueueNames.IsValid(queue, out var why) ? new(VerdictKind.Accept, null, queue) : throw new ArgumentException($"{why}: \"{queue}\"", nameof(queue));
+    public static Verdict AcceptToQueue(string queue, bool queueOnly = false)
+        => QueueNames.IsValid(queue, out var why)
+            ? new(VerdictKind.Accept, null, queue, queueOnly)
+            : throw new ArgumentException($"{why}: \"{queue}\"", nameof(queue));
 
     /// <summary>Close the connection without a reply.</summary>
     public static Verdict Drop { get; } = new(VerdictKind.Drop, null);
@@ -43,7 +56,7 @@ public sealed class Verdict
     public static Verdict Reject(string? text = null) => new(VerdictKind.Reject, Clean(text));
 
     /// <inheritdoc />
-    public override string ToString() => Queue is not null ? $"{Kind}(queue {Queue})" : Message is null ? Kind.ToString() : $"{Kind}(\"{Message}\")";
+    public override string ToString() => Queue is not null ? $"{Kind}(queue {Queue}{(QueueOnly ? ", queue only" : "")})" : Message is null ? Kind.ToString() : $"{Kind}(\"{Message}\")";
 
     private static string? Clean(string? text)
         => string.IsNullOrWhiteSpace(text) ? null : text.ReplaceLineEndings(" ").Trim();

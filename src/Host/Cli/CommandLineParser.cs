@@ -62,7 +62,12 @@ internal static class CommandLineParser
                 {
                     return new CommandLineParseResult(null, $"exim: {why}: {a}", 1);
                 }
-                if (spec.Interval == TimeSpan.Zero) { oneShot ??= spec; modes.Add(Mode.QueueRun); }
+                if (spec.Interval == TimeSpan.Zero)
+                {
+                    if (oneShot is not null && oneShot != spec) return new CommandLineParseResult(null, Incompatible, 2); // one run per process
+                    oneShot = spec;
+                    modes.Add(Mode.QueueRun);
+                }
                 else
                 {
                     if (queueRuns.Any(q => q.QueueName == spec.QueueName))

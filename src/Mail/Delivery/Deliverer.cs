@@ -43,6 +43,7 @@ internal sealed class Deliverer(
         using (held)
         {
             if (SpoolHeaderFile.Load(Path.Combine(input, id + "-H")) is not { } header) return new(MessageOutcome.NotFound);
+            if (options.FirstDeliveryOnly && !header.FirstTime) return new(MessageOutcome.NotFirstDelivery); // tried since it was listed
             var thawed = header.Frozen;
             if (thawed)
             {
@@ -57,7 +58,7 @@ internal sealed class Deliverer(
         // stage it is not part of); bounces go to the default queue.
         if (bounceId is not null)
         {
-            await DeliverAsync(new MessageRef(bounceId), options with { Thaw = false, HoldRemote = false }, cancellationToken).ConfigureAwait(false);
+            await DeliverAsync(new MessageRef(bounceId), options with { Thaw = false, HoldRemote = false, FirstDeliveryOnly = false }, cancellationToken).ConfigureAwait(false);
         }
         return result;
     }

@@ -12,4 +12,6 @@ internal enum MessageOutcome
     /// <summary>Another process holds the message.</summary>
     Locked,
     NotFound,
+    /// <summary>Not a first delivery any more (another process tried it since it was listed), and only those were wanted (-qi).</summary>
+    NotFirstDelivery,
 }

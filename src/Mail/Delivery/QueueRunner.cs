@@ -25,30 +25,41 @@ internal sealed class QueueRunner(Deliverer deliverer, string spoolDirectory, IL
         var (pid, flags, queue) = (Environment.ProcessId, spec.Flags, spec.QueueName);
         var (flagText, queueText) = (FlagText(flags), SpoolPaths.Describe(queue));
         DeliveryLog.QueueRunStarted(logger, queueText, pid, flagText);
-        var options = new DeliveryOptions(Force: Has(flags, QueueRunFlags.Force), Thaw: Has(flags, QueueRunFlags.Thaw), LocalOnly: Has(flags, QueueRunFlags.LocalOnly));
+        var options = new DeliveryOptions(Force: Has(flags, QueueRunFlags.Force), Thaw: Has(flags, QueueRunFlags.Thaw),
+            LocalOnly: Has(flags, QueueRunFlags.LocalOnly), FirstDeliveryOnly: Has(flags, QueueRunFlags.FirstDeliveryOnly));
         var outcomes = new Dictionary<string, MessageOutcome>(StringComparer.Ordinal);
-        var selected = SpoolQueue.List(spoolDirectory, queue).Where(m =>
+        IEnumerable<QueuedMessage> Selected() => SpoolQueue.List(spoolDirectory, queue).Where(m =>
             (!m.Frozen || options.Thaw)
-            && (m.FirstTime || !Has(flags, QueueRunFlags.FirstDeliveryOnly))
+            && (m.FirstTime || !options.FirstDeliveryOnly)
             && (startId is null || string.CompareOrdinal(m.Id, startId) >= 0)
             && (stopId is null || string.CompareOrdinal(m.Id, stopId) <= 0));
+        async Task<DeliveryResult> DeliverAsync(string id, DeliveryOptions how)
+        {
+            var result = await deliverer.DeliverAsync(new MessageRef(id, queue), how, cancellationToken).ConfigureAwait(false);
+            outcomes[id] = result.Outcome;
+            return result;
+        }
 
         var twoStage = Has(flags, QueueRunFlags.TwoStage) && !options.LocalOnly;
         var held = new List<(string Id, string HeldFor)>();
-        foreach (var message in selected)
+        foreach (var message in Selected())
         {
             if (cancellationToken.IsCancellationRequested) break;
-            var result = await deliverer.DeliverAsync(new MessageRef(message.Id, queue), twoStage ? options with { HoldRemote = true } : options, cancellationToken)
-                .ConfigureAwait(false);
-            outcomes[message.Id] = result.Outcome;
+            var result = await DeliverAsync(message.Id, twoStage ? options with { HoldRemote = true } : options).ConfigureAwait(false);
             if (twoStage && result.HeldFor is { } hosts) held.Add((message.Id, hosts));
         }
 
-        // Second stage: messages for the same hosts one after another (a stable sort keeps queue order within a host).
-        foreach (var (id, _) in held.OrderBy(h => h.HeldFor, StringComparer.Ordinal))
+        if (twoStage)
         {
-            if (cancellationToken.IsCancellationRequested) break;
-            outcomes[id] = (await deliverer.DeliverAsync(new MessageRef(id, queue), options, cancellationToken).ConfigureAwait(false)).Outcome;
+            // Second stage: the held messages host by host (a stable sort keeps queue order within a host), then what the
+            // first stage did not get to, as Exim's second scan would: messages that were locked, and new arrivals.
+            var again = held.OrderBy(h => h.HeldFor, StringComparer.Ordinal).Select(h => h.Id).ToList();
+            again.AddRange(Selected().Select(m => m.Id).Where(id => outcomes.GetValueOrDefault(id, MessageOutcome.Locked) == MessageOutcome.Locked));
+            foreach (var id in again)
+            {
+                if (cancellationToken.IsCancellationRequested) break;
+                await DeliverAsync(id, options).ConfigureAwait(false);
+            }
         }
         DeliveryLog.QueueRunEnded(logger, queueText, pid, flagText);
         int Count(MessageOutcome o) => outcomes.Values.Count(v => v == o);

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Exim.Mail.Native;
 
-/// <summary>The few POSIX calls .NET does not expose: fsync of a directory (so a rename is durable), syncfs, and hard links.</summary>
+/// <summary>The few POSIX calls .NET does not expose: fsync of a directory (so a rename is durable), syncfs, hard links and a plain rename(2).</summary>
 internal static partial class Posix
 {
     private const int ORdOnly = 0;
@@ -42,6 +42,15 @@ internal static partial class Posix
     {
         if (LinkFile(existing, newPath) != 0) throw new IOException($"link({existing}, {newPath}) failed: errno {Marshal.GetLastPInvokeError()}");
     }
+
+    /// <summary>rename(2): atomic within one filesystem, replacing <paramref name="newPath"/> if it exists.</summary>
+    public static void Rename(string oldPath, string newPath)
+    {
+        if (RenameFile(oldPath, newPath) != 0) throw new IOException($"rename({oldPath}, {newPath}) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int RenameFile(string oldPath, string newPath);
 
     [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int LinkFile(string existing, string newPath);

@@ -167,6 +167,7 @@ internal sealed class SmtpSession : IDisposable
                 return new SessionResult(SessionOutcome.Dropped, 0);
             default:
                 _queue = verdict.Queue;
+                if (verdict.QueueOnly) _queueOnly ??= $"accept hook: queue only ('{verdict.Queue}' queue)";
                 return null;
         }
     }

@@ -130,9 +130,14 @@ internal sealed class FileSpool : IAsyncDisposable
                     await p.Message.DisposeAsync().ConfigureAwait(false);
                     await p.Header.DisposeAsync().ConfigureAwait(false);
                 }
-                if (SyncFilesystem) Posix.SyncFilesystem(InputDirectory);
+                var directories = batch.Select(p => p.Message.InputDirectory).Distinct(StringComparer.Ordinal).ToList();
+                if (SyncFilesystem)
+                {
+                    // One syncfs per directory: a named queue may sit on another filesystem (a mount or a symlink).
+                    foreach (var directory in directories) Posix.SyncFilesystem(directory);
+                }
                 foreach (var p in batch) File.Move(p.TempPath, p.FinalPath, overwrite: false);
-                foreach (var directory in batch.Select(p => p.Message.InputDirectory).Distinct(StringComparer.Ordinal)) Posix.FsyncDirectory(directory);
+                foreach (var directory in directories) Posix.FsyncDirectory(directory);
                 Interlocked.Increment(ref _batches);
                 Interlocked.Add(ref _committed, batch.Count);
                 foreach (var p in batch) p.Done.TrySetResult();

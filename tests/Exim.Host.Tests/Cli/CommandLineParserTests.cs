@@ -71,6 +71,7 @@ public sealed class CommandLineParserTests
     [InlineData("-bV", "-bd")]
     [InlineData("-qfGbulk", "-bp")]                 // a run with flags is a run, not a queue selection
     [InlineData("-qGbulk", "-bt", "a@b.example")]   // -bt works on no queue
+    [InlineData("-q", "-qGbulk")]                    // one run per process
     public void Parse_IncompatibleModes_GiveEximsErrorAndExit2(params string[] args)
     {
         var r = CommandLineParser.Parse(args);

@@ -53,4 +53,25 @@ public sealed class ImmediateDeliveryTests
         Assert.Single(DeliveryFixture.Delivered(d, "bob"));
         Assert.Empty(Directory.GetFiles(d.Directory.Combine("spool", "bulk", "input"), "*-H"));
     }
+
+    [Fact]
+    public async Task AcceptToQueueQueueOnly_LeavesTheMessageForThatQueuesRunner()
+    {
+        var dir = new TempDirectory("exim-immediate");
+        dir.Write("scripts/accept.csx", "return Verdict.AcceptToQueue(\"hold\", queueOnly: true);");
+        await using var d = await TestDaemon.StartAsync(Config("") + "\n[hooks]\naccept = \"scripts/accept.csx\"\n", dir);
+
+        var (code, output) = await Swaks.RunAsync("--server", $"127.0.0.1:{d.Port}", "--from", "alice@example.org", "--to", "bob@test.example", "--body", "held");
+
+        Assert.True(code == 0, output);
+        await d.WaitForLogAsync("no immediate delivery: accept hook: queue only ('hold' queue)");
+        var hold = d.Directory.Combine("spool", "hold", "input");
+        Assert.Single(Directory.GetFiles(hold, "*-H"));
+        Assert.Empty(DeliveryFixture.Delivered(d, "bob"));
+
+        var (runCode, stdout, stderr) = await EximProcess.RunAsync(d.Directory.Path, "-C", d.ConfigPath, "-qGhold");
+        Assert.True(runCode == 0, stdout + stderr);
+        Assert.Single(DeliveryFixture.Delivered(d, "bob"));
+        Assert.Empty(Directory.GetFiles(hold, "*-H"));
+    }
 }

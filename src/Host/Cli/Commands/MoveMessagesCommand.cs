@@ -37,9 +37,10 @@ internal static class MoveMessagesCommand
         foreach (var id in cl.Arguments.Skip(1))
         {
             LockAttempt attempt;
+            string? leftover = null;
             try
             {
-                attempt = MessageId.IsValid(id) ? QueueMove.Move(main.SpoolDirectory, id, cl.QueueName, to) : LockAttempt.NotFound;
+                attempt = MessageId.IsValid(id) ? QueueMove.Move(main.SpoolDirectory, id, cl.QueueName, to, out leftover) : LockAttempt.NotFound;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -54,6 +55,7 @@ internal static class MoveMessagesCommand
                 _ => $"Spool data file for {id} does not exist",
             };
             await output.WriteLineAsync(line).ConfigureAwait(false);
+            if (leftover is not null) await error.WriteLineAsync($"exim: {id} moved, but could not remove {leftover}").ConfigureAwait(false);
             if (attempt == LockAttempt.Acquired) DeliveryLog.Moved(logger, id, Name(cl.QueueName), Name(to), Environment.UserName);
             else exit = 1;
         }
