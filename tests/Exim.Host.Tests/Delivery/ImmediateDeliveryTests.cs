@@ -41,13 +41,10 @@ public sealed class ImmediateDeliveryTests
     [Fact]
     public async Task MessageInANamedQueue_IsDeliveredAtOnceToo_FromThatQueue()
     {
-        var dir = new TempDirectory("exim-immediate");
-        dir.Write("scripts/accept.csx", "return Verdict.AcceptToQueue(\"bulk\");");
-        await using var d = await TestDaemon.StartAsync(Config("") + "\n[hooks]\naccept = \"scripts/accept.csx\"\n", dir);
+        await using var d = await StartWithAcceptHookAsync("return Verdict.AcceptToQueue(\"bulk\");");
 
-        var (code, output) = await Swaks.RunAsync("--server", $"127.0.0.1:{d.Port}", "--from", "alice@example.org", "--to", "bob@test.example", "--body", "now");
+        await SendToBobAsync(d);
 
-        Assert.True(code == 0, output);
         await d.WaitForLogAsync("=> bob <bob@test.example> Q=bulk R=local T=local_delivery");
         await d.WaitForLogAsync(" Completed");
         Assert.Single(DeliveryFixture.Delivered(d, "bob"));
@@ -57,13 +54,10 @@ public sealed class ImmediateDeliveryTests
     [Fact]
     public async Task AcceptToQueueQueueOnly_LeavesTheMessageForThatQueuesRunner()
     {
-        var dir = new TempDirectory("exim-immediate");
-        dir.Write("scripts/accept.csx", "return Verdict.AcceptToQueue(\"hold\", queueOnly: true);");
-        await using var d = await TestDaemon.StartAsync(Config("") + "\n[hooks]\naccept = \"scripts/accept.csx\"\n", dir);
+        await using var d = await StartWithAcceptHookAsync("return Verdict.AcceptToQueue(\"hold\", queueOnly: true);");
 
-        var (code, output) = await Swaks.RunAsync("--server", $"127.0.0.1:{d.Port}", "--from", "alice@example.org", "--to", "bob@test.example", "--body", "held");
+        await SendToBobAsync(d);
 
-        Assert.True(code == 0, output);
         await d.WaitForLogAsync("no immediate delivery: accept hook: queue only ('hold' queue)");
         var hold = d.Directory.Combine("spool", "hold", "input");
         Assert.Single(Directory.GetFiles(hold, "*-H"));
@@ -73,5 +67,19 @@ public sealed class ImmediateDeliveryTests
         Assert.True(runCode == 0, stdout + stderr);
         Assert.Single(DeliveryFixture.Delivered(d, "bob"));
         Assert.Empty(Directory.GetFiles(hold, "*-H"));
+    }
+
+    /// <summary>A daemon delivering at once, with <paramref name="script"/> as its accept hook.</summary>
+    private static Task<TestDaemon> StartWithAcceptHookAsync(string script)
+    {
+        var dir = new TempDirectory("exim-immediate");
+        dir.Write("scripts/accept.csx", script);
+        return TestDaemon.StartAsync(Config("") + "\n[hooks]\naccept = \"scripts/accept.csx\"\n", dir);
+    }
+
+    private static async Task SendToBobAsync(TestDaemon d)
+    {
+        var (code, output) = await Swaks.RunAsync("--server", $"127.0.0.1:{d.Port}", "--from", "alice@example.org", "--to", "bob@test.example", "--body", "hello");
+        Assert.True(code == 0, output);
     }
 }
