@@ -13,7 +13,8 @@ namespace Exim.Mail.Spool;
 /// orphan -D file that nobody delivers.
 /// <para>Group commit: commits that arrive while one is in progress are batched. With <c>spool_sync = "file"</c> their
 /// file fsyncs run in parallel (the filesystem merges them into one journal commit); with <c>"filesystem"</c> one
-/// syncfs(2) covers the whole batch. Either way the renames follow, then one fsync for each directory in the batch.</para>
+/// syncfs(2) per queue directory in the batch covers it. Either way the renames follow, then one fsync for each directory
+/// in the batch.</para>
 /// </summary>
 internal sealed class FileSpool : IAsyncDisposable
 {
