@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using Exim.TestKit;
 
 namespace Exim.Host.Tests.Delivery;
@@ -11,7 +10,7 @@ namespace Exim.Host.Tests.Delivery;
 /// one of them: dnslookup by MX for *.delivery.test, manualroute for the others, and its own domain a.example into a
 /// Maildir (where bounces land).
 /// </summary>
-public sealed partial class DeliveryFixture : IAsyncLifetime
+public sealed class DeliveryFixture : IAsyncLifetime
 {
     public DnsServer Dns { get; private set; } = null!;
     public TestDaemon A { get; private set; } = null!;
@@ -165,7 +164,14 @@ public sealed partial class DeliveryFixture : IAsyncLifetime
         var reply = await client.CommandAsync(".");
         Assert.StartsWith("250", reply);
         await client.CommandAsync("QUIT");
-        return IdPattern().Match(reply).Groups[1].Value;
+        return reply["250 OK id=".Length..];
+    }
+
+    /// <summary>Takes message <paramref name="id"/>'s lock in <paramref name="inputDirectory"/>, as a delivery in progress holds it.</summary>
+    internal static Mail.Delivery.MessageLock LockMessage(string inputDirectory, string id)
+    {
+        Assert.Equal(Mail.Delivery.LockAttempt.Acquired, Mail.Delivery.MessageLock.TryAcquire(inputDirectory, id, out var held));
+        return held!;
     }
 
     public Task<(int ExitCode, string Stdout, string Stderr)> RunAAsync(params string[] args) => EximProcess.RunAsync(A.Directory.Path, ["-C", A.ConfigPath, .. args]);
@@ -191,7 +197,4 @@ public sealed partial class DeliveryFixture : IAsyncLifetime
         await Legacy.DisposeAsync();
         await Dns.DisposeAsync();
     }
-
-    [GeneratedRegex(@"id=(\S+)")]
-    private static partial Regex IdPattern();
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using Exim.Mail.Delivery;
 using Exim.TestKit;
 
 namespace Exim.Host.Tests.Delivery;
@@ -178,7 +177,7 @@ public sealed class DeliveryTests(DeliveryFixture f) : IClassFixture<DeliveryFix
     {
         var id = await f.SendAsync("alice@a.example", "kim@mx.delivery.test", "locked\n");
 
-        using (var held = Lock(id))
+        using (var held = DeliveryFixture.LockMessage(f.A.Directory.Combine("spool", "input"), id))
         {
             var (code, stdout, _) = await f.RunAAsync("-M", id);
             Assert.Equal(1, code);
@@ -197,11 +196,5 @@ public sealed class DeliveryTests(DeliveryFixture f) : IClassFixture<DeliveryFix
         Assert.False(File.Exists(f.A.Directory.Combine("spool", "input", id + "-D")));
         Assert.Contains($"{id} removed by ", f.A.MainLog, StringComparison.Ordinal);
         Assert.DoesNotContain($"{id} =>", f.A.MainLog, StringComparison.Ordinal);
-    }
-
-    private MessageLock Lock(string id)
-    {
-        Assert.Equal(LockAttempt.Acquired, MessageLock.TryAcquire(f.A.Directory.Combine("spool", "input"), id, out var held));
-        return held!;
     }
 }

@@ -71,8 +71,7 @@ public sealed class QueueMoveTests : IDisposable
     [Fact]
     public void Move_OfALockedMessage_TouchesNothing()
     {
-        Assert.Equal(LockAttempt.Acquired, MessageLock.TryAcquire(Path.Combine(Spool, "input"), Id, out var held));
-        using (held)
+        using (DeliveryFixture.LockMessage(Path.Combine(Spool, "input"), Id))
         {
             Assert.Equal(LockAttempt.Locked, QueueMove.Move(Spool, Id, null, "hold", out _));
         }

@@ -229,7 +229,7 @@ public sealed partial class QueueSelectionTests : IAsyncLifetime
         Assert.Empty(DeliveryFixture.Delivered(_d, "bob"));
 
         // Locked by a delivery in progress: left where it is.
-        using (var held = Lock(_d.Directory.Combine("spool", "hold", "input"), id))
+        using (var held = DeliveryFixture.LockMessage(_d.Directory.Combine("spool", "hold", "input"), id))
         {
             (code, output, _) = await RunAsync("-qGhold", "-MG", "", id);
             Assert.Equal(1, code);
@@ -283,21 +283,12 @@ public sealed partial class QueueSelectionTests : IAsyncLifetime
         var reply = await client.SendMessageAsync(sender, recipients, "Subject: queues\n\nhello\n");
         Assert.StartsWith("250", reply);
         await client.CommandAsync("QUIT");
-        return IdPattern().Match(reply).Groups[1].Value;
+        return reply["250 OK id=".Length..];
     }
 
     private Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) => EximProcess.RunAsync(_d.Directory.Path, ["-C", _d.ConfigPath, .. args]);
 
     private string Header(string id) => File.ReadAllText(Path.Combine(_d.InputDirectory, id + "-H"));
-
-    private static Mail.Delivery.MessageLock Lock(string input, string id)
-    {
-        Assert.Equal(Mail.Delivery.LockAttempt.Acquired, Mail.Delivery.MessageLock.TryAcquire(input, id, out var held));
-        return held!;
-    }
-
-    [GeneratedRegex(@"id=(\S+)")]
-    private static partial Regex IdPattern();
 
     [GeneratedRegex(@"(\S+) <= <> R=")]
     private static partial Regex BounceLine();

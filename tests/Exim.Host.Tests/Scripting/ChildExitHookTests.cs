@@ -69,19 +69,7 @@ public sealed class ChildExitHookTests
     [Fact]
     public async Task ImmediateDelivery_IsReportedAsADeliveryChild()
     {
-        await using var d = await HookDaemon.StartAsync(accept: null, childExit: Report, extra: """
-
-            [[routers]]
-            name = "local"
-            driver = "accept"
-            domains = ["test.example"]
-            transport = "mailbox"
-
-            [[transports]]
-            name = "mailbox"
-            driver = "maildir"
-            directory = "maildir/$local_part"
-            """);
+        await using var d = await HookDaemon.StartAsync(accept: null, childExit: Report, extra: "\n" + Delivery.DeliveryFixture.LocalDelivery);
         var (c, _) = await SmtpTestClient.OpenAsync(d.Port);
         string id;
         await using (var client = c)
