@@ -1,13 +1,16 @@
 using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
+using Exim.Mail.Native;
 
 namespace Exim.Host.Log;
 
 /// <summary>
 /// Writes Exim-format log lines (<c>2026-11-24 12:00:00 message</c>) to the main, panic and reject logs.
 /// Callers never block on disk: lines go through a channel to one writer task, which appends each batch and
-/// closes the file again (as Exim does), so log rotation by rename needs no signal. Before a configuration
+/// closes the file again (as Exim does), so log rotation by rename needs no signal. Each batch is one O_APPEND write
+/// of whole lines, so the daemon, queue runners and delivery processes can all write one log without losing or
+/// splitting a line. Before a configuration
 /// names the log files, and whenever they cannot be written, lines go to stderr.
 /// <para>One descriptor is held in reserve: when the process runs out (EMFILE, exactly when an operator most needs
 /// the log), the reserve is given up to write the batch and taken back afterwards.</para>
@@ -120,20 +123,19 @@ internal sealed class EximLogSink : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            lock (_stderrLock)
-            {
-                Console.Error.WriteLine($"exim: cannot write log file {path}: {e.Message}");
-                Console.Error.Write(text.ToString());
-            }
+            lock (_stderrLock) Console.Error.WriteLine($"exim: cannot write log file {path}: {e.Message}");
+            WriteStderr(text);
         }
     }
 
     private static void Write(string path, StringBuilder text)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-        stream.Write(Encoding.UTF8.GetBytes(text.ToString()));
+        Posix.Append(path, LogLineEncoding.GetBytes(text), LogFileMode);
     }
+
+    /// <summary>Exim's LOG_MODE: 0640.</summary>
+    private const UnixFileMode LogFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
 
     private static FileStream? OpenReserve()
     {
@@ -145,9 +147,21 @@ internal sealed class EximLogSink : IAsyncDisposable
     {
         if (entry.Targets == LogTarget.None) return;
         var sb = new StringBuilder();
-        if (WouldBe) sb.Append("LOG: ").Append(entry.Message).Append('\n');
+        if (WouldBe) Entry.AppendPrinting(sb.Append("LOG: "), entry.Message).Append('\n');
         else entry.AppendTo(sb);
-        lock (_stderrLock) Console.Error.Write(sb.ToString());
+        WriteStderr(sb);
+    }
+
+    /// <summary>Log text to stderr, in the log files' encoding (8-bit client bytes stay the bytes they were).</summary>
+    private void WriteStderr(StringBuilder text)
+    {
+        var bytes = LogLineEncoding.GetBytes(text);
+        lock (_stderrLock)
+        {
+            Console.Error.Flush();
+            using var stderr = Console.OpenStandardError();
+            stderr.Write(bytes);
+        }
     }
 
     private readonly record struct Entry(DateTime Time, LogTarget Targets, string Message, TaskCompletionSource? Flushed = null)
@@ -155,9 +169,37 @@ internal sealed class EximLogSink : IAsyncDisposable
         public void AppendTo(StringBuilder sb)
         {
             sb.Append(Time.ToString("yyyy-MM-dd HH:mm:ss ", CultureInfo.InvariantCulture));
-            // Exim log lines are single lines; continuation lines are indented so tools can tell them apart.
-            sb.Append(Message.Contains('\n', StringComparison.Ordinal) ? Message.Replace("\n", "\n  ", StringComparison.Ordinal) : Message);
+            AppendPrinting(sb, Message);
             sb.Append('\n');
+        }
+
+        /// <summary>
+        /// Exim log lines are single lines: a newline starts an indented continuation line, so tools can tell it from a
+        /// new entry, and any other control character is escaped as Exim's string_printing escapes it. Whatever a
+        /// plugin, a script or a client puts in a message, it cannot forge a line of its own.
+        /// </summary>
+        public static StringBuilder AppendPrinting(StringBuilder sb, string message)
+        {
+            var span = message.AsSpan();
+            while (true)
+            {
+                var i = span.IndexOfAnyInRange('\0', '\x1f');
+                var del = span.IndexOf('\x7f');
+                if (del >= 0 && (i < 0 || del < i)) i = del;
+                if (i < 0) return sb.Append(span);
+                sb.Append(span[..i]);
+                switch (span[i])
+                {
+                    case '\n': sb.Append("\n  "); break;
+                    case '\t': sb.Append('\t'); break;
+                    case '\r': sb.Append("\\r"); break;
+                    case '\b': sb.Append("\\b"); break;
+                    case '\v': sb.Append("\\v"); break;
+                    case '\f': sb.Append("\\f"); break;
+                    default: sb.Append('\\').Append(Convert.ToString(span[i], 8).PadLeft(3, '0')); break;
+                }
+                span = span[(i + 1)..];
+            }
         }
     }
 }
