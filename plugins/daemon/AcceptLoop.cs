@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Exim.Abstractions.Daemon;
 using Microsoft.Extensions.Logging;
 
@@ -62,15 +61,23 @@ internal sealed partial class AcceptLoop(ILogger logger) : IDaemonLoop
                 lastError = default;
             }
             backoff = TimeSpan.Zero;
-            _ = HandleAsync(socket, context, limits);
+            // Taken here, while this loop still holds its generation: the connection keeps it until it ends.
+            var hold = context.HoldGeneration();
+            if (hold is null)
+            {
+                _ = ConnectionRefusal.RefuseAsync(socket, $"421 {context.Config.Main.PrimaryHostname} Service not available - closing connection");
+                break;
+            }
+            _ = HandleAsync(socket, context, limits, hold);
         }
     }
 
-    private async Task HandleAsync(Socket socket, IDaemonContext context, AcceptLimits limits)
+    private async Task HandleAsync(Socket socket, IDaemonContext context, AcceptLimits limits, IDisposable hold)
     {
         // Off the accept loop's thread at once (as Kestrel dispatches connections): a slow reverse lookup or accept
         // hook in this session must never hold up the next accept().
         await Task.Yield();
+        using var held = hold;
         ISlotHandle? slot = null;
         try
         {
@@ -117,7 +124,7 @@ internal sealed partial class AcceptLoop(ILogger logger) : IDaemonLoop
             }
             if (!verdict.Admit)
             {
-                await RefuseAsync(socket, verdict.Reply!).ConfigureAwait(false);
+                await ConnectionRefusal.RefuseAsync(socket, verdict.Reply!).ConfigureAwait(false);
                 return;
             }
 
@@ -129,28 +136,12 @@ internal sealed partial class AcceptLoop(ILogger logger) : IDaemonLoop
         {
             slot?.Complete(SessionOutcome.Error, 0);
             SessionFailed(logger, slot?.Slot.Id ?? "-", e);
-            socket.Dispose();
+            // Never a silent close: the session answers its own failures, so this is the admission's, before any reply.
+            await ConnectionRefusal.RefuseAsync(socket, "421 Temporary local problem - please try later").ConfigureAwait(false);
         }
         finally
         {
             slot?.Dispose();
-        }
-    }
-
-    private static async Task RefuseAsync(Socket socket, string reply)
-    {
-        try
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await socket.SendAsync(Encoding.ASCII.GetBytes(reply + "\r\n"), SocketFlags.None, cts.Token).ConfigureAwait(false);
-            socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
-        {
-        }
-        finally
-        {
-            socket.Dispose();
         }
     }
 

@@ -1,5 +1,6 @@
 using Exim.Host.Cli;
 using Exim.Host.Cli.Commands;
+using Exim.Host.Lifetime;
 
 namespace Exim.Host;
 
@@ -7,6 +8,7 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        using var exiwhat = ProcessInfo.Register();
         var parsed = CommandLineParser.Parse(args);
         if (parsed.CommandLine is not { } cl)
         {

@@ -8,6 +8,7 @@ public static partial class Signals
     public const int SIGHUP = 1;
     public const int SIGINT = 2;
     public const int SIGKILL = 9;
+    public const int SIGUSR1 = 10;
     public const int SIGTERM = 15;
 
     public static void Send(int pid, int signal)

@@ -22,6 +22,12 @@ public sealed record MainOptions
     /// <summary>The daemon's pid file. Empty means <c>&lt;spool&gt;/exim-daemon.pid</c>.</summary>
     [EximOption("pid_file_path", Kind = OptionKind.Path)] public string PidFilePath { get; init; } = "";
 
+    /// <summary>
+    /// Where each process appends a line saying what it is doing when it gets SIGUSR1 (what <c>exiwhat</c> shows).
+    /// Empty means <c>&lt;spool&gt;/exim-process.info</c>.
+    /// </summary>
+    [EximOption("process_log_path", Kind = OptionKind.Path)] public string ProcessLogPath { get; init; } = "";
+
     /// <summary>The text after <c>220 </c> in the greeting.</summary>
     [EximOption("smtp_banner")] public string SmtpBanner { get; init; } = "$smtp_active_hostname ESMTP Exim $version_number $tod_full";
 

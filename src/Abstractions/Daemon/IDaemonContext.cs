@@ -32,6 +32,15 @@ public interface IDaemonContext
     CancellationToken ShutdownToken { get; }
 
     /// <summary>
+    /// Keeps this generation (its configuration, plugins and hook scripts) loaded until the handle is disposed, however
+    /// many reloads happen meanwhile. Take it the moment a connection is accepted, on the loop's own path (the loop holds
+    /// its generation while it runs), and dispose it when the connection has ended, so nothing the connection uses is
+    /// unloaded under it. Null only when the generation has already been retired (a loop still accepting after it was
+    /// told to stop): refuse that connection with 421.
+    /// </summary>
+    IDisposable? HoldGeneration();
+
+    /// <summary>
     /// Name lookups for one new connection (through the resolver plugins and the shared host cache), for host lists
     /// with host-name items; hand them on in <see cref="SmtpConnection.HostNames"/>. Null when no resolver is loaded.
     /// </summary>

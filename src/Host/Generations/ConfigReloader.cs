@@ -12,6 +12,10 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
     Action<Generation> onPublished, ILogger<ConfigReloader> logger) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _requests = new();
+    private TaskCompletionSource<ReloadOutcome>? _pending; // asked for, not started yet: later requests join it
+    private ReloadReason _pendingReason;
+    private bool _draining;
 
     /// <summary>Raised once the first configuration has parsed, before plugins load, so start-up errors reach its log files.</summary>
     public event Action<LoadedConfig>? FirstConfigParsed;
@@ -31,6 +35,61 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
         if (!prepared.IsEmpty) return new ReloadOutcome(ReloadStatus.Rejected, 0, prepared);
         Publish(built.Generation);
         return new ReloadOutcome(ReloadStatus.Published, built.Generation.Number, []);
+    }
+
+    /// <summary>
+    /// Asks for a reload (SIGHUP, a plugin file change). Requests coalesce: however many arrive while a reload is being
+    /// built, they are served by one more reload that starts when it ends, and that one reads the files as they are
+    /// then, so the last request's changes are always in force and a storm of signals never queues a storm of
+    /// generations. A signal outranks a plugin file change (it rebuilds the plugins too).
+    /// </summary>
+    /// <returns>The outcome of the reload that served this request.</returns>
+    public Task<ReloadOutcome> RequestReload(ReloadReason reason)
+    {
+        lock (_requests)
+        {
+            if (_pending is { } waiting)
+            {
+                if (reason == ReloadReason.Signal) _pendingReason = reason;
+                return waiting.Task;
+            }
+            _pending = new TaskCompletionSource<ReloadOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _pendingReason = reason;
+            var requested = _pending.Task;
+            if (!_draining)
+            {
+                _draining = true;
+                _ = Task.Run(ServeRequestsAsync);
+            }
+            return requested;
+        }
+    }
+
+    /// <summary>Runs the pending reload, then the one asked for meanwhile, until none is pending.</summary>
+    private async Task ServeRequestsAsync()
+    {
+        while (true)
+        {
+            TaskCompletionSource<ReloadOutcome> request;
+            ReloadReason reason;
+            lock (_requests)
+            {
+                if (_pending is null)
+                {
+                    _draining = false;
+                    return;
+                }
+                (request, reason, _pending) = (_pending, _pendingReason, null);
+            }
+            try
+            {
+                request.TrySetResult(await ReloadAsync(reason).ConfigureAwait(false));
+            }
+            catch (Exception e)
+            {
+                request.TrySetException(e);
+            }
+        }
     }
 
     public async Task<ReloadOutcome> ReloadAsync(ReloadReason reason, CancellationToken cancellationToken = default)

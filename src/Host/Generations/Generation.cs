@@ -61,6 +61,9 @@ internal sealed class Generation
         return false;
     }
 
+    /// <summary>A lease on this generation, or null when it has already drained.</summary>
+    public GenerationLease? TryLease() => TryAddReference() ? new GenerationLease(this) : null;
+
     public void Release()
     {
         var left = Interlocked.Decrement(ref _references);

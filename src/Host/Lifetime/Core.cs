@@ -26,8 +26,14 @@ internal sealed class Core : IAsyncDisposable
         Store = new GenerationStore(Unloads, LoggerFactory.CreateLogger<GenerationStore>());
         Builder = new GenerationBuilder(LoggerFactory, listenOverride);
         Reloader = new ConfigReloader(configPath, Builder, Store, g => Published?.Invoke(g), LoggerFactory.CreateLogger<ConfigReloader>());
-        Reloader.FirstConfigParsed += c => Sink.UsePaths(LogPaths.For(c.Config.Main));
-        Published += g => Sink.UsePaths(LogPaths.For(g.Config.Main));
+        Reloader.FirstConfigParsed += c => UseFiles(c.Config.Main);
+        Published += g => UseFiles(g.Config.Main);
+    }
+
+    private void UseFiles(Abstractions.Config.MainOptions main)
+    {
+        Sink.UsePaths(LogPaths.For(main));
+        ProcessInfo.UseConfig(main);
     }
 
     public EximLogSink Sink { get; }

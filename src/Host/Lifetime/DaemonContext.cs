@@ -6,6 +6,7 @@ using Exim.Abstractions.Daemon;
 namespace Exim.Host.Lifetime;
 
 internal sealed record DaemonContext(
+    Generations.Generation Owner,
     EximConfig Config,
     long Generation,
     ImmutableArray<IListener> Listeners,
@@ -17,4 +18,6 @@ internal sealed record DaemonContext(
     Func<Abstractions.Matching.IHostNameLookups>? HostNameLookups = null) : IDaemonContext
 {
     public Abstractions.Matching.IHostNameLookups? CreateHostNameLookups() => HostNameLookups?.Invoke();
+
+    public IDisposable? HoldGeneration() => Owner.TryLease();
 }

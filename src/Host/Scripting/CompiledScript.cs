@@ -39,8 +39,13 @@ internal sealed class CompiledScript<TResult>
     /// </summary>
     public async ValueTask<HookOutcome<TResult>> InvokeAsync<TState>(TState state, Func<TState, CancellationToken, ScriptGlobals> makeGlobals, TimeSpan timeout)
     {
-        var factory = _factory ?? throw new ObjectDisposedException($"script {Source.DisplayPath} has been unloaded");
         Interlocked.Increment(ref _invocations);
+        if (_factory is not { } factory)
+        {
+            // Only a caller without a lease on the generation gets here; it still gets an outcome, not an exception.
+            Interlocked.Increment(ref _failures);
+            return new HookOutcome<TResult>(HookStatus.Failed, default, new ObjectDisposedException($"script {Source.DisplayPath} has been unloaded"));
+        }
         using var budget = new CancellationTokenSource(timeout);
         Task<TResult> task;
         try

@@ -38,6 +38,9 @@ internal static partial class SmtpLog
     [LoggerMessage(3011, LogLevel.Information, "no host name found for IP address {Ip}")]
     public static partial void NoHostName(ILogger logger, string ip);
 
+    [LoggerMessage(3090, LogLevel.Critical, "SMTP connection from {Who} failed: 421 sent")]
+    public static partial void SessionFailed(ILogger logger, string who, Exception exception);
+
     [LoggerMessage(3901, LogLevel.Information, "H={Host} F=<{Sender}> rejected RCPT <{Recipient}>: {Reason}")]
     public static partial void RejectedRcpt(ILogger logger, string host, string sender, string recipient, string reason);
 

@@ -109,6 +109,13 @@ internal sealed class SmtpSession : IDisposable
             Reply($"220 {_settings.Banner(_time.GetLocalNow())}");
             return await CommandLoopAsync().ConfigureAwait(false);
         }
+        catch (Exception e)
+        {
+            // A bug or a failing hook: the client is told, as Exim's defer would tell it, never just cut off.
+            SmtpLog.SessionFailed(_logger, Host, e);
+            Reply("421 Temporary local problem - please try later");
+            return new SessionResult(SessionOutcome.Error, _messages);
+        }
         finally
         {
             await FlushAsync().ConfigureAwait(false);

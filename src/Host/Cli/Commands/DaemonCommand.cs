@@ -35,13 +35,15 @@ internal static partial class DaemonCommand
         using var listeners = new ListenerSet(core.LoggerFactory.CreateLogger<ListenerSet>());
         core.Reloader.Participants.Add(new DaemonListeners(listeners, cl.ListenOverride));
         using var watcher = new PluginFileWatcher(
-            () => core.Reloader.ReloadAsync(ReloadReason.PluginFileChanged),
+            () => core.Reloader.RequestReload(ReloadReason.PluginFileChanged),
             TimeSpan.FromMilliseconds(500), core.LoggerFactory.CreateLogger<PluginFileWatcher>());
         // Exim's order (spec §1.2): listeners, then the pid file, then the start-up line, so that a script that sees
         // the line can rely on the pid file.
         var writePid = cl.ListenOverride is null || cl.PidFileOverride is not null;
         string? pidPath = null;
         var noScheduler = false;
+        var exits = new ChildExitReporter(core.LoggerFactory.CreateLogger<ChildExitReporter>());
+        var slots = new SlotTable(exits, TimeProvider.System);
         core.Published += g =>
         {
             watcher.Watch(g.Plugins.Select(p => p.AssemblyPath));
@@ -53,11 +55,12 @@ internal static partial class DaemonCommand
                 if (writePid && !PidFile.TryWrite(pidPath, pid, out var pidError)) PidFileFailed(logger, pidError!);
             }
             var current = listeners.Current;
-            DaemonStarted(logger, EximVersion.Number, pid, QueueInfo(cl.QueueRuns), current.IsEmpty ? "not listening for SMTP" : "listening for " + ListenerDescription.Describe(current));
+            var listening = current.IsEmpty ? "not listening for SMTP" : "listening for " + ListenerDescription.Describe(current);
+            DaemonStarted(logger, EximVersion.Number, pid, QueueInfo(cl.QueueRuns), listening);
+            var daemonInfo = $"daemon({EximVersion.Number}): {QueueInfo(cl.QueueRuns)}, {(current.IsEmpty ? "not listening" : listening)}";
+            ProcessInfo.Set(() => DescribeDaemon(daemonInfo, slots));
         };
 
-        var exits = new ChildExitReporter(core.LoggerFactory.CreateLogger<ChildExitReporter>());
-        var slots = new SlotTable(exits, TimeProvider.System);
         var load = new ProcLoadAverage();
         var spools = new ConcurrentDictionary<string, FileSpool>(StringComparer.Ordinal);
         using var shutdown = new CancellationTokenSource();
@@ -83,7 +86,7 @@ internal static partial class DaemonCommand
                     return;
                 }
                 SighupReceived(logger, pid);
-                _ = core.Reloader.ReloadAsync(ReloadReason.Signal);
+                _ = core.Reloader.RequestReload(ReloadReason.Signal);
             },
             onStop: signal =>
             {
@@ -109,11 +112,11 @@ internal static partial class DaemonCommand
                 var spool = spools.GetOrAdd($"{g.Config.Main.SpoolSync}:{g.Config.Main.SpoolDirectory}",
                     _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem"));
                 var services = SessionServices.For(g, hostCache, hookLogger);
-                var sessions = new SmtpSessionHandler(g.Config.Main, EximVersion.Number, spool, generationLoad, TimeProvider.System, sessionLogger,
-                    services.ReverseLookup, services.ForwardLookup, services.Policy,
+                var sessions = new LeasedSessionHandler(g, new SmtpSessionHandler(g.Config.Main, EximVersion.Number, spool, generationLoad,
+                    TimeProvider.System, sessionLogger, services.ReverseLookup, services.ForwardLookup, services.Policy,
                     // Without routers nothing can be routed: received messages then wait in the queue rather than all bouncing.
-                    g.Config.Routers.IsEmpty ? null : immediate.Enqueue);
-                return loop.RunAsync(new DaemonContext(g.Config, g.Number, [.. listeners.Current], slots, sessions, generationLoad, g.LocalAddresses,
+                    g.Config.Routers.IsEmpty ? null : immediate.Enqueue), logger);
+                return loop.RunAsync(new DaemonContext(g, g.Config, g.Number, [.. listeners.Current], slots, sessions, generationLoad, g.LocalAddresses,
                     shutdown.Token, services.HostNameLookups), ct);
             },
             TimeSpan.FromSeconds(10), core.LoggerFactory.CreateLogger("Exim.Daemon"));
@@ -154,6 +157,21 @@ internal static partial class DaemonCommand
     private static string QueueInfo(System.Collections.Immutable.ImmutableArray<QueueRunSpec> runs) => runs.IsEmpty
         ? "no queue runs"
         : string.Join(' ', runs.Select(r => $"{QueueRunnerProcesses.Flags(r)}{(r.QueueName is null ? "" : "/")}{Configuration.Values.EximTime.Format(r.Interval)}"));
+
+    /// <summary>
+    /// The daemon's exiwhat line: Exim's <c>daemon(4.96): -q30m, listening for SMTP on ...</c>, then the connections it is
+    /// handling (each is a process of its own in Exim, with its own line; here they share the daemon's one line).
+    /// </summary>
+    private static string DescribeDaemon(string daemon, SlotTable slots)
+    {
+        var active = slots.Snapshot();
+        if (active.Count == 0) return daemon;
+        var text = new System.Text.StringBuilder(daemon).Append("; handling ").Append(active.Count)
+            .Append(active.Count == 1 ? " incoming connection from" : " incoming connections from");
+        foreach (var slot in active.OrderBy(s => s.Started).Take(10)) text.Append(" [").Append(slot.Client).Append(']');
+        if (active.Count > 10) text.Append(" ...");
+        return text.ToString();
+    }
 
     private static async Task<bool> WaitForSessionsAsync(SlotTable slots, TimeSpan timeout)
     {

@@ -18,6 +18,7 @@ internal static class DeliverMessagesCommand
             await error.WriteLineAsync("exim: no message ids given after -M option").ConfigureAwait(false);
             return 1;
         }
+        Lifetime.ProcessInfo.Set("delivering specified messages");
         var (core, process) = await DeliveryProcess.StartAsync(cl.ConfigPath, cl.Debug, error).ConfigureAwait(false);
         var exit = 0;
         await using (core)

@@ -23,13 +23,16 @@ internal static class QueueRunCommand
             await error.WriteLineAsync($"exim: malformed message id {bad} after -q option").ConfigureAwait(false);
             return 1;
         }
+        var run = cl.QueueRuns[0];
+        var phases = run.Flags.HasFlag(Abstractions.Queue.QueueRunFlags.TwoStage) ? ", 2-phase" : "";
+        Lifetime.ProcessInfo.Set($"running the {(run.QueueName is { } name ? $"'{name}' " : "")}queue (single queue run{phases})");
         var (core, process) = await DeliveryProcess.StartAsync(cl.ConfigPath, cl.Debug, error).ConfigureAwait(false);
         await using (core)
         {
             if (process is null) return 1;
             await using (process)
             {
-                await process.QueueRunner.RunAsync(cl.QueueRuns[0], cl.Arguments.ElementAtOrDefault(0), cl.Arguments.ElementAtOrDefault(1),
+                await process.QueueRunner.RunAsync(run, cl.Arguments.ElementAtOrDefault(0), cl.Arguments.ElementAtOrDefault(1),
                     CancellationToken.None).ConfigureAwait(false);
             }
             await core.Store.ShutdownAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);

@@ -36,6 +36,8 @@ internal sealed class SpoolCommandContext : IAsyncDisposable
         var main = loaded.Config.Config.Main;
         var sink = new EximLogSink(cl.Debug);
         sink.UsePaths(LogPaths.For(main));
+        Lifetime.ProcessInfo.UseConfig(main);
+        Lifetime.ProcessInfo.Set("acting on specified messages");
         return new SpoolCommandContext(main, sink, LoggerFactory.Create(b => b.AddProvider(new EximLoggerProvider(sink))));
     }
 
