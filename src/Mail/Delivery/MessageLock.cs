@@ -1,4 +1,5 @@
 using Exim.Mail.Native;
+using Exim.Mail.Spool;
 using Microsoft.Win32.SafeHandles;
 
 namespace Exim.Mail.Delivery;
@@ -24,7 +25,7 @@ internal sealed class MessageLock : IDisposable
     public SafeFileHandle Data => _data.SafeFileHandle;
 
     /// <summary>Where the body starts: after the <c>id-D</c> line.</summary>
-    public long BodyOffset => Id.Length + 3;
+    public long BodyOffset => SpoolQueue.DataStartOffset(Id);
 
     public static LockAttempt TryAcquire(string inputDirectory, string id, out MessageLock? held)
     {
