@@ -230,7 +230,7 @@ internal sealed class Deliverer(
         switch (r.Status)
         {
             case RecipientStatus.Delivered:
-                var shown = transport?.Driver == "smtp" ? r.Address : $"{r.Address[..Math.Max(0, r.Address.LastIndexOf('@'))]} <{r.Address}>";
+                var shown = transport?.Driver == "smtp" ? r.Address : $"{LocalPart.Of(r.Address)} <{r.Address}>";
                 var confirmation = r.Confirmation is { } c ? $" C=\"{c}\"" : "";
                 DeliveryLog.Delivered(logger, id, shown, routeText + hostText + confirmation);
                 MarkDone(state, r.Address);
