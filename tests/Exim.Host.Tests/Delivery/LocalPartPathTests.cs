@@ -12,19 +12,8 @@ namespace Exim.Host.Tests.Delivery;
 public sealed class LocalPartPathTests
 {
     /// <summary>The mailbox root is mail/box; mail/ must hold nothing else, and the checkout directory nothing new.</summary>
-    private static string Config(string extra = "") => TestDaemon.SmtpConfig(extra + """
-
-        [[routers]]
-        name = "local"
-        driver = "accept"
-        domains = "+local_domains"
-        transport = "local_delivery"
-
-        [[transports]]
-        name = "local_delivery"
-        driver = "maildir"
-        directory = "mail/box/$local_part"
-        """);
+    private static string Config(string extra = "")
+        => TestDaemon.SmtpConfig(extra + "\n" + DeliveryFixture.LocalDelivery.Replace("maildir/$local_part", "mail/box/$local_part", StringComparison.Ordinal));
 
     [Fact]
     public async Task Rcpt_QuotedDotsAndSlashes_AreRefusedAsTheirDequotedLocalPart_AndAnEmptyOneFailsInTheTransport()
