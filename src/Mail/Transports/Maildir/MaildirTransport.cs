@@ -20,9 +20,6 @@ namespace Exim.Mail.Transports.Maildir;
 /// </summary>
 internal sealed class MaildirTransport(string primaryHostname, TimeProvider time) : IDeliveryTransport
 {
-    /// <summary>Exim's errno for a file the transport may not create where it was asked to.</summary>
-    private const int BadCreate = -34;
-
     private static long _counter;
 
     public async Task<TransportResult> DeliverAsync(DeliveryJob job, CancellationToken cancellationToken)
@@ -32,13 +29,13 @@ internal sealed class MaildirTransport(string primaryHostname, TimeProvider time
         {
             if (job.Transport.Directory is not { } pattern)
             {
-                results.Add(Deferred(recipient, $"the {job.Transport.Name} transport has no directory option", -1));
+                results.Add(Deferred(recipient, $"the {job.Transport.Name} transport has no directory option", Errno.Unknown));
                 continue;
             }
             if (!MailboxDirectory.TryExpand(pattern, recipient, out var root, out var refused))
             {
                 // A permanent error: no retry makes such a local part a directory name (Exim's ERRNO_BADCREATE).
-                results.Add(new RecipientResult(recipient, RecipientStatus.Failed, refused, BadCreate));
+                results.Add(new RecipientResult(recipient, RecipientStatus.Failed, refused, Errno.BadCreate));
                 continue;
             }
             try
