@@ -13,10 +13,12 @@ internal static class Errno
     public const int ConnectionRefused = 111;
     public const int Unknown = -1;
     public const int SmtpClosed = -18;
+    public const int UnknownHost = -32;
     public const int BadCreate = -34;
     public const int Rcpt4xx = -44;
     public const int Mail4xx = -45;
     public const int Data4xx = -46;
+    public const int HostIsLocal = -50;
 
     /// <summary>Not time to route the address again (ERRNO_RRETRY).</summary>
     public const int RoutingRetry = -52;

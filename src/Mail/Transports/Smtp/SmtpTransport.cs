@@ -35,13 +35,13 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
         var own = new Dictionary<string, RecipientResult>(StringComparer.Ordinal); // a host's own 4xx for one recipient
         RecipientResult? last = null;
         string? waitingKey = null;
-        var (tried, unresolved) = (0, 0);
+        var tried = 0;
         foreach (var host in hosts)
         {
             if (pending.Count == 0 || tried >= t.HostsMaxTry) break;
             if (host.Address is not { } address)
             {
-                unresolved++;
+                last ??= new RecipientResult("", RecipientStatus.Deferred, $"failed to lookup IP address for {host.Name}", Errno.UnknownHost);
                 continue;
             }
             if (!TryPickSource(t, address, out var source, out var sourceError))
@@ -57,7 +57,7 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
             }
             if (!t.AllowLocalhost && (address.Equals(IPAddress.Any) || localAddresses.Contains(address)))
             {
-                last = new RecipientResult("", RecipientStatus.Deferred, "remote host address is the local host", -1, host, Freeze: true);
+                last = new RecipientResult("", RecipientStatus.Deferred, $"{t.Name} transport found host {host.Name} to be local", Errno.HostIsLocal, Freeze: true);
                 continue;
             }
             tried++;
@@ -88,24 +88,16 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
         {
             if (own.TryGetValue(address, out var reply)) results.Add(reply);
             else if (last is not null) results.Add(last with { Address = address });
-            else results.Add(NoHostTried(address, waitingKey, unresolved));
+            else results.Add(NoHostTried(address, waitingKey));
         }
         return new TransportResult([.. results], [.. failures], [.. successes]);
     }
 
-    /// <summary>
-    /// An address no host was tried for, with Exim's texts: every host waiting for its retry time, every host's address
-    /// unknown, or some of each (ERRNO_HRETRY in every case).
-    /// </summary>
-    private static RecipientResult NoHostTried(string address, string? waitingKey, int unresolved)
+    /// <summary>An address no host was tried for or failed on: every host was waiting for its retry time (Exim's texts, ERRNO_HRETRY).</summary>
+    private static RecipientResult NoHostTried(string address, string? waitingKey)
     {
         var domain = $" for '{address[(address.LastIndexOf('@') + 1)..]}'";
-        var text = (waitingKey, unresolved) switch
-        {
-            (not null, 0) => $"retry time not reached for any host{domain}",
-            (null, _) => $"all host address lookups{domain} failed",
-            _ => $"some host address lookups failed and retry time not reached for other hosts or connection limit reached{domain}",
-        };
+        var text = waitingKey is null ? $"all host address lookups{domain} failed" : $"retry time not reached for any host{domain}";
         return new RecipientResult(address, RecipientStatus.Deferred, text, Errno.HostRetry, RetryKey: waitingKey);
     }
 
