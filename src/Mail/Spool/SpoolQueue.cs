@@ -18,7 +18,8 @@ internal static class SpoolQueue
 
     /// <summary>
     /// One message's -H file in <paramref name="inputDirectory"/>, for <c>-bp id</c>: NotFound when it is missing (or
-    /// <paramref name="id"/> is not a message id, so it never names a file elsewhere), FormatError when it does not parse.
+    /// <paramref name="id"/> is not a message id, so it never names a file elsewhere), Unreadable when it cannot be read,
+    /// FormatError when it does not parse.
     /// </summary>
     public static SpoolReadStatus Read(string inputDirectory, string id, out QueuedMessage? message)
     {
@@ -28,6 +29,7 @@ internal static class SpoolQueue
         string text;
         try { text = File.ReadAllText(path, System.Text.Encoding.Latin1); }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return SpoolReadStatus.NotFound; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return SpoolReadStatus.Unreadable; }
         if (SpoolHeaderFile.Parse(text) is not { } header) return SpoolReadStatus.FormatError;
         message = SpoolHeaderFile.Summary(header);
         return SpoolReadStatus.Ok;

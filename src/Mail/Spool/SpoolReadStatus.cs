@@ -5,5 +5,6 @@ internal enum SpoolReadStatus : byte
 {
     Ok,
     NotFound,
+    Unreadable,
     FormatError,
 }

@@ -35,6 +35,9 @@ internal static class ListQueueCommand
                     var size = new FileInfo(Path.Combine(input, id + "-H")).Length.ToString(CultureInfo.InvariantCulture);
                     output.Write($"{Size(0)} {id}\n    *** spool format error: size={size} ***\n\n");
                     break;
+                case SpoolReadStatus.Unreadable:
+                    output.Write($"{Size(0)} {id}\n    *** spool read error: Permission denied ***\n\n");
+                    break;
                 default:
                     output.Write($"{Size(0)} {id}\n    *** spool read error: No such file or directory ***\n\n");
                     break;
