@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs the Debian packages the tests use when they are missing
-# (swaks: a real SMTP client; nsd: a real authoritative DNS server), restores and builds the host, the bundled
-# plugins and the test plugins, then runs every test.
+# (swaks: a real SMTP client; nsd: a real authoritative DNS server), unpacks Debian's eximstats, restores and builds the
+# host, the bundled plugins and the test plugins, then runs every test.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -14,6 +14,20 @@ if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing ${missing[*]}"
   DEBIAN_FRONTEND=noninteractive $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Debian 12's eximstats (exim4-base 4.96, a perl script) reads a log our daemon wrote in the tests: unpacked under the
+# git-ignored .tools/, never installed (the tests also unpack it themselves when it is missing).
+if [ ! -f .tools/exim4-base/usr/sbin/eximstats ]; then
+  tmp=$(mktemp -d)
+  if ! (cd "$tmp" && apt-get download exim4-base >/dev/null 2>&1); then
+    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get update -qq
+    (cd "$tmp" && apt-get download exim4-base >/dev/null)
+  fi
+  dpkg -x "$tmp"/exim4-base_*.deb "$tmp/root"
+  mkdir -p .tools && rm -rf .tools/exim4-base && mv "$tmp/root" .tools/exim4-base
+  rm -rf "$tmp"
 fi
 
 dotnet build Exim.slnx -c Release -nologo -clp:ErrorsOnly

@@ -71,7 +71,8 @@ internal sealed class Deliverer(
         {
             if (!options.Force && Waiting(state, address, now) is { } key)
             {
-                Settle(state, new RecipientResult(address, RecipientStatus.Deferred, "retry time not reached", -53, RetryKey: key), null, null, now);
+                // Held back before routing, as Exim's routing stage holds it: "routing defer (-52): retry time not reached".
+                Settle(state, new RecipientResult(address, RecipientStatus.Deferred, "retry time not reached", Errno.RoutingRetry, RetryKey: key), null, null, now);
                 continue;
             }
             var route = await router.RouteAsync(address, cancellationToken).ConfigureAwait(false);
@@ -199,54 +200,69 @@ internal sealed class Deliverer(
         return result.ToImmutable();
     }
 
-    /// <summary>A host that failed: its retry record, and Exim's <c>H=host [ip] error</c> line.</summary>
+    /// <summary>
+    /// A host that failed: its retry record, and Exim's line for it (smtp.c's write_logs): <c>H=host [ip] Connection refused</c>
+    /// when the errno says it all, else <c>H=host [ip]: message</c> with <c>: strerror</c> after it for a system errno.
+    /// </summary>
     private void HostFailed(MessageState state, HostFailure failure, DateTimeOffset now)
     {
-        var detail = failure.Errno is 111 or 110 && !failure.Message.StartsWith("SMTP", StringComparison.Ordinal) ? " " + failure.Message : ": " + failure.Message;
+        var detail = failure.Message is { } message
+            ? ": " + message + (failure.Errno > 0 ? ": " + Errno.Describe(failure.Errno) : "")
+            : " " + Errno.Describe(failure.Errno);
         DeliveryLog.HostFailed(logger, state.Header.Id, failure.Host.Name, failure.Host.Address?.ToString() ?? "", detail);
-        UpdateRetry(state, failure.RetryKey, failure.Host.Name + "@", failure.ErrorName, failure.Host, failure.Errno, failure.Message, now);
+        UpdateRetry(state, failure.RetryKey, failure.Host.Name + "@", failure.ErrorName, failure.Host, failure.Errno, failure.Text, now);
     }
 
     /// <summary>
     /// Records one recipient's result: a deferral updates its retry record and becomes a failure once past the rule's
-    /// cutoff (or when no rule applies); delivered and failed recipients are done; each result is logged in Exim's shape.
+    /// cutoff (or when no rule applies); delivered and failed recipients are done; each result is logged in Exim's shape
+    /// (deliver.c's delivery_log, deferral_log and failure_log).
     /// </summary>
     private void Settle(MessageState state, RecipientResult r, string? routerName, TransportConfig? transport, DateTimeOffset now)
     {
         if (r.Status == RecipientStatus.Deferred && r.RetryKey is { } key)
         {
-            var record = r.Errno == -53 ? state.Record(key) : UpdateRetry(state, key, r.Address, r.ErrorName, r.Host, r.Errno, r.Message ?? "", now, hostKeyAlreadyUpdated: key.StartsWith("T:", StringComparison.Ordinal));
+            // A wait for a retry time leaves the record as it is; any other deferral updates it.
+            var waited = r.Errno is Errno.RoutingRetry or Errno.HostRetry;
+            var record = waited ? state.Record(key) : UpdateRetry(state, key, r.Address, r.ErrorName, r.Host, r.Errno, r.Text, now, hostKeyAlreadyUpdated: key.StartsWith("T:", StringComparison.Ordinal));
             if (record is { Expired: true })
             {
-                var message = r.Errno == -53 ? "retry time not reached for any host after a long failure period" : "retry timeout exceeded";
+                var message = waited
+                    ? $"all hosts for '{r.Address[(r.Address.LastIndexOf('@') + 1)..]}' have been failing for a long time (and retry time not reached)"
+                    : "retry timeout exceeded";
                 r = r with { Status = RecipientStatus.Failed, Message = message };
             }
         }
         if (r.Freeze && r.Status == RecipientStatus.Deferred) state.FreezeReason ??= "";
 
         var id = state.Header.Id;
-        var routeText = (state.Queue is null ? "" : $" Q={state.Queue}") + (routerName is null ? "" : $" R={routerName}") + (transport is null ? "" : $" T={transport.Name}");
+        // Deferred before any router took the address: Exim names the stage instead ("routing defer (-52): ...").
+        var stage = routerName is null && transport is null && r.Status == RecipientStatus.Deferred ? " routing" : "";
+        var routeText = (state.Queue is null ? "" : $" Q={state.Queue}") + stage + (routerName is null ? "" : $" R={routerName}") + (transport is null ? "" : $" T={transport.Name}");
         var hostText = r.Host is { } h ? $" H={h.Name} [{h.Address}]" : "";
+        var errnoText = r.Errno > 0 ? ": " + Errno.Describe(r.Errno) : "";
+        var messageText = r.Message is { } m ? ": " + m : "";
         switch (r.Status)
         {
             case RecipientStatus.Delivered:
-                var shown = transport?.Driver == "smtp" ? r.Address : $"{r.Address[..Math.Max(0, r.Address.LastIndexOf('@'))]} <{r.Address}>";
+                var shown = transport?.Driver == "smtp" ? r.Address : $"{LocalPart.Of(r.Address)} <{r.Address}>";
                 var confirmation = r.Confirmation is { } c ? $" C=\"{c}\"" : "";
-                DeliveryLog.Delivered(logger, id, shown, routeText + hostText + confirmation);
+                if (r.Additional) DeliveryLog.DeliveredAlso(logger, id, shown, routeText + hostText + confirmation);
+                else DeliveryLog.Delivered(logger, id, shown, routeText + hostText + confirmation);
                 MarkDone(state, r.Address);
                 if (state.Record(RetryKeys.Address(r.Address)) is not null) state.RetryChanges[RetryKeys.Address(r.Address)] = null;
                 break;
             case RecipientStatus.Deferred:
-                DeliveryLog.Deferred(logger, id, r.Address, $"{routeText} defer ({r.Errno}){hostText}: {r.Message}");
+                DeliveryLog.Deferred(logger, id, r.Address, $"{routeText} defer ({r.Errno}){errnoText}{hostText}{messageText}");
                 break;
             case RecipientStatus.Failed:
-                DeliveryLog.Failed(logger, id, r.Address, $"{routeText}{hostText}: {r.Message}");
+                DeliveryLog.Failed(logger, id, r.Address, $"{routeText}{hostText}{errnoText}{messageText}");
                 if (state.Header.Sender.Length == 0)
                 {
                     state.FreezeReason = " (delivery error message)"; // a bounce that cannot be delivered is frozen, never bounced
                     break;
                 }
-                state.Failed.Add(new FailedRecipient(r.Address, r.Message ?? "", r.Host));
+                state.Failed.Add(new FailedRecipient(r.Address, r.Text, r.Host));
                 MarkDone(state, r.Address);
                 break;
         }

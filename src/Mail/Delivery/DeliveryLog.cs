@@ -53,6 +53,10 @@ internal static partial class DeliveryLog
     [LoggerMessage(5016, LogLevel.Information, "{Id} moved from {From} to {To} by {User}")]
     public static partial void Moved(ILogger logger, string id, string from, string to, string user);
 
+    /// <summary>A second or later address of one delivery (Exim's <c>-&gt;</c>): eximstats counts it as an address, not a message.</summary>
+    [LoggerMessage(5017, LogLevel.Information, "{Id} -> {Address}{Detail}")]
+    public static partial void DeliveredAlso(ILogger logger, string id, string address, string detail);
+
     [LoggerMessage(7001, LogLevel.Information, "{Id} H={Host} [{Address}]{Detail}")]
     public static partial void HostFailed(ILogger logger, string id, string host, string address, string detail);
 }

@@ -1,13 +1,13 @@
-using Exim.Mail.Native;
+using Exim.Mail.Spool;
 using Microsoft.Win32.SafeHandles;
 
 namespace Exim.Mail.Delivery;
 
 /// <summary>
-/// The per-message lock, as Exim's: an exclusive lock on the -D file (an open-file-description lock, see
-/// <see cref="Posix.TryLockExclusive"/>), held for the whole delivery and released when disposed or when the process
-/// dies. After locking, the -H file is checked again, because the holder before us may have completed the message and
-/// removed its files between our listing and our lock. The open -D file is also how transports read the body.
+/// The per-message lock, as Exim's: an exclusive lock on the -D file (see <see cref="DataFileLock"/>), held for the whole
+/// delivery and released when disposed or when the process dies. After locking, the -H file is checked again, because the
+/// holder before us may have completed the message and removed its files between our listing and our lock. The open -D
+/// file is also how transports read the body.
 /// </summary>
 internal sealed class MessageLock : IDisposable
 {
@@ -24,34 +24,14 @@ internal sealed class MessageLock : IDisposable
     public SafeFileHandle Data => _data.SafeFileHandle;
 
     /// <summary>Where the body starts: after the <c>id-D</c> line.</summary>
-    public long BodyOffset => Id.Length + 3;
+    public long BodyOffset => SpoolQueue.DataStartOffset(Id);
 
     public static LockAttempt TryAcquire(string inputDirectory, string id, out MessageLock? held)
     {
         held = null;
-        FileStream data;
-        try
+        if (DataFileLock.TryOpen(Path.Combine(inputDirectory, id + "-D"), out var locked) is not { } data)
         {
-            data = new FileStream(Path.Combine(inputDirectory, id + "-D"), new FileStreamOptions
-            {
-                Mode = FileMode.Open,
-                Access = FileAccess.ReadWrite, // fcntl write locks need a descriptor open for writing
-                Share = FileShare.ReadWrite | FileShare.Delete,
-                BufferSize = 0,
-            });
-        }
-        catch (FileNotFoundException)
-        {
-            return LockAttempt.NotFound;
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return LockAttempt.NotFound;
-        }
-        if (!Posix.TryLockExclusive(data.SafeFileHandle))
-        {
-            data.Dispose();
-            return LockAttempt.Locked;
+            return locked ? LockAttempt.Locked : LockAttempt.NotFound;
         }
         if (!File.Exists(Path.Combine(inputDirectory, id + "-H")))
         {

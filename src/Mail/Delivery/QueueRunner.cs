@@ -15,7 +15,7 @@ namespace Exim.Mail.Delivery;
 /// <item><c>q</c> runs in two stages: first every message is routed and its local deliveries made, then the messages
 /// with remote addresses are delivered grouped by their hosts, so one connection per host carries them all.</item>
 /// </list>
-/// A one-off run may be limited to ids from <c>start</c> to <c>stop</c> (lexically, as Exim compares them). Logged with
+/// Each run first removes the crash leftovers of its queue (<see cref="SpoolTidier"/>). A one-off run may be limited to ids from <c>start</c> to <c>stop</c> (lexically, as Exim compares them). Logged with
 /// Exim's <c>Start queue run: pid=N -q…</c> / <c>End queue run: …</c> lines (<c>Start 'name' queue run: …</c> for a named queue).
 /// </summary>
 internal sealed class QueueRunner(Deliverer deliverer, string spoolDirectory, ILogger logger)
@@ -25,6 +25,7 @@ internal sealed class QueueRunner(Deliverer deliverer, string spoolDirectory, IL
         var (pid, flags, queue) = (Environment.ProcessId, spec.Flags, spec.QueueName);
         var (flagText, queueText) = (FlagText(flags), SpoolPaths.Describe(queue));
         DeliveryLog.QueueRunStarted(logger, queueText, pid, flagText);
+        SpoolTidier.Tidy(spoolDirectory, queue, DateTimeOffset.UtcNow, logger); // crash leftovers, as a runner comes across them
         var options = new DeliveryOptions(Force: Has(flags, QueueRunFlags.Force), Thaw: Has(flags, QueueRunFlags.Thaw),
             LocalOnly: Has(flags, QueueRunFlags.LocalOnly), FirstDeliveryOnly: Has(flags, QueueRunFlags.FirstDeliveryOnly));
         var outcomes = new Dictionary<string, MessageOutcome>(StringComparer.Ordinal);

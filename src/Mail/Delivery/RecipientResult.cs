@@ -3,9 +3,11 @@ using Exim.Mail.Resolution;
 namespace Exim.Mail.Delivery;
 
 /// <summary>
-/// One recipient's outcome, as a value: its status, Exim's message text and errno-like code (111 connection refused,
-/// 110 timed out, -44 an SMTP error reply, -53 retry time not reached, -1 other), the host that gave it, the server's
-/// confirmation (<c>C="..."</c>), and for deferrals the retry key and the error name retry rules match on.
+/// One recipient's outcome, as a value: its status; Exim's error number (see <see cref="Delivery.Errno"/>) and message
+/// (null when the errno says it all); the host used (Exim's host_used: set once connected, never for a connection that
+/// failed); the server's confirmation (<c>C="..."</c>); for deferrals the retry key and the error name retry rules match
+/// on; and <paramref name="Additional"/> for the second and later addresses one transport run delivered together, which
+/// Exim logs with <c>-&gt;</c> rather than <c>=&gt;</c>.
 /// </summary>
 internal sealed record RecipientResult(
     string Address,
@@ -16,4 +18,9 @@ internal sealed record RecipientResult(
     string? Confirmation = null,
     string? RetryKey = null,
     string ErrorName = "*",
-    bool Freeze = false);
+    bool Freeze = false,
+    bool Additional = false)
+{
+    /// <summary>The text bounces and retry records carry: the message, or the errno's.</summary>
+    public string Text => Message ?? Delivery.Errno.Describe(Errno);
+}

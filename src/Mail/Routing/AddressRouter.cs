@@ -49,7 +49,7 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
                 };
             }
             parents = parents.Insert(0, current);
-            current = $"{LocalPart(current)}@{result.NewDomain}";
+            current = $"{RawLocalPart(current)}@{result.NewDomain}";
         }
     }
 
@@ -87,7 +87,8 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
         return at < 0 ? _main.PrimaryHostname : address[(at + 1)..];
     }
 
-    private static string LocalPart(string address)
+    /// <summary>The local part as the address spells it, quotes and all (what a new address at another domain keeps).</summary>
+    private static string RawLocalPart(string address)
     {
         var at = address.LastIndexOf('@');
         return at < 0 ? address : address[..at];
@@ -96,12 +97,13 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
     /// <summary>One pass through the routers; may end in <see cref="RouteOutcome.Rerouted"/>.</summary>
     private async Task<RouteResult> RouteOnceAsync(string address, CancellationToken cancellationToken)
     {
-        var (local, domain) = (LocalPart(address), Domain(address));
+        var (local, domain) = (RawLocalPart(address), Domain(address));
+        var localPart = LocalPart.Of(address); // $local_part: what local_parts matches
         string? lastMessage = null;
         foreach (var router in config.Routers)
         {
             if (!router.Domains.IsEmpty && !new DomainList(router.Domains, _main.PrimaryHostname, _named).Matches(domain)) continue;
-            if (!router.LocalParts.IsEmpty && !new DomainList(router.LocalParts, _main.PrimaryHostname).Matches(local)) continue;
+            if (!router.LocalParts.IsEmpty && !new DomainList(router.LocalParts, _main.PrimaryHostname).Matches(localPart)) continue;
             var result = router.Driver switch
             {
                 "accept" => new RouteResult(RouteOutcome.Accepted, router.Name, router.Transport),

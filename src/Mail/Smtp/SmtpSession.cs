@@ -368,7 +368,9 @@ internal sealed class SmtpSession : IDisposable
             return null;
         }
         // %-hacks, !-paths, embedded @ and leading dots never reach routing: they are how open relays happen by accident.
-        if (local.StartsWith('.') || local.AsSpan().IndexOfAny("@%!/|") >= 0)
+        // Checked on the local part as routing sees it, with its quoting removed ("..", "\.\." are "..").
+        var dequoted = Routing.LocalPart.Unquote(local);
+        if (dequoted.StartsWith('.') || dequoted.AsSpan().IndexOfAny("@%!/|") >= 0)
         {
             Reply("550 restricted characters in address");
             SmtpLog.RejectedRcpt(_logger, Host, _sender, address, "restricted characters in address");

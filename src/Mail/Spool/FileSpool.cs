@@ -10,7 +10,9 @@ namespace Exim.Mail.Spool;
 /// its envelope and headers to <c>&lt;id&gt;-H.tmp</c>. Committing fsyncs both, renames the -H file into place and
 /// fsyncs the directory; only then does <see cref="CommitAsync"/> complete, and only then may 250 be sent.
 /// A queue runner only looks at -H files, so a crash at any point leaves either a complete message or an
-/// orphan -D file that nobody delivers.
+/// orphan -D file (and perhaps its -H.tmp) that nobody delivers; the reception holds the -D file's lock
+/// (<see cref="DataFileLock"/>) from <see cref="Create"/> until its -H file is in place, so <see cref="SpoolTidier"/> can
+/// tell such leftovers from a reception in progress.
 /// <para>Group commit: commits that arrive while one is in progress are batched. With <c>spool_sync = "file"</c> their
 /// file fsyncs run in parallel (the filesystem merges them into one journal commit); with <c>"filesystem"</c> one
 /// syncfs(2) per queue directory in the batch covers it. Either way the renames follow, then one fsync for each directory
@@ -61,6 +63,18 @@ internal sealed class FileSpool : IAsyncDisposable
             BufferSize = 16 * 1024,
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
         });
+        // The reception's lock, held until the -H file is in place (or the message abandoned): the tidier leaves a -D
+        // file it cannot lock alone. Only a tidier looking at this brand-new file can hold it, and only for an instant.
+        for (var attempt = 0; !Posix.TryLockExclusive(stream.SafeFileHandle); attempt++)
+        {
+            if (attempt == 50)
+            {
+                stream.Dispose();
+                File.Delete(path);
+                throw new IOException($"could not lock the new spool file {path}");
+            }
+            Thread.Sleep(1);
+        }
         var firstLine = Encoding.ASCII.GetBytes(id + "-D\n");
         stream.Write(firstLine);
         return new SpoolMessage(id, path, stream, input, queue);
@@ -94,12 +108,11 @@ internal sealed class FileSpool : IAsyncDisposable
         await pending.Done.Task.ConfigureAwait(false);
     }
 
-    /// <summary>Removes a message that will not be acknowledged.</summary>
+    /// <summary>Removes a message that will not be acknowledged (its file first, then its lock).</summary>
     public static async Task AbandonAsync(SpoolMessage message)
     {
+        TryDelete(message.DataPath);
         await message.DisposeAsync().ConfigureAwait(false);
-        try { File.Delete(message.DataPath); }
-        catch (IOException) { }
     }
 
     public async ValueTask DisposeAsync()
@@ -126,11 +139,6 @@ internal sealed class FileSpool : IAsyncDisposable
                         return ValueTask.CompletedTask;
                     }).ConfigureAwait(false);
                 }
-                foreach (var p in batch)
-                {
-                    await p.Message.DisposeAsync().ConfigureAwait(false);
-                    await p.Header.DisposeAsync().ConfigureAwait(false);
-                }
                 var directories = batch.Select(p => p.Message.InputDirectory).Distinct(StringComparer.Ordinal).ToList();
                 if (SyncFilesystem)
                 {
@@ -139,6 +147,7 @@ internal sealed class FileSpool : IAsyncDisposable
                 }
                 foreach (var p in batch) File.Move(p.TempPath, p.FinalPath, overwrite: false);
                 foreach (var directory in directories) Posix.FsyncDirectory(directory);
+                foreach (var p in batch) await p.DisposeAsync().ConfigureAwait(false); // the reception's lock goes last
                 Interlocked.Increment(ref _batches);
                 Interlocked.Add(ref _committed, batch.Count);
                 foreach (var p in batch) p.Done.TrySetResult();
@@ -148,11 +157,10 @@ internal sealed class FileSpool : IAsyncDisposable
                 // Nothing in this batch is known to be durable: fail them all (the sessions answer 451) and tidy up.
                 foreach (var p in batch)
                 {
-                    await p.Message.DisposeAsync().ConfigureAwait(false);
-                    await p.Header.DisposeAsync().ConfigureAwait(false);
                     TryDelete(p.TempPath);
                     TryDelete(p.FinalPath);
                     TryDelete(p.Message.DataPath);
+                    await p.DisposeAsync().ConfigureAwait(false);
                     p.Done.TrySetException(e);
                 }
             }
@@ -167,8 +175,14 @@ internal sealed class FileSpool : IAsyncDisposable
         catch (UnauthorizedAccessException) { }
     }
 
-    private sealed record PendingCommit(SpoolMessage Message, FileStream Header, string TempPath, string FinalPath)
+    private sealed record PendingCommit(SpoolMessage Message, FileStream Header, string TempPath, string FinalPath) : IAsyncDisposable
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async ValueTask DisposeAsync()
+        {
+            await Header.DisposeAsync().ConfigureAwait(false);
+            await Message.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

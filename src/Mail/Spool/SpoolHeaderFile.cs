@@ -64,7 +64,12 @@ internal static class SpoolHeaderFile
 
     /// <summary>Reads what -bp needs from a -H file; null when it is not a complete spool header file.</summary>
     public static QueuedMessage? Read(string path)
-        => Load(path) is { } h ? new QueuedMessage(h.Id, h.Sender, h.Recipients, h.Received, h.Frozen, h.NonRecipients, h.FirstTime) : null;
+        => Load(path) is { } h ? Summary(h) : null;
+
+    /// <summary>What -bp shows of a header file.</summary>
+    public static QueuedMessage Summary(SpoolHeader h)
+        => new(h.Id, h.Sender, h.Recipients, h.Received, h.Frozen, h.NonRecipients, h.FirstTime,
+            h.Headers.Where(l => l.Flag != '*').Sum(l => (long)l.Text.Length));
 
     /// <summary>Reads a whole -H file; null when it is missing or not a complete spool header file.</summary>
     public static SpoolHeader? Load(string path)

@@ -16,16 +16,36 @@ internal static class SpoolQueue
         return result;
     }
 
-    /// <summary>The size -bp shows: the -D file plus the headers, as Exim counts it (approximately the message size).</summary>
-    public static long SizeOf(string spoolDirectory, string id, string? queue = null)
+    /// <summary>
+    /// One message's -H file in <paramref name="inputDirectory"/>, for <c>-bp id</c>: NotFound when it is missing (or
+    /// <paramref name="id"/> is not a message id, so it never names a file elsewhere), Unreadable when it cannot be read,
+    /// FormatError when it does not parse.
+    /// </summary>
+    public static SpoolReadStatus Read(string inputDirectory, string id, out QueuedMessage? message)
     {
-        var input = SpoolPaths.Input(spoolDirectory, queue);
-        long size = 0;
-        foreach (var suffix in (ReadOnlySpan<string>)["-D", "-H"])
-        {
-            var f = new FileInfo(Path.Combine(input, id + suffix));
-            if (f.Exists) size += f.Length;
-        }
-        return size;
+        message = null;
+        if (!MessageId.IsValid(id)) return SpoolReadStatus.NotFound;
+        var path = Path.Combine(inputDirectory, id + "-H");
+        string text;
+        try { text = File.ReadAllText(path, System.Text.Encoding.Latin1); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return SpoolReadStatus.NotFound; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return SpoolReadStatus.Unreadable; }
+        if (SpoolHeaderFile.Parse(text) is not { } header) return SpoolReadStatus.FormatError;
+        message = SpoolHeaderFile.Summary(header);
+        return SpoolReadStatus.Ok;
     }
+
+    /// <summary>
+    /// The size -bp shows, as Exim's queue_list computes it: the headers that are sent, plus the -D file without its id line,
+    /// plus one for the blank line between headers and body (the message as it would be sent with LF line ends); 0 when
+    /// the -D file is missing.
+    /// </summary>
+    public static long MessageSize(string inputDirectory, QueuedMessage message)
+    {
+        var data = new FileInfo(Path.Combine(inputDirectory, message.Id + "-D"));
+        return data.Exists ? message.HeaderSize + data.Length - DataStartOffset(message.Id) + 1 : 0;
+    }
+
+    /// <summary>Where the body starts in a -D file: after the <c>id-D</c> line (Exim's SPOOL_DATA_START_OFFSET).</summary>
+    public static int DataStartOffset(string id) => id.Length + 3;
 }

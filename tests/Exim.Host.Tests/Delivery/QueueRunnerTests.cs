@@ -64,7 +64,7 @@ public sealed partial class QueueRunnerTests
 
         // Each forced run waits 2s on the stalling server, longer than the 1s interval: the cap must hold runs back.
         await Wait.UntilOrFailAsync(() => stall.Connections >= 2 && Runs(d).Count(r => r.Kind == "End") >= 3, TestTimeouts.Default, () => d.MainLog);
-        Assert.Contains("H=127.0.0.1 [127.0.0.1]: SMTP timeout after MAIL FROM:<alice@test.example>", d.MainLog, StringComparison.Ordinal);
+        Assert.Contains("H=127.0.0.1 [127.0.0.1]: SMTP timeout after pipelined MAIL FROM:<alice@test.example>", d.MainLog, StringComparison.Ordinal);
 
         var runs = Runs(d);
         for (var i = 0; i + 1 < runs.Count; i += 2)

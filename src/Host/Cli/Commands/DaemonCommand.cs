@@ -103,6 +103,11 @@ internal static partial class DaemonCommand
         }
 
 
+        // Crash leftovers of earlier runs (orphan -D and -H.tmp files), off the start-up path.
+        var spoolLogger = core.LoggerFactory.CreateLogger("Exim.Spool");
+        var spoolDirectory = core.Store.Current.Config.Main.SpoolDirectory;
+        var tidy = Task.Run(() => SpoolTidier.TidyAll(spoolDirectory, DateTimeOffset.UtcNow, spoolLogger));
+
         await using var immediate = new Exim.Host.Delivery.ImmediateDelivery(core.Store, core.LoggerFactory, hostCache, exits,
             core.Store.Current.Config.Main.ImmediateDeliveryMax);
         var trimmer = new MemoryTrimmer(TimeSpan.FromSeconds(2), 32L * 1024 * 1024, core.LoggerFactory.CreateLogger<MemoryTrimmer>()).RunAsync(stop.Token);
@@ -146,6 +151,7 @@ internal static partial class DaemonCommand
         {
             ShutdownSlow(logger);
         }
+        await tidy.ConfigureAwait(false);
         if (writePid && pidPath is not null) PidFile.RemoveIfOurs(pidPath, pid);
         DaemonStopped(logger, pid);
         return 0;

@@ -5,8 +5,9 @@ using Exim.Mail.Spool;
 namespace Exim.Host.Cli.Commands;
 
 /// <summary>
-/// <c>exim -bp</c>: the queue in Exim's format, oldest first: age, size, id and sender, then each recipient
-/// indented by ten spaces (a delivered one as <c>        D address</c>), and a blank line after each message.
+/// <c>exim -bp [id...]</c>: the queue in the format of Exim's queue_list, oldest first, or only the messages named, in the order
+/// given: age, size, id and sender, then each recipient indented by ten spaces (a delivered one as <c>        D address</c>),
+/// and a blank line after each message. A named message that is not there gets Exim's <c>*** spool read error ***</c> line.
 /// <c>exim -qG&lt;name&gt; -bp</c> lists the named queue instead of the default one.
 /// </summary>
 internal static class ListQueueCommand
@@ -16,34 +17,77 @@ internal static class ListQueueCommand
         var result = TomlConfigLoader.Load(cl.ConfigPath);
         if (!result.Succeeded) return ConfigErrors.Print(result.Errors, error);
         var spool = result.Config.Config.Main.SpoolDirectory;
-        var now = DateTimeOffset.UtcNow;
-        foreach (var m in SpoolQueue.List(spool, cl.QueueName))
+        var input = SpoolPaths.Input(spool, cl.QueueName);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        if (cl.Arguments.IsEmpty)
         {
-            var frozen = m.Frozen ? " *** frozen ***" : "";
-            output.WriteLine($"{Age(now - m.Received),3} {Size(SpoolQueue.SizeOf(spool, m.Id, cl.QueueName)),5} {m.Id} <{m.Sender}>{frozen}");
-            foreach (var r in m.Recipients) output.WriteLine(m.Done.Contains(r) ? $"        D {r}" : $"          {r}");
-            output.WriteLine();
+            foreach (var m in SpoolQueue.List(spool, cl.QueueName)) Write(output, m, input, now);
+            return 0;
+        }
+        foreach (var id in cl.Arguments)
+        {
+            switch (SpoolQueue.Read(input, id, out var message))
+            {
+                case SpoolReadStatus.Ok:
+                    Write(output, message!, input, now);
+                    break;
+                case SpoolReadStatus.FormatError:
+                    var size = new FileInfo(Path.Combine(input, id + "-H")).Length.ToString(CultureInfo.InvariantCulture);
+                    output.Write($"{Size(0)} {id}\n    *** spool format error: size={size} ***\n\n");
+                    break;
+                case SpoolReadStatus.Unreadable:
+                    output.Write($"{Size(0)} {id}\n    *** spool read error: Permission denied ***\n\n");
+                    break;
+                default:
+                    output.Write($"{Size(0)} {id}\n    *** spool read error: No such file or directory ***\n\n");
+                    break;
+            }
         }
         return 0;
     }
 
-    /// <summary>Exim's queue age: minutes under 100m, then hours under 100h, then days.</summary>
-    internal static string Age(TimeSpan age)
+    private static void Write(TextWriter output, QueuedMessage m, string input, long now)
     {
-        var minutes = (long)Math.Max(0, age.TotalMinutes);
-        if (minutes < 100) return $"{minutes}m";
-        var hours = minutes / 60;
-        return hours < 100 ? $"{hours}h" : $"{hours / 24}d";
+        var frozen = m.Frozen ? " *** frozen ***" : "";
+        var received = m.Received.ToUnixTimeSeconds();
+        output.Write($"{Age(TimeSpan.FromSeconds(now - received))} {Size(SpoolQueue.MessageSize(input, m))} {m.Id} <{m.Sender}>{frozen}\n");
+        foreach (var r in m.Recipients) output.Write(m.Done.Contains(r) ? $"        D {r}\n" : $"          {r}\n");
+        output.Write('\n');
     }
 
-    /// <summary>Exim's string_format_size: bytes, then K and M with one decimal below ten.</summary>
+    /// <summary>
+    /// Exim's queue age (queue_list): whole minutes up to 90, then hours rounded to the nearest up to 72, then days rounded
+    /// to the nearest; the number printed <c>%2d</c>. Seconds are divided as C divides them, truncating towards zero.
+    /// </summary>
+    internal static string Age(TimeSpan age)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var minutes = (long)age.TotalSeconds / 60;
+        if (minutes <= 90) return minutes.ToString(ci).PadLeft(2) + "m";
+        var hours = (minutes + 30) / 60;
+        return hours <= 72 ? hours.ToString(ci).PadLeft(2) + "h" : ((hours + 12) / 24).ToString(ci).PadLeft(2) + "d";
+    }
+
+    /// <summary>
+    /// Exim's string_format_size: five blanks for 0, bytes <c>%5d</c>, then <c>%4.1fK</c> below 10K, <c>%4dK</c> rounded to
+    /// the nearest below 1M, and the same in M. printf rounds the one decimal of an exact tie to even.
+    /// </summary>
     internal static string Size(long bytes)
     {
         var ci = CultureInfo.InvariantCulture;
-        if (bytes < 1024) return bytes.ToString(ci);
-        if (bytes < 10 * 1024) return (bytes / 1024.0).ToString("0.0", ci) + "K";
-        if (bytes < 1024 * 1024) return (bytes / 1024).ToString(ci) + "K";
-        if (bytes < 10L * 1024 * 1024) return (bytes / (1024.0 * 1024)).ToString("0.0", ci) + "M";
-        return (bytes / (1024 * 1024)).ToString(ci) + "M";
+        if (bytes == 0) return "     ";
+        if (bytes < 1024) return bytes.ToString(ci).PadLeft(5);
+        if (bytes < 10 * 1024) return Tenths(bytes, 1024).PadLeft(4) + "K";
+        if (bytes < 1024 * 1024) return ((bytes + 512) / 1024).ToString(ci).PadLeft(4) + "K";
+        if (bytes < 10L * 1024 * 1024) return Tenths(bytes, 1024 * 1024).PadLeft(4) + "M";
+        return ((bytes + 512 * 1024) / (1024 * 1024)).ToString(ci).PadLeft(4) + "M";
+    }
+
+    /// <summary><paramref name="value"/> / <paramref name="unit"/> with one decimal, rounded as printf rounds (to nearest, a tie to even).</summary>
+    private static string Tenths(long value, long unit)
+    {
+        var (tenths, rest) = Math.DivRem(value * 10, unit);
+        if (rest * 2 > unit || (rest * 2 == unit && tenths % 2 == 1)) tenths++;
+        return string.Create(CultureInfo.InvariantCulture, $"{tenths / 10}.{tenths % 10}");
     }
 }

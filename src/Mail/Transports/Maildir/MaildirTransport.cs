@@ -9,7 +9,8 @@ namespace Exim.Mail.Transports.Maildir;
 
 /// <summary>
 /// Exim's appendfile in maildir mode, one recipient at a time: <c>directory</c> with <c>$local_part</c> and
-/// <c>$domain</c> substituted; <c>tmp</c>, <c>new</c> and <c>cur</c> created when missing; the message written to
+/// <c>$domain</c> substituted (a recipient whose local part or domain cannot name a directory under the mailbox root
+/// fails, see <see cref="MailboxDirectory"/>); <c>tmp</c>, <c>new</c> and <c>cur</c> created when missing; the message written to
 /// <c>tmp/&lt;unique&gt;</c>, fsynced, renamed into <c>new/</c>, and <c>new/</c> (and a newly made maildir's parent)
 /// fsynced before the delivery counts as done, so a crash can lose a tmp file but never a delivered message.
 /// <para>Content: a <c>Return-path: &lt;sender&gt;</c> header first, as appendfile's <c>return_path_add</c> writes it
@@ -26,39 +27,36 @@ internal sealed class MaildirTransport(string primaryHostname, TimeProvider time
         var results = ImmutableArray.CreateBuilder<RecipientResult>(job.Recipients.Length);
         foreach (var recipient in job.Recipients)
         {
+            if (job.Transport.Directory is not { } pattern)
+            {
+                results.Add(Deferred(recipient, $"the {job.Transport.Name} transport has no directory option", Errno.Unknown));
+                continue;
+            }
+            if (!MailboxDirectory.TryExpand(pattern, recipient, out var root, out var refused))
+            {
+                // A permanent error: no retry makes such a local part a directory name (Exim's ERRNO_BADCREATE).
+                results.Add(new RecipientResult(recipient, RecipientStatus.Failed, refused, Errno.BadCreate));
+                continue;
+            }
             try
             {
-                await DeliverOneAsync(job, recipient, cancellationToken).ConfigureAwait(false);
+                await DeliverOneAsync(job, root, cancellationToken).ConfigureAwait(false);
                 results.Add(new RecipientResult(recipient, RecipientStatus.Delivered));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                results.Add(new RecipientResult(recipient, RecipientStatus.Deferred, e.Message, e.HResult & 0xFFFF,
-                    RetryKey: RetryKeys.Address(recipient), ErrorName: "local"));
+                results.Add(Deferred(recipient, e.Message, e.HResult & 0xFFFF));
             }
         }
         return TransportResult.Of(results);
     }
 
-    /// <summary>The maildir for <paramref name="recipient"/>: the directory option with $local_part and $domain substituted.</summary>
-    public static string DirectoryFor(string pattern, string recipient)
-    {
-        var at = recipient.LastIndexOf('@');
-        var local = at < 0 ? recipient : recipient[..at];
-        var domain = at < 0 ? "" : recipient[(at + 1)..];
-        // Never let an address climb out of the directory: "/" and a leading dot cannot appear in a path component.
-        static string Safe(string s) => s.Replace('/', '_').TrimStart('.') is { Length: > 0 } v ? v : "_";
-        return pattern
-            .Replace("${local_part}", Safe(local), StringComparison.Ordinal)
-            .Replace("$local_part", Safe(local), StringComparison.Ordinal)
-            .Replace("${domain}", Safe(domain), StringComparison.Ordinal)
-            .Replace("$domain", Safe(domain), StringComparison.Ordinal);
-    }
+    private static RecipientResult Deferred(string recipient, string message, int errno)
+        => new(recipient, RecipientStatus.Deferred, message, errno, RetryKey: RetryKeys.Address(recipient), ErrorName: "local");
 
-    private async Task DeliverOneAsync(DeliveryJob job, string recipient, CancellationToken cancellationToken)
+    /// <summary>Delivers into the maildir <paramref name="root"/>, creating it when missing.</summary>
+    private async Task DeliverOneAsync(DeliveryJob job, string root, CancellationToken cancellationToken)
     {
-        var directory = job.Transport.Directory ?? throw new IOException($"the {job.Transport.Name} transport has no directory option");
-        var root = DirectoryFor(directory, recipient);
         var created = !Directory.Exists(Path.Combine(root, "new"));
         foreach (var sub in (ReadOnlySpan<string>)["tmp", "new", "cur"])
         {

@@ -8,6 +8,9 @@ internal sealed record SmtpReply(int Code, ImmutableArray<string> Lines)
     public bool IsPositive => Code is >= 200 and < 400;
     public bool IsTemporary => Code is >= 400 and < 500;
 
-    /// <summary>As Exim quotes a reply in logs and bounces: each line with its code, joined by a visible <c>\n</c>.</summary>
-    public string Text => string.Join("\\n", Lines.Select(l => $"{Code} {l}".TrimEnd()));
+    /// <summary>
+    /// As Exim quotes a reply in logs and bounces: the lines as received (<c>451-first</c>, then <c>451 last</c>), joined by
+    /// a visible <c>\n</c>.
+    /// </summary>
+    public string Text => string.Join("\\n", Lines.Select((l, i) => $"{Code}{(i < Lines.Length - 1 ? '-' : ' ')}{l}".TrimEnd()));
 }

@@ -30,9 +30,11 @@ internal sealed class SmtpTransaction(SmtpClientConnection connection, DeliveryJ
         SmtpReply? mailReply;
         var rcptReplies = new SmtpReply?[rcpts.Length];
         SmtpReply? dataReply = null;
+        // Exim names the MAIL and DATA of a pipelined group "pipelined MAIL FROM:<...>" and "pipelined DATA" in its texts.
+        var (mailStage, dataStage) = connection.Pipelining ? ("pipelined " + mail, "pipelined DATA") : (mail, "DATA");
         if (connection.Pipelining)
         {
-            Stage = mail;
+            Stage = mailStage;
             await connection.SendAsync(string.Concat(mail, "\r\n", string.Join("", rcpts.Select(r => r + "\r\n")), "DATA\r\n"), t.CommandTimeout, cancellationToken).ConfigureAwait(false);
             mailReply = await connection.ReadReplyAsync(t.CommandTimeout, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < rcpts.Length && mailReply is not null; i++)
@@ -41,9 +43,9 @@ internal sealed class SmtpTransaction(SmtpClientConnection connection, DeliveryJ
                 rcptReplies[i] = await connection.ReadReplyAsync(t.CommandTimeout, cancellationToken).ConfigureAwait(false);
                 if (rcptReplies[i] is null) return Lost(rcpts[i]);
             }
-            Stage = "DATA";
+            Stage = dataStage;
             if (mailReply is not null) dataReply = await connection.ReadReplyAsync(t.CommandTimeout, cancellationToken).ConfigureAwait(false);
-            if (mailReply is null || dataReply is null) return Lost(mailReply is null ? mail : "DATA");
+            if (mailReply is null || dataReply is null) return Lost(mailReply is null ? mailStage : dataStage);
         }
         else
         {
@@ -63,7 +65,7 @@ internal sealed class SmtpTransaction(SmtpClientConnection connection, DeliveryJ
             // The RCPT and DATA replies (when pipelined) only echo the MAIL failure.
             if (dataReply is { Code: 354 }) await AbandonDataAsync(cancellationToken).ConfigureAwait(false);
             await ResetAsync(cancellationToken).ConfigureAwait(false);
-            return new TransactionOutcome([.. recipients.Select(r => FromReply(r, mailReply, mail, "mail_4xx"))], null);
+            return new TransactionOutcome([.. recipients.Select(r => FromReply(r, mailReply, mailStage, Errno.Mail4xx, "mail_4xx"))], null);
         }
 
         var results = new List<RecipientResult>();
@@ -71,7 +73,7 @@ internal sealed class SmtpTransaction(SmtpClientConnection connection, DeliveryJ
         for (var i = 0; i < recipients.Length; i++)
         {
             if (rcptReplies[i]!.IsPositive) accepted.Add(recipients[i]);
-            else results.Add(FromReply(recipients[i], rcptReplies[i]!, rcpts[i], "rcpt_4xx"));
+            else results.Add(FromReply(recipients[i], rcptReplies[i]!, rcpts[i], Errno.Rcpt4xx, "rcpt_4xx"));
         }
         if (accepted.Count == 0)
         {
@@ -89,7 +91,7 @@ internal sealed class SmtpTransaction(SmtpClientConnection connection, DeliveryJ
         if (dataReply!.Code != 354)
         {
             await ResetAsync(cancellationToken).ConfigureAwait(false);
-            results.AddRange(accepted.Select(r => FromReply(r, dataReply, "DATA", "data_4xx")));
+            results.AddRange(accepted.Select(r => FromReply(r, dataReply, dataStage, Errno.Data4xx, "data_4xx")));
             return new TransactionOutcome([.. results], null);
         }
 
@@ -99,12 +101,13 @@ internal sealed class SmtpTransaction(SmtpClientConnection connection, DeliveryJ
         if (final is null) return Lost("end of data", results);
         if (final.IsPositive)
         {
+            // One delivery of several addresses: Exim logs the first with "=>" and the others with "->".
             var confirmation = final.Text;
-            results.AddRange(accepted.Select(r => new RecipientResult(r, RecipientStatus.Delivered, Host: host, Confirmation: confirmation)));
+            results.AddRange(accepted.Select((r, i) => new RecipientResult(r, RecipientStatus.Delivered, Host: host, Confirmation: confirmation, Additional: i > 0)));
         }
         else
         {
-            results.AddRange(accepted.Select(r => FromReply(r, final, "end of data", "data_4xx")));
+            results.AddRange(accepted.Select(r => FromReply(r, final, "end of data", Errno.Data4xx, "data_4xx")));
         }
         return new TransactionOutcome([.. results], null);
     }
@@ -157,11 +160,12 @@ internal sealed class SmtpTransaction(SmtpClientConnection connection, DeliveryJ
         await CommandAsync("RSET", cancellationToken).ConfigureAwait(false);
     }
 
-    private RecipientResult FromReply(string recipient, SmtpReply reply, string after, string temporaryError)
+    /// <summary>A recipient's result from an error reply, as Exim words it; a 4xx carries <paramref name="temporaryErrno"/>, a 5xx no errno.</summary>
+    private RecipientResult FromReply(string recipient, SmtpReply reply, string after, int temporaryErrno, string temporaryError)
         => new(recipient, reply.IsTemporary ? RecipientStatus.Deferred : RecipientStatus.Failed,
-            $"SMTP error from remote mail server after {after}: {reply.Text}", -44, host,
+            $"SMTP error from remote mail server after {after}: {reply.Text}", reply.IsTemporary ? temporaryErrno : 0, host,
             RetryKey: reply.IsTemporary ? RetryKeys.Address(recipient) : null, ErrorName: temporaryError);
 
     private TransactionOutcome Lost(string after, List<RecipientResult>? decided = null)
-        => new([.. decided ?? []], new TransactionError(-18, $"Remote host closed connection in response to {after}", "lost_connection"));
+        => new([.. decided ?? []], new TransactionError(Errno.SmtpClosed, $"Remote host closed connection in response to {after}", "lost_connection"));
 }

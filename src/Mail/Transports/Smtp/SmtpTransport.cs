@@ -41,7 +41,7 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
             if (pending.Count == 0 || tried >= t.HostsMaxTry) break;
             if (host.Address is not { } address)
             {
-                last ??= new RecipientResult("", RecipientStatus.Deferred, $"failed to lookup IP address for {host.Name}", -1, host);
+                last ??= new RecipientResult("", RecipientStatus.Deferred, $"failed to lookup IP address for {host.Name}", Errno.UnknownHost);
                 continue;
             }
             if (!TryPickSource(t, address, out var source, out var sourceError))
@@ -57,7 +57,7 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
             }
             if (!t.AllowLocalhost && (address.Equals(IPAddress.Any) || localAddresses.Contains(address)))
             {
-                last = new RecipientResult("", RecipientStatus.Deferred, "remote host address is the local host", -1, host, Freeze: true);
+                last = new RecipientResult("", RecipientStatus.Deferred, $"{t.Name} transport found host {host.Name} to be local", Errno.HostIsLocal, Freeze: true);
                 continue;
             }
             tried++;
@@ -65,7 +65,8 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
             if (attempt.Failure is { } failure)
             {
                 failures.Add(failure);
-                last = new RecipientResult("", RecipientStatus.Deferred, failure.Message, failure.Errno, host, RetryKey: key, ErrorName: failure.ErrorName);
+                last = new RecipientResult("", RecipientStatus.Deferred, failure.Message, failure.Errno, failure.Connected ? host : null,
+                    RetryKey: key, ErrorName: failure.ErrorName);
             }
             else
             {
@@ -87,10 +88,17 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
         {
             if (own.TryGetValue(address, out var reply)) results.Add(reply);
             else if (last is not null) results.Add(last with { Address = address });
-            else if (waitingKey is not null) results.Add(new RecipientResult(address, RecipientStatus.Deferred, "retry time not reached for any host", -53, RetryKey: waitingKey));
-            else results.Add(new RecipientResult(address, RecipientStatus.Deferred, "all host address lookups failed", -1));
+            else results.Add(NoHostTried(address, waitingKey));
         }
         return new TransportResult([.. results], [.. failures], [.. successes]);
+    }
+
+    /// <summary>An address no host was tried for or failed on: every host was waiting for its retry time (Exim's texts, ERRNO_HRETRY).</summary>
+    private static RecipientResult NoHostTried(string address, string? waitingKey)
+    {
+        var domain = $" for '{address[(address.LastIndexOf('@') + 1)..]}'";
+        var text = waitingKey is null ? $"all host address lookups{domain} failed" : $"retry time not reached for any host{domain}";
+        return new RecipientResult(address, RecipientStatus.Deferred, text, Errno.HostRetry, RetryKey: waitingKey);
     }
 
     private async Task<HostAttempt> TryHostAsync(DeliveryJob job, HostItem host, int port, IPAddress? source, string key,
@@ -129,28 +137,24 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
             else await pool.ReturnAsync(connection).ConfigureAwait(false);
             return new HostAttempt([.. results], null);
         }
-        catch (SocketException e)
+        catch (SocketException e) when (connection is null)
         {
-            if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
-            var (errno, name) = e.SocketErrorCode switch
-            {
-                SocketError.ConnectionRefused => (111, "refused"),
-                SocketError.TimedOut => (110, "timeout"),
-                _ => ((int)e.SocketErrorCode, "lost_connection"),
-            };
-            var text = e.SocketErrorCode == SocketError.ConnectionRefused ? "Connection refused" : e.Message;
-            return new HostAttempt([.. results], new HostFailure(host, key, errno, text, name));
+            // The connection failed: Exim keeps only the errno ("H=host [ip] Connection refused", "defer (111): Connection refused").
+            var errno = Errno.Of(e.SocketErrorCode);
+            var name = e.SocketErrorCode switch { SocketError.ConnectionRefused => "refused", SocketError.TimedOut => "timeout", _ => "lost_connection" };
+            return new HostAttempt([.. results], new HostFailure(host, key, errno, errno == Errno.Unknown ? e.Message : null, name, Connected: false));
         }
         catch (TimeoutException)
         {
-            if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
-            var text = connection is null ? "Connection timed out" : $"SMTP timeout after {Stage(connection, transaction)}";
-            return new HostAttempt([.. results], new HostFailure(host, key, 110, text, "timeout"));
+            if (connection is null) return new HostAttempt([.. results], new HostFailure(host, key, Errno.ConnectionTimedOut, null, "timeout", Connected: false));
+            await connection.DisposeAsync().ConfigureAwait(false);
+            return new HostAttempt([.. results], new HostFailure(host, key, Errno.ConnectionTimedOut, $"SMTP timeout after {Stage(connection, transaction)}", "timeout"));
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or SocketException)
         {
+            // A reset counts as the connection closed, as Exim's check_response has it.
             if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
-            return new HostAttempt([.. results], new HostFailure(host, key, -18, $"Remote host closed connection after {Stage(connection, transaction)}: {e.Message}", "lost_connection"));
+            return new HostAttempt([.. results], new HostFailure(host, key, Errno.SmtpClosed, $"Remote host closed connection in response to {Stage(connection, transaction)}", "lost_connection"));
         }
     }
 
@@ -179,8 +183,8 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
     private async Task<HostFailure?> GreetAsync(SmtpClientConnection c, TransportConfig t, string key, CancellationToken cancellationToken)
     {
         var banner = await c.ReadReplyAsync(t.CommandTimeout, cancellationToken).ConfigureAwait(false);
-        if (banner is null) return new HostFailure(c.Host, key, -18, "Remote host closed connection in response to initial connection", "lost_connection");
-        if (!banner.IsPositive) return new HostFailure(c.Host, key, -44, $"SMTP error from remote mail server after initial connection: {banner.Text}", banner.IsTemporary ? "connect_4xx" : "connect_5xx");
+        if (banner is null) return new HostFailure(c.Host, key, Errno.SmtpClosed, "Remote host closed connection in response to initial connection", "lost_connection");
+        if (!banner.IsPositive) return new HostFailure(c.Host, key, 0, $"SMTP error from remote mail server after initial connection: {banner.Text}", banner.IsTemporary ? "connect_4xx" : "connect_5xx");
         await c.SendAsync($"EHLO {primaryHostname}\r\n", t.CommandTimeout, cancellationToken).ConfigureAwait(false);
         var ehlo = await c.ReadReplyAsync(t.CommandTimeout, cancellationToken).ConfigureAwait(false);
         if (ehlo is { Code: >= 500 })
@@ -189,8 +193,8 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
             ehlo = await c.ReadReplyAsync(t.CommandTimeout, cancellationToken).ConfigureAwait(false);
             if (ehlo is { IsPositive: true }) return null;
         }
-        if (ehlo is null) return new HostFailure(c.Host, key, -18, "Remote host closed connection in response to EHLO", "lost_connection");
-        if (!ehlo.IsPositive) return new HostFailure(c.Host, key, -44, $"SMTP error from remote mail server after EHLO {primaryHostname}: {ehlo.Text}", "ehlo_4xx");
+        if (ehlo is null) return new HostFailure(c.Host, key, Errno.SmtpClosed, $"Remote host closed connection in response to {c.LastCommand}", "lost_connection");
+        if (!ehlo.IsPositive) return new HostFailure(c.Host, key, 0, $"SMTP error from remote mail server after {c.LastCommand}: {ehlo.Text}", "ehlo_4xx");
         foreach (var line in ehlo.Lines.Skip(1))
         {
             var keyword = line.Split(' ', 2)[0].ToUpperInvariant();
