@@ -2,6 +2,7 @@ using System.Text;
 using Exim.Abstractions.Resolution;
 using Exim.Host.Generations;
 using Exim.Host.Lifetime;
+using Exim.Host.Log;
 using Exim.Mail.Resolution;
 using Exim.Mail.Routing;
 using Microsoft.Extensions.Logging;
@@ -28,7 +29,7 @@ internal static class AddressTestCommand
             await error.WriteLineAsync("exim: no addresses given for -bt").ConfigureAwait(false);
             return 1;
         }
-        await using var core = Core.Create(cl.ConfigPath, cl.Debug);
+        await using var core = Core.Create(cl.ConfigPath, cl.Debug, logRouting: LogRouting.AddressTesting, quietLifecycle: true);
         var started = await core.Reloader.StartAsync().ConfigureAwait(false);
         if (started.Status != ReloadStatus.Published) return ConfigErrors.Print(started.Errors, error);
         var generation = core.Store.Current;
