@@ -39,7 +39,7 @@ internal sealed class DeliveryProcess : IAsyncDisposable
             ["smtp"] = new SmtpTransport(main.PrimaryHostname, local, _pool, random),
             ["maildir"] = new MaildirTransport(main.PrimaryHostname, TimeProvider.System),
         };
-        Deliverer = new Deliverer(config, new AddressRouter(config, dns, local, random, byname), new HostListResolver(dns, byname, random), drivers,
+        Deliverer = new Deliverer(config, new AddressRouter(config, dns, local, random, byname, logger), new HostListResolver(dns, byname, random, logger), drivers,
             new RetryDatabase(main.SpoolDirectory), RetryRuleSet.From(config), _spool, EximVersion.Number, TimeProvider.System, logger, random);
         QueueRunner = new QueueRunner(Deliverer, main.SpoolDirectory, logger);
     }

@@ -74,7 +74,7 @@ internal sealed class Deliverer(
                 Settle(state, new RecipientResult(address, RecipientStatus.Deferred, "retry time not reached", -53, RetryKey: key), null, null, now);
                 continue;
             }
-            var route = await router.RouteAsync(address, cancellationToken).ConfigureAwait(false);
+            var route = await router.RouteAsync(address, state.Header.Id, cancellationToken).ConfigureAwait(false);
             if (route.Outcome != RouteOutcome.Accepted)
             {
                 var status = route.Outcome == RouteOutcome.Deferred ? RecipientStatus.Deferred : RecipientStatus.Failed;

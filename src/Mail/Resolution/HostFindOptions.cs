@@ -40,6 +40,9 @@ internal sealed record HostFindOptions
     /// <summary>How many CNAME links one lookup follows (<c>dns_cname_loops</c>).</summary>
     public int CnameLoops { get; init; } = 1;
 
+    /// <summary>Log lookups that take more than this many milliseconds (<c>slow_lookup_log</c>); 0 means never.</summary>
+    public int SlowLookupLog { get; init; }
+
     /// <summary>Names for which DNSSEC is requested, the DO bit set (<c>dnssec_request_domains</c>; Exim's default <c>*</c>).</summary>
     public Func<string, bool> DnssecRequest { get; init; } = static _ => true;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Exim.Abstractions.Resolution;
 using Exim.Mail.Resolution;
+using Microsoft.Extensions.Logging;
 
 namespace Exim.Mail.Routing;
 
@@ -9,7 +10,7 @@ namespace Exim.Mail.Routing;
 /// MX records; <c>byname</c> through the system resolver; <c>bydns</c> by A/AAAA; by default DNS first and the system
 /// resolver when DNS finds nothing. The item's port goes onto every host found.
 /// </summary>
-internal sealed class HostListResolver(IDnsRecordResolver? dns, IAddressResolver? byname, Random random)
+internal sealed class HostListResolver(IDnsRecordResolver? dns, IAddressResolver? byname, Random random, ILogger? logger = null)
 {
     public async Task<HostFindResult> ResolveAsync(HostListItem item, HostLookupType lookup, HostFindOptions options, CancellationToken cancellationToken)
     {
@@ -28,11 +29,11 @@ internal sealed class HostListResolver(IDnsRecordResolver? dns, IAddressResolver
         if (item.MxOnly || lookup == HostLookupType.ByDns)
         {
             if (dns is null) return new HostFindResult(HostFindStatus.Again, [], item.Name);
-            return await new HostFinder(dns, random).FindByDnsAsync(item.Name, options with { ByMx = item.MxOnly }, cancellationToken).ConfigureAwait(false);
+            return await new HostFinder(dns, random, logger).FindByDnsAsync(item.Name, options with { ByMx = item.MxOnly }, cancellationToken).ConfigureAwait(false);
         }
         if (lookup == HostLookupType.Default && dns is not null)
         {
-            var byDns = await new HostFinder(dns, random).FindByDnsAsync(item.Name, options with { ByMx = false }, cancellationToken).ConfigureAwait(false);
+            var byDns = await new HostFinder(dns, random, logger).FindByDnsAsync(item.Name, options with { ByMx = false }, cancellationToken).ConfigureAwait(false);
             if (byDns.Status != HostFindStatus.Failed || byname is null) return byDns;
         }
         if (byname is null) return new HostFindResult(HostFindStatus.Again, [], item.Name);

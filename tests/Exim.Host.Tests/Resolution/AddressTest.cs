@@ -13,6 +13,15 @@ internal static class AddressTest
     public static async Task<(int Code, string Stdout)> RunAsync(DnsServer dns, string mainOptions, string routerOptions, string[] addresses,
         string resolverOptions = "")
     {
+        var (code, stdout, stderr) = await RunWithStderrAsync(dns, mainOptions, routerOptions, addresses, resolverOptions);
+        Assert.True(stderr.Length == 0, stderr);
+        return (code, stdout);
+    }
+
+    /// <summary>As <see cref="RunAsync"/>, returning what -bt wrote to stderr (Exim's <c>LOG:</c> lines) too.</summary>
+    public static async Task<(int Code, string Stdout, string Stderr)> RunWithStderrAsync(DnsServer dns, string mainOptions, string routerOptions,
+        string[] addresses, string resolverOptions = "")
+    {
         using var dir = new TempDirectory();
         var config = dir.Write("exim.toml", $"""
             spool_directory = "spool"
@@ -56,8 +65,8 @@ internal static class AddressTest
             [plugins.interface-scanner]
             assembly = "{RepoPaths.Plugin("interface-scanner", "Exim.Plugins.InterfaceScanner.dll")}"
             """);
-        var (code, stdout, stderr) = await EximProcess.RunAsync(dir.Path, ["-C", config, "-bt", .. addresses]);
-        Assert.True(stderr.Length == 0, stderr);
-        return (code, stdout);
+        var result = await EximProcess.RunAsync(dir.Path, ["-C", config, "-bt", .. addresses]);
+        Assert.False(File.Exists(dir.Combine("spool", "log", "mainlog")), "-bt wrote the main log");
+        return result;
     }
 }

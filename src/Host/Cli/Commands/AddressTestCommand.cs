@@ -39,11 +39,14 @@ internal static class AddressTestCommand
         var router = new AddressRouter(generation.Config, dns, generation.LocalAddresses.ToHashSet(), Random.Shared, byname,
             core.LoggerFactory.CreateLogger<AddressRouter>());
 
+        // An unqualified address is qualified with qualify_recipient and shown so, as Exim's verify_address does for -bt.
+        var qualify = AddressRouter.QualifyRecipient(generation.Config.Main);
+        var addresses = cl.Arguments.Select(a => a.Contains('@', StringComparison.Ordinal) ? a : $"{a}@{qualify}").ToArray();
         var exit = 0;
-        var results = await router.RouteManyAsync(cl.Arguments, CancellationToken.None).ConfigureAwait(false);
+        var results = await router.RouteManyAsync(addresses, CancellationToken.None).ConfigureAwait(false);
         for (var i = 0; i < results.Length; i++)
         {
-            var (address, result) = (cl.Arguments[i], results[i]);
+            var (address, result) = (addresses[i], results[i]);
             switch (result.Outcome)
             {
                 case RouteOutcome.Accepted:
