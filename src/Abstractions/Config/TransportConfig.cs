@@ -11,8 +11,8 @@ public sealed record TransportConfig
     /// <summary>The driver: <c>smtp</c> or <c>maildir</c>.</summary>
     [EximOption("driver")] public string Driver { get; init; } = "";
 
-    /// <summary>smtp: the port to connect to.</summary>
-    [EximOption("port", Drivers = "smtp")] public string Port { get; init; } = "smtp";
+    /// <summary>smtp: the port to connect to: a number or a service name.</summary>
+    [EximOption("port", Drivers = "smtp", Kind = OptionKind.Port)] public string Port { get; init; } = "smtp";
 
     /// <summary>smtp: outbound source addresses; the first of the target's family is bound.</summary>
     [EximOption("interface", Drivers = "smtp")] public ImmutableArray<string> Interface { get; init; } = [];

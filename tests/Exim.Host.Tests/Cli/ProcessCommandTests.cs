@@ -41,6 +41,18 @@ public sealed class ProcessCommandTests
     }
 
     [Fact]
+    public async Task PrintOptions_QualifyDomainAndRecipient_AsExim()
+    {
+        using var dir = new TempDirectory();
+        var config = dir.Write("exim.toml", "primary_hostname = \"mx.test.example\"\nqualify_recipient = \"test.example\"");
+
+        var (code, stdout, _) = await EximProcess.RunAsync(dir.Path, "-C", config, "-bP", "qualify_domain", "qualify_recipient");
+
+        Assert.Equal(0, code);
+        Assert.Equal("qualify_domain = mx.test.example\nqualify_recipient = test.example\n", stdout);
+    }
+
+    [Fact]
     public async Task PrintOptions_DashN_OmitsNames()
     {
         using var dir = new TempDirectory();

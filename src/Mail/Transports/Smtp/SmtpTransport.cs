@@ -219,14 +219,8 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
         return true;
     }
 
-    /// <summary>The <c>port</c> option: a number or one of the usual service names.</summary>
-    public static int PortNumber(string port) => port switch
-    {
-        "smtp" => 25,
-        "submission" => 587,
-        "smtps" or "ssmtp" => 465,
-        _ => int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 25,
-    };
+    /// <summary>The <c>port</c> option: a number or a service name (the loader has checked it resolves).</summary>
+    public static int PortNumber(string port) => PortNames.TryResolve(port, out var n) ? n : 25;
 
     private sealed record HostAttempt(ImmutableArray<RecipientResult> Results, HostFailure? Failure);
 }
