@@ -34,12 +34,13 @@ internal sealed class DeliveryProcess : IAsyncDisposable
         var logger = loggers.CreateLogger("Exim.Delivery");
         _spool = new FileSpool(main.SpoolDirectory, TimeProvider.System, main.SpoolSync == "filesystem");
         _pool = new SmtpConnectionPool();
+        var hostResolver = new HostListResolver(dns, byname, random, logger);
         var drivers = new Dictionary<string, IDeliveryTransport>(StringComparer.Ordinal)
         {
-            ["smtp"] = new SmtpTransport(main.PrimaryHostname, local, _pool, random),
+            ["smtp"] = new SmtpTransport(main.PrimaryHostname, local, _pool, random, hostResolver),
             ["maildir"] = new MaildirTransport(main.PrimaryHostname, TimeProvider.System),
         };
-        Deliverer = new Deliverer(config, new AddressRouter(config, dns, local, random, byname, logger), new HostListResolver(dns, byname, random, logger), drivers,
+        Deliverer = new Deliverer(config, new AddressRouter(config, dns, local, random, byname, logger), hostResolver, drivers,
             new RetryDatabase(main.SpoolDirectory), RetryRuleSet.From(config), _spool, EximVersion.Number, TimeProvider.System, logger, random);
         QueueRunner = new QueueRunner(Deliverer, main.SpoolDirectory, logger);
     }

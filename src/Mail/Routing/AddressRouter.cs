@@ -119,7 +119,9 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
             };
             switch (result.Outcome)
             {
-                case RouteOutcome.Accepted or RouteOutcome.Deferred or RouteOutcome.Failed or RouteOutcome.Rerouted:
+                case RouteOutcome.Accepted:
+                    return result with { Router = router.Name, FallbackHosts = router.FallbackHosts };
+                case RouteOutcome.Deferred or RouteOutcome.Failed or RouteOutcome.Rerouted:
                     return result with { Router = router.Name };
                 case RouteOutcome.Declined:
                     lastMessage = result.Message ?? lastMessage;
@@ -191,7 +193,7 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
         }
         if (found.Status == HostFindStatus.FoundLocal) return Self(router, found, domain, address, messageId) with { Address = patched };
         if (router.CheckSecondaryMx && !found.RemovedLocal) return RouteResult.Decline();
-        return new RouteResult(RouteOutcome.Accepted, Transport: router.Transport, Hosts: found.Hosts) { Address = patched };
+        return new RouteResult(RouteOutcome.Accepted, Transport: router.Transport, Hosts: found.Hosts) { Address = patched, LocalHostRemoved = found.RemovedLocal };
     }
 
     /// <summary>

@@ -70,7 +70,7 @@ internal sealed class ManualRouteRouter(MainOptions main, FrozenDictionary<strin
                     return self(router, found);
                 case HostFindStatus.FoundLocal:
                     // This host later in the list: it and everything after it are cut.
-                    return new RouteResult(RouteOutcome.Accepted, Transport: router.Transport, Hosts: hosts.ToImmutable());
+                    return new RouteResult(RouteOutcome.Accepted, Transport: router.Transport, Hosts: hosts.ToImmutable()) { LocalHostRemoved = true };
             }
             hosts.AddRange(found.Hosts);
         }
