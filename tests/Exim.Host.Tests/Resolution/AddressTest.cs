@@ -19,7 +19,12 @@ internal static class AddressTest
     }
 
     /// <summary>As <see cref="RunAsync"/>, returning what -bt wrote to stderr (Exim's <c>LOG:</c> lines) too.</summary>
-    public static async Task<(int Code, string Stdout, string Stderr)> RunWithStderrAsync(DnsServer dns, string mainOptions, string routerOptions,
+    public static Task<(int Code, string Stdout, string Stderr)> RunWithStderrAsync(DnsServer dns, string mainOptions, string routerOptions,
+        string[] addresses, string resolverOptions = "")
+        => RunWithStderrAsync(dns.NameServer, mainOptions, routerOptions, addresses, resolverOptions);
+
+    /// <summary>As above, with the resolver plugin pointed at <paramref name="nameServer"/> (address:port).</summary>
+    public static async Task<(int Code, string Stdout, string Stderr)> RunWithStderrAsync(string nameServer, string mainOptions, string routerOptions,
         string[] addresses, string resolverOptions = "")
     {
         using var dir = new TempDirectory();
@@ -57,9 +62,8 @@ internal static class AddressTest
 
             [plugins.dns-resolver]
             assembly = "{RepoPaths.Plugin("dns-resolver", "Exim.Plugins.DnsResolver.dll")}"
-            nameservers = ["{dns.NameServer}"]
-            dns_retrans = "1s"
-            dns_retry = 2
+            nameservers = ["{nameServer}"]
+            {(resolverOptions.Contains("dns_retr", StringComparison.Ordinal) ? "" : "dns_retrans = \"1s\"\ndns_retry = 2")}
             {resolverOptions}
 
             [plugins.interface-scanner]

@@ -1,0 +1,45 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Exim.Host.Tests.Resolution;
+
+/// <summary>slow_lookup_log: a DNS lookup slower than that many milliseconds is logged in Exim's shape (host.c's log_long_lookup).</summary>
+public sealed class SlowLookupLogTests(AddressTestFixture fixture) : IClassFixture<AddressTestFixture>
+{
+    private const string OneTryOfOneSecond = "dns_retrans = \"1s\"\ndns_retry = 0";
+
+    [Fact]
+    public async Task SlowLookup_IsLoggedWithTypeNameAndMilliseconds()
+    {
+        using var silent = SilentNameServer(out var nameServer); // every query times out after dns_retrans
+
+        var (code, stdout, stderr) = await AddressTest.RunWithStderrAsync(nameServer, "slow_lookup_log = 200", "", ["x@slow.bt.test"], OneTryOfOneSecond);
+
+        Assert.Equal(1, code);
+        Assert.Equal("x@slow.bt.test cannot be resolved at this time: host lookup did not complete\n", stdout);
+        Assert.Matches(@"^LOG: MAIN\n  Long MX lookup for 'slow\.bt\.test': (\d+) msec\n$", stderr);
+        var msec = int.Parse(System.Text.RegularExpressions.Regex.Match(stderr, @"(\d+) msec").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(msec, 900, 60_000);
+    }
+
+    [Fact]
+    public async Task FastLookups_AndTheOptionOff_LogNothing()
+    {
+        using var silent = SilentNameServer(out var nameServer);
+
+        var (fastCode, _, fast) = await AddressTest.RunWithStderrAsync(fixture.Dns, "slow_lookup_log = 5000", "", ["x@alias.bt.test"]);
+        var (offCode, _, off) = await AddressTest.RunWithStderrAsync(nameServer, "", "", ["x@slow.bt.test"], OneTryOfOneSecond);
+
+        Assert.Equal((0, ""), (fastCode, fast));
+        Assert.Equal((1, ""), (offCode, off));
+    }
+
+    /// <summary>A UDP socket that takes queries and never answers.</summary>
+    private static Socket SilentNameServer(out string nameServer)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        nameServer = $"127.0.0.1:{((IPEndPoint)socket.LocalEndPoint!).Port}";
+        return socket;
+    }
+}
