@@ -1,6 +1,8 @@
+using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Resolution;
 using Exim.Host.Generations;
 using Exim.Host.Lifetime;
+using Exim.Host.Slots;
 using Exim.Mail.Delivery;
 using Exim.Mail.Resolution;
 using Exim.Mail.Retry;
@@ -42,7 +44,8 @@ internal sealed class DeliveryProcess : IAsyncDisposable
         };
         Deliverer = new Deliverer(config, new AddressRouter(config, dns, local, random, byname, logger), hostResolver, drivers,
             new RetryDatabase(main.SpoolDirectory), RetryRuleSet.From(config), _spool, EximVersion.Number, TimeProvider.System, logger, random);
-        QueueRunner = new QueueRunner(Deliverer, main.SpoolDirectory, logger);
+        ISystemLoad load = generation.Strategies.TryGet<ISystemLoad>("load", out var pluginLoad) ? pluginLoad : new ProcLoadAverage();
+        QueueRunner = new QueueRunner(Deliverer, main.SpoolDirectory, logger, load, main.DeliverQueueLoadMax);
     }
 
     public Deliverer Deliverer { get; }
