@@ -53,6 +53,22 @@ public sealed class ProcessCommandTests
     }
 
     [Fact]
+    public async Task PrintOptions_SmtpConnectBacklogAboveTheKernelLimit_SaysSoOnStderr()
+    {
+        using var dir = new TempDirectory();
+        var config = dir.Write("exim.toml", "smtp_connect_backlog = 65535");
+        var kernel = int.Parse(File.ReadAllText("/proc/sys/net/core/somaxconn").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+        var (code, stdout, stderr) = await EximProcess.RunAsync(dir.Path, "-C", config, "-bP", "smtp_connect_backlog");
+
+        Assert.Equal(0, code);
+        Assert.Equal("smtp_connect_backlog = 65535\n", stdout); // the configured value, as Exim prints it
+        Assert.Equal(kernel < 65535
+            ? $"exim: smtp_connect_backlog = 65535 is more than the kernel allows: listen backlogs are capped at {kernel} (net.core.somaxconn)\n"
+            : "", stderr);
+    }
+
+    [Fact]
     public async Task PrintOptions_DashN_OmitsNames()
     {
         using var dir = new TempDirectory();
