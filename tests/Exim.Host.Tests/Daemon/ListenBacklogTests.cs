@@ -18,109 +18,104 @@ public sealed class ListenBacklogTests
 {
     private static readonly ImmutableArray<ListenSpec> Loopback = [new ListenSpec(IPAddress.Loopback, 0)];
 
-    /// <summary>A listener set logging through the real log sink into <paramref name="dir"/>'s main log.</summary>
-    private static (ListenerSet Set, EximLogSink Sink, ILoggerFactory Loggers) Start(TempDirectory dir)
+    /// <summary>A listener set logging through the real log sink into a temporary directory's main log.</summary>
+    private sealed class LoggedListeners : IAsyncDisposable
     {
-        var sink = new EximLogSink(debugToStderr: false);
-        sink.UsePaths(LogPaths.For(new MainOptions { SpoolDirectory = dir.Path }));
-        var loggers = LoggerFactory.Create(b => b.AddProvider(new EximLoggerProvider(sink)));
-        return (new ListenerSet(loggers.CreateLogger<ListenerSet>()), sink, loggers);
-    }
+        private readonly TempDirectory _dir = new();
+        private readonly EximLogSink _sink = new(debugToStderr: false);
+        private readonly ILoggerFactory _loggers;
 
-    private static async Task<string> MainLogAsync(TempDirectory dir, EximLogSink sink)
-    {
-        await sink.FlushAsync().WaitAsync(TestTimeouts.Default);
-        var path = dir.Combine("log", "mainlog");
-        return File.Exists(path) ? await File.ReadAllTextAsync(path) : "";
+        public LoggedListeners()
+        {
+            _sink.UsePaths(LogPaths.For(new MainOptions { SpoolDirectory = _dir.Path }));
+            _loggers = LoggerFactory.Create(b => b.AddProvider(new EximLoggerProvider(_sink)));
+            Set = new ListenerSet(_loggers.CreateLogger<ListenerSet>());
+        }
+
+        public ListenerSet Set { get; }
+
+        /// <summary>Binds 127.0.0.1 on a free port with <paramref name="main"/> and commits it with <paramref name="backlogMonitor"/>.</summary>
+        public async Task<Listener> BindAsync(MainOptions main, int backlogMonitor = 0)
+        {
+            var (bound, error) = await Set.PrepareAsync(Loopback, main, retry: false, CancellationToken.None);
+            Assert.Null(error);
+            Set.Commit(bound, backlogMonitor);
+            return Assert.Single(bound);
+        }
+
+        public async Task<string> MainLogAsync()
+        {
+            await _sink.FlushAsync().WaitAsync(TestTimeouts.Default);
+            var path = _dir.Combine("log", "mainlog");
+            return File.Exists(path) ? await File.ReadAllTextAsync(path) : "";
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Set.Dispose();
+            _loggers.Dispose();
+            await _sink.DisposeAsync();
+            _dir.Dispose();
+        }
     }
 
     [Fact]
     public async Task BacklogAboveTheKernelLimit_IsReadBackAndLogged()
     {
-        using var dir = new TempDirectory();
-        var (set, sink, loggers) = Start(dir);
-        await using (sink)
-        using (loggers)
-        using (set)
+        await using var listeners = new LoggedListeners();
+        var kernel = ListenBacklog.KernelLimit();
+        Assert.NotNull(kernel); // Linux
+
+        var listener = await listeners.BindAsync(new MainOptions { SmtpConnectBacklog = 65535 });
+
+        Assert.Equal(Math.Min(65535, kernel.Value), listener.Backlog);
+        var log = await listeners.MainLogAsync();
+        if (kernel < 65535)
         {
-            var kernel = ListenBacklog.KernelLimit();
-            Assert.NotNull(kernel); // Linux
-
-            var (bound, error) = await set.PrepareAsync(Loopback, new MainOptions { SmtpConnectBacklog = 65535 }, retry: false, CancellationToken.None);
-            Assert.Null(error);
-            set.Commit(bound);
-
-            var listener = Assert.Single(bound);
-            Assert.Equal(Math.Min(65535, kernel.Value), listener.Backlog);
-            var log = await MainLogAsync(dir, sink);
-            if (kernel < 65535)
-            {
-                Assert.Contains($"smtp_connect_backlog = 65535 is more than the kernel allows: the listen backlog is {kernel} (net.core.somaxconn) for SMTP on [127.0.0.1]:{listener.EndPoint.Port}",
-                    log, StringComparison.Ordinal);
-            }
-            else
-            {
-                Assert.DoesNotContain("smtp_connect_backlog", log, StringComparison.Ordinal);
-            }
+            Assert.Contains($"smtp_connect_backlog = 65535 is more than the kernel allows: the listen backlog is {kernel} (net.core.somaxconn) for SMTP on [127.0.0.1]:{listener.EndPoint.Port}",
+                log, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.DoesNotContain("smtp_connect_backlog", log, StringComparison.Ordinal);
         }
     }
 
     [Fact]
     public async Task BacklogWithinTheKernelLimit_IsWhatWasAskedFor_AndNotLogged()
     {
-        using var dir = new TempDirectory();
-        var (set, sink, loggers) = Start(dir);
-        await using (sink)
-        using (loggers)
-        using (set)
-        {
-            var (bound, _) = await set.PrepareAsync(Loopback, new MainOptions { SmtpConnectBacklog = 7 }, retry: false, CancellationToken.None);
-            set.Commit(bound);
+        await using var listeners = new LoggedListeners();
 
-            Assert.Equal(7, Assert.Single(bound).Backlog);
-            Assert.DoesNotContain("smtp_connect_backlog", await MainLogAsync(dir, sink), StringComparison.Ordinal);
-        }
+        var listener = await listeners.BindAsync(new MainOptions { SmtpConnectBacklog = 7 });
+
+        Assert.Equal(7, listener.Backlog);
+        Assert.DoesNotContain("smtp_connect_backlog", await listeners.MainLogAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task BacklogMonitor_LogsTheQueueLengthAtEachAcceptOverTheMonitorValue()
     {
-        using var dir = new TempDirectory();
-        var (set, sink, loggers) = Start(dir);
-        await using (sink)
-        using (loggers)
-        using (set)
+        await using var listeners = new LoggedListeners();
+        var listener = await listeners.BindAsync(new MainOptions(), backlogMonitor: 2);
+
+        // Four connections complete their handshakes and wait in the accept queue, as behind a stalled daemon loop.
+        var clients = await ConnectAsync(listener, 4);
+        try
         {
-            var (bound, _) = await set.PrepareAsync(Loopback, new MainOptions(), retry: false, CancellationToken.None);
-            set.Commit(bound, backlogMonitor: 2);
-            var listener = Assert.Single(bound);
-
-            // Four connections complete their handshakes and wait in the accept queue, as behind a stalled daemon loop.
-            var clients = new List<Socket>();
-            try
+            for (var i = 0; i < 4; i++)
             {
-                for (var i = 0; i < 4; i++)
-                {
-                    var c = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                    clients.Add(c);
-                    await c.ConnectAsync(listener.EndPoint).WaitAsync(TestTimeouts.Default);
-                }
-                await Wait.UntilOrFailAsync(() => listener.Waiting == 4, TestTimeouts.Default, () => $"accept queue: {listener.Waiting}");
-                for (var i = 0; i < 4; i++)
-                {
-                    using var accepted = await listener.AcceptAsync(CancellationToken.None).AsTask().WaitAsync(TestTimeouts.Default);
-                    Assert.NotNull(accepted);
-                }
+                using var accepted = await listener.AcceptAsync(CancellationToken.None).AsTask().WaitAsync(TestTimeouts.Default);
+                Assert.NotNull(accepted);
             }
-            finally
-            {
-                foreach (var c in clients) c.Dispose();
-            }
-
-            var lines = (await MainLogAsync(dir, sink)).Split('\n').Where(l => l.Contains("listen backlog", StringComparison.Ordinal)).Select(l => l[20..]).ToList();
-            var port = listener.EndPoint.Port;
-            Assert.Equal([$"listen backlog 4 I=[127.0.0.1]:{port}", $"listen backlog 3 I=[127.0.0.1]:{port}"], lines);
         }
+        finally
+        {
+            foreach (var c in clients) c.Dispose();
+        }
+
+        var lines = (await listeners.MainLogAsync()).Split('\n').Where(l => l.Contains("listen backlog", StringComparison.Ordinal)).Select(l => l[20..]).ToList();
+        var port = listener.EndPoint.Port;
+        Assert.Equal([$"listen backlog 4 I=[127.0.0.1]:{port}", $"listen backlog 3 I=[127.0.0.1]:{port}"], lines);
     }
 
     [Fact]
@@ -144,24 +139,33 @@ public sealed class ListenBacklogTests
     [Fact]
     public async Task BacklogMonitorOff_LogsNothing()
     {
-        using var dir = new TempDirectory();
-        var (set, sink, loggers) = Start(dir);
-        await using (sink)
-        using (loggers)
-        using (set)
+        await using var listeners = new LoggedListeners();
+        var listener = await listeners.BindAsync(new MainOptions());
+        var clients = await ConnectAsync(listener, 2);
+        try
         {
-            var (bound, _) = await set.PrepareAsync(Loopback, new MainOptions(), retry: false, CancellationToken.None);
-            set.Commit(bound);
-            var listener = Assert.Single(bound);
-            using var c1 = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            using var c2 = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await c1.ConnectAsync(listener.EndPoint).WaitAsync(TestTimeouts.Default);
-            await c2.ConnectAsync(listener.EndPoint).WaitAsync(TestTimeouts.Default);
-
             using (var a1 = await listener.AcceptAsync(CancellationToken.None).AsTask().WaitAsync(TestTimeouts.Default)) Assert.NotNull(a1);
             using (var a2 = await listener.AcceptAsync(CancellationToken.None).AsTask().WaitAsync(TestTimeouts.Default)) Assert.NotNull(a2);
-
-            Assert.DoesNotContain("listen backlog", await MainLogAsync(dir, sink), StringComparison.Ordinal);
         }
+        finally
+        {
+            foreach (var c in clients) c.Dispose();
+        }
+
+        Assert.DoesNotContain("listen backlog", await listeners.MainLogAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Opens <paramref name="count"/> connections and waits until all of them are in the accept queue.</summary>
+    private static async Task<List<Socket>> ConnectAsync(Listener listener, int count)
+    {
+        var clients = new List<Socket>();
+        for (var i = 0; i < count; i++)
+        {
+            var c = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            clients.Add(c);
+            await c.ConnectAsync(listener.EndPoint).WaitAsync(TestTimeouts.Default);
+        }
+        await Wait.UntilOrFailAsync(() => listener.Waiting == count, TestTimeouts.Default, () => $"accept queue: {listener.Waiting}");
+        return clients;
     }
 }
