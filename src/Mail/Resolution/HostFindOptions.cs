@@ -10,6 +10,9 @@ internal sealed record HostFindOptions
     /// <summary>Look up MX records (dnslookup); false means addresses only.</summary>
     public bool ByMx { get; init; } = true;
 
+    /// <summary>Fall back to the name's own address records when it has no MX; false for a host list's <c>name/MX</c>, which wants MX records only.</summary>
+    public bool ByAddress { get; init; } = true;
+
     /// <summary>Put IPv4 addresses before IPv6 within a preference (<c>ipv4_prefer</c>).</summary>
     public bool Ipv4Prefer { get; init; }
 

@@ -60,6 +60,7 @@ internal sealed class HostFinder(IDnsRecordResolver dns, Random random, ILogger?
             case DnsStatus.Again or DnsStatus.Fail when !options.MxFailDomain(domain):
                 return new HostFindResult(HostFindStatus.Again, [], mx.Fqdn);
             case DnsStatus.NoData or DnsStatus.Again or DnsStatus.Fail: // mx_fail_domains turns a failure into "no MX"
+                if (!options.ByAddress) return new HostFindResult(HostFindStatus.Failed, [], mx.Fqdn); // name/MX: MX records only
                 return await FromAddressesAsync(domain, mx.Fqdn, options, security, cancellationToken).ConfigureAwait(false);
         }
         var records = mx.Records.OfType<MxRecord>().ToList();
@@ -242,8 +243,11 @@ internal sealed class HostFinder(IDnsRecordResolver dns, Random random, ILogger?
             if (!await IgnoredAsync(options, a.Address, a.Owner, cancellationToken).ConfigureAwait(false)) kept.Add(a);
         }
         if (kept.Count == 0) return Unusable(target, mx, HostFindStatus.Failed, Ignored);
-        // The item takes the owner name of the address records (the CNAME target, where there was one).
-        return Found([.. kept.Select(a => new HostItem(a.Owner, a.Address, mx, Dnssec: dnssec)).DistinctBy(h => h.Address)]) with { Fqdn = fqdn ?? "" };
+        // set_address_from_dns: the host takes the owner name of its first address record when that is another name
+        // (a CNAME's target); one differing only in case leaves the name as it was asked for (so a cached answer's
+        // case never shows).
+        var name = string.Equals(kept[0].Owner, target, StringComparison.OrdinalIgnoreCase) ? target : kept[0].Owner;
+        return Found([.. kept.Select(a => new HostItem(name, a.Address, mx, Dnssec: dnssec)).DistinctBy(h => h.Address)]) with { Fqdn = fqdn ?? "" };
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ internal sealed class HostListResolver(IDnsRecordResolver? dns, IAddressResolver
         if (item.MxOnly || lookup == HostLookupType.ByDns)
         {
             if (dns is null) return new HostFindResult(HostFindStatus.Again, [], item.Name);
-            return await new HostFinder(dns, random, logger).FindByDnsAsync(item.Name, options with { ByMx = item.MxOnly }, cancellationToken).ConfigureAwait(false);
+            return await new HostFinder(dns, random, logger).FindByDnsAsync(item.Name, options with { ByMx = item.MxOnly, ByAddress = !item.MxOnly }, cancellationToken).ConfigureAwait(false);
         }
         if (lookup == HostLookupType.Default && dns is not null)
         {

@@ -20,12 +20,12 @@ internal static class AddressTest
 
     /// <summary>As <see cref="RunAsync"/>, returning what -bt wrote to stderr (Exim's <c>LOG:</c> lines) too.</summary>
     public static Task<(int Code, string Stdout, string Stderr)> RunWithStderrAsync(DnsServer dns, string mainOptions, string routerOptions,
-        string[] addresses, string resolverOptions = "")
-        => RunWithStderrAsync(dns.NameServer, mainOptions, routerOptions, addresses, resolverOptions);
+        string[] addresses, string resolverOptions = "", string routersBefore = "")
+        => RunWithStderrAsync(dns.NameServer, mainOptions, routerOptions, addresses, resolverOptions, routersBefore);
 
-    /// <summary>As above, with the resolver plugin pointed at <paramref name="nameServer"/> (address:port).</summary>
+    /// <summary>As above, with the resolver plugin pointed at <paramref name="nameServer"/> (address:port); <paramref name="routersBefore"/> go before the dnslookup router.</summary>
     public static async Task<(int Code, string Stdout, string Stderr)> RunWithStderrAsync(string nameServer, string mainOptions, string routerOptions,
-        string[] addresses, string resolverOptions = "")
+        string[] addresses, string resolverOptions = "", string routersBefore = "")
     {
         using var dir = new TempDirectory();
         var config = dir.Write("exim.toml", $"""
@@ -44,6 +44,8 @@ internal static class AddressTest
             name = "local_delivery"
             driver = "maildir"
             directory = "mail/$local_part"
+
+            {routersBefore}
 
             [[routers]]
             name = "dnslookup"

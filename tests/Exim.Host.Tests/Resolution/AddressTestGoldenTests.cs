@@ -116,6 +116,32 @@ public sealed class AddressTestGoldenTests(AddressTestFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task ManualRoute_HostNamesAsWritten_AndNameSlashMxWantsMxRecordsOnly()
+    {
+        var (code, stdout, stderr) = await AddressTest.RunWithStderrAsync(fixture.Dns, "", "", ["x@mr2.test", "x@mr3.test", "x@mr4.test"], routersBefore: """
+            [[routers]]
+            name = "mr"
+            driver = "manualroute"
+            route_list = "mr2.test A.Hosts.BT.test bydns ; mr3.test Addronly.BT.Test/MX ; mr4.test UPPER.bt.test/MX"
+            transport = "remote_smtp"
+            ignore_target_hosts = ["0.0.0.0", "127.0.0.0/8"]
+            """);
+
+        Assert.Equal((1, ""), (code, stderr));
+        Assert.Equal("""
+            x@mr2.test
+              router = mr, transport = remote_smtp
+              host A.Hosts.BT.test [192.0.2.1]
+            x@mr3.test cannot be resolved at this time: lookup of host "Addronly.BT.Test" failed in mr router
+            x@mr4.test
+              router = mr, transport = remote_smtp
+              host a.hosts.bt.test [192.0.2.1] MX=10
+              host b.hosts.bt.test [192.0.2.2] MX=20
+
+            """, stdout);
+    }
+
+    [Fact]
     public async Task SelfFreeze_LogsWhileRouting()
     {
         var (code, stdout, stderr) = await BtAsync("x@selfprimary.finder.test");
