@@ -257,7 +257,7 @@ internal sealed class HostFinder(IDnsRecordResolver dns, Random random, ILogger?
     /// </summary>
     private async ValueTask<bool> IgnoredAsync(HostFindOptions options, IPAddress address, string name, CancellationToken cancellationToken)
     {
-        var lookups = options.IgnoreTargetHosts.HasNameItems ? _outgoing ??= ConnectionHostNames.ForOutgoing(dns, options.CnameLoops) : null;
+        var lookups = options.IgnoreTargetHosts.HasNameItems ? _outgoing ??= ConnectionHostNames.ForOutgoing(dns, new DnsLookupSettings(options.CnameLoops) { Logger = _logger, SlowLookupLog = options.SlowLookupLog }) : null;
         return await options.IgnoreTargetHosts.MatchAsync(address, name, lookups, cancellationToken).ConfigureAwait(false) == HostListMatch.Match;
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Exim.TestKit;
 
 namespace Exim.Host.Tests.Resolution;
 
@@ -32,6 +33,28 @@ public sealed class SlowLookupLogTests(AddressTestFixture fixture) : IClassFixtu
 
         Assert.Equal((0, ""), (fastCode, fast));
         Assert.Equal((1, ""), (offCode, off));
+    }
+
+    [Fact]
+    public async Task SlowReverseLookupOfAClient_IsLoggedToo()
+    {
+        using var silent = SilentNameServer(out var nameServer);
+        using var dir = new TempDirectory();
+        var config = dir.Write("exim.toml", $"""
+            spool_directory = "spool"
+            primary_hostname = "mx.test.example"
+            host_lookup = ["*"]
+            slow_lookup_log = 200
+            [plugins.dns-resolver]
+            assembly = "{RepoPaths.Plugin("dns-resolver", "Exim.Plugins.DnsResolver.dll")}"
+            nameservers = ["{nameServer}"]
+            {OneTryOfOneSecond}
+            """);
+
+        var (code, _, stderr) = await EximProcess.RunWithInputAsync(dir.Path, "QUIT\r\n", "-C", config, "-bh", "127.0.0.1");
+
+        Assert.Equal(0, code);
+        Assert.Matches(@"\nLOG: Long PTR lookup for '1\.0\.0\.127\.in-addr\.arpa': \d{3,} msec\n", stderr); // Exim 4.96's -bh shows the same line
     }
 
     /// <summary>A UDP socket that takes queries and never answers.</summary>
