@@ -36,7 +36,7 @@ internal sealed class DeliveryProcess : IAsyncDisposable
         var logger = loggers.CreateLogger("Exim.Delivery");
         _spool = new FileSpool(main.SpoolDirectory, TimeProvider.System, main.SpoolSync == "filesystem");
         _pool = new SmtpConnectionPool();
-        var hostResolver = new HostListResolver(dns, byname, random, logger);
+        var hostResolver = new HostListResolver(dns, byname, random, logger, main.SlowLookupLog);
         var drivers = new Dictionary<string, IDeliveryTransport>(StringComparer.Ordinal)
         {
             ["smtp"] = new SmtpTransport(main.PrimaryHostname, local, _pool, random, hostResolver),

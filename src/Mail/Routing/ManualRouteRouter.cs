@@ -21,7 +21,7 @@ namespace Exim.Mail.Routing;
 internal sealed class ManualRouteRouter(MainOptions main, FrozenDictionary<string, DomainList> named, IDnsRecordResolver? dns, IAddressResolver? byname,
     IReadOnlySet<IPAddress> localAddresses, Random random, ILogger? logger = null)
 {
-    private readonly HostListResolver _resolver = new(dns, byname, random, logger);
+    private readonly HostListResolver _resolver = new(dns, byname, random, logger, main.SlowLookupLog);
 
     public async Task<RouteResult> RouteAsync(RouterConfig router, string domain, Func<RouterConfig, HostFindResult, RouteResult> self,
         CancellationToken cancellationToken)
@@ -46,7 +46,6 @@ internal sealed class ManualRouteRouter(MainOptions main, FrozenDictionary<strin
             IgnoreTargetHosts = new HostList(router.IgnoreTargetHosts),
             LocalAddresses = [.. localAddresses],
             CnameLoops = main.DnsCnameLoops,
-            SlowLookupLog = main.SlowLookupLog,
         };
         var hosts = ImmutableArray.CreateBuilder<HostItem>();
         var ignored = 0;
