@@ -57,6 +57,44 @@ public sealed class SlowLookupLogTests(AddressTestFixture fixture) : IClassFixtu
         Assert.Matches(@"\nLOG: Long PTR lookup for '1\.0\.0\.127\.in-addr\.arpa': \d{3,} msec\n", stderr); // Exim 4.96's -bh shows the same line
     }
 
+    [Fact]
+    public async Task SlowGethostbyname_IsLoggedAsExim()
+    {
+        // The system resolver is never asked in tests: a stand-in that answers localhost after 300 ms.
+        var logger = new LinesLogger();
+        var options = new Exim.Mail.Resolution.HostFindOptions { ByMx = false, Ipv4Only = true, SlowLookupLog = 100 };
+
+        var found = await Exim.Mail.Resolution.HostFinderByName.FindAsync(new SlowResolver(), "localhost", options, CancellationToken.None, logger)
+            .WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal(Exim.Mail.Resolution.HostFindStatus.Found, found.Status);
+        Assert.Matches(@"^Long gethostbyname lookup for 'localhost': \d{3,} msec$", Assert.Single(logger.Lines));
+    }
+
+    private sealed class SlowResolver : Exim.Abstractions.Resolution.IAddressResolver
+    {
+        public async ValueTask<Exim.Abstractions.Resolution.AddressLookup> ResolveAsync(string name, AddressFamily family, CancellationToken cancellationToken)
+        {
+            await Task.Delay(300, cancellationToken);
+            return new(Exim.Abstractions.Resolution.AddressLookupStatus.Found, name, [IPAddress.Loopback]);
+        }
+    }
+
+    private sealed class LinesLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter)
+        {
+            lock (Lines) Lines.Add(formatter(state, exception));
+        }
+    }
+
     /// <summary>A UDP socket that takes queries and never answers.</summary>
     private static Socket SilentNameServer(out string nameServer)
     {
