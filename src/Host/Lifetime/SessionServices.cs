@@ -12,7 +12,7 @@ namespace Exim.Host.Lifetime;
 /// <summary>
 /// What one generation gives its SMTP sessions: DNS through the shared cache, the client's reverse lookup and forward
 /// lookups of names in host lists (null without a DNS resolver plugin), and the accept hook (null without one). The
-/// lookups log CNAME loops and, with slow_lookup_log, slow lookups, through <c>logger</c>.
+/// lookups log CNAME loops and, with slow_lookup_log, slow lookups, through <c>hookLogger</c>.
 /// </summary>
 internal sealed record SessionServices(
     IDnsRecordResolver? Dns,
