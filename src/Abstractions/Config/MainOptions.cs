@@ -13,6 +13,15 @@ public sealed record MainOptions
     /// <summary>The host's fully qualified name. Defaults to the system host name.</summary>
     [EximOption("primary_hostname")] public string PrimaryHostname { get; init; } = "";
 
+    /// <summary>
+    /// The domain added to unqualified local parts: the sender's, and (through <see cref="QualifyRecipient"/>) the
+    /// recipients'. Defaults to <see cref="PrimaryHostname"/>.
+    /// </summary>
+    [EximOption("qualify_domain")] public string QualifyDomain { get; init; } = "";
+
+    /// <summary>The domain added to unqualified recipient addresses. Defaults to <see cref="QualifyDomain"/>.</summary>
+    [EximOption("qualify_recipient")] public string QualifyRecipient { get; init; } = "";
+
     /// <summary>Where messages, the pid file and (by default) the logs live.</summary>
     [EximOption("spool_directory", Kind = OptionKind.Path)] public string SpoolDirectory { get; init; } = "/var/spool/exim";
 

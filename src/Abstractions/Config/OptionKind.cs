@@ -12,8 +12,11 @@ public enum OptionKind
     /// <summary>A load average held as value × 1000 (Exim's fixed-point); -1 means unset.</summary>
     FixedPoint,
 
-    /// <summary>A TCP port list: numbers or service names.</summary>
+    /// <summary>A TCP port list: numbers or service names; a single TOML integer is a list of one.</summary>
     PortList,
+
+    /// <summary>One TCP port: a TOML integer, or a string holding a number or a service name (checked at load).</summary>
+    Port,
 
     /// <summary>A path; relative values are resolved against the configuration file's directory.</summary>
     Path,

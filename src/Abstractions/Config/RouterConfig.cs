@@ -20,6 +20,12 @@ public sealed record RouterConfig
     /// <summary>Local parts this router handles (empty means all).</summary>
     [EximOption("local_parts")] public ImmutableArray<string> LocalParts { get; init; } = [];
 
+    /// <summary>
+    /// Hosts for the transport to try when every host the address was routed to failed temporarily, instead of the
+    /// transport's own <c>fallback_hosts</c> (a host list).
+    /// </summary>
+    [EximOption("fallback_hosts")] public ImmutableArray<string> FallbackHosts { get; init; } = [];
+
     /// <summary>When false, a decline from this router ends routing.</summary>
     [EximOption("more")] public bool More { get; init; } = true;
 

@@ -11,8 +11,8 @@ public sealed record TransportConfig
     /// <summary>The driver: <c>smtp</c> or <c>maildir</c>.</summary>
     [EximOption("driver")] public string Driver { get; init; } = "";
 
-    /// <summary>smtp: the port to connect to.</summary>
-    [EximOption("port", Drivers = "smtp")] public string Port { get; init; } = "smtp";
+    /// <summary>smtp: the port to connect to: a number or a service name.</summary>
+    [EximOption("port", Drivers = "smtp", Kind = OptionKind.Port)] public string Port { get; init; } = "smtp";
 
     /// <summary>smtp: outbound source addresses; the first of the target's family is bound.</summary>
     [EximOption("interface", Drivers = "smtp")] public ImmutableArray<string> Interface { get; init; } = [];
@@ -38,7 +38,10 @@ public sealed record TransportConfig
     /// <summary>smtp: use <see cref="Hosts"/> even when the router supplied hosts.</summary>
     [EximOption("hosts_override", Drivers = "smtp")] public bool HostsOverride { get; init; }
 
-    /// <summary>smtp: hosts tried when all others failed.</summary>
+    /// <summary>
+    /// smtp: hosts tried for the recipients every normal host left deferred (a router's <c>fallback_hosts</c> takes
+    /// precedence; not used when this host was a lower MX for the domain).
+    /// </summary>
     [EximOption("fallback_hosts", Drivers = "smtp")] public ImmutableArray<string> FallbackHosts { get; init; } = [];
 
     /// <summary>smtp: most hosts tried per delivery.</summary>
@@ -47,10 +50,10 @@ public sealed record TransportConfig
     /// <summary>smtp: deliver even when the host is this host.</summary>
     [EximOption("allow_localhost", Drivers = "smtp")] public bool AllowLocalhost { get; init; }
 
-    /// <summary>smtp: look up host addresses with the system resolver.</summary>
+    /// <summary>smtp: look up the names in <see cref="Hosts"/> and <see cref="FallbackHosts"/> with the system resolver (the "byname" plugin) instead of the DNS.</summary>
     [EximOption("gethostbyname", Drivers = "smtp")] public bool Gethostbyname { get; init; }
 
-    /// <summary>smtp: qualify single-component host names.</summary>
+    /// <summary>smtp: qualify one-component names in <see cref="Hosts"/> and <see cref="FallbackHosts"/> by the resolver's search list when looked up in the DNS.</summary>
     [EximOption("dns_qualify_single", Drivers = "smtp")] public bool DnsQualifySingle { get; init; } = true;
 
     /// <summary>maildir: the directory to deliver into; <c>$local_part</c> and <c>$domain</c> are substituted.</summary>

@@ -136,9 +136,13 @@ internal static class TomlConfigLoader
         {
             errors.Add(source.At(root, "pid_file_path", "pid file path is longer than 200 characters"));
         }
+        var primary = main.PrimaryHostname.Length > 0 ? main.PrimaryHostname : System.Net.Dns.GetHostName();
+        var qualifyDomain = main.QualifyDomain.Length > 0 ? main.QualifyDomain : primary;
         return main with
         {
-            PrimaryHostname = main.PrimaryHostname.Length > 0 ? main.PrimaryHostname : System.Net.Dns.GetHostName(),
+            PrimaryHostname = primary,
+            QualifyDomain = qualifyDomain,
+            QualifyRecipient = main.QualifyRecipient.Length > 0 ? main.QualifyRecipient : qualifyDomain,
             SmtpAcceptMax = acceptMax,
             SmtpAcceptQueue = main.SmtpAcceptQueue > acceptMax ? 0 : main.SmtpAcceptQueue,
         };

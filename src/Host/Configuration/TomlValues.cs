@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using Exim.Abstractions.Config;
 using Exim.Host.Configuration.Values;
+using Exim.Mail.Resolution;
 using Tomlyn.Model;
 
 namespace Exim.Host.Configuration;
@@ -16,6 +18,7 @@ internal static class TomlValues
         error = null;
         if (kind == OptionKind.Size) return Done(TrySize(raw, out var size, out error), size, min, max, ref value, ref error);
         if (kind == OptionKind.FixedPoint) return TryFixedPoint(raw, out value, out error);
+        if (kind == OptionKind.Port) return TryPort(raw, out value, out error);
         if (type == typeof(string)) return TryString(raw, out value, out error);
         if (type == typeof(bool))
         {
@@ -91,14 +94,51 @@ internal static class TomlValues
                 foreach (var item in array)
                 {
                     if (item is string str) items.Add(str.Trim());
-                    else if (kind == OptionKind.PortList && item is long port) items.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    else if (kind == OptionKind.PortList && item is long)
+                    {
+                        if (!TryPort(item, out var port, out error)) return false;
+                        items.Add((string)port!);
+                    }
                     else { error = $"list items must be strings, found {Describe(item)}"; return false; }
                 }
                 value = items.ToImmutable();
                 return true;
+            case long when kind == OptionKind.PortList: // daemon_smtp_ports = 2525: a list of one
+                if (!TryPort(raw, out var single, out error)) return false;
+                value = ImmutableArray.Create((string)single!);
+                return true;
             default:
                 error = $"expected a list (an array of strings), found {Describe(raw)}";
                 return false;
+        }
+    }
+
+    /// <summary>A port: a TOML integer, or a string holding a number or a service name (getservbyname's), kept as written.</summary>
+    private static bool TryPort(object? raw, out object? value, [NotNullWhen(false)] out string? error)
+    {
+        value = null;
+        error = null;
+        switch (raw)
+        {
+            case long n:
+                value = n.ToString(CultureInfo.InvariantCulture);
+                return InRange(n, out error);
+            case string s when s.Length > 0 && s.All(char.IsAsciiDigit):
+                value = s;
+                return InRange(long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var digits) ? digits : long.MaxValue, out error);
+            case string s:
+                if (!PortNames.TryResolve(s, out _)) { error = $"TCP port \"{s}\" not found"; return false; }
+                value = s;
+                return true;
+            default:
+                error = $"expected a port number or service name, found {Describe(raw)}";
+                return false;
+        }
+
+        static bool InRange(long port, [NotNullWhen(false)] out string? error)
+        {
+            error = port < 0 ? $"{port} is below the minimum of 0" : port > 65535 ? $"{port} is above the maximum of 65535" : null;
+            return error is null;
         }
     }
 

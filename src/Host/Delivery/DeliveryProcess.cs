@@ -1,6 +1,8 @@
+using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Resolution;
 using Exim.Host.Generations;
 using Exim.Host.Lifetime;
+using Exim.Host.Slots;
 using Exim.Mail.Delivery;
 using Exim.Mail.Resolution;
 using Exim.Mail.Retry;
@@ -34,14 +36,16 @@ internal sealed class DeliveryProcess : IAsyncDisposable
         var logger = loggers.CreateLogger("Exim.Delivery");
         _spool = new FileSpool(main.SpoolDirectory, TimeProvider.System, main.SpoolSync == "filesystem");
         _pool = new SmtpConnectionPool();
+        var hostResolver = new HostListResolver(dns, byname, random, logger, main.SlowLookupLog);
         var drivers = new Dictionary<string, IDeliveryTransport>(StringComparer.Ordinal)
         {
-            ["smtp"] = new SmtpTransport(main.PrimaryHostname, local, _pool, random),
+            ["smtp"] = new SmtpTransport(main.PrimaryHostname, local, _pool, random, hostResolver),
             ["maildir"] = new MaildirTransport(main.PrimaryHostname, TimeProvider.System),
         };
-        Deliverer = new Deliverer(config, new AddressRouter(config, dns, local, random, byname), new HostListResolver(dns, byname, random), drivers,
+        Deliverer = new Deliverer(config, new AddressRouter(config, dns, local, random, byname, logger), hostResolver, drivers,
             new RetryDatabase(main.SpoolDirectory), RetryRuleSet.From(config), _spool, EximVersion.Number, TimeProvider.System, logger, random);
-        QueueRunner = new QueueRunner(Deliverer, main.SpoolDirectory, logger);
+        ISystemLoad load = generation.Strategies.TryGet<ISystemLoad>("load", out var pluginLoad) ? pluginLoad : new ProcLoadAverage();
+        QueueRunner = new QueueRunner(Deliverer, main.SpoolDirectory, logger, load, main.DeliverQueueLoadMax);
     }
 
     public Deliverer Deliverer { get; }

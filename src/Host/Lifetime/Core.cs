@@ -10,9 +10,9 @@ namespace Exim.Host.Lifetime;
 /// </summary>
 internal sealed class Core : IAsyncDisposable
 {
-    private Core(string configPath, bool debug, TimeSpan unloadGrace, string? listenOverride, bool wouldBeLog, bool quietLifecycle)
+    private Core(string configPath, bool debug, TimeSpan unloadGrace, string? listenOverride, LogRouting logRouting, bool quietLifecycle)
     {
-        Sink = new EximLogSink(debug, wouldBeLog);
+        Sink = new EximLogSink(debug, logRouting);
         LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b =>
         {
             b.SetMinimumLevel(debug ? LogLevel.Debug : LogLevel.Information).AddProvider(new EximLoggerProvider(Sink));
@@ -50,11 +50,11 @@ internal sealed class Core : IAsyncDisposable
     /// <param name="debug">-d: debug output on stderr.</param>
     /// <param name="unloadGrace">How long a retired generation may take to be collected before it counts as leaked.</param>
     /// <param name="listenOverride">-oX.</param>
-    /// <param name="wouldBeLog">-bh: log lines go to stderr as <c>LOG: ...</c>, never to the log files.</param>
-    /// <param name="quietLifecycle">-q, -M: generation and hook loading lines only when something goes wrong.</param>
-    public static Core Create(string configPath, bool debug, TimeSpan? unloadGrace = null, string? listenOverride = null, bool wouldBeLog = false,
-        bool quietLifecycle = false)
-        => new(configPath, debug, unloadGrace ?? TimeSpan.FromSeconds(30), listenOverride, wouldBeLog, quietLifecycle);
+    /// <param name="logRouting">The log files, or stderr in the shape of one of Exim's testing modes (-bh, -bt, -bV).</param>
+    /// <param name="quietLifecycle">-q, -M, -bt, -bV: generation and hook loading lines only when something goes wrong.</param>
+    public static Core Create(string configPath, bool debug, TimeSpan? unloadGrace = null, string? listenOverride = null,
+        LogRouting logRouting = LogRouting.Files, bool quietLifecycle = false)
+        => new(configPath, debug, unloadGrace ?? TimeSpan.FromSeconds(30), listenOverride, logRouting, quietLifecycle);
 
     public async ValueTask DisposeAsync()
     {

@@ -11,7 +11,8 @@ namespace Exim.Host.Lifetime;
 
 /// <summary>
 /// What one generation gives its SMTP sessions: DNS through the shared cache, the client's reverse lookup and forward
-/// lookups of names in host lists (null without a DNS resolver plugin), and the accept hook (null without one).
+/// lookups of names in host lists (null without a DNS resolver plugin), and the accept hook (null without one). The
+/// lookups log CNAME loops and, with slow_lookup_log, slow lookups, through <c>hookLogger</c>.
 /// </summary>
 internal sealed record SessionServices(
     IDnsRecordResolver? Dns,
@@ -25,12 +26,12 @@ internal sealed record SessionServices(
     public static SessionServices For(Generation generation, HostCache cache, ILogger hookLogger)
     {
         var config = generation.Config;
-        var loops = config.Main.DnsCnameLoops;
+        var lookups = new DnsLookupSettings(config.Main.DnsCnameLoops) { Logger = hookLogger, SlowLookupLog = config.Main.SlowLookupLog };
         var dns = generation.Strategies.TryGet<IDnsRecordResolver>("dns", out var plugin) ? new CachingDnsResolver(cache, plugin) : null;
         Func<IPAddress, CancellationToken, Task<ReverseLookupResult>>? reverse = dns is null ? null
-            : (ip, ct) => Mail.Resolution.ReverseLookup.LookupAsync(dns, ip, loops, ct);
+            : (ip, ct) => Mail.Resolution.ReverseLookup.LookupAsync(dns, ip, lookups, ct);
         Func<string, CancellationToken, Task<AddressLookup>>? forward = dns is null ? null
-            : (name, ct) => Mail.Resolution.ForwardLookup.LookupAsync(dns, name, loops, ct, qualifySingle: true);
+            : (name, ct) => Mail.Resolution.ForwardLookup.LookupAsync(dns, name, lookups, ct, qualifySingle: true);
         var hooks = generation.Hooks;
         var policy = hooks.Accept is { } accept ? new AcceptHook(accept, hooks.Timeout, config, dns, hookLogger) : null;
         return new SessionServices(dns, reverse, forward, policy);

@@ -23,7 +23,7 @@ internal sealed class DaemonListeners(ListenerSet listeners, string? listenOverr
 
     public void Commit(Generation published)
     {
-        if (_prepared.TryRemove(published.Number, out var bound)) listeners.Commit(bound);
+        if (_prepared.TryRemove(published.Number, out var bound)) listeners.Commit(bound, published.Config.Main.SmtpBacklogMonitor);
     }
 
     public void Abort(Generation candidate)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using Exim.Abstractions.Config;
 using Exim.Host.Configuration.Values;
+using Exim.Mail.Resolution;
 
 namespace Exim.Host.Listeners;
 

@@ -1,13 +1,20 @@
 using System.Net;
 using System.Net.Sockets;
 using Exim.Abstractions.Daemon;
+using Exim.Host.Log;
+using Microsoft.Extensions.Logging;
 
 namespace Exim.Host.Listeners;
 
-/// <summary>One bound, listening socket. Closing it makes pending and later accepts return null.</summary>
-internal sealed class Listener(ListenSpec spec, Socket socket, bool includesIPv4) : IListener
+/// <summary>
+/// One bound, listening socket. Closing it makes pending and later accepts return null. With smtp_backlog_monitor set,
+/// each accept measures the listen queue as Exim's daemon does before accept() (the connection taken included) and
+/// logs <c>listen backlog N I=[address]:port</c> when it is over the monitor value.
+/// </summary>
+internal sealed partial class Listener(ListenSpec spec, Socket socket, bool includesIPv4, ILogger? logger = null) : IListener
 {
     private volatile bool _closed;
+    private volatile int _backlogMonitor;
 
     /// <summary>The configured address and port (port 0 stays 0 here; <see cref="EndPoint"/> has the bound port).</summary>
     public ListenSpec Spec { get; } = spec;
@@ -17,12 +24,33 @@ internal sealed class Listener(ListenSpec spec, Socket socket, bool includesIPv4
     /// <summary>An IPv6 wildcard that also accepts IPv4 (IPV6_V6ONLY could not be set, or the IPv4 bind collided).</summary>
     public bool IncludesIPv4 { get; } = includesIPv4;
 
+    /// <summary>The listen backlog the kernel applied (smtp_connect_backlog, capped by net.core.somaxconn), or null where unknown.</summary>
+    public int? Backlog { get; } = ListenBacklog.TryRead(socket, out _, out var limit) ? limit : null;
+
+    /// <summary>Connections waiting to be accepted now, or null where unknown.</summary>
+    public int? Waiting => ListenBacklog.TryRead(socket, out var waiting, out _) ? waiting : null;
+
+    /// <summary>smtp_backlog_monitor of the current configuration; 0 is off.</summary>
+    public int BacklogMonitor
+    {
+        get => _backlogMonitor;
+        set => _backlogMonitor = value;
+    }
+
     public async ValueTask<Socket?> AcceptAsync(CancellationToken cancellationToken)
     {
         if (_closed) return null;
         try
         {
-            return await socket.AcceptAsync(cancellationToken).ConfigureAwait(false);
+            var accepted = await socket.AcceptAsync(cancellationToken).ConfigureAwait(false);
+            var monitor = _backlogMonitor;
+            if (monitor > 0 && logger is not null && ListenBacklog.TryRead(socket, out var waiting, out _) && waiting + 1 > monitor)
+            {
+                var local = (IPEndPoint)accepted.LocalEndPoint!;
+                var address = local.Address.IsIPv4MappedToIPv6 ? local.Address.MapToIPv4() : local.Address;
+                ListenBacklogLine(logger, waiting + 1, address.ToString(), local.Port);
+            }
+            return accepted;
         }
         catch (ObjectDisposedException) when (_closed)
         {
@@ -39,4 +67,7 @@ internal sealed class Listener(ListenSpec spec, Socket socket, bool includesIPv4
         _closed = true;
         socket.Dispose();
     }
+
+    [LoggerMessage(EventIds.ListenBacklog, LogLevel.Information, "listen backlog {Backlog} I=[{Address}]:{Port}")]
+    private static partial void ListenBacklogLine(ILogger logger, int backlog, string address, int port);
 }

@@ -12,6 +12,8 @@ namespace Exim.Host.Listeners;
 /// The daemon's listening sockets, owned by the core across generations. A reload binds only the endpoints it
 /// adds and closes only those it removes, so an unchanged port is never closed (Exim closes everything and
 /// re-execs; connections meanwhile get RST). A new endpoint that cannot be bound rejects the reload.
+/// The backlog the kernel really gave each new socket is read back: when net.core.somaxconn cut smtp_connect_backlog
+/// down, that is logged, since an operator sizing the backlog for a busy day would otherwise never know.
 /// </summary>
 internal sealed partial class ListenerSet(ILogger<ListenerSet> logger) : IDisposable
 {
@@ -47,12 +49,18 @@ internal sealed partial class ListenerSet(ILogger<ListenerSet> logger) : IDispos
             opened.Add(listener);
             result.Add(listener);
         }
+        var capped = opened.Where(l => l.Backlog < main.SmtpConnectBacklog).ToList();
+        if (capped.Count > 0)
+        {
+            BacklogCapped(logger, main.SmtpConnectBacklog, capped[0].Backlog!.Value, ListenerDescription.Describe([.. capped]));
+        }
         return ([.. result], null);
     }
 
-    /// <summary>Makes <paramref name="listeners"/> current and closes the ones it no longer contains.</summary>
-    public void Commit(ImmutableArray<Listener> listeners)
+    /// <summary>Makes <paramref name="listeners"/> current, with the configuration's smtp_backlog_monitor, and closes the ones it no longer contains.</summary>
+    public void Commit(ImmutableArray<Listener> listeners, int backlogMonitor = 0)
     {
+        foreach (var l in listeners) l.BacklogMonitor = backlogMonitor;
         var previous = ImmutableInterlocked.InterlockedExchange(ref _current, listeners);
         foreach (var old in previous.Where(p => !listeners.Contains(p))) old.Close();
     }
@@ -109,7 +117,7 @@ internal sealed partial class ListenerSet(ILogger<ListenerSet> logger) : IDispos
                 if (main.TcpNodelay) socket.NoDelay = true;
                 socket.Bind(new IPEndPoint(spec.Address, spec.Port));
                 socket.Listen(main.SmtpConnectBacklog);
-                return (new Listener(spec, socket, includesV4), null, false);
+                return (new Listener(spec, socket, includesV4, logger), null, false);
             }
             catch (SocketException e)
             {
@@ -128,6 +136,9 @@ internal sealed partial class ListenerSet(ILogger<ListenerSet> logger) : IDispos
             }
         }
     }
+
+    [LoggerMessage(EventIds.ListenBacklogCapped, LogLevel.Warning, "smtp_connect_backlog = {Configured} is more than the kernel allows: the listen backlog is {Effective} (net.core.somaxconn) for {Listeners}")]
+    private static partial void BacklogCapped(ILogger logger, int configured, int effective, string listeners);
 
     [LoggerMessage(EventIds.ListenerBindRetry, LogLevel.Information, "socket bind() to port {Port} for address {Address} failed: {Error}: waiting {Sleep} before trying again ({Tries} more {Word})")]
     private static partial void BindRetry(ILogger logger, int port, string address, string error, string sleep, int tries, string word);

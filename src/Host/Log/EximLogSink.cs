@@ -24,18 +24,20 @@ internal sealed class EximLogSink : IAsyncDisposable
     private FileStream? _reserve = OpenReserve();
 
     /// <param name="debugToStderr">Also write debug output (-d) to stderr.</param>
-    /// <param name="wouldBe">Host-checking mode (-bh): no log file is touched; every line goes to stderr as
-    /// <c>LOG: message</c>, as Exim shows the lines it would have logged.</param>
-    public EximLogSink(bool debugToStderr, bool wouldBe = false)
+    /// <param name="routing">Files, or one of Exim's testing modes (-bh, -bt, -bV): then no log file is touched and every
+    /// line goes to stderr in that mode's shape.</param>
+    public EximLogSink(bool debugToStderr, LogRouting routing = LogRouting.Files)
     {
         DebugToStderr = debugToStderr;
-        WouldBe = wouldBe;
+        Routing = routing;
         _writer = Task.Run(WriteLoopAsync);
     }
 
     public bool DebugToStderr { get; }
 
-    public bool WouldBe { get; }
+    public LogRouting Routing { get; }
+
+    private bool WouldBe => Routing != LogRouting.Files;
 
     /// <summary>Directs later lines to the files of a newly published configuration.</summary>
     public void UsePaths(LogPaths paths) => Volatile.Write(ref _paths, paths);
@@ -45,7 +47,7 @@ internal sealed class EximLogSink : IAsyncDisposable
         var entry = new Entry(DateTime.Now, targets, message);
         // After disposal the process is exiting: late lines are dropped rather than spilled onto stderr.
         if (!_channel.Writer.TryWrite(entry) && (Volatile.Read(ref _paths) is null || WouldBe)) WriteStderr(entry);
-        if (DebugToStderr) Debug(message);
+        if (DebugToStderr && !WouldBe) Debug(message); // a testing mode's stderr line is its debug form too
     }
 
     public void Debug(string message)
@@ -147,8 +149,20 @@ internal sealed class EximLogSink : IAsyncDisposable
     {
         if (entry.Targets == LogTarget.None) return;
         var sb = new StringBuilder();
-        if (WouldBe) Entry.AppendPrinting(sb.Append("LOG: "), entry.Message).Append('\n');
-        else entry.AppendTo(sb);
+        switch (Routing)
+        {
+            case LogRouting.HostChecking:
+                Entry.AppendPrinting(sb.Append("LOG: "), entry.Message).Append('\n');
+                break;
+            case LogRouting.AddressTesting:
+                sb.Append("LOG:").Append((entry.Targets & LogTarget.Main) != 0 ? " MAIN" : "").Append((entry.Targets & LogTarget.Panic) != 0 ? " PANIC" : "")
+                    .Append((entry.Targets & LogTarget.Reject) != 0 ? " REJECT" : "").Append("\n  ");
+                Entry.AppendPrinting(sb, entry.Message).Append('\n');
+                break;
+            default:
+                entry.AppendTo(sb);
+                break;
+        }
         WriteStderr(sb);
     }
 

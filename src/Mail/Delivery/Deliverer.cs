@@ -5,6 +5,7 @@ using Exim.Mail.Resolution;
 using Exim.Mail.Retry;
 using Exim.Mail.Routing;
 using Exim.Mail.Spool;
+using Exim.Mail.Transports.Smtp;
 using Microsoft.Extensions.Logging;
 
 namespace Exim.Mail.Delivery;
@@ -66,7 +67,7 @@ internal sealed class Deliverer(
     private async Task<(DeliveryResult, string?)> DeliverLockedAsync(MessageState state, DeliveryOptions options, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var groups = new Dictionary<string, (string Router, TransportConfig Transport, ImmutableArray<HostItem> Hosts, List<string> Recipients)>(StringComparer.Ordinal);
+        var groups = new Dictionary<string, (string Router, TransportConfig Transport, RouteResult Route, List<string> Recipients)>(StringComparer.Ordinal);
         foreach (var address in state.Header.Pending)
         {
             if (!options.Force && Waiting(state, address, now) is { } key)
@@ -75,7 +76,7 @@ internal sealed class Deliverer(
                 Settle(state, new RecipientResult(address, RecipientStatus.Deferred, "retry time not reached", Errno.RoutingRetry, RetryKey: key), null, null, now);
                 continue;
             }
-            var route = await router.RouteAsync(address, cancellationToken).ConfigureAwait(false);
+            var route = await router.RouteAsync(address, state.Header.Id, cancellationToken).ConfigureAwait(false);
             if (route.Outcome != RouteOutcome.Accepted)
             {
                 var status = route.Outcome == RouteOutcome.Deferred ? RecipientStatus.Deferred : RecipientStatus.Failed;
@@ -93,9 +94,9 @@ internal sealed class Deliverer(
                 Settle(state, new RecipientResult(address, RecipientStatus.Deferred, $"no transport set by {route.Router} router", -1), route.Router, null, now);
                 continue;
             }
-            var hosts = route.HostList;
-            var groupKey = transport.Name + "|" + string.Join(",", hosts.Select(h => $"{h.Name}/{h.Address}/{h.Port}"));
-            if (!groups.TryGetValue(groupKey, out var group)) groups[groupKey] = group = (route.Router ?? "", transport, hosts, []);
+            var groupKey = transport.Name + "|" + string.Join(",", route.HostList.Select(h => $"{h.Name}/{h.Address}/{h.Port}"))
+                + "|" + string.Join(",", route.FallbackHosts) + (route.LocalHostRemoved ? "|-local" : "");
+            if (!groups.TryGetValue(groupKey, out var group)) groups[groupKey] = group = (route.Router ?? "", transport, route, []);
             group.Recipients.Add(address);
         }
 
@@ -110,7 +111,7 @@ internal sealed class Deliverer(
                 DeliveryLog.RemoteHeld(logger, state.Header.Id, group.Recipients.Count, group.Transport.Name);
                 continue;
             }
-            var result = await RunTransportAsync(state, group.Transport, group.Hosts, [.. group.Recipients], options, cancellationToken).ConfigureAwait(false);
+            var result = await RunTransportAsync(state, group.Transport, group.Route, [.. group.Recipients], options, cancellationToken).ConfigureAwait(false);
             foreach (var failure in result.HostFailures) HostFailed(state, failure, now);
             foreach (var key in result.HostSuccesses) state.RetryChanges[key] = null;
             foreach (var r in result.Recipients) Settle(state, r, group.Router, group.Transport, now);
@@ -160,16 +161,17 @@ internal sealed class Deliverer(
         return null;
     }
 
-    private async Task<TransportResult> RunTransportAsync(MessageState state, TransportConfig transport, ImmutableArray<HostItem> hosts,
+    private async Task<TransportResult> RunTransportAsync(MessageState state, TransportConfig transport, RouteResult route,
         ImmutableArray<string> recipients, DeliveryOptions options, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         try
         {
+            var hosts = route.HostList;
             var fromMx = hosts.Any(h => h.Mx >= 0);
             if (transport.Driver == "smtp" && (hosts.IsEmpty || transport.HostsOverride) && !transport.Hosts.IsEmpty)
             {
-                hosts = await TransportHostsAsync(transport, cancellationToken).ConfigureAwait(false);
+                hosts = await TransportHosts.ResolveAsync(hostResolver, transport, transport.Hosts, cancellationToken).ConfigureAwait(false);
                 fromMx = false;
             }
             if (transport.Driver == "smtp" && hosts.IsEmpty)
@@ -177,7 +179,11 @@ internal sealed class Deliverer(
                 return TransportResult.Of(recipients.Select(r => new RecipientResult(r, RecipientStatus.Deferred, $"no hosts for the {transport.Name} transport", -1)));
             }
             var job = new DeliveryJob(state.Content, transport, recipients, hosts, fromMx,
-                key => options.Force || state.Record(key) is not { } record || record.NextTry <= now || record.Expired);
+                key => options.Force || state.Record(key) is not { } record || record.NextTry <= now || record.Expired)
+            {
+                RouterFallbackHosts = route.FallbackHosts,
+                LocalHostRemoved = route.LocalHostRemoved,
+            };
             return await drivers[transport.Driver].DeliverAsync(job, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -185,19 +191,6 @@ internal sealed class Deliverer(
             DeliveryLog.TransportCrashed(logger, state.Header.Id, transport.Name, e);
             return TransportResult.Of(recipients.Select(r => new RecipientResult(r, RecipientStatus.Deferred, $"{e.GetType().Name}: {e.Message}", -1)));
         }
-    }
-
-    /// <summary>The smtp transport's own <c>hosts</c>: looked up as manualroute's are; hosts that cannot be found are left out.</summary>
-    private async Task<ImmutableArray<HostItem>> TransportHostsAsync(TransportConfig transport, CancellationToken cancellationToken)
-    {
-        var options = new HostFindOptions { ByMx = false, IgnoreTargetHosts = HostList.Empty };
-        var result = ImmutableArray.CreateBuilder<HostItem>();
-        foreach (var item in transport.Hosts.SelectMany(h => HostListParser.Parse(h)))
-        {
-            var found = await hostResolver.ResolveAsync(item, HostLookupType.Default, options, cancellationToken).ConfigureAwait(false);
-            if (found.Status is HostFindStatus.Found or HostFindStatus.FoundLocal) result.AddRange(found.Hosts);
-        }
-        return result.ToImmutable();
     }
 
     /// <summary>

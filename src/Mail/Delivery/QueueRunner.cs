@@ -1,3 +1,4 @@
+using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Queue;
 using Exim.Mail.Spool;
 using Microsoft.Extensions.Logging;
@@ -17,8 +18,10 @@ namespace Exim.Mail.Delivery;
 /// </list>
 /// Each run first removes the crash leftovers of its queue (<see cref="SpoolTidier"/>). A one-off run may be limited to ids from <c>start</c> to <c>stop</c> (lexically, as Exim compares them). Logged with
 /// Exim's <c>Start queue run: pid=N -q…</c> / <c>End queue run: …</c> lines (<c>Start 'name' queue run: …</c> for a named queue).
+/// With <c>deliver_queue_load_max</c> (load × 1000, -1 unset) the load average is checked before each message, unless the
+/// run is forced (<c>f</c>); above it the run is abandoned (<c>Abandon queue run: pid=N … (load 2.50, max 1.00)</c>).
 /// </summary>
-internal sealed class QueueRunner(Deliverer deliverer, string spoolDirectory, ILogger logger)
+internal sealed class QueueRunner(Deliverer deliverer, string spoolDirectory, ILogger logger, ISystemLoad? load = null, int deliverQueueLoadMax = -1)
 {
     public async Task<QueueRunSummary> RunAsync(QueueRunSpec spec, string? startId, string? stopId, CancellationToken cancellationToken)
     {
@@ -43,9 +46,11 @@ internal sealed class QueueRunner(Deliverer deliverer, string spoolDirectory, IL
 
         var twoStage = Has(flags, QueueRunFlags.TwoStage) && !options.LocalOnly;
         var held = new List<(string Id, string HeldFor)>();
+        var abandoned = false;
+        bool Abandon() => abandoned || (abandoned = TooLoaded(options, pid, flagText));
         foreach (var message in Selected())
         {
-            if (cancellationToken.IsCancellationRequested) break;
+            if (cancellationToken.IsCancellationRequested || Abandon()) break;
             var result = await DeliverAsync(message.Id, twoStage ? options with { HoldRemote = true } : options).ConfigureAwait(false);
             if (twoStage && result.HeldFor is { } hosts) held.Add((message.Id, hosts));
         }
@@ -58,13 +63,23 @@ internal sealed class QueueRunner(Deliverer deliverer, string spoolDirectory, IL
             again.AddRange(Selected().Select(m => m.Id).Where(id => outcomes.GetValueOrDefault(id, MessageOutcome.Locked) == MessageOutcome.Locked));
             foreach (var id in again)
             {
-                if (cancellationToken.IsCancellationRequested) break;
+                if (cancellationToken.IsCancellationRequested || Abandon()) break;
                 await DeliverAsync(id, options).ConfigureAwait(false);
             }
         }
         DeliveryLog.QueueRunEnded(logger, queueText, pid, flagText);
         int Count(MessageOutcome o) => outcomes.Values.Count(v => v == o);
         return new QueueRunSummary(Count(MessageOutcome.Completed), Count(MessageOutcome.Deferred), Count(MessageOutcome.Locked));
+    }
+
+    /// <summary>queue.c: unless forced, a load average above deliver_queue_load_max abandons the run (logged once).</summary>
+    private bool TooLoaded(DeliveryOptions options, int pid, string flagText)
+    {
+        if (options.Force || deliverQueueLoadMax < 0 || load is null) return false;
+        var current = load.LoadAverage;
+        if (current <= deliverQueueLoadMax) return false;
+        QueueRunLog.Abandoned(logger, pid, flagText, current, deliverQueueLoadMax);
+        return true;
     }
 
     private static bool Has(QueueRunFlags flags, QueueRunFlags flag) => (flags & flag) != 0;

@@ -18,8 +18,8 @@ internal sealed class ConnectionHostNames(
     private Task<ReverseLookupResult>? _reverse;
 
     /// <summary>Forward lookups through the DNS plugin (and the cache, when <paramref name="dns"/> is a caching one); no reverse lookups.</summary>
-    public static ConnectionHostNames ForOutgoing(IDnsRecordResolver dns, int cnameLoops)
-        => new(null, (name, ct) => ForwardLookup.LookupAsync(dns, name, cnameLoops, ct, qualifySingle: true));
+    public static ConnectionHostNames ForOutgoing(IDnsRecordResolver dns, DnsLookupSettings settings)
+        => new(null, (name, ct) => ForwardLookup.LookupAsync(dns, name, settings, ct, qualifySingle: true));
 
     /// <summary>The client's reverse lookup, run once.</summary>
     public Task<ReverseLookupResult> LookupClientAsync(IPAddress client, CancellationToken cancellationToken)

@@ -1,14 +1,20 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Net;
 using Exim.Abstractions.Resolution;
 
 namespace Exim.Mail.Resolution;
 
 /// <summary>
-/// Exim's dns_lookup above the resolver plugin (spec §2.2): the name syntax check (no query for a bad name), no
-/// A/AAAA query for an IP literal, and CNAME following for at most 1 + <c>dns_cname_loops</c> queries. When the
-/// loops run out, or an answer holds neither the wanted type nor a CNAME, the result is "success" with no records,
-/// as in Exim. The result is secure only if every answer on the way was (Exim clears AD and AA when a link was not).
+/// Exim's dns_lookup above the resolver plugin (spec §2.2, dns.c): the name syntax check (no query for a bad name), no
+/// A/AAAA query for an IP literal, and CNAME following for at most 1 + <c>dns_cname_loops</c> queries. An answer with
+/// records of the wanted type succeeds; one with neither those nor a CNAME fails (DNS_FAIL); when the loops run out
+/// the lookup fails too and "CNAME loop for &lt;name&gt; encountered" is logged, so a CNAME loop defers rather than
+/// bounces. The fully qualified name comes from the first answer as Exim takes it: the owner of its last CNAME
+/// before the wanted records, else of the first wanted record. So a domain that is a single CNAME keeps its name,
+/// and one at the head of a longer chain is renamed to the last alias of that chain. The result is secure only if
+/// every answer on the way was (Exim clears AD and AA when a link was not). With slow_lookup_log a lookup that took
+/// longer is logged in Exim's "Long MX lookup for 'name': N msec" shape.
 /// </summary>
 internal static class DnsLookup
 {
@@ -18,46 +24,80 @@ internal static class DnsLookup
 
     /// <param name="resolver">The resolver (normally through the host cache).</param>
     /// <param name="question">The name and type, and the DO bit and search flags for the first query.</param>
-    /// <param name="settings">CNAME loops, dns_again_means_nonexist and dns_trust_aa.</param>
+    /// <param name="settings">CNAME loops, dns_again_means_nonexist, dns_trust_aa, and where to log.</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
     public static async Task<DnsLookupResult> LookupAsync(IDnsRecordResolver resolver, DnsQuestion question, DnsLookupSettings settings, CancellationToken cancellationToken)
     {
-        var (name, type, cnameLoops, againMeansNonexist) = (question.Name, question.Type, settings.CnameLoops, settings.AgainMeansNonexist);
-        var current = name.TrimEnd('.');
+        if (settings is not { Logger: { } logger, SlowLookupLog: > 0 }) return await FollowAsync(resolver, question, settings, cancellationToken).ConfigureAwait(false);
+        var started = Stopwatch.GetTimestamp();
+        var result = await FollowAsync(resolver, question, settings, cancellationToken).ConfigureAwait(false);
+        var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        if (elapsed > settings.SlowLookupLog) ResolutionLog.LongLookup(logger, TypeText(question.Type), question.Name, elapsed);
+        return result;
+    }
+
+    private static async Task<DnsLookupResult> FollowAsync(IDnsRecordResolver resolver, DnsQuestion question, DnsLookupSettings settings, CancellationToken cancellationToken)
+    {
+        var (type, againMeansNonexist) = (question.Type, settings.AgainMeansNonexist);
+        var asked = question.Name.TrimEnd('.');
+        var current = asked;
         if (type is not (DnsRecordType.Ptr or DnsRecordType.Txt) && !IsValidName(current)) return new DnsLookupResult(DnsStatus.NoMatch, [], current, SyntaxError: true);
         if (type is DnsRecordType.A or DnsRecordType.Aaaa && IPAddress.TryParse(current, out _)) return new DnsLookupResult(DnsStatus.NoMatch, [], current);
         string? fqdn = null;
         var secure = true;
-        for (var pass = 0; pass <= cnameLoops; pass++)
+        for (var pass = 0; pass <= settings.CnameLoops; pass++)
         {
             // CNAME targets are names from the DNS: they are looked up as they are, with the same DO bit.
-            var asked = pass == 0 ? question with { Name = current } : new DnsQuestion(current, type, question.RequestDnssec);
-            var answer = await resolver.QueryAsync(asked, cancellationToken).ConfigureAwait(false);
-            secure &= IsSecure(answer, settings.TrustAa);
+            var query = pass == 0 ? question with { Name = current } : new DnsQuestion(current, type, question.RequestDnssec);
+            var answer = await resolver.QueryAsync(query, cancellationToken).ConfigureAwait(false);
             if (answer.Status == DnsStatus.Again && againMeansNonexist?.Invoke(current) == true)
             {
                 return new DnsLookupResult(DnsStatus.NoMatch, [], fqdn ?? current); // dns_again_means_nonexist
             }
-            if (answer.Status != DnsStatus.Succeed) return new DnsLookupResult(answer.Status, [], fqdn ?? current, Secure: secure);
-            // Exim's FQDN is the owner of the first record of the first answer: the name as the server knows it,
-            // not a CNAME's target (a CNAME does not rename the domain).
-            fqdn ??= answer.Records.IsEmpty ? current : answer.Records[0].Owner;
-            // Follow the CNAME chain within this answer to the name the wanted records belong to. It starts at the
-            // owner of the first record: the name asked, unless the resolver's search list qualified it.
-            var owner = answer.Records.IsEmpty ? current : answer.Records[0].Owner;
-            for (var link = 0; link < 16; link++)
+            if (answer.Status != DnsStatus.Succeed) return new DnsLookupResult(answer.Status, [], fqdn ?? current, Secure: secure && IsSecure(answer, settings.TrustAa));
+
+            // dns_lookup's scan: the first record of the wanted type, and the last CNAME seen before it (or the last
+            // CNAME of all, when there is no such record).
+            DnsRecord? wanted = null;
+            CnameRecord? cname = null;
+            foreach (var r in answer.Records)
             {
-                var cname = answer.Records.OfType<CnameRecord>().FirstOrDefault(c => c.Owner.Equals(owner, StringComparison.OrdinalIgnoreCase));
-                if (cname is null) break;
-                owner = cname.Target;
+                if (r.Type == type)
+                {
+                    wanted ??= r;
+                    if (cname is not null) break;
+                }
+                else if (r is CnameRecord c)
+                {
+                    cname = c;
+                }
             }
-            var wanted = answer.Records.Where(r => r.Type == type && r.Owner.Equals(owner, StringComparison.OrdinalIgnoreCase)).ToImmutableArray();
-            if (!wanted.IsEmpty) return new DnsLookupResult(DnsStatus.Succeed, wanted, fqdn, Secure: secure);
-            if (owner.Equals(current, StringComparison.OrdinalIgnoreCase)) break; // neither the type nor a CNAME
-            current = owner;
+            if (pass == 0)
+            {
+                // The name as the DNS knows it (the search list may have qualified it); a wildcard owner is not a name.
+                var owner = (DnsRecord?)cname ?? wanted;
+                fqdn = owner is { Owner: { Length: > 0 } o } && o[0] != '*' ? o : current;
+            }
+            if (wanted is not null)
+            {
+                secure &= IsSecure(answer, settings.TrustAa);
+                return new DnsLookupResult(DnsStatus.Succeed, [.. answer.Records.Where(r => r.Type == type)], fqdn!, Secure: secure);
+            }
+            if (cname is null) return new DnsLookupResult(DnsStatus.Fail, [], fqdn!); // records, but neither the type nor a CNAME
+            secure &= IsSecure(answer, settings.TrustAa);
+            current = cname.Target;
         }
-        return new DnsLookupResult(DnsStatus.Succeed, [], fqdn ?? current, Secure: secure);
+        if (settings.Logger is { } logger) ResolutionLog.CnameLoop(logger, asked);
+        return new DnsLookupResult(DnsStatus.Fail, [], fqdn ?? asked);
     }
+
+    /// <summary>Exim's dns_text_type, for log lines.</summary>
+    private static string TypeText(DnsRecordType type) => type switch
+    {
+        DnsRecordType.Aaaa => "AAAA",
+        DnsRecordType.Cname => "CNAME",
+        _ => type.ToString().ToUpperInvariant(),
+    };
 
     /// <summary>
     /// Exim's dns_is_secure: the AD bit (the plugin reports it only from servers it trusts for it), or the AA bit

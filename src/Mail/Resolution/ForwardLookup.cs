@@ -15,7 +15,16 @@ internal static class ForwardLookup
 {
     private static readonly DnsRecordType[] Types = [DnsRecordType.Aaaa, DnsRecordType.A];
 
-    public static async Task<AddressLookup> LookupAsync(IDnsRecordResolver dns, string name, int cnameLoops, CancellationToken cancellationToken,
+    public static Task<AddressLookup> LookupAsync(IDnsRecordResolver dns, string name, int cnameLoops, CancellationToken cancellationToken,
+        bool qualifySingle = false)
+        => LookupAsync(dns, name, new DnsLookupSettings(cnameLoops), cancellationToken, qualifySingle);
+
+    /// <param name="dns">The resolver (normally through the host cache).</param>
+    /// <param name="name">The host name.</param>
+    /// <param name="settings">CNAME loops, and where CNAME loops and slow lookups are logged.</param>
+    /// <param name="cancellationToken">Cancels the lookups.</param>
+    /// <param name="qualifySingle">Qualify a one-component name by the resolver's search list.</param>
+    public static async Task<AddressLookup> LookupAsync(IDnsRecordResolver dns, string name, DnsLookupSettings settings, CancellationToken cancellationToken,
         bool qualifySingle = false)
     {
         var addresses = ImmutableArray.CreateBuilder<IPAddress>();
@@ -24,7 +33,7 @@ internal static class ForwardLookup
         foreach (var type in Types)
         {
             var question = new DnsQuestion(name, type) { QualifySingle = qualifySingle };
-            var result = await DnsLookup.LookupAsync(dns, question, new DnsLookupSettings(cnameLoops), cancellationToken).ConfigureAwait(false);
+            var result = await DnsLookup.LookupAsync(dns, question, settings, cancellationToken).ConfigureAwait(false);
             if (result.Status is DnsStatus.Again or DnsStatus.Fail) temporary = true;
             if (result.Status != DnsStatus.Succeed) continue;
             canonical ??= result.Fqdn;

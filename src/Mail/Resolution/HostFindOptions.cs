@@ -10,6 +10,9 @@ internal sealed record HostFindOptions
     /// <summary>Look up MX records (dnslookup); false means addresses only.</summary>
     public bool ByMx { get; init; } = true;
 
+    /// <summary>Fall back to the name's own address records when it has no MX; false for a host list's <c>name/MX</c>, which wants MX records only.</summary>
+    public bool ByAddress { get; init; } = true;
+
     /// <summary>Put IPv4 addresses before IPv6 within a preference (<c>ipv4_prefer</c>).</summary>
     public bool Ipv4Prefer { get; init; }
 
@@ -39,6 +42,9 @@ internal sealed record HostFindOptions
 
     /// <summary>How many CNAME links one lookup follows (<c>dns_cname_loops</c>).</summary>
     public int CnameLoops { get; init; } = 1;
+
+    /// <summary>Log lookups that take more than this many milliseconds (<c>slow_lookup_log</c>); 0 means never.</summary>
+    public int SlowLookupLog { get; init; }
 
     /// <summary>Names for which DNSSEC is requested, the DO bit set (<c>dnssec_request_domains</c>; Exim's default <c>*</c>).</summary>
     public Func<string, bool> DnssecRequest { get; init; } = static _ => true;

@@ -24,6 +24,8 @@ namespace Exim.Mail.Resolution;
 /// </summary>
 internal sealed class HostFinder(IDnsRecordResolver dns, Random random, ILogger? logger = null)
 {
+    private const string Ignored = "ignored";
+
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private ConnectionHostNames? _outgoing;
 
@@ -58,10 +60,10 @@ internal sealed class HostFinder(IDnsRecordResolver dns, Random random, ILogger?
             case DnsStatus.Again or DnsStatus.Fail when !options.MxFailDomain(domain):
                 return new HostFindResult(HostFindStatus.Again, [], mx.Fqdn);
             case DnsStatus.NoData or DnsStatus.Again or DnsStatus.Fail: // mx_fail_domains turns a failure into "no MX"
+                if (!options.ByAddress) return new HostFindResult(HostFindStatus.Failed, [], mx.Fqdn); // name/MX: MX records only
                 return await FromAddressesAsync(domain, mx.Fqdn, options, security, cancellationToken).ConfigureAwait(false);
         }
         var records = mx.Records.OfType<MxRecord>().ToList();
-        if (records.Count == 0) return new HostFindResult(HostFindStatus.Failed, [], mx.Fqdn); // a CNAME loop: no fallback to A
         if (records.Count == 1 && records[0].Exchange.Length == 0)
         {
             return new HostFindResult(HostFindStatus.Failed, [new HostItem("", null, records[0].Preference, HostStatus.Unusable, "null MX")], mx.Fqdn, NullMx: true);
@@ -83,7 +85,7 @@ internal sealed class HostFinder(IDnsRecordResolver dns, Random random, ILogger?
             if (resolved.Status is HostFindStatus.Again or HostFindStatus.Security) fallback = resolved.Status;
             hosts.AddRange(resolved.Hosts);
         }
-        return Finish(hosts, mx.Fqdn, options, fallback);
+        return Finish(DropIgnored(hosts), mx.Fqdn, options, fallback);
     }
 
     /// <summary>The question for the domain's own MX, SRV or address lookup: the DO bit, and the search flags.</summary>
@@ -91,7 +93,11 @@ internal sealed class HostFinder(IDnsRecordResolver dns, Random random, ILogger?
         => new(name, type, security.Request) { QualifySingle = options.QualifySingle, SearchParents = options.SearchParents };
 
     private Task<DnsLookupResult> LookupAsync(DnsQuestion question, HostFindOptions options, Security security, CancellationToken cancellationToken)
-        => DnsLookup.LookupAsync(dns, question, new DnsLookupSettings(options.CnameLoops, options.AgainMeansNonexist, security.TrustAa), cancellationToken);
+        => DnsLookup.LookupAsync(dns, question, new DnsLookupSettings(options.CnameLoops, options.AgainMeansNonexist, security.TrustAa)
+        {
+            Logger = _logger,
+            SlowLookupLog = options.SlowLookupLog,
+        }, cancellationToken);
 
     /// <summary>
     /// SRV (spec §2.3 step 2, step 6): each service in turn until one has records. A lone <c>.</c> target means no
@@ -132,7 +138,7 @@ internal sealed class HostFinder(IDnsRecordResolver dns, Random random, ILogger?
                 if (resolved.Status is HostFindStatus.Again or HostFindStatus.Security) fallback = resolved.Status;
                 hosts.AddRange(resolved.Hosts.Select(h => h with { Port = r.Port }));
             }
-            return Finish(hosts, domain, options, fallback);
+            return Finish(DropIgnored(hosts), domain, options, fallback);
         }
         return null;
     }
@@ -182,7 +188,7 @@ internal sealed class HostFinder(IDnsRecordResolver dns, Random random, ILogger?
         {
             if (!options.AllowMxToIp && mx >= 0) return Unusable(target, mx, HostFindStatus.Failed, "failed (MX points to an IP address)");
             return await IgnoredAsync(options, literal, target, cancellationToken).ConfigureAwait(false)
-                ? Unusable(target, mx, HostFindStatus.Failed, "ignored")
+                ? Unusable(target, mx, HostFindStatus.Failed, Ignored)
                 : Found([new HostItem(target, literal, mx)]);
         }
 
@@ -236,9 +242,12 @@ internal sealed class HostFinder(IDnsRecordResolver dns, Random random, ILogger?
         {
             if (!await IgnoredAsync(options, a.Address, a.Owner, cancellationToken).ConfigureAwait(false)) kept.Add(a);
         }
-        if (kept.Count == 0) return Unusable(target, mx, HostFindStatus.Failed, "ignored");
-        // The item takes the owner name of the address records (the CNAME target, where there was one).
-        return Found([.. kept.Select(a => new HostItem(a.Owner, a.Address, mx, Dnssec: dnssec)).DistinctBy(h => h.Address)]) with { Fqdn = fqdn ?? "" };
+        if (kept.Count == 0) return Unusable(target, mx, HostFindStatus.Failed, Ignored);
+        // set_address_from_dns: the host takes the owner name of its first address record when that is another name
+        // (a CNAME's target); one differing only in case leaves the name as it was asked for (so a cached answer's
+        // case never shows).
+        var name = string.Equals(kept[0].Owner, target, StringComparison.OrdinalIgnoreCase) ? target : kept[0].Owner;
+        return Found([.. kept.Select(a => new HostItem(name, a.Address, mx, Dnssec: dnssec)).DistinctBy(h => h.Address)]) with { Fqdn = fqdn ?? "" };
     }
 
     /// <summary>
@@ -248,14 +257,25 @@ internal sealed class HostFinder(IDnsRecordResolver dns, Random random, ILogger?
     /// </summary>
     private async ValueTask<bool> IgnoredAsync(HostFindOptions options, IPAddress address, string name, CancellationToken cancellationToken)
     {
-        var lookups = options.IgnoreTargetHosts.HasNameItems ? _outgoing ??= ConnectionHostNames.ForOutgoing(dns, options.CnameLoops) : null;
+        var lookups = options.IgnoreTargetHosts.HasNameItems ? _outgoing ??= ConnectionHostNames.ForOutgoing(dns, new DnsLookupSettings(options.CnameLoops) { Logger = _logger, SlowLookupLog = options.SlowLookupLog }) : null;
         return await options.IgnoreTargetHosts.MatchAsync(address, name, lookups, cancellationToken).ConfigureAwait(false) == HostListMatch.Match;
     }
 
     private static HostFindResult Found(ImmutableArray<HostItem> hosts) => new(HostFindStatus.Found, hosts, "");
 
     private static HostFindResult Unusable(string target, int mx, HostFindStatus status, string why)
-        => new(status, why == "ignored" ? [] : [new HostItem(target, null, mx, HostStatus.Unusable, why)], "");
+        => new(status, [new HostItem(target, null, mx, HostStatus.Unusable, why)], "");
+
+    /// <summary>
+    /// Targets in ignore_target_hosts are dropped as if they did not exist; when every one was, the last stays, without
+    /// an address (host_find_bydns flattens it so), which is how dnslookup tells "all relevant MX records point to
+    /// non-existent hosts" from a domain with no MX at all.
+    /// </summary>
+    private static List<HostItem> DropIgnored(List<HostItem> hosts)
+    {
+        var kept = hosts.FindAll(h => h.Why != Ignored);
+        return kept.Count == 0 && hosts.Count > 0 ? [hosts[^1]] : kept;
+    }
 
     /// <summary>Order within preferences, drop repeated addresses, then find this host (spec §2.3 steps 9–11, §2.6).</summary>
     private static HostFindResult Finish(List<HostItem> hosts, string fqdn, HostFindOptions options, HostFindStatus fallback)

@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Net.Sockets;
 using Exim.Abstractions.Matching;
 using Exim.Abstractions.Resolution;
+using Microsoft.Extensions.Logging;
 
 namespace Exim.Mail.Resolution;
 
@@ -9,11 +11,13 @@ namespace Exim.Mail.Resolution;
 /// Exim's host_find_byname (spec §2.5) through the system-resolver plugin, so /etc/hosts and nsswitch apply: IPv6
 /// then IPv4 unless IPv4 only, the library's order kept, ignore_target_hosts applied, repeated addresses dropped,
 /// and this host's addresses reported as FoundLocal. TRY_AGAIN with nothing found is Again, or Failed when the name
-/// is in dns_again_means_nonexist. DNSSEC is never requested: the system resolver cannot say.
+/// is in dns_again_means_nonexist. DNSSEC is never requested: the system resolver cannot say. With slow_lookup_log, a
+/// call that took longer is logged as Exim logs it (<c>Long gethostbyname lookup for 'name': N msec</c>).
 /// </summary>
 internal static class HostFinderByName
 {
-    public static async Task<HostFindResult> FindAsync(IAddressResolver resolver, string name, HostFindOptions options, CancellationToken cancellationToken)
+    public static async Task<HostFindResult> FindAsync(IAddressResolver resolver, string name, HostFindOptions options, CancellationToken cancellationToken,
+        ILogger? logger = null)
     {
         var families = options.Ipv4Only ? new[] { AddressFamily.InterNetwork } : [AddressFamily.InterNetworkV6, AddressFamily.InterNetwork];
         var hosts = new List<HostItem>();
@@ -22,7 +26,10 @@ internal static class HostFinderByName
         var lookups = options.IgnoreTargetHosts.HasNameItems ? new ConnectionHostNames(null, (n, ct) => resolver.ResolveAsync(n, AddressFamily.Unspecified, ct).AsTask()) : null;
         foreach (var family in families)
         {
+            var started = Stopwatch.GetTimestamp();
             var lookup = await resolver.ResolveAsync(name, family, cancellationToken).ConfigureAwait(false);
+            var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (logger is not null && options.SlowLookupLog > 0 && elapsed > options.SlowLookupLog) ResolutionLog.LongLookup(logger, "gethostbyname", name, elapsed);
             if (lookup.Status is AddressLookupStatus.Again or AddressLookupStatus.Fail) temporary = true;
             foreach (var address in lookup.Addresses)
             {

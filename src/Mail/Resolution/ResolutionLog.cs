@@ -13,4 +13,12 @@ internal static partial class ResolutionLog
 
     [LoggerMessage(6103, LogLevel.Debug, "DNS lookup of {Name} ({Type}) requested AD, but got AA")]
     public static partial void AaNotAd(ILogger logger, string name, string type);
+
+    /// <summary>dns.c: the CNAME chain was still going after 1 + dns_cname_loops lookups; the lookup fails (DNS_FAIL).</summary>
+    [LoggerMessage(6104, LogLevel.Information, "CNAME loop for {Name} encountered")]
+    public static partial void CnameLoop(ILogger logger, string name);
+
+    /// <summary>host.c's log_long_lookup, for slow_lookup_log.</summary>
+    [LoggerMessage(6105, LogLevel.Information, "Long {Type} lookup for '{Name}': {Milliseconds} msec")]
+    public static partial void LongLookup(ILogger logger, string type, string name, long milliseconds);
 }

@@ -15,10 +15,17 @@ namespace Exim.Mail.Resolution;
 /// </summary>
 internal static class ReverseLookup
 {
-    public static async Task<ReverseLookupResult> LookupAsync(IDnsRecordResolver dns, IPAddress client, int cnameLoops, CancellationToken cancellationToken)
+    public static Task<ReverseLookupResult> LookupAsync(IDnsRecordResolver dns, IPAddress client, int cnameLoops, CancellationToken cancellationToken)
+        => LookupAsync(dns, client, new DnsLookupSettings(cnameLoops), cancellationToken);
+
+    /// <param name="dns">The resolver (normally through the host cache).</param>
+    /// <param name="client">The client's address.</param>
+    /// <param name="settings">CNAME loops, and where CNAME loops and slow lookups are logged.</param>
+    /// <param name="cancellationToken">Cancels the lookups.</param>
+    public static async Task<ReverseLookupResult> LookupAsync(IDnsRecordResolver dns, IPAddress client, DnsLookupSettings settings, CancellationToken cancellationToken)
     {
         var address = client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client;
-        var ptr = await DnsLookup.LookupAsync(dns, ReverseName(address), DnsRecordType.Ptr, cnameLoops, cancellationToken).ConfigureAwait(false);
+        var ptr = await DnsLookup.LookupAsync(dns, new DnsQuestion(ReverseName(address), DnsRecordType.Ptr), settings, cancellationToken).ConfigureAwait(false);
         if (ptr.Status is DnsStatus.Again) return new ReverseLookupResult(HostFindStatus.Again, null, [], "(host lookup deferred)");
         var names = ptr.Records.OfType<PtrRecord>().Select(p => p.Target.ToLowerInvariant()).Where(IsAcceptableName).Distinct().ToList();
         if (names.Count == 0) return new ReverseLookupResult(HostFindStatus.Failed, null, [], "(failed to find host name from IP address)");
@@ -27,7 +34,7 @@ internal static class ReverseLookup
         foreach (var name in names)
         {
             // Exim confirms with host_find_bydns: AAAA and A, a temporary failure deferring only when nothing was found.
-            var forward = await ForwardLookup.LookupAsync(dns, name, cnameLoops, cancellationToken).ConfigureAwait(false);
+            var forward = await ForwardLookup.LookupAsync(dns, name, settings, cancellationToken).ConfigureAwait(false);
             if (forward.Status is AddressLookupStatus.Again) return new ReverseLookupResult(HostFindStatus.Again, null, [], "(host lookup deferred)");
             if (forward.Addresses.Any(a => (a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a).Equals(address))) confirmed.Add(name);
         }

@@ -29,16 +29,19 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
 
     private readonly MainOptions _main = config.Main;
     private readonly FrozenDictionary<string, DomainList> _named = DomainList.NamedLists(config.Main);
-    private readonly ManualRouteRouter _manual = new(config.Main, DomainList.NamedLists(config.Main), dns, byname, localAddresses, random);
+    private readonly ManualRouteRouter _manual = new(config.Main, DomainList.NamedLists(config.Main), dns, byname, localAddresses, random, logger);
 
     /// <summary>Routes one address, following reroutes to the child address that is finally routed.</summary>
-    public async Task<RouteResult> RouteAsync(string address, CancellationToken cancellationToken)
+    /// <param name="address">The address.</param>
+    /// <param name="messageId">The message being delivered, for log lines; null when only routing (-bt).</param>
+    /// <param name="cancellationToken">Cancels the lookups.</param>
+    public async Task<RouteResult> RouteAsync(string address, string? messageId, CancellationToken cancellationToken)
     {
         var parents = ImmutableArray<string>.Empty;
         var current = address;
         for (var hop = 0; ; hop++)
         {
-            var result = await RouteOnceAsync(current, cancellationToken).ConfigureAwait(false);
+            var result = await RouteOnceAsync(current, messageId, cancellationToken).ConfigureAwait(false);
             if (result.Outcome != RouteOutcome.Rerouted) return result with { Address = result.Address ?? current, Parents = parents };
             if (hop == MaxReroutes)
             {
@@ -70,7 +73,7 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
                 results.Add(routed with { Address = address, Parents = [], Copied = true });
                 continue;
             }
-            var result = await RouteAsync(address, cancellationToken).ConfigureAwait(false);
+            var result = await RouteAsync(address, null, cancellationToken).ConfigureAwait(false);
             results.Add(result);
             if (result is { Outcome: RouteOutcome.Accepted, HostList.IsEmpty: false }
                 && config.Routers.FirstOrDefault(r => r.Name == result.Router) is { SameDomainCopyRouting: true })
@@ -81,11 +84,16 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
         return results.MoveToImmutable();
     }
 
+    /// <summary>The domain routing works on: lowercased, as Exim's addr->domain always is (the address keeps its case).</summary>
     private string Domain(string address)
     {
         var at = address.LastIndexOf('@');
-        return at < 0 ? _main.PrimaryHostname : address[(at + 1)..];
+        return at < 0 ? QualifyRecipient(_main) : address[(at + 1)..].ToLowerInvariant();
     }
+
+    /// <summary>qualify_recipient, which the loader defaults to qualify_domain and that to primary_hostname.</summary>
+    public static string QualifyRecipient(MainOptions main)
+        => main.QualifyRecipient is { Length: > 0 } q ? q : main.QualifyDomain is { Length: > 0 } d ? d : main.PrimaryHostname;
 
     /// <summary>The local part as the address spells it, quotes and all (what a new address at another domain keeps).</summary>
     private static string RawLocalPart(string address)
@@ -95,7 +103,7 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
     }
 
     /// <summary>One pass through the routers; may end in <see cref="RouteOutcome.Rerouted"/>.</summary>
-    private async Task<RouteResult> RouteOnceAsync(string address, CancellationToken cancellationToken)
+    private async Task<RouteResult> RouteOnceAsync(string address, string? messageId, CancellationToken cancellationToken)
     {
         var (local, domain) = (RawLocalPart(address), Domain(address));
         var localPart = LocalPart.Of(address); // $local_part: what local_parts matches
@@ -107,13 +115,15 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
             var result = router.Driver switch
             {
                 "accept" => new RouteResult(RouteOutcome.Accepted, router.Name, router.Transport),
-                "dnslookup" => await DnsLookupAsync(router, local, domain, cancellationToken).ConfigureAwait(false),
-                "manualroute" => await _manual.RouteAsync(router, domain, Self, cancellationToken).ConfigureAwait(false),
+                "dnslookup" => await DnsLookupAsync(router, address, messageId, local, domain, cancellationToken).ConfigureAwait(false),
+                "manualroute" => await _manual.RouteAsync(router, domain, (r, found) => Self(r, found, domain, address, messageId), cancellationToken).ConfigureAwait(false),
                 _ => new RouteResult(RouteOutcome.Deferred, router.Name, Message: $"the {router.Driver} router driver is not available yet"),
             };
             switch (result.Outcome)
             {
-                case RouteOutcome.Accepted or RouteOutcome.Deferred or RouteOutcome.Failed or RouteOutcome.Rerouted:
+                case RouteOutcome.Accepted:
+                    return result with { Router = router.Name, FallbackHosts = router.FallbackHosts };
+                case RouteOutcome.Deferred or RouteOutcome.Failed or RouteOutcome.Rerouted:
                     return result with { Router = router.Name };
                 case RouteOutcome.Declined:
                     lastMessage = result.Message ?? lastMessage;
@@ -124,7 +134,8 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
         return new RouteResult(RouteOutcome.Failed, Message: lastMessage ?? "Unrouteable address");
     }
 
-    private async Task<RouteResult> DnsLookupAsync(RouterConfig router, string local, string domain, CancellationToken cancellationToken)
+    private async Task<RouteResult> DnsLookupAsync(RouterConfig router, string address, string? messageId, string local, string domain,
+        CancellationToken cancellationToken)
     {
         if (dns is null) return new RouteResult(RouteOutcome.Deferred, Message: "no DNS resolver plugin is loaded (a plugin registering IDnsRecordResolver \"dns\")");
         var ipv4Lookup = Matcher(_main.DnsIpv4Lookup);
@@ -135,6 +146,7 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
             IgnoreTargetHosts = new HostList(router.IgnoreTargetHosts),
             LocalAddresses = [.. localAddresses],
             CnameLoops = _main.DnsCnameLoops,
+            SlowLookupLog = _main.SlowLookupLog,
             SrvServices = router.CheckSrv is { Length: > 0 } srv ? [.. srv.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] : [],
             MxFailDomain = Matcher(router.MxFailDomains),
             SrvFailDomain = Matcher(router.SrvFailDomains),
@@ -181,9 +193,9 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
             if (!string.Equals(found.Fqdn, domain, StringComparison.OrdinalIgnoreCase)) return RouteResult.Reroute(found.Fqdn);
             patched = $"{local}@{found.Fqdn}";
         }
-        if (found.Status == HostFindStatus.FoundLocal) return Self(router, found, domain) with { Address = patched };
+        if (found.Status == HostFindStatus.FoundLocal) return Self(router, found, domain, address, messageId) with { Address = patched };
         if (router.CheckSecondaryMx && !found.RemovedLocal) return RouteResult.Decline();
-        return new RouteResult(RouteOutcome.Accepted, Transport: router.Transport, Hosts: found.Hosts) { Address = patched };
+        return new RouteResult(RouteOutcome.Accepted, Transport: router.Transport, Hosts: found.Hosts) { Address = patched, LocalHostRemoved = found.RemovedLocal };
     }
 
     /// <summary>
@@ -227,11 +239,17 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
     /// The <c>self</c> option (spec §2.6) when this host is the most preferred one. <c>reroute:&lt;domain&gt;</c> and
     /// <c>reroute:rewrite:&lt;domain&gt;</c> replace the address's domain and route the child from the first router
     /// (Exim's rf_change_domain); <c>rewrite:</c> would also rewrite the message's headers, which routing alone has not.
+    /// A freeze is logged (rf_self_action): with the message id during a delivery, else naming the address being routed.
     /// </summary>
-    private static RouteResult Self(RouterConfig router, HostFindResult found, string domain)
+    private RouteResult Self(RouterConfig router, HostFindResult found, string domain, string address, string? messageId)
     {
         var message = found.Hosts.Any(h => h.Mx >= 0) ? "lowest numbered MX record points to local host" : "remote host address is the local host";
         if (SelfReroute.TryParse(router.Self, out var reroute)) return RouteResult.Reroute(reroute.Domain);
+        if (router.Self == "freeze" && logger is not null)
+        {
+            if (messageId is null) RoutingLog.SelfFreezeRouting(logger, message, domain, address);
+            else RoutingLog.SelfFreeze(logger, messageId, message, domain);
+        }
         return router.Self switch
         {
             "send" => new RouteResult(RouteOutcome.Accepted, Transport: router.Transport, Hosts: found.Hosts),

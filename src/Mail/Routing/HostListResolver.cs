@@ -1,19 +1,21 @@
 using System.Net;
 using Exim.Abstractions.Resolution;
 using Exim.Mail.Resolution;
+using Microsoft.Extensions.Logging;
 
 namespace Exim.Mail.Routing;
 
 /// <summary>
 /// Looks up one explicit host-list item (rf_lookup_hostlist, spec §2.9): an IP literal as itself; <c>name/MX</c> by its
 /// MX records; <c>byname</c> through the system resolver; <c>bydns</c> by A/AAAA; by default DNS first and the system
-/// resolver when DNS finds nothing. The item's port goes onto every host found.
+/// resolver when DNS finds nothing. The item's port goes onto every host found. CNAME loops, and with
+/// <paramref name="slowLookupLog"/> (milliseconds) slow lookups, are logged through <paramref name="logger"/>.
 /// </summary>
-internal sealed class HostListResolver(IDnsRecordResolver? dns, IAddressResolver? byname, Random random)
+internal sealed class HostListResolver(IDnsRecordResolver? dns, IAddressResolver? byname, Random random, ILogger? logger = null, int slowLookupLog = 0)
 {
     public async Task<HostFindResult> ResolveAsync(HostListItem item, HostLookupType lookup, HostFindOptions options, CancellationToken cancellationToken)
     {
-        var found = await FindAsync(item, lookup, options, cancellationToken).ConfigureAwait(false);
+        var found = await FindAsync(item, lookup, options with { SlowLookupLog = slowLookupLog }, cancellationToken).ConfigureAwait(false);
         return item.Port is { } port ? found with { Hosts = [.. found.Hosts.Select(h => h with { Port = port })] } : found;
     }
 
@@ -28,14 +30,14 @@ internal sealed class HostListResolver(IDnsRecordResolver? dns, IAddressResolver
         if (item.MxOnly || lookup == HostLookupType.ByDns)
         {
             if (dns is null) return new HostFindResult(HostFindStatus.Again, [], item.Name);
-            return await new HostFinder(dns, random).FindByDnsAsync(item.Name, options with { ByMx = item.MxOnly }, cancellationToken).ConfigureAwait(false);
+            return await new HostFinder(dns, random, logger).FindByDnsAsync(item.Name, options with { ByMx = item.MxOnly, ByAddress = !item.MxOnly }, cancellationToken).ConfigureAwait(false);
         }
         if (lookup == HostLookupType.Default && dns is not null)
         {
-            var byDns = await new HostFinder(dns, random).FindByDnsAsync(item.Name, options with { ByMx = false }, cancellationToken).ConfigureAwait(false);
+            var byDns = await new HostFinder(dns, random, logger).FindByDnsAsync(item.Name, options with { ByMx = false }, cancellationToken).ConfigureAwait(false);
             if (byDns.Status != HostFindStatus.Failed || byname is null) return byDns;
         }
         if (byname is null) return new HostFindResult(HostFindStatus.Again, [], item.Name);
-        return await HostFinderByName.FindAsync(byname, item.Name, options, cancellationToken).ConfigureAwait(false);
+        return await HostFinderByName.FindAsync(byname, item.Name, options, cancellationToken, logger).ConfigureAwait(false);
     }
 }

@@ -6,6 +6,7 @@ using Exim.Abstractions.Matching;
 using Exim.Abstractions.Resolution;
 using Exim.Mail.Matching;
 using Exim.Mail.Resolution;
+using Microsoft.Extensions.Logging;
 
 namespace Exim.Mail.Routing;
 
@@ -18,11 +19,11 @@ namespace Exim.Mail.Routing;
 /// first in the list goes to <c>self</c>; later in the list it is cut with everything after it.
 /// </summary>
 internal sealed class ManualRouteRouter(MainOptions main, FrozenDictionary<string, DomainList> named, IDnsRecordResolver? dns, IAddressResolver? byname,
-    IReadOnlySet<IPAddress> localAddresses, Random random)
+    IReadOnlySet<IPAddress> localAddresses, Random random, ILogger? logger = null)
 {
-    private readonly HostListResolver _resolver = new(dns, byname, random);
+    private readonly HostListResolver _resolver = new(dns, byname, random, logger, main.SlowLookupLog);
 
-    public async Task<RouteResult> RouteAsync(RouterConfig router, string domain, Func<RouterConfig, HostFindResult, string, RouteResult> self,
+    public async Task<RouteResult> RouteAsync(RouterConfig router, string domain, Func<RouterConfig, HostFindResult, RouteResult> self,
         CancellationToken cancellationToken)
     {
         if (!RouteListParser.TryParse(router.RouteList, out var items, out var error)) return new RouteResult(RouteOutcome.Deferred, Message: error);
@@ -65,10 +66,10 @@ internal sealed class ManualRouteRouter(MainOptions main, FrozenDictionary<strin
                     }
                     return Act(router.HostFindFailed, $"lookup of host \"{host.Name}\" failed in {router.Name} router");
                 case HostFindStatus.FoundLocal when hosts.Count == 0:
-                    return self(router, found, domain);
+                    return self(router, found);
                 case HostFindStatus.FoundLocal:
                     // This host later in the list: it and everything after it are cut.
-                    return new RouteResult(RouteOutcome.Accepted, Transport: router.Transport, Hosts: hosts.ToImmutable());
+                    return new RouteResult(RouteOutcome.Accepted, Transport: router.Transport, Hosts: hosts.ToImmutable()) { LocalHostRemoved = true };
             }
             hosts.AddRange(found.Hosts);
         }

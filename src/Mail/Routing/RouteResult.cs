@@ -26,6 +26,12 @@ internal sealed record RouteResult(RouteOutcome Outcome, string? Router = null, 
     /// <summary>The routing was copied from another address of the same domain (<c>same_domain_copy_routing</c>).</summary>
     public bool Copied { get; init; }
 
+    /// <summary>The accepting router's <c>fallback_hosts</c>: for the transport, instead of its own.</summary>
+    public ImmutableArray<string> FallbackHosts { get; init; } = [];
+
+    /// <summary>This host was one of the hosts found, at a worse preference, and was cut with everything after it.</summary>
+    public bool LocalHostRemoved { get; init; }
+
     public static RouteResult Decline(string? message = null) => new(RouteOutcome.Declined, Message: message);
 
     public static RouteResult Reroute(string domain) => new(RouteOutcome.Rerouted) { NewDomain = domain };

@@ -41,6 +41,34 @@ public sealed class ProcessCommandTests
     }
 
     [Fact]
+    public async Task PrintOptions_QualifyDomainAndRecipient_AsExim()
+    {
+        using var dir = new TempDirectory();
+        var config = dir.Write("exim.toml", "primary_hostname = \"mx.test.example\"\nqualify_recipient = \"test.example\"");
+
+        var (code, stdout, _) = await EximProcess.RunAsync(dir.Path, "-C", config, "-bP", "qualify_domain", "qualify_recipient");
+
+        Assert.Equal(0, code);
+        Assert.Equal("qualify_domain = mx.test.example\nqualify_recipient = test.example\n", stdout);
+    }
+
+    [Fact]
+    public async Task PrintOptions_SmtpConnectBacklogAboveTheKernelLimit_SaysSoOnStderr()
+    {
+        using var dir = new TempDirectory();
+        var config = dir.Write("exim.toml", "smtp_connect_backlog = 65535");
+        var kernel = int.Parse(File.ReadAllText("/proc/sys/net/core/somaxconn").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+        var (code, stdout, stderr) = await EximProcess.RunAsync(dir.Path, "-C", config, "-bP", "smtp_connect_backlog");
+
+        Assert.Equal(0, code);
+        Assert.Equal("smtp_connect_backlog = 65535\n", stdout); // the configured value, as Exim prints it
+        Assert.Equal(kernel < 65535
+            ? $"exim: smtp_connect_backlog = 65535 is more than the kernel allows: listen backlogs are capped at {kernel} (net.core.somaxconn)\n"
+            : "", stderr);
+    }
+
+    [Fact]
     public async Task PrintOptions_DashN_OmitsNames()
     {
         using var dir = new TempDirectory();

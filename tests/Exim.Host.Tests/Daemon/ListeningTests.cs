@@ -66,6 +66,23 @@ public sealed partial class ListeningTests
         Assert.False(File.Exists(pidFile));
     }
 
+    [Fact]
+    public async Task SmtpConnectBacklogAboveTheKernelLimit_TheDaemonSaysWhatItGot()
+    {
+        var kernel = Exim.Host.Listeners.ListenBacklog.KernelLimit();
+        await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig("smtp_connect_backlog = 65535"));
+
+        if (kernel < 65535)
+        {
+            Assert.Contains($"smtp_connect_backlog = 65535 is more than the kernel allows: the listen backlog is {kernel} (net.core.somaxconn) for SMTP on [127.0.0.1]:{d.Port}",
+                d.MainLog, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.DoesNotContain("smtp_connect_backlog", d.MainLog, StringComparison.Ordinal);
+        }
+    }
+
     private static int FreePort()
     {
         using var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetworkV6, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { DualMode = true };

@@ -37,8 +37,8 @@ public sealed class LocalPartTests
         Assert.True(parsed.Succeeded, string.Join("\n", parsed.Errors));
         var router = new AddressRouter(parsed.Config.Config, null, new HashSet<IPAddress>(), new Random(1));
 
-        var quoted = await router.RouteAsync("\"a b\"@x.example", CancellationToken.None).WaitAsync(TestTimeouts.Default);
-        var other = await router.RouteAsync("ab@x.example", CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        var quoted = await router.RouteAsync("\"a b\"@x.example", null, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        var other = await router.RouteAsync("ab@x.example", null, CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
         Assert.Equal(RouteOutcome.Accepted, quoted.Outcome);
         Assert.Equal("\"a b\"@x.example", quoted.Address);

@@ -13,6 +13,20 @@ internal static class AddressTest
     public static async Task<(int Code, string Stdout)> RunAsync(DnsServer dns, string mainOptions, string routerOptions, string[] addresses,
         string resolverOptions = "")
     {
+        var (code, stdout, stderr) = await RunWithStderrAsync(dns, mainOptions, routerOptions, addresses, resolverOptions);
+        Assert.True(stderr.Length == 0, stderr);
+        return (code, stdout);
+    }
+
+    /// <summary>As <see cref="RunAsync"/>, returning what -bt wrote to stderr (Exim's <c>LOG:</c> lines) too.</summary>
+    public static Task<(int Code, string Stdout, string Stderr)> RunWithStderrAsync(DnsServer dns, string mainOptions, string routerOptions,
+        string[] addresses, string resolverOptions = "", string routersBefore = "")
+        => RunWithStderrAsync(dns.NameServer, mainOptions, routerOptions, addresses, resolverOptions, routersBefore);
+
+    /// <summary>As above, with the resolver plugin pointed at <paramref name="nameServer"/> (address:port); <paramref name="routersBefore"/> go before the dnslookup router.</summary>
+    public static async Task<(int Code, string Stdout, string Stderr)> RunWithStderrAsync(string nameServer, string mainOptions, string routerOptions,
+        string[] addresses, string resolverOptions = "", string routersBefore = "")
+    {
         using var dir = new TempDirectory();
         var config = dir.Write("exim.toml", $"""
             spool_directory = "spool"
@@ -31,6 +45,8 @@ internal static class AddressTest
             driver = "maildir"
             directory = "mail/$local_part"
 
+            {routersBefore}
+
             [[routers]]
             name = "dnslookup"
             driver = "dnslookup"
@@ -48,16 +64,15 @@ internal static class AddressTest
 
             [plugins.dns-resolver]
             assembly = "{RepoPaths.Plugin("dns-resolver", "Exim.Plugins.DnsResolver.dll")}"
-            nameservers = ["{dns.NameServer}"]
-            dns_retrans = "1s"
-            dns_retry = 2
+            nameservers = ["{nameServer}"]
+            {(resolverOptions.Contains("dns_retr", StringComparison.Ordinal) ? "" : "dns_retrans = \"1s\"\ndns_retry = 2")}
             {resolverOptions}
 
             [plugins.interface-scanner]
             assembly = "{RepoPaths.Plugin("interface-scanner", "Exim.Plugins.InterfaceScanner.dll")}"
             """);
-        var (code, stdout, stderr) = await EximProcess.RunAsync(dir.Path, ["-C", config, "-bt", .. addresses]);
-        Assert.True(stderr.Length == 0, stderr);
-        return (code, stdout);
+        var result = await EximProcess.RunAsync(dir.Path, ["-C", config, "-bt", .. addresses]);
+        Assert.False(File.Exists(dir.Combine("spool", "log", "mainlog")), "-bt wrote the main log");
+        return result;
     }
 }

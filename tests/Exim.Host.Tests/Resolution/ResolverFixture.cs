@@ -39,3 +39,7 @@ public sealed class FinderFixture() : DnsPluginFixture([("finder.test", "finder.
 public sealed class RoutingFixture() : DnsPluginFixture(
     [("finder.test", "finder.test.zone"), ("secure.test", "secure.test.zone"), (".", "root.zone"), ("broken.test", null)],
     "search = [\"finder.test\"]");
+
+/// <summary>The zones for the <c>exim -bt</c> golden tests: bt.test (CNAME shapes, names in capitals), the finder's zone, and a root.</summary>
+public sealed class AddressTestFixture() : DnsPluginFixture(
+    [("bt.test", "bt.test.zone"), ("finder.test", "finder.test.zone"), (".", "root.zone"), ("broken.test", null)]);

@@ -2,6 +2,7 @@ using System.Text;
 using Exim.Abstractions.Resolution;
 using Exim.Host.Generations;
 using Exim.Host.Lifetime;
+using Exim.Host.Log;
 using Exim.Mail.Resolution;
 using Exim.Mail.Routing;
 using Microsoft.Extensions.Logging;
@@ -28,7 +29,7 @@ internal static class AddressTestCommand
             await error.WriteLineAsync("exim: no addresses given for -bt").ConfigureAwait(false);
             return 1;
         }
-        await using var core = Core.Create(cl.ConfigPath, cl.Debug);
+        await using var core = Core.Create(cl.ConfigPath, cl.Debug, logRouting: LogRouting.AddressTesting, quietLifecycle: true);
         var started = await core.Reloader.StartAsync().ConfigureAwait(false);
         if (started.Status != ReloadStatus.Published) return ConfigErrors.Print(started.Errors, error);
         var generation = core.Store.Current;
@@ -38,11 +39,14 @@ internal static class AddressTestCommand
         var router = new AddressRouter(generation.Config, dns, generation.LocalAddresses.ToHashSet(), Random.Shared, byname,
             core.LoggerFactory.CreateLogger<AddressRouter>());
 
+        // An unqualified address is qualified with qualify_recipient and shown so, as Exim's verify_address does for -bt.
+        var qualify = AddressRouter.QualifyRecipient(generation.Config.Main);
+        var addresses = cl.Arguments.Select(a => a.Contains('@', StringComparison.Ordinal) ? a : $"{a}@{qualify}").ToArray();
         var exit = 0;
-        var results = await router.RouteManyAsync(cl.Arguments, CancellationToken.None).ConfigureAwait(false);
+        var results = await router.RouteManyAsync(addresses, CancellationToken.None).ConfigureAwait(false);
         for (var i = 0; i < results.Length; i++)
         {
-            var (address, result) = (cl.Arguments[i], results[i]);
+            var (address, result) = (addresses[i], results[i]);
             switch (result.Outcome)
             {
                 case RouteOutcome.Accepted:

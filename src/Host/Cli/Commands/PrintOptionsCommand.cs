@@ -13,6 +13,7 @@ internal static class PrintOptionsCommand
         var config = result.Config.Config;
         var main = OptionTable.For<MainOptions>();
         var names = cl.Arguments;
+        if (names.IsEmpty || names.Contains("smtp_connect_backlog")) WarnIfBacklogCapped(config.Main, error);
         if (names.IsEmpty)
         {
             foreach (var option in main.Options.OrderBy(o => o.Name, StringComparer.Ordinal))
@@ -62,6 +63,18 @@ internal static class PrintOptionsCommand
             }
         }
         return exit;
+    }
+
+    /// <summary>
+    /// The value printed is the configured one, as Exim prints it; when the kernel would cut it down (net.core.somaxconn),
+    /// stderr says so, so that the listen backlog an operator sees is the one connections get.
+    /// </summary>
+    private static void WarnIfBacklogCapped(MainOptions main, TextWriter error)
+    {
+        if (Listeners.ListenBacklog.KernelLimit() is { } limit && limit < main.SmtpConnectBacklog)
+        {
+            error.WriteLine($"exim: smtp_connect_backlog = {main.SmtpConnectBacklog} is more than the kernel allows: listen backlogs are capped at {limit} (net.core.somaxconn)");
+        }
     }
 
     private static void PrintDriver(TextWriter output, string name, string driver, object target, bool noNames)

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Exim.Host.Generations;
 using Exim.Host.Lifetime;
+using Exim.Host.Log;
 
 namespace Exim.Host.Cli.Commands;
 
@@ -14,7 +15,7 @@ internal static class VersionCommand
     {
         output.WriteLine(EximVersion.Banner);
         output.WriteLine($"Exim.NET {EximVersion.Build} on .NET {RuntimeInformation.FrameworkDescription.Replace(".NET ", "", StringComparison.Ordinal)} ({RuntimeInformation.RuntimeIdentifier})");
-        await using var core = Core.Create(cl.ConfigPath, cl.Debug);
+        await using var core = Core.Create(cl.ConfigPath, cl.Debug, logRouting: LogRouting.Stderr, quietLifecycle: true);
         var outcome = await core.Reloader.StartAsync().ConfigureAwait(false);
         if (outcome.Status != ReloadStatus.Published) return ConfigErrors.Print(outcome.Errors, error);
 

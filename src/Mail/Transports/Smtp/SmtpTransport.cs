@@ -7,6 +7,7 @@ using Exim.Abstractions.Config;
 using Exim.Mail.Delivery;
 using Exim.Mail.Resolution;
 using Exim.Mail.Retry;
+using Exim.Mail.Routing;
 
 namespace Exim.Mail.Transports.Smtp;
 
@@ -17,80 +18,93 @@ namespace Exim.Mail.Transports.Smtp;
 /// then one transaction per <c>max_rcpt</c> recipients, pipelined when the server offers PIPELINING, each reply within
 /// <c>command_timeout</c> and the data within <c>data_timeout</c>. 2xx delivers, 5xx fails, 4xx defers; a connection
 /// that fails, times out or answers 4xx before any recipient defers every recipient left and the next host is tried.
+/// What every host left deferred is tried once more on the fallback hosts (<c>fallback_hosts</c>).
 /// </summary>
-internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddress> localAddresses, SmtpConnectionPool? pool, Random random)
-    : IDeliveryTransport
+internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddress> localAddresses, SmtpConnectionPool? pool, Random random,
+    HostListResolver hostResolver) : IDeliveryTransport
 {
     public async Task<TransportResult> DeliverAsync(DeliveryJob job, CancellationToken cancellationToken)
     {
+        var run = new HostRun(job.Recipients);
+        await TryHostsAsync(job, job.Hosts, job.HostsFromMx, run, cancellationToken).ConfigureAwait(false);
+
+        // fallback_hosts: what every normal host left deferred (a 5xx is final) is tried once more on the fallback hosts,
+        // as deliver.c's second pass does; the last pass decides what a recipient still deferred is told.
+        if (run.Pending.Count > 0 && FallbackHosts(job) is { IsEmpty: false } fallback)
+        {
+            var hosts = await TransportHosts.ResolveAsync(hostResolver, job.Transport, fallback, cancellationToken).ConfigureAwait(false);
+            run.StartPass();
+            await TryHostsAsync(job, hosts, fromMx: false, run, cancellationToken).ConfigureAwait(false);
+        }
+        return run.Finish();
+    }
+
+    /// <summary>
+    /// The router's fallback_hosts, else the transport's; the transport's are not used when this host was one of the
+    /// domain's MX hosts and was cut from the list (smtp_transport_setup): the hosts left are then this host's betters.
+    /// </summary>
+    private static ImmutableArray<string> FallbackHosts(DeliveryJob job)
+        => !job.RouterFallbackHosts.IsEmpty ? job.RouterFallbackHosts : job.LocalHostRemoved ? [] : job.Transport.FallbackHosts;
+
+    /// <summary>One pass over a host list: each usable host in order until every recipient is decided or hosts_max_try is reached.</summary>
+    private async Task TryHostsAsync(DeliveryJob job, ImmutableArray<HostItem> list, bool fromMx, HostRun run, CancellationToken cancellationToken)
+    {
         var t = job.Transport;
         var port = PortNumber(t.Port);
-        var hosts = job.Hosts.ToList();
-        if (t.HostsRandomize && !job.HostsFromMx) hosts = [.. hosts.OrderBy(_ => random.Next())];
-
-        var pending = job.Recipients.ToList();
-        var results = new List<RecipientResult>();
-        var failures = new List<HostFailure>();
-        var successes = new List<string>();
-        var own = new Dictionary<string, RecipientResult>(StringComparer.Ordinal); // a host's own 4xx for one recipient
-        RecipientResult? last = null;
-        string? waitingKey = null;
+        var hosts = list.ToList();
+        if (t.HostsRandomize && !fromMx) hosts = [.. hosts.OrderBy(_ => random.Next())];
         var tried = 0;
         foreach (var host in hosts)
         {
-            if (pending.Count == 0 || tried >= t.HostsMaxTry) break;
+            if (run.Pending.Count == 0 || tried >= t.HostsMaxTry) break;
             if (host.Address is not { } address)
             {
-                last ??= new RecipientResult("", RecipientStatus.Deferred, $"failed to lookup IP address for {host.Name}", Errno.UnknownHost);
+                // smtp.c: ERRNO_UNKNOWNHOST, no host used, and a retry record of the routing kind for the name, so the
+                // address times out if the name never resolves.
+                run.Last ??= new RecipientResult("", RecipientStatus.Deferred, $"failed to lookup IP address for {host.Name}", Errno.UnknownHost,
+                    RetryKey: RetryKeys.Routing(host.Name));
                 continue;
             }
             if (!TryPickSource(t, address, out var source, out var sourceError))
             {
-                last = new RecipientResult("", RecipientStatus.Deferred, sourceError, -1, host, Freeze: true);
+                run.Last = new RecipientResult("", RecipientStatus.Deferred, sourceError, -1, host, Freeze: true);
                 continue;
             }
             var key = RetryKeys.Host(host.Name, address, host.Port ?? port, source);
             if (!job.RetryDue(key))
             {
-                waitingKey ??= key;
+                run.WaitingKey ??= key;
                 continue;
             }
             if (!t.AllowLocalhost && (address.Equals(IPAddress.Any) || localAddresses.Contains(address)))
             {
-                last = new RecipientResult("", RecipientStatus.Deferred, $"{t.Name} transport found host {host.Name} to be local", Errno.HostIsLocal, Freeze: true);
+                run.Last = new RecipientResult("", RecipientStatus.Deferred, $"{t.Name} transport found host {host.Name} to be local", Errno.HostIsLocal, Freeze: true);
                 continue;
             }
             tried++;
-            var attempt = await TryHostAsync(job, host, host.Port ?? port, source, key, pending, cancellationToken).ConfigureAwait(false);
+            var attempt = await TryHostAsync(job, host, host.Port ?? port, source, key, run.Pending, cancellationToken).ConfigureAwait(false);
             if (attempt.Failure is { } failure)
             {
-                failures.Add(failure);
-                last = new RecipientResult("", RecipientStatus.Deferred, failure.Message, failure.Errno, failure.Connected ? host : null,
+                run.Failures.Add(failure);
+                run.Last = new RecipientResult("", RecipientStatus.Deferred, failure.Message, failure.Errno, failure.Connected ? host : null,
                     RetryKey: key, ErrorName: failure.ErrorName);
             }
             else
             {
-                successes.Add(key);
+                run.Successes.Add(key);
             }
             // A recipient deferred by a host's reply keeps that reply, unless a later host decides it.
             foreach (var r in attempt.Results)
             {
                 if (r.Status == RecipientStatus.Deferred)
                 {
-                    own[r.Address] = r;
+                    run.Own[r.Address] = r;
                     continue;
                 }
-                results.Add(r);
-                pending.Remove(r.Address);
+                run.Results.Add(r);
+                run.Pending.Remove(r.Address);
             }
         }
-        foreach (var address in pending)
-        {
-            if (own.TryGetValue(address, out var reply)) results.Add(reply);
-            else if (last is not null) results.Add(last with { Address = address });
-            else results.Add(NoHostTried(address, waitingKey));
-        }
-        return new TransportResult([.. results], [.. failures], [.. successes]);
     }
 
     /// <summary>An address no host was tried for or failed on: every host was waiting for its retry time (Exim's texts, ERRNO_HRETRY).</summary>
@@ -223,14 +237,45 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
         return true;
     }
 
-    /// <summary>The <c>port</c> option: a number or one of the usual service names.</summary>
-    public static int PortNumber(string port) => port switch
-    {
-        "smtp" => 25,
-        "submission" => 587,
-        "smtps" or "ssmtp" => 465,
-        _ => int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 25,
-    };
+    /// <summary>The <c>port</c> option: a number or a service name (the loader has checked it resolves).</summary>
+    public static int PortNumber(string port) => PortNames.TryResolve(port, out var n) ? n : 25;
 
     private sealed record HostAttempt(ImmutableArray<RecipientResult> Results, HostFailure? Failure);
+
+    /// <summary>What one delivery has learnt so far: recipients still undecided, decided ones, host failures and successes.</summary>
+    private sealed class HostRun(ImmutableArray<string> recipients)
+    {
+        public List<string> Pending { get; } = [.. recipients];
+        public List<RecipientResult> Results { get; } = [];
+        public List<HostFailure> Failures { get; } = [];
+        public List<string> Successes { get; } = [];
+
+        /// <summary>A host's own 4xx for one recipient.</summary>
+        public Dictionary<string, RecipientResult> Own { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The last host-level reason, for recipients no host replied to.</summary>
+        public RecipientResult? Last { get; set; }
+
+        /// <summary>The first host skipped because its retry time has not come.</summary>
+        public string? WaitingKey { get; set; }
+
+        /// <summary>A new pass (the fallback hosts): what the earlier hosts said no longer describes the recipients left.</summary>
+        public void StartPass()
+        {
+            Own.Clear();
+            Last = null;
+            WaitingKey = null;
+        }
+
+        public TransportResult Finish()
+        {
+            foreach (var address in Pending)
+            {
+                if (Own.TryGetValue(address, out var reply)) Results.Add(reply);
+                else if (Last is not null) Results.Add(Last with { Address = address });
+                else Results.Add(NoHostTried(address, WaitingKey));
+            }
+            return new TransportResult([.. Results], [.. Failures], [.. Successes]);
+        }
+    }
 }

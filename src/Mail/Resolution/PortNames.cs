@@ -1,9 +1,12 @@
 using System.Collections.Frozen;
 using System.Globalization;
 
-namespace Exim.Host.Listeners;
+namespace Exim.Mail.Resolution;
 
-/// <summary>TCP port names, as getservbyname("tcp") resolves them: /etc/services, with the mail ports built in.</summary>
+/// <summary>
+/// TCP port names, as getservbyname("tcp") resolves them: /etc/services, with the mail ports built in. For the
+/// daemon's ports, and the smtp transport's <c>port</c> (checked when the configuration is loaded).
+/// </summary>
 internal static class PortNames
 {
     private static readonly Lazy<FrozenDictionary<string, int>> Services = new(Load);

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+
+namespace Exim.Mail.Routing;
+
+/// <summary>Routing log lines, in Exim's shapes (62xx, beside the resolver's).</summary>
+internal static partial class RoutingLog
+{
+    /// <summary>rf_self_action, <c>self = freeze</c> during a delivery.</summary>
+    [LoggerMessage(6201, LogLevel.Information, "{Id} {Message}: {Domain}")]
+    public static partial void SelfFreeze(ILogger logger, string id, string message, string domain);
+
+    /// <summary>rf_self_action, <c>self = freeze</c> while only routing (-bt), with no message.</summary>
+    [LoggerMessage(6202, LogLevel.Information, "{Message}: {Domain} (while routing <{Address}>)")]
+    public static partial void SelfFreezeRouting(ILogger logger, string message, string domain, string address);
+}
