@@ -53,13 +53,25 @@ internal sealed class MessageReceiver(FileStream data, long sizeLimit)
 
     public void Add(ReadOnlySpan<byte> content)
     {
-        Received += content.Length;
-        if (TooBig) return;
-        if (sizeLimit > 0 && Received > sizeLimit)
+        if (TooBig)
         {
-            TooBig = true; // from here on only counted; the headers read so far stay for the reject log
+            Received += content.Length; // only counted from here on, so the dialogue stays in sync
             return;
         }
+        if (sizeLimit > 0 && Received + content.Length > sizeLimit)
+        {
+            // What fits is taken in, so the headers read so far are there for the reject log.
+            Store(content[..(int)(sizeLimit - Received)]);
+            Received += content.Length;
+            TooBig = true;
+            return;
+        }
+        Received += content.Length;
+        Store(content);
+    }
+
+    private void Store(ReadOnlySpan<byte> content)
+    {
         TrackLines(content);
         while (!content.IsEmpty && _section != Section.Body)
         {

@@ -28,12 +28,12 @@ internal sealed partial class SmtpSession
             ResetTransaction();
             return null;
         }
+        _reader.StartData(_settings.Main.SmtpReceiveTimeout, _settings.Main.SmtpMinDataRate);
         Reply("354 Enter message, ending with \".\" on a line by itself");
         await FlushAsync().ConfigureAwait(false);
 
         var receiver = new MessageReceiver(message.Data, _settings.Main.MessageSizeLimit);
         var decoder = new DataDecoder(_settings.LocalInput);
-        _reader.StartData(_settings.Main.SmtpReceiveTimeout, _settings.Main.SmtpMinDataRate);
         var scratch = ArrayPool<byte>.Shared.Rent(DataDecoder.MaxOutput(16 * 1024));
         try
         {

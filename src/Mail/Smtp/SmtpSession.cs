@@ -99,8 +99,11 @@ internal sealed partial class SmtpSession : IDisposable
         ({ } name, _) => $"{name} {_who}",
     };
 
-    /// <summary>Client text for a log line or a reply (see <see cref="ClientText"/>).</summary>
+    /// <summary>Client text for a log line (see <see cref="ClientText"/>).</summary>
     private static string P(string latin1) => ClientText.Printing(latin1);
+
+    /// <summary>Client text for a reply: as for the log, and a TAB is escaped too (Exim's SP_TAB).</summary>
+    private static string Echo(string latin1) => ClientText.Printing(latin1, escapeTab: true);
 
     private string Hostname => _settings.Hostname;
 
@@ -213,8 +216,8 @@ internal sealed partial class SmtpSession : IDisposable
     {
         while (true)
         {
+            _reader.StartLine(_settings.Main.SmtpReceiveTimeout); // from the moment the client may send it
             if (!_reader.HasBufferedInput) await FlushAsync().ConfigureAwait(false);
-            _reader.StartLine(_settings.Main.SmtpReceiveTimeout);
             var (status, raw, bareLf) = await _reader.ReadLineAsync().ConfigureAwait(false);
             switch (status)
             {
@@ -381,7 +384,7 @@ internal sealed partial class SmtpSession : IDisposable
         }
         if (address.Length > 0 && SmtpAddress.Split(address).Domain.Length == 0)
         {
-            Reply($"501 {P(written)}: sender address must contain a domain");
+            Reply($"501 {Echo(written)}: sender address must contain a domain");
             SmtpLog.Unqualified(_logger, "sender", P(address), Host);
             return null;
         }
@@ -395,9 +398,8 @@ internal sealed partial class SmtpSession : IDisposable
     /// <summary>Exim's reply to an address that does not parse: <c>501 &lt;text&gt;: &lt;error&gt;</c>, counted as a syntax error.</summary>
     private SessionResult? MalformedAddress(string text, string line, string error)
     {
-        var printable = P(error);
-        SyntaxError(line, printable);
-        Reply($"501 {P(Truncate(text.Trim()))}: {printable}");
+        SyntaxError(line, P(error));
+        Reply($"501 {Echo(Truncate(text.Trim()))}: {Echo(error)}");
         return ProtocolError(line);
     }
 
@@ -431,17 +433,19 @@ internal sealed partial class SmtpSession : IDisposable
             return MalformedAddress(path, line, $"malformed address: {Truncate32(parameters)} may not follow {written}");
         }
         var (local, domain) = SmtpAddress.Split(address);
+        var postmaster = false;
         if (domain.Length == 0)
         {
             if (!address.Equals("postmaster", StringComparison.OrdinalIgnoreCase))
             {
-                Reply($"501 {P(written)}: recipient address must contain a domain");
+                Reply($"501 {Echo(written)}: recipient address must contain a domain");
                 SmtpLog.Unqualified(_logger, "recipient", P(address), Host);
                 return null;
             }
             // RFC 5321 §4.5.1: the reserved mailbox postmaster is accepted without a domain, and qualified here.
             domain = _settings.QualifyRecipient;
             address = $"{address}@{domain}";
+            postmaster = true;
         }
         var max = _settings.Main.RecipientsMax;
         if (max > 0 && _recipients.Count >= max)
@@ -458,7 +462,7 @@ internal sealed partial class SmtpSession : IDisposable
             SmtpLog.RejectedRcpt(_logger, Host, P(_sender), P(address), "restricted characters in address");
             return null;
         }
-        if (!_settings.LocalDomains.Matches(domain) && !_settings.RelayToDomains.Matches(domain))
+        if (!postmaster && !_settings.LocalDomains.Matches(domain) && !_settings.RelayToDomains.Matches(domain))
         {
             switch (await MatchAsync(_settings.RelayFromHosts).ConfigureAwait(false))
             {

@@ -12,9 +12,9 @@ namespace Exim.Mail.Text;
 /// line or a reply, <see cref="Printing(ReadOnlySpan{byte})"/> turns them into text under this contract:
 /// </para>
 /// <list type="bullet">
-/// <item>printing ASCII (0x20–0x7E) and TAB stay as they are; a backslash stays a single backslash (Exim does not
-/// escape it either);</item>
-/// <item>other control bytes are escaped as Exim escapes them: <c>\n \r \b \v \f</c>, everything else (NUL, ESC,
+/// <item>printing ASCII (0x20–0x7E) and TAB stay as they are (TAB is escaped too with <c>escapeTab</c>, Exim's SP_TAB,
+/// which replies use); a backslash stays a single backslash (Exim does not escape it either);</item>
+/// <item>other control bytes are escaped as Exim escapes them: <c>\n \r \b \v \f \t</c>, everything else (NUL, ESC,
 /// DEL, ...) as three octal digits, <c>\000</c>; so a client can never start a line of its own in the log or a reply;</item>
 /// <item>8-bit bytes that form valid UTF-8 are decoded to the characters they encode, so a UTF-8 writer reproduces
 /// exactly the bytes the client sent (<c>jérôme</c> stays <c>jérôme</c>, never <c>jÃ©rÃ´me</c>), except that encoded
@@ -31,11 +31,11 @@ internal static class ClientText
     private const char SurrogateEscapeBase = '\uDC00';
 
     /// <summary>The log and reply form of client bytes (see the class summary for the contract).</summary>
-    public static string Printing(ReadOnlySpan<byte> bytes)
+    public static string Printing(ReadOnlySpan<byte> bytes, bool escapeTab = false)
     {
-        if (IsPlain(bytes)) return Encoding.ASCII.GetString(bytes);
+        if (IsPlain(bytes, escapeTab)) return Encoding.ASCII.GetString(bytes);
         var sb = new StringBuilder(bytes.Length + 16);
-        Append(sb, bytes);
+        Append(sb, bytes, escapeTab);
         return sb.ToString();
     }
 
@@ -43,13 +43,13 @@ internal static class ClientText
     /// As <see cref="Printing(ReadOnlySpan{byte})"/>, for client bytes held as a Latin-1 string (one char per byte).
     /// Returns the same instance when there is nothing to escape or decode, so the common case allocates nothing.
     /// </summary>
-    public static string Printing(string latin1)
+    public static string Printing(string latin1, bool escapeTab = false)
     {
         ArgumentNullException.ThrowIfNull(latin1);
         var plain = true;
         foreach (var c in latin1)
         {
-            if (!IsPlain(c)) { plain = false; break; }
+            if (!IsPlain(c, escapeTab)) { plain = false; break; }
         }
         if (plain) return latin1;
         var rented = ArrayPool<byte>.Shared.Rent(latin1.Length);
@@ -57,7 +57,7 @@ internal static class ClientText
         {
             var n = Encoding.Latin1.GetBytes(latin1, rented);
             var sb = new StringBuilder(latin1.Length + 16);
-            Append(sb, rented.AsSpan(0, n));
+            Append(sb, rented.AsSpan(0, n), escapeTab);
             return sb.ToString();
         }
         finally
@@ -67,7 +67,7 @@ internal static class ClientText
     }
 
     /// <summary>Appends the printing form of <paramref name="bytes"/> to <paramref name="sb"/>.</summary>
-    public static void Append(StringBuilder sb, ReadOnlySpan<byte> bytes)
+    public static void Append(StringBuilder sb, ReadOnlySpan<byte> bytes, bool escapeTab = false)
     {
         ArgumentNullException.ThrowIfNull(sb);
         Span<char> utf16 = stackalloc char[2];
@@ -77,7 +77,7 @@ internal static class ClientText
             var b = bytes[i];
             if (b < 0x80)
             {
-                if (IsPlain((char)b)) sb.Append((char)b);
+                if (IsPlain((char)b, escapeTab)) sb.Append((char)b);
                 else AppendEscaped(sb, b);
                 i++;
                 continue;
@@ -141,16 +141,16 @@ internal static class ClientText
         return buffer[..GetBytes(text, buffer)];
     }
 
-    private static bool IsPlain(ReadOnlySpan<byte> bytes)
+    private static bool IsPlain(ReadOnlySpan<byte> bytes, bool escapeTab)
     {
         foreach (var b in bytes)
         {
-            if (!IsPlain((char)b)) return false;
+            if (!IsPlain((char)b, escapeTab)) return false;
         }
         return true;
     }
 
-    private static bool IsPlain(char c) => c is >= ' ' and <= '~' or '\t';
+    private static bool IsPlain(char c, bool escapeTab) => c is >= ' ' and <= '~' || (c == '\t' && !escapeTab);
 
     /// <summary>Decoded characters that would let text break a line or disguise itself in a terminal or an editor.</summary>
     private static bool IsHazardous(Rune rune) => rune.Value is (>= 0x80 and <= 0x9F) or 0x2028 or 0x2029 or (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069);
@@ -164,6 +164,7 @@ internal static class ClientText
             case (byte)'\b': sb.Append("\\b"); break;
             case (byte)'\v': sb.Append("\\v"); break;
             case (byte)'\f': sb.Append("\\f"); break;
+            case (byte)'\t': sb.Append("\\t"); break;
             default: AppendOctal(sb, b); break;
         }
     }

@@ -20,6 +20,10 @@ public sealed class ClientTextTests
         => Assert.Equal(expected, ClientText.Printing(latin1));
 
     [Fact]
+    public void ForReplies_TabIsEscapedToo()
+        => Assert.Equal("a\\tb\\r", ClientText.Printing("a\tb\r", escapeTab: true));
+
+    [Fact]
     public void PlainText_ComesBackAsTheSameInstance()
     {
         const string text = "MAIL FROM:<a@example.org>";
