@@ -44,7 +44,7 @@ internal sealed class EximLoggerProvider(EximLogSink sink) : ILoggerProvider
             if (logLevel == LogLevel.Critical) targets |= LogTarget.Panic;
             if (EximLogEvents.IsReject(eventId.Id))
             {
-                if (RejectLogDetail(state) is { Length: > 0 } detail)
+                if (!sink.WouldBe && RejectLogDetail(state) is { Length: > 0 } detail)
                 {
                     // The dump follows the line in the reject log only (Exim's log.c); the main log gets the line.
                     sink.Write(targets, message);

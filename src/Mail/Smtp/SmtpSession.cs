@@ -23,7 +23,6 @@ namespace Exim.Mail.Smtp;
 /// </summary>
 internal sealed partial class SmtpSession : IDisposable
 {
-
     private readonly SmtpSettings _settings;
     private readonly FileSpool _spool;
     private readonly ILogger _logger;
