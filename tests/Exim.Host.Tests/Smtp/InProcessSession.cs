@@ -37,8 +37,14 @@ internal sealed class InProcessSession : IAsyncDisposable
     public ConcurrentQueue<string> Log { get; }
     public string InputDirectory => _directory.Combine("spool", "input");
 
-    /// <summary>Starts a session with <paramref name="main"/> (spool, host name and local domains filled in) and reads the greeting.</summary>
-    public static async Task<InProcessSession> StartAsync(MainOptions main)
+    /// <summary>The first reply: the greeting, or why there is none.</summary>
+    public string Greeting { get; private init; } = "";
+
+    /// <summary>
+    /// Starts a session with <paramref name="main"/> (spool, host name and local domains filled in) and reads the
+    /// greeting; <paramref name="sendFirst"/> is sent before the session starts (input before the greeting).
+    /// </summary>
+    public static async Task<InProcessSession> StartAsync(MainOptions main, string? sendFirst = null)
     {
         var directory = new TempDirectory("exim-session");
         main = main with { SpoolDirectory = directory.Combine("spool"), PrimaryHostname = "mx.test.example", LocalDomains = ["test.example"] };
@@ -53,6 +59,11 @@ internal sealed class InProcessSession : IAsyncDisposable
         var connect = SmtpTestClient.ConnectAsync(((IPEndPoint)listener.LocalEndPoint!).Port);
         var server = await listener.AcceptAsync().WaitAsync(TestTimeouts.Default);
         var client = await connect;
+        if (sendFirst is not null)
+        {
+            await client.SendRawAsync(sendFirst);
+            await Wait.UntilOrFailAsync(() => server.Available > 0, TestTimeouts.Default, () => "input before the greeting did not arrive");
+        }
         var connection = new SmtpConnection(server, "c1", (IPEndPoint)server.RemoteEndPoint!, (IPEndPoint)server.LocalEndPoint!, 1, null);
         var session = new SmtpSession(new SmtpSettings(main, "4.96"), spool, new ListLogger(log), time, new NoLoad(), connection, CancellationToken.None);
         var run = Task.Run(async () =>
@@ -60,8 +71,8 @@ internal sealed class InProcessSession : IAsyncDisposable
             using (session) return await session.RunAsync();
         });
         var greeting = await client.ReadReplyAsync();
-        if (!greeting.StartsWith("220 ", StringComparison.Ordinal)) throw new InvalidOperationException("no greeting: " + greeting);
-        return new InProcessSession(directory, spool, client, run, time, log);
+        if (sendFirst is null && !greeting.StartsWith("220 ", StringComparison.Ordinal)) throw new InvalidOperationException("no greeting: " + greeting);
+        return new InProcessSession(directory, spool, client, run, time, log) { Greeting = greeting };
     }
 
     /// <summary>The next reply if one arrives within a short real-time wait (the session runs on real sockets), else null.</summary>
