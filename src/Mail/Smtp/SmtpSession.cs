@@ -614,7 +614,8 @@ internal sealed partial class SmtpSession : IDisposable
         if (_outputLength == 0) return;
         try
         {
-            using var cts = new CancellationTokenSource(_settings.Main.SmtpReceiveTimeout);
+            var timeout = _settings.Main.SmtpReceiveTimeout;
+            using var cts = new CancellationTokenSource(timeout > TimeSpan.Zero ? timeout : Timeout.InfiniteTimeSpan); // 0: no limit
             await _socket.SendAsync(_output.AsMemory(0, _outputLength), SocketFlags.None, cts.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)

@@ -132,6 +132,16 @@ public sealed class SessionDeadlineTests
         }
     }
 
+    [Fact]
+    public async Task ZeroTimeouts_MeanNoLimit()
+    {
+        await using var s = await InProcessSession.StartAsync(Base with { SmtpReceiveTimeout = TimeSpan.Zero });
+
+        s.Time.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal("250 OK", await s.Client.CommandAsync("NOOP"));
+    }
+
     private static async Task StartDataAsync(InProcessSession s)
     {
         await s.Client.CommandAsync("EHLO c.example");
