@@ -118,8 +118,35 @@ public sealed record MainOptions
 
     // ---- SMTP session ----
 
-    /// <summary>How long to wait for a command or a data line.</summary>
+    /// <summary>
+    /// How long a whole command line may take to arrive (a deadline per line, not per read, so a client trickling
+    /// bytes cannot hold its slot), and how long DATA may go without input; 0 means no limit.
+    /// </summary>
     [EximOption("smtp_receive_timeout")] public TimeSpan SmtpReceiveTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Not in Exim (Postfix's smtpd_min_data_rate): the slowest DATA a client may send, in bytes per second. Each read
+    /// earns its bytes ÷ this rate of extra time, and the time left never exceeds smtp_receive_timeout, so a client
+    /// slower than this on average is cut off (421, data timeout) while pauses shorter than smtp_receive_timeout are
+    /// always allowed. 0 restarts the timeout on every read, as Exim does.
+    /// </summary>
+    [EximOption("smtp_min_data_rate", Kind = OptionKind.Size, Min = 0)] public long SmtpMinDataRate { get; init; } = 500;
+
+    /// <summary>
+    /// Not in Exim: how long a connection may last before its first MAIL command (from the greeting), so slow or idle
+    /// clients cannot hold slots with HELO and NOOP; 0 means no limit.
+    /// </summary>
+    [EximOption("smtp_premail_timeout")] public TimeSpan SmtpPremailTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Not in Exim (Postfix's smtpd_forbid_bare_newline = reject): refuse a command line ending in a bare LF
+    /// (500) and a message holding a bare LF or a bare CR (550 after the data). Off (Postfix's normalize): a bare LF
+    /// or CR is taken as a line end. Either way only CR LF . CR LF ends DATA.
+    /// </summary>
+    [EximOption("smtp_forbid_bare_newline")] public bool SmtpForbidBareNewline { get; init; }
+
+    /// <summary>Hosts that <see cref="SmtpForbidBareNewline"/> does not apply to (old clients on the local network).</summary>
+    [EximOption("smtp_forbid_bare_newline_exclusions")] public ImmutableArray<string> SmtpForbidBareNewlineExclusions { get; init; } = [];
 
     /// <summary>
     /// Not in Exim: how a group commit makes messages durable. <c>"filesystem"</c> (default): one syncfs(2) per batch,

@@ -5,7 +5,7 @@ public enum SessionOutcome
 {
     /// <summary>The client sent QUIT.</summary>
     Quit,
-    /// <summary>The client was silent for longer than <c>smtp_receive_timeout</c>.</summary>
+    /// <summary>The client was too slow: <c>smtp_receive_timeout</c>, <c>smtp_min_data_rate</c> or <c>smtp_premail_timeout</c>.</summary>
     Timeout,
     /// <summary>The client went away without QUIT, or the connection was refused or dropped by policy.</summary>
     Dropped,

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 using Exim.Mail.Native;
+using Exim.Mail.Text;
 
 namespace Exim.Host.Log;
 
@@ -37,7 +38,8 @@ internal sealed class EximLogSink : IAsyncDisposable
 
     public LogRouting Routing { get; }
 
-    private bool WouldBe => Routing != LogRouting.Files;
+    /// <summary>A testing mode: lines go to stderr as Exim shows the lines it would have logged, never to the files.</summary>
+    public bool WouldBe => Routing != LogRouting.Files;
 
     /// <summary>Directs later lines to the files of a newly published configuration.</summary>
     public void UsePaths(LogPaths paths) => Volatile.Write(ref _paths, paths);
@@ -133,7 +135,7 @@ internal sealed class EximLogSink : IAsyncDisposable
     private static void Write(string path, StringBuilder text)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        Posix.Append(path, LogLineEncoding.GetBytes(text), LogFileMode);
+        Posix.Append(path, ClientText.GetBytes(text.ToString()), LogFileMode);
     }
 
     /// <summary>Exim's LOG_MODE: 0640.</summary>
@@ -169,7 +171,7 @@ internal sealed class EximLogSink : IAsyncDisposable
     /// <summary>Log text to stderr, in the log files' encoding (8-bit client bytes stay the bytes they were).</summary>
     private void WriteStderr(StringBuilder text)
     {
-        var bytes = LogLineEncoding.GetBytes(text);
+        var bytes = ClientText.GetBytes(text.ToString());
         lock (_stderrLock)
         {
             Console.Error.Flush();
@@ -202,16 +204,9 @@ internal sealed class EximLogSink : IAsyncDisposable
                 if (del >= 0 && (i < 0 || del < i)) i = del;
                 if (i < 0) return sb.Append(span);
                 sb.Append(span[..i]);
-                switch (span[i])
-                {
-                    case '\n': sb.Append("\n  "); break;
-                    case '\t': sb.Append('\t'); break;
-                    case '\r': sb.Append("\\r"); break;
-                    case '\b': sb.Append("\\b"); break;
-                    case '\v': sb.Append("\\v"); break;
-                    case '\f': sb.Append("\\f"); break;
-                    default: sb.Append('\\').Append(Convert.ToString(span[i], 8).PadLeft(3, '0')); break;
-                }
+                if (span[i] == '\n') sb.Append("\n  ");
+                else if (span[i] == '\t') sb.Append('\t');
+                else ClientText.AppendEscaped(sb, (byte)span[i]);
                 span = span[(i + 1)..];
             }
         }

@@ -13,6 +13,16 @@ internal sealed class EximLoggerProvider(EximLogSink sink) : ILoggerProvider
 
     public void Dispose() => _loggers.Clear();
 
+    private static string? RejectLogDetail<TState>(TState state)
+    {
+        if (state is not IReadOnlyList<KeyValuePair<string, object?>> properties) return null;
+        foreach (var (key, value) in properties)
+        {
+            if (key == EximLogEvents.RejectLogDetail) return value as string;
+        }
+        return null;
+    }
+
     private sealed class EximLogger(EximLogSink sink) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
@@ -32,7 +42,17 @@ internal sealed class EximLoggerProvider(EximLogSink sink) : ILoggerProvider
             }
             var targets = LogTarget.Main;
             if (logLevel == LogLevel.Critical) targets |= LogTarget.Panic;
-            if (EximLogEvents.IsReject(eventId.Id)) targets |= LogTarget.Reject;
+            if (EximLogEvents.IsReject(eventId.Id))
+            {
+                if (!sink.WouldBe && RejectLogDetail(state) is { Length: > 0 } detail)
+                {
+                    // The dump follows the line in the reject log only (Exim's log.c); the main log gets the line.
+                    sink.Write(targets, message);
+                    sink.Write(LogTarget.Reject, message + "\n" + detail);
+                    return;
+                }
+                targets |= LogTarget.Reject;
+            }
             sink.Write(targets, message);
         }
     }

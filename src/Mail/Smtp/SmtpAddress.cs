@@ -3,8 +3,12 @@ namespace Exim.Mail.Smtp;
 /// <summary>RFC 5321 paths in MAIL and RCPT: <c>&lt;local@domain&gt; [params]</c>; a source route is stripped.</summary>
 internal static class SmtpAddress
 {
-    /// <summary>Splits <c>&lt;addr&gt; params</c> (brackets optional, as Exim tolerates); false when malformed.</summary>
-    public static bool TryParsePath(string argument, out string address, out string parameters)
+    /// <summary>
+    /// Splits <c>&lt;addr&gt; params</c> (brackets optional, as Exim tolerates); false when malformed. A single trailing
+    /// dot on the domain is dropped (<c>a@example.test.</c> is <c>a@example.test</c>, as with Exim's strip_trailing_dot).
+    /// <paramref name="path"/> is the path as written (brackets included), for replies that quote it.
+    /// </summary>
+    public static bool TryParsePath(string argument, out string address, out string parameters, out string path)
     {
         address = "";
         parameters = "";
@@ -12,6 +16,7 @@ internal static class SmtpAddress
         if (s.StartsWith('<'))
         {
             var close = s.IndexOf('>', StringComparison.Ordinal);
+            path = close < 0 ? s : s[..(close + 1)];
             if (close < 0) return false;
             address = s[1..close].Trim();
             parameters = s[(close + 1)..].Trim();
@@ -20,7 +25,12 @@ internal static class SmtpAddress
         {
             var space = s.IndexOf(' ', StringComparison.Ordinal);
             address = space < 0 ? s : s[..space];
+            path = address;
             parameters = space < 0 ? "" : s[(space + 1)..].Trim();
+        }
+        if (address.Length > 2 && address.EndsWith('.') && address[^2] != '.' && address[^2] != '@' && address.LastIndexOf('@') > 0)
+        {
+            address = address[..^1];
         }
         if (address.StartsWith('@'))
         {
@@ -42,13 +52,27 @@ internal static class SmtpAddress
     {
         var (local, domain) = Split(address);
         if (local.Length == 0 || local.Length > 64 || address.Length > 254) return false;
+        // RFC 5321 qtextSMTP and quoted-pairSMTP: no control characters, even quoted.
+        if (local.Any(c => c is < ' ' or '\x7f')) return false;
         if (!(local.StartsWith('"') ? local.Length >= 2 && local.EndsWith('"') : local.All(IsAtomChar) && !local.Contains("..", StringComparison.Ordinal))) return false;
-        return domain.Length == 0 || IsDomain(domain);
+        return domain.Length == 0 || (IsDomain(domain) && !domain.EndsWith('.'));
+    }
+
+    /// <summary>An address literal as a HELO argument: <c>[192.0.2.1]</c> or <c>[IPv6:2001:db8::1]</c>.</summary>
+    public static bool IsAddressLiteral(string name)
+    {
+        if (name.Length < 3 || name[0] != '[' || name[^1] != ']') return false;
+        var inner = name.AsSpan(1, name.Length - 2);
+        if (inner.StartsWith("IPv6:", StringComparison.OrdinalIgnoreCase))
+        {
+            return System.Net.IPAddress.TryParse(inner[5..], out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        }
+        return System.Net.IPAddress.TryParse(inner, out var v4) && v4.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && inner.Count('.') == 3;
     }
 
     public static bool IsDomain(string domain)
     {
-        if (domain.StartsWith('[') && domain.EndsWith(']')) return domain.Length > 2;
+        if (domain.StartsWith('[') && domain.EndsWith(']')) return domain.Length > 2 && !domain.Any(c => c is < ' ' or '\x7f');
         if (domain.Length > 253) return false;
         foreach (var label in domain.TrimEnd('.').Split('.'))
         {

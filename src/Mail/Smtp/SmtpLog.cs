@@ -2,7 +2,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Exim.Mail.Smtp;
 
-/// <summary>Session log lines, in Exim's shapes. Ids 3900–3999 also go to the reject log.</summary>
+/// <summary>
+/// Session log lines, in Exim 4.96's shapes (smtp_in.c, receive.c): operators grep for them and eximstats counts a
+/// line with "rejected", "refused" or "dropped" as a rejection, so only rejections say so. Ids 3900–3999 also go to
+/// the reject log, exactly the lines Exim writes with LOG_REJECT. Every client-originated argument has been through
+/// <see cref="Text.ClientText.Printing(string)"/>.
+/// </summary>
 internal static partial class SmtpLog
 {
     [LoggerMessage(3001, LogLevel.Information, "SMTP connection from {Who} (TCP/IP connection count = {Count})")]
@@ -41,32 +46,50 @@ internal static partial class SmtpLog
     [LoggerMessage(3090, LogLevel.Critical, "SMTP connection from {Who} failed: 421 sent")]
     public static partial void SessionFailed(ILogger logger, string who, Exception exception);
 
+    /// <summary>Exim's synprot_error: main log only (it is not a rejection of mail).</summary>
+    [LoggerMessage(3012, LogLevel.Information, "SMTP {Kind} error in \"{Command}\" H={Host} {Reason}")]
+    public static partial void SynprotError(ILogger logger, string kind, string command, string host, string reason);
+
+    /// <summary>Ours: the session reached smtp_premail_timeout without a MAIL command.</summary>
+    [LoggerMessage(3013, LogLevel.Information, "SMTP command timeout on connection from {Who}: no MAIL command within smtp_premail_timeout ({Seconds}s)")]
+    public static partial void PremailTimeout(ILogger logger, string who, long seconds);
+
+    /// <summary>Ours: DATA arrived more slowly than smtp_min_data_rate allows.</summary>
+    [LoggerMessage(3014, LogLevel.Information, "SMTP data timeout (message abandoned) on connection from {Who} F=<{Sender}>: data rate below smtp_min_data_rate")]
+    public static partial void DataTooSlow(ILogger logger, string who, string sender);
+
     [LoggerMessage(3901, LogLevel.Information, "H={Host} F=<{Sender}> rejected RCPT <{Recipient}>: {Reason}")]
     public static partial void RejectedRcpt(ILogger logger, string host, string sender, string recipient, string reason);
 
-    [LoggerMessage(3909, LogLevel.Information, "H={Host} F=<{Sender}> temporarily rejected RCPT <{Recipient}>: {Reason}")]
-    public static partial void TemporarilyRejectedRcpt(ILogger logger, string host, string sender, string recipient, string reason);
+    [LoggerMessage(3902, LogLevel.Information, "SMTP call from {Who} dropped: too many syntax or protocol errors (last command was \"{Command}\", {Had})")]
+    public static partial void TooManySynprot(ILogger logger, string who, string command, string had);
 
-    [LoggerMessage(3902, LogLevel.Information, "SMTP call from {Who} dropped: too many syntax or protocol errors (last command was \"{Command}\")")]
-    public static partial void TooManySynprot(ILogger logger, string who, string command);
+    [LoggerMessage(3903, LogLevel.Information, "SMTP call from {Who} dropped: too many nonmail commands (last was \"{Verb}\")")]
+    public static partial void TooManyNonmail(ILogger logger, string who, string verb);
 
-    [LoggerMessage(3903, LogLevel.Information, "SMTP call from {Who} dropped: too many nonmail commands (last was \"{Command}\")")]
-    public static partial void TooManyNonmail(ILogger logger, string who, string command);
-
-    [LoggerMessage(3904, LogLevel.Information, "SMTP protocol synchronization error ({Detail}): rejected \"{Command}\" H={Host}")]
-    public static partial void SyncError(ILogger logger, string detail, string command, string host);
+    [LoggerMessage(3904, LogLevel.Information, "SMTP protocol synchronization error ({Detail}): rejected \"{Command}\" H={Host} next input=\"{Next}\"")]
+    public static partial void SyncError(ILogger logger, string detail, string command, string host, string next);
 
     [LoggerMessage(3905, LogLevel.Information, "rejected MAIL command H={Host}: too many messages in one connection")]
     public static partial void TooManyMessages(ILogger logger, string host);
 
-    [LoggerMessage(3906, LogLevel.Information, "H={Host} F=<{Sender}> rejected after DATA: message too big: read={Read} max={Max}")]
-    public static partial void TooBig(ILogger logger, string host, string sender, long read, long max);
+#pragma warning disable SYSLIB1015 // RejectLogDetail is not in the line: it goes to the reject log only (EximLogEvents.RejectLogDetail).
+    [LoggerMessage(3906, LogLevel.Information, "rejected from <{Sender}> H={Host}: message too big: read={Read} max={Max}")]
+    public static partial void TooBig(ILogger logger, string sender, string host, long read, long max, string RejectLogDetail);
 
-    [LoggerMessage(3907, LogLevel.Information, "SMTP syntax error in \"{Command}\" H={Host} {Reason}")]
-    public static partial void SyntaxError(ILogger logger, string command, string host, string reason);
+    /// <summary>A message refused after its data (Exim's data ACL shape), with the header dump for the reject log.</summary>
+    [LoggerMessage(3913, LogLevel.Information, "H={Host} F=<{Sender}> rejected after DATA: {Reason}")]
+    public static partial void RejectedAfterData(ILogger logger, string host, string sender, string reason, string RejectLogDetail);
+#pragma warning restore SYSLIB1015
 
-    [LoggerMessage(3908, LogLevel.Information, "H={Host} rejected MAIL <{Sender}>: {Reason}")]
-    public static partial void RejectedMail(ILogger logger, string host, string sender, string reason);
+    [LoggerMessage(3907, LogLevel.Information, "SMTP protocol synchronization error (input sent without waiting for greeting): rejected connection from H={Host} input=\"{Input}\"")]
+    public static partial void EarlyInput(ILogger logger, string host, string input);
+
+    [LoggerMessage(3908, LogLevel.Information, "rejected MAIL FROM:<{Sender}> H={Host}: message too big: size={Size} max={Max}")]
+    public static partial void MailTooBig(ILogger logger, string sender, string host, long size, long max);
+
+    [LoggerMessage(3909, LogLevel.Information, "H={Host} F=<{Sender}> temporarily rejected RCPT <{Recipient}>: {Reason}")]
+    public static partial void TemporarilyRejectedRcpt(ILogger logger, string host, string sender, string recipient, string reason);
 
     [LoggerMessage(3910, LogLevel.Information, "H={Host} rejected connection in \"connect\" ACL: {Text}")]
     public static partial void ConnectRejected(ILogger logger, string host, string text);
@@ -76,4 +99,13 @@ internal static partial class SmtpLog
 
     [LoggerMessage(3912, LogLevel.Information, "H={Host} dropped connection in \"connect\" ACL (no reply)")]
     public static partial void ConnectDropped(ILogger logger, string host);
+
+    [LoggerMessage(3914, LogLevel.Information, "rejected {Command} from {Who}: syntactically invalid argument(s): {Argument}")]
+    public static partial void RejectedHelo(ILogger logger, string command, string who, string argument);
+
+    [LoggerMessage(3915, LogLevel.Information, "unqualified {Kind} rejected: <{Address}> H={Host}")]
+    public static partial void Unqualified(ILogger logger, string kind, string address, string host);
+
+    [LoggerMessage(3916, LogLevel.Information, "too many recipients: excess temporarily rejected: sender=<{Sender}> H={Host}")]
+    public static partial void TooManyRecipients(ILogger logger, string sender, string host);
 }

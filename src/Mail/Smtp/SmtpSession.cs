@@ -5,7 +5,9 @@ using System.Text;
 using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Matching;
 using Exim.Abstractions.Resolution;
+using Exim.Mail.Smtp.Protocol;
 using Exim.Mail.Spool;
+using Exim.Mail.Text;
 using Microsoft.Extensions.Logging;
 
 namespace Exim.Mail.Smtp;
@@ -14,11 +16,13 @@ namespace Exim.Mail.Smtp;
 /// One RFC 5321 server session: HELO/EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, VRFY, HELP, with PIPELINING, SIZE
 /// and 8BITMIME, Exim's reply texts and limits. Replies are batched while pipelined input is waiting and flushed
 /// before each blocking read. 250 after DATA is sent only once the spool says the message is durable.
+/// <para>
+/// Client text is held as Latin-1 (one char per byte) and goes through <see cref="ClientText.Printing(string)"/> on
+/// its way to the log or into a reply, so control bytes are escaped and 8-bit bytes come out as they came in.
+/// </para>
 /// </summary>
-internal sealed class SmtpSession : IDisposable
+internal sealed partial class SmtpSession : IDisposable
 {
-    private static readonly string[] MustBeLast = ["EHLO", "HELO", "DATA", "QUIT", "NOOP", "VRFY", "EXPN", "HELP"];
-
     private readonly SmtpSettings _settings;
     private readonly FileSpool _spool;
     private readonly ILogger _logger;
@@ -35,8 +39,12 @@ internal sealed class SmtpSession : IDisposable
     private readonly string _who;
     private readonly bool _nonmailLimited;
     private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
+    private readonly CommandHistory _history = new();
 
     private string? _helo;
+    /// <summary>Whether bare LFs and CRs are refused in this session (smtp_forbid_bare_newline and its exclusions).</summary>
+    private bool _forbidBareNewline;
+    private bool _tooManyRecipientsLogged;
     private bool _esmtp;
     private string? _sender;
     private readonly List<string> _recipients = [];
@@ -72,7 +80,7 @@ internal sealed class SmtpSession : IDisposable
         _connection = connection;
         _shutdown = shutdown;
         _socket = connection.Socket;
-        _reader = new SmtpLineReader(_socket, settings.Main.SmtpReceiveTimeout, shutdown);
+        _reader = new SmtpLineReader(_socket, time, shutdown);
         var ip = connection.Remote.Address;
         _client = ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip;
         _clientIp = _client.ToString();
@@ -85,10 +93,16 @@ internal sealed class SmtpSession : IDisposable
     private string Host => (_hostName, _helo) switch
     {
         (null, null) => _who,
-        (null, { } helo) => $"({helo}) {_who}",
-        ({ } name, { } helo) when !helo.Equals(name, StringComparison.OrdinalIgnoreCase) => $"{name} ({helo}) {_who}",
+        (null, { } helo) => $"({ClientText.Printing(helo)}) {_who}",
+        ({ } name, { } helo) when !helo.Equals(name, StringComparison.OrdinalIgnoreCase) => $"{name} ({ClientText.Printing(helo)}) {_who}",
         ({ } name, _) => $"{name} {_who}",
     };
+
+    /// <summary>Client text for a log line (see <see cref="ClientText"/>).</summary>
+    private static string P(string latin1) => ClientText.Printing(latin1);
+
+    /// <summary>Client text for a reply: as for the log, and a TAB is escaped too (Exim's SP_TAB).</summary>
+    private static string Echo(string latin1) => ClientText.Printing(latin1, escapeTab: true);
 
     private string Hostname => _settings.Hostname;
 
@@ -99,14 +113,20 @@ internal sealed class SmtpSession : IDisposable
             if (!_settings.ConnectionNolog.Matches(_connection.Remote.Address)) SmtpLog.Connection(_logger, _who, _connection.ConnectionCount);
             if (_settings.EnforceSync && _reader.InputPendingNow())
             {
-                SmtpLog.SyncError(_logger, "input sent without waiting for greeting", "", _who);
+                _reader.StartLine(_settings.Main.SmtpReceiveTimeout);
+                await _reader.FillAsync().ConfigureAwait(false); // it is there already: this does not wait
+                var early = _reader.Buffered;
+                SmtpLog.EarlyInput(_logger, _who, ClientText.Printing(early[..Math.Min(early.Length, 128)]));
                 Reply("554 SMTP synchronization error");
                 await FlushAsync().ConfigureAwait(false);
                 return new SessionResult(SessionOutcome.Dropped, 0);
             }
             await LookUpHostNameAsync().ConfigureAwait(false);
             if (_policy is not null && await ApplyPolicyAsync(_policy).ConfigureAwait(false) is { } refused) return refused;
+            _forbidBareNewline = _settings.Main.SmtpForbidBareNewline && !_settings.LocalInput
+                && await MatchAsync(_settings.BareNewlineExclusions).ConfigureAwait(false) == HostListMatch.NoMatch;
             Reply($"220 {_settings.Banner(_time.GetLocalNow())}");
+            _reader.SetSessionDeadline(_settings.Main.SmtpPremailTimeout);
             return await CommandLoopAsync().ConfigureAwait(false);
         }
         catch (Exception e)
@@ -202,15 +222,17 @@ internal sealed class SmtpSession : IDisposable
     {
         while (true)
         {
+            _reader.StartLine(_settings.Main.SmtpReceiveTimeout); // from the moment the client may send it
             if (!_reader.HasBufferedInput) await FlushAsync().ConfigureAwait(false);
-            var (status, raw) = await _reader.ReadLineAsync().ConfigureAwait(false);
+            var (status, raw, bareLf) = await _reader.ReadLineAsync().ConfigureAwait(false);
             switch (status)
             {
                 case ReadStatus.Closed:
                     SmtpLog.Disconnected(_logger, Host, (long)System.Diagnostics.Stopwatch.GetElapsedTime(_started).TotalSeconds);
                     return new SessionResult(SessionOutcome.Dropped, _messages);
                 case ReadStatus.Timeout:
-                    SmtpLog.CommandTimeout(_logger, Host);
+                    if (_reader.SessionDeadlinePassed) SmtpLog.PremailTimeout(_logger, Host, (long)_settings.Main.SmtpPremailTimeout.TotalSeconds);
+                    else SmtpLog.CommandTimeout(_logger, Host);
                     Reply($"421 {Hostname}: SMTP command timeout - closing connection");
                     return new SessionResult(SessionOutcome.Timeout, _messages);
                 case ReadStatus.Shutdown:
@@ -218,40 +240,61 @@ internal sealed class SmtpSession : IDisposable
                 case ReadStatus.Partial:
                     if (!await SkipRestOfLineAsync().ConfigureAwait(false)) return new SessionResult(SessionOutcome.Dropped, _messages);
                     Reply("500 Command line too long");
-                    if (SynprotError("(line too long)")) return new SessionResult(SessionOutcome.Closed, _messages);
+                    if (CountSynprotError("(line too long)")) return new SessionResult(SessionOutcome.Closed, _messages);
                     continue;
             }
 
+            var command = SmtpCommandParser.Parse(raw.Span);
             var line = Encoding.Latin1.GetString(raw.Span);
-            var space = line.IndexOf(' ', StringComparison.Ordinal);
-            var verb = (space < 0 ? line : line[..space]).ToUpperInvariant();
-            var argument = space < 0 ? "" : line[(space + 1)..].Trim();
+            _history.Add(command.Verb);
 
-            if (_settings.EnforceSync && _reader.HasBufferedInput && (!_esmtp || Array.IndexOf(MustBeLast, verb) >= 0))
+            if (_settings.EnforceSync && _reader.HasBufferedInput && (!_esmtp || MustBeLast(command.Verb)))
             {
-                SmtpLog.SyncError(_logger, _esmtp ? "next input sent too soon" : "next input sent too soon: pipelining was not advertised", line, Host);
+                var next = _reader.Buffered;
+                SmtpLog.SyncError(_logger, _esmtp ? "next input sent too soon: pipelining was advertised" : "next input sent too soon: pipelining was not advertised",
+                    P(line), Host, ClientText.Printing(next[..Math.Min(next.Length, 150)]));
                 Reply("554 SMTP synchronization error");
                 return new SessionResult(SessionOutcome.Dropped, _messages);
             }
-
-            var outcome = verb switch
+            if (command.HasNul)
             {
-                "EHLO" => Helo(argument, esmtp: true, line),
-                "HELO" => Helo(argument, esmtp: false, line),
-                "MAIL" => Mail(argument, line),
-                "RCPT" => await RcptAsync(argument, line).ConfigureAwait(false),
-                "DATA" => await DataAsync(argument, line).ConfigureAwait(false),
-                "RSET" => Nonmail(line, "250 Reset OK", reset: true),
-                "NOOP" => Nonmail(line, "250 OK"),
-                "VRFY" => Nonmail(line, "252 VRFY not available"),
-                "EXPN" => Nonmail(line, "550 Administrative prohibition"),
-                "HELP" => Nonmail(line, "214-Commands supported:\r\n214 HELO EHLO MAIL RCPT DATA NOOP QUIT RSET HELP"),
-                "QUIT" => Quit(),
+                // Exim shows each NUL as '?' in the log, and refuses the command.
+                SmtpLog.SynprotError(_logger, "syntax", P(line.Replace('\0', '?')), Host, "NUL character(s) present (shown as '?')");
+                Reply("501 NUL characters are not allowed in SMTP commands");
+                if (CountSynprotError(line)) return new SessionResult(SessionOutcome.Closed, _messages);
+                continue;
+            }
+            if (bareLf && _forbidBareNewline)
+            {
+                SyntaxError(line, "bare <LF> received");
+                Reply("500 bare <LF> received");
+                if (CountSynprotError(line)) return new SessionResult(SessionOutcome.Closed, _messages);
+                continue;
+            }
+
+            var argument = command.ArgumentLength == 0 ? "" : line.Substring(command.ArgumentStart, command.ArgumentLength);
+            var outcome = command.Verb switch
+            {
+                SmtpVerb.Ehlo => Helo(argument, esmtp: true, line),
+                SmtpVerb.Helo => Helo(argument, esmtp: false, line),
+                SmtpVerb.Mail => Mail(argument, line),
+                SmtpVerb.Rcpt => await RcptAsync(argument, line).ConfigureAwait(false),
+                SmtpVerb.Data => await DataAsync(line).ConfigureAwait(false),
+                SmtpVerb.Rset => Nonmail(line, "250 Reset OK", reset: true),
+                SmtpVerb.Noop => Nonmail(line, "250 OK"),
+                SmtpVerb.Vrfy => Nonmail(line, "252 VRFY not available"),
+                SmtpVerb.Expn => Nonmail(line, "550 Administrative prohibition"),
+                SmtpVerb.Help => Nonmail(line, "214-Commands supported:\r\n214 HELO EHLO MAIL RCPT DATA NOOP QUIT RSET HELP"),
+                SmtpVerb.Quit => Quit(),
                 _ => Unrecognized(line),
             };
             if (outcome is { } end) return end;
         }
     }
+
+    /// <summary>Commands after which a pipelining client must wait for the reply (RFC 2920 §3.1).</summary>
+    private static bool MustBeLast(SmtpVerb verb)
+        => verb is SmtpVerb.Ehlo or SmtpVerb.Helo or SmtpVerb.Data or SmtpVerb.Quit or SmtpVerb.Noop or SmtpVerb.Vrfy or SmtpVerb.Expn or SmtpVerb.Help;
 
     private SessionResult? Quit()
     {
@@ -262,19 +305,20 @@ internal sealed class SmtpSession : IDisposable
 
     private SessionResult? Unrecognized(string line)
     {
+        SyntaxError(line, "unrecognized command");
         Reply("500 unrecognized command");
-        SmtpLog.SyntaxError(_logger, Truncate(line), Host, "unrecognized command");
         return ProtocolError(line);
     }
 
     private SessionResult? Helo(string argument, bool esmtp, string line)
     {
         var name = argument.Split(' ', 2)[0];
-        if (name.Length == 0 || !(SmtpAddress.IsDomain(name) || (name.StartsWith('[') && name.EndsWith(']'))))
+        if (name.Length == 0 || !(SmtpAddress.IsDomain(name) || SmtpAddress.IsAddressLiteral(name)))
         {
-            Reply($"501 Syntactically invalid {(esmtp ? "EHLO" : "HELO")} argument(s)");
-            SmtpLog.SyntaxError(_logger, Truncate(line), Host, $"syntactically invalid argument(s)");
-            return ProtocolError(line);
+            var verb = esmtp ? "EHLO" : "HELO";
+            Reply($"501 Syntactically invalid {verb} argument(s)");
+            SmtpLog.RejectedHelo(_logger, verb, Host, argument.Length == 0 ? "(no argument given)" : P(argument));
+            return CountSynprotError(line) ? new SessionResult(SessionOutcome.Closed, _messages) : null;
         }
         if (_helo is not null && CountNonmail()) return TooManyNonmail(line);
         _helo = name;
@@ -304,43 +348,68 @@ internal sealed class SmtpSession : IDisposable
             Reply("421 too many messages in this connection");
             return new SessionResult(SessionOutcome.Closed, _messages);
         }
-        if (!argument.StartsWith("FROM:", StringComparison.OrdinalIgnoreCase) || !SmtpAddress.TryParsePath(argument[5..], out var address, out var parameters))
+        if (!argument.StartsWith("FROM:", StringComparison.OrdinalIgnoreCase))
         {
-            Reply($"501 {Truncate(argument)}: malformed address");
-            SmtpLog.SyntaxError(_logger, Truncate(line), Host, "malformed address");
-            return ProtocolError(line);
+            return MalformedAddress(argument, line, "malformed address");
         }
-        if (address.Length > 0 && SmtpAddress.Split(address).Domain.Length == 0)
+        var path = argument[5..];
+        if (!SmtpAddress.TryParsePath(path, out var address, out var parameters, out var written))
         {
-            Reply($"501 <{address}>: sender address must contain a domain");
-            SmtpLog.RejectedMail(_logger, Host, address, "sender address must contain a domain");
-            return null;
+            return MalformedAddress(path, line, "malformed address");
         }
+        long declared = -1;
         foreach (var p in parameters.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = p.IndexOf('=', StringComparison.Ordinal);
-            var key = (eq < 0 ? p : p[..eq]).ToUpperInvariant();
+            var key = eq < 0 ? p : p[..eq];
             var value = eq < 0 ? "" : p[(eq + 1)..];
-            if (key == "SIZE" && _esmtp && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var declared))
+            if (_esmtp && key.Equals("SIZE", StringComparison.OrdinalIgnoreCase) && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var size))
             {
-                if (_settings.Main.MessageSizeLimit > 0 && declared > _settings.Main.MessageSizeLimit)
+                declared = size;
+            }
+            else if (_esmtp && key.Equals("BODY", StringComparison.OrdinalIgnoreCase) && eq > 0)
+            {
+                if (!(value.Equals("7BIT", StringComparison.OrdinalIgnoreCase) || value.Equals("8BITMIME", StringComparison.OrdinalIgnoreCase)))
                 {
-                    Reply("552 Message size exceeds maximum permitted");
-                    SmtpLog.RejectedMail(_logger, Host, address, "message too big");
-                    return null;
+                    SyntaxError(line, "invalid data for BODY");
+                    Reply("501 invalid data for BODY");
+                    return ProtocolError(line);
                 }
             }
-            else if (!(key == "BODY" && _esmtp && value.ToUpperInvariant() is "7BIT" or "8BITMIME"))
+            else
             {
-                Reply($"555 Unsupported parameter: {Truncate(p)}");
-                return ProtocolError(line);
+                // Exim takes an unknown parameter as part of the address, which then does not parse.
+                return MalformedAddress(path, line, $"malformed address: {Truncate32(parameters)} may not follow {written}");
             }
+        }
+        if (declared >= 0 && _settings.Main.MessageSizeLimit > 0 && declared > _settings.Main.MessageSizeLimit)
+        {
+            Reply("552 Message size exceeds maximum permitted");
+            SmtpLog.MailTooBig(_logger, P(address), Host, declared, _settings.Main.MessageSizeLimit);
+            return null;
+        }
+        if (address.Length > 0 && SmtpAddress.Split(address).Domain.Length == 0)
+        {
+            Reply($"501 {Echo(written)}: sender address must contain a domain");
+            SmtpLog.Unqualified(_logger, "sender", P(address), Host);
+            return null;
         }
         _sender = address;
         _nonmail = 0;
+        _reader.ClearSessionDeadline();
         Reply("250 OK");
         return null;
     }
+
+    /// <summary>Exim's reply to an address that does not parse: <c>501 &lt;text&gt;: &lt;error&gt;</c>, counted as a syntax error.</summary>
+    private SessionResult? MalformedAddress(string text, string line, string error)
+    {
+        SyntaxError(line, P(error));
+        Reply($"501 {Echo(Truncate(text.Trim()))}: {Echo(error)}");
+        return ProtocolError(line);
+    }
+
+    private static string Truncate32(string s) => s.Length <= 32 ? s : s[..32];
 
     private async Task<SessionResult?> RcptAsync(string argument, string line)
     {
@@ -349,22 +418,47 @@ internal sealed class SmtpSession : IDisposable
             Reply("503 sender not yet given");
             return ProtocolError(line);
         }
-        if (!argument.StartsWith("TO:", StringComparison.OrdinalIgnoreCase) || !SmtpAddress.TryParsePath(argument[3..], out var address, out _) || address.Length == 0)
+        if (argument.Length == 0)
         {
-            Reply($"501 {Truncate(argument)}: malformed address");
-            SmtpLog.SyntaxError(_logger, Truncate(line), Host, "malformed address");
+            SyntaxError(line, "RCPT must have an address operand");
+            Reply("501 RCPT must have an address operand");
             return ProtocolError(line);
         }
+        if (!argument.StartsWith("TO:", StringComparison.OrdinalIgnoreCase))
+        {
+            return MalformedAddress(argument, line, "malformed address");
+        }
+        var path = argument[3..];
+        if (!SmtpAddress.TryParsePath(path, out var address, out var parameters, out var written) || address.Length == 0)
+        {
+            return MalformedAddress(path, line, "malformed address");
+        }
+        if (parameters.Length > 0)
+        {
+            // No RCPT parameters are offered (no DSN): Exim then parses them as part of the address.
+            return MalformedAddress(path, line, $"malformed address: {Truncate32(parameters)} may not follow {written}");
+        }
         var (local, domain) = SmtpAddress.Split(address);
+        var postmaster = false;
         if (domain.Length == 0)
         {
-            Reply($"501 <{address}>: recipient address must contain a domain");
-            return null;
+            if (!address.Equals("postmaster", StringComparison.OrdinalIgnoreCase))
+            {
+                Reply($"501 {Echo(written)}: recipient address must contain a domain");
+                SmtpLog.Unqualified(_logger, "recipient", P(address), Host);
+                return null;
+            }
+            // RFC 5321 §4.5.1: the reserved mailbox postmaster is accepted without a domain, and qualified here.
+            domain = _settings.QualifyRecipient;
+            address = $"{address}@{domain}";
+            postmaster = true;
         }
         var max = _settings.Main.RecipientsMax;
         if (max > 0 && _recipients.Count >= max)
         {
             Reply("452 too many recipients");
+            if (!_tooManyRecipientsLogged) SmtpLog.TooManyRecipients(_logger, P(_sender), Host);
+            _tooManyRecipientsLogged = true;
             return null;
         }
         // %-hacks, !-paths, embedded @ and leading dots never reach routing: they are how open relays happen by accident.
@@ -373,118 +467,26 @@ internal sealed class SmtpSession : IDisposable
         if (dequoted.StartsWith('.') || dequoted.AsSpan().IndexOfAny("@%!/|") >= 0)
         {
             Reply("550 restricted characters in address");
-            SmtpLog.RejectedRcpt(_logger, Host, _sender, address, "restricted characters in address");
+            SmtpLog.RejectedRcpt(_logger, Host, P(_sender), P(address), "restricted characters in address");
             return null;
         }
-        if (!_settings.LocalDomains.Matches(domain) && !_settings.RelayToDomains.Matches(domain))
+        if (!postmaster && !_settings.LocalDomains.Matches(domain) && !_settings.RelayToDomains.Matches(domain))
         {
             switch (await MatchAsync(_settings.RelayFromHosts).ConfigureAwait(false))
             {
                 case HostListMatch.NoMatch:
                     Reply("550 relay not permitted");
-                    SmtpLog.RejectedRcpt(_logger, Host, _sender, address, "relay not permitted");
+                    SmtpLog.RejectedRcpt(_logger, Host, P(_sender), P(address), "relay not permitted");
                     return null;
                 case HostListMatch.Defer:
                     // Exim's ACL defer: a host name lookup for relay_from_hosts did not complete.
                     Reply("451 Temporary local problem - please try later");
-                    SmtpLog.TemporarilyRejectedRcpt(_logger, Host, _sender, address, "host lookup for relay_from_hosts did not complete");
+                    SmtpLog.TemporarilyRejectedRcpt(_logger, Host, P(_sender), P(address), "host lookup for relay_from_hosts did not complete");
                     return null;
             }
         }
         _recipients.Add(address);
         Reply("250 Accepted");
-        return null;
-    }
-
-    private async Task<SessionResult?> DataAsync(string argument, string line)
-    {
-        if (_sender is null || _recipients.Count == 0)
-        {
-            Reply("503 valid RCPT command must precede DATA");
-            return ProtocolError(line);
-        }
-        SpoolMessage message;
-        try
-        {
-            message = _spool.Create(_queue);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            SmtpLog.SpoolFailed(_logger, "-", Host, e);
-            Reply("451 Temporary local problem - please try later");
-            ResetTransaction();
-            return null;
-        }
-        Reply("354 Enter message, ending with \".\" on a line by itself");
-        await FlushAsync().ConfigureAwait(false);
-
-        var receiver = new MessageReceiver(message.Data, _settings.Main.MessageSizeLimit);
-        while (true)
-        {
-            var (status, raw) = await _reader.ReadLineAsync().ConfigureAwait(false);
-            if (status == ReadStatus.Line && raw.Length == 1 && raw.Span[0] == (byte)'.' && !receiver.InPartialLine) break;
-            if (status is ReadStatus.Line or ReadStatus.Partial)
-            {
-                receiver.Add(raw.Span, complete: status == ReadStatus.Line);
-                continue;
-            }
-            await FileSpool.AbandonAsync(message).ConfigureAwait(false);
-            switch (status)
-            {
-                case ReadStatus.Timeout:
-                    SmtpLog.DataTimeout(_logger, Host, _sender);
-                    Reply($"421 {Hostname}: SMTP incoming data timeout - closing connection");
-                    return new SessionResult(SessionOutcome.Timeout, _messages);
-                case ReadStatus.Shutdown:
-                    return ShuttingDown();
-                default:
-                    SmtpLog.LostInData(_logger, Host);
-                    return new SessionResult(SessionOutcome.Dropped, _messages);
-            }
-        }
-
-        if (receiver.TooBig)
-        {
-            await FileSpool.AbandonAsync(message).ConfigureAwait(false);
-            SmtpLog.TooBig(_logger, Host, _sender, receiver.Received, _settings.Main.MessageSizeLimit);
-            Reply("552 Message size exceeds maximum permitted");
-            ResetTransaction();
-            return null;
-        }
-
-        await receiver.FinishAsync().ConfigureAwait(false);
-        var now = _time.GetLocalNow();
-        var headers = new List<string>(receiver.Headers.Count + 1) { ReceivedHeader(message.Id, now) };
-        headers.AddRange(receiver.Headers);
-        var envelope = new Envelope(_sender, [.. _recipients], now, _helo, _clientIp, _connection.Remote.Port,
-            _connection.Local.Address.ToString(), _connection.Local.Port, _esmtp ? "esmtp" : "smtp", receiver.BodyLines, receiver.MaxLineLength);
-        try
-        {
-            if (_settings.HostChecking) await FileSpool.AbandonAsync(message).ConfigureAwait(false);
-            else await _spool.CommitAsync(message, envelope, headers, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
-        {
-            SmtpLog.SpoolFailed(_logger, message.Id, Host, e);
-            await FileSpool.AbandonAsync(message).ConfigureAwait(false);
-            Reply("451 Temporary local problem - please try later");
-            ResetTransaction();
-            return null;
-        }
-
-        _messages++;
-        var size = receiver.HeaderBytes + Encoding.Latin1.GetByteCount(headers[0]) + 1 + receiver.BodyBytes;
-        SmtpLog.Received(_logger, message.Id, _sender.Length == 0 ? "<>" : _sender, Host, _esmtp ? "esmtp" : "smtp", size,
-            _queue is null ? "" : " Q=" + _queue, receiver.MessageId is { } mid ? $" id={mid}" : "");
-        Reply($"250 OK id={message.Id}");
-        if (_settings.HostChecking)
-        {
-            Reply("\r\n**** SMTP testing: that is not a real message id!\r\n");
-            ResetTransaction();
-            return null;
-        }
-        DecideDelivery(message.Ref);
-        ResetTransaction();
         return null;
     }
 
@@ -551,13 +553,17 @@ internal sealed class SmtpSession : IDisposable
 
     private SessionResult TooManyNonmail(string line)
     {
-        SmtpLog.TooManyNonmail(_logger, _who, Truncate(line));
+        var space = line.IndexOf(' ', StringComparison.Ordinal);
+        SmtpLog.TooManyNonmail(_logger, Host, P(space < 0 ? line : line[..space]));
         Reply($"421 {Hostname}: too many nonmail commands");
         return new SessionResult(SessionOutcome.Closed, _messages);
     }
 
+    /// <summary>Exim's synprot_error log line (main log only: it is no rejection).</summary>
+    private void SyntaxError(string line, string reason) => SmtpLog.SynprotError(_logger, "syntax", P(Truncate(line)), Host, reason);
+
     /// <summary>Counts a syntax or protocol error; the session's end when that was one too many, else null.</summary>
-    private SessionResult? ProtocolError(string line) => SynprotError(line) ? new SessionResult(SessionOutcome.Closed, _messages) : null;
+    private SessionResult? ProtocolError(string line) => CountSynprotError(line) ? new SessionResult(SessionOutcome.Closed, _messages) : null;
 
     /// <summary>The daemon is stopping and the drain time is over: Exim's 421, and the session ends.</summary>
     private SessionResult ShuttingDown()
@@ -568,10 +574,10 @@ internal sealed class SmtpSession : IDisposable
     }
 
     /// <summary>Counts a syntax or protocol error; past smtp_max_synprot_errors the connection is dropped with 421.</summary>
-    private bool SynprotError(string line)
+    private bool CountSynprotError(string line)
     {
         if (++_synprotErrors <= _settings.Main.SmtpMaxSynprotErrors) return false;
-        SmtpLog.TooManySynprot(_logger, _who, Truncate(line));
+        SmtpLog.TooManySynprot(_logger, Host, P(Truncate(line)), _history.Format());
         Reply($"421 {Hostname}: too many syntax or protocol errors");
         return true;
     }
@@ -580,7 +586,7 @@ internal sealed class SmtpSession : IDisposable
     {
         for (var i = 0; i < 1024; i++)
         {
-            var (status, _) = await _reader.ReadLineAsync().ConfigureAwait(false);
+            var (status, _, _) = await _reader.ReadLineAsync().ConfigureAwait(false);
             if (status == ReadStatus.Line) return true;
             if (status != ReadStatus.Partial) return false;
         }
@@ -593,9 +599,13 @@ internal sealed class SmtpSession : IDisposable
         _recipients.Clear();
     }
 
+    /// <summary>
+    /// Queues a reply. Our own text is UTF-8; client text in it has been through <see cref="P"/>, so its control bytes
+    /// are escaped and its 8-bit bytes go back exactly as they came (<see cref="ClientText.GetBytes(ReadOnlySpan{char}, Span{byte})"/>).
+    /// </summary>
     private void Reply(string text)
     {
-        var needed = _outputLength + Encoding.UTF8.GetMaxByteCount(text.Length) + 2;
+        var needed = _outputLength + ClientText.GetMaxByteCount(text.Length) + 2;
         if (_output.Length < needed)
         {
             var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, 1024));
@@ -603,7 +613,7 @@ internal sealed class SmtpSession : IDisposable
             if (_output.Length > 0) ArrayPool<byte>.Shared.Return(_output);
             _output = bigger;
         }
-        _outputLength += Encoding.UTF8.GetBytes(text, _output.AsSpan(_outputLength));
+        _outputLength += ClientText.GetBytes(text, _output.AsSpan(_outputLength));
         _output[_outputLength++] = (byte)'\r';
         _output[_outputLength++] = (byte)'\n';
     }
@@ -613,7 +623,8 @@ internal sealed class SmtpSession : IDisposable
         if (_outputLength == 0) return;
         try
         {
-            using var cts = new CancellationTokenSource(_settings.Main.SmtpReceiveTimeout);
+            var timeout = _settings.Main.SmtpReceiveTimeout;
+            using var cts = new CancellationTokenSource(timeout > TimeSpan.Zero ? timeout : Timeout.InfiniteTimeSpan); // 0: no limit
             await _socket.SendAsync(_output.AsMemory(0, _outputLength), SocketFlags.None, cts.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)

@@ -19,6 +19,7 @@ internal sealed class SmtpSettings
         NonmailHosts = new HostList(main.SmtpAcceptMaxNonmailHosts);
         ConnectionNolog = new HostList(main.HostsConnectionNolog);
         HostLookup = new HostList(main.HostLookup);
+        BareNewlineExclusions = new HostList(main.SmtpForbidBareNewlineExclusions);
     }
 
     public MainOptions Main { get; }
@@ -30,6 +31,13 @@ internal sealed class SmtpSettings
     public HostList NonmailHosts { get; }
     public HostList ConnectionNolog { get; }
     public HostList HostLookup { get; }
+    public HostList BareNewlineExclusions { get; }
+
+    /// <summary>
+    /// The domain that qualifies <c>RCPT TO:&lt;postmaster&gt;</c> (RFC 5321 §4.5.1: always accepted unqualified).
+    /// Exim uses qualify_recipient, which defaults to qualify_domain and that to primary_hostname.
+    /// </summary>
+    public string QualifyRecipient => Routing.AddressRouter.QualifyRecipient(Main);
 
     /// <summary>
     /// <c>exim -bh</c>: the dialogue is a test; a message is read and checked but never spooled, and its
@@ -39,6 +47,12 @@ internal sealed class SmtpSettings
 
     /// <summary>smtp_enforce_sync, which (as in Exim) does not apply to -bh, whose input is a pipe or a terminal.</summary>
     public bool EnforceSync => Main.SmtpEnforceSync && !HostChecking;
+
+    /// <summary>
+    /// Whether input comes from a terminal or a pipe rather than a network client (-bh): then, as for Exim's local
+    /// SMTP, LF alone is a full line end and <c>. LF</c> ends DATA, and smtp_forbid_bare_newline does not apply.
+    /// </summary>
+    public bool LocalInput => HostChecking;
 
     /// <summary>The greeting text: smtp_banner with $smtp_active_hostname, $primary_hostname, $version_number and $tod_full.</summary>
     public string Banner(DateTimeOffset now) => Main.SmtpBanner

@@ -83,7 +83,7 @@ public sealed partial class SmtpReceiveTests
 
         Assert.Equal("554 SMTP synchronization error", await client.ReadReplyAsync());
         Assert.True(await client.IsClosedAsync(TestTimeouts.Default));
-        await d.WaitForLogAsync("SMTP protocol synchronization error (next input sent too soon: pipelining was not advertised): rejected \"HELO c.example\"");
+        await d.WaitForLogAsync("SMTP protocol synchronization error (next input sent too soon: pipelining was not advertised): rejected \"HELO c.example\" H=[127.0.0.1] next input=\"MAIL FROM:<a@b.example>\\r\\n\"");
     }
 
     [Fact]
@@ -97,7 +97,8 @@ public sealed partial class SmtpReceiveTests
         Assert.Equal("500 unrecognized command", await client.CommandAsync("BAR"));
         Assert.Equal("500 unrecognized command\n421 mx.test.example: too many syntax or protocol errors", await ReadTwoAsync(client, "BAZ"));
         Assert.True(await client.IsClosedAsync(TestTimeouts.Default));
-        await d.WaitForLogAsync("SMTP call from [127.0.0.1] dropped: too many syntax or protocol errors (last command was \"BAZ\")");
+        // Exim 4.96's shape: the C= list of recognized commands follows (none here, so Exim prints nothing after the comma).
+        await d.WaitForLogAsync("SMTP call from [127.0.0.1] dropped: too many syntax or protocol errors (last command was \"BAZ\", )");
     }
 
     [Fact]
@@ -127,7 +128,32 @@ public sealed partial class SmtpReceiveTests
         Assert.Equal("552 Message size exceeds maximum permitted", reply);
         Assert.Equal("250 OK", await client.CommandAsync("MAIL FROM:<a@b.example>"));
         Assert.Empty(Directory.GetFiles(d.InputDirectory));
-        await d.WaitForLogAsync("rejected after DATA: message too big: read=");
+        // receive.c's shape: Exim stops counting one byte past the limit.
+        await d.WaitForLogAsync("rejected from <a@b.example> H=(c.example) [127.0.0.1]: message too big: read=1001 max=1000");
+        // The reject log has the line, then Exim's dump of the envelope and the headers received (indented by our log writer).
+        await Wait.UntilOrFailAsync(() => d.RejectLog.Contains("message too big: read=1001 max=1000\n  Envelope-from: <a@b.example>\n  Envelope-to: <x@test.example>\n    Subject: big\n", StringComparison.Ordinal),
+            TestTimeouts.Default, () => "reject log:\n" + d.RejectLog);
+        Assert.DoesNotContain("Envelope-from", d.MainLog, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReceivedLine_SizeIsWhatEximComputesFromTheSpoolFiles()
+    {
+        await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig());
+        var (c, _) = await SmtpTestClient.OpenAsync(d.Port);
+        await using var client = c;
+        await client.CommandAsync("EHLO c.example");
+
+        var reply = await client.SendMessageAsync("a@b.example", "x@test.example", "Subject: size\nX-Folded: one\n two\n\nbody\n..dot\n\nlast");
+
+        var id = IdReply().Match(reply).Groups[1].Value;
+        await d.WaitForLogAsync($"{id} <= a@b.example");
+        // receive.c: S= is the headers as spool_write_header counts them (each NNN in -H, newline included), plus the
+        // -D file after its id line, plus one for the blank line between header and body.
+        var header = File.ReadAllText(Path.Combine(d.InputDirectory, id + "-H"));
+        var headerBytes = HeaderLength().Matches(header[(header.IndexOf("\n\n", StringComparison.Ordinal) + 2)..]).Sum(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        var dataBytes = new FileInfo(Path.Combine(d.InputDirectory, id + "-D")).Length - (id + "-D\n").Length;
+        Assert.Contains($"{id} <= a@b.example H=(c.example) [127.0.0.1] P=esmtp S={headerBytes + dataBytes + 1}", d.MainLog, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -247,4 +273,7 @@ public sealed partial class SmtpReceiveTests
 
     [GeneratedRegex(@"250 OK id=(\S+)")]
     private static partial Regex IdReply();
+
+    [GeneratedRegex(@"(?m)^(\d{3})[^*] ")]
+    private static partial Regex HeaderLength();
 }

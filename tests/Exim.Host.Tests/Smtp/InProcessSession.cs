@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Exim.Abstractions.Config;
+using Exim.Abstractions.Daemon;
+using Exim.Mail.Smtp;
+using Exim.Mail.Spool;
+using Exim.TestKit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Exim.Host.Tests.Smtp;
+
+/// <summary>
+/// The real <see cref="SmtpSession"/> on a real loopback socket, in process, on a <see cref="FakeTimeProvider"/>:
+/// timing tests advance the clock instead of sleeping. The client side is an <see cref="SmtpTestClient"/>; the session's
+/// log lines are collected in <see cref="Log"/>.
+/// </summary>
+internal sealed class InProcessSession : IAsyncDisposable
+{
+    private readonly TempDirectory _directory;
+    private readonly FileSpool _spool;
+    private readonly Task<SessionResult> _run;
+
+    private InProcessSession(TempDirectory directory, FileSpool spool, SmtpTestClient client, Task<SessionResult> run, FakeTimeProvider time, ConcurrentQueue<string> log)
+    {
+        _directory = directory;
+        _spool = spool;
+        Client = client;
+        _run = run;
+        Time = time;
+        Log = log;
+    }
+
+    public SmtpTestClient Client { get; }
+    public FakeTimeProvider Time { get; }
+    public ConcurrentQueue<string> Log { get; }
+    public string InputDirectory => _directory.Combine("spool", "input");
+
+    /// <summary>The first reply: the greeting, or why there is none.</summary>
+    public string Greeting { get; private init; } = "";
+
+    /// <summary>
+    /// Starts a session with <paramref name="main"/> (spool, host name and local domains filled in) and reads the
+    /// greeting; <paramref name="sendFirst"/> is sent before the session starts (input before the greeting).
+    /// </summary>
+    public static async Task<InProcessSession> StartAsync(MainOptions main, string? sendFirst = null)
+    {
+        var directory = new TempDirectory("exim-session");
+        main = main with { SpoolDirectory = directory.Combine("spool"), PrimaryHostname = "mx.test.example", LocalDomains = ["test.example"] };
+        Directory.CreateDirectory(Path.Combine(main.SpoolDirectory, "input"));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
+        var spool = new FileSpool(main.SpoolDirectory, time, syncFilesystem: false);
+        var log = new ConcurrentQueue<string>();
+
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var connect = SmtpTestClient.ConnectAsync(((IPEndPoint)listener.LocalEndPoint!).Port);
+        var server = await listener.AcceptAsync().WaitAsync(TestTimeouts.Default);
+        var client = await connect;
+        if (sendFirst is not null)
+        {
+            await client.SendRawAsync(sendFirst);
+            await Wait.UntilOrFailAsync(() => server.Available > 0, TestTimeouts.Default, () => "input before the greeting did not arrive");
+        }
+        var connection = new SmtpConnection(server, "c1", (IPEndPoint)server.RemoteEndPoint!, (IPEndPoint)server.LocalEndPoint!, 1, null);
+        var session = new SmtpSession(new SmtpSettings(main, "4.96"), spool, new ListLogger(log), time, new NoLoad(), connection, CancellationToken.None);
+        var run = Task.Run(async () =>
+        {
+            using (session) return await session.RunAsync();
+        });
+        var greeting = await client.ReadReplyAsync();
+        if (sendFirst is null && !greeting.StartsWith("220 ", StringComparison.Ordinal)) throw new InvalidOperationException("no greeting: " + greeting);
+        return new InProcessSession(directory, spool, client, run, time, log) { Greeting = greeting };
+    }
+
+    /// <summary>The next reply if one arrives within a short real-time wait (the session runs on real sockets), else null.</summary>
+    public async Task<string?> ReplyIfAnyAsync()
+    {
+        try
+        {
+            return await Client.ReadReplyAsync(TimeSpan.FromMilliseconds(150));
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Lets the session take in what was just sent before the clock moves (its deadlines are absolute, so this only keeps steps apart).</summary>
+    public static Task SettleAsync() => Task.Delay(30);
+
+    public bool Logged(string text) => Log.Any(l => l.Contains(text, StringComparison.Ordinal));
+
+    public async Task<SessionResult> EndAsync() => await _run.WaitAsync(TestTimeouts.Default);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Client.DisposeAsync();
+        try { await _run.WaitAsync(TestTimeouts.Default); } catch (TimeoutException) { }
+        await _spool.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    private sealed class NoLoad : ISystemLoad
+    {
+        public int LoadAverage => -1;
+    }
+
+    private sealed class ListLogger(ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel)) lines.Enqueue(formatter(state, exception));
+        }
+    }
+}
