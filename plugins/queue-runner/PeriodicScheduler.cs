@@ -44,6 +44,6 @@ internal sealed partial class PeriodicScheduler(TimeProvider time, ILogger logge
         return due;
     }
 
-    [LoggerMessage(5101, LogLevel.Warning, "scheduled queue run for the {Queue} queue could not start; next at its next interval")]
+    [LoggerMessage(5120, LogLevel.Warning, "scheduled queue run for the {Queue} queue could not start; next at its next interval")]
     private static partial void RunnerNotStarted(ILogger logger, string queue);
 }

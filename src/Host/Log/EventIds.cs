@@ -52,5 +52,5 @@ internal static class EventIds
     public const int ScriptLogWarning = 8121;
     public const int ScriptLogError = 8122;
 
-    public const int QueueRunRequested = 5001;
+    public const int QueueRunRequested = 5050;
 }

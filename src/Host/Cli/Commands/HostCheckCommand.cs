@@ -36,7 +36,7 @@ internal static class HostCheckCommand
             return 1;
         }
 
-        await using var core = Core.Create(cl.ConfigPath, cl.Debug, logRouting: Log.LogRouting.HostChecking);
+        await using var core = Core.Create(cl.ConfigPath, cl.Debug, logRouting: Log.LogRouting.HostChecking, quietLifecycle: true);
         var started = await core.Reloader.StartAsync().ConfigureAwait(false);
         if (started.Status != ReloadStatus.Published) return ConfigErrors.Print(started.Errors, error);
 
