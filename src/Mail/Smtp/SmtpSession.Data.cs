@@ -13,8 +13,7 @@ internal sealed partial class SmtpSession
     {
         if (_sender is null || _recipients.Count == 0)
         {
-            Reply("503 valid RCPT command must precede DATA");
-            return ProtocolError(line);
+            return ProtocolError("503 valid RCPT command must precede DATA", line);
         }
         SpoolMessage message;
         try

@@ -239,8 +239,7 @@ internal sealed partial class SmtpSession : IDisposable
                     return ShuttingDown();
                 case ReadStatus.Partial:
                     if (!await SkipRestOfLineAsync().ConfigureAwait(false)) return new SessionResult(SessionOutcome.Dropped, _messages);
-                    Reply("500 Command line too long");
-                    if (CountSynprotError("(line too long)")) return new SessionResult(SessionOutcome.Closed, _messages);
+                    if (ProtocolError("500 Command line too long", "(line too long)") is { } tooLong) return tooLong;
                     continue;
             }
 
@@ -260,15 +259,13 @@ internal sealed partial class SmtpSession : IDisposable
             {
                 // Exim shows each NUL as '?' in the log, and refuses the command.
                 SmtpLog.SynprotError(_logger, "syntax", P(line.Replace('\0', '?')), Host, "NUL character(s) present (shown as '?')");
-                Reply("501 NUL characters are not allowed in SMTP commands");
-                if (CountSynprotError(line)) return new SessionResult(SessionOutcome.Closed, _messages);
+                if (ProtocolError("501 NUL characters are not allowed in SMTP commands", line) is { } withNul) return withNul;
                 continue;
             }
             if (bareLf && _forbidBareNewline)
             {
                 SyntaxError(line, "bare <LF> received");
-                Reply("500 bare <LF> received");
-                if (CountSynprotError(line)) return new SessionResult(SessionOutcome.Closed, _messages);
+                if (ProtocolError("500 bare <LF> received", line) is { } withBareLf) return withBareLf;
                 continue;
             }
 
@@ -288,7 +285,7 @@ internal sealed partial class SmtpSession : IDisposable
                 SmtpVerb.Quit => Quit(),
                 _ => Unrecognized(line),
             };
-            if (outcome is { } end) return end;
+            if (outcome is { } dropped) return dropped;
         }
     }
 
@@ -306,8 +303,7 @@ internal sealed partial class SmtpSession : IDisposable
     private SessionResult? Unrecognized(string line)
     {
         SyntaxError(line, "unrecognized command");
-        Reply("500 unrecognized command");
-        return ProtocolError(line);
+        return ProtocolError("500 unrecognized command", line);
     }
 
     private SessionResult? Helo(string argument, bool esmtp, string line)
@@ -316,9 +312,8 @@ internal sealed partial class SmtpSession : IDisposable
         if (name.Length == 0 || !(SmtpAddress.IsDomain(name) || SmtpAddress.IsAddressLiteral(name)))
         {
             var verb = esmtp ? "EHLO" : "HELO";
-            Reply($"501 Syntactically invalid {verb} argument(s)");
             SmtpLog.RejectedHelo(_logger, verb, Host, argument.Length == 0 ? "(no argument given)" : P(argument));
-            return CountSynprotError(line) ? new SessionResult(SessionOutcome.Closed, _messages) : null;
+            return ProtocolError($"501 Syntactically invalid {verb} argument(s)", line);
         }
         if (_helo is not null && CountNonmail()) return TooManyNonmail(line);
         _helo = name;
@@ -338,8 +333,7 @@ internal sealed partial class SmtpSession : IDisposable
     {
         if (_sender is not null)
         {
-            Reply("503 sender already given");
-            return ProtocolError(line);
+            return ProtocolError("503 sender already given", line);
         }
         var max = _settings.Main.SmtpAcceptMaxPerConnection;
         if (max > 0 && _messages >= max)
@@ -372,8 +366,7 @@ internal sealed partial class SmtpSession : IDisposable
                 if (!(value.Equals("7BIT", StringComparison.OrdinalIgnoreCase) || value.Equals("8BITMIME", StringComparison.OrdinalIgnoreCase)))
                 {
                     SyntaxError(line, "invalid data for BODY");
-                    Reply("501 invalid data for BODY");
-                    return ProtocolError(line);
+                    return ProtocolError("501 invalid data for BODY", line);
                 }
             }
             else
@@ -405,8 +398,7 @@ internal sealed partial class SmtpSession : IDisposable
     private SessionResult? MalformedAddress(string text, string line, string error)
     {
         SyntaxError(line, P(error));
-        Reply($"501 {Echo(Truncate(text.Trim()))}: {Echo(error)}");
-        return ProtocolError(line);
+        return ProtocolError($"501 {Echo(Truncate(text.Trim()))}: {Echo(error)}", line);
     }
 
     private static string Truncate32(string s) => s.Length <= 32 ? s : s[..32];
@@ -415,14 +407,12 @@ internal sealed partial class SmtpSession : IDisposable
     {
         if (_sender is null)
         {
-            Reply("503 sender not yet given");
-            return ProtocolError(line);
+            return ProtocolError("503 sender not yet given", line);
         }
         if (argument.Length == 0)
         {
             SyntaxError(line, "RCPT must have an address operand");
-            Reply("501 RCPT must have an address operand");
-            return ProtocolError(line);
+            return ProtocolError("501 RCPT must have an address operand", line);
         }
         if (!argument.StartsWith("TO:", StringComparison.OrdinalIgnoreCase))
         {
@@ -555,15 +545,13 @@ internal sealed partial class SmtpSession : IDisposable
     {
         var space = line.IndexOf(' ', StringComparison.Ordinal);
         SmtpLog.TooManyNonmail(_logger, Host, P(space < 0 ? line : line[..space]));
-        Reply($"421 {Hostname}: too many nonmail commands");
+        Reply("554 Too many nonmail commands"); // Exim's smtp_notquit_exit("bad-commands", "554", ...)
         return new SessionResult(SessionOutcome.Closed, _messages);
     }
 
     /// <summary>Exim's synprot_error log line (main log only: it is no rejection).</summary>
     private void SyntaxError(string line, string reason) => SmtpLog.SynprotError(_logger, "syntax", P(Truncate(line)), Host, reason);
 
-    /// <summary>Counts a syntax or protocol error; the session's end when that was one too many, else null.</summary>
-    private SessionResult? ProtocolError(string line) => CountSynprotError(line) ? new SessionResult(SessionOutcome.Closed, _messages) : null;
 
     /// <summary>The daemon is stopping and the drain time is over: Exim's 421, and the session ends.</summary>
     private SessionResult ShuttingDown()
@@ -573,13 +561,22 @@ internal sealed partial class SmtpSession : IDisposable
         return new SessionResult(SessionOutcome.Closed, _messages);
     }
 
-    /// <summary>Counts a syntax or protocol error; past smtp_max_synprot_errors the connection is dropped with 421.</summary>
-    private bool CountSynprotError(string line)
+    /// <summary>
+    /// Answers a syntax or protocol error and counts it. Past smtp_max_synprot_errors the connection ends as Exim's
+    /// synprot_error ends it: the reply becomes a continuation line, followed by the same code with
+    /// <c>Too many syntax or protocol errors</c>. Returns the session's end then, else null.
+    /// </summary>
+    private SessionResult? ProtocolError(string reply, string line)
     {
-        if (++_synprotErrors <= _settings.Main.SmtpMaxSynprotErrors) return false;
+        if (++_synprotErrors <= _settings.Main.SmtpMaxSynprotErrors)
+        {
+            Reply(reply);
+            return null;
+        }
         SmtpLog.TooManySynprot(_logger, Host, P(Truncate(line)), _history.Format());
-        Reply($"421 {Hostname}: too many syntax or protocol errors");
-        return true;
+        Reply($"{reply[..3]}-{reply[4..]}");
+        Reply($"{reply[..3]} Too many syntax or protocol errors");
+        return new SessionResult(SessionOutcome.Closed, _messages);
     }
 
     private async Task<bool> SkipRestOfLineAsync()
