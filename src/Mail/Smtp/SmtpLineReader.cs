@@ -177,7 +177,13 @@ internal sealed class SmtpLineReader : IDisposable
     private void MoveDataDeadline(int bytes)
     {
         var cap = After(_dataTimeout);
-        _deadline = _minRate <= 0 ? cap : Math.Min(cap, _deadline + (long)(bytes / _minRate * _time.TimestampFrequency));
+        if (_minRate <= 0 || cap == long.MaxValue)
+        {
+            _deadline = cap; // Exim's timeout per read, or no timeout at all
+            return;
+        }
+        var earned = (long)(bytes / _minRate * _time.TimestampFrequency);
+        _deadline = _deadline > cap - earned ? cap : _deadline + earned;
     }
 
     private long After(TimeSpan span)

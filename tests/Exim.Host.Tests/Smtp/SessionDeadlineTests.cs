@@ -138,8 +138,18 @@ public sealed class SessionDeadlineTests
         await using var s = await InProcessSession.StartAsync(Base with { SmtpReceiveTimeout = TimeSpan.Zero });
 
         s.Time.Advance(TimeSpan.FromHours(1));
-
         Assert.Equal("250 OK", await s.Client.CommandAsync("NOOP"));
+
+        // DATA in several reads, an hour apart: with no timeout the rate floor has nothing to move.
+        await StartDataAsync(s);
+        for (var i = 0; i < 3; i++)
+        {
+            await s.Client.SendRawAsync($"line {i}\r\n");
+            await InProcessSession.SettleAsync();
+            s.Time.Advance(TimeSpan.FromHours(1));
+            Assert.Null(await s.ReplyIfAnyAsync());
+        }
+        Assert.StartsWith("250 OK id=", await s.Client.CommandAsync("."), StringComparison.Ordinal);
     }
 
     private static async Task StartDataAsync(InProcessSession s)
