@@ -22,6 +22,9 @@ internal sealed partial class AcceptLimits(MainOptions main, ILogger logger) : I
     private readonly HostList _rejectHosts = new(main.HostRejectConnection);
     private readonly string _hostname = main.SmtpActiveHostname.Length > 0 ? main.SmtpActiveHostname : main.PrimaryHostname;
 
+    /// <summary>The name this daemon gives in its replies (smtp_active_hostname, else primary_hostname).</summary>
+    public string Hostname => _hostname;
+
     /// <summary>Whether matching the lists may need name lookups.</summary>
     public bool NeedsLookups => _reserveHosts.HasNameItems || _rejectHosts.HasNameItems;
 

@@ -65,7 +65,7 @@ internal sealed partial class AcceptLoop(ILogger logger) : IDaemonLoop
             var hold = context.HoldGeneration();
             if (hold is null)
             {
-                _ = ConnectionRefusal.RefuseAsync(socket, $"421 {context.Config.Main.PrimaryHostname} Service not available - closing connection");
+                _ = ConnectionRefusal.RefuseAsync(socket, $"421 {limits.Hostname} Service not available - closing connection");
                 break;
             }
             _ = HandleAsync(socket, context, limits, hold);

@@ -5,18 +5,22 @@ using Exim.Abstractions.Daemon;
 
 namespace Exim.Host.Lifetime;
 
+/// <summary>What the core lends one generation's daemon loop; configuration, number and addresses come from the generation.</summary>
 internal sealed record DaemonContext(
     Generations.Generation Owner,
-    EximConfig Config,
-    long Generation,
     ImmutableArray<IListener> Listeners,
     ISlotTable Slots,
     ISmtpSessionHandler Sessions,
     ISystemLoad Load,
-    ImmutableArray<IPAddress> LocalAddresses,
     CancellationToken ShutdownToken,
     Func<Abstractions.Matching.IHostNameLookups>? HostNameLookups = null) : IDaemonContext
 {
+    public EximConfig Config => Owner.Config;
+
+    public long Generation => Owner.Number;
+
+    public ImmutableArray<IPAddress> LocalAddresses => Owner.LocalAddresses;
+
     public Abstractions.Matching.IHostNameLookups? CreateHostNameLookups() => HostNameLookups?.Invoke();
 
     public IDisposable? HoldGeneration() => Owner.TryLease();

@@ -50,10 +50,15 @@ public sealed class ReloadStormTests
 
         Assert.True(errors.IsEmpty, $"{errors.Count} client error(s), e.g.:\n" + string.Join('\n', errors.Take(10)));
         Assert.All(sessions, n => Assert.True(n > 20, $"sessions per client: {string.Join(", ", sessions)}"));
-        // The kernel merges a SIGHUP that arrives while one is pending, and coalescing folds those during a reload.
-        Assert.InRange(d.CountLog("SIGHUP received"), 500, 1000);
-        Assert.True(d.CountLog("configuration reloaded (SIGHUP)") >= 100, d.CountLog("configuration reloaded (SIGHUP)") + " reloads");
+        // The kernel merges a SIGHUP that arrives while one is pending, and coalescing folds those during a reload, so
+        // there are fewer reloads than signals; but there were reloads all along.
+        Assert.True(d.CountLog("configuration reloaded (SIGHUP)") >= 50, d.CountLog("configuration reloaded (SIGHUP)") + " reloads");
         Assert.Equal("", d.PanicLog); // no "session X failed", no hook failure
+
+        // And the daemon still follows its files: the next change is in force after the next signal.
+        await File.WriteAllTextAsync(d.Directory.Combine("scripts", "accept.csx"), "return Verdict.Reject(\"after the storm\");");
+        d.Process.Signal(Signals.SIGHUP);
+        await Wait.UntilOrFailAsync(async () => await HookDaemon.GreetingAsync(d, "127.0.0.1") == "554 after the storm", TestTimeouts.Default, () => d.MainLog);
         Assert.Equal(0, await d.StopAsync());
     }
 }

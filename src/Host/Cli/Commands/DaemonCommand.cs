@@ -117,11 +117,11 @@ internal static partial class DaemonCommand
                 var spool = spools.GetOrAdd($"{g.Config.Main.SpoolSync}:{g.Config.Main.SpoolDirectory}",
                     _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem"));
                 var services = SessionServices.For(g, hostCache, hookLogger);
-                var sessions = new LeasedSessionHandler(g, new SmtpSessionHandler(g.Config.Main, EximVersion.Number, spool, generationLoad,
-                    TimeProvider.System, sessionLogger, services.ReverseLookup, services.ForwardLookup, services.Policy,
+                var sessions = new SmtpSessionHandler(g.Config.Main, EximVersion.Number, spool, generationLoad, TimeProvider.System, sessionLogger,
+                    services.ReverseLookup, services.ForwardLookup, services.Policy,
                     // Without routers nothing can be routed: received messages then wait in the queue rather than all bouncing.
-                    g.Config.Routers.IsEmpty ? null : immediate.Enqueue), logger);
-                return loop.RunAsync(new DaemonContext(g, g.Config, g.Number, [.. listeners.Current], slots, sessions, generationLoad, g.LocalAddresses,
+                    g.Config.Routers.IsEmpty ? null : immediate.Enqueue);
+                return loop.RunAsync(new DaemonContext(g, [.. listeners.Current], slots, sessions, generationLoad,
                     shutdown.Token, services.HostNameLookups), ct);
             },
             TimeSpan.FromSeconds(10), core.LoggerFactory.CreateLogger("Exim.Daemon"));
