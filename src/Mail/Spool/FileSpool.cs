@@ -64,16 +64,12 @@ internal sealed class FileSpool : IAsyncDisposable
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
         });
         // The reception's lock, held until the -H file is in place (or the message abandoned): the tidier leaves a -D
-        // file it cannot lock alone. Only a tidier looking at this brand-new file can hold it, and only for an instant.
-        for (var attempt = 0; !Posix.TryLockExclusive(stream.SafeFileHandle); attempt++)
+        // file it cannot lock alone, and never tries to lock one as new as this.
+        if (!Posix.TryLockExclusive(stream.SafeFileHandle))
         {
-            if (attempt == 50)
-            {
-                stream.Dispose();
-                File.Delete(path);
-                throw new IOException($"could not lock the new spool file {path}");
-            }
-            Thread.Sleep(1);
+            stream.Dispose();
+            File.Delete(path);
+            throw new IOException($"could not lock the new spool file {path}");
         }
         var firstLine = Encoding.ASCII.GetBytes(id + "-D\n");
         stream.Write(firstLine);

@@ -43,20 +43,26 @@ internal static class SpoolTidier
     }
 
     /// <summary>Tidies one queue (null: the default queue); returns the files removed.</summary>
+    /// <remarks>
+    /// One pass over the directory finds the candidates (a -D without -H, a -H.tmp) and a stat keeps only old ones, so
+    /// complete and fresh messages are never opened, let alone locked: a delivery never finds one locked by the tidier.
+    /// </remarks>
     public static int Tidy(string spoolDirectory, string? queue, DateTimeOffset now, ILogger logger)
     {
         var input = SpoolPaths.Input(spoolDirectory, queue);
         if (!Directory.Exists(input)) return 0;
         var shown = queue is null ? "input/" : $"{queue}/input/";
-        var removed = 0;
-        var ids = new SortedSet<string>(StringComparer.Ordinal);
+        var data = new HashSet<string>(StringComparer.Ordinal);
+        var headers = new HashSet<string>(StringComparer.Ordinal);
+        var temps = new SortedSet<string>(StringComparer.Ordinal);
         try
         {
             foreach (var path in Directory.EnumerateFiles(input))
             {
                 var name = Path.GetFileName(path);
-                var id = name.EndsWith("-D", StringComparison.Ordinal) ? name[..^2] : name.EndsWith(TempSuffix, StringComparison.Ordinal) ? name[..^TempSuffix.Length] : null;
-                if (id is not null && MessageId.IsValid(id)) ids.Add(id);
+                if (name.EndsWith("-D", StringComparison.Ordinal)) data.Add(name[..^2]);
+                else if (name.EndsWith("-H", StringComparison.Ordinal)) headers.Add(name[..^2]);
+                else if (name.EndsWith(TempSuffix, StringComparison.Ordinal)) temps.Add(name[..^TempSuffix.Length]);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -64,11 +70,14 @@ internal static class SpoolTidier
             SpoolLog.TidyFailed(logger, shown, e.Message);
             return 0;
         }
-        foreach (var id in ids)
+        var orphans = new SortedSet<string>(data.Where(id => !headers.Contains(id)), StringComparer.Ordinal);
+        var removed = 0;
+        foreach (var id in orphans.Union(temps))
         {
+            if (!MessageId.IsValid(id)) continue;
             try
             {
-                removed += TidyMessage(input, shown, id, now, logger);
+                removed += TidyMessage(input, shown, id, temps.Contains(id), orphans.Contains(id), now, logger);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -78,20 +87,24 @@ internal static class SpoolTidier
         return removed;
     }
 
-    private static int TidyMessage(string input, string shown, string id, DateTimeOffset now, ILogger logger)
+    private static int TidyMessage(string input, string shown, string id, bool hasTemp, bool isOrphan, DateTimeOffset now, ILogger logger)
     {
         var (data, header, temp) = (Path.Combine(input, id + "-D"), Path.Combine(input, id + "-H"), Path.Combine(input, id + TempSuffix));
+        var oldTemp = hasTemp && Old(File.GetLastWriteTimeUtc(temp), now);
+        var oldOrphan = isOrphan && Old(File.GetLastWriteTimeUtc(data), now);
+        if (!oldTemp && !oldOrphan) return 0;
         using var held = DataFileLock.TryOpen(data, out var locked);
         if (locked) return 0; // a reception, delivery or move is using this message
         var removed = 0;
         // Under the lock nobody can be writing the -H.tmp file; without a -D file nobody ever will.
-        if (File.Exists(temp) && Old(File.GetLastWriteTimeUtc(temp), now))
+        if (oldTemp && File.Exists(temp))
         {
             File.Delete(temp);
-            SpoolLog.LeftoverRemoved(logger, id, shown + id + TempSuffix, Why(File.Exists(data) ? "unlocked" : "no -D file"));
+            SpoolLog.LeftoverRemoved(logger, id, shown + id + TempSuffix, Why(held is not null ? "unlocked" : "no -D file"));
             removed++;
         }
-        if (held is not null && !File.Exists(header) && Old(File.GetLastWriteTimeUtc(held.SafeFileHandle), now))
+        // Checked again under the lock: a reception may have committed its -H file since the directory was listed.
+        if (oldOrphan && held is not null && !File.Exists(header))
         {
             File.Delete(data); // while holding the lock, so nothing can have started on it
             SpoolLog.LeftoverRemoved(logger, id, shown + id + "-D", Why("no -H file, unlocked"));
