@@ -19,7 +19,7 @@ public sealed record MainOptions
     /// </summary>
     [EximOption("qualify_domain")] public string QualifyDomain { get; init; } = "";
 
-    /// <summary>The domain added to unqualified recipient addresses. Defaults to <see cref="QualifyDomain"/>.</summary>
+    /// <summary>The domain added to unqualified recipient addresses. Defaults to <see cref="QualifyDomain"/> (the loader fills both defaults in).</summary>
     [EximOption("qualify_recipient")] public string QualifyRecipient { get; init; } = "";
 
     /// <summary>Where messages, the pid file and (by default) the logs live.</summary>

@@ -88,12 +88,8 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
     private string Domain(string address)
     {
         var at = address.LastIndexOf('@');
-        return at < 0 ? QualifyRecipient(_main) : address[(at + 1)..].ToLowerInvariant();
+        return at < 0 ? _main.QualifyRecipient : address[(at + 1)..].ToLowerInvariant();
     }
-
-    /// <summary>qualify_recipient, which the loader defaults to qualify_domain and that to primary_hostname.</summary>
-    public static string QualifyRecipient(MainOptions main)
-        => main.QualifyRecipient is { Length: > 0 } q ? q : main.QualifyDomain is { Length: > 0 } d ? d : main.PrimaryHostname;
 
     /// <summary>The local part as the address spells it, quotes and all (what a new address at another domain keeps).</summary>
     private static string RawLocalPart(string address)

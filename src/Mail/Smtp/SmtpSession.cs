@@ -439,7 +439,7 @@ internal sealed partial class SmtpSession : IDisposable
                 return null;
             }
             // RFC 5321 §4.5.1: the reserved mailbox postmaster is accepted without a domain, and qualified here.
-            domain = _settings.QualifyRecipient;
+            domain = _settings.Main.QualifyRecipient;
             address = $"{address}@{domain}";
             postmaster = true;
         }

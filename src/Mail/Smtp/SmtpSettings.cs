@@ -34,12 +34,6 @@ internal sealed class SmtpSettings
     public HostList BareNewlineExclusions { get; }
 
     /// <summary>
-    /// The domain that qualifies <c>RCPT TO:&lt;postmaster&gt;</c> (RFC 5321 §4.5.1: always accepted unqualified).
-    /// Exim uses qualify_recipient, which defaults to qualify_domain and that to primary_hostname.
-    /// </summary>
-    public string QualifyRecipient => Routing.AddressRouter.QualifyRecipient(Main);
-
-    /// <summary>
     /// <c>exim -bh</c>: the dialogue is a test; a message is read and checked but never spooled, and its
     /// <c>250 OK id=</c> is followed by Exim's reminder that the id is not real.
     /// </summary>

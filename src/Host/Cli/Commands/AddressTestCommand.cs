@@ -40,7 +40,7 @@ internal static class AddressTestCommand
             core.LoggerFactory.CreateLogger<AddressRouter>());
 
         // An unqualified address is qualified with qualify_recipient and shown so, as Exim's verify_address does for -bt.
-        var qualify = AddressRouter.QualifyRecipient(generation.Config.Main);
+        var qualify = generation.Config.Main.QualifyRecipient;
         var addresses = cl.Arguments.Select(a => a.Contains('@', StringComparison.Ordinal) ? a : $"{a}@{qualify}").ToArray();
         var exit = 0;
         var results = await router.RouteManyAsync(addresses, CancellationToken.None).ConfigureAwait(false);
