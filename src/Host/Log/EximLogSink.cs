@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
@@ -135,7 +136,17 @@ internal sealed class EximLogSink : IAsyncDisposable
     private static void Write(string path, StringBuilder text)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        Posix.Append(path, ClientText.GetBytes(text.ToString()), LogFileMode);
+        var (bytes, length) = Encode(text);
+        try { Posix.Append(path, bytes.AsSpan(0, length), LogFileMode); }
+        finally { ArrayPool<byte>.Shared.Return(bytes); }
+    }
+
+    /// <summary>Log text as the bytes it stands for (8-bit client bytes stay the bytes they were), in a pooled buffer.</summary>
+    private static (byte[] Bytes, int Length) Encode(StringBuilder text)
+    {
+        var chars = text.ToString();
+        var bytes = ArrayPool<byte>.Shared.Rent(ClientText.GetMaxByteCount(chars.Length));
+        return (bytes, ClientText.GetBytes(chars, bytes));
     }
 
     /// <summary>Exim's LOG_MODE: 0640.</summary>
@@ -154,12 +165,12 @@ internal sealed class EximLogSink : IAsyncDisposable
         switch (Routing)
         {
             case LogRouting.HostChecking:
-                Entry.AppendPrinting(sb.Append("LOG: "), entry.Message).Append('\n');
+                ClientText.AppendLogText(sb.Append("LOG: "), entry.Message).Append('\n');
                 break;
             case LogRouting.AddressTesting:
                 sb.Append("LOG:").Append((entry.Targets & LogTarget.Main) != 0 ? " MAIN" : "").Append((entry.Targets & LogTarget.Panic) != 0 ? " PANIC" : "")
                     .Append((entry.Targets & LogTarget.Reject) != 0 ? " REJECT" : "").Append("\n  ");
-                Entry.AppendPrinting(sb, entry.Message).Append('\n');
+                ClientText.AppendLogText(sb, entry.Message).Append('\n');
                 break;
             default:
                 entry.AppendTo(sb);
@@ -171,12 +182,19 @@ internal sealed class EximLogSink : IAsyncDisposable
     /// <summary>Log text to stderr, in the log files' encoding (8-bit client bytes stay the bytes they were).</summary>
     private void WriteStderr(StringBuilder text)
     {
-        var bytes = ClientText.GetBytes(text.ToString());
-        lock (_stderrLock)
+        var (bytes, length) = Encode(text);
+        try
         {
-            Console.Error.Flush();
-            using var stderr = Console.OpenStandardError();
-            stderr.Write(bytes);
+            lock (_stderrLock)
+            {
+                Console.Error.Flush();
+                using var stderr = Console.OpenStandardError();
+                stderr.Write(bytes, 0, length);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
         }
     }
 
@@ -185,30 +203,8 @@ internal sealed class EximLogSink : IAsyncDisposable
         public void AppendTo(StringBuilder sb)
         {
             sb.Append(Time.ToString("yyyy-MM-dd HH:mm:ss ", CultureInfo.InvariantCulture));
-            AppendPrinting(sb, Message);
+            ClientText.AppendLogText(sb, Message);
             sb.Append('\n');
-        }
-
-        /// <summary>
-        /// Exim log lines are single lines: a newline starts an indented continuation line, so tools can tell it from a
-        /// new entry, and any other control character is escaped as Exim's string_printing escapes it. Whatever a
-        /// plugin, a script or a client puts in a message, it cannot forge a line of its own.
-        /// </summary>
-        public static StringBuilder AppendPrinting(StringBuilder sb, string message)
-        {
-            var span = message.AsSpan();
-            while (true)
-            {
-                var i = span.IndexOfAnyInRange('\0', '\x1f');
-                var del = span.IndexOf('\x7f');
-                if (del >= 0 && (i < 0 || del < i)) i = del;
-                if (i < 0) return sb.Append(span);
-                sb.Append(span[..i]);
-                if (span[i] == '\n') sb.Append("\n  ");
-                else if (span[i] == '\t') sb.Append('\t');
-                else ClientText.AppendEscaped(sb, (byte)span[i]);
-                span = span[(i + 1)..];
-            }
         }
     }
 }

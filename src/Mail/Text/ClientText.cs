@@ -100,6 +100,45 @@ internal static class ClientText
         }
     }
 
+    /// <summary>
+    /// Appends log text from any source (a client's text already made printing, a plugin's or a script's message) so it
+    /// stays one log entry: a newline starts an indented continuation line, so tools can tell it from a new entry; TAB
+    /// stays; every other control character, and the decoded characters that could break or disguise a line (C1
+    /// controls, U+2028, U+2029, bidirectional overrides), is escaped as <see cref="Append"/> escapes it. Surrogate
+    /// escapes (U+DC80–U+DCFF, raw client bytes) pass through for <see cref="GetBytes(ReadOnlySpan{char}, Span{byte})"/>.
+    /// </summary>
+    public static StringBuilder AppendLogText(StringBuilder sb, ReadOnlySpan<char> text)
+    {
+        ArgumentNullException.ThrowIfNull(sb);
+        Span<byte> utf8 = stackalloc byte[4];
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (IsLogSafe(c)) continue;
+            sb.Append(text[start..i]);
+            start = i + 1;
+            if (c == '\n') sb.Append("\n  ");
+            else if (c < 0x80) AppendEscaped(sb, (byte)c);
+            else
+            {
+                var n = new Rune(c).EncodeToUtf8(utf8);
+                foreach (var b in utf8[..n]) AppendOctal(sb, b);
+            }
+        }
+        return sb.Append(text[start..]);
+    }
+
+    private static bool IsLogSafe(char c) => c switch
+    {
+        '\t' => true,
+        < ' ' or '\x7f' => false,
+        < '\x80' => true,
+        <= '\x9f' => false, // C1 controls
+        _ when char.IsSurrogate(c) => true, // pairs, and the surrogate escapes of raw bytes
+        _ => !IsHazardous(new Rune(c)),
+    };
+
     /// <summary>The most bytes <see cref="GetBytes"/> writes for <paramref name="chars"/> chars.</summary>
     public static int GetMaxByteCount(int chars) => chars * 3;
 

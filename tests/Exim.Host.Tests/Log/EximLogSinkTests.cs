@@ -48,8 +48,8 @@ public sealed class EximLogSinkTests
         await using (var sink = new EximLogSink(debugToStderr: false))
         {
             sink.UsePaths(paths);
-            // A forged line after a CR, a NUL, an escape, DEL; then a raw 0xE9 carried as U+DCE9 and a real é.
-            sink.Write(LogTarget.Main, "H=(a\r2026-01-01 00:00:00 1abc <= forged\0\x1b\x7f) \uDCE9 caf\u00e9");
+            // A forged line after a CR, a NUL, an escape, DEL, a line separator, NEL; then a raw 0xE9 carried as U+DCE9 and a real é.
+            sink.Write(LogTarget.Main, "H=(a\r2026-01-01 00:00:00 1abc <= forged\0\x1b\x7f\u2028\u0085) \uDCE9 caf\u00e9");
             sink.Write(LogTarget.Main, "first\nsecond");
             await sink.FlushAsync().WaitAsync(TestTimeouts.Default);
         }
@@ -58,7 +58,7 @@ public sealed class EximLogSinkTests
         var text = Encoding.Latin1.GetString(bytes);
         var lines = text.Split('\n');
         Assert.Equal(4, lines.Length); // three lines and the empty rest after the last newline
-        Assert.EndsWith(@"H=(a\r2026-01-01 00:00:00 1abc <= forged\000\033\177) " + "\u00e9 caf\u00c3\u00a9", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith(@"H=(a\r2026-01-01 00:00:00 1abc <= forged\000\033\177\342\200\250\302\205) " + "\u00e9 caf\u00c3\u00a9", lines[0], StringComparison.Ordinal);
         Assert.EndsWith(" first", lines[1], StringComparison.Ordinal);
         Assert.Equal("  second", lines[2]);
     }
