@@ -33,7 +33,7 @@ internal sealed record SessionServices(
         Func<string, CancellationToken, Task<AddressLookup>>? forward = dns is null ? null
             : (name, ct) => Mail.Resolution.ForwardLookup.LookupAsync(dns, name, lookups, ct, qualifySingle: true);
         var hooks = generation.Hooks;
-        var policy = hooks.Accept is { } accept ? new AcceptHook(accept, hooks.Timeout, config, dns, hookLogger) : null;
+        var policy = hooks.Accept is { } accept ? new AcceptHook(accept, hooks.Timeout, config, dns, lookups, hookLogger) : null;
         return new SessionServices(dns, reverse, forward, policy);
     }
 }

@@ -2,6 +2,7 @@ using Exim.Abstractions.Config;
 using Exim.Abstractions.Resolution;
 using Exim.Abstractions.Scripting;
 using Exim.Host.Log;
+using Exim.Mail.Resolution;
 using Exim.Mail.Smtp;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +13,8 @@ namespace Exim.Host.Scripting;
 /// (an exception, the time budget running out) defers the connection with 421 and is logged: never an accidental
 /// accept. A script that returns null accepts.
 /// </summary>
-internal sealed partial class AcceptHook(CompiledScript<Verdict> script, TimeSpan timeout, EximConfig config, IDnsRecordResolver? dns, ILogger logger)
+internal sealed partial class AcceptHook(CompiledScript<Verdict> script, TimeSpan timeout, EximConfig config, IDnsRecordResolver? dns,
+    DnsLookupSettings lookups, ILogger logger)
     : IConnectionPolicy
 {
     private readonly ScriptLog _log = new(logger, script.Source.DisplayPath);
@@ -20,7 +22,7 @@ internal sealed partial class AcceptHook(CompiledScript<Verdict> script, TimeSpa
     public async ValueTask<Verdict> DecideAsync(AcceptConnection connection, ConnectionCounts counts, CancellationToken cancellationToken)
     {
         var outcome = await script.InvokeAsync((Hook: this, Connection: connection, Counts: counts),
-            static (s, budget) => new AcceptGlobals(s.Connection, s.Counts, new ScriptDns(s.Hook.Dns, s.Hook.Config.Main.DnsCnameLoops, budget),
+            static (s, budget) => new AcceptGlobals(s.Connection, s.Counts, new ScriptDns(s.Hook.Dns, s.Hook.Lookups, budget),
                 s.Hook.Config, s.Hook._log, budget),
             timeout).ConfigureAwait(false);
         switch (outcome.Status)
@@ -39,6 +41,8 @@ internal sealed partial class AcceptHook(CompiledScript<Verdict> script, TimeSpa
     private EximConfig Config => config;
 
     private IDnsRecordResolver? Dns => dns;
+
+    private DnsLookupSettings Lookups => lookups;
 
     [LoggerMessage(EventIds.AcceptHookFailed, LogLevel.Error, "accept hook {Script} ran past its {Milliseconds} ms budget for H=[{Ip}]: connection deferred")]
     private static partial void TimedOut(ILogger logger, string script, string ip, double milliseconds);

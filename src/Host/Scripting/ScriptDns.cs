@@ -10,9 +10,10 @@ namespace Exim.Host.Scripting;
 
 /// <summary>
 /// A script's <c>Dns</c>: lookups through the generation's resolver plugin and the shared host cache (so a
-/// blocklist answer is cached for its TTL), following CNAMEs as Exim does, and bounded by the invocation's budget.
+/// blocklist answer is cached for its TTL), following CNAMEs as Exim does (CNAME loops and, with slow_lookup_log, slow
+/// lookups logged as the session's own lookups are), and bounded by the invocation's budget.
 /// </summary>
-internal sealed class ScriptDns(IDnsRecordResolver? resolver, int cnameLoops, CancellationToken budget) : IScriptDns
+internal sealed class ScriptDns(IDnsRecordResolver? resolver, DnsLookupSettings settings, CancellationToken budget) : IScriptDns
 {
     public async Task<IReadOnlyList<IPAddress>> A(string name)
     {
@@ -46,7 +47,7 @@ internal sealed class ScriptDns(IDnsRecordResolver? resolver, int cnameLoops, Ca
     private async Task<System.Collections.Immutable.ImmutableArray<DnsRecord>> LookupAsync(string name, DnsRecordType type)
     {
         if (resolver is null) throw new DnsLookupException($"cannot look up {name}: no DNS resolver plugin is loaded");
-        var result = await DnsLookup.LookupAsync(resolver, name, type, cnameLoops, budget).ConfigureAwait(false);
+        var result = await DnsLookup.LookupAsync(resolver, new DnsQuestion(name, type), settings, budget).ConfigureAwait(false);
         return result.Status switch
         {
             DnsStatus.Succeed => result.Records,

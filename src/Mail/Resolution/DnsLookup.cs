@@ -18,10 +18,6 @@ namespace Exim.Mail.Resolution;
 /// </summary>
 internal static class DnsLookup
 {
-    public static Task<DnsLookupResult> LookupAsync(IDnsRecordResolver resolver, string name, DnsRecordType type, int cnameLoops,
-        CancellationToken cancellationToken, Func<string, bool>? againMeansNonexist = null)
-        => LookupAsync(resolver, new DnsQuestion(name, type), new DnsLookupSettings(cnameLoops, againMeansNonexist), cancellationToken);
-
     /// <param name="resolver">The resolver (normally through the host cache).</param>
     /// <param name="question">The name and type, and the DO bit and search flags for the first query.</param>
     /// <param name="settings">CNAME loops, dns_again_means_nonexist, dns_trust_aa, and where to log.</param>

@@ -15,10 +15,6 @@ internal static class ForwardLookup
 {
     private static readonly DnsRecordType[] Types = [DnsRecordType.Aaaa, DnsRecordType.A];
 
-    public static Task<AddressLookup> LookupAsync(IDnsRecordResolver dns, string name, int cnameLoops, CancellationToken cancellationToken,
-        bool qualifySingle = false)
-        => LookupAsync(dns, name, new DnsLookupSettings(cnameLoops), cancellationToken, qualifySingle);
-
     /// <param name="dns">The resolver (normally through the host cache).</param>
     /// <param name="name">The host name.</param>
     /// <param name="settings">CNAME loops, and where CNAME loops and slow lookups are logged.</param>

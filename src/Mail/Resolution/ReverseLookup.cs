@@ -15,9 +15,6 @@ namespace Exim.Mail.Resolution;
 /// </summary>
 internal static class ReverseLookup
 {
-    public static Task<ReverseLookupResult> LookupAsync(IDnsRecordResolver dns, IPAddress client, int cnameLoops, CancellationToken cancellationToken)
-        => LookupAsync(dns, client, new DnsLookupSettings(cnameLoops), cancellationToken);
-
     /// <param name="dns">The resolver (normally through the host cache).</param>
     /// <param name="client">The client's address.</param>
     /// <param name="settings">CNAME loops, and where CNAME loops and slow lookups are logged.</param>

@@ -17,7 +17,7 @@ public sealed class HostNameListTests(FinderFixture fixture) : IClassFixture<Fin
     private ConnectionHostNames Lookups(CountingResolver? counting = null)
     {
         var dns = (Abstractions.Resolution.IDnsRecordResolver?)counting ?? fixture.Resolver;
-        return new((ip, ct) => ReverseLookup.LookupAsync(dns, ip, 1, ct), (name, ct) => ForwardLookup.LookupAsync(dns, name, 1, ct));
+        return new((ip, ct) => ReverseLookup.LookupAsync(dns, ip, new DnsLookupSettings(1), ct), (name, ct) => ForwardLookup.LookupAsync(dns, name, new DnsLookupSettings(1), ct));
     }
 
     private async Task<HostListMatch> MatchAsync(string[] items, IPAddress address, string? hostName = null)

@@ -7,7 +7,7 @@ namespace Exim.Host.Tests.Resolution;
 public sealed class ReverseLookupTests(FinderFixture fixture) : IClassFixture<FinderFixture>
 {
     private Task<ReverseLookupResult> LookupAsync(string ip)
-        => ReverseLookup.LookupAsync(fixture.Resolver, IPAddress.Parse(ip), 1, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        => ReverseLookup.LookupAsync(fixture.Resolver, IPAddress.Parse(ip), new DnsLookupSettings(1), CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
     [Fact]
     public async Task ConfirmedName_IsFound()
