@@ -62,8 +62,9 @@ internal sealed class GenerationBuilder(ILoggerFactory loggerFactory, string? li
         }
 
         var number = Interlocked.Read(ref _lastNumber) + 1; // claimed below only when the build succeeds
+        // Loading the hooks is part of the generation's life (quiet in runners and testing modes); running them is not.
         var hooks = errors.Count == 0
-            ? HookSetBuilder.Build(loaded.Config, number, loggerFactory.CreateLogger("Exim.Hooks"), errors)
+            ? HookSetBuilder.Build(loaded.Config, number, loggerFactory.CreateLogger("Exim.Host.Generations.Hooks"), errors)
             : HookSet.Empty;
 
         if (errors.Count > 0)

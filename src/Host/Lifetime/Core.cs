@@ -19,7 +19,7 @@ internal sealed class Core : IAsyncDisposable
             if (quietLifecycle && !debug)
             {
                 // A queue runner or delivery process logs its own work only, as Exim's do, not its configuration's life.
-                b.AddFilter("Exim.Host.Generations", LogLevel.Warning).AddFilter("Exim.Hooks", LogLevel.Warning);
+                b.AddFilter("Exim.Host.Generations", LogLevel.Warning);
             }
         });
         Unloads = new UnloadTracker(LoggerFactory.CreateLogger<UnloadTracker>(), unloadGrace);

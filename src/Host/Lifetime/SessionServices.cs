@@ -23,10 +23,14 @@ internal sealed record SessionServices(
     /// <summary>Makes the name lookups of one connection, or null without a DNS resolver.</summary>
     public Func<IHostNameLookups>? HostNameLookups => ReverseLookup is { } reverse ? () => new ConnectionHostNames(reverse, ForwardLookup) : null;
 
-    public static SessionServices For(Generation generation, HostCache cache, ILogger hookLogger)
+    /// <param name="generation">The generation whose plugins and hooks serve the sessions.</param>
+    /// <param name="cache">The DNS cache shared by every generation.</param>
+    /// <param name="lookupLogger">Where the lookups' lines go (CNAME loops, slow_lookup_log).</param>
+    /// <param name="hookLogger">Where the accept hook's lines go.</param>
+    public static SessionServices For(Generation generation, HostCache cache, ILogger lookupLogger, ILogger hookLogger)
     {
         var config = generation.Config;
-        var lookups = new DnsLookupSettings(config.Main.DnsCnameLoops) { Logger = hookLogger, SlowLookupLog = config.Main.SlowLookupLog };
+        var lookups = new DnsLookupSettings(config.Main.DnsCnameLoops) { Logger = lookupLogger, SlowLookupLog = config.Main.SlowLookupLog };
         var dns = generation.Strategies.TryGet<IDnsRecordResolver>("dns", out var plugin) ? new CachingDnsResolver(cache, plugin) : null;
         Func<IPAddress, CancellationToken, Task<ReverseLookupResult>>? reverse = dns is null ? null
             : (ip, ct) => Mail.Resolution.ReverseLookup.LookupAsync(dns, ip, lookups, ct);

@@ -40,6 +40,19 @@ public sealed class HostCheckTests
     }
 
     [Fact]
+    public async Task HooksLogLines_AreShown_ButNotTheGenerationsLife()
+    {
+        var (code, _, stderr, dir) = await RunAsync("QUIT\n", "Log.Info(\"checked \" + Connection.RemoteAddress); return Verdict.Accept;", "", "-bh", "192.0.2.7");
+        using var cleanup = dir;
+
+        Assert.True(code == 0, stderr);
+        // What the session and its policy would log, as Exim's -bh shows its ACLs' lines; not the configuration's loading.
+        Assert.Equal(
+            "LOG: SMTP connection from [192.0.2.7] (TCP/IP connection count = 1)\nLOG: scripts/accept.csx: checked 192.0.2.7\nLOG: SMTP connection from [192.0.2.7] closed by QUIT\n",
+            stderr);
+    }
+
+    [Fact]
     public async Task AcceptHook_Rejects_WithTheFakedPortsAndInterface()
     {
         var (code, stdout, stderr, dir) = await RunAsync(Dialogue, Policy, "", "-bh", "192.0.2.1.1234", "-oMi", "192.0.2.25.587");

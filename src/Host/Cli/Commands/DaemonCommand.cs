@@ -116,7 +116,7 @@ internal static partial class DaemonCommand
                 var generationLoad = g.Strategies.TryGet<ISystemLoad>("load", out var pluginLoad) ? pluginLoad : load;
                 var spool = spools.GetOrAdd($"{g.Config.Main.SpoolSync}:{g.Config.Main.SpoolDirectory}",
                     _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem"));
-                var services = SessionServices.For(g, hostCache, hookLogger);
+                var services = SessionServices.For(g, hostCache, sessionLogger, hookLogger);
                 var sessions = new SmtpSessionHandler(g.Config.Main, EximVersion.Number, spool, generationLoad, TimeProvider.System, sessionLogger,
                     services.ReverseLookup, services.ForwardLookup, services.Policy,
                     // Without routers nothing can be routed: received messages then wait in the queue rather than all bouncing.

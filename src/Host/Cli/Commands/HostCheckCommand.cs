@@ -75,7 +75,7 @@ internal static class HostCheckCommand
         try
         {
             await using var spool = new FileSpool(scratch.FullName, TimeProvider.System, syncFilesystem: false);
-            var services = SessionServices.For(generation, new HostCache(TimeProvider.System), loggers.CreateLogger("Exim.Hooks"));
+            var services = SessionServices.For(generation, new HostCache(TimeProvider.System), loggers.CreateLogger("Exim.Smtp"), loggers.CreateLogger("Exim.Hooks"));
             var settings = new SmtpSettings(generation.Config.Main, EximVersion.Number) { HostChecking = true };
             var (server, client) = await SocketPairAsync().ConfigureAwait(false);
             using (client)
