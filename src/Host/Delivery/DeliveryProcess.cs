@@ -44,7 +44,7 @@ internal sealed class DeliveryProcess : IAsyncDisposable
         };
         Deliverer = new Deliverer(config, new AddressRouter(config, dns, local, random, byname, logger), hostResolver, drivers,
             new RetryDatabase(main.SpoolDirectory), RetryRuleSet.From(config), _spool, EximVersion.Number, TimeProvider.System, logger, random);
-        ISystemLoad load = generation.Strategies.TryGet<ISystemLoad>("load", out var pluginLoad) ? pluginLoad : new ProcLoadAverage();
+        var load = generation.SystemLoad(new ProcLoadAverage());
         QueueRunner = new QueueRunner(Deliverer, main.SpoolDirectory, logger, load, main.DeliverQueueLoadMax);
     }
 

@@ -113,7 +113,7 @@ internal static partial class DaemonCommand
         var trimmer = new MemoryTrimmer(TimeSpan.FromSeconds(2), 32L * 1024 * 1024, core.LoggerFactory.CreateLogger<MemoryTrimmer>()).RunAsync(stop.Token);
         var loops = new GenerationLoopRunner<IDaemonLoop>(core.Store, "daemon", "daemon loop", (g, loop, ct) =>
             {
-                var generationLoad = g.Strategies.TryGet<ISystemLoad>("load", out var pluginLoad) ? pluginLoad : load;
+                var generationLoad = g.SystemLoad(load);
                 var spool = spools.GetOrAdd($"{g.Config.Main.SpoolSync}:{g.Config.Main.SpoolDirectory}",
                     _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem"));
                 var services = SessionServices.For(g, hostCache, sessionLogger, hookLogger);

@@ -59,7 +59,7 @@ internal static class HostCheckCommand
     private static async Task RunSessionAsync(Generation generation, ILoggerFactory loggers, IPEndPoint remote, IPEndPoint local, Stream input, Stream output)
     {
         var slots = new SlotTable(new ChildExitReporter(loggers.CreateLogger<ChildExitReporter>()), TimeProvider.System);
-        ISystemLoad load = generation.Strategies.TryGet<ISystemLoad>("load", out var pluginLoad) ? pluginLoad : new ProcLoadAverage();
+        var load = generation.SystemLoad(new ProcLoadAverage());
         if (generation.Strategies.TryGet<IConnectionAdmission>("admission", out var admission))
         {
             var decision = admission.Check(slots, remote.Address, load);
