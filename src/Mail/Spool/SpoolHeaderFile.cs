@@ -72,13 +72,21 @@ internal static class SpoolHeaderFile
             h.Headers.Where(l => l.Flag != '*').Sum(l => (long)l.Text.Length));
 
     /// <summary>Reads a whole -H file; null when it is missing or not a complete spool header file.</summary>
-    public static SpoolHeader? Load(string path)
+    public static SpoolHeader? Load(string path) => Load(path, out var header) == SpoolReadStatus.Ok ? header : null;
+
+    /// <summary>
+    /// Reads a whole -H file, telling apart what went wrong as Exim's spool_read_header does: NotFound when it is missing,
+    /// Unreadable when it cannot be read, FormatError when it does not parse.
+    /// </summary>
+    public static SpoolReadStatus Load(string path, out SpoolHeader? header)
     {
+        header = null;
         string text;
         try { text = File.ReadAllText(path, Encoding.Latin1); }
-        catch (IOException) { return null; }
-        catch (UnauthorizedAccessException) { return null; }
-        return Parse(text);
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return SpoolReadStatus.NotFound; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return SpoolReadStatus.Unreadable; }
+        header = Parse(text);
+        return header is null ? SpoolReadStatus.FormatError : SpoolReadStatus.Ok;
     }
 
     public static SpoolHeader? Parse(string text)

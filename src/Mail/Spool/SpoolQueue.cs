@@ -25,14 +25,9 @@ internal static class SpoolQueue
     {
         message = null;
         if (!MessageId.IsValid(id)) return SpoolReadStatus.NotFound;
-        var path = Path.Combine(inputDirectory, id + "-H");
-        string text;
-        try { text = File.ReadAllText(path, System.Text.Encoding.Latin1); }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return SpoolReadStatus.NotFound; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return SpoolReadStatus.Unreadable; }
-        if (SpoolHeaderFile.Parse(text) is not { } header) return SpoolReadStatus.FormatError;
-        message = SpoolHeaderFile.Summary(header);
-        return SpoolReadStatus.Ok;
+        var status = SpoolHeaderFile.Load(Path.Combine(inputDirectory, id + "-H"), out var header);
+        if (header is not null) message = SpoolHeaderFile.Summary(header);
+        return status;
     }
 
     /// <summary>
