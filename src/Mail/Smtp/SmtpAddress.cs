@@ -53,8 +53,8 @@ internal static class SmtpAddress
         var (local, domain) = Split(address);
         if (local.Length == 0 || local.Length > 64 || address.Length > 254) return false;
         // RFC 5321 qtextSMTP and quoted-pairSMTP: no control characters, even quoted.
-        if (local.Any(c => c is < ' ' or '\x7f')) return false;
-        if (!(local.StartsWith('"') ? local.Length >= 2 && local.EndsWith('"') : local.All(IsAtomChar) && !local.Contains("..", StringComparison.Ordinal))) return false;
+        if (HasControl(local)) return false;
+        if (!(local.StartsWith('"') ? local.Length >= 2 && local.EndsWith('"') : IsDotAtom(local))) return false;
         return domain.Length == 0 || (IsDomain(domain) && !domain.EndsWith('.'));
     }
 
@@ -72,16 +72,32 @@ internal static class SmtpAddress
 
     public static bool IsDomain(string domain)
     {
-        if (domain.StartsWith('[') && domain.EndsWith(']')) return domain.Length > 2 && !domain.Any(c => c is < ' ' or '\x7f');
+        if (domain.StartsWith('[') && domain.EndsWith(']')) return domain.Length > 2 && !HasControl(domain);
         if (domain.Length > 253) return false;
-        foreach (var label in domain.TrimEnd('.').Split('.'))
+        var rest = domain.AsSpan().TrimEnd('.');
+        while (true)
         {
-            if (label.Length is 0 or > 63) return false;
-            if (!label.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')) return false;
-            if (label[0] == '-' || label[^1] == '-') return false;
+            var dot = rest.IndexOf('.');
+            var label = dot < 0 ? rest : rest[..dot];
+            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-' || label.ContainsAnyExcept(LabelChars)) return false;
+            if (dot < 0) return true;
+            rest = rest[(dot + 1)..];
         }
-        return true;
     }
 
-    private static bool IsAtomChar(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-/=?^_`{|}~.".Contains(c, StringComparison.Ordinal) || c > 127;
+    private static readonly System.Buffers.SearchValues<char> LabelChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_");
+
+    /// <summary>RFC 5321 control characters (none may appear in an address, even quoted).</summary>
+    private static bool HasControl(ReadOnlySpan<char> s) => s.IndexOfAnyInRange('\0', '\x1f') >= 0 || s.Contains('\x7f');
+
+    /// <summary>An unquoted local part: atom characters (8-bit ones too) and no empty atom between two dots.</summary>
+    private static bool IsDotAtom(ReadOnlySpan<char> local)
+    {
+        foreach (var c in local)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c > 127 || "!#$%&'*+-/=?^_`{|}~.".Contains(c))) return false;
+        }
+        return !local.Contains("..", StringComparison.Ordinal);
+    }
 }

@@ -594,6 +594,7 @@ internal sealed partial class SmtpSession : IDisposable
     {
         _sender = null;
         _recipients.Clear();
+        _tooManyRecipientsLogged = false; // Exim logs it once per message
     }
 
     /// <summary>

@@ -185,7 +185,7 @@ public sealed partial class SmtpReceiveTests
     }
 
     [Fact]
-    public async Task RecipientsMax_Gives452()
+    public async Task RecipientsMax_Gives452_LoggedOncePerMessage()
     {
         await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig("recipients_max = 2"));
         var (c, _) = await SmtpTestClient.OpenAsync(d.Port);
@@ -196,6 +196,19 @@ public sealed partial class SmtpReceiveTests
         await client.CommandAsync("RCPT TO:<x2@test.example>");
 
         Assert.Equal("452 too many recipients", await client.CommandAsync("RCPT TO:<x3@test.example>"));
+        Assert.Equal("452 too many recipients", await client.CommandAsync("RCPT TO:<x4@test.example>"));
+        // A second message in the same connection: logged again, once (Exim's line is per message).
+        Assert.Equal("250 Reset OK", await client.CommandAsync("RSET"));
+        await client.CommandAsync("MAIL FROM:<c@b.example>");
+        await client.CommandAsync("RCPT TO:<x1@test.example>");
+        await client.CommandAsync("RCPT TO:<x2@test.example>");
+        Assert.Equal("452 too many recipients", await client.CommandAsync("RCPT TO:<x3@test.example>"));
+        Assert.Equal("452 too many recipients", await client.CommandAsync("RCPT TO:<x4@test.example>"));
+        Assert.Equal("221 mx.test.example closing connection", await client.CommandAsync("QUIT"));
+
+        await d.WaitForLogAsync("closed by QUIT");
+        Assert.Equal(1, d.CountLog("too many recipients: excess temporarily rejected: sender=<a@b.example> H=(c.example) [127.0.0.1]"));
+        Assert.Equal(1, d.CountLog("too many recipients: excess temporarily rejected: sender=<c@b.example> H=(c.example) [127.0.0.1]"));
     }
 
     [Fact]
