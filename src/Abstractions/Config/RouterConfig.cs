@@ -83,8 +83,11 @@ public sealed record RouterConfig
     /// <summary>Allow MX records that name IP addresses.</summary>
     [EximOption("allow_mx_to_ip", Drivers = "dnslookup")] public bool AllowMxToIp { get; init; }
 
-    /// <summary>Rewrite header addresses when the domain is renamed by the resolver.</summary>
-    [EximOption("rewrite_headers", Drivers = "dnslookup")] public bool RewriteHeaders { get; init; } = true;
+    /// <summary>
+    /// Rewrite header addresses when the resolver expands the domain. Exim's default is true; it is not implemented here, so
+    /// the default is false and <c>true</c> is refused at load time.
+    /// </summary>
+    [EximOption("rewrite_headers", Drivers = "dnslookup")] public bool RewriteHeaders { get; init; }
 
     /// <summary>manualroute: <c>domain-pattern host-list [options]</c> items.</summary>
     [EximOption("route_list", Drivers = "manualroute")] public ImmutableArray<string> RouteList { get; init; } = [];

@@ -64,4 +64,24 @@ public sealed class DeliveryConfigTests
             name = "smart"
             driver = "manualroute"
             """), StringComparison.Ordinal);
+
+    [Fact]
+    public void RewriteHeadersTrue_IsRefusedAtItsPosition_FalseLoads()
+    {
+        const string Router = """
+            [[transports]]
+            name = "remote"
+            driver = "smtp"
+
+            [[routers]]
+            name = "dnslookup"
+            driver = "dnslookup"
+            transport = "remote"
+            rewrite_headers = {0}
+            """;
+
+        Assert.Equal("/etc/exim/exim.toml:9:1: dnslookup router: rewrite_headers = true is not supported: header addresses are not rewritten when dnslookup expands a domain (set it to false or leave it out)",
+            Errors(string.Format(System.Globalization.CultureInfo.InvariantCulture, Router, "true")));
+        Assert.Equal("", Errors(string.Format(System.Globalization.CultureInfo.InvariantCulture, Router, "false")));
+    }
 }
