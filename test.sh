@@ -17,7 +17,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 # Debian 12's eximstats (exim4-base 4.96, a perl script) reads a log our daemon wrote in the tests: unpacked under the
-# git-ignored .tools/, never installed (the tests also unpack it themselves when it is missing).
+# git-ignored .tools/, never installed.
 if [ ! -f .tools/exim4-base/usr/sbin/eximstats ]; then
   tmp=$(mktemp -d)
   if ! (cd "$tmp" && apt-get download exim4-base >/dev/null 2>&1); then
