@@ -46,6 +46,7 @@ internal static partial class Posix
 
     private static string Strerror(int errno) => $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
 
+    /// <summary>open(2); <paramref name="mode"/> only matters with O_CREAT.</summary>
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags, int mode);
 

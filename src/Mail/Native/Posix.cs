@@ -10,7 +10,7 @@ internal static partial class Posix
 
     public static void FsyncDirectory(string path)
     {
-        var fd = Open(path, ORdOnly | ODirectory);
+        var fd = Open(path, ORdOnly | ODirectory, 0);
         if (fd < 0) throw new IOException($"open({path}) failed: errno {Marshal.GetLastPInvokeError()}");
         try
         {
@@ -25,7 +25,7 @@ internal static partial class Posix
     /// <summary>syncfs(2) on the filesystem holding <paramref name="path"/>: all its dirty data and metadata in one call.</summary>
     public static void SyncFilesystem(string path)
     {
-        var fd = Open(path, ORdOnly | ODirectory);
+        var fd = Open(path, ORdOnly | ODirectory, 0);
         if (fd < 0) throw new IOException($"open({path}) failed: errno {Marshal.GetLastPInvokeError()}");
         try
         {
@@ -57,9 +57,6 @@ internal static partial class Posix
 
     [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
     private static partial int SyncFs(int fd);
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
 
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static partial int Fsync(int fd);
