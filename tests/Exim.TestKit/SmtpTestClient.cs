@@ -20,7 +20,8 @@ public sealed class SmtpTestClient : IAsyncDisposable
     public static async Task<SmtpTestClient> ConnectAsync(int port, string? fromAddress = null, string host = "127.0.0.1", TimeSpan? timeout = null)
     {
         var address = IPAddress.Parse(host);
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        // As MTAs do: each send goes out at once, so a test that sends byte by byte really sends one byte per segment.
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             if (fromAddress is not null) socket.Bind(new IPEndPoint(IPAddress.Parse(fromAddress), 0));

@@ -17,27 +17,29 @@ public sealed partial class SmtpSmugglingTests
     private static readonly string[] FakeEnds = ["\n.\n", "\n.\r\n", "\r\n.\n", "\r.\r", "\r\n.\r", "\r.\r\n", "\n.\r"];
 
     [Fact]
-    public async Task FakeEndsOfData_AreData_InOnePacketOrSplitAfterThem()
+    public async Task FakeEndsOfData_AreData_InOnePacketSplitAfterThemOrByteByByte()
     {
         await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig());
         foreach (var fakeEnd in FakeEnds)
         {
-            foreach (var split in new[] { false, true })
+            foreach (var sending in Enum.GetValues<Sending>())
             {
-                var id = await SmuggleAsync(d.Port, "Subject: legit\r\n\r\nhello" + fakeEnd + Forged, ForgedMessage + ".\r\n", split);
+                var id = await SmuggleAsync(d.Port, "Subject: legit\r\n\r\nhello" + fakeEnd + Forged, ForgedMessage + ".\r\n", sending);
                 var data = File.ReadAllText(Path.Combine(d.InputDirectory, id + "-D"), Encoding.Latin1);
-                var variant = $"fake end {fakeEnd.Replace("\r", "CR ", StringComparison.Ordinal).Replace("\n", "LF ", StringComparison.Ordinal)}{(split ? "split" : "in one packet")}";
+                var variant = $"fake end {fakeEnd.Replace("\r", "CR ", StringComparison.Ordinal).Replace("\n", "LF ", StringComparison.Ordinal)}{sending}";
                 Assert.True(data.Contains("MAIL FROM:<forged@example.org>\n", StringComparison.Ordinal) && data.Contains("Subject: forged\n", StringComparison.Ordinal),
                     $"{variant}: the forged transaction is not in the first message's data:\n{data}");
                 Assert.False(data.Contains('\r', StringComparison.Ordinal), $"{variant}: a CR was spooled");
             }
         }
-        Assert.Equal(FakeEnds.Length * 2, Directory.GetFiles(d.InputDirectory, "*-H").Length);
+        Assert.Equal(FakeEnds.Length * Enum.GetValues<Sending>().Length, Directory.GetFiles(d.InputDirectory, "*-H").Length);
         Assert.DoesNotContain("<= forged@example.org", d.MainLog, StringComparison.Ordinal);
     }
 
     /// <summary>One legitimate transaction whose data carries <paramref name="first"/> then <paramref name="second"/>; the id of the one message accepted.</summary>
-    private static async Task<string> SmuggleAsync(int port, string first, string second, bool split)
+    private enum Sending { InOnePacket, SplitAfterTheFakeEnd, ByteByByte }
+
+    private static async Task<string> SmuggleAsync(int port, string first, string second, Sending sending)
     {
         var (c, _) = await SmtpTestClient.OpenAsync(port);
         await using var client = c;
@@ -45,16 +47,20 @@ public sealed partial class SmtpSmugglingTests
         Assert.Equal("250 OK", await client.CommandAsync("MAIL FROM:<legit@example.org>"));
         Assert.Equal("250 Accepted", await client.CommandAsync("RCPT TO:<bob@test.example>"));
         Assert.StartsWith("354 ", await client.CommandAsync("DATA"), StringComparison.Ordinal);
-        if (split)
+        switch (sending)
         {
-            await client.SendRawAsync(first);
-            // Before the fix the daemon answered here: 250 for the first message, then the forged MAIL, RCPT and DATA.
-            Assert.Null(await ReplyWithinAsync(client, TimeSpan.FromMilliseconds(300)));
-            await client.SendRawAsync(second);
-        }
-        else
-        {
-            await client.SendRawAsync(first + second);
+            case Sending.SplitAfterTheFakeEnd:
+                await client.SendRawAsync(first);
+                // Before the fix the daemon answered here: 250 for the first message, then the forged MAIL, RCPT and DATA.
+                Assert.Null(await ReplyWithinAsync(client, TimeSpan.FromMilliseconds(300)));
+                await client.SendRawAsync(second);
+                break;
+            case Sending.ByteByByte:
+                foreach (var b in first + second) await client.SendRawAsync(b.ToString());
+                break;
+            default:
+                await client.SendRawAsync(first + second);
+                break;
         }
         var reply = await client.ReadReplyAsync();
         Assert.StartsWith("250 OK id=", reply, StringComparison.Ordinal);
