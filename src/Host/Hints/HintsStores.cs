@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using Exim.Abstractions.Hints;
+using Exim.Abstractions.Policy;
 using Exim.Host.Generations;
 using Exim.Mail.Hints;
+using Exim.Mail.Policy;
 using Microsoft.Extensions.Logging;
 
 namespace Exim.Host.Hints;
@@ -20,6 +22,9 @@ internal sealed class HintsStores(ILoggerFactory loggers) : IDisposable
     /// <summary>The store <paramref name="generation"/> works with.</summary>
     public IHintsStore For(Generation generation)
         => generation.Strategies.TryGet<IHintsStore>(HintsStoreKeys.Store, out var plugin) ? plugin : Sqlite(generation.Config.Main.SpoolDirectory);
+
+    /// <summary>Exim's ratelimit for <paramref name="generation"/>, on its store.</summary>
+    public IRateLimiter RateLimiterFor(Generation generation) => new HintsRateLimiter(For(generation), TimeProvider.System);
 
     /// <summary>The core's SQLite store under <paramref name="spoolDirectory"/>.</summary>
     public SqliteHintsStore Sqlite(string spoolDirectory)
