@@ -18,7 +18,7 @@ namespace Exim.Mail.Hints;
 /// <para>One connection per process and file, guarded by a lock: every statement takes microseconds, and SQLite
 /// wants one library instance per process for a file anyway (its POSIX locks are per process).</para>
 /// <para>Never stops mail: a file that is not a database or is corrupt is logged to the main and panic logs, moved aside
-/// (<c>hints.sqlite.corrupt-&lt;time&gt;</c>, with its -wal and -shm files) under <c>db/hints.lockfile</c> and recreated
+/// (<c>hints.sqlite.corrupt-&lt;time&gt;.&lt;pid&gt;</c>, with its -wal and -shm files) under <c>db/hints.lockfile</c> and recreated
 /// empty; a file that cannot be opened (permissions, a full disk, a lock held too long) is logged once and reads as
 /// empty and swallows writes until it can be opened again (tried at most every <see cref="RetryOpenAfter"/>).</para>
 /// </summary>
@@ -229,7 +229,7 @@ internal sealed partial class SqliteHintsStore : IHintsStore, IDisposable
                 Thread.Sleep(5);
             }
             if (Healthy()) return;
-            var aside = $"{FilePath}.corrupt-{_time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}";
+            var aside = $"{FilePath}.corrupt-{_time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}";
             File.Move(FilePath, aside, overwrite: true);
             foreach (var suffix in (ReadOnlySpan<string>)["-wal", "-shm"])
             {
