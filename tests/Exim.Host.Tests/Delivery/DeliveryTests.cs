@@ -47,7 +47,7 @@ public sealed class DeliveryTests(DeliveryFixture f) : IClassFixture<DeliveryFix
         Assert.Contains($"{id} H=refused.delivery.test [127.0.0.3] Connection refused", log, StringComparison.Ordinal);
         Assert.Contains($"{id} => dave@twomx.delivery.test R=mx T=to_b H=b.delivery.test [127.0.0.1]", log, StringComparison.Ordinal);
         var (_, retry, _) = await f.RunAAsync("--dumpdb", "retry");
-        Assert.Contains("  T:refused.delivery.test:127.0.0.3:25 111 0 Connection refused\n", retry, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^  T:refused\.delivery\.test:127\.0\.0\.3:\d+\S* 111 0 Connection refused$", retry);
     }
 
     [Fact]
