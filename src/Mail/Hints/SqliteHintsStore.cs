@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Exim.Abstractions.Hints;
 using Exim.Mail.Native;
 using Microsoft.Data.Sqlite;
@@ -104,16 +103,11 @@ internal sealed partial class SqliteHintsStore : IHintsStore, IDisposable
         return new(computed ? result : update(null).Result);
     }
 
-    public async IAsyncEnumerable<HintsRecord> EnumerateAsync(string database, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<HintsRecord> EnumerateAsync(string database, CancellationToken cancellationToken)
     {
         Check(database, "", cancellationToken);
-        // Read under the lock, yield outside it: a slow consumer must not hold up every other user of the store.
-        foreach (var record in Run(s => s.All(database), []))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return record;
-        }
-        await Task.CompletedTask.ConfigureAwait(false);
+        // Read under the lock, handed out after it: a slow consumer must not hold up every other user of the store.
+        return Run(s => s.All(database), []).ToAsyncEnumerable();
     }
 
     public void Dispose()
