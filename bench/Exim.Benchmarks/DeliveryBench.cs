@@ -64,7 +64,7 @@ internal static class DeliveryBench
         return 0;
     }
 
-    private static string Config(int sinkPort, bool queueOnly) => TestDaemon.SmtpConfig($$"""
+    internal static string Config(int sinkPort, bool queueOnly) => TestDaemon.SmtpConfig($$"""
         queue_only = {{(queueOnly ? "true" : "false")}}
         smtp_accept_max_per_connection = 100000
         smtp_accept_queue_per_connection = 0
@@ -86,7 +86,7 @@ internal static class DeliveryBench
     private static string Body(int size)
         => "Subject: bench\n\n" + string.Concat(Enumerable.Repeat(new string('x', 78) + "\n", Math.Max(1, (size - 20) / 79)));
 
-    private static async Task SendAsync(int port, int count, int size)
+    internal static async Task SendAsync(int port, int count, int size)
     {
         var body = Body(size);
         var (client, _) = await SmtpTestClient.OpenAsync(port);

@@ -3,7 +3,8 @@ using Exim.Benchmarks;
 
 // reload-soak [N]: exact reload figures; dns [seconds]: resolution against NSD; script-start [N]: hook compile and
 // cache start-up times; delivery [N]: spool-to-sink messages/s and immediate-delivery latency; smtp-fuzz [seconds]: the
-// SMTP parser and DATA reader properties for that long each; anything else goes to BenchmarkDotNet.
+// SMTP parser and DATA reader properties for that long each; hints [seconds]: hints store and RateLimit operations/s;
+// retry-scale [messages]: a queue run's time per message with 10 and 10,000 retry records; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "reload-soak")
 {
     return await ReloadSoak.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
@@ -23,6 +24,14 @@ if (args.Length > 0 && args[0] == "delivery")
 if (args.Length > 0 && args[0] == "smtp-fuzz")
 {
     return SmtpFuzz.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 60);
+}
+if (args.Length > 0 && args[0] == "hints")
+{
+    return await HintsBench.RunAsync(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2);
+}
+if (args.Length > 0 && args[0] == "retry-scale")
+{
+    return await HintsBench.RetryScaleAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500);
 }
 BenchmarkSwitcher.FromAssembly(typeof(ConfigBenchmarks).Assembly).Run(args);
 return 0;

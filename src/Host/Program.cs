@@ -30,6 +30,8 @@ internal static class Program
             Mode.DeliverMessages => await DeliverMessagesCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.RemoveMessages => await RemoveMessagesCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.MoveMessages => await MoveMessagesCommand.RunAsync(cl, output, error).ConfigureAwait(false),
+            Mode.DumpDatabase => await DumpDatabaseCommand.RunAsync(cl, output, error).ConfigureAwait(false),
+            Mode.TidyDatabase => await TidyDatabaseCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.None => Usage(error),
             _ => NotAvailable(cl.Mode, error),
         };

@@ -25,7 +25,7 @@ internal sealed record CommandLine
 
     /// <summary>
     /// Non-option arguments: option names for -bP, addresses for -bt, message ids for -M and -Mrm, the destination queue
-    /// and message ids for -MG, the start and stop ids of a one-off -q run.
+    /// and message ids for -MG, the start and stop ids of a one-off -q run; for --dumpdb and --tidydb, everything after them.
     /// </summary>
     public ImmutableArray<string> Arguments { get; init; } = [];
 }

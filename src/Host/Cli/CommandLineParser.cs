@@ -25,6 +25,13 @@ internal static class CommandLineParser
         {
             var a = args[i];
             if (a == "--") { i++; break; }
+            if (a is "--dumpdb" or "--tidydb")
+            {
+                // exim_dumpdb and exim_tidydb: their own options (-z -k, -t <time> -f) follow, so everything after is theirs.
+                modes.Add(a == "--dumpdb" ? Mode.DumpDatabase : Mode.TidyDatabase);
+                i++;
+                break;
+            }
             if (a.Length < 2 || a[0] != '-') break;
             switch (a)
             {

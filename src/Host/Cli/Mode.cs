@@ -15,4 +15,6 @@ internal enum Mode
     DeliverMessages,
     RemoveMessages,
     MoveMessages,
+    DumpDatabase,
+    TidyDatabase,
 }

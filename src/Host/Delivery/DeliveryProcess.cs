@@ -1,4 +1,5 @@
 using Exim.Abstractions.Daemon;
+using Exim.Abstractions.Hints;
 using Exim.Abstractions.Resolution;
 using Exim.Host.Generations;
 using Exim.Host.Lifetime;
@@ -16,7 +17,8 @@ namespace Exim.Host.Delivery;
 
 /// <summary>
 /// Everything a delivering process needs, composed from one generation: the router with the generation's resolvers,
-/// the transports (one SMTP connection pool shared by every message of the process), the retry database and rules,
+/// the transports (one SMTP connection pool shared by every message of the process), the retry database (on the
+/// generation's hints store) and rules,
 /// the spool for bounces, and the <see cref="Deliverer"/> and <see cref="QueueRunner"/> built on them. The -M and -q
 /// commands use it today; a queue-runner child or the daemon's immediate delivery can compose the same way.
 /// </summary>
@@ -25,7 +27,7 @@ internal sealed class DeliveryProcess : IAsyncDisposable
     private readonly FileSpool _spool;
     private readonly SmtpConnectionPool _pool;
 
-    public DeliveryProcess(Generation generation, ILoggerFactory loggers, HostCache cache)
+    public DeliveryProcess(Generation generation, ILoggerFactory loggers, HostCache cache, IHintsStore hints)
     {
         var config = generation.Config;
         var main = config.Main;
@@ -43,7 +45,7 @@ internal sealed class DeliveryProcess : IAsyncDisposable
             ["maildir"] = new MaildirTransport(main.PrimaryHostname, TimeProvider.System),
         };
         Deliverer = new Deliverer(config, new AddressRouter(config, dns, local, random, byname, logger), hostResolver, drivers,
-            new RetryDatabase(main.SpoolDirectory), RetryRuleSet.From(config), _spool, EximVersion.Number, TimeProvider.System, logger, random);
+            new RetryDatabase(hints, main.SpoolDirectory), RetryRuleSet.From(config), _spool, EximVersion.Number, TimeProvider.System, logger, random);
         var load = generation.SystemLoad(new ProcLoadAverage());
         QueueRunner = new QueueRunner(Deliverer, main.SpoolDirectory, logger, load, main.DeliverQueueLoadMax);
     }
@@ -61,7 +63,7 @@ internal sealed class DeliveryProcess : IAsyncDisposable
             Cli.Commands.ConfigErrors.Print(started.Errors, error);
             return (core, null);
         }
-        return (core, new DeliveryProcess(core.Store.Current, core.LoggerFactory, new HostCache(TimeProvider.System)));
+        return (core, new DeliveryProcess(core.Store.Current, core.LoggerFactory, new HostCache(TimeProvider.System), core.Hints.For(core.Store.Current)));
     }
 
     public async ValueTask DisposeAsync()

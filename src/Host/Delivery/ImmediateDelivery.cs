@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Exim.Abstractions.Daemon;
 using Exim.Host.Generations;
+using Exim.Host.Hints;
 using Exim.Host.Slots;
 using Exim.Host.Log;
 using Exim.Mail.Delivery;
@@ -31,6 +32,7 @@ internal sealed partial class ImmediateDelivery : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly HostCache _cache;
+    private readonly HintsStores _hints;
     private readonly ChildExitReporter? _exits;
     private readonly Task[] _workers;
     private Entry? _current;
@@ -38,14 +40,16 @@ internal sealed partial class ImmediateDelivery : IAsyncDisposable
     /// <param name="store">The generations.</param>
     /// <param name="loggers">For delivery log lines.</param>
     /// <param name="cache">The daemon's host cache.</param>
+    /// <param name="hints">The process's hints stores (the retry database).</param>
     /// <param name="exits">Where each delivery's end is reported.</param>
     /// <param name="workers">Deliveries at once (<c>immediate_delivery_max</c> at start-up).</param>
-    public ImmediateDelivery(GenerationStore store, ILoggerFactory loggers, HostCache cache, ChildExitReporter? exits = null, int workers = 4)
+    public ImmediateDelivery(GenerationStore store, ILoggerFactory loggers, HostCache cache, HintsStores hints, ChildExitReporter? exits = null, int workers = 4)
     {
         _store = store;
         _loggers = loggers;
         _logger = loggers.CreateLogger("Exim.Delivery");
         _cache = cache;
+        _hints = hints;
         _exits = exits;
         _workers = [.. Enumerable.Range(0, Math.Max(1, workers)).Select(_ => Task.Run(WorkAsync))];
     }
@@ -100,7 +104,7 @@ internal sealed partial class ImmediateDelivery : IAsyncDisposable
                     _current.Retired = true;
                     if (_current.InFlight == 0) retired = _current;
                 }
-                _current = new Entry(generation.Number, new DeliveryProcess(generation, _loggers, _cache));
+                _current = new Entry(generation.Number, new DeliveryProcess(generation, _loggers, _cache, _hints.For(generation)));
             }
             _current.InFlight++;
             entry = _current;

@@ -1,11 +1,12 @@
 using Exim.Host.Generations;
+using Exim.Host.Hints;
 using Exim.Host.Log;
 using Microsoft.Extensions.Logging;
 
 namespace Exim.Host.Lifetime;
 
 /// <summary>
-/// The long-lived core of one exim process: logging, the generation store and the reloader. Commands that need
+/// The long-lived core of one exim process: logging, the generation store, the reloader and the hints stores. Commands that need
 /// a generation (-bd, -bV) create one of these; it outlives every generation it publishes.
 /// </summary>
 internal sealed class Core : IAsyncDisposable
@@ -25,6 +26,7 @@ internal sealed class Core : IAsyncDisposable
         Unloads = new UnloadTracker(LoggerFactory.CreateLogger<UnloadTracker>(), unloadGrace);
         Store = new GenerationStore(Unloads, LoggerFactory.CreateLogger<GenerationStore>());
         Builder = new GenerationBuilder(LoggerFactory, listenOverride);
+        Hints = new HintsStores(LoggerFactory);
         Reloader = new ConfigReloader(configPath, Builder, Store, g => Published?.Invoke(g), LoggerFactory.CreateLogger<ConfigReloader>());
         Reloader.FirstConfigParsed += c => UseFiles(c.Config.Main);
         Published += g => UseFiles(g.Config.Main);
@@ -43,6 +45,9 @@ internal sealed class Core : IAsyncDisposable
     public GenerationBuilder Builder { get; }
     public ConfigReloader Reloader { get; }
 
+    /// <summary>The hints stores (retry, ratelimit): the core's, so they outlive every generation and plugin context.</summary>
+    public HintsStores Hints { get; }
+
     /// <summary>Raised after each generation is published (first one included), before it is logged.</summary>
     public event Action<Generation>? Published;
 
@@ -60,6 +65,7 @@ internal sealed class Core : IAsyncDisposable
     {
         Unloads.Dispose(); // stop leak checks still running: nothing may log after the sink closes
         Reloader.Dispose();
+        Hints.Dispose();
         LoggerFactory.Dispose();
         await Sink.DisposeAsync().ConfigureAwait(false);
     }

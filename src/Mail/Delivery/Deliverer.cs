@@ -52,7 +52,7 @@ internal sealed class Deliverer(
                 DeliveryLog.Unfrozen(logger, id);
                 header = header with { FrozenAt = null };
             }
-            var state = new MessageState(header, new MessageContent(header, held.Data, held.BodyOffset), retryDatabase.Read(), input, message.Queue) { HeaderChanged = thawed };
+            var state = new MessageState(header, new MessageContent(header, held.Data, held.BodyOffset), retryDatabase, input, message.Queue) { HeaderChanged = thawed };
             (result, bounceId) = await DeliverLockedAsync(state, options, cancellationToken).ConfigureAwait(false);
         }
         // The bounce goes out now, in this process, as Exim's child process would deliver it (not held for a second
@@ -118,14 +118,18 @@ internal sealed class Deliverer(
             Persist(state);
         }
 
-        foreach (var (key, _) in state.RetryChanges.Where(c => c.Value is null && !state.RetrySnapshot.ContainsKey(c.Key)).ToList()) state.RetryChanges.Remove(key);
+        // Nothing to delete where the database was seen to have no record.
+        foreach (var (key, _) in state.RetryChanges.Where(c => c.Value is null && state.RetryRead.TryGetValue(c.Key, out var read) && read is null).ToList())
+        {
+            state.RetryChanges.Remove(key);
+        }
         try
         {
-            retryDatabase.Update(state.RetryChanges);
+            await retryDatabase.UpdateAsync(state.RetryChanges, cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            DeliveryLog.RetryWriteFailed(logger, state.Header.Id, e);
+            DeliveryLog.RetryWriteFailed(logger, state.Header.Id, e); // a plugin's store that breaks its contract: hints only
         }
 
         // Once an attempt has covered every address, the message is no longer a first delivery (what -qi selects).

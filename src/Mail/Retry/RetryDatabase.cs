@@ -1,99 +1,123 @@
-using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
-using Exim.Mail.Native;
+using Exim.Abstractions.Hints;
 
 namespace Exim.Mail.Retry;
 
 /// <summary>
-/// The retry hints database, <c>&lt;spool&gt;/db/retry</c>: a small text file, one record per line,
-/// <c>key TAB first_failed TAB last_try TAB next_try TAB expired TAB errno TAB text</c> (times in Unix seconds).
-/// <para>Why this shape: the database holds one line per failing host or address, so it stays small and a whole-file
-/// rewrite is cheap; a text file can be read and repaired with ordinary tools (Exim needs exim_dumpdb for its DBM
-/// files); and whole-file replacement gives atomicity without a journal.</para>
-/// <para>Readers take a snapshot without locking: a rename is atomic, so they see the old or the new file. Writers
-/// serialise on an open-file-description lock on <c>db/retry.lockfile</c> (Exim's lock file name), re-read the file
-/// under the lock, apply their changes, write <c>retry.tmp</c>, fsync it, rename it over <c>retry</c> and fsync the
-/// directory. Each record is written whole, so concurrent processes lose at most the older of two updates to the same
-/// key, which only makes a host be tried a little early or late. The lock dies with its process.</para>
+/// The retry hints database (Exim's <c>db/retry</c>), kept in the hints store as database <see cref="HintsDatabases.Retry"/>:
+/// one record per failing host or address, looked up by key, so what a delivery costs does not grow with the number of
+/// records. A record's value is <c>first_failed TAB last_try TAB next_try TAB expired TAB errno TAB text</c> (times in
+/// Unix seconds). Each record is written whole, so two processes updating one key at once lose at most the older update,
+/// which only makes a host be tried a little early or late; a store that cannot be read reads as empty (everything is
+/// tried), as Exim treats a missing retry database.
+/// <para>The text file the retry database used to be (<c>db/retry</c>, the key and that value on one line) is imported
+/// once, on first use, and renamed <c>db/retry.imported</c>.</para>
 /// </summary>
-internal sealed class RetryDatabase(string spoolDirectory)
+internal sealed class RetryDatabase(IHintsStore store, string spoolDirectory)
 {
-    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
+    private int _imported;
 
-    public string Directory { get; } = Path.Combine(spoolDirectory, "db");
+    public IHintsStore Store { get; } = store;
 
-    public string FilePath => Path.Combine(Directory, "retry");
+    /// <summary>The old text file, imported on first use.</summary>
+    public string LegacyFilePath { get; } = Path.Combine(spoolDirectory, "db", "retry");
 
-    public FrozenDictionary<string, RetryRecord> Read()
+    /// <summary>The record for <paramref name="key"/>, or null.</summary>
+    public async ValueTask<RetryRecord?> FindAsync(string key, CancellationToken cancellationToken)
     {
-        string[] lines;
-        try { lines = File.ReadAllLines(FilePath, Encoding.UTF8); }
-        catch (FileNotFoundException) { return FrozenDictionary<string, RetryRecord>.Empty; }
-        catch (DirectoryNotFoundException) { return FrozenDictionary<string, RetryRecord>.Empty; }
-        var records = new Dictionary<string, RetryRecord>(StringComparer.Ordinal);
-        foreach (var line in lines)
-        {
-            if (TryParse(line, out var record)) records[record.Key] = record;
-        }
-        return records.ToFrozenDictionary(StringComparer.Ordinal);
+        await ImportOnceAsync(cancellationToken).ConfigureAwait(false);
+        return await Store.GetAsync(HintsDatabases.Retry, key, cancellationToken).ConfigureAwait(false) is { } record
+            && TryParse(key, record.Value, out var retry) ? retry : null;
+    }
+
+    /// <summary>
+    /// <see cref="FindAsync"/> for the synchronous places that ask (a transport deciding whether a host may be tried); the
+    /// core's store always answers synchronously, a plugin's that does not is waited for.
+    /// </summary>
+    public RetryRecord? Find(string key)
+    {
+        var pending = FindAsync(key, CancellationToken.None);
+        return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>Applies changes: a record replaces the one with its key, a key alone (null record) deletes it.</summary>
-    public void Update(IReadOnlyDictionary<string, RetryRecord?> changes)
+    public async ValueTask UpdateAsync(IReadOnlyDictionary<string, RetryRecord?> changes, CancellationToken cancellationToken)
     {
-        if (changes.Count == 0) return;
-        System.IO.Directory.CreateDirectory(Directory);
-        using var lockFile = new FileStream(Path.Combine(Directory, "retry.lockfile"), new FileStreamOptions
-        {
-            Mode = FileMode.OpenOrCreate,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.ReadWrite | FileShare.Delete,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        });
-        var deadline = DateTime.UtcNow + LockWait;
-        while (!Posix.TryLockExclusive(lockFile.SafeFileHandle))
-        {
-            if (DateTime.UtcNow > deadline) throw new IOException($"could not lock {lockFile.Name} within {LockWait.TotalSeconds}s");
-            Thread.Sleep(5);
-        }
-        var records = new Dictionary<string, RetryRecord>(Read(), StringComparer.Ordinal);
+        await ImportOnceAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (key, record) in changes)
         {
-            if (record is null) records.Remove(key);
-            else records[key] = record;
+            if (record is null) await Store.DeleteAsync(HintsDatabases.Retry, key, cancellationToken).ConfigureAwait(false);
+            else await Store.PutAsync(HintsDatabases.Retry, key, Format(record), cancellationToken).ConfigureAwait(false);
         }
-        var sb = new StringBuilder();
-        foreach (var r in records.Values.OrderBy(r => r.Key, StringComparer.Ordinal)) Format(sb, r);
-        DurableFile.Replace(FilePath, Encoding.UTF8.GetBytes(sb.ToString()));
     }
 
-    private static void Format(StringBuilder sb, RetryRecord r)
+    /// <summary>Every record, in key order (for <c>exim --dumpdb retry</c> and tests).</summary>
+    public async IAsyncEnumerable<(RetryRecord Record, DateTimeOffset Updated)> AllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await ImportOnceAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var r in Store.EnumerateAsync(HintsDatabases.Retry, cancellationToken).ConfigureAwait(false))
+        {
+            if (TryParse(r.Key, r.Value, out var retry)) yield return (retry, r.Updated);
+        }
+    }
+
+    public static string Format(RetryRecord r)
     {
         var ci = CultureInfo.InvariantCulture;
-        sb.Append(Clean(r.Key)).Append('\t')
-          .Append(r.FirstFailed.ToUnixTimeSeconds().ToString(ci)).Append('\t')
-          .Append(r.LastTry.ToUnixTimeSeconds().ToString(ci)).Append('\t')
-          .Append(r.NextTry.ToUnixTimeSeconds().ToString(ci)).Append('\t')
-          .Append(r.Expired ? '1' : '0').Append('\t')
-          .Append(r.Errno.ToString(ci)).Append('\t')
-          .Append(Clean(r.Text)).Append('\n');
+        return new StringBuilder()
+            .Append(r.FirstFailed.ToUnixTimeSeconds().ToString(ci)).Append('\t')
+            .Append(r.LastTry.ToUnixTimeSeconds().ToString(ci)).Append('\t')
+            .Append(r.NextTry.ToUnixTimeSeconds().ToString(ci)).Append('\t')
+            .Append(r.Expired ? '1' : '0').Append('\t')
+            .Append(r.Errno.ToString(ci)).Append('\t')
+            .Append(Clean(r.Text)).ToString();
+    }
+
+    public static bool TryParse(string key, string value, out RetryRecord record)
+    {
+        record = null!;
+        var f = value.Split('\t');
+        if (f.Length != 6) return false;
+        var ci = CultureInfo.InvariantCulture;
+        if (!long.TryParse(f[0], NumberStyles.AllowLeadingSign, ci, out var first)
+            || !long.TryParse(f[1], NumberStyles.AllowLeadingSign, ci, out var last)
+            || !long.TryParse(f[2], NumberStyles.AllowLeadingSign, ci, out var next)
+            || !int.TryParse(f[4], NumberStyles.AllowLeadingSign, ci, out var errno)) return false;
+        try
+        {
+            record = new RetryRecord(key, DateTimeOffset.FromUnixTimeSeconds(first), DateTimeOffset.FromUnixTimeSeconds(last),
+                DateTimeOffset.FromUnixTimeSeconds(next), f[3] == "1", errno, f[5]);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return false; // a time beyond DateTimeOffset's range: a damaged record is no record
+        }
+        return true;
     }
 
     private static string Clean(string s) => s.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');
 
-    private static bool TryParse(string line, out RetryRecord record)
+    /// <summary>
+    /// Moves the records of the old text file (one <c>key TAB value</c> line each) into the store, once per process; the
+    /// file is then renamed, so no other process imports it again. Two processes importing at once write the same records.
+    /// </summary>
+    private async ValueTask ImportOnceAsync(CancellationToken cancellationToken)
     {
-        record = null!;
-        var f = line.Split('\t');
-        if (f.Length != 7) return false;
-        var ci = CultureInfo.InvariantCulture;
-        if (!long.TryParse(f[1], NumberStyles.AllowLeadingSign, ci, out var first)
-            || !long.TryParse(f[2], NumberStyles.AllowLeadingSign, ci, out var last)
-            || !long.TryParse(f[3], NumberStyles.AllowLeadingSign, ci, out var next)
-            || !int.TryParse(f[5], NumberStyles.AllowLeadingSign, ci, out var errno)) return false;
-        record = new RetryRecord(f[0], DateTimeOffset.FromUnixTimeSeconds(first), DateTimeOffset.FromUnixTimeSeconds(last),
-            DateTimeOffset.FromUnixTimeSeconds(next), f[4] == "1", errno, f[6]);
-        return true;
+        if (Interlocked.Exchange(ref _imported, 1) != 0 || !File.Exists(LegacyFilePath)) return;
+        try
+        {
+            foreach (var line in File.ReadLines(LegacyFilePath, Encoding.UTF8))
+            {
+                var tab = line.IndexOf('\t', StringComparison.Ordinal);
+                if (tab <= 0 || !TryParse(line[..tab], line[(tab + 1)..], out _)) continue;
+                await Store.PutAsync(HintsDatabases.Retry, line[..tab], line[(tab + 1)..], cancellationToken).ConfigureAwait(false);
+            }
+            File.Move(LegacyFilePath, LegacyFilePath + ".imported", overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Another process imported and renamed it first, or it cannot be read: hints only, nothing is lost that matters.
+        }
     }
 }

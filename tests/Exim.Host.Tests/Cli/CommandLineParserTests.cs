@@ -21,6 +21,18 @@ public sealed class CommandLineParserTests
         Assert.Equal("/etc/exim.toml", cl.ConfigPath);
     }
 
+    [Theory]
+    [InlineData("--dumpdb", "DumpDatabase")]
+    [InlineData("--tidydb", "TidyDatabase")]
+    public void Parse_HintsDatabaseCommands_TakeEverythingAfterThemAsTheirOwn(string option, string mode)
+    {
+        var cl = Parse("-C", "/etc/exim.toml", option, "-t", "7d", "-z", "retry");
+
+        Assert.Equal(mode, cl.Mode.ToString());
+        Assert.Equal("/etc/exim.toml", cl.ConfigPath);
+        Assert.Equal<string>(["-t", "7d", "-z", "retry"], cl.Arguments);
+    }
+
     [Fact]
     public void Parse_DefaultConfig_IsEximTomlInTheCurrentDirectory() => Assert.Equal("exim.toml", Parse("-bV").ConfigPath);
 

@@ -119,22 +119,4 @@ public sealed class RetryRuleTests
         Assert.Equal(TimeSpan.FromHours(3), rules.Find("Bob@plain.example", "rcpt_4xx")!.FinalCutoff);
         Assert.Null(new RetryRules([Parse("F,1h,1m", "nomatch.example")]).Find("x@y.example", "*"));
     }
-
-    [Fact]
-    public void Database_UpdateAndDelete_RoundTripDurably()
-    {
-        using var dir = new Exim.TestKit.TempDirectory();
-        var db = new RetryDatabase(dir.Path);
-        var record = new RetryRecord("T:mx.example:192.0.2.1:25", T0, T0.AddMinutes(1), T0.AddMinutes(16), false, 111, "Connection\trefused\n");
-
-        db.Update(new Dictionary<string, RetryRecord?> { [record.Key] = record, ["A:x@y"] = record with { Key = "A:x@y", Expired = true } });
-        var read = db.Read();
-
-        Assert.Equal(record with { Text = "Connection refused " }, read[record.Key]);
-        Assert.True(read["A:x@y"].Expired);
-
-        db.Update(new Dictionary<string, RetryRecord?> { ["A:x@y"] = null });
-        Assert.Equal<string>([record.Key], db.Read().Keys);
-        Assert.False(File.Exists(db.FilePath + ".tmp"));
-    }
 }

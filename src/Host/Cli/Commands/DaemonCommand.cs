@@ -108,7 +108,7 @@ internal static partial class DaemonCommand
         var spoolDirectory = core.Store.Current.Config.Main.SpoolDirectory;
         var tidy = Task.Run(() => SpoolTidier.TidyAll(spoolDirectory, DateTimeOffset.UtcNow, spoolLogger));
 
-        await using var immediate = new Exim.Host.Delivery.ImmediateDelivery(core.Store, core.LoggerFactory, hostCache, exits,
+        await using var immediate = new Exim.Host.Delivery.ImmediateDelivery(core.Store, core.LoggerFactory, hostCache, core.Hints, exits,
             core.Store.Current.Config.Main.ImmediateDeliveryMax);
         var trimmer = new MemoryTrimmer(TimeSpan.FromSeconds(2), 32L * 1024 * 1024, core.LoggerFactory.CreateLogger<MemoryTrimmer>()).RunAsync(stop.Token);
         var loops = new GenerationLoopRunner<IDaemonLoop>(core.Store, "daemon", "daemon loop", (g, loop, ct) =>

@@ -26,6 +26,10 @@ internal static class HelpCommand
               -bV                check the configuration and plugins; print the version, config file and plugins
               -bP [name ...]     print main option values (all of them without a name); -n omits the names
                                  special names: config_file, plugins, routers, router_list, transports, transport_list
+              --dumpdb [-z] [-k] <db>
+                                 print a hints database (retry, ratelimit) as exim_dumpdb does; -z UTC, -k keys only
+              --tidydb [-t <time>] <db>
+                                 delete hints records not written for <time> (default 30d), as exim_tidydb does
               --help             this text
 
             options:
