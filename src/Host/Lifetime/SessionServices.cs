@@ -1,9 +1,11 @@
 using System.Net;
 using Exim.Abstractions.Matching;
+using Exim.Abstractions.Policy;
 using Exim.Abstractions.Resolution;
 using Exim.Host.Generations;
 using Exim.Host.Scripting;
 using Exim.Mail.Resolution;
+using Exim.Mail.Routing;
 using Exim.Mail.Smtp;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +13,8 @@ namespace Exim.Host.Lifetime;
 
 /// <summary>
 /// What one generation gives its SMTP sessions: DNS through the shared cache, the client's reverse lookup and forward
-/// lookups of names in host lists (null without a DNS resolver plugin), and the accept hook (null without one). The
+/// lookups of names in host lists (null without a DNS resolver plugin), the accept hook (null without one), and the
+/// address verifier (null without routers). The
 /// lookups log CNAME loops and, with slow_lookup_log, slow lookups, through <c>hookLogger</c>.
 /// </summary>
 internal sealed record SessionServices(
@@ -20,6 +23,14 @@ internal sealed record SessionServices(
     Func<string, CancellationToken, Task<AddressLookup>>? ForwardLookup,
     IConnectionPolicy? Policy)
 {
+    /// <summary>
+    /// Verifies recipients and senders (Exim's <c>verify = recipient</c> / <c>verify = sender</c>) with the generation's
+    /// routers, resolvers and the shared DNS cache. Built once per generation: every session and every check of the
+    /// generation shares it. Null when the configuration has no routers (then nothing is routable, and the daemon keeps
+    /// messages queued rather than failing them).
+    /// </summary>
+    public IAddressVerifier? Verifier { get; init; }
+
     /// <summary>Makes the name lookups of one connection, or null without a DNS resolver.</summary>
     public Func<IHostNameLookups>? HostNameLookups => ReverseLookup is { } reverse ? () => new ConnectionHostNames(reverse, ForwardLookup) : null;
 
@@ -38,6 +49,16 @@ internal sealed record SessionServices(
             : (name, ct) => Mail.Resolution.ForwardLookup.LookupAsync(dns, name, lookups, ct, qualifySingle: true);
         var hooks = generation.Hooks;
         var policy = hooks.Accept is { } accept ? new AcceptHook(accept, hooks.Timeout, config, dns, lookups, hookLogger) : null;
-        return new SessionServices(dns, reverse, forward, policy);
+        return new SessionServices(dns, reverse, forward, policy) { Verifier = BuildVerifier(generation, dns, lookupLogger) };
+    }
+
+    /// <summary>The generation's address verifier: one router over its routers and resolvers, with DNS through <paramref name="dns"/>.</summary>
+    private static AddressVerifier? BuildVerifier(Generation generation, IDnsRecordResolver? dns, ILogger logger)
+    {
+        var config = generation.Config;
+        if (config.Routers.IsEmpty) return null;
+        generation.Strategies.TryGet<IAddressResolver>("byname", out var byname);
+        var router = new AddressRouter(config, dns, generation.LocalAddresses.ToHashSet(), Random.Shared, byname, logger);
+        return new AddressVerifier(router, config.Main, logger);
     }
 }

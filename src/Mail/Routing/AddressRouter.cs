@@ -14,9 +14,13 @@ namespace Exim.Mail.Routing;
 /// Routes an address through the configured routers in order (Exim's route_address): each router's <c>domains</c>
 /// and <c>local_parts</c> preconditions, then its driver. <c>accept</c> routes to its transport; <c>dnslookup</c>
 /// finds the hosts with <see cref="HostFinder"/> and maps the result as spec §2.7 does. When every router declines,
-/// the address fails with the last router's message, or "Unrouteable address". A router that reroutes (the DNS
+/// the address fails with the last router's message, else the <c>cannot_route_message</c> of the last router reached,
+/// else "Unrouteable address". A router that reroutes (the DNS
 /// renamed the domain, a widen_domains suffix was needed, or <c>self = reroute:</c>) makes a child address at the
 /// new domain, which is routed again from the first router, as Exim routes its new child addresses.
+/// Verification routes the same way with Exim's router selection (<see cref="VerifyMode"/>): <c>verify_only</c> routers
+/// run only then, and routers without <c>verify_recipient</c> or <c>verify_sender</c> are skipped for that kind.
+/// The preconditions are compiled once, when the router is built, so one instance serves any number of addresses.
 /// </summary>
 internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, IReadOnlySet<IPAddress> localAddresses, Random random,
     IAddressResolver? byname = null, ILogger? logger = null)
@@ -30,18 +34,43 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
     private readonly MainOptions _main = config.Main;
     private readonly FrozenDictionary<string, DomainList> _named = DomainList.NamedLists(config.Main);
     private readonly ManualRouteRouter _manual = new(config.Main, DomainList.NamedLists(config.Main), dns, byname, localAddresses, random, logger);
+    private readonly ImmutableArray<Preconditions> _preconditions = [.. config.Routers.Select(r => Preconditions.Compile(r, config))];
 
-    /// <summary>Routes one address, following reroutes to the child address that is finally routed.</summary>
+    /// <summary>A router's <c>domains</c> and <c>local_parts</c>, compiled; null where the option is unset (no condition).</summary>
+    private sealed record Preconditions(DomainList? Domains, LocalPartList? LocalParts)
+    {
+        public static Preconditions Compile(RouterConfig router, EximConfig config)
+        {
+            var domains = router.Domains.IsEmpty ? null : new DomainList(router.Domains, config.Main.PrimaryHostname, DomainList.NamedLists(config.Main));
+            if (router.LocalParts.IsEmpty) return new Preconditions(domains, null);
+            // The loader compiled the same list with the same files before accepting the configuration.
+            if (!LocalPartList.TryCreate(router.LocalParts, config.ListFiles, out var localParts, out var error))
+            {
+                throw new InvalidOperationException($"{router.Name} router: {error}");
+            }
+            return new Preconditions(domains, localParts);
+        }
+    }
+
+    /// <summary>Routes one address for a delivery or -bt, following reroutes to the child address that is finally routed.</summary>
     /// <param name="address">The address.</param>
     /// <param name="messageId">The message being delivered, for log lines; null when only routing (-bt).</param>
     /// <param name="cancellationToken">Cancels the lookups.</param>
-    public async Task<RouteResult> RouteAsync(string address, string? messageId, CancellationToken cancellationToken)
+    public Task<RouteResult> RouteAsync(string address, string? messageId, CancellationToken cancellationToken)
+        => RouteAsync(address, messageId, VerifyMode.None, cancellationToken);
+
+    /// <summary>Routes one address, following reroutes to the child address that is finally routed.</summary>
+    /// <param name="address">The address.</param>
+    /// <param name="messageId">The message being delivered, for log lines; null when only routing (-bt) or verifying.</param>
+    /// <param name="verify">Whether this is a verification, and of what: it selects the routers that run.</param>
+    /// <param name="cancellationToken">Cancels the lookups.</param>
+    public async Task<RouteResult> RouteAsync(string address, string? messageId, VerifyMode verify, CancellationToken cancellationToken)
     {
         var parents = ImmutableArray<string>.Empty;
         var current = address;
         for (var hop = 0; ; hop++)
         {
-            var result = await RouteOnceAsync(current, messageId, cancellationToken).ConfigureAwait(false);
+            var result = await RouteOnceAsync(current, messageId, verify, cancellationToken).ConfigureAwait(false);
             if (result.Outcome != RouteOutcome.Rerouted) return result with { Address = result.Address ?? current, Parents = parents };
             if (hop == MaxReroutes)
             {
@@ -99,15 +128,28 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
     }
 
     /// <summary>One pass through the routers; may end in <see cref="RouteOutcome.Rerouted"/>.</summary>
-    private async Task<RouteResult> RouteOnceAsync(string address, string? messageId, CancellationToken cancellationToken)
+    private async Task<RouteResult> RouteOnceAsync(string address, string? messageId, VerifyMode verify, CancellationToken cancellationToken)
     {
         var (local, domain) = (RawLocalPart(address), Domain(address));
         var localPart = LocalPart.Of(address); // $local_part: what local_parts matches
         string? lastMessage = null;
-        foreach (var router in config.Routers)
+        for (var i = 0; i < config.Routers.Length; i++)
         {
-            if (!router.Domains.IsEmpty && !new DomainList(router.Domains, _main.PrimaryHostname, _named).Matches(domain)) continue;
-            if (!router.LocalParts.IsEmpty && !new DomainList(router.LocalParts, _main.PrimaryHostname).Matches(localPart)) continue;
+            var router = config.Routers[i];
+            if (Skipped(router, verify)) continue;
+            var preconditions = _preconditions[i];
+            if (preconditions.Domains is { } domains && !domains.Matches(domain)) continue;
+            if (preconditions.LocalParts is { } localParts)
+            {
+                try
+                {
+                    if (!localParts.Matches(localPart)) continue;
+                }
+                catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+                {
+                    return new RouteResult(RouteOutcome.Deferred, router.Name, Message: "local_parts check lookup or other defer");
+                }
+            }
             var result = router.Driver switch
             {
                 "accept" => new RouteResult(RouteOutcome.Accepted, router.Name, router.Transport),
@@ -115,6 +157,12 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
                 "manualroute" => await _manual.RouteAsync(router, domain, (r, found) => Self(r, found, domain, address, messageId), cancellationToken).ConfigureAwait(false),
                 _ => new RouteResult(RouteOutcome.Deferred, router.Name, Message: $"the {router.Driver} router driver is not available yet"),
             };
+            // fail_verify: an address this router takes (or passes on) fails verification.
+            if (result.Outcome is RouteOutcome.Accepted or RouteOutcome.Pass
+                && (verify == VerifyMode.Recipient && router.FailVerifyRecipient || verify == VerifyMode.Sender && router.FailVerifySender))
+            {
+                return new RouteResult(RouteOutcome.Failed, router.Name, Message: $"{router.Name} router forced verify failure");
+            }
             switch (result.Outcome)
             {
                 case RouteOutcome.Accepted:
@@ -123,12 +171,27 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
                     return result with { Router = router.Name };
                 case RouteOutcome.Declined:
                     lastMessage = result.Message ?? lastMessage;
-                    if (!router.More) return new RouteResult(RouteOutcome.Failed, router.Name, Message: lastMessage ?? "Unrouteable address");
+                    if (!router.More) return new RouteResult(RouteOutcome.Failed, Message: lastMessage ?? CannotRoute(router));
                     break;
             }
         }
-        return new RouteResult(RouteOutcome.Failed, Message: lastMessage ?? "Unrouteable address");
+        // Exim's addr->router is the last router the loop came to, skipped or not: here, the last one.
+        return new RouteResult(RouteOutcome.Failed, Message: lastMessage ?? CannotRoute(config.Routers.LastOrDefault()));
     }
+
+    /// <summary>Exim's check_router_conditions, first part: whether this kind of routing runs the router at all.</summary>
+    private static bool Skipped(RouterConfig router, VerifyMode verify) => verify switch
+    {
+        VerifyMode.None => router.VerifyOnly,
+        VerifyMode.Recipient => !router.VerifyRecipient,
+        _ => !router.VerifySender,
+    };
+
+    /// <summary>
+    /// No more routers (all tried, or one with <c>more = false</c> declined): the message, from the last router reached.
+    /// The result names no router, as Exim clears addr->router then, so the <c>**</c> line has no <c>R=</c>.
+    /// </summary>
+    private static string CannotRoute(RouterConfig? router) => router?.CannotRouteMessage ?? "Unrouteable address";
 
     private async Task<RouteResult> DnsLookupAsync(RouterConfig router, string address, string? messageId, string local, string domain,
         CancellationToken cancellationToken)
