@@ -5,7 +5,6 @@ using Exim.Abstractions.Resolution;
 using Exim.Host.Generations;
 using Exim.Host.Scripting;
 using Exim.Mail.Resolution;
-using Exim.Mail.Routing;
 using Exim.Mail.Smtp;
 using Microsoft.Extensions.Logging;
 
@@ -42,23 +41,14 @@ internal sealed record SessionServices(
     {
         var config = generation.Config;
         var lookups = new DnsLookupSettings(config.Main.DnsCnameLoops) { Logger = lookupLogger, SlowLookupLog = config.Main.SlowLookupLog };
-        var dns = generation.Strategies.TryGet<IDnsRecordResolver>("dns", out var plugin) ? new CachingDnsResolver(cache, plugin) : null;
+        var dns = GenerationRouting.Dns(generation, cache);
         Func<IPAddress, CancellationToken, Task<ReverseLookupResult>>? reverse = dns is null ? null
             : (ip, ct) => Mail.Resolution.ReverseLookup.LookupAsync(dns, ip, lookups, ct);
         Func<string, CancellationToken, Task<AddressLookup>>? forward = dns is null ? null
             : (name, ct) => Mail.Resolution.ForwardLookup.LookupAsync(dns, name, lookups, ct, qualifySingle: true);
         var hooks = generation.Hooks;
         var policy = hooks.Accept is { } accept ? new AcceptHook(accept, hooks.Timeout, config, dns, lookups, hookLogger) : null;
-        return new SessionServices(dns, reverse, forward, policy) { Verifier = BuildVerifier(generation, dns, lookupLogger) };
-    }
-
-    /// <summary>The generation's address verifier: one router over its routers and resolvers, with DNS through <paramref name="dns"/>.</summary>
-    private static AddressVerifier? BuildVerifier(Generation generation, IDnsRecordResolver? dns, ILogger logger)
-    {
-        var config = generation.Config;
-        if (config.Routers.IsEmpty) return null;
-        generation.Strategies.TryGet<IAddressResolver>("byname", out var byname);
-        var router = new AddressRouter(config, dns, generation.LocalAddresses.ToHashSet(), Random.Shared, byname, logger);
-        return new AddressVerifier(router, config.Main, logger);
+        var verifier = config.Routers.IsEmpty ? null : GenerationRouting.Verifier(generation, dns, lookupLogger);
+        return new SessionServices(dns, reverse, forward, policy) { Verifier = verifier };
     }
 }

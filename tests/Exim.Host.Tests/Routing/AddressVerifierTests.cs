@@ -168,4 +168,23 @@ public sealed class AddressVerifierTests(VerifyFixture fixture) : IClassFixture<
         Assert.Equal(VerifyStatus.Deferred, result.Status);
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"took {started.Elapsed}");
     }
+
+    [Fact]
+    public async Task Bv_PrintsEximsVerifyLines_AndExits2ForAFailure_1ForADeferral()
+    {
+        var (code, stdout, stderr) = await fixture.Host.RunEximAsync("-bv", "alice@test.example", "x@x.broken.test", "mallory@test.example", "postmaster");
+
+        Assert.True(code == 2, stderr);
+        Assert.Equal("""
+            alice@test.example verified
+            x@x.broken.test cannot be resolved at this time: host lookup did not complete
+            mallory@test.example failed to verify: Unknown user
+            postmaster@mx.test.example failed to verify: Unrouteable address
+
+            """.Replace("\r\n", "\n", StringComparison.Ordinal), stdout);
+
+        var deferred = await fixture.Host.RunEximAsync("-bvs", "bob@test.example", "someone@x.broken.test");
+        Assert.Equal((1, "bob@test.example verified\nsomeone@x.broken.test cannot be resolved at this time: host lookup did not complete\n"),
+            (deferred.ExitCode, deferred.Stdout));
+    }
 }

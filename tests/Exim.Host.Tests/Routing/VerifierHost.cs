@@ -17,7 +17,9 @@ public sealed class VerifierHost : IAsyncDisposable
     private readonly TempDirectory _dir;
     private readonly Core _core;
 
-    private VerifierHost(TempDirectory dir, Core core, string usersFile) => (_dir, _core, UsersFile) = (dir, core, usersFile);
+    private readonly string _config;
+
+    private VerifierHost(TempDirectory dir, Core core, string config, string usersFile) => (_dir, _core, _config, UsersFile) = (dir, core, config, usersFile);
 
     /// <summary>The users file the localuser router's local_parts names.</summary>
     public string UsersFile { get; }
@@ -76,8 +78,12 @@ public sealed class VerifierHost : IAsyncDisposable
         var core = Core.Create(config, debug: false);
         var outcome = await core.Reloader.StartAsync();
         if (outcome.Status != ReloadStatus.Published) throw new InvalidOperationException(string.Join("\n", outcome.Errors));
-        return new VerifierHost(dir, core, usersFile);
+        return new VerifierHost(dir, core, config, usersFile);
     }
+
+    /// <summary>Runs the real exim on this configuration (e.g. <c>-bv</c>).</summary>
+    public Task<(int ExitCode, string Stdout, string Stderr)> RunEximAsync(params string[] args)
+        => EximProcess.RunAsync(_dir.Path, ["-C", _config, .. args]);
 
     /// <summary>A reload, as SIGHUP does it.</summary>
     public async Task ReloadAsync()
