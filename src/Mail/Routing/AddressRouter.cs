@@ -1,8 +1,6 @@
-using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Net;
 using Exim.Abstractions.Config;
-using Exim.Abstractions.Matching;
 using Exim.Abstractions.Resolution;
 using Exim.Mail.Matching;
 using Exim.Mail.Resolution;
@@ -20,7 +18,7 @@ namespace Exim.Mail.Routing;
 /// new domain, which is routed again from the first router, as Exim routes its new child addresses.
 /// Verification routes the same way with Exim's router selection (<see cref="VerifyMode"/>): <c>verify_only</c> routers
 /// run only then, and routers without <c>verify_recipient</c> or <c>verify_sender</c> are skipped for that kind.
-/// The preconditions are compiled once, when the router is built, so one instance serves any number of addresses.
+/// Each router's options are compiled once (<see cref="CompiledRouter"/>), so one instance serves any number of addresses.
 /// </summary>
 internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, IReadOnlySet<IPAddress> localAddresses, Random random,
     IAddressResolver? byname = null, ILogger? logger = null)
@@ -32,24 +30,14 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
     internal const int MaxReroutes = 20;
 
     private readonly MainOptions _main = config.Main;
-    private readonly FrozenDictionary<string, DomainList> _named = DomainList.NamedLists(config.Main);
     private readonly ManualRouteRouter _manual = new(config.Main, DomainList.NamedLists(config.Main), dns, byname, localAddresses, random, logger);
-    private readonly ImmutableArray<Preconditions> _preconditions = [.. config.Routers.Select(r => Preconditions.Compile(r, config))];
+    private readonly ImmutableArray<CompiledRouter> _routers = Compile(config, localAddresses);
+    private readonly Func<string, bool> _ipv4Lookup = CompiledRouter.Matcher(config.Main.DnsIpv4Lookup, config.Main, DomainList.NamedLists(config.Main));
 
-    /// <summary>A router's <c>domains</c> and <c>local_parts</c>, compiled; null where the option is unset (no condition).</summary>
-    private sealed record Preconditions(DomainList? Domains, LocalPartList? LocalParts)
+    private static ImmutableArray<CompiledRouter> Compile(EximConfig config, IReadOnlySet<IPAddress> localAddresses)
     {
-        public static Preconditions Compile(RouterConfig router, EximConfig config)
-        {
-            var domains = router.Domains.IsEmpty ? null : new DomainList(router.Domains, config.Main.PrimaryHostname, DomainList.NamedLists(config.Main));
-            if (router.LocalParts.IsEmpty) return new Preconditions(domains, null);
-            // The loader compiled the same list with the same files before accepting the configuration.
-            if (!LocalPartList.TryCreate(router.LocalParts, config.ListFiles, out var localParts, out var error))
-            {
-                throw new InvalidOperationException($"{router.Name} router: {error}");
-            }
-            return new Preconditions(domains, localParts);
-        }
+        var named = DomainList.NamedLists(config.Main);
+        return [.. config.Routers.Select(r => CompiledRouter.Compile(r, config, named, localAddresses))];
     }
 
     /// <summary>Routes one address for a delivery or -bt, following reroutes to the child address that is finally routed.</summary>
@@ -133,13 +121,12 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
         var (local, domain) = (RawLocalPart(address), Domain(address));
         var localPart = LocalPart.Of(address); // $local_part: what local_parts matches
         string? lastMessage = null;
-        for (var i = 0; i < config.Routers.Length; i++)
+        foreach (var compiled in _routers)
         {
-            var router = config.Routers[i];
+            var router = compiled.Config;
             if (Skipped(router, verify)) continue;
-            var preconditions = _preconditions[i];
-            if (preconditions.Domains is { } domains && !domains.Matches(domain)) continue;
-            if (preconditions.LocalParts is { } localParts)
+            if (compiled.Domains is { } domains && !domains.Matches(domain)) continue;
+            if (compiled.LocalParts is { } localParts)
             {
                 try
                 {
@@ -153,7 +140,7 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
             var result = router.Driver switch
             {
                 "accept" => new RouteResult(RouteOutcome.Accepted, router.Name, router.Transport),
-                "dnslookup" => await DnsLookupAsync(router, address, messageId, local, domain, cancellationToken).ConfigureAwait(false),
+                "dnslookup" => await DnsLookupAsync(compiled, address, messageId, local, domain, cancellationToken).ConfigureAwait(false),
                 "manualroute" => await _manual.RouteAsync(router, domain, (r, found) => Self(r, found, domain, address, messageId), cancellationToken).ConfigureAwait(false),
                 _ => new RouteResult(RouteOutcome.Deferred, router.Name, Message: $"the {router.Driver} router driver is not available yet"),
             };
@@ -193,39 +180,20 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
     /// </summary>
     private static string CannotRoute(RouterConfig? router) => router?.CannotRouteMessage ?? "Unrouteable address";
 
-    private async Task<RouteResult> DnsLookupAsync(RouterConfig router, string address, string? messageId, string local, string domain,
+    private async Task<RouteResult> DnsLookupAsync(CompiledRouter compiled, string address, string? messageId, string local, string domain,
         CancellationToken cancellationToken)
     {
         if (dns is null) return new RouteResult(RouteOutcome.Deferred, Message: "no DNS resolver plugin is loaded (a plugin registering IDnsRecordResolver \"dns\")");
-        var ipv4Lookup = Matcher(_main.DnsIpv4Lookup);
-        var options = new HostFindOptions
-        {
-            Ipv4Prefer = router.Ipv4Prefer,
-            AllowMxToIp = router.AllowMxToIp,
-            IgnoreTargetHosts = new HostList(router.IgnoreTargetHosts),
-            LocalAddresses = [.. localAddresses],
-            CnameLoops = _main.DnsCnameLoops,
-            SlowLookupLog = _main.SlowLookupLog,
-            SrvServices = router.CheckSrv is { Length: > 0 } srv ? [.. srv.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] : [],
-            MxFailDomain = Matcher(router.MxFailDomains),
-            SrvFailDomain = Matcher(router.SrvFailDomains),
-            AgainMeansNonexist = Matcher(_main.DnsAgainMeansNonexist),
-            DnssecRequest = Matcher(router.DnssecRequestDomains),
-            DnssecRequire = Matcher(router.DnssecRequireDomains),
-            TrustAa = Matcher(_main.DnsTrustAa),
-            QualifySingle = router.QualifySingle,
-            SearchParents = router.SearchParents,
-            TreatAsLocal = Matcher(_main.HostsTreatAsLocal),
-        };
+        var (router, options) = (compiled.Config, compiled.HostFind!);
         var finder = new HostFinder(dns, random, logger);
         HostFindResult? found = null;
         foreach (var name in WidenedNames(router, domain))
         {
-            var attempt = options with { Ipv4Only = router.Ipv4Only || _main.DisableIpv6 || ipv4Lookup(name) };
+            var attempt = options with { Ipv4Only = router.Ipv4Only || _main.DisableIpv6 || _ipv4Lookup(name) };
             found = await finder.FindByDnsAsync(name, attempt, cancellationToken).ConfigureAwait(false);
             // mx_domains: an answer from address records alone counts as not found.
             if (found.Status is HostFindStatus.Found or HostFindStatus.FoundLocal && found.Hosts.All(h => h.Mx < 0)
-                && !router.MxDomains.IsEmpty && new DomainList(router.MxDomains, _main.PrimaryHostname, _named).Matches(found.Fqdn))
+                && compiled.MxDomains(found.Fqdn))
             {
                 found = found with { Status = HostFindStatus.Failed, Hosts = [] };
             }
@@ -236,7 +204,7 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
                 case HostFindStatus.Again:
                     return router.PassOnTimeout ? new RouteResult(RouteOutcome.Pass) : new RouteResult(RouteOutcome.Deferred, Message: "host lookup did not complete");
                 case HostFindStatus.Failed:
-                    if (Failed(found, router, name) is { } final) return final;
+                    if (Failed(found, compiled, name) is { } final) return final;
                     continue; // a plain "not found": the next widen_domains suffix
             }
             break;
@@ -268,20 +236,13 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
         return lastAsItIs ? [.. widened, domain] : [domain, .. widened];
     }
 
-    private Func<string, bool> Matcher(ImmutableArray<string> domains)
-    {
-        if (domains.IsEmpty) return static _ => false;
-        var list = new DomainList(domains, _main.PrimaryHostname, _named);
-        return list.Matches;
-    }
-
     /// <summary>A failed lookup with a message of its own ends routing by this router; null for a plain "not found".</summary>
-    private RouteResult? Failed(HostFindResult found, RouterConfig router, string name)
+    private static RouteResult? Failed(HostFindResult found, CompiledRouter router, string name)
     {
         // IMPROVE (RFC 7505): a lone null MX is a permanent failure, not a decline another router might override.
         if (found.NullMx) return new RouteResult(RouteOutcome.Failed, Message: "an MX or SRV record indicated no SMTP service");
         if (found.SyntaxError) return RouteResult.Decline($"mail domain \"{name}\" is syntactically invalid");
-        if (!router.FailDeferDomains.IsEmpty && Matcher(router.FailDeferDomains)(found.Fqdn))
+        if (router.FailDeferDomains(found.Fqdn))
         {
             return new RouteResult(RouteOutcome.Deferred, Message: "missing MX, or all MXs point to missing A records, and defer requested");
         }
