@@ -117,6 +117,17 @@ public sealed class LocalPartsOptionTests : IDisposable
         Assert.False(await AcceptsAsync(router, "alice"));
     }
 
+    [Theory]
+    [InlineData("bob", "!", true, true)]     // !/empty last: the list ends negated, so everyone else is in it
+    [InlineData("! bob", "", false, false)]  // /empty last: it ends positive, so nobody else is
+    public async Task AnEmptyFileLast_LeavesTheEndOfTheListToItsOwnSign(string first, string negation, bool bob, bool alice)
+    {
+        var empty = _dir.Write("empty", "");
+        var router = Router(Config($"""["{first}", "{negation}{empty}"]"""));
+
+        Assert.Equal((bob, alice), (await AcceptsAsync(router, "bob"), await AcceptsAsync(router, "alice")));
+    }
+
     [Fact]
     public async Task TheFileIsReadWhenTheConfigurationIsLoaded_NotAtEachCheck()
     {
