@@ -49,7 +49,7 @@ internal sealed class LocalPartList
     }
 
     /// <summary>
-    /// The items of one line of a list file, as match.c reads it for local part lists: a <c>#</c> at the start or after
+    /// The item on one line of a list file, as match.c reads it for local part lists: a <c>#</c> at the start or after
     /// white space begins a comment (elsewhere it is part of a name), and surrounding white space is dropped; null for a
     /// line with nothing left.
     /// </summary>
