@@ -25,6 +25,7 @@ internal static class Program
             Mode.Daemon => await DaemonCommand.RunAsync(cl, error).ConfigureAwait(false),
             Mode.ListQueue => ListQueueCommand.Run(cl, output, error),
             Mode.AddressTest => await AddressTestCommand.RunAsync(cl, output, error).ConfigureAwait(false),
+            Mode.VerifyRecipient or Mode.VerifySender => await VerifyCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.HostCheck => await HostCheckCommand.RunAsync(cl, Console.OpenStandardInput(), Console.OpenStandardOutput(), error).ConfigureAwait(false),
             Mode.QueueRun => await QueueRunCommand.RunAsync(cl, error).ConfigureAwait(false),
             Mode.DeliverMessages => await DeliverMessagesCommand.RunAsync(cl, output, error).ConfigureAwait(false),

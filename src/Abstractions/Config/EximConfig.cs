@@ -8,7 +8,7 @@ public sealed class EximConfig
     /// <summary>The absolute path of the file this was read from.</summary>
     public required string SourcePath { get; init; }
 
-    /// <summary>A short content hash of the file, which changes whenever the text does.</summary>
+    /// <summary>A short content hash of the file and of the list files it names, which changes whenever any of their text does.</summary>
     public required string Revision { get; init; }
 
     /// <summary>The main (top-level) options.</summary>
@@ -28,6 +28,13 @@ public sealed class EximConfig
 
     /// <summary>The <c>[hooks]</c> table: the accept and child-exit scripts.</summary>
     public HooksConfig Hooks { get; init; } = new();
+
+    /// <summary>
+    /// The lines of each file a list names (an absolute file name item, such as <c>/etc/exim/users</c> in a router's
+    /// <c>local_parts</c>), keyed by that name and read when this configuration was loaded: like the rest of the snapshot
+    /// they never change, and a reload reads them again.
+    /// </summary>
+    public IReadOnlyDictionary<string, ImmutableArray<string>> ListFiles { get; init; } = ImmutableDictionary<string, ImmutableArray<string>>.Empty;
 
     /// <summary>The directory holding <see cref="SourcePath"/>; relative paths in the file are resolved against it.</summary>
     public string ConfigDirectory => Path.GetDirectoryName(SourcePath) ?? ".";

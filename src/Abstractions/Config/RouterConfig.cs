@@ -17,8 +17,38 @@ public sealed record RouterConfig
     /// <summary>Domains this router handles (a domain list; empty means all).</summary>
     [EximOption("domains")] public ImmutableArray<string> Domains { get; init; } = [];
 
-    /// <summary>Local parts this router handles (empty means all).</summary>
+    /// <summary>
+    /// Local parts this router handles (empty means all): a local part list, matched caselessly: names, <c>*suffix</c>,
+    /// <c>^regex</c>, <c>!</c> negation, <c>+caseful</c>, and absolute file names whose lines are items (read at load time).
+    /// </summary>
     [EximOption("local_parts")] public ImmutableArray<string> LocalParts { get; init; } = [];
+
+    /// <summary>
+    /// Run this router when verifying a recipient (Exim's default true). Exim's <c>verify = false</c> (<c>no_verify</c>)
+    /// clears both this and <see cref="VerifySender"/>.
+    /// </summary>
+    [EximOption("verify_recipient")] public bool VerifyRecipient { get; init; } = true;
+
+    /// <summary>Run this router when verifying a sender (Exim's default true).</summary>
+    [EximOption("verify_sender")] public bool VerifySender { get; init; } = true;
+
+    /// <summary>Run this router only when verifying, never for a delivery or <c>-bt</c>.</summary>
+    [EximOption("verify_only")] public bool VerifyOnly { get; init; }
+
+    /// <summary>
+    /// When verifying a recipient, an address this router accepts (or passes on) fails verification instead
+    /// (<c>&lt;router&gt; router forced verify failure</c>). Exim's <c>fail_verify</c> sets this and <see cref="FailVerifySender"/>.
+    /// </summary>
+    [EximOption("fail_verify_recipient")] public bool FailVerifyRecipient { get; init; }
+
+    /// <summary>As <see cref="FailVerifyRecipient"/>, when verifying a sender.</summary>
+    [EximOption("fail_verify_sender")] public bool FailVerifySender { get; init; }
+
+    /// <summary>
+    /// The failure message of an address no router accepted, when this was the last router it reached and no router said
+    /// why (instead of <c>Unrouteable address</c>), e.g. <c>Unknown user</c> on the last local router.
+    /// </summary>
+    [EximOption("cannot_route_message")] public string? CannotRouteMessage { get; init; }
 
     /// <summary>
     /// Hosts for the transport to try when every host the address was routed to failed temporarily, instead of the

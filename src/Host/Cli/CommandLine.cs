@@ -24,8 +24,9 @@ internal sealed record CommandLine
     public string? QueueName { get; init; }
 
     /// <summary>
-    /// Non-option arguments: option names for -bP, addresses for -bt, message ids for -M and -Mrm, the destination queue
-    /// and message ids for -MG, the start and stop ids of a one-off -q run; for --dumpdb and --tidydb, everything after them.
+    /// Non-option arguments: option names for -bP, addresses for -bt, -bv and -bvs, message ids for -M and -Mrm, the
+    /// destination queue and message ids for -MG, the start and stop ids of a one-off -q run; for --dumpdb and --tidydb,
+    /// everything after them.
     /// </summary>
     public ImmutableArray<string> Arguments { get; init; } = [];
 }

@@ -41,6 +41,8 @@ internal static class CommandLineParser
                 case "-bV": modes.Add(Mode.Version); continue;
                 case "-bP": modes.Add(Mode.PrintOptions); continue;
                 case "-bt": modes.Add(Mode.AddressTest); continue;
+                case "-bv": modes.Add(Mode.VerifyRecipient); continue;
+                case "-bvs": modes.Add(Mode.VerifySender); continue;
                 case "-bp": modes.Add(Mode.ListQueue); continue;
                 case "-M": modes.Add(Mode.DeliverMessages); continue;
                 case "-Mrm": modes.Add(Mode.RemoveMessages); continue;

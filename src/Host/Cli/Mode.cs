@@ -9,6 +9,8 @@ internal enum Mode
     Version,
     PrintOptions,
     AddressTest,
+    VerifyRecipient,
+    VerifySender,
     HostCheck,
     ListQueue,
     QueueRun,

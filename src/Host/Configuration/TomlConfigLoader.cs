@@ -22,6 +22,9 @@ internal static class TomlConfigLoader
     private static readonly FrozenSet<string> TransportDrivers = FrozenSet.Create(StringComparer.Ordinal, "smtp", "maildir");
     private static readonly FrozenSet<string> NoSkip = FrozenSet<string>.Empty;
 
+    /// <summary>Exim's hidden router options that set two options at once; each of those, set explicitly, wins.</summary>
+    private static readonly FrozenSet<string> RouterComposites = FrozenSet.Create(StringComparer.Ordinal, "verify", "fail_verify");
+
     public static ConfigLoadResult Load(string path)
     {
         var fullPath = Path.GetFullPath(path);
@@ -66,7 +69,9 @@ internal static class TomlConfigLoader
         var main = OptionBinder.Bind<MainOptions>(source, root, "", null, Sections, errors);
         main = Complete(main, source, root, errors);
         var transports = BindArray<TransportConfig>(source, root, "transports", TransportDrivers, errors);
-        var routers = BindArray<RouterConfig>(source, root, "routers", RouterDrivers, errors);
+        var routers = BindArray<RouterConfig>(source, root, "routers", RouterDrivers, errors, RouterComposites);
+        routers = ApplyComposites(source, root, routers, errors);
+        var listFiles = ReadListFiles(source, root, routers, errors);
         var retry = BindArray<RetryConfig>(source, root, "retry", null, errors);
         var plugins = ReadPlugins(source, root, errors);
         var hooks = BindHooks(source, root, errors);
@@ -79,13 +84,14 @@ internal static class TomlConfigLoader
         var config = new EximConfig
         {
             SourcePath = fullPath,
-            Revision = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12],
+            Revision = Revision(text, listFiles),
             Main = main,
             Routers = routers,
             Transports = transports,
             Retry = retry,
             Plugins = [.. plugins.Select(p => new PluginDeclaration(p.Name, p.AssemblyPath))],
             Hooks = hooks,
+            ListFiles = listFiles,
         };
         return new ConfigLoadResult(new LoadedConfig(config, plugins), []);
     }
@@ -150,7 +156,7 @@ internal static class TomlConfigLoader
     }
 
     private static ImmutableArray<T> BindArray<T>(TomlSource source, TomlTable root, string key,
-        FrozenSet<string>? drivers, List<ConfigDiagnostic> errors) where T : new()
+        FrozenSet<string>? drivers, List<ConfigDiagnostic> errors, FrozenSet<string>? skip = null) where T : new()
     {
         if (!root.TryGetValue(key, out var raw)) return [];
         if (raw is not TomlTableArray array)
@@ -189,7 +195,7 @@ internal static class TomlConfigLoader
                     continue;
                 }
             }
-            result.Add(OptionBinder.Bind<T>(source, table, section, driver, NoSkip, errors));
+            result.Add(OptionBinder.Bind<T>(source, table, section, driver, skip ?? NoSkip, errors));
         }
         return result.ToImmutable();
     }
@@ -210,6 +216,105 @@ internal static class TomlConfigLoader
         return hooks;
     }
 
+    /// <summary>The revision: a hash of the file's text and of every list file it names, so a reload that re-read a changed list shows a new one.</summary>
+    private static string Revision(string text, IReadOnlyDictionary<string, ImmutableArray<string>> listFiles)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(text));
+        foreach (var (path, lines) in listFiles.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes($"\0{path}\0{string.Join('\n', lines)}"));
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..12];
+    }
+
+    /// <summary>
+    /// Exim's <c>verify</c> and <c>fail_verify</c> set both their sender and recipient options. In TOML a table has no
+    /// order, so <c>verify_sender</c> or <c>verify_recipient</c> given beside <c>verify</c> wins over it.
+    /// </summary>
+    private static ImmutableArray<RouterConfig> ApplyComposites(TomlSource source, TomlTable root, ImmutableArray<RouterConfig> routers,
+        List<ConfigDiagnostic> errors)
+    {
+        if (!root.TryGetValue("routers", out var raw) || raw is not TomlTableArray tables) return routers;
+        var result = ImmutableArray.CreateBuilder<RouterConfig>(routers.Length);
+        foreach (var router in routers)
+        {
+            var r = router;
+            if (RouterTable(tables, router.Name) is { } table)
+            {
+                if (Composite(table, "verify", "verify_sender", "verify_recipient") is var (sender, recipient))
+                {
+                    r = r with { VerifySender = sender ?? r.VerifySender, VerifyRecipient = recipient ?? r.VerifyRecipient };
+                }
+                if (Composite(table, "fail_verify", "fail_verify_sender", "fail_verify_recipient") is var (failSender, failRecipient))
+                {
+                    r = r with { FailVerifySender = failSender ?? r.FailVerifySender, FailVerifyRecipient = failRecipient ?? r.FailVerifyRecipient };
+                }
+            }
+            result.Add(r);
+        }
+        return result.MoveToImmutable();
+
+        (bool? Sender, bool? Recipient)? Composite(TomlTable table, string key, string senderKey, string recipientKey)
+        {
+            if (!table.TryGetValue(key, out var value)) return null;
+            if (value is not bool b)
+            {
+                var name = table.TryGetValue("name", out var n) ? n as string : "?";
+                errors.Add(source.At(table, key, $"invalid value for \"{key}\" in routers \"{name}\": expected true or false, found {TomlValues.Describe(value)}"));
+                return null;
+            }
+            return (table.ContainsKey(senderKey) ? null : b, table.ContainsKey(recipientKey) ? null : b);
+        }
+    }
+
+    /// <summary>
+    /// Reads the files named in the routers' <c>local_parts</c> and compiles each list, so that a missing file, a bad
+    /// regular expression or an unsupported item is an error with its position now (Exim would find a missing file only
+    /// when an address reached the router, and die).
+    /// </summary>
+    private static IReadOnlyDictionary<string, ImmutableArray<string>> ReadListFiles(TomlSource source, TomlTable root,
+        ImmutableArray<RouterConfig> routers, List<ConfigDiagnostic> errors)
+    {
+        var files = new Dictionary<string, ImmutableArray<string>>(StringComparer.Ordinal);
+        if (!root.TryGetValue("routers", out var raw) || raw is not TomlTableArray tables) return files;
+        foreach (var router in routers)
+        {
+            if (router.LocalParts.IsEmpty || RouterTable(tables, router.Name) is not { } table) continue;
+            var read = true;
+            foreach (var path in Exim.Mail.Matching.LocalPartList.FileNames(router.LocalParts))
+            {
+                if (files.ContainsKey(path)) continue;
+                try
+                {
+                    files[path] = [.. File.ReadAllLines(path)];
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    errors.Add(source.At(table, "local_parts", $"{router.Name} router: failed to open {path} when checking local_parts: {OpenError(path, e)}"));
+                    read = false;
+                }
+            }
+            if (read && !Exim.Mail.Matching.LocalPartList.TryCreate(router.LocalParts, files, out _, out var error))
+            {
+                errors.Add(source.At(table, "local_parts", $"{router.Name} router: {error}"));
+            }
+        }
+        return files.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>The strerror text Exim would show.</summary>
+    private static string OpenError(string path, Exception e) => e switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => "No such file or directory",
+        UnauthorizedAccessException when Directory.Exists(path) => "Is a directory",
+        UnauthorizedAccessException => "Permission denied",
+        _ => e.Message,
+    };
+
+    private static TomlTable? RouterTable(TomlTableArray tables, string name)
+        => tables.FirstOrDefault(t => t.TryGetValue("name", out var n) && n as string == name);
+
     /// <summary>Exim's route_init check of <c>self</c>: freeze, defer, fail, send, pass, or reroute:[rewrite:]&lt;domain&gt;.</summary>
     private static void CheckRouterSelf(TomlSource source, TomlTable root, ImmutableArray<RouterConfig> routers, List<ConfigDiagnostic> errors)
     {
@@ -217,7 +322,7 @@ internal static class TomlConfigLoader
         foreach (var router in routers)
         {
             if (router.Self is "freeze" or "defer" or "fail" or "send" or "pass" || Exim.Mail.Routing.SelfReroute.TryParse(router.Self, out _)) continue;
-            var table = tables.FirstOrDefault(t => t.TryGetValue("name", out var n) && (string?)n == router.Name);
+            var table = RouterTable(tables, router.Name);
             var message = $"{router.Name} router: \"{router.Self}\" is not valid for the self option";
             errors.Add(table is null ? source.File(message) : source.At(table, "self", message));
         }
@@ -248,7 +353,7 @@ internal static class TomlConfigLoader
         foreach (var router in routers)
         {
             if (router.Transport is null || known.Contains(router.Transport)) continue;
-            var table = tables.FirstOrDefault(t => t.TryGetValue("name", out var n) && (string?)n == router.Name);
+            var table = RouterTable(tables, router.Name);
             var message = $"router \"{router.Name}\" names transport \"{router.Transport}\", which is not defined";
             errors.Add(table is null ? source.File(message) : source.At(table, "transport", message));
         }
@@ -273,7 +378,7 @@ internal static class TomlConfigLoader
         foreach (var router in routers)
         {
             if (router.Driver != "manualroute") continue;
-            if (routerTables.FirstOrDefault(t => t.TryGetValue("name", out var n) && (string?)n == router.Name) is not { } table) continue;
+            if (RouterTable(routerTables, router.Name) is not { } table) continue;
             if (!Exim.Mail.Routing.RouteListParser.TryParse(router.RouteList, out _, out var error)) errors.Add(source.At(table, "route_list", error));
             if (router.RouteData is { Length: > 0 } data && !Exim.Mail.Routing.RouteListParser.TryParseItem(data, withPattern: false, out _, out error))
             {

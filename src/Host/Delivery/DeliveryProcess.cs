@@ -32,7 +32,7 @@ internal sealed class DeliveryProcess : IAsyncDisposable
         var config = generation.Config;
         var main = config.Main;
         var random = Random.Shared;
-        IDnsRecordResolver? dns = generation.Strategies.TryGet<IDnsRecordResolver>("dns", out var resolver) ? new CachingDnsResolver(cache, resolver) : null;
+        var dns = GenerationRouting.Dns(generation, cache);
         generation.Strategies.TryGet<IAddressResolver>("byname", out var byname);
         var local = generation.LocalAddresses.ToHashSet();
         var logger = loggers.CreateLogger("Exim.Delivery");
@@ -44,7 +44,7 @@ internal sealed class DeliveryProcess : IAsyncDisposable
             ["smtp"] = new SmtpTransport(main.PrimaryHostname, local, _pool, random, hostResolver),
             ["maildir"] = new MaildirTransport(main.PrimaryHostname, TimeProvider.System),
         };
-        Deliverer = new Deliverer(config, new AddressRouter(config, dns, local, random, byname, logger), hostResolver, drivers,
+        Deliverer = new Deliverer(config, GenerationRouting.Router(generation, dns, logger), hostResolver, drivers,
             new RetryDatabase(hints, main.SpoolDirectory), RetryRuleSet.From(config), _spool, EximVersion.Number, TimeProvider.System, logger, random);
         var load = generation.SystemLoad(new ProcLoadAverage());
         QueueRunner = new QueueRunner(Deliverer, main.SpoolDirectory, logger, load, main.DeliverQueueLoadMax);

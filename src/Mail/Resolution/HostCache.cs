@@ -38,16 +38,22 @@ internal sealed class HostCache(TimeProvider time, int maxEntries = 100_000)
     {
         var fresh = new TaskCompletionSource<DnsAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
         var task = _inFlight.GetOrAdd(key, fresh.Task);
-        if (task != fresh.Task) return await task.WaitAsync(cancellationToken).ConfigureAwait(false); // someone is already asking
+        // The query runs to its end whoever gives up waiting (others may share it, and its answer is cached); each asker,
+        // the one that started it included, waits only as long as its own token allows.
+        if (task == fresh.Task) _ = ResolveAsync(resolver, question, key, fresh);
+        return await task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ResolveAsync(IDnsRecordResolver resolver, DnsQuestion question, Key key, TaskCompletionSource<DnsAnswer> fresh)
+    {
         try
         {
             // A query that finished between our cache miss and winning the in-flight slot has stored its answer.
             if (_entries.TryGetValue(key, out var entry) && entry.Expires > time.GetTimestamp())
             {
                 fresh.SetResult(entry.Answer);
-                return entry.Answer;
+                return;
             }
-            // The query itself is not cancelled by one waiter giving up: others may be sharing it.
             var answer = await resolver.QueryAsync(question, CancellationToken.None).ConfigureAwait(false);
             Store(key, answer);
             fresh.SetResult(answer);
@@ -60,7 +66,6 @@ internal sealed class HostCache(TimeProvider time, int maxEntries = 100_000)
         {
             _inFlight.TryRemove(new KeyValuePair<Key, Task<DnsAnswer>>(key, fresh.Task));
         }
-        return await fresh.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private void Store(Key key, DnsAnswer answer)

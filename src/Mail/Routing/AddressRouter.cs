@@ -1,8 +1,6 @@
-using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Net;
 using Exim.Abstractions.Config;
-using Exim.Abstractions.Matching;
 using Exim.Abstractions.Resolution;
 using Exim.Mail.Matching;
 using Exim.Mail.Resolution;
@@ -14,9 +12,13 @@ namespace Exim.Mail.Routing;
 /// Routes an address through the configured routers in order (Exim's route_address): each router's <c>domains</c>
 /// and <c>local_parts</c> preconditions, then its driver. <c>accept</c> routes to its transport; <c>dnslookup</c>
 /// finds the hosts with <see cref="HostFinder"/> and maps the result as spec §2.7 does. When every router declines,
-/// the address fails with the last router's message, or "Unrouteable address". A router that reroutes (the DNS
+/// the address fails with the last router's message, else the <c>cannot_route_message</c> of the last router reached,
+/// else "Unrouteable address". A router that reroutes (the DNS
 /// renamed the domain, a widen_domains suffix was needed, or <c>self = reroute:</c>) makes a child address at the
 /// new domain, which is routed again from the first router, as Exim routes its new child addresses.
+/// Verification routes the same way with Exim's router selection (<see cref="VerifyMode"/>): <c>verify_only</c> routers
+/// run only then, and routers without <c>verify_recipient</c> or <c>verify_sender</c> are skipped for that kind.
+/// Each router's options are compiled once (<see cref="CompiledRouter"/>), so one instance serves any number of addresses.
 /// </summary>
 internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, IReadOnlySet<IPAddress> localAddresses, Random random,
     IAddressResolver? byname = null, ILogger? logger = null)
@@ -28,20 +30,35 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
     internal const int MaxReroutes = 20;
 
     private readonly MainOptions _main = config.Main;
-    private readonly FrozenDictionary<string, DomainList> _named = DomainList.NamedLists(config.Main);
     private readonly ManualRouteRouter _manual = new(config.Main, DomainList.NamedLists(config.Main), dns, byname, localAddresses, random, logger);
+    private readonly ImmutableArray<CompiledRouter> _routers = Compile(config, localAddresses);
+    private readonly Func<string, bool> _ipv4Lookup = CompiledRouter.Matcher(config.Main.DnsIpv4Lookup, config.Main, DomainList.NamedLists(config.Main));
 
-    /// <summary>Routes one address, following reroutes to the child address that is finally routed.</summary>
+    private static ImmutableArray<CompiledRouter> Compile(EximConfig config, IReadOnlySet<IPAddress> localAddresses)
+    {
+        var named = DomainList.NamedLists(config.Main);
+        return [.. config.Routers.Select(r => CompiledRouter.Compile(r, config, named, localAddresses))];
+    }
+
+    /// <summary>Routes one address for a delivery or -bt, following reroutes to the child address that is finally routed.</summary>
     /// <param name="address">The address.</param>
     /// <param name="messageId">The message being delivered, for log lines; null when only routing (-bt).</param>
     /// <param name="cancellationToken">Cancels the lookups.</param>
-    public async Task<RouteResult> RouteAsync(string address, string? messageId, CancellationToken cancellationToken)
+    public Task<RouteResult> RouteAsync(string address, string? messageId, CancellationToken cancellationToken)
+        => RouteAsync(address, messageId, VerifyMode.None, cancellationToken);
+
+    /// <summary>Routes one address, following reroutes to the child address that is finally routed.</summary>
+    /// <param name="address">The address.</param>
+    /// <param name="messageId">The message being delivered, for log lines; null when only routing (-bt) or verifying.</param>
+    /// <param name="verify">Whether this is a verification, and of what: it selects the routers that run.</param>
+    /// <param name="cancellationToken">Cancels the lookups.</param>
+    public async Task<RouteResult> RouteAsync(string address, string? messageId, VerifyMode verify, CancellationToken cancellationToken)
     {
         var parents = ImmutableArray<string>.Empty;
         var current = address;
         for (var hop = 0; ; hop++)
         {
-            var result = await RouteOnceAsync(current, messageId, cancellationToken).ConfigureAwait(false);
+            var result = await RouteOnceAsync(current, messageId, verify, cancellationToken).ConfigureAwait(false);
             if (result.Outcome != RouteOutcome.Rerouted) return result with { Address = result.Address ?? current, Parents = parents };
             if (hop == MaxReroutes)
             {
@@ -99,22 +116,40 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
     }
 
     /// <summary>One pass through the routers; may end in <see cref="RouteOutcome.Rerouted"/>.</summary>
-    private async Task<RouteResult> RouteOnceAsync(string address, string? messageId, CancellationToken cancellationToken)
+    private async Task<RouteResult> RouteOnceAsync(string address, string? messageId, VerifyMode verify, CancellationToken cancellationToken)
     {
         var (local, domain) = (RawLocalPart(address), Domain(address));
         var localPart = LocalPart.Of(address); // $local_part: what local_parts matches
         string? lastMessage = null;
-        foreach (var router in config.Routers)
+        foreach (var compiled in _routers)
         {
-            if (!router.Domains.IsEmpty && !new DomainList(router.Domains, _main.PrimaryHostname, _named).Matches(domain)) continue;
-            if (!router.LocalParts.IsEmpty && !new DomainList(router.LocalParts, _main.PrimaryHostname).Matches(localPart)) continue;
+            var router = compiled.Config;
+            if (Skipped(router, verify)) continue;
+            if (compiled.Domains is { } domains && !domains.Matches(domain)) continue;
+            if (compiled.LocalParts is { } localParts)
+            {
+                try
+                {
+                    if (!localParts.Matches(localPart)) continue;
+                }
+                catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+                {
+                    return new RouteResult(RouteOutcome.Deferred, router.Name, Message: "local_parts check lookup or other defer");
+                }
+            }
             var result = router.Driver switch
             {
                 "accept" => new RouteResult(RouteOutcome.Accepted, router.Name, router.Transport),
-                "dnslookup" => await DnsLookupAsync(router, address, messageId, local, domain, cancellationToken).ConfigureAwait(false),
+                "dnslookup" => await DnsLookupAsync(compiled, address, messageId, local, domain, cancellationToken).ConfigureAwait(false),
                 "manualroute" => await _manual.RouteAsync(router, domain, (r, found) => Self(r, found, domain, address, messageId), cancellationToken).ConfigureAwait(false),
                 _ => new RouteResult(RouteOutcome.Deferred, router.Name, Message: $"the {router.Driver} router driver is not available yet"),
             };
+            // fail_verify: an address this router takes (or passes on) fails verification.
+            if (result.Outcome is RouteOutcome.Accepted or RouteOutcome.Pass
+                && (verify == VerifyMode.Recipient && router.FailVerifyRecipient || verify == VerifyMode.Sender && router.FailVerifySender))
+            {
+                return new RouteResult(RouteOutcome.Failed, router.Name, Message: $"{router.Name} router forced verify failure");
+            }
             switch (result.Outcome)
             {
                 case RouteOutcome.Accepted:
@@ -123,46 +158,42 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
                     return result with { Router = router.Name };
                 case RouteOutcome.Declined:
                     lastMessage = result.Message ?? lastMessage;
-                    if (!router.More) return new RouteResult(RouteOutcome.Failed, router.Name, Message: lastMessage ?? "Unrouteable address");
+                    if (!router.More) return new RouteResult(RouteOutcome.Failed, Message: lastMessage ?? CannotRoute(router));
                     break;
             }
         }
-        return new RouteResult(RouteOutcome.Failed, Message: lastMessage ?? "Unrouteable address");
+        // Exim's addr->router is the last router the loop came to, skipped or not: here, the last one.
+        return new RouteResult(RouteOutcome.Failed, Message: lastMessage ?? CannotRoute(config.Routers.LastOrDefault()));
     }
 
-    private async Task<RouteResult> DnsLookupAsync(RouterConfig router, string address, string? messageId, string local, string domain,
+    /// <summary>Exim's check_router_conditions, first part: whether this kind of routing runs the router at all.</summary>
+    private static bool Skipped(RouterConfig router, VerifyMode verify) => verify switch
+    {
+        VerifyMode.None => router.VerifyOnly,
+        VerifyMode.Recipient => !router.VerifyRecipient,
+        _ => !router.VerifySender,
+    };
+
+    /// <summary>
+    /// No more routers (all tried, or one with <c>more = false</c> declined): the message, from the last router reached.
+    /// The result names no router, as Exim clears addr->router then, so the <c>**</c> line has no <c>R=</c>.
+    /// </summary>
+    private static string CannotRoute(RouterConfig? router) => router?.CannotRouteMessage ?? "Unrouteable address";
+
+    private async Task<RouteResult> DnsLookupAsync(CompiledRouter compiled, string address, string? messageId, string local, string domain,
         CancellationToken cancellationToken)
     {
         if (dns is null) return new RouteResult(RouteOutcome.Deferred, Message: "no DNS resolver plugin is loaded (a plugin registering IDnsRecordResolver \"dns\")");
-        var ipv4Lookup = Matcher(_main.DnsIpv4Lookup);
-        var options = new HostFindOptions
-        {
-            Ipv4Prefer = router.Ipv4Prefer,
-            AllowMxToIp = router.AllowMxToIp,
-            IgnoreTargetHosts = new HostList(router.IgnoreTargetHosts),
-            LocalAddresses = [.. localAddresses],
-            CnameLoops = _main.DnsCnameLoops,
-            SlowLookupLog = _main.SlowLookupLog,
-            SrvServices = router.CheckSrv is { Length: > 0 } srv ? [.. srv.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] : [],
-            MxFailDomain = Matcher(router.MxFailDomains),
-            SrvFailDomain = Matcher(router.SrvFailDomains),
-            AgainMeansNonexist = Matcher(_main.DnsAgainMeansNonexist),
-            DnssecRequest = Matcher(router.DnssecRequestDomains),
-            DnssecRequire = Matcher(router.DnssecRequireDomains),
-            TrustAa = Matcher(_main.DnsTrustAa),
-            QualifySingle = router.QualifySingle,
-            SearchParents = router.SearchParents,
-            TreatAsLocal = Matcher(_main.HostsTreatAsLocal),
-        };
+        var (router, options) = (compiled.Config, compiled.HostFind!);
         var finder = new HostFinder(dns, random, logger);
         HostFindResult? found = null;
         foreach (var name in WidenedNames(router, domain))
         {
-            var attempt = options with { Ipv4Only = router.Ipv4Only || _main.DisableIpv6 || ipv4Lookup(name) };
+            var attempt = options with { Ipv4Only = router.Ipv4Only || _main.DisableIpv6 || _ipv4Lookup(name) };
             found = await finder.FindByDnsAsync(name, attempt, cancellationToken).ConfigureAwait(false);
             // mx_domains: an answer from address records alone counts as not found.
             if (found.Status is HostFindStatus.Found or HostFindStatus.FoundLocal && found.Hosts.All(h => h.Mx < 0)
-                && !router.MxDomains.IsEmpty && new DomainList(router.MxDomains, _main.PrimaryHostname, _named).Matches(found.Fqdn))
+                && compiled.MxDomains(found.Fqdn))
             {
                 found = found with { Status = HostFindStatus.Failed, Hosts = [] };
             }
@@ -173,7 +204,7 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
                 case HostFindStatus.Again:
                     return router.PassOnTimeout ? new RouteResult(RouteOutcome.Pass) : new RouteResult(RouteOutcome.Deferred, Message: "host lookup did not complete");
                 case HostFindStatus.Failed:
-                    if (Failed(found, router, name) is { } final) return final;
+                    if (Failed(found, compiled, name) is { } final) return final;
                     continue; // a plain "not found": the next widen_domains suffix
             }
             break;
@@ -205,20 +236,13 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
         return lastAsItIs ? [.. widened, domain] : [domain, .. widened];
     }
 
-    private Func<string, bool> Matcher(ImmutableArray<string> domains)
-    {
-        if (domains.IsEmpty) return static _ => false;
-        var list = new DomainList(domains, _main.PrimaryHostname, _named);
-        return list.Matches;
-    }
-
     /// <summary>A failed lookup with a message of its own ends routing by this router; null for a plain "not found".</summary>
-    private RouteResult? Failed(HostFindResult found, RouterConfig router, string name)
+    private static RouteResult? Failed(HostFindResult found, CompiledRouter router, string name)
     {
         // IMPROVE (RFC 7505): a lone null MX is a permanent failure, not a decline another router might override.
         if (found.NullMx) return new RouteResult(RouteOutcome.Failed, Message: "an MX or SRV record indicated no SMTP service");
         if (found.SyntaxError) return RouteResult.Decline($"mail domain \"{name}\" is syntactically invalid");
-        if (!router.FailDeferDomains.IsEmpty && Matcher(router.FailDeferDomains)(found.Fqdn))
+        if (router.FailDeferDomains(found.Fqdn))
         {
             return new RouteResult(RouteOutcome.Deferred, Message: "missing MX, or all MXs point to missing A records, and defer requested");
         }

@@ -12,4 +12,8 @@ internal static partial class RoutingLog
     /// <summary>rf_self_action, <c>self = freeze</c> while only routing (-bt), with no message.</summary>
     [LoggerMessage(6202, LogLevel.Information, "{Message}: {Domain} (while routing <{Address}>)")]
     public static partial void SelfFreezeRouting(ILogger logger, string message, string domain, string address);
+
+    /// <summary>Verifying an address threw (a bug, or a plugin's failure): the address is deferred, never refused.</summary>
+    [LoggerMessage(6203, LogLevel.Error, "verification of <{Address}> failed, so it is deferred")]
+    public static partial void VerifyFailed(ILogger logger, string address, Exception exception);
 }

@@ -84,6 +84,41 @@ public sealed class HostCacheTests(FinderFixture fixture) : IClassFixture<Finder
     }
 
     [Fact]
+    public async Task TheAskerWhoStartedAQuery_CanGiveUp_WhileTheQueryGoesOnForTheOthers()
+    {
+        var cache = new HostCache(_time);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var dns = new GatedResolver(fixture.Resolver, gate.Task);
+        using var giveUp = new CancellationTokenSource();
+
+        var first = cache.QueryAsync(dns, new DnsQuestion("c.hosts.finder.test", DnsRecordType.A), giveUp.Token).AsTask();
+        var second = Query(cache, dns, "c.hosts.finder.test");
+        await giveUp.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.WaitAsync(TestTimeouts.Default));
+        Assert.False(second.IsCompleted);
+        gate.SetResult();
+        Assert.Equal(DnsStatus.Succeed, (await second).Status);
+        Assert.Equal(DnsStatus.Succeed, (await Query(cache, dns, "c.hosts.finder.test")).Status);
+        Assert.Equal(1, dns.Calls); // one query, shared, and its answer cached
+    }
+
+    /// <summary>The real resolver, holding every question until the gate opens.</summary>
+    private sealed class GatedResolver(IDnsRecordResolver inner, Task gate) : IDnsRecordResolver
+    {
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public async ValueTask<DnsAnswer> QueryAsync(DnsQuestion question, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _calls);
+            await gate.WaitAsync(TestTimeouts.Default, cancellationToken);
+            return await inner.QueryAsync(question, cancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task TheCacheIsBounded()
     {
         var cache = new HostCache(_time, maxEntries: 10);

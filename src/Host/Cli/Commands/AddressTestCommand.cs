@@ -1,5 +1,4 @@
 using System.Text;
-using Exim.Abstractions.Resolution;
 using Exim.Host.Generations;
 using Exim.Host.Lifetime;
 using Exim.Host.Log;
@@ -33,10 +32,7 @@ internal static class AddressTestCommand
         var started = await core.Reloader.StartAsync().ConfigureAwait(false);
         if (started.Status != ReloadStatus.Published) return ConfigErrors.Print(started.Errors, error);
         var generation = core.Store.Current;
-        var dns = generation.Strategies.TryGet<IDnsRecordResolver>("dns", out var resolver)
-            ? new CachingDnsResolver(new HostCache(TimeProvider.System), resolver) : null;
-        generation.Strategies.TryGet<IAddressResolver>("byname", out var byname);
-        var router = new AddressRouter(generation.Config, dns, generation.LocalAddresses.ToHashSet(), Random.Shared, byname,
+        var router = GenerationRouting.Router(generation, GenerationRouting.Dns(generation, new HostCache(TimeProvider.System)),
             core.LoggerFactory.CreateLogger<AddressRouter>());
 
         // An unqualified address is qualified with qualify_recipient and shown so, as Exim's verify_address does for -bt.

@@ -22,6 +22,7 @@ internal static class HelpCommand
                                  move these messages to the named queue ('' for the default queue)
               -bp                list the queue (-qG<name> -bp: the named queue; also selects it for -M, -Mrm, -MG)
               -bt <address> ...  test how addresses route
+              -bv <address> ...  verify addresses as recipients (as Verify.Recipient does); -bvs as senders
               -bh <ip>[.port]    a fake SMTP session from <ip> on stdin/stdout; nothing is spooled
               -bV                check the configuration and plugins; print the version, config file and plugins
               -bP [name ...]     print main option values (all of them without a name); -n omits the names
