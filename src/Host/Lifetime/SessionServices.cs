@@ -1,10 +1,12 @@
 using System.Net;
+using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Matching;
 using Exim.Abstractions.Resolution;
 using Exim.Host.Generations;
 using Exim.Host.Scripting;
 using Exim.Mail.Resolution;
 using Exim.Mail.Smtp;
+using Exim.Mail.Spool;
 using Microsoft.Extensions.Logging;
 
 namespace Exim.Host.Lifetime;
@@ -39,5 +41,24 @@ internal sealed record SessionServices(
         var hooks = generation.Hooks;
         var policy = hooks.Accept is { } accept ? new AcceptHook(accept, hooks.Timeout, config, dns, lookups, hookLogger) : null;
         return new SessionServices(dns, reverse, forward, policy);
+    }
+
+    /// <summary>
+    /// The generation's session handler: its admission chain (the plugin's limits registered as <c>"admission"</c>, the
+    /// reverse lookup, the connect policy) and the session, the same for <c>-bd</c> and <c>-bh</c>.
+    /// </summary>
+    /// <param name="generation">The generation.</param>
+    /// <param name="settings">Its SMTP settings (<c>-bh</c> marks them as host checking).</param>
+    /// <param name="spool">The spool received messages go to.</param>
+    /// <param name="slots">The session slots (the daemon's survive reloads).</param>
+    /// <param name="load">The load average.</param>
+    /// <param name="sessionLogger">Where the session's lines go.</param>
+    /// <param name="deliverNow">Immediate delivery, or null to leave messages for a queue run.</param>
+    /// <param name="tracker">The daemon's running sessions, for draining on stop.</param>
+    public SmtpSessionHandler CreateHandler(Generation generation, SmtpSettings settings, FileSpool spool, ISlotTable slots, ISystemLoad load,
+        ILogger sessionLogger, Func<MessageRef, string?>? deliverNow = null, SessionTracker? tracker = null)
+    {
+        var limits = generation.Strategies.TryGet<IAdmissionStep>("admission", out var step) ? step : null;
+        return new SmtpSessionHandler(settings, spool, slots, load, TimeProvider.System, sessionLogger, HostNameLookups, limits, Policy, deliverNow, tracker);
     }
 }
