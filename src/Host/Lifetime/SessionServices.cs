@@ -1,11 +1,13 @@
 using System.Net;
 using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Matching;
+using Exim.Abstractions.Policy;
 using Exim.Abstractions.Resolution;
 using Exim.Host.Generations;
 using Exim.Host.Scripting;
 using Exim.Mail.Resolution;
 using Exim.Mail.Smtp;
+using Exim.Mail.Smtp.Policy;
 using Exim.Mail.Spool;
 using Microsoft.Extensions.Logging;
 
@@ -13,14 +15,15 @@ namespace Exim.Host.Lifetime;
 
 /// <summary>
 /// What one generation gives its SMTP sessions: DNS through the shared cache, the client's reverse lookup and forward
-/// lookups of names in host lists (null without a DNS resolver plugin), and the accept hook (null without one). The
-/// lookups log CNAME loops and, with slow_lookup_log, slow lookups, through <c>hookLogger</c>.
+/// lookups of names in host lists (null without a DNS resolver plugin), and the stage policies (the accept hook, the
+/// stage scripts and plugins' policies in <c>[hooks] order</c>, with the helpers they call; null when nothing decides).
+/// The lookups log CNAME loops and, with slow_lookup_log, slow lookups, through <c>lookupLogger</c>.
 /// </summary>
 internal sealed record SessionServices(
     IDnsRecordResolver? Dns,
     Func<IPAddress, CancellationToken, Task<ReverseLookupResult>>? ReverseLookup,
     Func<string, CancellationToken, Task<AddressLookup>>? ForwardLookup,
-    IConnectionPolicy? Policy)
+    PolicyServices? Policies)
 {
     /// <summary>Makes the name lookups of one connection, or null without a DNS resolver.</summary>
     public Func<IHostNameLookups>? HostNameLookups => ReverseLookup is { } reverse ? () => new ConnectionHostNames(reverse, ForwardLookup) : null;
@@ -28,8 +31,11 @@ internal sealed record SessionServices(
     /// <param name="generation">The generation whose plugins and hooks serve the sessions.</param>
     /// <param name="cache">The DNS cache shared by every generation.</param>
     /// <param name="lookupLogger">Where the lookups' lines go (CNAME loops, slow_lookup_log).</param>
-    /// <param name="hookLogger">Where the accept hook's lines go.</param>
-    public static SessionServices For(Generation generation, HostCache cache, ILogger lookupLogger, ILogger hookLogger)
+    /// <param name="hookLogger">Where the hooks' and stage policies' lines go.</param>
+    /// <param name="verifier">Address verification for <c>Verify.Recipient</c>/<c>Verify.Sender()</c>, or null: a policy calling it defers.</param>
+    /// <param name="rateLimiter">Exim's ratelimit for <c>RateLimit(...)</c>, or null: a policy calling it defers.</param>
+    public static SessionServices For(Generation generation, HostCache cache, ILogger lookupLogger, ILogger hookLogger,
+        IAddressVerifier? verifier = null, IRateLimiter? rateLimiter = null)
     {
         var config = generation.Config;
         var lookups = new DnsLookupSettings(config.Main.DnsCnameLoops) { Logger = lookupLogger, SlowLookupLog = config.Main.SlowLookupLog };
@@ -38,9 +44,8 @@ internal sealed record SessionServices(
             : (ip, ct) => Mail.Resolution.ReverseLookup.LookupAsync(dns, ip, lookups, ct);
         Func<string, CancellationToken, Task<AddressLookup>>? forward = dns is null ? null
             : (name, ct) => Mail.Resolution.ForwardLookup.LookupAsync(dns, name, lookups, ct, qualifySingle: true);
-        var hooks = generation.Hooks;
-        var policy = hooks.Accept is { } accept ? new AcceptHook(accept, hooks.Timeout, config, dns, lookups, hookLogger) : null;
-        return new SessionServices(dns, reverse, forward, policy);
+        var policies = StagePolicySet.For(generation, dns, lookups, hookLogger) is { } set ? new PolicyServices(set, verifier, rateLimiter) : null;
+        return new SessionServices(dns, reverse, forward, policies);
     }
 
     /// <summary>
@@ -59,6 +64,6 @@ internal sealed record SessionServices(
         ILogger sessionLogger, Func<MessageRef, string?>? deliverNow = null, SessionTracker? tracker = null)
     {
         var limits = generation.Strategies.TryGet<IAdmissionStep>("admission", out var step) ? step : null;
-        return new SmtpSessionHandler(settings, spool, slots, load, TimeProvider.System, sessionLogger, HostNameLookups, limits, Policy, deliverNow, tracker);
+        return new SmtpSessionHandler(settings, spool, slots, load, TimeProvider.System, sessionLogger, HostNameLookups, limits, Policies, deliverNow, tracker);
     }
 }

@@ -2,7 +2,10 @@ using System.Buffers;
 using System.Text;
 using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Matching;
+using Exim.Abstractions.Policy;
+using Exim.Abstractions.Scripting;
 using Exim.Mail.Smtp.Admission;
+using Exim.Mail.Smtp.Policy;
 using Exim.Mail.Spool;
 using Exim.Mail.Text;
 using Microsoft.Extensions.Logging;
@@ -35,6 +38,7 @@ internal sealed class SessionState : IDisposable
         Time = time;
         DeliverNow = deliverNow;
         Reader = new SmtpLineReader(connection.Transport, time, connection.ShutdownToken);
+        RecipientsView = Recipients.AsReadOnly();
         _nonmailLimited = Settings.Main.SmtpAcceptMaxNonmail > 0 && Settings.NonmailHosts.Matches(connection.Remote.Address);
         QueueOnly = connection.QueueOnly;
     }
@@ -66,6 +70,18 @@ internal sealed class SessionState : IDisposable
     /// <summary>The accepted recipients of the current transaction.</summary>
     public List<string> Recipients { get; } = [];
 
+    /// <summary>The same, read only, for policies.</summary>
+    public IReadOnlyList<string> RecipientsView { get; }
+
+    /// <summary>Whether a policy discarded a recipient of this transaction (Exim's <c>discarded</c>: DATA may follow with none left).</summary>
+    public bool RecipientsDiscarded { get; set; }
+
+    /// <summary>Whether the MAIL policy discarded the whole transaction (Exim's recipients_discarded): every RCPT is discarded.</summary>
+    public bool MailDiscarded { get; set; }
+
+    /// <summary>The connection's side of the stage policies, or null when the generation has none.</summary>
+    public PolicySession? Policy => Connection.Policy;
+
     /// <summary>Whether 'too many recipients' has been logged for this message (Exim logs it once per message).</summary>
     public bool TooManyRecipientsLogged { get; set; }
 
@@ -75,11 +91,45 @@ internal sealed class SessionState : IDisposable
     /// <summary>Why this connection's messages are only queued (limits, policy, load), or null.</summary>
     public string? QueueOnly { get; set; }
 
-    /// <summary>The named queue this connection's messages go to (null: the default queue).</summary>
-    public string? Queue => Connection.Queue;
+    /// <summary>The named queue the current message goes to, as policies decided so far (null: the default queue).</summary>
+    public string? Queue => Policy is { } p ? p.ForMessage.Queue ?? p.ForConnection.Queue : null;
 
     public TransactionState Transaction => Sender is null ? TransactionState.Idle
-        : Recipients.Count == 0 ? TransactionState.Mail : TransactionState.Rcpt;
+        : Recipients.Count == 0 && !RecipientsDiscarded ? TransactionState.Mail : TransactionState.Rcpt;
+
+    /// <summary>Whether any policy decides at <paramref name="stage"/>.</summary>
+    public bool PolicyHandles(SmtpStage stage) => Policy?.Handles(stage) == true;
+
+    /// <summary>Runs <paramref name="stage"/>'s policies on what the session knows now (only when <see cref="PolicyHandles"/>).</summary>
+    public ValueTask<Verdict> DecideAsync(SmtpStage stage, string? recipient = null, StageMessage? message = null)
+    {
+        var policy = Policy!;
+        policy.Helo = Helo;
+        policy.Sender = Sender;
+        policy.Recipients = RecipientsView;
+        policy.Recipient = recipient;
+        policy.Message = message;
+        return policy.DecideAsync(stage);
+    }
+
+    /// <summary>
+    /// Answers a refusing verdict (Defer, Reject, Drop) at a stage after the banner with Exim's reply and its reject-log
+    /// line (<c>H=... [F=&lt;sender&gt; ][temporarily ]rejected &lt;what&gt;[: text]</c>). Returns the session's end after a
+    /// drop (Exim's <c>closed by DROP in ACL</c>), else null.
+    /// </summary>
+    /// <param name="verdict">The verdict.</param>
+    /// <param name="what">What was refused, as Exim names it: <c>EHLO name</c>, <c>MAIL &lt;a@b&gt;</c>, <c>RCPT &lt;c@d&gt;</c>, <c>DATA</c>, <c>after DATA</c>.</param>
+    /// <param name="withSender">Whether the line names the sender (Exim does at RCPT and after DATA).</param>
+    /// <param name="rejectLogDetail">After DATA: the envelope and header dump for the reject log.</param>
+    public SessionResult? Refuse(Verdict verdict, string what, bool withSender, string rejectLogDetail = "")
+    {
+        SmtpLog.RejectedByPolicy(Logger, Host, withSender ? $"F=<{P(Sender ?? "")}> " : "", StageReplies.Temporary(verdict) ? "temporarily " : "",
+            what, StageReplies.LogSuffix(verdict), rejectLogDetail);
+        Reply(StageReplies.Reply(verdict));
+        if (verdict.Kind != VerdictKind.Drop) return null;
+        SmtpLog.ClosedByDrop(Logger, Host);
+        return End(SessionOutcome.Dropped);
+    }
 
     public string Hostname => Settings.Hostname;
 
@@ -110,7 +160,10 @@ internal sealed class SessionState : IDisposable
     {
         Sender = null;
         Recipients.Clear();
+        RecipientsDiscarded = false;
+        MailDiscarded = false;
         TooManyRecipientsLogged = false; // Exim logs it once per message
+        Policy?.NewMessage();
     }
 
     /// <summary>Counts a non-mail command; true when smtp_accept_max_nonmail is exceeded.</summary>
@@ -201,14 +254,22 @@ internal sealed class SessionState : IDisposable
         _output = [];
     }
 
-    /// <summary>Exim's per-message queueing rules (spec §1.6 step 9), logged as "no immediate delivery"; otherwise delivery starts now.</summary>
-    public void DecideDelivery(MessageRef message)
+    /// <summary>
+    /// Exim's per-message queueing rules (spec §1.6 step 9), logged as "no immediate delivery"; otherwise delivery starts
+    /// now. <paramref name="policyQueueOnly"/>: a policy's queue only for this message, logged as Exim logs control = queue_only.
+    /// </summary>
+    public void DecideDelivery(MessageRef message, bool policyQueueOnly = false)
     {
         var id = message.Id;
         var main = Settings.Main;
         if (QueueOnly is not null)
         {
             SmtpLog.NoImmediateDelivery(Logger, id, QueueOnly);
+            return;
+        }
+        if (policyQueueOnly)
+        {
+            SmtpLog.NoImmediateDelivery(Logger, id, message.Queue is { } queue ? $"queued in {queue} by ACL" : "queued by ACL");
             return;
         }
         if (main.QueueOnly) return;

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Matching;
 using Exim.Mail.Smtp.Admission;
+using Exim.Mail.Smtp.Policy;
 using Exim.Mail.Smtp.Transport;
 using Exim.Mail.Spool;
 using Microsoft.Extensions.Logging;
@@ -12,9 +13,9 @@ namespace Exim.Mail.Smtp;
 /// <summary>
 /// The core's <see cref="ISmtpSessionHandler"/> for one generation: every accepted connection goes through the one
 /// admission chain (the limits step the generation's plugins register, the connection's log line, the reverse lookup,
-/// the connect policy) and then the session, for <c>-bd</c> and <c>-bh</c> alike. Built once per generation from its
-/// settings, the shared spool and slots, the name lookups (null without a DNS resolver), the connect policy (null
-/// without one) and immediate delivery (null: received messages only wait for a queue run).
+/// the connect-stage policies) and then the session, for <c>-bd</c> and <c>-bh</c> alike. Built once per generation from
+/// its settings, the shared spool and slots, the name lookups (null without a DNS resolver), the stage policies and
+/// their helpers (null without any) and immediate delivery (null: received messages only wait for a queue run).
 /// </summary>
 internal sealed class SmtpSessionHandler : ISmtpSessionHandler
 {
@@ -27,10 +28,11 @@ internal sealed class SmtpSessionHandler : ISmtpSessionHandler
     private readonly Func<IHostNameLookups>? _lookups;
     private readonly Func<MessageRef, string?>? _deliverNow;
     private readonly SessionTracker? _tracker;
+    private readonly PolicyServices? _policies;
     private readonly AdmissionDelegate _chain;
 
     public SmtpSessionHandler(SmtpSettings settings, FileSpool spool, ISlotTable slots, ISystemLoad load, TimeProvider time, ILogger logger,
-        Func<IHostNameLookups>? lookups = null, IAdmissionStep? limits = null, IConnectionPolicy? policy = null,
+        Func<IHostNameLookups>? lookups = null, IAdmissionStep? limits = null, PolicyServices? policies = null,
         Func<MessageRef, string?>? deliverNow = null, SessionTracker? tracker = null)
     {
         _settings = settings;
@@ -42,12 +44,13 @@ internal sealed class SmtpSessionHandler : ISmtpSessionHandler
         _lookups = lookups;
         _deliverNow = deliverNow;
         _tracker = tracker;
+        _policies = policies;
         List<IAdmissionStep> steps = [];
         if (limits is not null) steps.Add(limits);
         steps.Add(OpenSlotStep.Instance);
         steps.Add(ConnectionLogStep.Instance);
         steps.Add(ReverseLookupStep.Instance);
-        if (policy is not null) steps.Add(new ConnectPolicyStep(policy));
+        if (policies is not null) steps.Add(ConnectPolicyStep.Instance);
         _chain = AdmissionChain.Build(steps, RunSessionAsync);
     }
 
@@ -81,6 +84,7 @@ internal sealed class SmtpSessionHandler : ISmtpSessionHandler
     public Task<SessionResult> RunAsync(ISmtpTransport transport, IPEndPoint remote, IPEndPoint local, CancellationToken shutdownToken)
     {
         var connection = new ConnectionContext(transport, remote, local, _settings, _slots, _load, _lookups, _logger, shutdownToken);
+        if (_policies is not null) connection.Policy = new PolicySession(connection, _policies);
         var run = RunConnectionAsync(connection);
         return _tracker is null ? run : _tracker.Track(run);
     }

@@ -58,8 +58,8 @@ internal sealed class ConnectionContext : AdmissionContext
     /// <summary>The client's forward-confirmed host name when host_lookup matched it and the lookup succeeded.</summary>
     public string? HostName { get; set; }
 
-    /// <summary>The named queue the connect policy put this connection's messages in (null: the default queue).</summary>
-    public string? Queue { get; set; }
+    /// <summary>The connection's side of the generation's stage policies, or null when the generation has none.</summary>
+    public Policy.PolicySession? Policy { get; set; }
 
     /// <summary>The connection as policies and scripts see it (built once, after the reverse lookup).</summary>
     public AcceptConnection Description => _description ??= new AcceptConnection(Client, Remote.Port,

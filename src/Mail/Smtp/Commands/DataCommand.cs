@@ -1,14 +1,20 @@
 using System.Buffers;
 using System.Text;
 using Exim.Abstractions.Daemon;
+using Exim.Abstractions.Policy;
+using Exim.Abstractions.Scripting;
+using Exim.Mail.Smtp.Policy;
 using Exim.Mail.Smtp.Protocol;
 using Exim.Mail.Spool;
 
 namespace Exim.Mail.Smtp.Commands;
 
 /// <summary>
-/// DATA: the message is decoded as it arrives (<see cref="DataDecoder"/>), streamed into the spool's -D file, checked
-/// (size, bare line ends), then committed; 250 is sent only once the spool says it is durable.
+/// DATA: the predata stage's policies decide before 354; the message is decoded as it arrives (<see cref="DataDecoder"/>),
+/// streamed into the spool's -D file and checked (size, bare line ends); then the data stage's policies decide while it
+/// is spooled but not committed, their modifiers (headers, queue, freeze) go into its -H file, and it is committed: 250
+/// is sent only once the spool says it is durable. A message whose recipients policies all discarded is read and thrown
+/// away, as Exim's blackhole.
 /// </summary>
 internal sealed class DataCommand : SmtpCommandHandler
 {
@@ -18,6 +24,11 @@ internal sealed class DataCommand : SmtpCommandHandler
     {
         var sender = session.Sender!;
         var main = session.Settings.Main;
+        if (session.PolicyHandles(SmtpStage.Predata)
+            && await session.DecideAsync(SmtpStage.Predata).ConfigureAwait(false) is { Kind: not VerdictKind.Accept } predata)
+        {
+            return session.Refuse(predata, "DATA", withSender: false); // the transaction stays, as in Exim
+        }
         SpoolMessage message;
         try
         {
@@ -89,13 +100,55 @@ internal sealed class DataCommand : SmtpCommandHandler
         var now = session.Time.GetLocalNow();
         var headers = new List<string>(receiver.Headers.Count + 1) { session.ReceivedHeader(message.Id, now) };
         headers.AddRange(receiver.Headers);
+        // Exim's S= (receive.c): the headers as written to -H (each with its newline, the new Received: included),
+        // plus the -D file after its id line, plus one for the blank line that separates header and body.
+        var size = receiver.HeaderBytes + Encoding.Latin1.GetByteCount(headers[0]) + 1 + receiver.BodyBytes + 1;
+
+        if (session.Recipients.Count == 0)
+        {
+            // Every recipient was discarded: read, acknowledged and thrown away (Exim's blackhole).
+            return await BlackholeAsync(session, message, size, receiver.MessageId, session.MailDiscarded ? "MAIL" : "RCPT", null).ConfigureAwait(false);
+        }
+        if (session.PolicyHandles(SmtpStage.Data))
+        {
+            Verdict verdict;
+            using (var staged = new SpoolStageMessage(message.Id, message.DataPath, headers, size, receiver.BodyLines))
+            {
+                verdict = await session.DecideAsync(SmtpStage.Data, message: staged).ConfigureAwait(false);
+            }
+            switch (verdict.Kind)
+            {
+                case VerdictKind.Discard:
+                    return await BlackholeAsync(session, message, size, receiver.MessageId, "DATA", verdict.LogText).ConfigureAwait(false);
+                case not VerdictKind.Accept:
+                    await FileSpool.AbandonAsync(message).ConfigureAwait(false);
+                    var end = session.Refuse(verdict, "after DATA", withSender: true, RejectLogDump.Format(sender, session.Recipients, receiver.Headers));
+                    session.ResetTransaction();
+                    return end;
+            }
+        }
+
+        var modifiers = Modifiers(session);
+        IReadOnlyList<SpoolHeaderLine> lines = SpoolHeaderFile.Lines(headers);
+        if (modifiers is not null)
+        {
+            (lines, size) = Apply(modifiers, lines, size);
+            if (!string.Equals(modifiers.Queue ?? message.Queue, message.Queue, StringComparison.Ordinal))
+            {
+                message = session.Spool.MoveToQueue(message, modifiers.Queue);
+            }
+        }
+        var frozen = modifiers?.Frozen == true;
         var connection = session.Connection;
         var envelope = new Envelope(sender, [.. session.Recipients], now, session.Helo, connection.ClientIp, connection.Remote.Port,
-            connection.Local.Address.ToString(), connection.Local.Port, session.Esmtp ? "esmtp" : "smtp", receiver.BodyLines, receiver.MaxLineLength);
+            connection.Local.Address.ToString(), connection.Local.Port, session.Esmtp ? "esmtp" : "smtp", receiver.BodyLines, receiver.MaxLineLength)
+        {
+            FrozenAt = frozen ? now : null,
+        };
         try
         {
             if (session.Settings.HostChecking) await FileSpool.AbandonAsync(message).ConfigureAwait(false);
-            else await session.Spool.CommitAsync(message, envelope, headers, CancellationToken.None).ConfigureAwait(false);
+            else await session.Spool.CommitAsync(message, envelope, lines, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
@@ -107,11 +160,8 @@ internal sealed class DataCommand : SmtpCommandHandler
         }
 
         session.Messages++;
-        // Exim's S= (receive.c): the headers as written to -H (each with its newline, the new Received: included),
-        // plus the -D file after its id line, plus one for the blank line that separates header and body.
-        var size = receiver.HeaderBytes + Encoding.Latin1.GetByteCount(headers[0]) + 1 + receiver.BodyBytes + 1;
-        SmtpLog.Received(session.Logger, message.Id, sender.Length == 0 ? "<>" : SessionState.P(sender), session.Host, session.Esmtp ? "esmtp" : "smtp", size,
-            session.Queue is null ? "" : " Q=" + session.Queue, receiver.MessageId is { } mid ? $" id={SessionState.P(mid)}" : "");
+        LogReceived(session, message.Id, message.Queue, size, receiver.MessageId);
+        if (frozen) SmtpLog.FrozenByPolicy(session.Logger, message.Id);
         session.Reply($"250 OK id={message.Id}");
         if (session.Settings.HostChecking)
         {
@@ -119,9 +169,78 @@ internal sealed class DataCommand : SmtpCommandHandler
             session.ResetTransaction();
             return null;
         }
-        session.DecideDelivery(message.Ref);
+        if (!frozen) session.DecideDelivery(message.Ref, policyQueueOnly: modifiers?.QueueOnly == true);
         session.ResetTransaction();
         return null;
+    }
+
+    private static void LogReceived(SessionState session, string id, string? queue, long size, string? messageId)
+    {
+        var sender = session.Sender!;
+        SmtpLog.Received(session.Logger, id, sender.Length == 0 ? "<>" : SessionState.P(sender), session.Host, session.Esmtp ? "esmtp" : "smtp", size,
+            queue is null ? "" : " Q=" + queue, messageId is { } mid ? $" id={SessionState.P(mid)}" : "");
+    }
+
+    /// <summary>
+    /// A message policies threw away: logged as received, acknowledged with its id, then Exim's
+    /// <c>=&gt; blackhole (DATA ACL discarded recipients)</c> and <c>Completed</c>; no -H file is ever written.
+    /// </summary>
+    private static async Task<SessionResult?> BlackholeAsync(SessionState session, SpoolMessage message, long size, string? messageId, string by, string? log)
+    {
+        await FileSpool.AbandonAsync(message).ConfigureAwait(false);
+        LogReceived(session, message.Id, message.Queue, size, messageId);
+        session.Reply($"250 OK id={message.Id}");
+        if (session.Settings.HostChecking) session.Reply("\r\n**** SMTP testing: that is not a real message id!\r\n");
+        SmtpLog.Blackholed(session.Logger, message.Id, by, log is null ? "" : ": " + log);
+        SmtpLog.Completed(session.Logger, message.Id);
+        session.ResetTransaction();
+        return null;
+    }
+
+    /// <summary>The modifiers accepting verdicts gave the connection and this message, or null when there are none.</summary>
+    private static PolicyModifiers? Modifiers(SessionState session)
+    {
+        if (session.Policy is not { } policy || (policy.ForConnection.IsEmpty && policy.ForMessage.IsEmpty)) return null;
+        var merged = new PolicyModifiers();
+        merged.Add(policy.ForMessage);
+        merged.Add(policy.ForConnection);
+        return merged;
+    }
+
+    /// <summary>
+    /// Removed headers stay in the -H file flagged as deleted (Exim's htype_old), so they are never delivered; added ones
+    /// go at the end (Exim's default place). S= counts what is delivered.
+    /// </summary>
+    private static (IReadOnlyList<SpoolHeaderLine> Lines, long Size) Apply(PolicyModifiers modifiers, IReadOnlyList<SpoolHeaderLine> lines, long size)
+    {
+        var result = new List<SpoolHeaderLine>(lines.Count + modifiers.AddedHeaders.Count);
+        foreach (var line in lines)
+        {
+            if (line.Flag != SpoolHeaderFile.Deleted && Named(line.Text, modifiers.RemovedHeaders))
+            {
+                result.Add(line with { Flag = SpoolHeaderFile.Deleted });
+                size -= Encoding.Latin1.GetByteCount(line.Text);
+            }
+            else
+            {
+                result.Add(line);
+            }
+        }
+        foreach (var line in SpoolHeaderFile.Lines(modifiers.AddedHeaders))
+        {
+            result.Add(line);
+            size += Encoding.Latin1.GetByteCount(line.Text);
+        }
+        return (result, size);
+
+        static bool Named(string header, List<string> names)
+        {
+            foreach (var name in names)
+            {
+                if (header.Length > name.Length && header[name.Length] == ':' && header.StartsWith(name, StringComparison.OrdinalIgnoreCase)) return true;
+            }
+            return false;
+        }
     }
 
     /// <summary>

@@ -1,17 +1,20 @@
 using System.Globalization;
 using Exim.Abstractions.Daemon;
+using Exim.Abstractions.Policy;
+using Exim.Abstractions.Scripting;
 
 namespace Exim.Mail.Smtp.Commands;
 
 /// <summary>
 /// MAIL FROM: Exim's per-connection message limit, the path and its parameters (SIZE, BODY; anything else is taken as
-/// part of the address, as Exim does), the declared size against message_size_limit, a qualified sender.
+/// part of the address, as Exim does), the declared size against message_size_limit, a qualified sender; then the mail
+/// stage's policies (Discard there discards every recipient of the transaction, as Exim's MAIL ACL discard does).
 /// </summary>
 internal sealed class MailCommand : SmtpCommandHandler
 {
     public static MailCommand Instance { get; } = new();
 
-    public override ValueTask<SessionResult?> ExecuteAsync(SessionState session, string argument, string line)
+    public override async ValueTask<SessionResult?> ExecuteAsync(SessionState session, string argument, string line)
     {
         var main = session.Settings.Main;
         var max = main.SmtpAcceptMaxPerConnection;
@@ -19,16 +22,16 @@ internal sealed class MailCommand : SmtpCommandHandler
         {
             SmtpLog.TooManyMessages(session.Logger, session.Host);
             session.Reply("421 too many messages in this connection");
-            return new(session.End(SessionOutcome.Closed));
+            return session.End(SessionOutcome.Closed);
         }
         if (!argument.StartsWith("FROM:", StringComparison.OrdinalIgnoreCase))
         {
-            return new(session.MalformedAddress(argument, line, "malformed address"));
+            return session.MalformedAddress(argument, line, "malformed address");
         }
         var path = argument[5..];
         if (!SmtpAddress.TryParsePath(path, out var address, out var parameters, out var written))
         {
-            return new(session.MalformedAddress(path, line, "malformed address"));
+            return session.MalformedAddress(path, line, "malformed address");
         }
         long declared = -1;
         foreach (var p in parameters.Split(' ', StringSplitOptions.RemoveEmptyEntries))
@@ -45,31 +48,46 @@ internal sealed class MailCommand : SmtpCommandHandler
                 if (!(value.Equals("7BIT", StringComparison.OrdinalIgnoreCase) || value.Equals("8BITMIME", StringComparison.OrdinalIgnoreCase)))
                 {
                     session.SyntaxError(line, "invalid data for BODY");
-                    return new(session.ProtocolError("501 invalid data for BODY", line));
+                    return session.ProtocolError("501 invalid data for BODY", line);
                 }
             }
             else
             {
                 // Exim takes an unknown parameter as part of the address, which then does not parse.
-                return new(session.MalformedAddress(path, line, $"malformed address: {SessionState.Truncate32(parameters)} may not follow {written}"));
+                return session.MalformedAddress(path, line, $"malformed address: {SessionState.Truncate32(parameters)} may not follow {written}");
             }
         }
         if (declared >= 0 && main.MessageSizeLimit > 0 && declared > main.MessageSizeLimit)
         {
             session.Reply("552 Message size exceeds maximum permitted");
             SmtpLog.MailTooBig(session.Logger, SessionState.P(address), session.Host, declared, main.MessageSizeLimit);
-            return new((SessionResult?)null);
+            return null;
         }
         if (address.Length > 0 && SmtpAddress.Split(address).Domain.Length == 0)
         {
             session.Reply($"501 {SessionState.Echo(written)}: sender address must contain a domain");
             SmtpLog.Unqualified(session.Logger, "sender", SessionState.P(address), session.Host);
-            return new((SessionResult?)null);
+            return null;
         }
         session.Sender = address;
+        if (session.PolicyHandles(SmtpStage.Mail))
+        {
+            session.Policy!.DeclaredSize = declared;
+            var verdict = await session.DecideAsync(SmtpStage.Mail).ConfigureAwait(false);
+            if (verdict.Kind == VerdictKind.Discard)
+            {
+                session.MailDiscarded = true;
+            }
+            else if (verdict.Kind != VerdictKind.Accept)
+            {
+                var end = session.Refuse(verdict, $"MAIL {SessionState.P(written)}", withSender: false);
+                session.Sender = null;
+                return end;
+            }
+        }
         session.ResetNonmail();
         session.Reader.ClearSessionDeadline();
         session.Reply("250 OK");
-        return new((SessionResult?)null);
+        return null;
     }
 }

@@ -1,11 +1,14 @@
 using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Matching;
+using Exim.Abstractions.Policy;
+using Exim.Abstractions.Scripting;
 
 namespace Exim.Mail.Smtp.Commands;
 
 /// <summary>
 /// RCPT TO: the path (no parameters are offered), postmaster qualified with qualify_recipient, recipients_max,
-/// Exim's restricted characters, and relay control (local_domains, relay_to_domains, relay_from_hosts).
+/// Exim's restricted characters, and relay control (local_domains, relay_to_domains, relay_from_hosts); then the rcpt
+/// stage's policies: a refused recipient is not added (the others are), a discarded one gets 250 and is dropped.
 /// </summary>
 internal sealed class RcptCommand : SmtpCommandHandler
 {
@@ -81,8 +84,33 @@ internal sealed class RcptCommand : SmtpCommandHandler
                     return null;
             }
         }
+        if (session.MailDiscarded)
+        {
+            Discarded(session, sender, written, "MAIL", null);
+            return null;
+        }
+        if (session.PolicyHandles(SmtpStage.Rcpt))
+        {
+            var verdict = await session.DecideAsync(SmtpStage.Rcpt, recipient: address).ConfigureAwait(false);
+            switch (verdict.Kind)
+            {
+                case VerdictKind.Discard:
+                    Discarded(session, sender, written, "RCPT", verdict.LogText);
+                    return null;
+                case not VerdictKind.Accept:
+                    return session.Refuse(verdict, $"RCPT {SessionState.P(written)}", withSender: true);
+            }
+        }
         session.Recipients.Add(address);
         session.Reply("250 Accepted");
         return null;
+    }
+
+    /// <summary>Exim's discard at RCPT: the client is told 250, the recipient is dropped, and the main and reject logs say so.</summary>
+    private static void Discarded(SessionState session, string sender, string written, string by, string? log)
+    {
+        session.Reply("250 Accepted");
+        session.RecipientsDiscarded = true;
+        SmtpLog.RcptDiscarded(session.Logger, session.Host, SessionState.P(sender), SessionState.P(written), by, log is null ? "" : ": " + log);
     }
 }
