@@ -233,7 +233,7 @@ internal sealed class DataCommand : SmtpCommandHandler
         }
         return (result, size);
 
-        static bool Named(string header, List<string> names)
+        static bool Named(string header, IReadOnlyList<string> names)
         {
             foreach (var name in names)
             {

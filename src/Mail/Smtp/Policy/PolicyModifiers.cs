@@ -4,22 +4,26 @@ namespace Exim.Mail.Smtp.Policy;
 
 /// <summary>
 /// What accepting verdicts asked for, collected until the message is spooled: headers to add and remove, a named queue,
-/// queue only, freeze. The first queue named wins, as the first decision does.
+/// queue only, freeze. The first queue named wins, as the first decision does. Nothing is allocated until a verdict
+/// asks for something (most connections never do).
 /// </summary>
 internal sealed class PolicyModifiers
 {
-    public List<string> AddedHeaders { get; } = [];
-    public List<string> RemovedHeaders { get; } = [];
+    private List<string>? _added;
+    private List<string>? _removed;
+
+    public IReadOnlyList<string> AddedHeaders => (IReadOnlyList<string>?)_added ?? [];
+    public IReadOnlyList<string> RemovedHeaders => (IReadOnlyList<string>?)_removed ?? [];
     public string? Queue { get; private set; }
     public bool QueueOnly { get; private set; }
     public bool Frozen { get; private set; }
 
-    public bool IsEmpty => AddedHeaders.Count == 0 && RemovedHeaders.Count == 0 && Queue is null && !QueueOnly && !Frozen;
+    public bool IsEmpty => _added is not { Count: > 0 } && _removed is not { Count: > 0 } && Queue is null && !QueueOnly && !Frozen;
 
     public void Add(Verdict verdict)
     {
-        foreach (var h in verdict.AddedHeaders) if (!AddedHeaders.Contains(h)) AddedHeaders.Add(h); // Exim adds an identical line once
-        foreach (var h in verdict.RemovedHeaders) RemovedHeaders.Add(h);
+        foreach (var h in verdict.AddedHeaders) AddHeader(h);
+        foreach (var h in verdict.RemovedHeaders) (_removed ??= []).Add(h);
         Queue ??= verdict.Queue;
         QueueOnly |= verdict.QueueOnly;
         Frozen |= verdict.Frozen;
@@ -27,8 +31,9 @@ internal sealed class PolicyModifiers
 
     public void Add(PolicyModifiers other)
     {
-        foreach (var h in other.AddedHeaders) if (!AddedHeaders.Contains(h)) AddedHeaders.Add(h);
-        RemovedHeaders.AddRange(other.RemovedHeaders);
+        if (other.IsEmpty) return;
+        foreach (var h in other.AddedHeaders) AddHeader(h);
+        foreach (var h in other.RemovedHeaders) (_removed ??= []).Add(h);
         Queue ??= other.Queue;
         QueueOnly |= other.QueueOnly;
         Frozen |= other.Frozen;
@@ -36,10 +41,16 @@ internal sealed class PolicyModifiers
 
     public void Clear()
     {
-        AddedHeaders.Clear();
-        RemovedHeaders.Clear();
+        _added?.Clear();
+        _removed?.Clear();
         Queue = null;
         QueueOnly = false;
         Frozen = false;
+    }
+
+    private void AddHeader(string header)
+    {
+        _added ??= [];
+        if (!_added.Contains(header)) _added.Add(header); // Exim adds an identical line once
     }
 }
