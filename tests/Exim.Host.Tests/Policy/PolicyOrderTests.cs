@@ -27,6 +27,42 @@ public sealed class PolicyOrderTests
     }
 
     [Fact]
+    public async Task CheckingTheConfiguration_ListsEachStagesScript_AndTheOrder()
+    {
+        var (code, stdout, stderr) = await RunAsync(StagePolicyDaemon.Hooks(), "", "-bV");
+
+        Assert.True(code == 0, stderr);
+        foreach (var stage in new[] { "helo", "mail", "rcpt", "predata", "data" })
+        {
+            Assert.Contains($"Hook {stage}: scripts/policy.csx (", stdout, StringComparison.Ordinal);
+        }
+        Assert.Contains("Policy order: test-policy, script", stdout, StringComparison.Ordinal);
+        Assert.Contains("IStagePolicy \"test-policy\"", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OneFileForSeveralStages_IsCompiledAndLoadedOnce()
+    {
+        using var dir = new TempDirectory("exim-policy-once");
+        var path = dir.Write("scripts/policy.csx", StagePolicyScript.Text);
+        var config = new Abstractions.Config.EximConfig
+        {
+            SourcePath = dir.Combine("exim.toml"),
+            Revision = "test",
+            Main = new Abstractions.Config.MainOptions { SpoolDirectory = dir.Combine("spool") },
+            Hooks = new Abstractions.Config.HooksConfig { Helo = path, Mail = path, Rcpt = path, Predata = path, Data = path },
+        };
+        var errors = new List<Abstractions.Config.ConfigDiagnostic>();
+
+        var hooks = Host.Scripting.HookSetBuilder.Build(config, 1, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(5, hooks.Stages.Count);
+        Assert.Single(hooks.Stages.Values.Distinct());
+        Assert.Single(hooks.Unload());
+    }
+
+    [Fact]
     public async Task AnOrderWithoutTheScripts_WhileScriptsAreConfigured_IsRefusedAtLoad()
     {
         var (code, _, stderr) = await RunAsync(StagePolicyDaemon.Hooks("[\"test-policy\"]"), "", "-bV");

@@ -130,14 +130,7 @@ internal sealed class DataCommand : SmtpCommandHandler
 
         var modifiers = Modifiers(session);
         IReadOnlyList<SpoolHeaderLine> lines = SpoolHeaderFile.Lines(headers);
-        if (modifiers is not null)
-        {
-            (lines, size) = Apply(modifiers, lines, size);
-            if (!string.Equals(modifiers.Queue ?? message.Queue, message.Queue, StringComparison.Ordinal))
-            {
-                message = session.Spool.MoveToQueue(message, modifiers.Queue);
-            }
-        }
+        if (modifiers is not null) (lines, size) = Apply(modifiers, lines, size);
         var frozen = modifiers?.Frozen == true;
         var connection = session.Connection;
         var envelope = new Envelope(sender, [.. session.Recipients], now, session.Helo, connection.ClientIp, connection.Remote.Port,
@@ -147,6 +140,7 @@ internal sealed class DataCommand : SmtpCommandHandler
         };
         try
         {
+            if (modifiers?.Queue is { } queue && !string.Equals(queue, message.Queue, StringComparison.Ordinal)) message = session.Spool.MoveToQueue(message, queue);
             if (session.Settings.HostChecking) await FileSpool.AbandonAsync(message).ConfigureAwait(false);
             else await session.Spool.CommitAsync(message, envelope, lines, CancellationToken.None).ConfigureAwait(false);
         }
