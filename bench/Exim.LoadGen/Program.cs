@@ -8,66 +8,89 @@ using System.Text.RegularExpressions;
 // End-to-end load generator for exim -bd (issue: daemon benchmarks). It starts the daemon from the checkout on
 // 127.0.0.1 with a temporary spool, drives it with real TCP clients, and prints the figures.
 //
-//   dotnet run -c Release --project bench/Exim.LoadGen -- [seconds-per-run] [idle-sessions] [hook]
+//   dotnet run -c Release --project bench/Exim.LoadGen -- [seconds-per-run] [idle-sessions] [hook|stages [rounds]]
 //
 // With "hook", the daemon runs a trivial accept script ([hooks] accept) on every connection, for comparing
 // connections/s with and without it.
 // Runs: the daemon's RSS with N idle sessions open (first, on a fresh daemon); then connections/s (connect, banner, QUIT) and messages/s (1 KB messages; one per connection, and ten per
 // connection) at concurrency 1, 32 and 256.
+// With "stages", the same machine in the same run compares a daemon without hooks against one with all six SMTP stage
+// hooks present and trivial (accept, helo, mail, rcpt, predata, data): connections/s and messages/s (1 KB, ten per
+// reused connection) at c=32, alternating the two daemons (three rounds unless told) so drift hits both alike.
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var idleSessions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
-var withHook = args.Length > 2 && args[2] == "hook";
+var mode = args.Length > 2 ? args[2] : "";
+var rounds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3;
 var root = FindRoot();
-var dir = Path.Combine(Path.GetTempPath(), $"exim-loadgen-{Guid.NewGuid():N}");
-Directory.CreateDirectory(dir);
-var config = Path.Combine(dir, "exim.toml");
-File.WriteAllText(config, $"""
-    spool_directory = "spool"
-    primary_hostname = "bench.example"
-    local_interfaces = ["127.0.0.1"]
-    daemon_smtp_ports = [0]
-    local_domains = ["bench.example"]
-    smtp_accept_max = 0
-    smtp_accept_queue_per_connection = 0
-    smtp_connect_backlog = 4096
-    [plugins.daemon]
-    assembly = "{Path.Combine(root, "plugins/daemon/bin/Exim.Plugins.Daemon.dll")}"
-    """ + (withHook ? "\n[hooks]\naccept = \"accept.csx\"\n" : ""));
-File.WriteAllText(Path.Combine(dir, "accept.csx"), "return Connection.RemotePort == 0 ? Verdict.Reject(\"no port\") : Verdict.Accept;");
 var exim = Path.Combine(root, "src/Host/bin/Release/net10.0/exim.dll");
 if (!File.Exists(exim)) exim = Path.Combine(root, "src/Host/bin/Debug/net10.0/exim.dll");
-var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, UseShellExecute = false, RedirectStandardError = true };
-foreach (var a in new[] { exim, "-C", config, "-bd" }) psi.ArgumentList.Add(a);
-using var daemon = Process.Start(psi)!;
-var mainlog = Path.Combine(dir, "spool/log/mainlog");
-var port = 0;
-for (var i = 0; i < 300 && port == 0; i++)
-{
-    await Task.Delay(100);
-    if (File.Exists(mainlog) && Regex.Match(File.ReadAllText(mainlog), @"\[127\.0\.0\.1\]:(\d+)") is { Success: true } m) port = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-}
-if (port == 0) throw new InvalidOperationException("daemon did not start: " + daemon.StandardError.ReadToEnd());
-Console.WriteLine($"exim {exim} pid {daemon.Id} on 127.0.0.1:{port}; {seconds}s per run; {Environment.ProcessorCount} cores{(withHook ? "; accept hook on" : "")}");
-var endpoint = new IPEndPoint(IPAddress.Loopback, port);
 var body = "Subject: load\r\n\r\n" + string.Concat(Enumerable.Repeat(new string('x', 76) + "\r\n", 12)) + new string('y', 40) + "\r\n";
+const string AcceptScript = "return Connection.RemotePort == 0 ? Verdict.Reject(\"no port\") : Verdict.Accept;";
+const string StageScript = """
+    switch (Stage)
+    {
+        case SmtpStage.Helo: return Helo.Length == 0 ? Verdict.Reject("x") : Verdict.Accept;
+        case SmtpStage.Mail: return Sender.EndsWith(".invalid") ? Verdict.Reject("x") : Verdict.Accept;
+        case SmtpStage.Rcpt: return Recipient.StartsWith("nobody@") ? Verdict.Reject("x") : Verdict.Accept;
+        case SmtpStage.Predata: return Recipients.Count > 100 ? Verdict.Reject("x") : Verdict.Accept;
+        default: return Message.Size > 50_000_000 ? Verdict.Reject("x") : Verdict.Accept;
+    }
+    """;
+const string StageHooks = "\n[hooks]\naccept = \"accept.csx\"\nhelo = \"stage.csx\"\nmail = \"stage.csx\"\nrcpt = \"stage.csx\"\npredata = \"stage.csx\"\ndata = \"stage.csx\"\n";
 
-try
+if (mode == "stages")
 {
-    await Idle(idleSessions); // first, on a fresh daemon
-    await Run("warm-up", 8, 2, c => Connection(c, 1));
-    foreach (var concurrency in new[] { 1, 32, 256 }) await Run($"connections/s c={concurrency}", concurrency, seconds, c => Connection(c, 0));
-    foreach (var concurrency in new[] { 1, 32, 256 }) await Run($"messages/s 1/conn c={concurrency}", concurrency, seconds, c => Connection(c, 1));
-    foreach (var concurrency in new[] { 1, 32, 256 }) await Run($"messages/s 10/conn c={concurrency}", concurrency, seconds, c => Connection(c, 10));
-}
-finally
-{
-    daemon.Kill();
-    await daemon.WaitForExitAsync();
-    Directory.Delete(dir, recursive: true);
+    // Every daemon's directory is deleted only at the end: deleting tens of thousands of spool files between runs makes
+    // ext4 slow to allocate inodes for the next run's (recently_deleted), whichever daemon that is.
+    var results = new Dictionary<string, List<double>>();
+    var leftovers = new List<Daemon>();
+    for (var round = 1; round <= rounds; round++)
+    {
+        foreach (var (variant, hooks) in new[] { ("no hooks", ""), ("six stage hooks", StageHooks) })
+        {
+            var d = await Daemon.StartAsync(exim, root, hooks, AcceptScript, StageScript);
+            leftovers.Add(d);
+            Console.WriteLine($"round {round}, {variant}: pid {d.Process.Id} on 127.0.0.1:{d.Port}");
+            await Run(d, "warm-up", 8, 2, c => Connection(c, 10));
+            var conns = await Run(d, $"  connections/s c=32", 32, seconds, c => Connection(c, 0));
+            var msgs = await Run(d, $"  messages/s 10/conn c=32", 32, seconds, c => Connection(c, 10));
+            results.TryAdd($"{variant} connections/s", []);
+            results.TryAdd($"{variant} messages/s", []);
+            results[$"{variant} connections/s"].Add(conns);
+            results[$"{variant} messages/s"].Add(msgs);
+            await d.StopAsync();
+        }
+    }
+    foreach (var d in leftovers) await d.DisposeAsync();
+    Console.WriteLine($"{Environment.ProcessorCount} cores, {seconds}s per run, medians of {rounds} rounds:");
+    foreach (var what in new[] { "connections/s", "messages/s" })
+    {
+        var without = Median(results[$"no hooks {what}"]);
+        var with = Median(results[$"six stage hooks {what}"]);
+        Console.WriteLine($"  {what,-14} no hooks {without,10:N0}   six stage hooks {with,10:N0}   change {(with - without) / without * 100,6:F1}%");
+    }
+    return;
 }
 
-async Task Run(string name, int concurrency, int duration, Func<Client, Task<int>> work)
 {
+    await using var d = await Daemon.StartAsync(exim, root, mode == "hook" ? "\n[hooks]\naccept = \"accept.csx\"\n" : "", AcceptScript, StageScript);
+    Console.WriteLine($"exim {exim} pid {d.Process.Id} on 127.0.0.1:{d.Port}; {seconds}s per run; {Environment.ProcessorCount} cores{(mode == "hook" ? "; accept hook on" : "")}");
+    await Idle(d, idleSessions); // first, on a fresh daemon
+    await Run(d, "warm-up", 8, 2, c => Connection(c, 1));
+    foreach (var concurrency in new[] { 1, 32, 256 }) await Run(d, $"connections/s c={concurrency}", concurrency, seconds, c => Connection(c, 0));
+    foreach (var concurrency in new[] { 1, 32, 256 }) await Run(d, $"messages/s 1/conn c={concurrency}", concurrency, seconds, c => Connection(c, 1));
+    foreach (var concurrency in new[] { 1, 32, 256 }) await Run(d, $"messages/s 10/conn c={concurrency}", concurrency, seconds, c => Connection(c, 10));
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted[sorted.Count / 2];
+}
+
+async Task<double> Run(Daemon daemon, string name, int concurrency, int duration, Func<Client, Task<int>> work)
+{
+    var endpoint = new IPEndPoint(IPAddress.Loopback, daemon.Port);
     using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(duration));
     long done = 0, failed = 0;
     var sw = Stopwatch.StartNew();
@@ -89,6 +112,7 @@ async Task Run(string name, int concurrency, int duration, Func<Client, Task<int
     await Task.WhenAll(workers);
     var rate = done / sw.Elapsed.TotalSeconds;
     Console.WriteLine($"{name,-28} {rate,10:N0} /s   ({done} in {sw.Elapsed.TotalSeconds:F1}s, {failed} failed)");
+    return rate;
 }
 
 async Task<int> Connection(Client c, int messages)
@@ -112,9 +136,10 @@ async Task<int> Connection(Client c, int messages)
     return messages;
 }
 
-async Task Idle(int count)
+async Task Idle(Daemon daemon, int count)
 {
-    var (before, anonBefore) = (Rss(daemon.Id, "VmRSS:"), Rss(daemon.Id, "RssAnon:"));
+    var endpoint = new IPEndPoint(IPAddress.Loopback, daemon.Port);
+    var (before, anonBefore) = (Rss(daemon.Process.Id, "VmRSS:"), Rss(daemon.Process.Id, "RssAnon:"));
     var clients = new List<Client>(count);
     var sw = Stopwatch.StartNew();
     for (var i = 0; i < count; i++)
@@ -127,7 +152,7 @@ async Task Idle(int count)
     foreach (var settle in new[] { 1, 10 })
     {
         await Task.Delay(TimeSpan.FromSeconds(settle == 1 ? 1 : 9));
-        var (after, anonAfter) = (Rss(daemon.Id, "VmRSS:"), Rss(daemon.Id, "RssAnon:"));
+        var (after, anonAfter) = (Rss(daemon.Process.Id, "VmRSS:"), Rss(daemon.Process.Id, "RssAnon:"));
         Console.WriteLine($"idle sessions: {count} opened in {opened.TotalSeconds:F1}s; after {settle,2}s: daemon RSS {before / 1024} MiB before -> {after / 1024} MiB with them open ({(after - before) * 1024.0 / count:F0} bytes/session); private (RssAnon) {anonBefore / 1024} -> {anonAfter / 1024} MiB");
     }
     foreach (var c in clients) await c.DisposeAsync();
@@ -208,5 +233,77 @@ sealed class Client : IAsyncDisposable
     {
         _socket.Dispose();
         return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>An exim -bd from the checkout on 127.0.0.1, port 0, in a temporary directory with the given [hooks].</summary>
+sealed class Daemon : IAsyncDisposable
+{
+    private readonly string _dir;
+
+    private Daemon(Process process, int port, string dir) => (Process, Port, _dir) = (process, port, dir);
+
+    public Process Process { get; }
+    public int Port { get; }
+
+    public static async Task<Daemon> StartAsync(string exim, string root, string hooks, string acceptScript, string stageScript)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"exim-loadgen-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        var config = Path.Combine(dir, "exim.toml");
+        File.WriteAllText(config, $"""
+            spool_directory = "spool"
+            primary_hostname = "bench.example"
+            local_interfaces = ["127.0.0.1"]
+            daemon_smtp_ports = [0]
+            local_domains = ["bench.example"]
+            smtp_accept_max = 0
+            smtp_accept_queue_per_connection = 0
+            smtp_connect_backlog = 4096
+            [plugins.daemon]
+            assembly = "{Path.Combine(root, "plugins/daemon/bin/Exim.Plugins.Daemon.dll")}"
+            """ + hooks);
+        File.WriteAllText(Path.Combine(dir, "accept.csx"), acceptScript);
+        File.WriteAllText(Path.Combine(dir, "stage.csx"), stageScript);
+        if (hooks.Length > 0)
+        {
+            // A daemon restarts with its scripts in the compiled-script cache, so the compiler (and its heap) never loads
+            // in it: -bV fills the cache first, as an operator's check before starting does.
+            var check = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { exim, "-C", config, "-bV" }) check.ArgumentList.Add(a);
+            using var bv = Process.Start(check)!;
+            var output = await bv.StandardOutput.ReadToEndAsync() + await bv.StandardError.ReadToEndAsync();
+            await bv.WaitForExitAsync();
+            if (bv.ExitCode != 0) throw new InvalidOperationException("exim -bV: " + output);
+        }
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, UseShellExecute = false, RedirectStandardError = true };
+        foreach (var a in new[] { exim, "-C", config, "-bd" }) psi.ArgumentList.Add(a);
+        var daemon = Process.Start(psi)!;
+        var mainlog = Path.Combine(dir, "spool/log/mainlog");
+        var port = 0;
+        for (var i = 0; i < 300 && port == 0; i++)
+        {
+            await Task.Delay(100);
+            if (File.Exists(mainlog) && Regex.Match(File.ReadAllText(mainlog), @"\[127\.0\.0\.1\]:(\d+)") is { Success: true } m) port = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        }
+        if (port == 0)
+        {
+            daemon.Kill();
+            throw new InvalidOperationException("daemon did not start: " + daemon.StandardError.ReadToEnd());
+        }
+        return new Daemon(daemon, port, dir);
+    }
+
+    public async Task StopAsync()
+    {
+        if (!Process.HasExited) Process.Kill();
+        await Process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        Process.Dispose();
+        Directory.Delete(_dir, recursive: true);
     }
 }

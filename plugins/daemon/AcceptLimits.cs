@@ -14,36 +14,70 @@ namespace Exim.Plugins.Daemon;
 /// host_reject_connection and smtp_reserve_hosts may name hosts; such a list is matched by <see cref="MatchListsAsync"/>
 /// before the admission lock is taken (its DNS lookups then cost this connection only, never the accept loop), and a
 /// list without name items is matched there synchronously with no lookup. Only a match counts: a deferred lookup
-/// neither rejects nor reserves, as Exim's checks for OK.
+/// neither rejects nor reserves, as Exim's checks for OK. As the first step of the core's admission chain it serves the
+/// daemon and <c>exim -bh</c> alike: the count check and the slot it admits are one step under a lock on the slot table
+/// (which every generation shares), so two connections can never both take the last slot.
 /// </summary>
-internal sealed partial class AcceptLimits(MainOptions main, ILogger logger) : IConnectionAdmission
+internal sealed partial class AcceptLimits(MainOptions main, ILogger logger) : IAdmissionStep
 {
+    private static readonly TimeSpan ListLookupTimeout = TimeSpan.FromSeconds(10);
+
     private readonly HostList _reserveHosts = new(main.SmtpReserveHosts);
     private readonly HostList _rejectHosts = new(main.HostRejectConnection);
     private readonly string _hostname = main.SmtpActiveHostname.Length > 0 ? main.SmtpActiveHostname : main.PrimaryHostname;
 
-    /// <summary>The name this daemon gives in its replies (smtp_active_hostname, else primary_hostname).</summary>
-    public string Hostname => _hostname;
-
     /// <summary>Whether matching the lists may need name lookups.</summary>
-    public bool NeedsLookups => _reserveHosts.HasNameItems || _rejectHosts.HasNameItems;
+    private bool NeedsLookups => _reserveHosts.HasNameItems || _rejectHosts.HasNameItems;
 
     /// <summary>host_reject_connection and smtp_reserve_hosts for one client, looking names up where an item needs it.</summary>
-    public async ValueTask<ListMatches> MatchListsAsync(IPAddress client, IHostNameLookups? lookups, CancellationToken cancellationToken)
+    private async ValueTask<ListMatches> MatchListsAsync(IPAddress client, IHostNameLookups? lookups, CancellationToken cancellationToken)
     {
         var reject = await _rejectHosts.MatchAsync(client, null, lookups, cancellationToken).ConfigureAwait(false) == HostListMatch.Match;
         var reserve = await _reserveHosts.MatchAsync(client, null, lookups, cancellationToken).ConfigureAwait(false) == HostListMatch.Match;
         return new ListMatches(reject, reserve);
     }
 
-    /// <summary>For <c>exim -bh</c>: the host lists are matched without name lookups.</summary>
-    AdmissionDecision IConnectionAdmission.Check(ISlotTable slots, IPAddress client, ISystemLoad load) => Check(slots, client, load, null);
+    public async Task<SessionResult> InvokeAsync(AdmissionContext connection, AdmissionDelegate next)
+    {
+        var client = connection.Client;
+        ListMatches? lists = null;
+        if (NeedsLookups)
+        {
+            // Host lists that name hosts are matched before the lock, with their own deadline.
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(connection.ShutdownToken);
+            deadline.CancelAfter(ListLookupTimeout);
+            try
+            {
+                lists = await MatchListsAsync(client, connection.HostNames, deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                if (connection.ShutdownToken.IsCancellationRequested) return new SessionResult(SessionOutcome.Dropped, 0); // stopping: never admitted
+                lists = new ListMatches(false, false); // a lookup that does not finish in time counts as a deferral: no match
+            }
+        }
 
-    /// <param name="slots">The slot table (the caller holds the accept lock, so counts cannot move underneath).</param>
+        AdmissionDecision decision;
+        var slots = connection.Slots;
+        lock (slots)
+        {
+            decision = Check(slots, client, connection.Load, lists);
+            if (decision.Admit) connection.Slot = slots.Open(client);
+        }
+        if (!decision.Admit)
+        {
+            await connection.RefuseAsync(decision.Reply!).ConfigureAwait(false);
+            return new SessionResult(SessionOutcome.Dropped, 0);
+        }
+        connection.QueueOnly = decision.QueueOnly;
+        return await next(connection).ConfigureAwait(false);
+    }
+
+    /// <param name="slots">The slot table (the caller holds its lock, so counts cannot move underneath).</param>
     /// <param name="client">The client address, IPv4-mapped already unmapped.</param>
     /// <param name="load">Load average × 1000, or -1.</param>
     /// <param name="lists">The host lists already matched (see <see cref="MatchListsAsync"/>); null to match them here, without lookups.</param>
-    public AdmissionDecision Check(ISlotTable slots, IPAddress client, ISystemLoad load, ListMatches? lists)
+    private AdmissionDecision Check(ISlotTable slots, IPAddress client, ISystemLoad load, ListMatches? lists)
     {
         var who = $"[{client}]";
         var count = slots.Count;

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using Exim.Abstractions.Daemon;
 using Microsoft.Extensions.Logging;
@@ -6,24 +5,24 @@ using Microsoft.Extensions.Logging;
 namespace Exim.Plugins.Daemon;
 
 /// <summary>
-/// Accepts on every listener the core lends, applies the limits, and runs each admitted connection as an async
-/// session task holding a slot. accept() failures (EMFILE and friends) back off from 10 ms doubling to 1 s instead
-/// of spinning (IMPROVE §1.11), and the loop recovers by itself when descriptors free up.
+/// Accepts on every listener the core lends and hands each connection to the core's session handler, which takes it
+/// through the admission chain (this plugin's limits among its steps) and the session. accept() failures (EMFILE and
+/// friends) back off from 10 ms doubling to 1 s instead of spinning (IMPROVE §1.11), and the loop recovers by itself
+/// when descriptors free up.
 /// </summary>
 internal sealed partial class AcceptLoop(ILogger logger) : IDaemonLoop
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan ListLookupTimeout = TimeSpan.FromSeconds(10);
-    private readonly Lock _admission = new();
 
     public async Task RunAsync(IDaemonContext context, CancellationToken stoppingToken)
     {
-        var limits = new AcceptLimits(context.Config.Main, logger);
-        var loops = context.Listeners.Select(l => AcceptFromAsync(l, context, limits, stoppingToken)).ToList();
+        var main = context.Config.Main;
+        var hostname = main.SmtpActiveHostname.Length > 0 ? main.SmtpActiveHostname : main.PrimaryHostname;
+        var loops = context.Listeners.Select(l => AcceptFromAsync(l, context, hostname, stoppingToken)).ToList();
         await Task.WhenAll(loops).ConfigureAwait(false);
     }
 
-    private async Task AcceptFromAsync(IListener listener, IDaemonContext context, AcceptLimits limits, CancellationToken stoppingToken)
+    private async Task AcceptFromAsync(IListener listener, IDaemonContext context, string hostname, CancellationToken stoppingToken)
     {
         var backoff = TimeSpan.Zero;
         var failures = 0;
@@ -65,83 +64,28 @@ internal sealed partial class AcceptLoop(ILogger logger) : IDaemonLoop
             var hold = context.HoldGeneration();
             if (hold is null)
             {
-                _ = ConnectionRefusal.RefuseAsync(socket, $"421 {limits.Hostname} Service not available - closing connection");
+                _ = ConnectionRefusal.RefuseAsync(socket, $"421 {hostname} Service not available - closing connection");
                 break;
             }
-            _ = HandleAsync(socket, context, limits, hold);
+            _ = HandleAsync(socket, context, hold);
         }
     }
 
-    private async Task HandleAsync(Socket socket, IDaemonContext context, AcceptLimits limits, IDisposable hold)
+    private async Task HandleAsync(Socket socket, IDaemonContext context, IDisposable hold)
     {
-        // Off the accept loop's thread at once (as Kestrel dispatches connections): a slow reverse lookup or accept
-        // hook in this session must never hold up the next accept().
+        // Off the accept loop's thread at once (as Kestrel dispatches connections): a slow lookup or accept hook in
+        // this connection's admission must never hold up the next accept().
         await Task.Yield();
         using var held = hold;
-        ISlotHandle? slot = null;
         try
         {
-            var main = context.Config.Main;
-            socket.NoDelay = main.TcpNodelay;
-            if (main.SmtpAcceptKeepalive) socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-            var remote = (IPEndPoint)socket.RemoteEndPoint!;
-            var local = (IPEndPoint)socket.LocalEndPoint!;
-            var client = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
-
-            // Host lists that name hosts are matched before the lock, with their own deadline; the lookups are kept
-            // for the session, which shares the client's reverse lookup.
-            var lookups = limits.NeedsLookups ? context.CreateHostNameLookups() : null;
-            ListMatches? lists = null;
-            if (limits.NeedsLookups)
-            {
-                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.ShutdownToken);
-                deadline.CancelAfter(ListLookupTimeout);
-                try
-                {
-                    lists = await limits.MatchListsAsync(client, lookups, deadline.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    if (context.ShutdownToken.IsCancellationRequested)
-                    {
-                        socket.Dispose(); // stopping: this connection was never admitted
-                        return;
-                    }
-                    lists = new ListMatches(false, false); // a lookup that does not finish in time counts as a deferral: no match
-                }
-            }
-
-            AdmissionDecision verdict;
-            var fromHost = 0;
-            lock (_admission)
-            {
-                verdict = limits.Check(context.Slots, client, context.Load, lists);
-                if (verdict.Admit)
-                {
-                    slot = context.Slots.Open(client);
-                    fromHost = context.Slots.CountFor(client);
-                }
-            }
-            if (!verdict.Admit)
-            {
-                await ConnectionRefusal.RefuseAsync(socket, verdict.Reply!).ConfigureAwait(false);
-                return;
-            }
-
-            var connection = new SmtpConnection(socket, slot!.Slot.Id, remote, local, slot.CountAtOpen, verdict.QueueOnly, fromHost) { HostNames = lookups };
-            var result = await context.Sessions.RunAsync(connection, context.ShutdownToken).ConfigureAwait(false);
-            slot.Complete(result.Outcome, result.Messages);
+            await context.Sessions.RunAsync(socket, context.ShutdownToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            slot?.Complete(SessionOutcome.Error, 0);
-            SessionFailed(logger, slot?.Slot.Id ?? "-", e);
-            // Never a silent close: the session answers its own failures, so this is the admission's, before any reply.
-            await ConnectionRefusal.RefuseAsync(socket, "421 Temporary local problem - please try later").ConfigureAwait(false);
-        }
-        finally
-        {
-            slot?.Dispose();
+            // The core answers its own failures; this is a bug, and the socket is closed.
+            SessionFailed(logger, e);
+            socket.Dispose();
         }
     }
 
@@ -151,6 +95,6 @@ internal sealed partial class AcceptLoop(ILogger logger) : IDaemonLoop
     [LoggerMessage(2111, LogLevel.Information, "accept() recovered on {EndPoint} after {Count} failure(s)")]
     private static partial void AcceptRecovered(ILogger logger, int count, string endPoint);
 
-    [LoggerMessage(2112, LogLevel.Critical, "session {Id} failed")]
-    private static partial void SessionFailed(ILogger logger, string id, Exception exception);
+    [LoggerMessage(2112, LogLevel.Critical, "connection handling failed")]
+    private static partial void SessionFailed(ILogger logger, Exception exception);
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Exim.Plugins.Daemon;
 
-/// <summary>Registers the accept loop under the key <c>"daemon"</c>.</summary>
+/// <summary>Registers the accept loop under the key <c>"daemon"</c> and the connection limits, the first step of the admission chain, under <c>"admission"</c>.</summary>
 public sealed class DaemonPlugin : IEximPlugin
 {
     /// <inheritdoc/>
@@ -14,6 +14,6 @@ public sealed class DaemonPlugin : IEximPlugin
         ArgumentNullException.ThrowIfNull(context);
         var logger = context.LoggerFactory.CreateLogger("Exim.Daemon");
         registrar.Add<IDaemonLoop>("daemon", new AcceptLoop(logger));
-        registrar.Add<IConnectionAdmission>("admission", new AcceptLimits(context.Config.Main, logger));
+        registrar.Add<IAdmissionStep>("admission", new AcceptLimits(context.Config.Main, logger));
     }
 }

@@ -39,10 +39,4 @@ public interface IDaemonContext
     /// told to stop): refuse that connection with 421.
     /// </summary>
     IDisposable? HoldGeneration();
-
-    /// <summary>
-    /// Name lookups for one new connection (through the resolver plugins and the shared host cache), for host lists
-    /// with host-name items; hand them on in <see cref="SmtpConnection.HostNames"/>. Null when no resolver is loaded.
-    /// </summary>
-    Matching.IHostNameLookups? CreateHostNameLookups() => null;
 }

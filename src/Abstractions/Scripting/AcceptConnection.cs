@@ -2,11 +2,18 @@ using System.Net;
 
 namespace Exim.Abstractions.Scripting;
 
-/// <summary>The connection an accept hook is deciding about.</summary>
+/// <summary>The connection a hook is deciding about.</summary>
 /// <param name="RemoteAddress">The client's address (an IPv4-mapped IPv6 address is given as IPv4).</param>
 /// <param name="RemotePort">The client's port.</param>
 /// <param name="LocalAddress">The local address the client connected to.</param>
 /// <param name="LocalPort">The local port the client connected to.</param>
 /// <param name="HostName">The client's forward-confirmed host name when <c>host_lookup</c> matched it and the lookup succeeded, else null.</param>
 /// <param name="SlotId">The connection's slot id (the id in the daemon's log lines).</param>
-public sealed record AcceptConnection(IPAddress RemoteAddress, int RemotePort, IPAddress LocalAddress, int LocalPort, string? HostName, string SlotId);
+public sealed record AcceptConnection(IPAddress RemoteAddress, int RemotePort, IPAddress LocalAddress, int LocalPort, string? HostName, string SlotId)
+{
+    /// <summary>Whether the session is encrypted (STARTTLS). Always false until TLS is supported.</summary>
+    public bool Tls { get; init; }
+
+    /// <summary>The name the client authenticated as (Exim's <c>$authenticated_id</c>), or null. Always null until AUTH is supported.</summary>
+    public string? AuthenticatedId { get; init; }
+}

@@ -3,5 +3,12 @@ using Exim.Abstractions.Config;
 
 namespace Exim.Host.Configuration;
 
-/// <summary>A validated configuration: the public snapshot plus what only the core needs (plugin option tables).</summary>
-internal sealed record LoadedConfig(EximConfig Config, ImmutableArray<PluginSection> PluginSections);
+/// <summary>
+/// A validated configuration: the public snapshot plus what only the core needs (plugin option tables, and where
+/// <c>[hooks] order</c> is written, for errors found once the plugins are loaded).
+/// </summary>
+internal sealed record LoadedConfig(EximConfig Config, ImmutableArray<PluginSection> PluginSections)
+{
+    /// <summary>A diagnostic at <c>[hooks] order</c> (or the file, when it is not written) with <paramref name="message"/>.</summary>
+    public Func<string, ConfigDiagnostic> AtHooksOrder { get; init; } = message => new ConfigDiagnostic(Config.SourcePath, 0, 0, message);
+}

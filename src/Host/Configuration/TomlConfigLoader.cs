@@ -93,7 +93,11 @@ internal static class TomlConfigLoader
             Hooks = hooks,
             ListFiles = listFiles,
         };
-        return new ConfigLoadResult(new LoadedConfig(config, plugins), []);
+        var hooksTable = root.TryGetValue("hooks", out var h) ? h as TomlTable : null;
+        return new ConfigLoadResult(new LoadedConfig(config, plugins)
+        {
+            AtHooksOrder = hooksTable is null ? message => source.File(message) : message => source.At(hooksTable, "order", message),
+        }, []);
     }
 
     private static ConfigLoadResult Fail(params ImmutableArray<ConfigDiagnostic> errors) => new(null, errors);
@@ -212,6 +216,17 @@ internal static class TomlConfigLoader
         if (hooks.Timeout <= TimeSpan.Zero || hooks.Timeout > TimeSpan.FromMinutes(1))
         {
             errors.Add(source.At(table, "timeout", "invalid value for \"timeout\" in [hooks]: must be more than 0 and at most 1m"));
+        }
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in hooks.Order)
+        {
+            if (name.Length == 0) errors.Add(source.At(table, "order", "invalid value for \"order\" in [hooks]: an empty name"));
+            else if (!named.Add(name)) errors.Add(source.At(table, "order", $"invalid value for \"order\" in [hooks]: \"{name}\" is named twice"));
+        }
+        var anyStageScript = Enum.GetValues<Abstractions.Policy.SmtpStage>().Any(s => hooks.ScriptFor(s) is not null);
+        if (anyStageScript && !named.Contains(HooksConfig.Scripts))
+        {
+            errors.Add(source.At(table, "order", $"invalid value for \"order\" in [hooks]: scripts are configured but \"{HooksConfig.Scripts}\" is not in the order, so they would never run"));
         }
         return hooks;
     }

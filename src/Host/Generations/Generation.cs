@@ -87,7 +87,7 @@ internal sealed class Generation
     public string Describe()
     {
         var plugins = Plugins.IsEmpty ? "no plugins" : "plugins " + string.Join(", ", Plugins.Select(p => $"{p.Name}={p.AssemblyName} {p.Version}"));
-        var hooks = new[] { Hooks.Accept?.Source.DisplayPath, Hooks.ChildExit?.Source.DisplayPath }.OfType<string>().ToList();
+        var hooks = Hooks.Paths().ToList();
         return hooks.Count == 0 ? plugins : $"{plugins}; hooks {string.Join(", ", hooks)}";
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Collections.Immutable;
 using Exim.Abstractions.Config;
 using Exim.Abstractions.Interfaces;
+using Exim.Abstractions.Policy;
 using Exim.Host.Listeners;
 using Exim.Host.Configuration;
 using Exim.Host.Plugins;
@@ -47,6 +48,8 @@ internal sealed class GenerationBuilder(ILoggerFactory loggerFactory, string? li
             }
         }
 
+        if (errors.Count == 0) CheckPolicyOrder(loaded, owners, errors);
+
         var localAddresses = ImmutableArray<System.Net.IPAddress>.Empty;
         if (errors.Count == 0)
         {
@@ -80,5 +83,26 @@ internal sealed class GenerationBuilder(ILoggerFactory loggerFactory, string? li
         number = Interlocked.Increment(ref _lastNumber);
         var generation = new Generation(number, loaded, plugins.ToImmutable(), new StrategyRegistry(strategies.ToFrozenDictionary()), localAddresses, hooks);
         return new GenerationBuildResult(generation, []);
+    }
+
+    /// <summary>
+    /// <c>[hooks] order</c> against the stage policies the plugins registered: every name must be <c>"script"</c> or a
+    /// registered policy, and every registered policy must be named (a policy nobody placed would never decide anything).
+    /// </summary>
+    private static void CheckPolicyOrder(LoadedConfig loaded, Dictionary<StrategyKey, string> owners, List<ConfigDiagnostic> errors)
+    {
+        var order = loaded.Config.Hooks.Order;
+        var registered = owners.Where(o => o.Key.Strategy == typeof(IStagePolicy)).ToDictionary(o => o.Key.Key, o => o.Value, StringComparer.Ordinal);
+        foreach (var name in order)
+        {
+            if (name != HooksConfig.Scripts && !registered.ContainsKey(name))
+            {
+                errors.Add(loaded.AtHooksOrder($"invalid value for \"order\" in [hooks]: no plugin registers a stage policy \"{name}\" (the names are \"{HooksConfig.Scripts}\" and the plugins' IStagePolicy keys{(registered.Count == 0 ? ", and none is loaded" : ": " + string.Join(", ", registered.Keys.Order(StringComparer.Ordinal)))})"));
+            }
+        }
+        foreach (var (key, plugin) in registered.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            if (!order.Contains(key)) errors.Add(loaded.AtHooksOrder($"plugin \"{plugin}\" registers the stage policy \"{key}\", which [hooks] order does not name: add it where it should decide"));
+        }
     }
 }

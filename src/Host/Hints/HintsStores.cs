@@ -24,7 +24,19 @@ internal sealed class HintsStores(ILoggerFactory loggers) : IDisposable
         => generation.Strategies.TryGet<IHintsStore>(HintsStoreKeys.Store, out var plugin) ? plugin : Sqlite(generation.Config.Main.SpoolDirectory);
 
     /// <summary>Exim's ratelimit for <paramref name="generation"/>, on its store.</summary>
-    public IRateLimiter RateLimiterFor(Generation generation) => new HintsRateLimiter(For(generation), TimeProvider.System);
+    /// <param name="generation">The generation.</param>
+    /// <param name="readOnly">Rates are computed but never stored (<c>-bh</c>: a test session changes nothing).</param>
+    public IRateLimiter RateLimiterFor(Generation generation, bool readOnly = false)
+    {
+        var limiter = new HintsRateLimiter(For(generation), TimeProvider.System);
+        return readOnly ? new ReadOnlyRateLimiter(limiter) : limiter;
+    }
+
+    private sealed class ReadOnlyRateLimiter(IRateLimiter inner) : IRateLimiter
+    {
+        public ValueTask<RateLimitResult> CheckAsync(RateLimitRequest request, CancellationToken cancellationToken)
+            => inner.CheckAsync(request with { Mode = RateLimitMode.ReadOnly }, cancellationToken);
+    }
 
     /// <summary>The core's SQLite store under <paramref name="spoolDirectory"/>.</summary>
     public SqliteHintsStore Sqlite(string spoolDirectory)

@@ -12,16 +12,13 @@ internal sealed record DaemonContext(
     ISlotTable Slots,
     ISmtpSessionHandler Sessions,
     ISystemLoad Load,
-    CancellationToken ShutdownToken,
-    Func<Abstractions.Matching.IHostNameLookups>? HostNameLookups = null) : IDaemonContext
+    CancellationToken ShutdownToken) : IDaemonContext
 {
     public EximConfig Config => Owner.Config;
 
     public long Generation => Owner.Number;
 
     public ImmutableArray<IPAddress> LocalAddresses => Owner.LocalAddresses;
-
-    public Abstractions.Matching.IHostNameLookups? CreateHostNameLookups() => HostNameLookups?.Invoke();
 
     public IDisposable? HoldGeneration() => Owner.TryLease();
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Matching;
 using Exim.Abstractions.Policy;
 using Exim.Abstractions.Resolution;
@@ -6,21 +7,24 @@ using Exim.Host.Generations;
 using Exim.Host.Scripting;
 using Exim.Mail.Resolution;
 using Exim.Mail.Smtp;
+using Exim.Mail.Smtp.Policy;
+using Exim.Mail.Spool;
 using Microsoft.Extensions.Logging;
 
 namespace Exim.Host.Lifetime;
 
 /// <summary>
 /// What one generation gives its SMTP sessions: DNS through the shared cache, the client's reverse lookup and forward
-/// lookups of names in host lists (null without a DNS resolver plugin), the accept hook (null without one), and the
-/// address verifier (null without routers). The
-/// lookups log CNAME loops and, with slow_lookup_log, slow lookups, through <c>hookLogger</c>.
+/// lookups of names in host lists (null without a DNS resolver plugin), and the stage policies (the accept hook, the
+/// stage scripts and plugins' policies in <c>[hooks] order</c>, with the helpers they call: the address verifier, null without routers, and the
+/// rate limiter; null when nothing decides).
+/// The lookups log CNAME loops and, with slow_lookup_log, slow lookups, through <c>lookupLogger</c>.
 /// </summary>
 internal sealed record SessionServices(
     IDnsRecordResolver? Dns,
     Func<IPAddress, CancellationToken, Task<ReverseLookupResult>>? ReverseLookup,
     Func<string, CancellationToken, Task<AddressLookup>>? ForwardLookup,
-    IConnectionPolicy? Policy)
+    PolicyServices? Policies)
 {
     /// <summary>
     /// Verifies recipients and senders (Exim's <c>verify = recipient</c> / <c>verify = sender</c>) with the generation's
@@ -36,8 +40,10 @@ internal sealed record SessionServices(
     /// <param name="generation">The generation whose plugins and hooks serve the sessions.</param>
     /// <param name="cache">The DNS cache shared by every generation.</param>
     /// <param name="lookupLogger">Where the lookups' lines go (CNAME loops, slow_lookup_log).</param>
-    /// <param name="hookLogger">Where the accept hook's lines go.</param>
-    public static SessionServices For(Generation generation, HostCache cache, ILogger lookupLogger, ILogger hookLogger)
+    /// <param name="hookLogger">Where the hooks' and stage policies' lines go.</param>
+    /// <param name="rateLimiter">Exim's ratelimit for <c>RateLimit(...)</c>, or null: a policy calling it defers.</param>
+    public static SessionServices For(Generation generation, HostCache cache, ILogger lookupLogger, ILogger hookLogger,
+        IRateLimiter? rateLimiter = null)
     {
         var config = generation.Config;
         var lookups = new DnsLookupSettings(config.Main.DnsCnameLoops) { Logger = lookupLogger, SlowLookupLog = config.Main.SlowLookupLog };
@@ -46,9 +52,27 @@ internal sealed record SessionServices(
             : (ip, ct) => Mail.Resolution.ReverseLookup.LookupAsync(dns, ip, lookups, ct);
         Func<string, CancellationToken, Task<AddressLookup>>? forward = dns is null ? null
             : (name, ct) => Mail.Resolution.ForwardLookup.LookupAsync(dns, name, lookups, ct, qualifySingle: true);
-        var hooks = generation.Hooks;
-        var policy = hooks.Accept is { } accept ? new AcceptHook(accept, hooks.Timeout, config, dns, lookups, hookLogger) : null;
         var verifier = config.Routers.IsEmpty ? null : GenerationRouting.Verifier(generation, dns, lookupLogger);
-        return new SessionServices(dns, reverse, forward, policy) { Verifier = verifier };
+        var policies = StagePolicySet.For(generation, dns, lookups, hookLogger) is { } set ? new PolicyServices(set, verifier, rateLimiter) : null;
+        return new SessionServices(dns, reverse, forward, policies) { Verifier = verifier };
+    }
+
+    /// <summary>
+    /// The generation's session handler: its admission chain (the plugin's limits registered as <c>"admission"</c>, the
+    /// reverse lookup, the connect policy) and the session, the same for <c>-bd</c> and <c>-bh</c>.
+    /// </summary>
+    /// <param name="generation">The generation.</param>
+    /// <param name="settings">Its SMTP settings (<c>-bh</c> marks them as host checking).</param>
+    /// <param name="spool">The spool received messages go to.</param>
+    /// <param name="slots">The session slots (the daemon's survive reloads).</param>
+    /// <param name="load">The load average.</param>
+    /// <param name="sessionLogger">Where the session's lines go.</param>
+    /// <param name="deliverNow">Immediate delivery, or null to leave messages for a queue run.</param>
+    /// <param name="tracker">The daemon's running sessions, for draining on stop.</param>
+    public SmtpSessionHandler CreateHandler(Generation generation, SmtpSettings settings, FileSpool spool, ISlotTable slots, ISystemLoad load,
+        ILogger sessionLogger, Func<MessageRef, string?>? deliverNow = null, SessionTracker? tracker = null)
+    {
+        var limits = generation.Strategies.TryGet<IAdmissionStep>("admission", out var step) ? step : null;
+        return new SmtpSessionHandler(settings, spool, slots, load, TimeProvider.System, sessionLogger, HostNameLookups, limits, Policies, deliverNow, tracker);
     }
 }

@@ -46,6 +46,8 @@ internal static class EventIds
     public const int ScriptCacheWriteFailed = 8102;
     public const int AcceptHookFailed = 8110;
     public const int ChildExitHookFailed = 8111;
+    public const int StageHookFailed = 8113;
+    public const int StagePolicyFailed = 8114;
     public const int ChildExitHookBacklog = 8112;
     public const int ScriptLogInfo = 8120;
     public const int ScriptLogWarning = 8121;

@@ -3,19 +3,17 @@ using Exim.Abstractions.Resolution;
 using Exim.Abstractions.Scripting;
 using Exim.Host.Log;
 using Exim.Mail.Resolution;
-using Exim.Mail.Smtp;
 using Microsoft.Extensions.Logging;
 
 namespace Exim.Host.Scripting;
 
 /// <summary>
-/// The accept script as the session's connection policy, for one generation. Whatever goes wrong in the script
-/// (an exception, the time budget running out) defers the connection with 421 and is logged: never an accidental
-/// accept. A script that returns null accepts.
+/// The accept script as the connect stage's script, for one generation. Whatever goes wrong in the script (an exception,
+/// the time budget running out) defers the connection with 421 and is logged: never an accidental accept. A script that
+/// returns null accepts.
 /// </summary>
 internal sealed partial class AcceptHook(CompiledScript<Verdict> script, TimeSpan timeout, EximConfig config, IDnsRecordResolver? dns,
     DnsLookupSettings lookups, ILogger logger)
-    : IConnectionPolicy
 {
     private readonly ScriptLog _log = new(logger, script.Source.DisplayPath);
 

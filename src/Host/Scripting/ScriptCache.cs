@@ -15,7 +15,7 @@ namespace Exim.Host.Scripting;
 internal sealed class ScriptCache(string directory)
 {
     /// <summary>Bump when BudgetRewriter, ScriptGuard or the compile options change what is emitted.</summary>
-    private const string PipelineVersion = "hooks-2";
+    private const string PipelineVersion = "hooks-3";
     private const int MaxEntries = 64;
 
     private static readonly string ContractVersion = typeof(ScriptGlobals).Assembly.ManifestModule.ModuleVersionId.ToString("N");

@@ -27,7 +27,7 @@ internal static class ScriptCompiler
     public static readonly ImmutableArray<string> Imports =
     [
         "System", "System.Collections.Generic", "System.Linq", "System.Net", "System.Text", "System.Threading.Tasks",
-        "Exim.Abstractions.Scripting", "Exim.Abstractions.Daemon",
+        "Exim.Abstractions.Scripting", "Exim.Abstractions.Daemon", "Exim.Abstractions.Policy",
     ];
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(BuildReferences);
@@ -87,6 +87,8 @@ internal static class ScriptCompiler
             MetadataReference.CreateFromFile(typeof(object).Assembly.Location),
             .. bcl.Select(f => Path.Combine(runtime, f)).Where(File.Exists).Select(f => MetadataReference.CreateFromFile(f)),
             MetadataReference.CreateFromFile(typeof(ScriptGlobals).Assembly.Location),
+            // The data stage's headers are MimeKit's (StageMessage.Headers).
+            MetadataReference.CreateFromFile(typeof(MimeKit.HeaderList).Assembly.Location),
         ];
     }
 }

@@ -15,10 +15,14 @@ internal static class ScriptGuard
 {
     private static readonly FrozenSet<string> DeniedNamespaces = FrozenSet.Create(StringComparer.Ordinal,
         "System.IO", "System.Reflection", "System.Diagnostics", "System.Runtime.InteropServices", "System.Runtime.Loader",
-        "System.Runtime.CompilerServices.Unsafe", "System.Net.Sockets", "System.Net.Http", "System.Threading", "Microsoft.Win32");
+        "System.Runtime.CompilerServices.Unsafe", "System.Net.Sockets", "System.Net.Http", "System.Threading", "Microsoft.Win32",
+        "MimeKit.Cryptography");
 
+    // Streams without names: the data stage's body (StageMessage.OpenBody) is one. Members that open a file by its name
+    // are refused one by one (see OpensFiles).
     private static readonly FrozenSet<string> AllowedInDeniedNamespaces = FrozenSet.Create(StringComparer.Ordinal,
-        "System.Threading.CancellationToken", "System.Threading.Interlocked", "System.Diagnostics.Stopwatch");
+        "System.Threading.CancellationToken", "System.Threading.Interlocked", "System.Diagnostics.Stopwatch",
+        "System.IO.Stream", "System.IO.TextReader", "System.IO.StreamReader", "System.IO.SeekOrigin", "System.IO.IOException");
 
     private static readonly FrozenSet<string> DeniedTypes = FrozenSet.Create(StringComparer.Ordinal,
         "System.Environment", "System.AppDomain", "System.Activator", "System.GC", "System.Console",
@@ -48,6 +52,9 @@ internal static class ScriptGuard
     }
 
     private static string? Denied(ISymbol symbol)
+        => DeniedByType(symbol) ?? (OpensFiles(symbol) ? "it opens a file by its name" : null);
+
+    private static string? DeniedByType(ISymbol symbol)
     {
         var type = symbol as INamedTypeSymbol ?? symbol.ContainingType;
         for (var t = type; t is not null; t = t.ContainingType)
@@ -68,5 +75,18 @@ internal static class ScriptGuard
             }
         }
         return null;
+    }
+
+    /// <summary>A method of the allowed I/O types or of MimeKit (<c>new StreamReader(path)</c>, <c>MimeMessage.Load(fileName)</c>) that takes a file name.</summary>
+    private static bool OpensFiles(ISymbol symbol)
+    {
+        if (symbol is not IMethodSymbol method) return false;
+        var ns = method.ContainingType?.ContainingNamespace?.ToDisplayString() ?? "";
+        if (!(ns == "System.IO" || ns == "MimeKit" || ns.StartsWith("MimeKit.", StringComparison.Ordinal))) return false;
+        foreach (var parameter in method.Parameters)
+        {
+            if (parameter.Type.SpecialType == SpecialType.System_String && parameter.Name is "path" or "fileName") return true;
+        }
+        return false;
     }
 }

@@ -8,4 +8,7 @@ internal sealed record ScriptKind(string Name, Type GlobalsType, Type ReturnType
     public static ScriptKind Accept { get; } = new("accept", typeof(AcceptGlobals), typeof(Verdict));
 
     public static ScriptKind ChildExit { get; } = new("child_exit", typeof(ChildExitGlobals), typeof(object));
+
+    /// <summary>The SMTP stage scripts (helo, mail, rcpt, predata, data): one globals type for all, so one file can serve several.</summary>
+    public static ScriptKind Stage { get; } = new("stage", typeof(StageContext), typeof(Verdict));
 }

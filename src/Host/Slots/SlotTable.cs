@@ -25,9 +25,9 @@ internal sealed class SlotTable(ChildExitReporter exits, TimeProvider time) : IS
         var address = Normalize(client);
         var slot = new SessionSlot(ConnectionIds.Next(ref _sequence, time), address, time.GetUtcNow());
         _slots[slot.Id] = slot;
-        _perHost.AddOrUpdate(address, 1, static (_, n) => n + 1);
+        var fromHost = _perHost.AddOrUpdate(address, 1, static (_, n) => n + 1);
         var count = Interlocked.Increment(ref _count);
-        return new Handle(this, slot, count, Stopwatch.GetTimestamp());
+        return new Handle(this, slot, count, fromHost, Stopwatch.GetTimestamp());
     }
 
     public IReadOnlyCollection<SessionSlot> Snapshot() => [.. _slots.Values];
@@ -47,12 +47,13 @@ internal sealed class SlotTable(ChildExitReporter exits, TimeProvider time) : IS
             null, null, Stopwatch.GetElapsedTime(handle.Started), handle.Messages));
     }
 
-    private sealed class Handle(SlotTable table, SessionSlot slot, int count, long started) : ISlotHandle
+    private sealed class Handle(SlotTable table, SessionSlot slot, int count, int fromHost, long started) : ISlotHandle
     {
         private int _disposed;
 
         public SessionSlot Slot { get; } = slot;
         public int CountAtOpen { get; } = count;
+        public int HostCountAtOpen { get; } = fromHost;
         public long Started { get; } = started;
         public SessionOutcome Outcome { get; private set; } = SessionOutcome.Dropped;
         public int Messages { get; private set; }

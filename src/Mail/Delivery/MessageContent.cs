@@ -18,11 +18,14 @@ internal sealed class MessageContent(SpoolHeader header, SafeFileHandle data, lo
 
     public long BodyLength => RandomAccess.GetLength(data) - bodyOffset;
 
-    /// <summary>The headers as they are stored: LF line ends, continuation lines included.</summary>
+    /// <summary>The headers to deliver, as stored: LF line ends, continuation lines included; removed ones (flag *) left out, as Exim leaves them out.</summary>
     public byte[] HeaderBytes()
     {
         var sb = new StringBuilder();
-        foreach (var h in Header.Headers) sb.Append(h.Text);
+        foreach (var h in Header.Headers)
+        {
+            if (h.Flag != SpoolHeaderFile.Deleted) sb.Append(h.Text);
+        }
         return Encoding.Latin1.GetBytes(sb.ToString());
     }
 

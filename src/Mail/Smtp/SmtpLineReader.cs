@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using Exim.Mail.Smtp.Transport;
 
 namespace Exim.Mail.Smtp;
 
@@ -19,7 +20,7 @@ namespace Exim.Mail.Smtp;
 internal sealed class SmtpLineReader : IDisposable
 {
     private const int BufferSize = 16 * 1024;
-    private readonly Socket _socket;
+    private ISmtpTransport _transport;
     private readonly TimeProvider _time;
     private readonly CancellationToken _shutdownToken;
     private byte[] _buffer = [];
@@ -35,13 +36,26 @@ internal sealed class SmtpLineReader : IDisposable
     private double _minRate;
     private bool _inData;
 
-    public SmtpLineReader(Socket socket, TimeProvider time, CancellationToken shutdownToken)
+    public SmtpLineReader(ISmtpTransport transport, TimeProvider time, CancellationToken shutdownToken)
     {
-        _socket = socket;
+        _transport = transport;
         _time = time;
         _shutdownToken = shutdownToken;
         _timer = NewTimer();
     }
+
+    /// <summary>
+    /// What the reader receives from. STARTTLS puts a TLS transport here; whatever was buffered from the old one must
+    /// be dropped first (<see cref="DiscardBuffered"/>), so no plaintext sent before the handshake is read as encrypted.
+    /// </summary>
+    public ISmtpTransport Transport
+    {
+        get => _transport;
+        set => _transport = value;
+    }
+
+    /// <summary>Drops whatever has been received and not consumed.</summary>
+    public void DiscardBuffered() => _start = _end;
 
     /// <summary>Whether the client has sent more than has been consumed (used for the pipelining sync check).</summary>
     public bool HasBufferedInput => _end > _start;
@@ -115,7 +129,7 @@ internal sealed class SmtpLineReader : IDisposable
     }
 
     /// <summary>True when data is waiting before we have said anything (Exim's "input sent without waiting for greeting").</summary>
-    public bool InputPendingNow() => HasBufferedInput || _socket.Available > 0;
+    public bool InputPendingNow() => HasBufferedInput || _transport.DataAvailable;
 
     /// <summary>Receives more bytes into <see cref="Buffered"/>: <see cref="ReadStatus.Data"/>, or why not.</summary>
     public async ValueTask<ReadStatus> FillAsync()
@@ -150,10 +164,10 @@ internal sealed class SmtpLineReader : IDisposable
                 // Nothing buffered: give the buffer back while we wait for the client.
                 ReturnBuffer();
                 _start = _end = 0;
-                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, token).ConfigureAwait(false);
+                await _transport.ReceiveAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
             }
             if (_buffer.Length == 0) _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-            var n = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, token).ConfigureAwait(false);
+            var n = await _transport.ReceiveAsync(_buffer.AsMemory(_end), token).ConfigureAwait(false);
             if (n == 0) return ReadStatus.Closed;
             _end += n;
             _lastInput = _time.GetTimestamp();
@@ -164,7 +178,7 @@ internal sealed class SmtpLineReader : IDisposable
         {
             return _shutdownToken.IsCancellationRequested ? ReadStatus.Shutdown : ReadStatus.Timeout;
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or IOException)
         {
             return ReadStatus.Closed;
         }

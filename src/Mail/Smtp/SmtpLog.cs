@@ -43,6 +43,29 @@ internal static partial class SmtpLog
     [LoggerMessage(3011, LogLevel.Information, "no host name found for IP address {Ip}")]
     public static partial void NoHostName(ILogger logger, string ip);
 
+    /// <summary>Exim's line after a drop verdict (smtp_handle_acl_fail).</summary>
+    [LoggerMessage(3015, LogLevel.Information, "SMTP connection from {Host} closed by DROP in ACL")]
+    public static partial void ClosedByDrop(ILogger logger, string host);
+
+    /// <summary>Exim's receive.c line for a message whose recipients a policy discarded (no -H file is written).</summary>
+    [LoggerMessage(3016, LogLevel.Information, "{Id} => blackhole ({By} ACL discarded recipients){Log}")]
+    public static partial void Blackholed(ILogger logger, string id, string by, string log);
+
+    [LoggerMessage(3017, LogLevel.Information, "{Id} Completed")]
+    public static partial void Completed(ILogger logger, string id);
+
+    /// <summary>Exim's line for a message a policy froze on arrival.</summary>
+    [LoggerMessage(3018, LogLevel.Information, "{Id} frozen by ACL")]
+    public static partial void FrozenByPolicy(ILogger logger, string id);
+
+    /// <summary>A policy's own log line (a verdict's WithLog, Exim's logwrite), prefixed by the message id at the data stage.</summary>
+    [LoggerMessage(3019, LogLevel.Information, "{Text}")]
+    public static partial void PolicyLogLine(ILogger logger, string text);
+
+    /// <summary>Exim's panic for a discard where it means nothing (connect, HELO, predata): the stage defers.</summary>
+    [LoggerMessage(3020, LogLevel.Critical, "\"discard\" verdict not allowed in {Stage} ACL (H={Host}): deferred")]
+    public static partial void DiscardNotAllowed(ILogger logger, string stage, string host);
+
     [LoggerMessage(3090, LogLevel.Critical, "SMTP connection from {Who} failed: 421 sent")]
     public static partial void SessionFailed(ILogger logger, string who, Exception exception);
 
@@ -99,6 +122,22 @@ internal static partial class SmtpLog
 
     [LoggerMessage(3912, LogLevel.Information, "H={Host} dropped connection in \"connect\" ACL (no reply)")]
     public static partial void ConnectDropped(ILogger logger, string host);
+
+#pragma warning disable SYSLIB1015 // RejectLogDetail is not in the line: it goes to the reject log only (EximLogEvents.RejectLogDetail).
+    /// <summary>
+    /// A refusal by a stage policy, in Exim's one shape for them (smtp_handle_acl_fail, "%s%s %s%srejected %s%s"):
+    /// <c>H=host [F=&lt;sender&gt; ][temporarily ]rejected &lt;what&gt;[: text]</c>, where what is <c>EHLO name</c>,
+    /// <c>MAIL &lt;a@b&gt;</c>, <c>RCPT &lt;c@d&gt;</c>, <c>DATA</c> or <c>after DATA</c>; after DATA the reject log also gets
+    /// the envelope and header dump.
+    /// </summary>
+    [LoggerMessage(3917, LogLevel.Information, "H={Host} {SenderInfo}{Temporarily}rejected {What}{Log}")]
+    public static partial void RejectedByPolicy(ILogger logger, string host, string senderInfo, string temporarily, string what, string log, string RejectLogDetail);
+#pragma warning restore SYSLIB1015
+
+    /// <summary>Exim's line for a recipient a policy discarded: the client was told 250.</summary>
+    [LoggerMessage(3918, LogLevel.Information, "H={Host} F=<{Sender}> RCPT {Recipient}: discarded by {By} ACL{Log}")]
+    public static partial void RcptDiscarded(ILogger logger, string host, string sender, string recipient, string by, string log);
+
 
     [LoggerMessage(3914, LogLevel.Information, "rejected {Command} from {Who}: syntactically invalid argument(s): {Argument}")]
     public static partial void RejectedHelo(ILogger logger, string command, string who, string argument);

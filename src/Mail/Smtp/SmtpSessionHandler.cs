@@ -1,29 +1,120 @@
-using Exim.Abstractions.Config;
+using System.Net;
+using System.Net.Sockets;
 using Exim.Abstractions.Daemon;
+using Exim.Abstractions.Matching;
+using Exim.Mail.Smtp.Admission;
+using Exim.Mail.Smtp.Policy;
+using Exim.Mail.Smtp.Transport;
 using Exim.Mail.Spool;
 using Microsoft.Extensions.Logging;
 
 namespace Exim.Mail.Smtp;
 
 /// <summary>
-/// The core's <see cref="ISmtpSessionHandler"/> for one generation: its settings, the shared spool, and the name
-/// lookups for each connection (the client's reverse lookup, and forward lookups of names in host lists; null when no
-/// DNS resolver is loaded), the accept hook (null when none is configured), and
-/// immediate delivery (null: received messages only wait for a queue run).
+/// The core's <see cref="ISmtpSessionHandler"/> for one generation: every accepted connection goes through the one
+/// admission chain (the limits step the generation's plugins register, the connection's log line, the reverse lookup,
+/// the connect-stage policies) and then the session, for <c>-bd</c> and <c>-bh</c> alike. Built once per generation from
+/// its settings, the shared spool and slots, the name lookups (null without a DNS resolver), the stage policies and
+/// their helpers (null without any) and immediate delivery (null: received messages only wait for a queue run).
 /// </summary>
-internal sealed class SmtpSessionHandler(MainOptions main, string version, FileSpool spool, ISystemLoad load, TimeProvider time, ILogger logger,
-    Func<System.Net.IPAddress, CancellationToken, Task<Resolution.ReverseLookupResult>>? reverseLookup = null,
-    Func<string, CancellationToken, Task<Abstractions.Resolution.AddressLookup>>? forwardLookup = null,
-    IConnectionPolicy? policy = null,
-    Func<MessageRef, string?>? deliverNow = null)
-    : ISmtpSessionHandler
+internal sealed class SmtpSessionHandler : ISmtpSessionHandler
 {
-    private readonly SmtpSettings _settings = new(main, version);
+    private readonly SmtpSettings _settings;
+    private readonly FileSpool _spool;
+    private readonly ISlotTable _slots;
+    private readonly ISystemLoad _load;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Func<IHostNameLookups>? _lookups;
+    private readonly Func<MessageRef, string?>? _deliverNow;
+    private readonly SessionTracker? _tracker;
+    private readonly PolicyServices? _policies;
+    private readonly AdmissionDelegate _chain;
 
-    public async Task<SessionResult> RunAsync(SmtpConnection connection, CancellationToken shutdownToken)
+    public SmtpSessionHandler(SmtpSettings settings, FileSpool spool, ISlotTable slots, ISystemLoad load, TimeProvider time, ILogger logger,
+        Func<IHostNameLookups>? lookups = null, IAdmissionStep? limits = null, PolicyServices? policies = null,
+        Func<MessageRef, string?>? deliverNow = null, SessionTracker? tracker = null)
     {
-        var hostNames = reverseLookup is null ? null : new Resolution.ConnectionHostNames(reverseLookup, forwardLookup);
-        using var session = new SmtpSession(_settings, spool, logger, time, load, connection, shutdownToken, hostNames, policy, deliverNow);
+        _settings = settings;
+        _spool = spool;
+        _slots = slots;
+        _load = load;
+        _time = time;
+        _logger = logger;
+        _lookups = lookups;
+        _deliverNow = deliverNow;
+        _tracker = tracker;
+        _policies = policies;
+        List<IAdmissionStep> steps = [];
+        if (limits is not null) steps.Add(limits);
+        steps.Add(OpenSlotStep.Instance);
+        steps.Add(ConnectionLogStep.Instance);
+        steps.Add(ReverseLookupStep.Instance);
+        if (policies is not null) steps.Add(ConnectPolicyStep.Instance);
+        _chain = AdmissionChain.Build(steps, RunSessionAsync);
+    }
+
+    public Task<SessionResult> RunAsync(Socket socket, CancellationToken shutdownToken)
+    {
+        var main = _settings.Main;
+        try
+        {
+            socket.NoDelay = main.TcpNodelay;
+            if (main.SmtpAcceptKeepalive) socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+        }
+        catch (SocketException)
+        {
+            // Options on a connection that has already gone: the first read will say so.
+        }
+        IPEndPoint remote, local;
+        try
+        {
+            remote = (IPEndPoint)socket.RemoteEndPoint!;
+            local = (IPEndPoint)socket.LocalEndPoint!;
+        }
+        catch (SocketException)
+        {
+            socket.Dispose(); // reset before we could even look at it
+            return Task.FromResult(new SessionResult(SessionOutcome.Dropped, 0));
+        }
+        return RunAsync(new SocketTransport(socket), remote, local, shutdownToken);
+    }
+
+    /// <summary>Runs a connection on <paramref name="transport"/> as if from <paramref name="remote"/> to <paramref name="local"/> (-bh fakes both).</summary>
+    public Task<SessionResult> RunAsync(ISmtpTransport transport, IPEndPoint remote, IPEndPoint local, CancellationToken shutdownToken)
+    {
+        var connection = new ConnectionContext(transport, remote, local, _settings, _slots, _load, _lookups, _logger, shutdownToken);
+        if (_policies is not null) connection.Policy = new PolicySession(connection, _policies);
+        var run = RunConnectionAsync(connection);
+        return _tracker is null ? run : _tracker.Track(run);
+    }
+
+    private async Task<SessionResult> RunConnectionAsync(ConnectionContext connection)
+    {
+        var result = new SessionResult(SessionOutcome.Error, 0);
+        try
+        {
+            result = await _chain(connection).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // A step failed before the session could answer for itself: never a silent close.
+            SmtpLog.SessionFailed(_logger, connection.Host, e);
+            await connection.RefuseAsync("421 Temporary local problem - please try later").ConfigureAwait(false);
+        }
+        finally
+        {
+            connection.Slot?.Complete(result.Outcome, result.Messages);
+            connection.Slot?.Dispose();
+            connection.Transport.Shutdown();
+            connection.Transport.Dispose();
+        }
+        return result;
+    }
+
+    private async Task<SessionResult> RunSessionAsync(AdmissionContext admitted)
+    {
+        using var session = SmtpSession.Create((ConnectionContext)admitted, _spool, _time, _deliverNow);
         return await session.RunAsync().ConfigureAwait(false);
     }
 }

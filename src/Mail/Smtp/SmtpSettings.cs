@@ -7,6 +7,9 @@ namespace Exim.Mail.Smtp;
 /// <summary>Everything a session needs from one configuration snapshot, prepared once per generation.</summary>
 internal sealed class SmtpSettings
 {
+    /// <summary>How long a session waits for the name lookups of host_lookup and of host lists with names.</summary>
+    public static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(30);
+
     public SmtpSettings(MainOptions main, string version)
     {
         Main = main;

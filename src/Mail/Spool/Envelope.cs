@@ -14,4 +14,8 @@ internal sealed record Envelope(
     int? InterfacePort,
     string Protocol,
     int BodyLineCount,
-    int MaxReceivedLineLength);
+    int MaxReceivedLineLength)
+{
+    /// <summary>When the message was frozen on arrival (by a policy), or null.</summary>
+    public DateTimeOffset? FrozenAt { get; init; }
+}

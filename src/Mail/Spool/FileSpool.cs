@@ -77,7 +77,11 @@ internal sealed class FileSpool : IAsyncDisposable
     }
 
     /// <summary>Makes the message durable; completes only when it is safe to acknowledge it.</summary>
-    public async Task CommitAsync(SpoolMessage message, Envelope envelope, IReadOnlyList<string> headers, CancellationToken cancellationToken)
+    public Task CommitAsync(SpoolMessage message, Envelope envelope, IReadOnlyList<string> headers, CancellationToken cancellationToken)
+        => CommitAsync(message, envelope, SpoolHeaderFile.Lines(headers), cancellationToken);
+
+    /// <summary>Makes the message durable with these -H header lines (flags included); completes only when it is safe to acknowledge it.</summary>
+    public async Task CommitAsync(SpoolMessage message, Envelope envelope, IReadOnlyList<SpoolHeaderLine> headers, CancellationToken cancellationToken)
     {
         await message.Data.FlushAsync(cancellationToken).ConfigureAwait(false);
         var headerPath = Path.Combine(message.InputDirectory, message.Id + "-H");
@@ -102,6 +106,19 @@ internal sealed class FileSpool : IAsyncDisposable
         var pending = new PendingCommit(message, header, temp, headerPath);
         ObjectDisposedException.ThrowIf(!_commits.Writer.TryWrite(pending), this);
         await pending.Done.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Moves a message still being received into <paramref name="queue"/> (null: the default queue), before it is committed:
+    /// its -D file is renamed into that queue's input directory and keeps its lock (the open file is the same).
+    /// </summary>
+    public SpoolMessage MoveToQueue(SpoolMessage message, string? queue)
+    {
+        if (string.Equals(message.Queue, queue, StringComparison.Ordinal)) return message;
+        var input = queue is null ? InputDirectory : SpoolPaths.EnsureInput(_spoolDirectory, queue);
+        var path = Path.Combine(input, message.Id + "-D");
+        File.Move(message.DataPath, path, overwrite: false);
+        return new SpoolMessage(message.Id, path, message.Data, input, queue);
     }
 
     /// <summary>Removes a message that will not be acknowledged (its file first, then its lock).</summary>

@@ -13,7 +13,17 @@ namespace Exim.Mail.Spool;
 /// </summary>
 internal static class SpoolHeaderFile
 {
-    public static string Format(string id, Envelope e, IReadOnlyList<string> headers)
+    public static string Format(string id, Envelope e, IReadOnlyList<string> headers) => Format(id, e, Lines(headers));
+
+    /// <summary>Headers as -H lines, each with its newline and the flag its name gives it.</summary>
+    public static ImmutableArray<SpoolHeaderLine> Lines(IEnumerable<string> headers)
+        => [.. headers.Select(h => h.EndsWith('\n') ? h : h + "\n").Select(t => new SpoolHeaderLine(Flag(t), t))];
+
+    /// <summary>
+    /// A new message's -H file, from its envelope and header lines (a line flagged <see cref="Deleted"/> is one a policy
+    /// removed: kept in the file, as Exim keeps it, but never delivered).
+    /// </summary>
+    public static string Format(string id, Envelope e, IReadOnlyList<SpoolHeaderLine> headers)
     {
         var options = ImmutableArray.CreateBuilder<string>();
         if (e.HeloName is not null) options.Add("-helo_name " + e.HeloName);
@@ -23,9 +33,8 @@ internal static class SpoolHeaderFile
         options.Add("-body_linecount " + e.BodyLineCount.ToString(CultureInfo.InvariantCulture));
         options.Add("-max_received_linelength " + e.MaxReceivedLineLength.ToString(CultureInfo.InvariantCulture));
         options.Add(SpoolHeader.FirstTimeOption);
-        var lines = headers.Select(h => h.EndsWith('\n') ? h : h + "\n").Select(t => new SpoolHeaderLine(Flag(t), t));
-        return Format(new SpoolHeader(id, Environment.UserName, e.Sender, e.Received, 0, options.ToImmutable(), null,
-            ImmutableSortedSet.Create<string>(StringComparer.Ordinal), e.Recipients, [.. lines]));
+        return Format(new SpoolHeader(id, Environment.UserName, e.Sender, e.Received, 0, options.ToImmutable(), e.FrozenAt,
+            ImmutableSortedSet.Create<string>(StringComparer.Ordinal), e.Recipients, [.. headers]));
     }
 
     public static string Format(SpoolHeader h)
@@ -48,6 +57,9 @@ internal static class SpoolHeaderFile
         return sb.ToString();
     }
 
+    /// <summary>Exim's flag (htype_old) for a header that was removed: it stays in the -H file and is never delivered.</summary>
+    public const char Deleted = '*';
+
     /// <summary>Exim's header type flag for a header's text.</summary>
     public static char Flag(string header)
     {
@@ -69,7 +81,7 @@ internal static class SpoolHeaderFile
     /// <summary>What -bp shows of a header file.</summary>
     public static QueuedMessage Summary(SpoolHeader h)
         => new(h.Id, h.Sender, h.Recipients, h.Received, h.Frozen, h.NonRecipients, h.FirstTime,
-            h.Headers.Where(l => l.Flag != '*').Sum(l => (long)l.Text.Length));
+            h.Headers.Where(l => l.Flag != Deleted).Sum(l => (long)l.Text.Length));
 
     /// <summary>Reads a whole -H file; null when it is missing or not a complete spool header file.</summary>
     public static SpoolHeader? Load(string path) => Load(path, out var header) == SpoolReadStatus.Ok ? header : null;

@@ -98,4 +98,18 @@ public sealed class HostNameListDaemonTests(FinderFixture fixture) : IClassFixtu
         Assert.Equal("554 SMTP service not available", greetings[0]);
         Assert.StartsWith("220 ", greetings[1], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task HostCheck_GoesThroughTheDaemonsAdmissionChain_NameLookupsIncluded()
+    {
+        // -bh runs the daemon's admission chain, so a host list that names hosts is matched with its lookups there too.
+        using var dir = new TempDirectory("exim-bh-names");
+        var config = dir.Write("exim.toml", TestDaemon.SmtpConfig("host_reject_connection = [\"client.finder.test\"]") + TestDaemon.DnsResolverPlugin(fixture.Dns.NameServer));
+
+        var (code, stdout, stderr) = await EximProcess.RunWithInputAsync(dir.Path, "QUIT\n", ["-C", config, "-bh", "127.0.0.1"]);
+
+        Assert.True(code == 0, stderr);
+        Assert.EndsWith("554 SMTP service not available\n", stdout, StringComparison.Ordinal);
+        Assert.Contains("LOG: refused connection from [127.0.0.1] (host_reject_connection)", stderr, StringComparison.Ordinal);
+    }
 }

@@ -3,16 +3,18 @@ using System.Net;
 using System.Net.Sockets;
 using Exim.Abstractions.Config;
 using Exim.Abstractions.Daemon;
+using Exim.Host.Slots;
 using Exim.Mail.Smtp;
 using Exim.Mail.Spool;
 using Exim.TestKit;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Exim.Host.Tests.Smtp;
 
 /// <summary>
-/// The real <see cref="SmtpSession"/> on a real loopback socket, in process, on a <see cref="FakeTimeProvider"/>:
+/// The real session (the core's admission chain and <see cref="SmtpSession"/>) on a real loopback socket, in process, on a <see cref="FakeTimeProvider"/>:
 /// timing tests advance the clock instead of sleeping. The client side is an <see cref="SmtpTestClient"/>; the session's
 /// log lines are collected in <see cref="Log"/>.
 /// </summary>
@@ -42,9 +44,10 @@ internal sealed class InProcessSession : IAsyncDisposable
 
     /// <summary>
     /// Starts a session with <paramref name="main"/> (spool, host name and local domains filled in) and reads the
-    /// greeting; <paramref name="sendFirst"/> is sent before the session starts (input before the greeting).
+    /// greeting; <paramref name="sendFirst"/> is sent before the session starts (input before the greeting);
+    /// <paramref name="policies"/> are the stage policies and their helpers, if any.
     /// </summary>
-    public static async Task<InProcessSession> StartAsync(MainOptions main, string? sendFirst = null)
+    public static async Task<InProcessSession> StartAsync(MainOptions main, string? sendFirst = null, Mail.Smtp.Policy.PolicyServices? policies = null)
     {
         var directory = new TempDirectory("exim-session");
         main = main with { SpoolDirectory = directory.Combine("spool"), PrimaryHostname = "mx.test.example", LocalDomains = ["test.example"] };
@@ -64,12 +67,9 @@ internal sealed class InProcessSession : IAsyncDisposable
             await client.SendRawAsync(sendFirst);
             await Wait.UntilOrFailAsync(() => server.Available > 0, TestTimeouts.Default, () => "input before the greeting did not arrive");
         }
-        var connection = new SmtpConnection(server, "c1", (IPEndPoint)server.RemoteEndPoint!, (IPEndPoint)server.LocalEndPoint!, 1, null);
-        var session = new SmtpSession(new SmtpSettings(main, "4.96"), spool, new ListLogger(log), time, new NoLoad(), connection, CancellationToken.None);
-        var run = Task.Run(async () =>
-        {
-            using (session) return await session.RunAsync();
-        });
+        var slots = new SlotTable(new ChildExitReporter(NullLogger<ChildExitReporter>.Instance), time);
+        var handler = new SmtpSessionHandler(new SmtpSettings(main, "4.96"), spool, slots, new NoLoad(), time, new ListLogger(log), policies: policies);
+        var run = Task.Run(() => handler.RunAsync(server, CancellationToken.None));
         var greeting = await client.ReadReplyAsync();
         if (sendFirst is null && !greeting.StartsWith("220 ", StringComparison.Ordinal)) throw new InvalidOperationException("no greeting: " + greeting);
         return new InProcessSession(directory, spool, client, run, time, log) { Greeting = greeting };

@@ -8,7 +8,8 @@ namespace Exim.TestPlugin;
 /// <summary>
 /// A test plugin. With <c>status_file</c> it is a daemon loop that reports which version is answering: it writes
 /// <c>version=&lt;v&gt; generation=&lt;n&gt;</c> there when its loop starts, and logs the same. With
-/// <c>load_average</c> it is the system load source, reporting that fixed value.
+/// <c>load_average</c> it is the system load source, reporting that fixed value. With <c>stage_policy</c> it registers
+/// <see cref="TestStagePolicy"/> under that key.
 /// </summary>
 public sealed class TestPlugin : IEximPlugin
 {
@@ -23,7 +24,9 @@ public sealed class TestPlugin : IEximPlugin
         var statusFile = context.Options.GetString("status_file");
         var greeting = context.Options.GetString("greeting") ?? "hello";
         var load = context.Options.GetString("load_average");
-        if (statusFile is null && load is null) throw context.Options.Invalid("status_file", "status_file or load_average is required");
+        var stagePolicy = context.Options.GetString("stage_policy");
+        if (statusFile is null && load is null && stagePolicy is null) throw context.Options.Invalid("status_file", "status_file, load_average or stage_policy is required");
+        if (stagePolicy is not null) registrar.Add<Exim.Abstractions.Policy.IStagePolicy>(stagePolicy, new TestStagePolicy());
         if (statusFile is not null) registrar.Add<IDaemonLoop>("daemon", new StatusLoop(statusFile, greeting, context.LoggerFactory.CreateLogger("TestPlugin")));
         if (load is not null) registrar.Add<ISystemLoad>("load", new FixedLoad((int)(double.Parse(load, System.Globalization.CultureInfo.InvariantCulture) * 1000)));
 #endif

@@ -44,6 +44,7 @@ internal static partial class DaemonCommand
         var noScheduler = false;
         var exits = new ChildExitReporter(core.LoggerFactory.CreateLogger<ChildExitReporter>());
         var slots = new SlotTable(exits, TimeProvider.System);
+        var tracker = new SessionTracker(); // every generation's running connections, awaited on stop
         core.Published += g =>
         {
             watcher.Watch(g.Plugins.Select(p => p.AssemblyPath));
@@ -116,13 +117,11 @@ internal static partial class DaemonCommand
                 var generationLoad = g.SystemLoad(load);
                 var spool = spools.GetOrAdd($"{g.Config.Main.SpoolSync}:{g.Config.Main.SpoolDirectory}",
                     _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem"));
-                var services = SessionServices.For(g, hostCache, sessionLogger, hookLogger);
-                var sessions = new SmtpSessionHandler(g.Config.Main, EximVersion.Number, spool, generationLoad, TimeProvider.System, sessionLogger,
-                    services.ReverseLookup, services.ForwardLookup, services.Policy,
-                    // Without routers nothing can be routed: received messages then wait in the queue rather than all bouncing.
-                    g.Config.Routers.IsEmpty ? null : immediate.Enqueue);
-                return loop.RunAsync(new DaemonContext(g, [.. listeners.Current], slots, sessions, generationLoad,
-                    shutdown.Token, services.HostNameLookups), ct);
+                var services = SessionServices.For(g, hostCache, sessionLogger, hookLogger, core.Hints.RateLimiterFor(g));
+                // Without routers nothing can be routed: received messages then wait in the queue rather than all bouncing.
+                var sessions = services.CreateHandler(g, new SmtpSettings(g.Config.Main, EximVersion.Number), spool, slots, generationLoad, sessionLogger,
+                    g.Config.Routers.IsEmpty ? null : immediate.Enqueue, tracker);
+                return loop.RunAsync(new DaemonContext(g, [.. listeners.Current], slots, sessions, generationLoad, shutdown.Token), ct);
             },
             TimeSpan.FromSeconds(10), core.LoggerFactory.CreateLogger("Exim.Daemon"));
         var schedulers = new GenerationLoopRunner<IQueueRunScheduler>(core.Store, SchedulerKey, "queue scheduler",
@@ -135,11 +134,11 @@ internal static partial class DaemonCommand
         watcher.Dispose();
         listeners.Dispose();
         var drain = core.Store.Current.Config.Main.DaemonDrainTimeout;
-        if (!await WaitForSessionsAsync(slots, drain).ConfigureAwait(false))
+        if (!await tracker.WhenAllEndedAsync(drain).ConfigureAwait(false))
         {
-            Draining(logger, slots.Count, drain.TotalSeconds);
+            Draining(logger, tracker.Count, drain.TotalSeconds);
             await shutdown.CancelAsync().ConfigureAwait(false);
-            await WaitForSessionsAsync(slots, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            await tracker.WhenAllEndedAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         }
         await immediate.StopAsync(drain).ConfigureAwait(false);
         foreach (var spool in spools.Values) await spool.DisposeAsync().ConfigureAwait(false);
@@ -177,13 +176,6 @@ internal static partial class DaemonCommand
         foreach (var slot in active.OrderBy(s => s.Started).Take(10)) text.Append(" [").Append(slot.Client).Append(']');
         if (active.Count > 10) text.Append(" ...");
         return text.ToString();
-    }
-
-    private static async Task<bool> WaitForSessionsAsync(SlotTable slots, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (slots.Count > 0 && DateTime.UtcNow < deadline) await Task.Delay(20).ConfigureAwait(false);
-        return slots.Count == 0;
     }
 
     [LoggerMessage(EventIds.DaemonStarted, LogLevel.Information, "exim {Version} daemon started: pid={Pid}, {Queue}, {Listening}")]

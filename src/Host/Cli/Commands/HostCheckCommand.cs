@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Exim.Abstractions.Daemon;
 using Exim.Host.Generations;
 using Exim.Host.Lifetime;
 using Exim.Host.Slots;
 using Exim.Mail.Resolution;
 using Exim.Mail.Smtp;
+using Exim.Mail.Smtp.Transport;
 using Exim.Mail.Spool;
 using Microsoft.Extensions.Logging;
 
@@ -50,49 +50,37 @@ internal static class HostCheckCommand
 
         using (var lease = core.Store.Acquire())
         {
-            await RunSessionAsync(lease.Generation, core.LoggerFactory, remote, local, input, output).ConfigureAwait(false);
+            await RunSessionAsync(lease.Generation, core.LoggerFactory, core.Hints.RateLimiterFor(lease.Generation, readOnly: true), remote, local, input, output).ConfigureAwait(false);
         }
         await core.Store.ShutdownAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         return 0;
     }
 
-    private static async Task RunSessionAsync(Generation generation, ILoggerFactory loggers, IPEndPoint remote, IPEndPoint local, Stream input, Stream output)
+    private static async Task RunSessionAsync(Generation generation, ILoggerFactory loggers, Abstractions.Policy.IRateLimiter rateLimiter, IPEndPoint remote,
+        IPEndPoint local, Stream input, Stream output)
     {
         var slots = new SlotTable(new ChildExitReporter(loggers.CreateLogger<ChildExitReporter>()), TimeProvider.System);
         var load = generation.SystemLoad(new ProcLoadAverage());
-        if (generation.Strategies.TryGet<IConnectionAdmission>("admission", out var admission))
-        {
-            var decision = admission.Check(slots, remote.Address, load);
-            if (!decision.Admit)
-            {
-                await output.WriteAsync(System.Text.Encoding.ASCII.GetBytes(decision.Reply + "\r\n")).ConfigureAwait(false);
-                await output.FlushAsync().ConfigureAwait(false);
-                return;
-            }
-        }
-
         var scratch = Directory.CreateTempSubdirectory("exim-bh-"); // the session's spool: messages are read, then dropped
         try
         {
             await using var spool = new FileSpool(scratch.FullName, TimeProvider.System, syncFilesystem: false);
-            var services = SessionServices.For(generation, new HostCache(TimeProvider.System), loggers.CreateLogger("Exim.Smtp"), loggers.CreateLogger("Exim.Hooks"));
+            var sessionLogger = loggers.CreateLogger("Exim.Smtp");
+            // Rates are read but never stored: a test session changes nothing.
+            var services = SessionServices.For(generation, new HostCache(TimeProvider.System), sessionLogger, loggers.CreateLogger("Exim.Hooks"), rateLimiter);
             var settings = new SmtpSettings(generation.Config.Main, EximVersion.Number) { HostChecking = true };
+            // The daemon's own admission chain and session, on one end of a loopback socket pair as if from the given address.
+            var handler = services.CreateHandler(generation, settings, spool, slots, load, sessionLogger);
             var (server, client) = await SocketPairAsync().ConfigureAwait(false);
             using (client)
-            using (var slot = slots.Open(remote.Address))
             {
-                var connection = new SmtpConnection(server, slot.Slot.Id, remote, local, 1, null, 1);
-                var session = new SmtpSession(settings, spool, loggers.CreateLogger("Exim.Smtp"), TimeProvider.System, load, connection,
-                    CancellationToken.None, services.HostNameLookups?.Invoke(), services.Policy);
                 using var stdinDone = new CancellationTokenSource();
                 var toSession = PumpInputAsync(input, client, stdinDone.Token);
                 var fromSession = PumpOutputAsync(client, output);
-                var result = await session.RunAsync().ConfigureAwait(false);
-                session.Dispose();
+                await handler.RunAsync(new SocketTransport(server), remote, local, CancellationToken.None).ConfigureAwait(false);
                 await fromSession.ConfigureAwait(false);
                 await stdinDone.CancelAsync().ConfigureAwait(false);
                 await toSession.ConfigureAwait(false);
-                slot.Complete(result.Outcome, result.Messages);
             }
         }
         finally

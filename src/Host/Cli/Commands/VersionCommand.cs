@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Exim.Abstractions.Config;
 using Exim.Host.Generations;
 using Exim.Host.Lifetime;
 using Exim.Host.Log;
@@ -26,11 +27,19 @@ internal static class VersionCommand
             var strategies = string.Join(", ", plugin.Strategies.Keys.Select(k => k.ToString()).Order(StringComparer.Ordinal));
             output.WriteLine($"Plugin {plugin.Name}: {plugin.AssemblyName} {plugin.Version} ({plugin.AssemblyPath}) provides {(strategies.Length == 0 ? "nothing" : strategies)}");
         }
-        foreach (var (kind, source, fromCache) in new[] { ("accept", generation.Hooks.Accept?.Source, generation.Hooks.Accept?.FromCache), ("child_exit", generation.Hooks.ChildExit?.Source, generation.Hooks.ChildExit?.FromCache) })
+        var hooks = generation.Hooks;
+        IEnumerable<(string Kind, Scripting.ScriptSource? Source, bool? FromCache)> listed =
+        [
+            ("accept", hooks.Accept?.Source, hooks.Accept?.FromCache),
+            .. hooks.Stages.OrderBy(s => s.Key).Select(s => (s.Key.ToString().ToLowerInvariant(), (Scripting.ScriptSource?)s.Value.Source, (bool?)s.Value.FromCache)),
+            ("child_exit", hooks.ChildExit?.Source, hooks.ChildExit?.FromCache),
+        ];
+        foreach (var (kind, source, fromCache) in listed)
         {
             if (source is null) continue;
-            output.WriteLine($"Hook {kind}: {source.DisplayPath} ({(fromCache == true ? "from the compiled-script cache" : "compiled")}), timeout {generation.Hooks.Timeout.TotalMilliseconds} ms");
+            output.WriteLine($"Hook {kind}: {source.DisplayPath} ({(fromCache == true ? "from the compiled-script cache" : "compiled")}), timeout {hooks.Timeout.TotalMilliseconds} ms");
         }
+        if (hooks.Stages.Count > 0 || generation.Config.Hooks.Order is not [HooksConfig.Scripts]) output.WriteLine($"Policy order: {string.Join(", ", generation.Config.Hooks.Order)}");
         await core.Store.ShutdownAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         return 0;
     }

@@ -1,0 +1,16 @@
+using Exim.Abstractions.Daemon;
+
+namespace Exim.Mail.Smtp.Admission;
+
+/// <summary>Exim's <c>SMTP connection from [ip] (TCP/IP connection count = n)</c>, unless the client is in hosts_connection_nolog.</summary>
+internal sealed class ConnectionLogStep : IAdmissionStep
+{
+    public static ConnectionLogStep Instance { get; } = new();
+
+    public Task<SessionResult> InvokeAsync(AdmissionContext connection, AdmissionDelegate next)
+    {
+        var c = (ConnectionContext)connection;
+        if (!c.Settings.ConnectionNolog.Matches(c.Remote.Address)) SmtpLog.Connection(c.Logger, c.Who, c.Counts.Total);
+        return next(connection);
+    }
+}

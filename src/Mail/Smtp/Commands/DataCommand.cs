@@ -1,0 +1,259 @@
+using System.Buffers;
+using System.Text;
+using Exim.Abstractions.Daemon;
+using Exim.Abstractions.Policy;
+using Exim.Abstractions.Scripting;
+using Exim.Mail.Smtp.Policy;
+using Exim.Mail.Smtp.Protocol;
+using Exim.Mail.Spool;
+
+namespace Exim.Mail.Smtp.Commands;
+
+/// <summary>
+/// DATA: the predata stage's policies decide before 354; the message is decoded as it arrives (<see cref="DataDecoder"/>),
+/// streamed into the spool's -D file and checked (size, bare line ends); then the data stage's policies decide while it
+/// is spooled but not committed, their modifiers (headers, queue, freeze) go into its -H file, and it is committed: 250
+/// is sent only once the spool says it is durable. A message whose recipients policies all discarded is read and thrown
+/// away, as Exim's blackhole.
+/// </summary>
+internal sealed class DataCommand : SmtpCommandHandler
+{
+    public static DataCommand Instance { get; } = new();
+
+    public override async ValueTask<SessionResult?> ExecuteAsync(SessionState session, string argument, string line)
+    {
+        var sender = session.Sender!;
+        var main = session.Settings.Main;
+        if (session.PolicyHandles(SmtpStage.Predata)
+            && await session.DecideAsync(SmtpStage.Predata).ConfigureAwait(false) is { Kind: not VerdictKind.Accept } predata)
+        {
+            return session.Refuse(predata, "DATA", withSender: false); // the transaction stays, as in Exim
+        }
+        SpoolMessage message;
+        try
+        {
+            message = session.Spool.Create(session.Queue);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            SmtpLog.SpoolFailed(session.Logger, "-", session.Host, e);
+            session.Reply("451 Temporary local problem - please try later");
+            session.ResetTransaction();
+            return null;
+        }
+        var reader = session.Reader;
+        reader.StartData(main.SmtpReceiveTimeout, main.SmtpMinDataRate);
+        session.Reply("354 Enter message, ending with \".\" on a line by itself");
+        await session.FlushAsync().ConfigureAwait(false);
+
+        var receiver = new MessageReceiver(message.Data, main.MessageSizeLimit);
+        var decoder = new DataDecoder(session.Settings.LocalInput);
+        var scratch = ArrayPool<byte>.Shared.Rent(DataDecoder.MaxOutput(16 * 1024));
+        try
+        {
+            while (!DecodeBuffered(reader, decoder, receiver, ref scratch))
+            {
+                var status = await reader.FillAsync().ConfigureAwait(false);
+                if (status == ReadStatus.Data) continue;
+                await FileSpool.AbandonAsync(message).ConfigureAwait(false);
+                switch (status)
+                {
+                    case ReadStatus.Timeout:
+                        // Silent for the whole timeout: Exim's line; still sending, but below the rate floor: ours.
+                        if (reader.SinceLastInput >= main.SmtpReceiveTimeout) SmtpLog.DataTimeout(session.Logger, session.Host, SessionState.P(sender));
+                        else SmtpLog.DataTooSlow(session.Logger, session.Host, SessionState.P(sender));
+                        session.Reply($"421 {session.Hostname}: SMTP incoming data timeout - closing connection");
+                        return session.End(SessionOutcome.Timeout);
+                    case ReadStatus.Shutdown:
+                        return session.ShuttingDown();
+                    default:
+                        SmtpLog.LostInData(session.Logger, session.Host);
+                        return session.End(SessionOutcome.Dropped);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+
+        if (receiver.TooBig)
+        {
+            await FileSpool.AbandonAsync(message).ConfigureAwait(false);
+            SmtpLog.TooBig(session.Logger, SessionState.P(sender), session.Host, receiver.ReadAtLimit, main.MessageSizeLimit,
+                RejectLogDump.Format(sender, session.Recipients, receiver.Headers));
+            session.Reply("552 Message size exceeds maximum permitted");
+            session.ResetTransaction();
+            return null;
+        }
+        if (session.ForbidBareNewline && (decoder.BareLf > 0 || decoder.BareCr > 0))
+        {
+            await FileSpool.AbandonAsync(message).ConfigureAwait(false);
+            var reason = decoder.BareLf > 0 ? "bare <LF> received" : "bare <CR> received";
+            SmtpLog.RejectedAfterData(session.Logger, session.Host, SessionState.P(sender), reason, RejectLogDump.Format(sender, session.Recipients, receiver.Headers));
+            session.Reply("550 " + reason);
+            session.ResetTransaction();
+            return null;
+        }
+
+        await receiver.FinishAsync().ConfigureAwait(false);
+        var now = session.Time.GetLocalNow();
+        var headers = new List<string>(receiver.Headers.Count + 1) { session.ReceivedHeader(message.Id, now) };
+        headers.AddRange(receiver.Headers);
+        // Exim's S= (receive.c): the headers as written to -H (each with its newline, the new Received: included),
+        // plus the -D file after its id line, plus one for the blank line that separates header and body.
+        var size = receiver.HeaderBytes + Encoding.Latin1.GetByteCount(headers[0]) + 1 + receiver.BodyBytes + 1;
+
+        if (session.Recipients.Count == 0)
+        {
+            // Every recipient was discarded: read, acknowledged and thrown away (Exim's blackhole).
+            return await BlackholeAsync(session, message, size, receiver.MessageId, session.MailDiscarded ? "MAIL" : "RCPT", null).ConfigureAwait(false);
+        }
+        if (session.PolicyHandles(SmtpStage.Data))
+        {
+            Verdict verdict;
+            using (var staged = new SpoolStageMessage(message.Id, message.DataPath, headers, size, receiver.BodyLines))
+            {
+                verdict = await session.DecideAsync(SmtpStage.Data, message: staged).ConfigureAwait(false);
+            }
+            switch (verdict.Kind)
+            {
+                case VerdictKind.Discard:
+                    return await BlackholeAsync(session, message, size, receiver.MessageId, "DATA", verdict.LogText).ConfigureAwait(false);
+                case not VerdictKind.Accept:
+                    await FileSpool.AbandonAsync(message).ConfigureAwait(false);
+                    var end = session.Refuse(verdict, "after DATA", withSender: true, RejectLogDump.Format(sender, session.Recipients, receiver.Headers));
+                    session.ResetTransaction();
+                    return end;
+            }
+        }
+
+        var modifiers = Modifiers(session);
+        IReadOnlyList<SpoolHeaderLine> lines = SpoolHeaderFile.Lines(headers);
+        if (modifiers is not null) (lines, size) = Apply(modifiers, lines, size);
+        var frozen = modifiers?.Frozen == true;
+        var connection = session.Connection;
+        var envelope = new Envelope(sender, [.. session.Recipients], now, session.Helo, connection.ClientIp, connection.Remote.Port,
+            connection.Local.Address.ToString(), connection.Local.Port, session.Esmtp ? "esmtp" : "smtp", receiver.BodyLines, receiver.MaxLineLength)
+        {
+            FrozenAt = frozen ? now : null,
+        };
+        try
+        {
+            if (modifiers?.Queue is { } queue && !string.Equals(queue, message.Queue, StringComparison.Ordinal)) message = session.Spool.MoveToQueue(message, queue);
+            if (session.Settings.HostChecking) await FileSpool.AbandonAsync(message).ConfigureAwait(false);
+            else await session.Spool.CommitAsync(message, envelope, lines, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            SmtpLog.SpoolFailed(session.Logger, message.Id, session.Host, e);
+            await FileSpool.AbandonAsync(message).ConfigureAwait(false);
+            session.Reply("451 Temporary local problem - please try later");
+            session.ResetTransaction();
+            return null;
+        }
+
+        session.Messages++;
+        LogReceived(session, message.Id, message.Queue, size, receiver.MessageId);
+        if (frozen) SmtpLog.FrozenByPolicy(session.Logger, message.Id);
+        session.Reply($"250 OK id={message.Id}");
+        if (session.Settings.HostChecking)
+        {
+            session.Reply("\r\n**** SMTP testing: that is not a real message id!\r\n");
+            session.ResetTransaction();
+            return null;
+        }
+        if (!frozen) session.DecideDelivery(message.Ref, policyQueueOnly: modifiers?.QueueOnly == true);
+        session.ResetTransaction();
+        return null;
+    }
+
+    private static void LogReceived(SessionState session, string id, string? queue, long size, string? messageId)
+    {
+        var sender = session.Sender!;
+        SmtpLog.Received(session.Logger, id, sender.Length == 0 ? "<>" : SessionState.P(sender), session.Host, session.Esmtp ? "esmtp" : "smtp", size,
+            queue is null ? "" : " Q=" + queue, messageId is { } mid ? $" id={SessionState.P(mid)}" : "");
+    }
+
+    /// <summary>
+    /// A message policies threw away: logged as received, acknowledged with its id, then Exim's
+    /// <c>=&gt; blackhole (DATA ACL discarded recipients)</c> and <c>Completed</c>; no -H file is ever written.
+    /// </summary>
+    private static async Task<SessionResult?> BlackholeAsync(SessionState session, SpoolMessage message, long size, string? messageId, string by, string? log)
+    {
+        await FileSpool.AbandonAsync(message).ConfigureAwait(false);
+        LogReceived(session, message.Id, message.Queue, size, messageId);
+        session.Reply($"250 OK id={message.Id}");
+        if (session.Settings.HostChecking) session.Reply("\r\n**** SMTP testing: that is not a real message id!\r\n");
+        SmtpLog.Blackholed(session.Logger, message.Id, by, log is null ? "" : ": " + log);
+        SmtpLog.Completed(session.Logger, message.Id);
+        session.ResetTransaction();
+        return null;
+    }
+
+    /// <summary>The modifiers accepting verdicts gave the connection and this message, or null when there are none.</summary>
+    private static PolicyModifiers? Modifiers(SessionState session)
+    {
+        if (session.Policy is not { } policy || (policy.ForConnection.IsEmpty && policy.ForMessage.IsEmpty)) return null;
+        var merged = new PolicyModifiers();
+        merged.Add(policy.ForMessage);
+        merged.Add(policy.ForConnection);
+        return merged;
+    }
+
+    /// <summary>
+    /// Removed headers stay in the -H file flagged as deleted (Exim's htype_old), so they are never delivered; added ones
+    /// go at the end (Exim's default place). S= counts what is delivered.
+    /// </summary>
+    private static (IReadOnlyList<SpoolHeaderLine> Lines, long Size) Apply(PolicyModifiers modifiers, IReadOnlyList<SpoolHeaderLine> lines, long size)
+    {
+        var result = new List<SpoolHeaderLine>(lines.Count + modifiers.AddedHeaders.Count);
+        foreach (var line in lines)
+        {
+            if (line.Flag != SpoolHeaderFile.Deleted && Named(line.Text, modifiers.RemovedHeaders))
+            {
+                result.Add(line with { Flag = SpoolHeaderFile.Deleted });
+                size -= Encoding.Latin1.GetByteCount(line.Text);
+            }
+            else
+            {
+                result.Add(line);
+            }
+        }
+        foreach (var line in SpoolHeaderFile.Lines(modifiers.AddedHeaders))
+        {
+            result.Add(line);
+            size += Encoding.Latin1.GetByteCount(line.Text);
+        }
+        return (result, size);
+
+        static bool Named(string header, IReadOnlyList<string> names)
+        {
+            foreach (var name in names)
+            {
+                if (header.Length > name.Length && header[name.Length] == ':' && header.StartsWith(name, StringComparison.OrdinalIgnoreCase)) return true;
+            }
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Decodes what the reader holds into the message; true once the end of DATA has been seen (what follows it stays
+    /// buffered: the next commands). A synchronous step, as spans cannot live across awaits.
+    /// </summary>
+    private static bool DecodeBuffered(SmtpLineReader reader, DataDecoder decoder, MessageReceiver receiver, ref byte[] scratch)
+    {
+        var input = reader.Buffered;
+        if (input.IsEmpty) return false;
+        var needed = DataDecoder.MaxOutput(input.Length);
+        if (scratch.Length < needed)
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+            scratch = ArrayPool<byte>.Shared.Rent(needed);
+        }
+        var ended = decoder.Decode(input, scratch, out var consumed, out var written);
+        reader.Advance(consumed);
+        receiver.Add(scratch.AsSpan(0, written));
+        return ended;
+    }
+}

@@ -1,0 +1,56 @@
+using Exim.Abstractions.Scripting;
+
+namespace Exim.Mail.Smtp.Policy;
+
+/// <summary>
+/// What accepting verdicts asked for, collected until the message is spooled: headers to add and remove, a named queue,
+/// queue only, freeze. The first queue named wins, as the first decision does. Nothing is allocated until a verdict
+/// asks for something (most connections never do).
+/// </summary>
+internal sealed class PolicyModifiers
+{
+    private List<string>? _added;
+    private List<string>? _removed;
+
+    public IReadOnlyList<string> AddedHeaders => (IReadOnlyList<string>?)_added ?? [];
+    public IReadOnlyList<string> RemovedHeaders => (IReadOnlyList<string>?)_removed ?? [];
+    public string? Queue { get; private set; }
+    public bool QueueOnly { get; private set; }
+    public bool Frozen { get; private set; }
+
+    public bool IsEmpty => _added is not { Count: > 0 } && _removed is not { Count: > 0 } && Queue is null && !QueueOnly && !Frozen;
+
+    public void Add(Verdict verdict)
+    {
+        foreach (var h in verdict.AddedHeaders) AddHeader(h);
+        foreach (var h in verdict.RemovedHeaders) (_removed ??= []).Add(h);
+        Queue ??= verdict.Queue;
+        QueueOnly |= verdict.QueueOnly;
+        Frozen |= verdict.Frozen;
+    }
+
+    public void Add(PolicyModifiers other)
+    {
+        if (other.IsEmpty) return;
+        foreach (var h in other.AddedHeaders) AddHeader(h);
+        foreach (var h in other.RemovedHeaders) (_removed ??= []).Add(h);
+        Queue ??= other.Queue;
+        QueueOnly |= other.QueueOnly;
+        Frozen |= other.Frozen;
+    }
+
+    public void Clear()
+    {
+        _added?.Clear();
+        _removed?.Clear();
+        Queue = null;
+        QueueOnly = false;
+        Frozen = false;
+    }
+
+    private void AddHeader(string header)
+    {
+        _added ??= [];
+        if (!_added.Contains(header)) _added.Add(header); // Exim adds an identical line once
+    }
+}
