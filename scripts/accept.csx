@@ -19,24 +19,7 @@ var trusted = new HostList(new[] { "127.0.0.0/8", "::1", "10.0.0.0/8", "192.168.
 var limit = trusted.Matches(client) ? 50 : 5;
 if (Counts.FromHost > limit) return Verdict.Defer($"too many connections from {client}; try again later");
 
-// 3. A DNS blocklist (RFC 5782), skipped for our own networks. A lookup that cannot complete lets the
-//    connection in (an outage of the list must not stop mail), but is logged.
-const string Blocklist = "zen.spamhaus.org";
-if (!trusted.Matches(client))
-{
-    try
-    {
-        var listed = await Dns.A(Dns.BlocklistName(client, Blocklist));
-        if (listed.Count > 0)
-        {
-            var reasons = await Dns.Txt(Dns.BlocklistName(client, Blocklist));
-            return Verdict.Reject($"{client} is listed at {Blocklist}: {reasons.FirstOrDefault() ?? "no reason given"}");
-        }
-    }
-    catch (DnsLookupException e)
-    {
-        Log.Warning($"{Blocklist} lookup for {client} did not complete ({e.Message}); accepting");
-    }
-}
+// The DNS blocklist is checked per recipient (rcpt.csx), where our own and authenticated clients can be let through
+// and the list's error codes told from its listings.
 
 return Verdict.Accept;

@@ -91,6 +91,11 @@ public sealed class ProcessCommandTests
         Assert.Contains("Plugin interface-scanner: Exim.Plugins.InterfaceScanner 0.1.0", stdout, StringComparison.Ordinal);
         Assert.Contains("Plugin gethostbyname-resolver: Exim.Plugins.GetHostByNameResolver 0.1.0", stdout, StringComparison.Ordinal);
         Assert.Contains("provides IAddressResolver \"byname\"", stdout, StringComparison.Ordinal);
+        // The shipped policies compile against the contract as they are.
+        foreach (var hook in new[] { "accept", "helo", "rcpt", "data", "child_exit" })
+        {
+            Assert.Matches($@"Hook {hook}: scripts/{hook.Replace('_', '-')}\.csx \((compiled|from the compiled-script cache)\)", stdout);
+        }
     }
 
     [Fact]
