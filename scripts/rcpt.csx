@@ -1,11 +1,13 @@
 // rcpt.csx: the recipient policy of the bundled configuration ([hooks] rcpt in exim.toml; Exim's acl_smtp_rcpt).
 // Runs for each RCPT TO that passed relay control, with Sender, Recipients (accepted so far) and Recipient (the one being
 // decided). In order, cheapest first:
-//   1. rate limits: recipients per hour from one client address, messages per hour from one sender (Exim's ratelimit,
-//      kept in the hints store, so a restart does not reset them);
-//   2. a DNS blocklist for clients that are neither ours (relay_from_hosts) nor authenticated, counting as "listed" only
-//      the list's documented listing codes;
-//   3. recipient verification: the address is routed as a delivery would route it (unknown local users are refused
+//   1. rate limits: recipients per hour from one client address (strangers only), messages per hour from one sender (not
+//      the null sender of bounces, which one forged sender would otherwise block for everyone) (Exim's ratelimit, kept
+//      in the hints store, so a restart does not reset them; a store that cannot be used defers, as in Exim);
+//   2. our own clients (relay_from_hosts, or authenticated) are accepted from here on, as in Exim's default
+//      acl_check_rcpt ("accept hosts = +relay_from_hosts" before "require verify = recipient");
+//   3. a DNS blocklist, counting as "listed" only the list's documented listing codes;
+//   4. recipient verification: the address is routed as a delivery would route it (unknown local users are refused
 //      now, with 550, instead of being bounced later: no backscatter).
 // A refusal is answered 550 (451 for a deferral) and logged in Exim's shape to the main and reject logs:
 // "H=... F=<sender> rejected RCPT <recipient>: text". A DNS failure never refuses mail: it defers or lets it through.
@@ -29,38 +31,41 @@ if (!ours)
             .WithLog($"ratelimit: {fromHost.Rate:F1} recipients per hour from {ip}, limit {fromHost.Limit}");
     }
 }
-var sender = Sender is { Length: > 0 } s ? s.ToLowerInvariant() : "<>";
-var fromSender = await RateLimit(sender, MessagesPerHourFromOneSender, TimeSpan.FromHours(1), RateLimitUnit.PerMail);
-if (fromSender.Over)
+if (Sender is { Length: > 0 } s)
 {
-    return Verdict.Defer($"too many messages from {sender}; try again later", status: "4.7.0")
-        .WithLog($"ratelimit: {fromSender.Rate:F1} messages per hour from {sender}, limit {fromSender.Limit}");
+    var sender = s.ToLowerInvariant();
+    var fromSender = await RateLimit(sender, MessagesPerHourFromOneSender, TimeSpan.FromHours(1), RateLimitUnit.PerMail);
+    if (fromSender.Over)
+    {
+        return Verdict.Defer($"too many messages from {sender}; try again later", status: "4.7.0")
+            .WithLog($"ratelimit: {fromSender.Rate:F1} messages per hour from {sender}, limit {fromSender.Limit}");
+    }
 }
 
-// 2. The DNS blocklist (RFC 5782). Spamhaus lists with 127.0.0.2-127.0.0.11; an answer in 127.255.255.0/24 is an error
+// 2. Our own clients: trusted with any recipient they may relay to.
+if (ours) return Verdict.Accept;
+
+// 3. The DNS blocklist (RFC 5782). Spamhaus lists with 127.0.0.2-127.0.0.11; an answer in 127.255.255.0/24 is an error
 //    code ("query refused", e.g. when asked through a public resolver) and must never count as listed, or every
 //    client would be refused. A lookup that cannot complete lets the recipient through and is logged.
-if (!ours)
+try
 {
-    try
+    var answers = await Dns.A(Dns.BlocklistName(ip, Blocklist));
+    var listed = answers.Where(Codes.IsListing).ToList();
+    var errors = answers.Where(Codes.IsError).ToList();
+    if (errors.Count > 0) Log.Warning($"{Blocklist} answered {string.Join(", ", errors)} for {ip}: an error code, not a listing (is the resolver allowed to ask it?)");
+    if (listed.Count > 0)
     {
-        var answers = await Dns.A(Dns.BlocklistName(ip, Blocklist));
-        var listed = answers.Where(Codes.IsListing).ToList();
-        var errors = answers.Where(Codes.IsError).ToList();
-        if (errors.Count > 0) Log.Warning($"{Blocklist} answered {string.Join(", ", errors)} for {ip}: an error code, not a listing (is the resolver allowed to ask it?)");
-        if (listed.Count > 0)
-        {
-            var reason = (await Dns.Txt(Dns.BlocklistName(ip, Blocklist))).FirstOrDefault() ?? $"listed at {Blocklist}";
-            return Verdict.Reject($"{ip} is listed at {Blocklist}: {reason}", status: "5.7.1");
-        }
-    }
-    catch (DnsLookupException e)
-    {
-        Log.Warning($"{Blocklist} lookup for {ip} did not complete ({e.Message}); not counted as listed");
+        var reason = (await Dns.Txt(Dns.BlocklistName(ip, Blocklist))).FirstOrDefault() ?? $"listed at {Blocklist}";
+        return Verdict.Reject($"{ip} is listed at {Blocklist}: {reason}", status: "5.7.1");
     }
 }
+catch (DnsLookupException e)
+{
+    Log.Warning($"{Blocklist} lookup for {ip} did not complete ({e.Message}); not counted as listed");
+}
 
-// 3. Recipient verification through the routers. Deferred means "not known yet" (a DNS failure): defer, never refuse.
+// 4. Recipient verification through the routers. Deferred means "not known yet" (a DNS failure): defer, never refuse.
 var v = await Verify.Recipient(Recipient!);
 return v.Status switch
 {

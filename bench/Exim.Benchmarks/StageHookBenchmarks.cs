@@ -36,7 +36,9 @@ public class StageHookBenchmarks
 
     private TempDirectory? _dir;
     private PolicySession? _script;
+    private StageMessage? _message;
     private Func<SmtpStage, Verdict>? _lambda;
+    private const string Recipient = "carol@bench.example";
 
     [Params(SmtpStage.Helo, SmtpStage.Mail, SmtpStage.Rcpt, SmtpStage.Predata, SmtpStage.Data)]
     public SmtpStage Stage { get; set; }
@@ -56,9 +58,9 @@ public class StageHookBenchmarks
         {
             SmtpStage.Helo => _script.Helo!.Length == 0 ? Verdict.Reject("x") : Verdict.Accept,
             SmtpStage.Mail => _script.Sender!.EndsWith(".invalid", StringComparison.Ordinal) ? Verdict.Reject("x") : Verdict.Accept,
-            SmtpStage.Rcpt => _script.Recipient!.StartsWith("nobody@", StringComparison.Ordinal) ? Verdict.Reject("x") : Verdict.Accept,
+            SmtpStage.Rcpt => Recipient.StartsWith("nobody@", StringComparison.Ordinal) ? Verdict.Reject("x") : Verdict.Accept,
             SmtpStage.Predata => _script.Recipients.Count > 100 ? Verdict.Reject("x") : Verdict.Accept,
-            _ => _script.Message!.Size > 50_000_000 ? Verdict.Reject("x") : Verdict.Accept,
+            _ => _message!.Size > 50_000_000 ? Verdict.Reject("x") : Verdict.Accept,
         };
     }
 
@@ -71,7 +73,7 @@ public class StageHookBenchmarks
     [Benchmark]
     public Verdict TrivialScript()
     {
-        var pending = _script!.DecideAsync(Stage);
+        var pending = _script!.DecideAsync(Stage, Stage == SmtpStage.Rcpt ? Recipient : null, Stage == SmtpStage.Data ? _message : null);
         return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
     }
 
@@ -80,14 +82,16 @@ public class StageHookBenchmarks
         var main = new MainOptions { PrimaryHostname = "bench.example" };
         var connection = new ConnectionContext(new NoTransport(), new IPEndPoint(IPAddress.Parse("192.0.2.1"), 40000), new IPEndPoint(IPAddress.Loopback, 25),
             new SmtpSettings(main, "4.96"), new NoSlots(), new NoLoad(), null, NullLogger.Instance, CancellationToken.None);
-        return new PolicySession(connection, new PolicyServices(policies))
-        {
-            Helo = "client.example",
-            Sender = "alice@client.example",
-            Recipients = ["bob@bench.example"],
-            Recipient = "carol@bench.example",
-            Message = new SpoolStageMessage("1xVuPu-000001-AB", _dir!.Combine("none-D"), ["Subject: bench\n"], 1100, 13),
-        };
+        _message = new SpoolStageMessage("1xVuPu-000001-AB", _dir!.Combine("none-D"), ["Subject: bench\n"], 1100, 13);
+        return new PolicySession(connection, new PolicyServices(policies)) { Transaction = new Transaction() };
+    }
+
+    private sealed class Transaction : ITransactionView
+    {
+        public string? Helo => "client.example";
+        public string? Sender => "alice@client.example";
+        public IReadOnlyList<string> Recipients { get; } = ["bob@bench.example"];
+        public long DeclaredSize => -1;
     }
 
     private sealed class OnePolicy(StagePolicy policy) : IStagePolicies

@@ -90,6 +90,11 @@ public sealed class TestDaemon : IAsyncDisposable
         => Wait.UntilOrFailAsync(() => MainLog.Contains(text, StringComparison.Ordinal), timeout ?? TestTimeouts.Default,
             () => $"main log line containing \"{text}\"\nmainlog:\n{MainLog}\nstderr:\n{Process.Stderr}");
 
+    /// <summary>Waits for the panic log (its own file, written by its own sink) to contain <paramref name="text"/>.</summary>
+    public Task WaitForPanicLogAsync(string text, TimeSpan? timeout = null)
+        => Wait.UntilOrFailAsync(() => PanicLog.Contains(text, StringComparison.Ordinal), timeout ?? TestTimeouts.Default,
+            () => $"panic log line containing \"{text}\"\npaniclog:\n{PanicLog}");
+
     /// <summary>Counts main log lines containing <paramref name="text"/>.</summary>
     public int CountLog(string text) => MainLog.Split('\n').Count(l => l.Contains(text, StringComparison.Ordinal));
 

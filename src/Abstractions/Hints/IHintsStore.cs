@@ -4,7 +4,9 @@ namespace Exim.Abstractions.Hints;
 /// Exim's hints databases (<c>spool/db/retry</c>, <c>ratelimit</c>, ...): small named key-value tables that survive restarts
 /// and are shared by the daemon, its queue runners and every other exim process at once. Each record carries the time it
 /// was last written, which <c>exim --tidydb</c> prunes by. Hints only: a store that cannot be read behaves as an empty one
-/// and never stops mail, so no method throws for a broken or unreadable store (only for a bad argument or cancellation).
+/// and never stops mail, so no method throws for a broken or unreadable store (only for a bad argument or cancellation),
+/// except <see cref="UpdateAsync{TResult}"/>, whose callers rely on its atomicity: it throws
+/// <see cref="HintsUnavailableException"/> rather than compute on a store it cannot use.
 /// </summary>
 /// <remarks>
 /// The core's default is SQLite, one file <c>spool/db/hints.sqlite</c>. A plugin may register another implementation
@@ -45,6 +47,7 @@ public interface IHintsStore
     /// <param name="key">The record's key.</param>
     /// <param name="update">The computation.</param>
     /// <param name="cancellationToken">Cancels the update.</param>
+    /// <exception cref="HintsUnavailableException">The store cannot be used now; nothing was changed.</exception>
     ValueTask<TResult> UpdateAsync<TResult>(string database, string key, Func<HintsRecord?, (HintsChange Change, TResult Result)> update,
         CancellationToken cancellationToken);
 

@@ -16,8 +16,9 @@ namespace Exim.Host.Lifetime;
 /// <summary>
 /// What one generation gives its SMTP sessions: DNS through the shared cache, the client's reverse lookup and forward
 /// lookups of names in host lists (null without a DNS resolver plugin), and the stage policies (the accept hook, the
-/// stage scripts and plugins' policies in <c>[hooks] order</c>, with the helpers they call: the address verifier, null without routers, and the
-/// rate limiter; null when nothing decides).
+/// stage scripts and plugins' policies in <c>[hooks] order</c>, with the helpers they call: the address verifier (built
+/// once per generation, only when something decides, and null without routers) and the rate limiter; null when nothing
+/// decides).
 /// The lookups log CNAME loops and, with slow_lookup_log, slow lookups, through <c>lookupLogger</c>.
 /// </summary>
 internal sealed record SessionServices(
@@ -26,14 +27,6 @@ internal sealed record SessionServices(
     Func<string, CancellationToken, Task<AddressLookup>>? ForwardLookup,
     PolicyServices? Policies)
 {
-    /// <summary>
-    /// Verifies recipients and senders (Exim's <c>verify = recipient</c> / <c>verify = sender</c>) with the generation's
-    /// routers, resolvers and the shared DNS cache. Built once per generation: every session and every check of the
-    /// generation shares it. Null when the configuration has no routers (then nothing is routable, and the daemon keeps
-    /// messages queued rather than failing them).
-    /// </summary>
-    public IAddressVerifier? Verifier { get; init; }
-
     /// <summary>Makes the name lookups of one connection, or null without a DNS resolver.</summary>
     public Func<IHostNameLookups>? HostNameLookups => ReverseLookup is { } reverse ? () => new ConnectionHostNames(reverse, ForwardLookup) : null;
 
@@ -52,9 +45,11 @@ internal sealed record SessionServices(
             : (ip, ct) => Mail.Resolution.ReverseLookup.LookupAsync(dns, ip, lookups, ct);
         Func<string, CancellationToken, Task<AddressLookup>>? forward = dns is null ? null
             : (name, ct) => Mail.Resolution.ForwardLookup.LookupAsync(dns, name, lookups, ct, qualifySingle: true);
-        var verifier = config.Routers.IsEmpty ? null : GenerationRouting.Verifier(generation, dns, lookupLogger);
-        var policies = StagePolicySet.For(generation, dns, lookups, hookLogger) is { } set ? new PolicyServices(set, verifier, rateLimiter) : null;
-        return new SessionServices(dns, reverse, forward, policies) { Verifier = verifier };
+        // The verifier is built once per generation, and only when a policy may call it: every session shares it.
+        var policies = StagePolicySet.For(generation, dns, lookups, hookLogger) is { } set
+            ? new PolicyServices(set, config.Routers.IsEmpty ? null : GenerationRouting.Verifier(generation, dns, lookupLogger), rateLimiter)
+            : null;
+        return new SessionServices(dns, reverse, forward, policies);
     }
 
     /// <summary>

@@ -19,7 +19,8 @@ namespace Exim.Mail.Hints;
 /// <para>Never stops mail: a file that is not a database or is corrupt is logged to the main and panic logs, moved aside
 /// (<c>hints.sqlite.corrupt-&lt;time&gt;.&lt;pid&gt;</c>, with its -wal and -shm files) under <c>db/hints.lockfile</c> and recreated
 /// empty; a file that cannot be opened (permissions, a full disk, a lock held too long) is logged once and reads as
-/// empty and swallows writes until it can be opened again (tried at most every <see cref="RetryOpenAfter"/>).</para>
+/// empty and swallows writes until it can be opened again (tried at most every <see cref="RetryOpenAfter"/>); an atomic
+/// update on it throws <see cref="HintsUnavailableException"/> instead.</para>
 /// </summary>
 internal sealed partial class SqliteHintsStore : IHintsStore, IDisposable
 {
@@ -29,7 +30,9 @@ internal sealed partial class SqliteHintsStore : IHintsStore, IDisposable
     private const int SqliteCorrupt = 11;
     private const int SqliteNotADatabase = 26;
     private static readonly TimeSpan RetryOpenAfter = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(10);
+    // Writers hold the lock for microseconds; waiting longer means something is wrong, and the wait blocks a thread (and a
+    // policy, whose budget is a few seconds), so it is short.
+    private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(2);
 
     private readonly Lock _lock = new();
     private readonly ILogger _logger;
@@ -76,21 +79,20 @@ internal sealed partial class SqliteHintsStore : IHintsStore, IDisposable
     {
         Check(database, key, cancellationToken);
         ArgumentNullException.ThrowIfNull(update);
-        var computed = false;
         TResult result = default!;
-        Run(s =>
+        var done = Run(s =>
         {
             s.Begin();
             try
             {
                 var (change, r) = update(s.Get(database, key));
-                (result, computed) = (r, true);
                 switch (change.Kind)
                 {
                     case HintsChangeKind.Write: s.Put(database, key, change.Value!, Stamp()); break;
                     case HintsChangeKind.Delete: s.Delete(database, key); break;
                 }
                 s.Commit();
+                result = r;
             }
             catch
             {
@@ -99,8 +101,8 @@ internal sealed partial class SqliteHintsStore : IHintsStore, IDisposable
             }
             return true;
         }, false);
-        // The store could not be used: the computation sees an empty store and its change is dropped.
-        return new(computed ? result : update(null).Result);
+        // A computation on a store that cannot be used would act on a rate or a count that is not there: say so instead.
+        return done ? new(result) : throw new HintsUnavailableException($"{database} database not available");
     }
 
     public IAsyncEnumerable<HintsRecord> EnumerateAsync(string database, CancellationToken cancellationToken)

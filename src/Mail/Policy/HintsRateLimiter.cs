@@ -23,6 +23,8 @@ namespace Exim.Mail.Policy;
 /// record and started anew once older than the period; an event already in it counts 0.</item>
 /// </list>
 /// The read, the computation and the write happen in one store transaction, so concurrent processes never lose an event.
+/// A store that cannot be used throws <see cref="HintsUnavailableException"/> ("ratelimit database not available"), which
+/// defers the stage as Exim does, rather than let everything through as if every key were new.
 /// The record's value is <c>seconds microseconds rate</c>, plus <c>bloom_epoch base64(bloom)</c> for unique keys.
 /// </summary>
 internal sealed class HintsRateLimiter(IHintsStore store, TimeProvider time) : IRateLimiter
@@ -35,8 +37,8 @@ internal sealed class HintsRateLimiter(IHintsStore store, TimeProvider time) : I
         if (request.Period <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(request), "the period must be positive");
         if (request.Limit < 0 || request.Count < 0) throw new ArgumentOutOfRangeException(nameof(request), "the limit and the count must not be negative");
         var key = StoredKey(request);
-        var now = time.GetUtcNow();
-        var (over, rate) = await store.UpdateAsync(HintsDatabases.RateLimit, key, current => Compute(request, current?.Value, now), cancellationToken)
+        // The time is taken inside the update, after any wait for another writer, so the stored times never go back.
+        var (over, rate) = await store.UpdateAsync(HintsDatabases.RateLimit, key, current => Compute(request, current?.Value, time.GetUtcNow()), cancellationToken)
             .ConfigureAwait(false);
         return new RateLimitResult(over, rate, request.Limit, request.Period) { StoredKey = key };
     }

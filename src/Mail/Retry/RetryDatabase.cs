@@ -16,7 +16,8 @@ namespace Exim.Mail.Retry;
 /// </summary>
 internal sealed class RetryDatabase(IHintsStore store, string spoolDirectory)
 {
-    private int _imported;
+    private Task? _import;
+    private object? _importLock;
 
     public IHintsStore Store { get; } = store;
 
@@ -99,25 +100,35 @@ internal sealed class RetryDatabase(IHintsStore store, string spoolDirectory)
     private static string Clean(string s) => s.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');
 
     /// <summary>
-    /// Moves the records of the old text file (one <c>key TAB value</c> line each) into the store, once per process; the
-    /// file is then renamed, so no other process imports it again. Two processes importing at once write the same records.
+    /// Moves the records of the old text file (one <c>key TAB value</c> line each) into the store, once per process: every
+    /// caller waits for the one import. The file is renamed only once every record is in the store, so no other process
+    /// imports it again and none is lost; two processes importing at once write the same records.
     /// </summary>
-    private async ValueTask ImportOnceAsync(CancellationToken cancellationToken)
+    private Task ImportOnceAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _imported, 1) != 0 || !File.Exists(LegacyFilePath)) return;
+        var import = LazyInitializer.EnsureInitialized(ref _import, ref _importLock, () => Task.Run(ImportAsync, CancellationToken.None));
+        return import.IsCompleted ? import : import.WaitAsync(cancellationToken);
+    }
+
+    private async Task ImportAsync()
+    {
+        if (!File.Exists(LegacyFilePath)) return;
         try
         {
             foreach (var line in File.ReadLines(LegacyFilePath, Encoding.UTF8))
             {
                 var tab = line.IndexOf('\t', StringComparison.Ordinal);
                 if (tab <= 0 || !TryParse(line[..tab], line[(tab + 1)..], out _)) continue;
-                await Store.PutAsync(HintsDatabases.Retry, line[..tab], line[(tab + 1)..], cancellationToken).ConfigureAwait(false);
+                var value = line[(tab + 1)..];
+                // An update, not a put: it says when the store could not take the record (a put would drop it silently).
+                await Store.UpdateAsync(HintsDatabases.Retry, line[..tab], _ => (HintsChange.Write(value), true), CancellationToken.None).ConfigureAwait(false);
             }
             File.Move(LegacyFilePath, LegacyFilePath + ".imported", overwrite: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or HintsUnavailableException)
         {
-            // Another process imported and renamed it first, or it cannot be read: hints only, nothing is lost that matters.
+            // Another process imported and renamed it first, it cannot be read, or the store cannot take it now: the file
+            // stays for the next process. Hints only: nothing is lost that matters.
         }
     }
 }

@@ -21,7 +21,7 @@ namespace Exim.Mail.Smtp;
 /// its way to the log or into a reply, so control bytes are escaped and 8-bit bytes come out as they came in.
 /// </para>
 /// </summary>
-internal sealed class SessionState : IDisposable
+internal sealed class SessionState : ITransactionView, IDisposable
 {
     private byte[] _output = []; // rented only between a reply and its flush, so idle sessions hold none
     private int _outputLength;
@@ -41,6 +41,7 @@ internal sealed class SessionState : IDisposable
         RecipientsView = Recipients.AsReadOnly();
         _nonmailLimited = Settings.Main.SmtpAcceptMaxNonmail > 0 && Settings.NonmailHosts.Matches(connection.Remote.Address);
         QueueOnly = connection.QueueOnly;
+        if (connection.Policy is { } policy) policy.Transaction = this;
     }
 
     public ConnectionContext Connection { get; }
@@ -61,6 +62,22 @@ internal sealed class SessionState : IDisposable
     /// <summary>Whether the last accepted greeting was EHLO (so PIPELINING was advertised).</summary>
     public bool Esmtp { get; set; }
 
+    /// <summary>
+    /// Exim's <c>$received_protocol</c>, for the <c>P=</c> log field, the spool and the Received header: <c>smtp</c> or
+    /// <c>esmtp</c>, with <c>s</c> under TLS and, after EHLO, <c>a</c> once authenticated (smtp.c's protocols table:
+    /// smtp, smtps, esmtp, esmtps, esmtpa, esmtpsa).
+    /// </summary>
+    public string Protocol
+    {
+        get
+        {
+            var description = Connection.Description;
+            var tls = description.Tls;
+            if (!Esmtp) return tls ? "smtps" : "smtp";
+            return description.AuthenticatedId is null ? (tls ? "esmtps" : "esmtp") : (tls ? "esmtpsa" : "esmtpa");
+        }
+    }
+
     /// <summary>Whether bare LFs and CRs are refused in this session (smtp_forbid_bare_newline and its exclusions).</summary>
     public bool ForbidBareNewline { get; set; }
 
@@ -72,6 +89,11 @@ internal sealed class SessionState : IDisposable
 
     /// <summary>The same, read only, for policies.</summary>
     public IReadOnlyList<string> RecipientsView { get; }
+
+    IReadOnlyList<string> ITransactionView.Recipients => RecipientsView;
+
+    /// <summary>The size declared with MAIL's SIZE parameter, or -1.</summary>
+    public long DeclaredSize { get; set; } = -1;
 
     /// <summary>Whether a policy discarded a recipient of this transaction (Exim's <c>discarded</c>: DATA may follow with none left).</summary>
     public bool RecipientsDiscarded { get; set; }
@@ -103,13 +125,7 @@ internal sealed class SessionState : IDisposable
     /// <summary>Runs <paramref name="stage"/>'s policies on what the session knows now (only when <see cref="PolicyHandles"/>).</summary>
     public ValueTask<Verdict> DecideAsync(SmtpStage stage, string? recipient = null, StageMessage? message = null)
     {
-        var policy = Policy!;
-        policy.Helo = Helo;
-        policy.Sender = Sender;
-        policy.Recipients = RecipientsView;
-        policy.Recipient = recipient;
-        policy.Message = message;
-        return policy.DecideAsync(stage);
+        return Policy!.DecideAsync(stage, recipient, message);
     }
 
     /// <summary>
@@ -159,6 +175,7 @@ internal sealed class SessionState : IDisposable
     public void ResetTransaction()
     {
         Sender = null;
+        DeclaredSize = -1;
         Recipients.Clear();
         RecipientsDiscarded = false;
         MailDiscarded = false;
@@ -307,7 +324,7 @@ internal sealed class SessionState : IDisposable
             if (Helo is not null && !Helo.Equals(hostName, StringComparison.OrdinalIgnoreCase)) sb.Append(" helo=").Append(Helo);
             sb.Append(')');
         }
-        sb.Append("\n\tby ").Append(Settings.Main.PrimaryHostname).Append(" with ").Append(Esmtp ? "esmtp" : "smtp")
+        sb.Append("\n\tby ").Append(Settings.Main.PrimaryHostname).Append(" with ").Append(Protocol)
           .Append(" (Exim ").Append(Settings.Version).Append(")\n\t(envelope-from <").Append(Sender).Append(">)\n\tid ").Append(id);
         if (Recipients.Count == 1) sb.Append("\n\tfor ").Append(Recipients[0]);
         sb.Append(";\n\t").Append(SmtpSettings.RfcDate(now));

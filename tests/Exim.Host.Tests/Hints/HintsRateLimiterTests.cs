@@ -1,3 +1,4 @@
+using Exim.Abstractions.Hints;
 using Exim.Abstractions.Policy;
 using Exim.Mail.Hints;
 using Exim.Mail.Policy;
@@ -37,6 +38,19 @@ public sealed class HintsRateLimiterTests : IDisposable
 
         Assert.Equal(new RateLimitResult(false, 1.0, 10, TimeSpan.FromHours(1)) { StoredKey = "1h/per_mail/192.0.2.1" }, result);
         Assert.Equal($"{T0.ToUnixTimeSeconds()} 0 1", await StoredAsync("1h/per_mail/192.0.2.1"));
+    }
+
+    [Fact]
+    public async Task StoreThatCannotBeOpened_Throws_RatherThanCountEveryKeyAsNew()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("db", "hints.sqlite")); // a directory where the file should be
+        using var broken = new SqliteHintsStore(dir.Path, new LinesLogger(), _time);
+        var limiter = new HintsRateLimiter(broken, _time);
+
+        // Exim's acl_ratelimit: "ratelimit database not available" is a DEFER, never a pass.
+        var e = await Assert.ThrowsAsync<HintsUnavailableException>(() => limiter.CheckAsync(PerHour(0), CancellationToken.None).AsTask());
+        Assert.Equal("ratelimit database not available", e.Message);
     }
 
     [Fact]

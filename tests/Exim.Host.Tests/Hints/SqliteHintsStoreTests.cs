@@ -119,7 +119,7 @@ public sealed class SqliteHintsStoreTests
     }
 
     [Fact]
-    public async Task FileThatCannotBeOpened_ReadsEmptyAndSwallowsWrites_LoggedOnce_ThenRecovers()
+    public async Task FileThatCannotBeOpened_ReadsEmptyAndSwallowsWrites_RefusesUpdates_LoggedOnce_ThenRecovers()
     {
         using var dir = new TempDirectory();
         Directory.CreateDirectory(dir.Combine("db", "hints.sqlite")); // a directory where the file should be (root ignores modes)
@@ -130,7 +130,9 @@ public sealed class SqliteHintsStoreTests
         Assert.Null(await store.GetAsync("retry", "T:a", CancellationToken.None));
         await store.PutAsync("retry", "T:a", "lost", CancellationToken.None);
         Assert.Empty(await store.EnumerateAsync("retry", CancellationToken.None).ToListAsync());
-        Assert.Equal(42, await store.UpdateAsync("retry", "T:a", current => (HintsChange.Write("x"), current is null ? 42 : 0), CancellationToken.None));
+        var unavailable = await Assert.ThrowsAsync<HintsUnavailableException>(
+            async () => await store.UpdateAsync("ratelimit", "1h/per_mail/a", current => (HintsChange.Write("x"), 42), CancellationToken.None));
+        Assert.Equal("ratelimit database not available", unavailable.Message);
 
         var line = Assert.Single(log.Lines);
         Assert.Equal(LogLevel.Error, line.Level);

@@ -26,21 +26,28 @@ public sealed class ShippedScriptTests(ShippedScriptTests.Fixture fixture) : ICl
     }
 
     [Fact]
-    public async Task Rcpt_UnknownUsersAreRefused_ADnsFailureDefers_NeverRefuses()
+    public async Task Rcpt_UnknownUsersAreRefused_ADnsFailureDefers_NeverRefuses_OurClientsAreTrusted()
     {
         await using var c = await OpenAsync("127.0.0.4", "client.example");
         Assert.Equal("250 OK", await c.CommandAsync("MAIL FROM:<sender@client.example>"));
         Assert.Equal("250 Accepted", await c.CommandAsync("RCPT TO:<alice@test.example>"));
         Assert.Equal("550 5.1.1 Unknown user", await c.CommandAsync("RCPT TO:<mallory@test.example>"));
         await c.CommandAsync("QUIT");
-        // A client that may relay, to a domain whose MX lookup answers SERVFAIL: not known yet.
+        // A stranger, to a domain we relay to (relay_to_domains) whose MX lookup answers SERVFAIL: not known yet.
+        await using var relayed = await OpenAsync("127.0.0.4", "client.example");
+        Assert.Equal("250 OK", await relayed.CommandAsync("MAIL FROM:<sender@client.example>"));
+        Assert.Equal("451 4.4.3 cannot verify <x@x.broken.test> now; try again later", await relayed.CommandAsync("RCPT TO:<x@x.broken.test>"));
+        await relayed.CommandAsync("QUIT");
+        // Our own client is trusted with its recipients (Exim's default ACL accepts relay_from_hosts before verifying).
         await using var ours = await OpenAsync("127.0.0.1", "laptop.example");
         Assert.Equal("250 OK", await ours.CommandAsync("MAIL FROM:<alice@test.example>"));
-        Assert.Equal("451 4.4.3 cannot verify <x@x.broken.test> now; try again later", await ours.CommandAsync("RCPT TO:<x@x.broken.test>"));
+        Assert.Equal("250 Accepted", await ours.CommandAsync("RCPT TO:<x@x.broken.test>"));
+        Assert.Equal("250 Accepted", await ours.CommandAsync("RCPT TO:<typo@test.example>"));
         await ours.CommandAsync("QUIT");
 
         Assert.Contains("H=(client.example) [127.0.0.4] F=<sender@client.example> rejected RCPT <mallory@test.example>: Unknown user", D.RejectLog, StringComparison.Ordinal);
-        Assert.Contains("H=(laptop.example) [127.0.0.1] F=<alice@test.example> temporarily rejected RCPT <x@x.broken.test>", D.RejectLog, StringComparison.Ordinal);
+        Assert.Contains("H=(client.example) [127.0.0.4] F=<sender@client.example> temporarily rejected RCPT <x@x.broken.test>", D.RejectLog, StringComparison.Ordinal);
+        Assert.DoesNotContain("RCPT <typo@test.example>", D.RejectLog, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -154,6 +161,7 @@ public sealed class ShippedScriptTests(ShippedScriptTests.Fixture fixture) : ICl
             }
             return TestDaemon.SmtpConfig("""
                 queue_only = true
+                relay_to_domains = ["*.broken.test"]
 
                 [[routers]]
                 name = "dnslookup"

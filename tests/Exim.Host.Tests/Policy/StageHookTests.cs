@@ -30,7 +30,7 @@ public sealed class StageHookTests(StagePolicyDaemon fixture) : IClassFixture<St
         Assert.Contains("H=(reject.helo.example) [127.0.0.1] rejected EHLO reject.helo.example: bad helo", D.RejectLog, StringComparison.Ordinal);
         Assert.Contains("H=(defer.helo.example) [127.0.0.1] temporarily rejected HELO defer.helo.example: try your helo later", D.MainLog, StringComparison.Ordinal);
         Assert.Contains("H=(discard.helo.example) [127.0.0.1] temporarily rejected EHLO discard.helo.example", D.MainLog, StringComparison.Ordinal);
-        Assert.Contains("\"discard\" verdict not allowed in HELO ACL (H=[127.0.0.1]): deferred", D.PanicLog, StringComparison.Ordinal);
+        await D.WaitForPanicLogAsync("\"discard\" verdict not allowed in HELO ACL (H=[127.0.0.1]): deferred");
         Assert.Contains("H=(drop.helo.example) [127.0.0.1] rejected EHLO drop.helo.example", D.RejectLog, StringComparison.Ordinal);
     }
 
@@ -149,7 +149,7 @@ public sealed class StageHookTests(StagePolicyDaemon fixture) : IClassFixture<St
 
         await D.WaitForLogAsync("H=(client.example) [127.0.0.1] temporarily rejected DATA");
         Assert.Contains("H=(client.example) [127.0.0.1] rejected DATA: not now, 1 recipient(s)", D.RejectLog, StringComparison.Ordinal);
-        Assert.Contains("\"discard\" verdict not allowed in PREDATA ACL", D.PanicLog, StringComparison.Ordinal);
+        await D.WaitForPanicLogAsync("\"discard\" verdict not allowed in PREDATA ACL");
     }
 
     [Theory]

@@ -24,11 +24,9 @@ public sealed class VerifierHost : IAsyncDisposable
     /// <summary>The users file the localuser router's local_parts names.</summary>
     public string UsersFile { get; }
 
-    /// <summary>The current generation's verifier, from its session services.</summary>
-    internal IAddressVerifier Verifier => Services().Verifier ?? throw new InvalidOperationException("no verifier");
-
-    internal SessionServices Services()
-        => SessionServices.For(_core.Store.Current, new HostCache(TimeProvider.System), NullLogger.Instance, NullLogger.Instance);
+    /// <summary>The current generation's verifier, built as the generation's session services build it.</summary>
+    internal IAddressVerifier Verifier
+        => GenerationRouting.Verifier(_core.Store.Current, GenerationRouting.Dns(_core.Store.Current, new HostCache(TimeProvider.System)), NullLogger.Instance);
 
     /// <param name="nameServer">The dns-resolver plugin's nameserver (address:port).</param>
     /// <param name="users">The users file's text.</param>

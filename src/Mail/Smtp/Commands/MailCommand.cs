@@ -70,9 +70,9 @@ internal sealed class MailCommand : SmtpCommandHandler
             return null;
         }
         session.Sender = address;
+        session.DeclaredSize = declared;
         if (session.PolicyHandles(SmtpStage.Mail))
         {
-            session.Policy!.DeclaredSize = declared;
             var verdict = await session.DecideAsync(SmtpStage.Mail).ConfigureAwait(false);
             if (verdict.Kind == VerdictKind.Discard)
             {

@@ -7,7 +7,8 @@ namespace Exim.Mail.Smtp.Policy;
 /// <summary>
 /// One connection's side of its policies: what the stage being decided carries (Exim's ACL variables at that point), the
 /// modifiers accepting verdicts asked for (for the connection at connect and HELO, for the message from MAIL on), and
-/// Exim's ratelimit caches. The session fills the stage's data in before each decision.
+/// Exim's ratelimit caches. What the client has said so far is read from the session (<see cref="Transaction"/>); the
+/// recipient and the message being decided come with each decision.
 /// </summary>
 internal sealed class PolicySession(ConnectionContext connection, PolicyServices services)
 {
@@ -16,14 +17,20 @@ internal sealed class PolicySession(ConnectionContext connection, PolicyServices
     public ConnectionContext Connection { get; } = connection;
     public PolicyServices Services { get; } = services;
     public SmtpStage Stage { get; private set; }
-    public string? Helo { get; set; }
-    public string? Sender { get; set; }
-    public IReadOnlyList<string> Recipients { get; set; } = [];
-    public string? Recipient { get; set; }
-    public StageMessage? Message { get; set; }
 
-    /// <summary>The size declared with MAIL's SIZE parameter, or -1 (per_byte counts it before DATA, as Exim does).</summary>
-    public long DeclaredSize { get; set; } = -1;
+    /// <summary>The session's transaction, once the session has started (before it, at connect: nothing said yet).</summary>
+    public ITransactionView Transaction { get; set; } = ITransactionView.None;
+
+    public string? Helo => Transaction.Helo;
+    public string? Sender => Transaction.Sender;
+    public IReadOnlyList<string> Recipients => Transaction.Recipients;
+    public long DeclaredSize => Transaction.DeclaredSize;
+
+    /// <summary>At RCPT: the recipient being decided.</summary>
+    public string? Recipient { get; private set; }
+
+    /// <summary>At DATA: the message being decided.</summary>
+    public StageMessage? Message { get; private set; }
 
     /// <summary>Modifiers accepted at connect and HELO: they apply to every message of the connection.</summary>
     public PolicyModifiers ForConnection { get; } = new();
@@ -39,9 +46,10 @@ internal sealed class PolicySession(ConnectionContext connection, PolicyServices
     /// Decides <paramref name="stage"/>. The modifiers of the accepting verdicts count only when the stage's decision is
     /// Accept (as Exim's added headers are lost when an ACL ends in deny).
     /// </summary>
-    public async ValueTask<Verdict> DecideAsync(SmtpStage stage)
+    public async ValueTask<Verdict> DecideAsync(SmtpStage stage, string? recipient = null, StageMessage? message = null)
     {
         Stage = stage;
+        (Recipient, Message) = (recipient, message);
         _pending.Clear();
         if (stage != SmtpStage.Data) Rates.NewCommand(); // predata and data are one DATA command
         var verdict = await Services.Policies.DecideAsync(this).ConfigureAwait(false);
@@ -71,10 +79,7 @@ internal sealed class PolicySession(ConnectionContext connection, PolicyServices
     {
         ForMessage.Clear();
         Rates.NewMessage();
-        Sender = null;
-        Recipient = null;
-        Message = null;
-        DeclaredSize = -1;
+        (Recipient, Message) = (null, null);
     }
 
     public Task<VerifyResult> VerifyRecipientAsync(string address, CancellationToken cancellationToken)

@@ -1,5 +1,5 @@
-using System.Globalization;
 using Exim.Abstractions.Policy;
+using Exim.Mail.Policy;
 
 namespace Exim.Mail.Smtp.Policy;
 
@@ -53,10 +53,10 @@ internal sealed class RateLimitCache
         var cache = readOnly || perCommand ? (_command ??= new(StringComparer.Ordinal))
             : unit == RateLimitUnit.PerConnection ? (_connection ??= new(StringComparer.Ordinal))
             : (_message ??= new(StringComparer.Ordinal));
-        var cacheKey = string.Create(CultureInfo.InvariantCulture, $"{per.TotalSeconds}/{unit}/{key}");
-        if (cache.TryGetValue(cacheKey, out var rate)) return new RateLimitResult(rate >= limit, rate, limit, per);
-
         var request = new RateLimitRequest(key, limit, per) { Mode = readOnly ? RateLimitMode.ReadOnly : mode, Unit = unit, Count = n };
+        var cacheKey = HintsRateLimiter.StoredKey(request); // Exim caches by the database key
+        if (cache.TryGetValue(cacheKey, out var rate)) return new RateLimitResult(rate >= limit, rate, limit, per) { StoredKey = cacheKey };
+
         var result = await limiter.CheckAsync(request, cancellationToken).ConfigureAwait(false);
         cache[cacheKey] = result.Rate;
         return result;
