@@ -11,9 +11,15 @@ namespace Exim.Abstractions.Scripting;
 /// <param name="SlotId">The connection's slot id (the id in the daemon's log lines).</param>
 public sealed record AcceptConnection(IPAddress RemoteAddress, int RemotePort, IPAddress LocalAddress, int LocalPort, string? HostName, string SlotId)
 {
-    /// <summary>Whether the session is encrypted (STARTTLS). Always false until TLS is supported.</summary>
-    public bool Tls { get; init; }
+    /// <summary>Whether the session is encrypted (STARTTLS or a TLS-on-connect port).</summary>
+    public bool Tls => TlsSession is not null;
 
-    /// <summary>The name the client authenticated as (Exim's <c>$authenticated_id</c>), or null. Always null until AUTH is supported.</summary>
+    /// <summary>What the session's TLS negotiated, or null while it is in clear.</summary>
+    public TlsSessionInfo? TlsSession { get; init; }
+
+    /// <summary>The name the client authenticated as (Exim's <c>$authenticated_id</c>), or null.</summary>
     public string? AuthenticatedId { get; init; }
+
+    /// <summary>The public name of the authenticator that accepted the client (Exim's <c>$sender_host_authenticated</c>), or null.</summary>
+    public string? Authenticator { get; init; }
 }

@@ -62,13 +62,13 @@ internal sealed class ConnectionContext : AdmissionContext
     public Policy.PolicySession? Policy { get; set; }
 
     /// <summary>
-    /// The connection as policies and scripts see it (built once, after the reverse lookup). STARTTLS and AUTH (issue 11)
-    /// will set its <c>Tls</c> and <c>AuthenticatedId</c> with <see cref="Describe"/>.
+    /// The connection as policies and scripts see it (built once, after the reverse lookup). STARTTLS and AUTH set its
+    /// <c>TlsSession</c>, <c>AuthenticatedId</c> and <c>Authenticator</c> with <see cref="Describe"/>.
     /// </summary>
     public AcceptConnection Description => _description ??= new AcceptConnection(Client, Remote.Port,
         Local.Address.IsIPv4MappedToIPv6 ? Local.Address.MapToIPv4() : Local.Address, Local.Port, HostName, Id);
 
-    /// <summary>Replaces <see cref="Description"/>, e.g. <c>Describe(Description with { Tls = true })</c> after a TLS handshake.</summary>
+    /// <summary>Replaces <see cref="Description"/>, e.g. <c>Describe(Description with { TlsSession = info })</c> after a TLS handshake.</summary>
     public void Describe(AcceptConnection description) => _description = description;
 
     /// <summary>The daemon's connection counts when the slot was taken.</summary>

@@ -134,7 +134,7 @@ internal sealed class DataCommand : SmtpCommandHandler
         var frozen = modifiers?.Frozen == true;
         var connection = session.Connection;
         var envelope = new Envelope(sender, [.. session.Recipients], now, session.Helo, connection.ClientIp, connection.Remote.Port,
-            connection.Local.Address.ToString(), connection.Local.Port, session.Esmtp ? "esmtp" : "smtp", receiver.BodyLines, receiver.MaxLineLength)
+            connection.Local.Address.ToString(), connection.Local.Port, session.Protocol, receiver.BodyLines, receiver.MaxLineLength)
         {
             FrozenAt = frozen ? now : null,
         };
@@ -171,7 +171,7 @@ internal sealed class DataCommand : SmtpCommandHandler
     private static void LogReceived(SessionState session, string id, string? queue, long size, string? messageId)
     {
         var sender = session.Sender!;
-        SmtpLog.Received(session.Logger, id, sender.Length == 0 ? "<>" : SessionState.P(sender), session.Host, session.Esmtp ? "esmtp" : "smtp", size,
+        SmtpLog.Received(session.Logger, id, sender.Length == 0 ? "<>" : SessionState.P(sender), session.Host, session.Protocol, size,
             queue is null ? "" : " Q=" + queue, messageId is { } mid ? $" id={SessionState.P(mid)}" : "");
     }
 

@@ -1,0 +1,24 @@
+namespace Exim.Abstractions.Scripting;
+
+/// <summary>
+/// What a TLS session negotiated, as Exim's variables and log fields name it (<c>$tls_in_ver</c>, <c>$tls_in_cipher</c>,
+/// <c>$tls_in_bits</c>, <c>$tls_in_sni</c>, <c>$tls_in_peerdn</c>, <c>$tls_in_certificate_verified</c>; the <c>X=</c>,
+/// <c>CV=</c>, <c>SNI=</c> and <c>DN=</c> log fields).
+/// </summary>
+/// <param name="Protocol">The protocol version as Exim logs it, e.g. <c>TLS1.3</c>.</param>
+/// <param name="Cipher">The cipher suite's IANA name, e.g. <c>TLS_AES_256_GCM_SHA384</c>.</param>
+/// <param name="Bits">The cipher's key strength in bits, e.g. 256.</param>
+public sealed record TlsSessionInfo(string Protocol, string Cipher, int Bits)
+{
+    /// <summary>The server name the client asked for (SNI), or null.</summary>
+    public string? Sni { get; init; }
+
+    /// <summary>The peer certificate's subject distinguished name, or null when the peer sent none.</summary>
+    public string? PeerSubject { get; init; }
+
+    /// <summary>Whether the peer's certificate was verified (Exim's <c>CV=yes</c>).</summary>
+    public bool PeerVerified { get; init; }
+
+    /// <summary>Exim's <c>X=</c> field: <c>protocol:cipher:bits</c>.</summary>
+    public override string ToString() => $"{Protocol}:{Cipher}:{Bits}";
+}
