@@ -6,7 +6,8 @@ using Exim.TestKit;
 namespace Exim.Host.Tests.Tls;
 
 /// <summary>
-/// DNSSEC for real, started once per test class: a throwaway CA and a server certificate for mx.dane.test; three zones
+/// DNSSEC for real, started once per test class: a throwaway CA, a server certificate for mx.dane.test, and one for
+/// ta.dane.test from an intermediate CA (public CAs' shape, the intermediate being the DANE-TA); three zones
 /// written at test time, with TLSA records computed from those certificates; dane.test signed with a fresh key, bogus.test
 /// signed and then every signature damaged, insecure.test not signed; NSD serving them; unbound validating in front of it
 /// with dane.test's and bogus.test's keys as its only trust anchors; and the real dns-resolver plugin pointed at unbound
@@ -27,6 +28,12 @@ public sealed class DaneDnsFixture : IAsyncLifetime
     /// <summary>The certificate for mx.dane.test (and alias.dane.test) that the TLSA records describe.</summary>
     public TestCertificate Server { get; private set; } = null!;
 
+    /// <summary>An intermediate CA under <see cref="Ca"/>, the DANE-TA of ta.dane.test.</summary>
+    public TestCertificates Intermediate { get; private set; } = null!;
+
+    /// <summary>The certificate for ta.dane.test, issued by <see cref="Intermediate"/>.</summary>
+    public TestCertificate ServerViaIntermediate { get; private set; } = null!;
+
     public ValidatingResolver Unbound { get; private set; } = null!;
 
     /// <summary>NSD, for tests that ask the authoritative server directly.</summary>
@@ -40,6 +47,8 @@ public sealed class DaneDnsFixture : IAsyncLifetime
         Ca = TestCertificates.Create(_dir.Combine("certs"), "Dane Fixture CA");
         Server = Ca.Issue("mx", ["mx.dane.test", "alias.dane.test"], chain: true);
         var leaf = Server.Certificate;
+        Intermediate = Ca.IssueIntermediate("Dane Fixture Intermediate");
+        ServerViaIntermediate = Intermediate.Issue("ta", ["ta.dane.test"], chain: true);
 
         var zones = _dir.Combine("zones");
         Directory.CreateDirectory(zones);
@@ -48,6 +57,8 @@ public sealed class DaneDnsFixture : IAsyncLifetime
             mx       IN A   192.0.2.31
             {Tlsa.ZoneLine("_25._tcp.mx", leaf, DaneEe)}
             {Tlsa.ZoneLine("_25._tcp.mx", Ca.Ca, DaneTa, 0, 2)}
+            ta       IN A   192.0.2.36
+            {Tlsa.ZoneLine("_25._tcp.ta", Intermediate.Ca, DaneTa)}
             alias    IN A   192.0.2.32
             _25._tcp.alias IN CNAME _25._tcp.mx
             none     IN A   192.0.2.33
@@ -80,6 +91,7 @@ public sealed class DaneDnsFixture : IAsyncLifetime
         if (_host is not null) await _host.DisposeAsync();
         if (Unbound is not null) await Unbound.DisposeAsync();
         if (_nsd is not null) await _nsd.DisposeAsync();
+        Intermediate?.Dispose();
         Ca?.Dispose();
         _dir.Dispose();
     }

@@ -119,6 +119,15 @@ public sealed class DaneMatcherTests : IDisposable
     }
 
     [Fact]
+    public void DaneTa_ChainSentOutOfOrder_StillVerifies()
+    {
+        var chain = new[] { _viaIntermediate, _ca.Ca, _intermediate.Ca };
+
+        Assert.Equal(DaneMatchStatus.Matched, Match([Tlsa.For(_intermediate.Ca, DaneTa)], chain).Status);
+        Assert.Equal(DaneMatchStatus.Matched, Match([Tlsa.For(_ca.Ca, DaneTa)], chain).Status);
+    }
+
+    [Fact]
     public void DaneTa_AnIntermediateAsTrustAnchor_StillChecksSignaturesAndDates()
     {
         // An impostor intermediate: the same name as the real one, another key, under another CA.

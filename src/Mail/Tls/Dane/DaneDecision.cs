@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Security.Cryptography.X509Certificates;
 using Exim.Abstractions.Resolution;
 
 namespace Exim.Mail.Tls.Dane;
@@ -15,4 +16,25 @@ internal sealed record DaneDecision(DaneMode Mode, string? Message, ImmutableArr
     public static DaneDecision Defer(string message) => new(DaneMode.Defer, message, [], []);
 
     public static DaneDecision Fail(string message) => new(DaneMode.Fail, message, [], []);
+
+    /// <summary>
+    /// For <see cref="DaneMode.Verify"/>: checks what the server presented in the handshake, from SslStream's
+    /// certificate validation callback (its <paramref name="certificate"/> and <paramref name="chain"/>; .NET puts the
+    /// certificates the server sent after its own in the chain's extra store). The callback accepts the server when
+    /// this says <see cref="DaneMatchStatus.Matched"/>, whatever PKIX thinks of it.
+    /// </summary>
+    public DaneMatch Check(X509Certificate? certificate, X509Chain? chain, DateTime now)
+    {
+        if (certificate is null) return new DaneMatch(DaneMatchStatus.Mismatch, Reason: "no certificate presented");
+        var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        var presented = new List<X509Certificate2> { leaf };
+        if (chain is not null)
+        {
+            foreach (var sent in chain.ChainPolicy.ExtraStore)
+            {
+                if (!sent.RawDataMemory.Span.SequenceEqual(leaf.RawDataMemory.Span)) presented.Add(sent);
+            }
+        }
+        return DaneMatcher.Match(Records, presented, Names, now);
+    }
 }

@@ -98,7 +98,13 @@ internal static class DaneMatcher
         var policy = chain.ChainPolicy;
         policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         policy.CustomTrustStore.Add(presented[anchor]);
-        for (var i = 1; i < anchor; i++) policy.ExtraStore.Add(presented[i]);
+        // The other presented certificates are intermediates, except the anchor's own issuers: a chain that went on
+        // past the anchor would end at an untrusted root. Servers do not always send them in order.
+        var above = IssuersOf(presented, anchor);
+        for (var i = 1; i < presented.Count; i++)
+        {
+            if (i != anchor && !above.Contains(i)) policy.ExtraStore.Add(presented[i]);
+        }
         policy.RevocationMode = X509RevocationMode.NoCheck; // the TLSA record's TTL bounds how long a trust anchor lasts
         policy.DisableCertificateDownloads = true;
         policy.VerificationTime = now;
@@ -112,6 +118,26 @@ internal static class DaneMatcher
         // checked, and any other problem is reported beside it.
         if (reachesAnchor && (built || problems is [X509ChainStatusFlags.PartialChain])) return null;
         return problems.Count > 0 ? string.Join(", ", problems) : "the chain ends elsewhere";
+    }
+
+    /// <summary>The positions of the certificates that issued the one at <paramref name="anchor"/>, its issuer's issuer and so on (by name).</summary>
+    private static HashSet<int> IssuersOf(IReadOnlyList<X509Certificate2> presented, int anchor)
+    {
+        var above = new HashSet<int>();
+        var current = presented[anchor];
+        for (var step = 0; step < presented.Count; step++)
+        {
+            if (current.SubjectName.RawData.AsSpan().SequenceEqual(current.IssuerName.RawData)) break; // self-issued: the top
+            var next = -1;
+            for (var i = 1; i < presented.Count; i++)
+            {
+                if (i != anchor && !above.Contains(i) && presented[i].SubjectName.RawData.AsSpan().SequenceEqual(current.IssuerName.RawData)) { next = i; break; }
+            }
+            if (next < 0) break;
+            above.Add(next);
+            current = presented[next];
+        }
+        return above;
     }
 
     /// <summary>RFC 7672 §3.2.3: a DNS subject alternative name (or, without any, the common name) equal to a reference name, or a wildcard for its first label.</summary>

@@ -1,3 +1,6 @@
+using Exim.Abstractions.Resolution;
+using Exim.Mail.Resolution;
+
 namespace Exim.Mail.Tls.Dane;
 
 /// <summary>
@@ -16,6 +19,25 @@ namespace Exim.Mail.Tls.Dane;
 /// </summary>
 internal static class DanePolicy
 {
+    /// <summary>
+    /// smtp_setup_conn for one host: no lookup unless it matched hosts_try_dane or hosts_require_dane; a TLSA lookup
+    /// only when its records were found securely (the host item's dnssec = yes); then <see cref="Decide"/>.
+    /// </summary>
+    /// <param name="resolver">The DNS resolver (through the host cache).</param>
+    /// <param name="host">The host to connect to.</param>
+    /// <param name="port">The port the connection goes to (the TLSA name's).</param>
+    /// <param name="tryDane">The host matched hosts_try_dane.</param>
+    /// <param name="requireDane">The host matched hosts_require_dane.</param>
+    /// <param name="settings">dns_cname_loops and dns_trust_aa, and the logger.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    public static async Task<DaneDecision> DecideAsync(IDnsRecordResolver resolver, HostItem host, int port, bool tryDane, bool requireDane,
+        DnsLookupSettings settings, CancellationToken cancellationToken)
+    {
+        if (!tryDane && !requireDane) return DaneDecision.None;
+        var lookup = await DaneLookup.LookupAsync(resolver, host.Name, port, host.Dnssec == DnssecStatus.Yes, settings, cancellationToken).ConfigureAwait(false);
+        return Decide(lookup, requireDane);
+    }
+
     /// <param name="lookup">The TLSA lookup for the host.</param>
     /// <param name="required">The host matched hosts_require_dane.</param>
     /// <param name="mxName">The MX host name the host came from, when its MX lookup was secure and it differs from the TLSA base domain (RFC 7672 §3.2.2).</param>
