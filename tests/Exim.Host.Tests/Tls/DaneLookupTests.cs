@@ -2,6 +2,7 @@ using System.Net;
 using Exim.Abstractions.Resolution;
 using Exim.Host.Tests.Hints;
 using Exim.Host.Tests.Resolution;
+using Exim.Host.Tests.Routing;
 using Exim.Mail.Resolution;
 using Exim.Mail.Tls.Dane;
 using Exim.TestKit;
@@ -61,6 +62,25 @@ public sealed class DaneLookupTests(DaneDnsFixture fixture) : IClassFixture<Dane
 
         Assert.Equal(("mx.dane.test", DnssecStatus.Yes), (signed.Hosts.Single().Name, signed.Hosts.Single().Dnssec));
         Assert.Equal(("mx.insecure.test", DnssecStatus.No), (unsigned.Hosts.Single().Name, unsigned.Hosts.Single().Dnssec));
+    }
+
+    [Fact]
+    public async Task DnslookupRouter_HandsTheTransportHostsMarkedSecure_AndDaneFollowsFromThem()
+    {
+        // The path a delivery takes: the configured dnslookup router (dnssec_request_domains defaults to *) routes
+        // through the real plugin and unbound; the host items it hands the transport carry dnssec, which decides DANE.
+        await using var core = await VerifierHost.StartAsync(fixture.Unbound.NameServer);
+
+        var secure = await core.Router.RouteAsync("user@dane.test", null, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        var insecure = await core.Router.RouteAsync("user@insecure.test", null, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        var secureHost = Assert.Single(secure.HostList);
+        var insecureHost = Assert.Single(insecure.HostList);
+        var secureDane = await DanePolicy.DecideAsync(fixture.Resolver, secureHost, 25, tryDane: true, requireDane: false, Settings, CancellationToken.None);
+        var insecureDane = await DanePolicy.DecideAsync(fixture.Resolver, insecureHost, 25, tryDane: true, requireDane: false, Settings, CancellationToken.None);
+
+        Assert.Equal(("mx.dane.test", DnssecStatus.Yes), (secureHost.Name, secureHost.Dnssec));
+        Assert.Equal(("mx.insecure.test", DnssecStatus.No), (insecureHost.Name, insecureHost.Dnssec));
+        Assert.Equal((DaneMode.Verify, DaneMode.None), (secureDane.Mode, insecureDane.Mode));
     }
 
     [Fact]
