@@ -199,8 +199,10 @@ public sealed class DaneMatcherTests : IDisposable
     public void DaneTa_RecordForTheServerItself_IsNoTrustAnchor()
     {
         var match = Match([Tlsa.For(_server, DaneTa)], [_server, _ca.Ca]);
+        var sentTwice = Match([Tlsa.For(_server, DaneTa)], [_server, _server, _ca.Ca]);
 
         Assert.Equal(DaneMatchStatus.Mismatch, match.Status);
+        Assert.Equal(DaneMatchStatus.Mismatch, sentTwice.Status);
     }
 
     [Fact]

@@ -26,7 +26,8 @@ internal sealed record DaneDecision(DaneMode Mode, string? Message, ImmutableArr
     public DaneMatch Check(X509Certificate? certificate, X509Chain? chain, DateTime now)
     {
         if (certificate is null) return new DaneMatch(DaneMatchStatus.Mismatch, Reason: "no certificate presented");
-        var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        using var loaded = certificate is X509Certificate2 ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        var leaf = certificate as X509Certificate2 ?? loaded!;
         var presented = new List<X509Certificate2> { leaf };
         if (chain is not null)
         {

@@ -56,6 +56,8 @@ internal static class DaneMatcher
         string? reason = null;
         for (var depth = 1; depth < chain.Count; depth++)
         {
+            // The server's own certificate sent again is no trust anchor for itself.
+            if (chain[depth].RawDataMemory.Span.SequenceEqual(leaf.RawDataMemory.Span)) continue;
             foreach (var record in usable)
             {
                 if (record.Usage != (byte)TlsaUsage.DaneTa || !Matches(record, chain[depth])) continue;
@@ -112,6 +114,7 @@ internal static class DaneMatcher
         var built = chain.Build(presented[0]);
         var elements = chain.ChainElements;
         var reachesAnchor = elements.Count > 0 && elements[^1].Certificate.RawDataMemory.Span.SequenceEqual(presented[anchor].RawDataMemory.Span);
+        foreach (var element in elements) element.Certificate.Dispose(); // copies the chain made
         var problems = chain.ChainStatus.Select(s => s.Status).Where(s => s != X509ChainStatusFlags.NoError).Distinct().ToList();
         // A trust anchor that is not self-signed (an intermediate) is reported as a partial chain by .NET on Linux,
         // which does not set OpenSSL's X509_V_FLAG_PARTIAL_CHAIN: every signature and date on the way was still
