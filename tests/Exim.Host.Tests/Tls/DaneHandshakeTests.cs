@@ -93,6 +93,35 @@ public sealed class DaneHandshakeTests(DaneDnsFixture fixture) : IClassFixture<D
     }
 
     [Fact]
+    public async Task DaneTa_ARootTheServerSends_IsATrustAnchor_WithOpensslAsTheServer()
+    {
+        // OpenSSL servers (Exim's, Postfix's) send the whole chain they are given, the root included, as Exim's manual
+        // asks for DANE-TA: the record for the root ("2 0 2") then matches at depth 1.
+        var decision = await DecideAsync("mx.dane.test");
+        var taOnly = decision with { Records = [.. decision.Records.Where(r => r.Usage == 2)] };
+        var port = LoopbackPorts.FreeUdpAndTcp();
+        await using var server = await ServiceProcess.StartAsync("openssl", "ACCEPT", "openssl", new TempDirectory("exim-s-server"),
+            "s_server", "-accept", $"127.0.0.1:{port}", "-cert", fixture.Server.CertificatePath, "-key", fixture.Server.KeyPath,
+            "-cert_chain", fixture.Ca.CaPath, "-naccept", "1", "-www"); // -www: it does not read its standard input
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port).WaitAsync(TestTimeouts.Default);
+        await using var tls = new SslStream(client.GetStream());
+        var match = default(DaneMatch);
+
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "mx.dane.test",
+            RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
+            {
+                match = taOnly.Check(certificate, chain, DateTime.UtcNow);
+                return match.Status == DaneMatchStatus.Matched;
+            },
+        }).WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal((DaneMatchStatus.Matched, "2 0 2", 1), (match.Status, match.Record!.ToString()[..5], match.Depth));
+    }
+
+    [Fact]
     public async Task RecordsForAnotherServer_RefuseTheHandshake()
     {
         var decision = await DecideAsync("mx.dane.test");
