@@ -121,6 +121,7 @@ internal sealed class DnsClientResolver : IDnsRecordResolver
         {
             return DnsAnswer.Empty(FromCode((DnsResponseCode)response.Header.ResponseCode), negativeTtl) with
             {
+                Authenticated = _trustAd && response.Header.IsAuthenticData, // a validated NXDOMAIN (authenticated denial)
                 Authoritative = response.Header.HasAuthorityAnswer,
                 AuthorityName = AuthorityName(response, hasAnswers: false),
             };
@@ -168,6 +169,7 @@ internal sealed class DnsClientResolver : IDnsRecordResolver
             Dc.CNameRecord c => new CnameRecord(owner, ttl, Name(c.CanonicalName.Value)),
             Dc.PtrRecord p => new PtrRecord(owner, ttl, Name(p.PtrDomainName.Value)),
             Dc.TxtRecord t => new TxtRecord(owner, ttl, [.. t.Text]),
+            Dc.TlsaRecord t => new TlsaRecord(owner, ttl, (byte)t.CertificateUsage, (byte)t.Selector, (byte)t.MatchingType, [.. t.CertificateAssociationData]),
             _ => null,
         };
     }

@@ -9,7 +9,7 @@ namespace Exim.TestKit;
 /// operator's are (certificate or chain in one file, unencrypted PKCS#8 key in another). ECDSA P-256: quick to make and
 /// to handshake with, and every client in the tests (swaks, openssl s_client, .NET, Dovecot) speaks it.
 /// </summary>
-public sealed class TestCertificates : IDisposable
+public sealed partial class TestCertificates : IDisposable
 {
     private readonly ECDsa _caKey;
     private int _serial;

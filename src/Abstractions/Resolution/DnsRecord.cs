@@ -75,3 +75,22 @@ public sealed record TxtRecord(string Owner, TimeSpan Ttl, ImmutableArray<string
     /// <inheritdoc/>
     public override DnsRecordType Type => DnsRecordType.Txt;
 }
+
+/// <summary>
+/// A TLSA record (RFC 6698): which certificate or key a TLS server presents, for DANE. The fields are kept as they
+/// came, unknown values included: deciding which records are usable is the caller's job (RFC 7671 §4).
+/// </summary>
+/// <param name="Owner">The owner name (<c>_25._tcp.mx.example</c>).</param>
+/// <param name="Ttl">The time to live.</param>
+/// <param name="Usage">The certificate usage: 0 PKIX-TA, 1 PKIX-EE, 2 DANE-TA, 3 DANE-EE.</param>
+/// <param name="Selector">What is matched: 0 the full certificate, 1 its SubjectPublicKeyInfo.</param>
+/// <param name="MatchingType">How it is matched: 0 exactly, 1 by SHA-256, 2 by SHA-512.</param>
+/// <param name="Data">The certificate association data.</param>
+public sealed record TlsaRecord(string Owner, TimeSpan Ttl, byte Usage, byte Selector, byte MatchingType, ImmutableArray<byte> Data) : DnsRecord(Owner, Ttl)
+{
+    /// <inheritdoc/>
+    public override DnsRecordType Type => DnsRecordType.Tlsa;
+
+    /// <summary>The record in presentation form (<c>3 1 1 ab12...</c>), for log lines.</summary>
+    public override string ToString() => $"{Usage} {Selector} {MatchingType} {Convert.ToHexStringLower(Data.AsSpan())}";
+}

@@ -19,4 +19,6 @@ public enum DnsRecordType : ushort
     Aaaa = 28,
     /// <summary>Service locator.</summary>
     Srv = 33,
+    /// <summary>TLS certificate association (DANE, RFC 6698).</summary>
+    Tlsa = 52,
 }

@@ -15,6 +15,9 @@ internal static class Errno
     public const int SmtpClosed = -18;
     public const int UnknownHost = -32;
     public const int BadCreate = -34;
+
+    /// <summary>A DNS lookup the delivery needed failed (ERRNO_DNSDEFER): DANE's TLSA lookup.</summary>
+    public const int DnsDefer = -36;
     public const int Rcpt4xx = -44;
     public const int Mail4xx = -45;
     public const int Data4xx = -46;

@@ -94,6 +94,16 @@ public sealed class DnsResolverPluginTests(ResolverFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Tlsa_IsParsed_UnknownParametersKeptAsTheyCame()
+    {
+        var ee = Assert.IsType<TlsaRecord>(Assert.Single((await QueryAsync("_25._tcp.a.mx2.resolver.test", DnsRecordType.Tlsa)).Records));
+        var odd = Assert.IsType<TlsaRecord>(Assert.Single((await QueryAsync("_25._tcp.b.mx2.resolver.test", DnsRecordType.Tlsa)).Records));
+
+        Assert.Equal(("_25._tcp.a.mx2.resolver.test", "3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"), (ee.Owner, ee.ToString()));
+        Assert.Equal(((byte)7, (byte)9, (byte)200, "cafe"), (odd.Usage, odd.Selector, odd.MatchingType, Convert.ToHexStringLower(odd.Data.AsSpan())));
+    }
+
+    [Fact]
     public async Task AnswerTooBigForUdp_IsFetchedOverTcp()
     {
         var answer = await QueryAsync("big.resolver.test", DnsRecordType.A);

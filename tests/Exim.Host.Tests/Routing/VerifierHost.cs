@@ -28,6 +28,10 @@ public sealed class VerifierHost : IAsyncDisposable
     internal IAddressVerifier Verifier
         => GenerationRouting.Verifier(_core.Store.Current, GenerationRouting.Dns(_core.Store.Current, new HostCache(TimeProvider.System)), NullLogger.Instance);
 
+    /// <summary>The current generation's router, as a delivery gets it, over the same kind of DNS cache.</summary>
+    internal Exim.Mail.Routing.AddressRouter Router
+        => GenerationRouting.Router(_core.Store.Current, GenerationRouting.Dns(_core.Store.Current, new HostCache(TimeProvider.System)), NullLogger.Instance);
+
     /// <param name="nameServer">The dns-resolver plugin's nameserver (address:port).</param>
     /// <param name="users">The users file's text.</param>
     /// <param name="resolverOptions">Further options for the plugin (timeouts).</param>
