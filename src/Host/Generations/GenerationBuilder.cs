@@ -7,6 +7,7 @@ using Exim.Host.Listeners;
 using Exim.Host.Configuration;
 using Exim.Host.Plugins;
 using Exim.Host.Scripting;
+using Exim.Mail.Smtp.Tls;
 using Microsoft.Extensions.Logging;
 
 namespace Exim.Host.Generations;
@@ -23,6 +24,9 @@ internal sealed class GenerationBuilder(ILoggerFactory loggerFactory, string? li
     public async Task<GenerationBuildResult> BuildAsync(LoadedConfig loaded)
     {
         var errors = new List<ConfigDiagnostic>();
+        // Certificates are read with every generation, so SIGHUP and a renewal on disk both pick up new ones, and a
+        // bad one (unreadable, the wrong key, expired) fails the build and the old generation keeps serving.
+        var tls = TlsServerCredentials.Load(loaded.Config.Main, DateTimeOffset.UtcNow, (key, message) => errors.Add(loaded.AtMainOption(key, message)));
         var plugins = ImmutableArray.CreateBuilder<LoadedPlugin>();
         foreach (var section in loaded.PluginSections)
         {
@@ -81,7 +85,7 @@ internal sealed class GenerationBuilder(ILoggerFactory loggerFactory, string? li
         }
 
         number = Interlocked.Increment(ref _lastNumber);
-        var generation = new Generation(number, loaded, plugins.ToImmutable(), new StrategyRegistry(strategies.ToFrozenDictionary()), localAddresses, hooks);
+        var generation = new Generation(number, loaded, plugins.ToImmutable(), new StrategyRegistry(strategies.ToFrozenDictionary()), localAddresses, hooks) { Tls = tls };
         return new GenerationBuildResult(generation, []);
     }
 
