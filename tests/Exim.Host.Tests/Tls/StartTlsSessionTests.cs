@@ -147,8 +147,7 @@ public sealed class StartTlsSessionTests : IDisposable
 
         await Wait.UntilOrFailAsync(() => s.Logged("TLS error on connection from (client.example) [127.0.0.1] (SSL_accept): timed out"),
             TestTimeouts.Default, () => string.Join("\n", s.Log));
-        Assert.Equal("554 Security failure", await s.Client.CommandAsync("NOOP"));
-        Assert.Equal("221 mx.test.example closing connection", await s.Client.CommandAsync("QUIT"));
+        Assert.True(await s.Client.IsClosedAsync(TestTimeouts.Default));
     }
 
     [Fact]
@@ -162,6 +161,7 @@ public sealed class StartTlsSessionTests : IDisposable
 
         await Wait.UntilOrFailAsync(() => s.Logged("TLS error on connection from (client.example) [127.0.0.1] (SSL_accept): "),
             TestTimeouts.Default, () => string.Join("\n", s.Log));
+        Assert.True(await s.Client.IsClosedAsync(TestTimeouts.Default));
         Assert.DoesNotContain(s.Log, l => l.Contains("<= ", StringComparison.Ordinal));
     }
 

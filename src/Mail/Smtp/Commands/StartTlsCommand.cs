@@ -7,8 +7,8 @@ namespace Exim.Mail.Smtp.Commands;
 /// STARTTLS (RFC 3207, Exim's smtp_in.c): allowed only when the last EHLO advertised it; an implied RSET; whatever
 /// the client sent after the command is thrown away before <c>220 TLS go ahead</c> (the command-injection attack,
 /// CVE-2011-0411 elsewhere: nothing sent in clear is ever read as if it came over TLS); then the handshake. After it the
-/// session starts again: the HELO name and ESMTP are forgotten. A handshake that fails, or a STARTTLS inside TLS,
-/// leaves the session answering <c>554 Security failure</c> to everything but QUIT, as Exim does.
+/// session starts again: the HELO name and ESMTP are forgotten. A handshake that fails closes the connection; a
+/// STARTTLS inside TLS leaves the session answering <c>554 Security failure</c> to everything but QUIT, as Exim does.
 /// </summary>
 internal sealed class StartTlsCommand : SmtpCommandHandler
 {
@@ -46,7 +46,10 @@ internal sealed class StartTlsCommand : SmtpCommandHandler
         await session.FlushAsync().ConfigureAwait(false);
         if (await TlsHandshake.StartAsync(session.Connection, session.Settings.Tls!, session.Host).ConfigureAwait(false) is null)
         {
-            return await SecurityFailureAsync(session).ConfigureAwait(false);
+            // Exim goes on reading in clear, answering 554, but what follows a failed handshake is TLS records the
+            // client thinks encrypted (TLS 1.3 clients finish before the server has checked their certificate): a
+            // client waiting for its reply would hang until the timeout. Closing tells it at once.
+            return session.End(SessionOutcome.Dropped);
         }
         reader.Transport = session.Connection.Transport;
         session.Helo = null;
