@@ -27,12 +27,18 @@ internal sealed class SmtpSettings
         TlsAdvertiseHosts = new HostList(main.TlsAdvertiseHosts);
         TlsVerifyHosts = new HostList(main.TlsVerifyHosts);
         TlsTryVerifyHosts = new HostList(main.TlsTryVerifyHosts);
-        var onConnect = new HashSet<int>();
-        foreach (var port in main.TlsOnConnectPorts)
+        TlsOnConnectPorts = ResolvePorts(main.TlsOnConnectPorts);
+    }
+
+    /// <summary>tls_on_connect_ports as numbers (names were checked when the configuration was loaded).</summary>
+    public static FrozenSet<int> ResolvePorts(IEnumerable<string> ports)
+    {
+        var numbers = new HashSet<int>();
+        foreach (var port in ports)
         {
-            if (Resolution.PortNames.TryResolve(port, out var number)) onConnect.Add(number);
+            if (Resolution.PortNames.TryResolve(port, out var number)) numbers.Add(number);
         }
-        TlsOnConnectPorts = onConnect.ToFrozenSet();
+        return numbers.ToFrozenSet();
     }
 
     public MainOptions Main { get; }

@@ -91,6 +91,8 @@ public sealed class StartTlsSessionTests : IDisposable
             string.Join("\n", s.Log));
         var header = await File.ReadAllTextAsync(Path.Combine(s.InputDirectory, id + "-H"));
         Assert.Contains($"Received: from [127.0.0.1] (helo=after.example)\n\tby mx.test.example with esmtps  (TLS1.3) tls {suite}\n\t(Exim 4.96)\n\t(envelope-from <alice@example.org>)", header, StringComparison.Ordinal);
+        Assert.Contains($"\n-received_protocol esmtps\n", header, StringComparison.Ordinal);
+        Assert.Contains($"\n-tls_cipher TLS1.3:{suite}:256\n-tls_sni mx.test.example\n-tls_ver TLS1.3\n", header, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -33,6 +33,7 @@ public sealed partial class TlsDaemonTests : IDisposable
     {
         var (smtp, smtps) = (FreePort(), FreePort());
         await using var d = await TestDaemon.StartAsync(Config(smtp, smtps, Pair(_tls.Server)));
+        Assert.Contains($"listening for SMTP on [127.0.0.1]:{smtp} and for SMTPS on [127.0.0.1]:{smtps}", d.MainLog, StringComparison.Ordinal);
 
         var (code, output) = await Swaks.RunAsync("--server", $"127.0.0.1:{smtp}", "--tls", "--from", "alice@example.org", "--to", "bob@test.example",
             "--helo", "starttls.example", "--body", "over STARTTLS");

@@ -60,7 +60,8 @@ internal static partial class DaemonCommand
                 if (writePid && !PidFile.TryWrite(pidPath, pid, out var pidError)) PidFileFailed(logger, pidError!);
             }
             var current = listeners.Current;
-            var listening = current.IsEmpty ? "not listening for SMTP" : "listening for " + ListenerDescription.Describe(current);
+            var smtps = g.Tls is null ? null : SmtpSettings.ResolvePorts(g.Config.Main.TlsOnConnectPorts);
+            var listening = current.IsEmpty ? "not listening for SMTP" : "listening for " + ListenerDescription.Describe(current, smtps);
             DaemonStarted(logger, EximVersion.Number, pid, QueueInfo(cl.QueueRuns), listening);
             var daemonInfo = $"daemon({EximVersion.Number}): {QueueInfo(cl.QueueRuns)}, {(current.IsEmpty ? "not listening" : listening)}";
             ProcessInfo.Set(() => DescribeDaemon(daemonInfo, slots));

@@ -137,6 +137,7 @@ internal sealed class DataCommand : SmtpCommandHandler
             connection.Local.Address.ToString(), connection.Local.Port, session.Protocol, receiver.BodyLines, receiver.MaxLineLength)
         {
             FrozenAt = frozen ? now : null,
+            Tls = connection.Description.TlsSession,
         };
         try
         {
