@@ -107,6 +107,7 @@ internal sealed class SmtpSessionHandler : ISmtpSessionHandler
         {
             connection.Slot?.Complete(result.Outcome, result.Messages);
             connection.Slot?.Dispose();
+            if (connection.Transport is TlsTransport tls) await tls.CloseAsync().ConfigureAwait(false);
             connection.Transport.Shutdown();
             connection.Transport.Dispose();
         }

@@ -103,6 +103,20 @@ public sealed partial class TlsDaemonTests : IDisposable
         await d.WaitForLogAsync($"{id} <= alice@example.org H=(withcert.example) [127.0.0.1] P=esmtps X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes S=");
     }
 
+    [Fact]
+    public async Task OpenSsl_Quit_EndsTheTlsSessionWithCloseNotify()
+    {
+        var (smtp, smtps) = (FreePort(), FreePort());
+        // s_client sends its input at once, so the synchronization check is off for it.
+        await using var d = await TestDaemon.StartAsync(Config(smtp, smtps, Pair(_tls.Server) + "\nsmtp_enforce_sync = false"));
+
+        var (_, output) = await OpenSsl.SClientAsync(smtps, "EHLO client.example\nQUIT\n", "-ign_eof", "-nocommands");
+
+        Assert.Contains("221 mx.test.example closing connection", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected eof", output, StringComparison.OrdinalIgnoreCase);
+        await d.WaitForLogAsync("SMTP connection from (client.example) [127.0.0.1] closed by QUIT");
+    }
+
     /// <summary>The CN of the certificate the daemon serves for an <c>openssl s_client</c> with <paramref name="args"/>.</summary>
     internal static async Task<string> ServedAsync(int port, params string[] args)
     {

@@ -8,6 +8,8 @@ namespace Exim.Mail.Smtp.Transport;
 /// </summary>
 internal sealed class TlsTransport(SslStream ssl, ISmtpTransport inner) : ISmtpTransport
 {
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+
     public SslStream Stream => ssl;
 
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) => ssl.ReadAsync(buffer, cancellationToken);
@@ -16,6 +18,23 @@ internal sealed class TlsTransport(SslStream ssl, ISmtpTransport inner) : ISmtpT
 
     /// <summary>Encrypted bytes waiting count as input waiting (all the synchronization checks need to know).</summary>
     public bool DataAvailable => inner.DataAvailable;
+
+    /// <summary>
+    /// Sends TLS's close_notify before the connection closes, as Exim's tls_close does (OpenSSL 3 clients otherwise
+    /// report "unexpected eof while reading"); bounded, so a client that does not read cannot hold the session.
+    /// </summary>
+    public async ValueTask CloseAsync()
+    {
+        try
+        {
+            await ssl.ShutdownAsync().WaitAsync(CloseTimeout).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or TimeoutException or InvalidOperationException
+            or System.Security.Authentication.AuthenticationException or System.Net.Sockets.SocketException)
+        {
+            // The client is gone or not reading: the connection closes anyway.
+        }
+    }
 
     public void Shutdown() => inner.Shutdown();
 
