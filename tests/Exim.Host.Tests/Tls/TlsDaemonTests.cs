@@ -117,6 +117,25 @@ public sealed partial class TlsDaemonTests : IDisposable
         await d.WaitForLogAsync("SMTP connection from (client.example) [127.0.0.1] closed by QUIT");
     }
 
+    [Fact]
+    public async Task AcceptHook_OnATlsOnConnectPort_SeesTheTlsSession()
+    {
+        var (smtp, smtps) = (FreePort(), FreePort());
+        var dir = new TempDirectory("exim-daemon");
+        dir.Write("scripts/accept.csx", """
+            return Connection.TlsSession is { Protocol: "TLS1.3", Sni: "mx.test.example" } ? Verdict.Accept : Verdict.Reject("encrypt first");
+            """);
+        await using var d = await TestDaemon.StartAsync(Config(smtp, smtps, Pair(_tls.Server)) + "\n[hooks]\naccept = \"scripts/accept.csx\"\n", dir);
+
+        var (c, greeting) = await SmtpTestClient.OpenAsync(smtp);
+        await c.DisposeAsync();
+        Assert.Equal("554 encrypt first", greeting);
+
+        var (code, output) = await Swaks.RunAsync("--server", $"127.0.0.1:{smtps}", "--tlsc", "--tls-sni", "mx.test.example",
+            "--from", "alice@example.org", "--to", "bob@test.example", "--helo", "smtps.example");
+        Assert.True(code == 0, output);
+    }
+
     /// <summary>The CN of the certificate the daemon serves for an <c>openssl s_client</c> with <paramref name="args"/>.</summary>
     internal static async Task<string> ServedAsync(int port, params string[] args)
     {
