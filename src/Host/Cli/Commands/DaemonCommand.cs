@@ -29,7 +29,7 @@ internal static partial class DaemonCommand
 {
     public static async Task<int> RunAsync(CommandLine cl, TextWriter error)
     {
-        await using var core = Core.Create(cl.ConfigPath, cl.Debug, listenOverride: cl.ListenOverride);
+        await using var core = Core.Create(cl.ConfigPath, cl.Debug, listenOverride: cl.ListenOverride, serverTls: true);
         var logger = core.LoggerFactory.CreateLogger("Exim.Daemon");
         var pid = Environment.ProcessId;
         using var listeners = new ListenerSet(core.LoggerFactory.CreateLogger<ListenerSet>());
