@@ -8,7 +8,7 @@ using System.Text.RegularExpressions;
 // End-to-end load generator for exim -bd (issue: daemon benchmarks). It starts the daemon from the checkout on
 // 127.0.0.1 with a temporary spool, drives it with real TCP clients, and prints the figures.
 //
-//   dotnet run -c Release --project bench/Exim.LoadGen -- [seconds-per-run] [idle-sessions] [hook|stages [rounds]]
+//   dotnet run -c Release --project bench/Exim.LoadGen -- [seconds-per-run] [idle-sessions] [hook|stages|tls [rounds]]
 //
 // With "hook", the daemon runs a trivial accept script ([hooks] accept) on every connection, for comparing
 // connections/s with and without it.
@@ -17,6 +17,10 @@ using System.Text.RegularExpressions;
 // With "stages", the same machine in the same run compares a daemon without hooks against one with all six SMTP stage
 // hooks present and trivial (accept, helo, mail, rcpt, predata, data): connections/s and messages/s (1 KB, ten per
 // reused connection) at c=32, alternating the two daemons (three rounds unless told) so drift hits both alike.
+// With "tls", one daemon with a certificate (a throwaway self-signed ECDSA P-256 one) compares, at c=32 and alternating
+// (three rounds unless told): handshakes/s (EHLO, STARTTLS, the handshake, QUIT) against the same dialogue in clear
+// (EHLO, QUIT), and messages/s (1 KB, ten per reused connection) over STARTTLS against clear; then the daemon's RSS per
+// idle session, in clear and after STARTTLS (idle-sessions of each, default 2000 in this mode).
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var idleSessions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
 var mode = args.Length > 2 ? args[2] : "";
@@ -37,6 +41,46 @@ const string StageScript = """
     }
     """;
 const string StageHooks = "\n[hooks]\naccept = \"accept.csx\"\nhelo = \"stage.csx\"\nmail = \"stage.csx\"\nrcpt = \"stage.csx\"\npredata = \"stage.csx\"\ndata = \"stage.csx\"\n";
+
+if (mode == "tls")
+{
+    var certDir = Path.Combine(Path.GetTempPath(), $"exim-loadgen-cert-{Guid.NewGuid():N}");
+    var (certPath, keyPath) = SelfSigned(certDir, "bench.example");
+    var tlsMain = $"tls_certificate = \"{certPath}\"\ntls_privatekey = \"{keyPath}\"\n";
+    var idleTls = args.Length > 1 ? idleSessions : 2000;
+    var results = new Dictionary<string, List<double>>();
+    await using (var d = await Daemon.StartAsync(exim, root, "", AcceptScript, StageScript, tlsMain))
+    {
+        Console.WriteLine($"exim pid {d.Process.Id} on 127.0.0.1:{d.Port}; {seconds}s per run; {Environment.ProcessorCount} cores; client and daemon share them");
+        await Run(d, "warm-up", 8, 2, c => TlsConnection(c, 10, tls: true));
+        for (var round = 1; round <= rounds; round++)
+        {
+            foreach (var (name, work) in new (string, Func<Client, Task<int>>)[]
+            {
+                ("handshakes/s c=32 clear", c => TlsConnection(c, 0, tls: false)),
+                ("handshakes/s c=32 STARTTLS", c => TlsConnection(c, 0, tls: true)),
+                ("messages/s 10/conn c=32 clear", c => TlsConnection(c, 10, tls: false)),
+                ("messages/s 10/conn c=32 STARTTLS", c => TlsConnection(c, 10, tls: true)),
+            })
+            {
+                results.TryAdd(name, []);
+                results[name].Add(await Run(d, $"round {round} {name}", 32, seconds, work));
+            }
+        }
+        Console.WriteLine($"medians of {rounds} rounds:");
+        foreach (var (name, values) in results) Console.WriteLine($"  {name,-34} {Median(values),10:N0} /s");
+    }
+    await using (var d = await Daemon.StartAsync(exim, root, "", AcceptScript, StageScript, tlsMain))
+    {
+        await Idle(d, idleTls, tls: false);
+    }
+    await using (var d = await Daemon.StartAsync(exim, root, "", AcceptScript, StageScript, tlsMain))
+    {
+        await Idle(d, idleTls, tls: true);
+    }
+    Directory.Delete(certDir, recursive: true);
+    return;
+}
 
 if (mode == "stages")
 {
@@ -103,7 +147,7 @@ async Task<double> Run(Daemon daemon, string name, int concurrency, int duration
                 await using var c = await Client.ConnectAsync(endpoint);
                 Interlocked.Add(ref done, await work(c));
             }
-            catch (Exception e) when (e is SocketException or IOException or InvalidOperationException or TimeoutException)
+            catch (Exception e) when (e is SocketException or IOException or InvalidOperationException or TimeoutException or System.Security.Authentication.AuthenticationException)
             {
                 Interlocked.Increment(ref failed);
             }
@@ -124,6 +168,13 @@ async Task<int> Connection(Client c, int messages)
         return 1;
     }
     Expect(await c.CommandAsync("EHLO load.example"), "250");
+    await MessagesThenQuit(c, messages);
+    return messages;
+}
+
+// `messages` 1 KB messages, pipelined as a client does, then QUIT.
+async Task MessagesThenQuit(Client c, int messages)
+{
     for (var i = 0; i < messages; i++)
     {
         await c.SendAsync("MAIL FROM:<load@client.example>\r\nRCPT TO:<sink@bench.example>\r\nDATA\r\n");
@@ -133,10 +184,37 @@ async Task<int> Connection(Client c, int messages)
         Expect(await c.CommandAsync(body + "."), "250");
     }
     Expect(await c.CommandAsync("QUIT"), "221");
-    return messages;
 }
 
-async Task Idle(Daemon daemon, int count)
+// EHLO, optionally STARTTLS and the handshake (and EHLO again), then `messages` 1 KB messages, then QUIT; counts the
+// messages, or the connection when there are none.
+async Task<int> TlsConnection(Client c, int messages, bool tls)
+{
+    Expect(await c.ReplyAsync(), "220");
+    Expect(await c.CommandAsync("EHLO load.example"), "250");
+    if (tls)
+    {
+        Expect(await c.CommandAsync("STARTTLS"), "220");
+        await c.StartTlsAsync();
+        Expect(await c.CommandAsync("EHLO load.example"), "250");
+    }
+    await MessagesThenQuit(c, messages);
+    return Math.Max(messages, 1);
+}
+
+static (string Certificate, string Key) SelfSigned(string directory, string name)
+{
+    Directory.CreateDirectory(directory);
+    using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+    var request = new System.Security.Cryptography.X509Certificates.CertificateRequest($"CN={name}", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+    using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+    var (certPath, keyPath) = (Path.Combine(directory, "cert.pem"), Path.Combine(directory, "key.pem"));
+    File.WriteAllText(certPath, certificate.ExportCertificatePem() + "\n");
+    File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n");
+    return (certPath, keyPath);
+}
+
+async Task Idle(Daemon daemon, int count, bool tls = false)
 {
     var endpoint = new IPEndPoint(IPAddress.Loopback, daemon.Port);
     var (before, anonBefore) = (Rss(daemon.Process.Id, "VmRSS:"), Rss(daemon.Process.Id, "RssAnon:"));
@@ -146,6 +224,12 @@ async Task Idle(Daemon daemon, int count)
     {
         var c = await Client.ConnectAsync(endpoint);
         Expect(await c.ReplyAsync(), "220");
+        if (tls)
+        {
+            Expect(await c.CommandAsync("EHLO idle.example"), "250");
+            Expect(await c.CommandAsync("STARTTLS"), "220");
+            await c.StartTlsAsync();
+        }
         clients.Add(c);
     }
     var opened = sw.Elapsed;
@@ -153,7 +237,7 @@ async Task Idle(Daemon daemon, int count)
     {
         await Task.Delay(TimeSpan.FromSeconds(settle == 1 ? 1 : 9));
         var (after, anonAfter) = (Rss(daemon.Process.Id, "VmRSS:"), Rss(daemon.Process.Id, "RssAnon:"));
-        Console.WriteLine($"idle sessions: {count} opened in {opened.TotalSeconds:F1}s; after {settle,2}s: daemon RSS {before / 1024} MiB before -> {after / 1024} MiB with them open ({(after - before) * 1024.0 / count:F0} bytes/session); private (RssAnon) {anonBefore / 1024} -> {anonAfter / 1024} MiB");
+        Console.WriteLine($"idle {(tls ? "TLS " : "")}sessions: {count} opened in {opened.TotalSeconds:F1}s; after {settle,2}s: daemon RSS {before / 1024} MiB before -> {after / 1024} MiB with them open ({(after - before) * 1024.0 / count:F0} bytes/session); private (RssAnon) {anonBefore / 1024} -> {anonAfter / 1024} MiB");
     }
     foreach (var c in clients) await c.DisposeAsync();
 }
@@ -185,6 +269,7 @@ static string FindRoot()
 sealed class Client : IAsyncDisposable
 {
     private readonly Socket _socket;
+    private System.Net.Security.SslStream? _tls;
     private readonly byte[] _buffer = new byte[8192];
     private int _start, _end;
 
@@ -199,7 +284,22 @@ sealed class Client : IAsyncDisposable
         return new Client(s);
     }
 
-    public Task SendAsync(string text) => _socket.SendAsync(Encoding.ASCII.GetBytes(text), SocketFlags.None);
+    public Task SendAsync(string text) => _tls is not null
+        ? _tls.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask()
+        : _socket.SendAsync(Encoding.ASCII.GetBytes(text), SocketFlags.None);
+
+    /// <summary>The client's side of STARTTLS; the bench's certificate is self-signed, so any certificate is taken.</summary>
+    public async Task StartTlsAsync()
+    {
+        var ssl = new System.Net.Security.SslStream(new NetworkStream(_socket, ownsSocket: false));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await ssl.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
+        {
+            TargetHost = "bench.example",
+            RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null,
+        }, cts.Token);
+        _tls = ssl;
+    }
 
     public async Task<string> CommandAsync(string command)
     {
@@ -223,7 +323,9 @@ sealed class Client : IAsyncDisposable
                 continue;
             }
             if (_start == _end) _start = _end = 0;
-            var n = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cts.Token);
+            var n = _tls is not null
+                ? await _tls.ReadAsync(_buffer.AsMemory(_end), cts.Token)
+                : await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cts.Token);
             if (n == 0) throw new IOException("closed");
             _end += n;
         }
@@ -231,6 +333,7 @@ sealed class Client : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        _tls?.Dispose();
         _socket.Dispose();
         return ValueTask.CompletedTask;
     }
@@ -246,7 +349,7 @@ sealed class Daemon : IAsyncDisposable
     public Process Process { get; }
     public int Port { get; }
 
-    public static async Task<Daemon> StartAsync(string exim, string root, string hooks, string acceptScript, string stageScript)
+    public static async Task<Daemon> StartAsync(string exim, string root, string hooks, string acceptScript, string stageScript, string main = "")
     {
         var dir = Path.Combine(Path.GetTempPath(), $"exim-loadgen-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
@@ -260,6 +363,7 @@ sealed class Daemon : IAsyncDisposable
             smtp_accept_max = 0
             smtp_accept_queue_per_connection = 0
             smtp_connect_backlog = 4096
+            {main}
             [plugins.daemon]
             assembly = "{Path.Combine(root, "plugins/daemon/bin/Exim.Plugins.Daemon.dll")}"
             """ + hooks);

@@ -1,5 +1,8 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace Exim.TestKit;
@@ -11,6 +14,7 @@ namespace Exim.TestKit;
 public sealed class SmtpTestClient : IAsyncDisposable
 {
     private readonly Socket _socket;
+    private SslStream? _tls;
     private readonly byte[] _buffer = new byte[64 * 1024];
     private int _start;
     private int _end;
@@ -48,7 +52,40 @@ public sealed class SmtpTestClient : IAsyncDisposable
     public async Task SendBytesAsync(byte[] bytes)
     {
         using var cts = new CancellationTokenSource(TestTimeouts.Default);
-        await _socket.SendAsync(bytes, SocketFlags.None, cts.Token);
+        if (_tls is not null) await _tls.WriteAsync(bytes, cts.Token);
+        else await _socket.SendAsync(bytes, SocketFlags.None, cts.Token);
+    }
+
+    /// <summary>The TLS session once <see cref="StartTlsAsync"/> has succeeded, else null.</summary>
+    public SslStream? Tls => _tls;
+
+    /// <summary>
+    /// Runs a TLS handshake on the connection (after <c>220 TLS go ahead</c>, or at once on a TLS-on-connect port),
+    /// sending <paramref name="serverName"/> as SNI and <paramref name="clientCertificate"/> if asked for one. Any server
+    /// certificate is accepted (the tests check which one was served through <see cref="Tls"/>). Throws when the handshake fails.
+    /// </summary>
+    public async Task StartTlsAsync(string? serverName = null, X509Certificate2? clientCertificate = null, SslProtocols protocols = SslProtocols.None)
+    {
+        if (_end > _start) throw new InvalidOperationException("bytes left over in clear before the handshake");
+        var ssl = new SslStream(new NetworkStream(_socket, ownsSocket: false), leaveInnerStreamOpen: false);
+        var options = new SslClientAuthenticationOptions
+        {
+            TargetHost = serverName ?? "",
+            EnabledSslProtocols = protocols,
+            RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null, // which one: the tests look
+            ClientCertificates = clientCertificate is null ? null : [clientCertificate],
+        };
+        using var cts = new CancellationTokenSource(TestTimeouts.Default);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(options, cts.Token);
+        }
+        catch
+        {
+            await ssl.DisposeAsync();
+            throw;
+        }
+        _tls = ssl;
     }
 
     /// <summary>Sends one command and returns its (possibly multi-line) reply.</summary>
@@ -113,9 +150,11 @@ public sealed class SmtpTestClient : IAsyncDisposable
             int n;
             try
             {
-                n = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cts.Token);
+                n = _tls is not null
+                    ? await _tls.ReadAsync(_buffer.AsMemory(_end), cts.Token)
+                    : await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cts.Token);
             }
-            catch (SocketException)
+            catch (Exception e) when (e is SocketException or IOException)
             {
                 return null;
             }
@@ -130,6 +169,7 @@ public sealed class SmtpTestClient : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        _tls?.Dispose();
         _socket.Dispose();
         return ValueTask.CompletedTask;
     }

@@ -69,6 +69,41 @@ public sealed record MainOptions
     /// <summary>Never use IPv6.</summary>
     [EximOption("disable_ipv6")] public bool DisableIpv6 { get; init; }
 
+    // ---- TLS (server side) ----
+
+    /// <summary>
+    /// The server's certificate files (PEM: the certificate, then any intermediates). With several, the one whose names
+    /// match the client's SNI is served, else the first. Empty: no TLS (STARTTLS is not advertised).
+    /// </summary>
+    [EximOption("tls_certificate")] public ImmutableArray<string> TlsCertificate { get; init; } = [];
+
+    /// <summary>The private keys (PEM), paired with <see cref="TlsCertificate"/> by position; empty: each key is in its certificate file.</summary>
+    [EximOption("tls_privatekey")] public ImmutableArray<string> TlsPrivatekey { get; init; } = [];
+
+    /// <summary>Hosts to which STARTTLS is advertised (when a certificate is configured).</summary>
+    [EximOption("tls_advertise_hosts")] public ImmutableArray<string> TlsAdvertiseHosts { get; init; } = ["*"];
+
+    /// <summary>Ports on which TLS starts at once, before the greeting (implicit TLS, e.g. 465); they must also be listened on.</summary>
+    [EximOption("tls_on_connect_ports", Kind = OptionKind.PortList)] public ImmutableArray<string> TlsOnConnectPorts { get; init; } = [];
+
+    /// <summary>
+    /// The cipher suites the server allows, colon-separated: IANA names (<c>TLS_AES_256_GCM_SHA384</c>) or the
+    /// OpenSSL names of the common ones (<c>ECDHE-ECDSA-AES256-GCM-SHA384</c>). Empty: the system's defaults.
+    /// </summary>
+    [EximOption("tls_require_ciphers")] public string TlsRequireCiphers { get; init; } = "";
+
+    /// <summary>Ours (Exim sets it through openssl_options): the oldest protocol accepted, <c>TLS1.2</c> or <c>TLS1.3</c>.</summary>
+    [EximOption("tls_min_protocol")] public string TlsMinProtocol { get; init; } = "TLS1.2";
+
+    /// <summary>Clients that must present a certificate that verifies against <see cref="TlsVerifyCertificates"/>.</summary>
+    [EximOption("tls_verify_hosts")] public ImmutableArray<string> TlsVerifyHosts { get; init; } = [];
+
+    /// <summary>Clients asked for a certificate, which is verified if sent (<c>CV=yes</c>) but not required.</summary>
+    [EximOption("tls_try_verify_hosts")] public ImmutableArray<string> TlsTryVerifyHosts { get; init; } = [];
+
+    /// <summary>The CAs client certificates are verified against: a PEM file, a directory of PEM files, or <c>system</c>.</summary>
+    [EximOption("tls_verify_certificates")] public string TlsVerifyCertificates { get; init; } = "system";
+
     // ---- accept limits ----
 
     /// <summary>Most simultaneous SMTP sessions; 0 means no limit. Values above 4095 are clamped to 4096.</summary>

@@ -11,4 +11,7 @@ internal sealed record LoadedConfig(EximConfig Config, ImmutableArray<PluginSect
 {
     /// <summary>A diagnostic at <c>[hooks] order</c> (or the file, when it is not written) with <paramref name="message"/>.</summary>
     public Func<string, ConfigDiagnostic> AtHooksOrder { get; init; } = message => new ConfigDiagnostic(Config.SourcePath, 0, 0, message);
+
+    /// <summary>A diagnostic at the main option named first (or the file, when it is not written) with the message second.</summary>
+    public Func<string, string, ConfigDiagnostic> AtMainOption { get; init; } = (_, message) => new ConfigDiagnostic(Config.SourcePath, 0, 0, message);
 }

@@ -97,7 +97,40 @@ internal static class TomlConfigLoader
         return new ConfigLoadResult(new LoadedConfig(config, plugins)
         {
             AtHooksOrder = hooksTable is null ? message => source.File(message) : message => source.At(hooksTable, "order", message),
+            AtMainOption = (key, message) => source.At(root, key, message),
         }, []);
+    }
+
+    /// <summary>
+    /// The TLS options that can be checked without reading the certificates (those are read when the generation is
+    /// built, so a reload reads them afresh): the cipher names, the protocol, pairs of files, TLS ports with a certificate.
+    /// Relative paths are taken from the configuration file's directory.
+    /// </summary>
+    private static MainOptions CompleteTls(MainOptions main, TomlSource source, TomlTable root, List<ConfigDiagnostic> errors)
+    {
+        if (!Exim.Mail.Smtp.Tls.TlsCipherSuites.TryParse(main.TlsRequireCiphers, out _, out var cipherError))
+        {
+            errors.Add(source.At(root, "tls_require_ciphers", $"invalid value for \"tls_require_ciphers\": {cipherError}"));
+        }
+        if (main.TlsMinProtocol is not ("TLS1.2" or "TLS1.3"))
+        {
+            errors.Add(source.At(root, "tls_min_protocol", $"invalid value for \"tls_min_protocol\": \"{main.TlsMinProtocol}\" (expected \"TLS1.2\" or \"TLS1.3\")"));
+        }
+        if (!main.TlsPrivatekey.IsEmpty && main.TlsPrivatekey.Length != main.TlsCertificate.Length)
+        {
+            errors.Add(source.At(root, "tls_privatekey", $"tls_privatekey names {main.TlsPrivatekey.Length} file(s) but tls_certificate names {main.TlsCertificate.Length}: they pair by position"));
+        }
+        if (main.TlsCertificate.IsEmpty && !main.TlsOnConnectPorts.IsEmpty)
+        {
+            errors.Add(source.At(root, "tls_on_connect_ports", "tls_on_connect_ports is set but tls_certificate is not"));
+        }
+        var directory = Path.GetDirectoryName(source.Path)!;
+        return main with
+        {
+            TlsCertificate = [.. main.TlsCertificate.Select(p => Path.GetFullPath(p, directory))],
+            TlsPrivatekey = [.. main.TlsPrivatekey.Select(p => Path.GetFullPath(p, directory))],
+            TlsVerifyCertificates = main.TlsVerifyCertificates == "system" ? "system" : Path.GetFullPath(main.TlsVerifyCertificates, directory),
+        };
     }
 
     private static ConfigLoadResult Fail(params ImmutableArray<ConfigDiagnostic> errors) => new(null, errors);
@@ -147,6 +180,7 @@ internal static class TomlConfigLoader
         {
             errors.Add(source.At(root, "pid_file_path", "pid file path is longer than 200 characters"));
         }
+        main = CompleteTls(main, source, root, errors);
         var primary = main.PrimaryHostname.Length > 0 ? main.PrimaryHostname : System.Net.Dns.GetHostName();
         var qualifyDomain = main.QualifyDomain.Length > 0 ? main.QualifyDomain : primary;
         return main with

@@ -99,11 +99,13 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
         {
             var current = store.Current;
             LoadedConfig loaded;
-            if (reason == ReloadReason.PluginFileChanged)
+            if (reason != ReloadReason.Signal)
             {
-                if (!current.Plugins.Any(HasChanged))
+                // Either kind of file change checks both kinds of files, so requests that coalesced lose nothing.
+                if (!current.Plugins.Any(HasChanged) && current.Tls?.FilesChanged() != true)
                 {
-                    PluginFilesUnchanged(logger, current.Number);
+                    if (reason == ReloadReason.TlsFileChanged) TlsFilesUnchanged(logger, current.Number);
+                    else PluginFilesUnchanged(logger, current.Number);
                     return new ReloadOutcome(ReloadStatus.Unchanged, current.Number, []);
                 }
                 loaded = current.Loaded;
@@ -182,7 +184,12 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
         return new ReloadOutcome(ReloadStatus.Rejected, current, errors);
     }
 
-    private static string Describe(ReloadReason reason) => reason == ReloadReason.Signal ? "SIGHUP" : "plugin file change";
+    private static string Describe(ReloadReason reason) => reason switch
+    {
+        ReloadReason.Signal => "SIGHUP",
+        ReloadReason.TlsFileChanged => "TLS certificate file change",
+        _ => "plugin file change",
+    };
 
     [LoggerMessage(EventIds.ConfigLoaded, LogLevel.Information, "generation {Number} started from {Path} (revision {Revision}): {Plugins}")]
     private static partial void GenerationStarted(ILogger logger, long number, string path, string revision, string plugins);
@@ -198,6 +205,9 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
 
     [LoggerMessage(EventIds.PluginFileUnchanged, LogLevel.Debug, "plugin files touched but unchanged: generation {Number} stays")]
     private static partial void PluginFilesUnchanged(ILogger logger, long number);
+
+    [LoggerMessage(EventIds.PluginFileUnchanged, LogLevel.Debug, "TLS certificate files touched but unchanged: generation {Number} stays")]
+    private static partial void TlsFilesUnchanged(ILogger logger, long number);
 
     [LoggerMessage(EventIds.ConfigRejected, LogLevel.Critical, "reload failed unexpectedly: generation {Current} stays in force")]
     private static partial void ReloadCrashed(ILogger logger, long current, Exception exception);

@@ -34,6 +34,9 @@ internal sealed class Generation
     public ImmutableArray<LoadedPlugin> Plugins { get; }
     public StrategyRegistry Strategies { get; }
 
+    /// <summary>The server's TLS certificates and settings, read and checked when the generation was built; null without tls_certificate.</summary>
+    public Mail.Smtp.Tls.TlsServerCredentials? Tls { get; init; }
+
     /// <summary>The generation's hook scripts, compiled when it was built.</summary>
     public HookSet Hooks { get; }
 

@@ -7,6 +7,7 @@ using Exim.Host.Listeners;
 using Exim.Host.Configuration;
 using Exim.Host.Plugins;
 using Exim.Host.Scripting;
+using Exim.Mail.Smtp.Tls;
 using Microsoft.Extensions.Logging;
 
 namespace Exim.Host.Generations;
@@ -20,9 +21,18 @@ internal sealed class GenerationBuilder(ILoggerFactory loggerFactory, string? li
 {
     private long _lastNumber;
 
+    /// <summary>
+    /// Whether generations read and check the server's TLS certificates: only the daemon serves TLS, so a queue runner,
+    /// a delivery or <c>-bt</c> never fails for a key it cannot read or a certificate that has just expired.
+    /// </summary>
+    public bool ServerTls { get; init; }
+
     public async Task<GenerationBuildResult> BuildAsync(LoadedConfig loaded)
     {
         var errors = new List<ConfigDiagnostic>();
+        // Certificates are read with every generation, so SIGHUP and a renewal on disk both pick up new ones, and a
+        // bad one (unreadable, the wrong key, expired) fails the build and the old generation keeps serving.
+        var tls = ServerTls ? TlsServerCredentials.Load(loaded.Config.Main, DateTimeOffset.UtcNow, (key, message) => errors.Add(loaded.AtMainOption(key, message))) : null;
         var plugins = ImmutableArray.CreateBuilder<LoadedPlugin>();
         foreach (var section in loaded.PluginSections)
         {
@@ -81,7 +91,7 @@ internal sealed class GenerationBuilder(ILoggerFactory loggerFactory, string? li
         }
 
         number = Interlocked.Increment(ref _lastNumber);
-        var generation = new Generation(number, loaded, plugins.ToImmutable(), new StrategyRegistry(strategies.ToFrozenDictionary()), localAddresses, hooks);
+        var generation = new Generation(number, loaded, plugins.ToImmutable(), new StrategyRegistry(strategies.ToFrozenDictionary()), localAddresses, hooks) { Tls = tls };
         return new GenerationBuildResult(generation, []);
     }
 

@@ -11,7 +11,7 @@ namespace Exim.Host.Lifetime;
 /// </summary>
 internal sealed class Core : IAsyncDisposable
 {
-    private Core(string configPath, bool debug, TimeSpan unloadGrace, string? listenOverride, LogRouting logRouting, bool quietLifecycle)
+    private Core(string configPath, bool debug, TimeSpan unloadGrace, string? listenOverride, LogRouting logRouting, bool quietLifecycle, bool serverTls)
     {
         Sink = new EximLogSink(debug, logRouting);
         LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b =>
@@ -25,7 +25,7 @@ internal sealed class Core : IAsyncDisposable
         });
         Unloads = new UnloadTracker(LoggerFactory.CreateLogger<UnloadTracker>(), unloadGrace);
         Store = new GenerationStore(Unloads, LoggerFactory.CreateLogger<GenerationStore>());
-        Builder = new GenerationBuilder(LoggerFactory, listenOverride);
+        Builder = new GenerationBuilder(LoggerFactory, listenOverride) { ServerTls = serverTls };
         Hints = new HintsStores(LoggerFactory);
         Reloader = new ConfigReloader(configPath, Builder, Store, g => Published?.Invoke(g), LoggerFactory.CreateLogger<ConfigReloader>());
         Reloader.FirstConfigParsed += c => UseFiles(c.Config.Main);
@@ -57,9 +57,10 @@ internal sealed class Core : IAsyncDisposable
     /// <param name="listenOverride">-oX.</param>
     /// <param name="logRouting">The log files, or stderr in the shape of one of Exim's testing modes (-bh, -bt, -bV).</param>
     /// <param name="quietLifecycle">-q, -M, -bt, -bV: generation and hook loading lines only when something goes wrong.</param>
+    /// <param name="serverTls">-bd: each generation reads and checks the server's TLS certificates.</param>
     public static Core Create(string configPath, bool debug, TimeSpan? unloadGrace = null, string? listenOverride = null,
-        LogRouting logRouting = LogRouting.Files, bool quietLifecycle = false)
-        => new(configPath, debug, unloadGrace ?? TimeSpan.FromSeconds(30), listenOverride, logRouting, quietLifecycle);
+        LogRouting logRouting = LogRouting.Files, bool quietLifecycle = false, bool serverTls = false)
+        => new(configPath, debug, unloadGrace ?? TimeSpan.FromSeconds(30), listenOverride, logRouting, quietLifecycle, serverTls);
 
     public async ValueTask DisposeAsync()
     {

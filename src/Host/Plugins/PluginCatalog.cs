@@ -13,7 +13,7 @@ namespace Exim.Host.Plugins;
 /// Loads plugin assemblies. The only user of McMaster.NETCore.Plugins: each plugin gets a collectible load
 /// context, loaded from memory (so the file can be replaced while loaded), sharing only Exim.Abstractions (and so
 /// MimeKit, which it exposes) and the logging abstractions with the core. Its own hot reload is not used: it misses renames, unloads before the
-/// replacement is validated and forces a full GC on every change (see PluginFileWatcher for ours).
+/// replacement is validated and forces a full GC on every change (see FileChangeWatcher for ours).
 /// </summary>
 internal static class PluginCatalog
 {

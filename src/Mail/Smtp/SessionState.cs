@@ -62,6 +62,9 @@ internal sealed class SessionState : ITransactionView, IDisposable
     /// <summary>Whether the last accepted greeting was EHLO (so PIPELINING was advertised).</summary>
     public bool Esmtp { get; set; }
 
+    /// <summary>Whether the last EHLO offered STARTTLS (Exim's tls_advertised: a successful STARTTLS leaves it set).</summary>
+    public bool TlsAdvertised { get; set; }
+
     /// <summary>
     /// Exim's <c>$received_protocol</c>, for the <c>P=</c> log field, the spool and the Received header: <c>smtp</c> or
     /// <c>esmtp</c>, with <c>s</c> under TLS and, after EHLO, <c>a</c> once authenticated (smtp.c's protocols table:
@@ -324,8 +327,13 @@ internal sealed class SessionState : ITransactionView, IDisposable
             if (Helo is not null && !Helo.Equals(hostName, StringComparison.OrdinalIgnoreCase)) sb.Append(" helo=").Append(Helo);
             sb.Append(')');
         }
-        sb.Append("\n\tby ").Append(Settings.Main.PrimaryHostname).Append(" with ").Append(Protocol)
-          .Append(" (Exim ").Append(Settings.Version).Append(")\n\t(envelope-from <").Append(Sender).Append(">)\n\tid ").Append(id);
+        sb.Append("\n\tby ").Append(Settings.Main.PrimaryHostname).Append(" with ").Append(Protocol).Append(' ');
+        if (Connection.Description.TlsSession is { } tls)
+        {
+            // Exim's default received_header_text: " ($tls_in_ver)" and " tls $tls_in_cipher_std\n\t" after "with <protocol> ".
+            sb.Append(" (").Append(tls.Protocol).Append(") tls ").Append(tls.Cipher).Append("\n\t");
+        }
+        sb.Append("(Exim ").Append(Settings.Version).Append(")\n\t(envelope-from <").Append(Sender).Append(">)\n\tid ").Append(id);
         if (Recipients.Count == 1) sb.Append("\n\tfor ").Append(Recipients[0]);
         sb.Append(";\n\t").Append(SmtpSettings.RfcDate(now));
         return sb.ToString();

@@ -50,6 +50,7 @@ internal sealed class SmtpSessionHandler : ISmtpSessionHandler
         steps.Add(OpenSlotStep.Instance);
         steps.Add(ConnectionLogStep.Instance);
         steps.Add(ReverseLookupStep.Instance);
+        if (settings.Tls is not null && settings.TlsOnConnectPorts.Count > 0) steps.Add(TlsOnConnectStep.Instance);
         if (policies is not null) steps.Add(ConnectPolicyStep.Instance);
         _chain = AdmissionChain.Build(steps, RunSessionAsync);
     }
@@ -83,7 +84,7 @@ internal sealed class SmtpSessionHandler : ISmtpSessionHandler
     /// <summary>Runs a connection on <paramref name="transport"/> as if from <paramref name="remote"/> to <paramref name="local"/> (-bh fakes both).</summary>
     public Task<SessionResult> RunAsync(ISmtpTransport transport, IPEndPoint remote, IPEndPoint local, CancellationToken shutdownToken)
     {
-        var connection = new ConnectionContext(transport, remote, local, _settings, _slots, _load, _lookups, _logger, shutdownToken);
+        var connection = new ConnectionContext(transport, remote, local, _settings, _slots, _load, _lookups, _logger, shutdownToken, _time);
         if (_policies is not null) connection.Policy = new PolicySession(connection, _policies);
         var run = RunConnectionAsync(connection);
         return _tracker is null ? run : _tracker.Track(run);
@@ -106,6 +107,7 @@ internal sealed class SmtpSessionHandler : ISmtpSessionHandler
         {
             connection.Slot?.Complete(result.Outcome, result.Messages);
             connection.Slot?.Dispose();
+            if (connection.Transport is TlsTransport tls) await tls.CloseAsync().ConfigureAwait(false);
             connection.Transport.Shutdown();
             connection.Transport.Dispose();
         }

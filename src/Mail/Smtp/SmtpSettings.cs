@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Exim.Abstractions.Config;
 using Exim.Abstractions.Matching;
 using Exim.Mail.Matching;
@@ -23,6 +24,21 @@ internal sealed class SmtpSettings
         ConnectionNolog = new HostList(main.HostsConnectionNolog);
         HostLookup = new HostList(main.HostLookup);
         BareNewlineExclusions = new HostList(main.SmtpForbidBareNewlineExclusions);
+        TlsAdvertiseHosts = new HostList(main.TlsAdvertiseHosts);
+        TlsVerifyHosts = new HostList(main.TlsVerifyHosts);
+        TlsTryVerifyHosts = new HostList(main.TlsTryVerifyHosts);
+        TlsOnConnectPorts = ResolvePorts(main.TlsOnConnectPorts);
+    }
+
+    /// <summary>tls_on_connect_ports as numbers (names were checked when the configuration was loaded).</summary>
+    public static FrozenSet<int> ResolvePorts(IEnumerable<string> ports)
+    {
+        var numbers = new HashSet<int>();
+        foreach (var port in ports)
+        {
+            if (Resolution.PortNames.TryResolve(port, out var number)) numbers.Add(number);
+        }
+        return numbers.ToFrozenSet();
     }
 
     public MainOptions Main { get; }
@@ -35,6 +51,15 @@ internal sealed class SmtpSettings
     public HostList ConnectionNolog { get; }
     public HostList HostLookup { get; }
     public HostList BareNewlineExclusions { get; }
+    public HostList TlsAdvertiseHosts { get; }
+    public HostList TlsVerifyHosts { get; }
+    public HostList TlsTryVerifyHosts { get; }
+
+    /// <summary>tls_on_connect_ports, resolved.</summary>
+    public FrozenSet<int> TlsOnConnectPorts { get; }
+
+    /// <summary>The generation's server certificates and TLS settings, or null without tls_certificate (then no STARTTLS).</summary>
+    public Tls.TlsServerCredentials? Tls { get; init; }
 
     /// <summary>
     /// <c>exim -bh</c>: the dialogue is a test; a message is read and checked but never spooled, and its

@@ -36,6 +36,7 @@ internal static class SmtpStateTable
         rows[(int)SmtpVerb.Expn] = new(FixedReplyCommand.Expn, TransactionState.Any, null, MustBeLast: true);
         rows[(int)SmtpVerb.Help] = new(FixedReplyCommand.Help, TransactionState.Any, null, MustBeLast: true);
         rows[(int)SmtpVerb.Quit] = new(QuitCommand.Instance, TransactionState.Any, null, MustBeLast: true);
+        rows[(int)SmtpVerb.StartTls] = new(StartTlsCommand.Instance, TransactionState.Any, null, MustBeLast: true);
         foreach (var row in rows)
         {
             if (row.Handler is null) throw new InvalidOperationException("a verb has no row in the SMTP state table");

@@ -18,4 +18,7 @@ internal sealed record Envelope(
 {
     /// <summary>When the message was frozen on arrival (by a policy), or null.</summary>
     public DateTimeOffset? FrozenAt { get; init; }
+
+    /// <summary>What the session's TLS negotiated (Exim's <c>-tls_*</c> lines), or null when it came in clear.</summary>
+    public Abstractions.Scripting.TlsSessionInfo? Tls { get; init; }
 }

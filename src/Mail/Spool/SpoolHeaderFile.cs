@@ -33,6 +33,15 @@ internal static class SpoolHeaderFile
         options.Add("-body_linecount " + e.BodyLineCount.ToString(CultureInfo.InvariantCulture));
         options.Add("-max_received_linelength " + e.MaxReceivedLineLength.ToString(CultureInfo.InvariantCulture));
         options.Add(SpoolHeader.FirstTimeOption);
+        if (e.Tls is { } tls)
+        {
+            // Exim's spool_out.c, in its order: what $tls_in_* are restored from for delivery and -Mvh.
+            if (tls.PeerVerified) options.Add("-tls_certificate_verified");
+            options.Add($"-tls_cipher {tls}");
+            if (tls.PeerSubject is { } dn) options.Add("-tls_peerdn " + Text.ClientText.Printing(dn));
+            if (tls.Sni is { } sni) options.Add("-tls_sni " + Text.ClientText.Printing(sni));
+            options.Add("-tls_ver " + tls.Protocol);
+        }
         return Format(new SpoolHeader(id, Environment.UserName, e.Sender, e.Received, 0, options.ToImmutable(), e.FrozenAt,
             ImmutableSortedSet.Create<string>(StringComparer.Ordinal), e.Recipients, [.. headers]));
     }

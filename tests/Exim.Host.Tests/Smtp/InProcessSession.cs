@@ -47,7 +47,8 @@ internal sealed class InProcessSession : IAsyncDisposable
     /// greeting; <paramref name="sendFirst"/> is sent before the session starts (input before the greeting);
     /// <paramref name="policies"/> are the stage policies and their helpers, if any.
     /// </summary>
-    public static async Task<InProcessSession> StartAsync(MainOptions main, string? sendFirst = null, Mail.Smtp.Policy.PolicyServices? policies = null)
+    public static async Task<InProcessSession> StartAsync(MainOptions main, string? sendFirst = null, Mail.Smtp.Policy.PolicyServices? policies = null,
+        Mail.Smtp.Tls.TlsServerCredentials? tls = null)
     {
         var directory = new TempDirectory("exim-session");
         main = main with { SpoolDirectory = directory.Combine("spool"), PrimaryHostname = "mx.test.example", LocalDomains = ["test.example"] };
@@ -68,7 +69,7 @@ internal sealed class InProcessSession : IAsyncDisposable
             await Wait.UntilOrFailAsync(() => server.Available > 0, TestTimeouts.Default, () => "input before the greeting did not arrive");
         }
         var slots = new SlotTable(new ChildExitReporter(NullLogger<ChildExitReporter>.Instance), time);
-        var handler = new SmtpSessionHandler(new SmtpSettings(main, "4.96"), spool, slots, new NoLoad(), time, new ListLogger(log), policies: policies);
+        var handler = new SmtpSessionHandler(new SmtpSettings(main, "4.96") { Tls = tls }, spool, slots, new NoLoad(), time, new ListLogger(log), policies: policies);
         var run = Task.Run(() => handler.RunAsync(server, CancellationToken.None));
         var greeting = await client.ReadReplyAsync();
         if (sendFirst is null && !greeting.StartsWith("220 ", StringComparison.Ordinal)) throw new InvalidOperationException("no greeting: " + greeting);

@@ -29,14 +29,17 @@ internal static partial class DaemonCommand
 {
     public static async Task<int> RunAsync(CommandLine cl, TextWriter error)
     {
-        await using var core = Core.Create(cl.ConfigPath, cl.Debug, listenOverride: cl.ListenOverride);
+        await using var core = Core.Create(cl.ConfigPath, cl.Debug, listenOverride: cl.ListenOverride, serverTls: true);
         var logger = core.LoggerFactory.CreateLogger("Exim.Daemon");
         var pid = Environment.ProcessId;
         using var listeners = new ListenerSet(core.LoggerFactory.CreateLogger<ListenerSet>());
         core.Reloader.Participants.Add(new DaemonListeners(listeners, cl.ListenOverride));
-        using var watcher = new PluginFileWatcher(
+        using var watcher = new FileChangeWatcher("plugin",
             () => core.Reloader.RequestReload(ReloadReason.PluginFileChanged),
-            TimeSpan.FromMilliseconds(500), core.LoggerFactory.CreateLogger<PluginFileWatcher>());
+            TimeSpan.FromMilliseconds(500), core.LoggerFactory.CreateLogger<FileChangeWatcher>());
+        using var tlsWatcher = new FileChangeWatcher("TLS certificate",
+            () => core.Reloader.RequestReload(ReloadReason.TlsFileChanged),
+            TimeSpan.FromMilliseconds(500), core.LoggerFactory.CreateLogger<FileChangeWatcher>());
         // Exim's order (spec §1.2): listeners, then the pid file, then the start-up line, so that a script that sees
         // the line can rely on the pid file.
         var writePid = cl.ListenOverride is null || cl.PidFileOverride is not null;
@@ -48,6 +51,7 @@ internal static partial class DaemonCommand
         core.Published += g =>
         {
             watcher.Watch(g.Plugins.Select(p => p.AssemblyPath));
+            tlsWatcher.Watch(g.Tls?.Files() ?? []);
             if (pidPath is null)
             {
                 noScheduler = !cl.QueueRuns.IsEmpty && !g.Strategies.TryGet<IQueueRunScheduler>(SchedulerKey, out _);
@@ -56,7 +60,8 @@ internal static partial class DaemonCommand
                 if (writePid && !PidFile.TryWrite(pidPath, pid, out var pidError)) PidFileFailed(logger, pidError!);
             }
             var current = listeners.Current;
-            var listening = current.IsEmpty ? "not listening for SMTP" : "listening for " + ListenerDescription.Describe(current);
+            var smtps = g.Tls is null ? null : SmtpSettings.ResolvePorts(g.Config.Main.TlsOnConnectPorts);
+            var listening = current.IsEmpty ? "not listening for SMTP" : "listening for " + ListenerDescription.Describe(current, smtps);
             DaemonStarted(logger, EximVersion.Number, pid, QueueInfo(cl.QueueRuns), listening);
             var daemonInfo = $"daemon({EximVersion.Number}): {QueueInfo(cl.QueueRuns)}, {(current.IsEmpty ? "not listening" : listening)}";
             ProcessInfo.Set(() => DescribeDaemon(daemonInfo, slots));
@@ -119,7 +124,7 @@ internal static partial class DaemonCommand
                     _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem"));
                 var services = SessionServices.For(g, hostCache, sessionLogger, hookLogger, core.Hints.RateLimiterFor(g));
                 // Without routers nothing can be routed: received messages then wait in the queue rather than all bouncing.
-                var sessions = services.CreateHandler(g, new SmtpSettings(g.Config.Main, EximVersion.Number), spool, slots, generationLoad, sessionLogger,
+                var sessions = services.CreateHandler(g, new SmtpSettings(g.Config.Main, EximVersion.Number) { Tls = g.Tls }, spool, slots, generationLoad, sessionLogger,
                     g.Config.Routers.IsEmpty ? null : immediate.Enqueue, tracker);
                 return loop.RunAsync(new DaemonContext(g, [.. listeners.Current], slots, sessions, generationLoad, shutdown.Token), ct);
             },
@@ -132,6 +137,7 @@ internal static partial class DaemonCommand
 
         // Stop: no new connections, give sessions their drain time, then 421 the rest.
         watcher.Dispose();
+        tlsWatcher.Dispose();
         listeners.Dispose();
         var drain = core.Store.Current.Config.Main.DaemonDrainTimeout;
         if (!await tracker.WhenAllEndedAsync(drain).ConfigureAwait(false))

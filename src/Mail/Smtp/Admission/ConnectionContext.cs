@@ -20,8 +20,9 @@ internal sealed class ConnectionContext : AdmissionContext
     private AcceptConnection? _description;
 
     public ConnectionContext(ISmtpTransport transport, IPEndPoint remote, IPEndPoint local, SmtpSettings settings, ISlotTable slots,
-        ISystemLoad load, Func<IHostNameLookups>? lookups, ILogger logger, CancellationToken shutdownToken)
+        ISystemLoad load, Func<IHostNameLookups>? lookups, ILogger logger, CancellationToken shutdownToken, TimeProvider? time = null)
     {
+        Time = time ?? TimeProvider.System;
         Transport = transport;
         Remote = remote;
         Local = local;
@@ -35,7 +36,11 @@ internal sealed class ConnectionContext : AdmissionContext
         Who = $"[{ClientIp}]";
     }
 
-    public ISmtpTransport Transport { get; }
+    /// <summary>The byte stream: the socket's, or the TLS one once TLS is up (see <see cref="Tls.TlsHandshake"/>).</summary>
+    public ISmtpTransport Transport { get; set; }
+
+    /// <summary>The clock deadlines are measured on.</summary>
+    public TimeProvider Time { get; }
     public override IPEndPoint Remote { get; }
     public override IPEndPoint Local { get; }
     public override ISlotTable Slots { get; }

@@ -137,6 +137,7 @@ internal sealed class DataCommand : SmtpCommandHandler
             connection.Local.Address.ToString(), connection.Local.Port, session.Protocol, receiver.BodyLines, receiver.MaxLineLength)
         {
             FrozenAt = frozen ? now : null,
+            Tls = connection.Description.TlsSession,
         };
         try
         {
@@ -171,8 +172,19 @@ internal sealed class DataCommand : SmtpCommandHandler
     private static void LogReceived(SessionState session, string id, string? queue, long size, string? messageId)
     {
         var sender = session.Sender!;
-        SmtpLog.Received(session.Logger, id, sender.Length == 0 ? "<>" : SessionState.P(sender), session.Host, session.Protocol, size,
+        SmtpLog.Received(session.Logger, id, sender.Length == 0 ? "<>" : SessionState.P(sender), session.Host, session.Protocol, TlsFields(session), size,
             queue is null ? "" : " Q=" + queue, messageId is { } mid ? $" id={SessionState.P(mid)}" : "");
+    }
+
+    /// <summary>
+    /// Exim's TLS fields on the <c>&lt;=</c> line (receive.c, default log_selector): <c> X=TLS1.3:TLS_AES_256_GCM_SHA384:256
+    /// CV=no</c>, and <c> SNI=name</c> when the client sent one; empty in clear.
+    /// </summary>
+    private static string TlsFields(SessionState session)
+    {
+        if (session.Connection.Description.TlsSession is not { } tls) return "";
+        var fields = $" X={tls} CV={(tls.PeerVerified ? "yes" : "no")}";
+        return tls.Sni is { } sni ? $"{fields} SNI={SessionState.P(sni).Replace(" ", "\\x20", StringComparison.Ordinal)}" : fields;
     }
 
     /// <summary>

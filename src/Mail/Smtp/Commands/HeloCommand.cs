@@ -1,5 +1,6 @@
 using System.Globalization;
 using Exim.Abstractions.Daemon;
+using Exim.Abstractions.Matching;
 using Exim.Abstractions.Policy;
 using Exim.Abstractions.Scripting;
 
@@ -35,6 +36,7 @@ internal sealed class HeloCommand(bool esmtp) : SmtpCommandHandler
             return end;
         }
         session.Esmtp = esmtp;
+        session.TlsAdvertised = false;
         session.ResetTransaction();
         var clientIp = session.Connection.ClientIp;
         if (!esmtp)
@@ -44,7 +46,11 @@ internal sealed class HeloCommand(bool esmtp) : SmtpCommandHandler
         }
         var limit = session.Settings.Main.MessageSizeLimit;
         var size = limit > 0 ? $"250-SIZE {limit.ToString(CultureInfo.InvariantCulture)}\r\n" : "250-SIZE\r\n";
-        session.Reply($"250-{session.Hostname} Hello {name} [{clientIp}]\r\n{size}250-8BITMIME\r\n250-PIPELINING\r\n250 HELP");
+        // Exim's order: ... PIPELINING, AUTH, CHUNKING, STARTTLS, ..., HELP. STARTTLS only with a certificate and never inside TLS.
+        session.TlsAdvertised = session.Settings.Tls is not null && !session.Connection.Description.Tls
+            && await session.MatchAsync(session.Settings.TlsAdvertiseHosts).ConfigureAwait(false) != HostListMatch.NoMatch;
+        var startTls = session.TlsAdvertised ? "250-STARTTLS\r\n" : "";
+        session.Reply($"250-{session.Hostname} Hello {name} [{clientIp}]\r\n{size}250-8BITMIME\r\n250-PIPELINING\r\n{startTls}250 HELP");
         return null;
     }
 }

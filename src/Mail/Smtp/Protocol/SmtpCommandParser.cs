@@ -12,9 +12,10 @@ internal static class SmtpCommandParser
         var hasNul = line.IndexOf((byte)0) >= 0;
         var end = line.Length;
         while (end > 0 && IsSpace(line[end - 1])) end--;
-        var verb = end >= 4 && (end == 4 || line[4] == (byte)' ') ? Verb(line[..4]) : SmtpVerb.Unknown;
+        var startTls = IsStartTls(line[..end]);
+        var verb = startTls ? SmtpVerb.StartTls : end >= 4 && (end == 4 || line[4] == (byte)' ') ? Verb(line[..4]) : SmtpVerb.Unknown;
         if (verb == SmtpVerb.Unknown) return new SmtpCommand(SmtpVerb.Unknown, 0, end, hasNul);
-        var start = 4;
+        var start = startTls ? 8 : 4;
         while (start < end && IsSpace(line[start])) start++;
         return new SmtpCommand(verb, start, end - start, hasNul);
     }
@@ -38,6 +39,14 @@ internal static class SmtpCommandParser
             0x48454C50 => SmtpVerb.Help,
             _ => SmtpVerb.Unknown,
         };
+    }
+
+    /// <summary>The one verb longer than four letters: STARTTLS, alone or followed by a space.</summary>
+    private static bool IsStartTls(ReadOnlySpan<byte> line)
+    {
+        if (line.Length < 8 || (line.Length > 8 && line[8] != (byte)' ')) return false;
+        var key = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(line) & 0xDFDFDFDFDFDFDFDF; // upper-cased, as in Verb
+        return key == 0x5354415254544C53; // "STARTTLS"
     }
 
     /// <summary>C's isspace in the C locale, which Exim uses to trim command lines.</summary>

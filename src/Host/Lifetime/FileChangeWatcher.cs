@@ -2,16 +2,18 @@ using System.Collections.Frozen;
 using Exim.Host.Log;
 using Microsoft.Extensions.Logging;
 
-namespace Exim.Host.Plugins;
+namespace Exim.Host.Lifetime;
 
 /// <summary>
-/// Watches the current generation's plugin assemblies and asks for a plugin reload after a quiet period.
-/// Unlike McMaster's watcher it sees every way a file is deployed: written in place, copied over, and moved in
-/// by rename (which raises Renamed or Created, not Changed). Whether anything really changed is decided later by
-/// content hash, and a half-written file simply fails to load while the old plugin keeps serving.
+/// Watches a set of files (the current generation's plugin assemblies; its TLS certificates and keys) and asks for a
+/// reload after a quiet period. Unlike McMaster's watcher it sees every way a file is deployed: written in place,
+/// copied over, and moved in by rename (which raises Renamed or Created, not Changed), which is also how certbot
+/// switches the symbolic links in live/. Whether anything really changed is decided later by content hash, and a
+/// half-written file simply fails to load while the old generation keeps serving.
 /// </summary>
-internal sealed partial class PluginFileWatcher : IDisposable
+internal sealed partial class FileChangeWatcher : IDisposable
 {
+    private readonly string _what;
     private readonly Func<Task> _onChanged;
     private readonly TimeSpan _debounce;
     private readonly ILogger _logger;
@@ -21,21 +23,26 @@ internal sealed partial class PluginFileWatcher : IDisposable
     private FrozenSet<string> _files = FrozenSet<string>.Empty;
     private bool _disposed;
 
-    public PluginFileWatcher(Func<Task> onChanged, TimeSpan debounce, ILogger<PluginFileWatcher> logger)
+    /// <param name="what">What the files are, for the log: <c>plugin</c>, <c>TLS certificate</c>.</param>
+    /// <param name="onChanged">Asks for the reload.</param>
+    /// <param name="debounce">The quiet period.</param>
+    /// <param name="logger">Where the lines go.</param>
+    public FileChangeWatcher(string what, Func<Task> onChanged, TimeSpan debounce, ILogger<FileChangeWatcher> logger)
     {
+        _what = what;
         _onChanged = onChanged;
         _debounce = debounce;
         _logger = logger;
         _timer = new Timer(_ => _ = FireAsync(), null, Timeout.Infinite, Timeout.Infinite);
     }
 
-    /// <summary>Watches exactly these assembly files from now on.</summary>
-    public void Watch(IEnumerable<string> assemblyPaths)
+    /// <summary>Watches exactly these files from now on.</summary>
+    public void Watch(IEnumerable<string> paths)
     {
         lock (_lock)
         {
             if (_disposed) return;
-            _files = assemblyPaths.Select(Path.GetFullPath).ToFrozenSet(StringComparer.Ordinal);
+            _files = paths.Select(Path.GetFullPath).ToFrozenSet(StringComparer.Ordinal);
             var directories = _files.Select(f => Path.GetDirectoryName(f)!).ToHashSet(StringComparer.Ordinal);
             foreach (var gone in _watchers.Keys.Where(d => !directories.Contains(d)).ToList())
             {
@@ -61,7 +68,7 @@ internal sealed partial class PluginFileWatcher : IDisposable
     private void OnEvent(object sender, FileSystemEventArgs e)
     {
         if (!Volatile.Read(ref _files).Contains(e.FullPath)) return;
-        PluginFileChanged(_logger, e.FullPath, e.ChangeType.ToString());
+        FileChanged(_logger, _what, e.FullPath, e.ChangeType.ToString());
         lock (_lock)
         {
             if (!_disposed) _timer.Change(_debounce, Timeout.InfiniteTimeSpan); // restart the quiet period
@@ -76,7 +83,7 @@ internal sealed partial class PluginFileWatcher : IDisposable
         }
         catch (Exception e)
         {
-            ReloadFailed(_logger, e);
+            ReloadFailed(_logger, _what, e);
         }
     }
 
@@ -91,9 +98,9 @@ internal sealed partial class PluginFileWatcher : IDisposable
         }
     }
 
-    [LoggerMessage(EventIds.PluginFileChanged, LogLevel.Debug, "plugin file {Path}: {Change}")]
-    private static partial void PluginFileChanged(ILogger logger, string path, string change);
+    [LoggerMessage(EventIds.PluginFileChanged, LogLevel.Debug, "{What} file {Path}: {Change}")]
+    private static partial void FileChanged(ILogger logger, string what, string path, string change);
 
-    [LoggerMessage(EventIds.PluginFileChanged, LogLevel.Error, "plugin reload after a file change failed")]
-    private static partial void ReloadFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventIds.PluginFileChanged, LogLevel.Error, "reload after a {What} file change failed")]
+    private static partial void ReloadFailed(ILogger logger, string what, Exception exception);
 }

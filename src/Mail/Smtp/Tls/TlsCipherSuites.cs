@@ -1,0 +1,64 @@
+using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
+using System.Net.Security;
+
+namespace Exim.Mail.Smtp.Tls;
+
+/// <summary>
+/// tls_require_ciphers: a colon-separated list (Exim's OpenSSL form; commas and spaces also separate) of IANA cipher
+/// suite names, as .NET names them (<c>TLS_AES_256_GCM_SHA384</c>, <c>TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384</c>), or
+/// the OpenSSL names of the suites still worth offering (<c>ECDHE-RSA-AES256-GCM-SHA384</c>). OpenSSL's cipher-string
+/// keywords (<c>HIGH</c>, <c>!aNULL</c>, <c>@STRENGTH</c>) are not understood: an unknown name is a configuration error.
+/// </summary>
+internal static class TlsCipherSuites
+{
+    private static readonly FrozenDictionary<string, TlsCipherSuite> OpenSslNames = new Dictionary<string, TlsCipherSuite>(StringComparer.Ordinal)
+    {
+        ["ECDHE-ECDSA-AES128-GCM-SHA256"] = TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        ["ECDHE-ECDSA-AES256-GCM-SHA384"] = TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        ["ECDHE-ECDSA-CHACHA20-POLY1305"] = TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        ["ECDHE-RSA-AES128-GCM-SHA256"] = TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        ["ECDHE-RSA-AES256-GCM-SHA384"] = TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        ["ECDHE-RSA-CHACHA20-POLY1305"] = TlsCipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+        ["DHE-RSA-AES128-GCM-SHA256"] = TlsCipherSuite.TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,
+        ["DHE-RSA-AES256-GCM-SHA384"] = TlsCipherSuite.TLS_DHE_RSA_WITH_AES_256_GCM_SHA384,
+        ["DHE-RSA-CHACHA20-POLY1305"] = TlsCipherSuite.TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+        ["ECDHE-ECDSA-AES128-SHA256"] = TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
+        ["ECDHE-ECDSA-AES256-SHA384"] = TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,
+        ["ECDHE-RSA-AES128-SHA256"] = TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
+        ["ECDHE-RSA-AES256-SHA384"] = TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Parses <paramref name="text"/>; an empty list gives null suites (the system's defaults).</summary>
+    public static bool TryParse(string text, out IReadOnlyList<TlsCipherSuite>? suites, [NotNullWhen(false)] out string? error)
+    {
+        suites = null;
+        error = null;
+        var names = text.Split([':', ',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        if (names.Length == 0) return true;
+        var list = new List<TlsCipherSuite>(names.Length);
+        foreach (var name in names)
+        {
+            if (OpenSslNames.TryGetValue(name, out var suite)
+                || (name.StartsWith("TLS_", StringComparison.Ordinal) && Enum.TryParse(name, ignoreCase: false, out suite) && Enum.IsDefined(suite)))
+            {
+                if (!list.Contains(suite)) list.Add(suite);
+                continue;
+            }
+            error = $"unknown cipher suite \"{name}\" (IANA names such as TLS_AES_256_GCM_SHA384 or TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, or OpenSSL names such as ECDHE-RSA-AES256-GCM-SHA384)";
+            return false;
+        }
+        suites = list;
+        return true;
+    }
+
+    /// <summary>The suite's symmetric key length in bits, as Exim's X= field shows it (OpenSSL's SSL_CIPHER_get_bits).</summary>
+    public static int Bits(TlsCipherSuite suite)
+    {
+        var name = suite.ToString();
+        if (name.Contains("AES_256", StringComparison.Ordinal) || name.Contains("CHACHA20", StringComparison.Ordinal) || name.Contains("CAMELLIA_256", StringComparison.Ordinal)) return 256;
+        if (name.Contains("AES_128", StringComparison.Ordinal) || name.Contains("CAMELLIA_128", StringComparison.Ordinal)) return 128;
+        if (name.Contains("3DES", StringComparison.Ordinal)) return 168;
+        return 0;
+    }
+}

@@ -1,0 +1,164 @@
+using System.Collections.Immutable;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Exim.Abstractions.Config;
+
+namespace Exim.Mail.Smtp.Tls;
+
+/// <summary>
+/// The server side of TLS for one generation: the certificate pairs (chosen by SNI, the first as the default), the
+/// protocols and cipher suites allowed, and the CAs client certificates are verified against. Loaded and checked when
+/// the generation is built, so a bad certificate never replaces a good one; sessions keep the credentials of the
+/// generation they started on.
+/// </summary>
+internal sealed class TlsServerCredentials
+{
+    private readonly CipherSuitesPolicy? _ciphers;
+    private readonly X509Certificate2Collection? _clientCas; // null: the system's trust store
+
+    private TlsServerCredentials(ImmutableArray<TlsCertificatePair> pairs, SslProtocols protocols, CipherSuitesPolicy? ciphers, X509Certificate2Collection? clientCas)
+    {
+        Pairs = pairs;
+        Protocols = protocols;
+        _ciphers = ciphers;
+        _clientCas = clientCas;
+    }
+
+    public ImmutableArray<TlsCertificatePair> Pairs { get; }
+    public SslProtocols Protocols { get; }
+
+    /// <summary>
+    /// Loads the credentials <paramref name="main"/> names (its paths already absolute), or null when it names no
+    /// certificate. Every problem is reported through <paramref name="error"/> with the option it comes from.
+    /// </summary>
+    /// <param name="main">The main options.</param>
+    /// <param name="now">The time certificates must be valid at.</param>
+    /// <param name="error">Reports (option, message) for each problem.</param>
+    public static TlsServerCredentials? Load(MainOptions main, DateTimeOffset now, Action<string, string> error)
+    {
+        if (main.TlsCertificate.IsEmpty) return null;
+        var failed = false;
+        var pairs = ImmutableArray.CreateBuilder<TlsCertificatePair>(main.TlsCertificate.Length);
+        for (var i = 0; i < main.TlsCertificate.Length; i++)
+        {
+            var certificate = main.TlsCertificate[i];
+            var key = main.TlsPrivatekey.IsEmpty ? certificate : main.TlsPrivatekey[i];
+            var pair = TlsCertificatePair.Load(certificate, key, now, out var problem);
+            if (pair is null)
+            {
+                error(problem!.StartsWith("tls_privatekey", StringComparison.Ordinal) && !main.TlsPrivatekey.IsEmpty ? "tls_privatekey" : "tls_certificate", problem);
+                failed = true;
+            }
+            else pairs.Add(pair);
+        }
+
+        X509Certificate2Collection? cas = null;
+        if ((!main.TlsVerifyHosts.IsEmpty || !main.TlsTryVerifyHosts.IsEmpty) && main.TlsVerifyCertificates != "system")
+        {
+            cas = LoadCas(main.TlsVerifyCertificates, out var problem);
+            if (cas is null)
+            {
+                error("tls_verify_certificates", problem!);
+                failed = true;
+            }
+        }
+        if (failed) return null;
+
+        if (!TlsCipherSuites.TryParse(main.TlsRequireCiphers, out var suites, out var cipherError))
+        {
+            error("tls_require_ciphers", cipherError); // the loader has refused it already; a caller that skipped it is told too
+            return null;
+        }
+        var protocols = main.TlsMinProtocol == "TLS1.3" ? SslProtocols.Tls13 : SslProtocols.Tls12 | SslProtocols.Tls13;
+        return new TlsServerCredentials(pairs.MoveToImmutable(), protocols, suites is null ? null : new CipherSuitesPolicy(suites), cas);
+    }
+
+    /// <summary>The certificate for <paramref name="serverName"/> (the client's SNI): the first pair that serves it, else the first.</summary>
+    public TlsCertificatePair For(string? serverName)
+    {
+        if (!string.IsNullOrEmpty(serverName) && Pairs.Length > 1)
+        {
+            foreach (var pair in Pairs)
+            {
+                if (pair.Serves(serverName)) return pair;
+            }
+        }
+        return Pairs[0];
+    }
+
+    /// <summary>The options for one handshake: the certificate for the SNI, and the client certificate check (null: none asked for).</summary>
+    public SslServerAuthenticationOptions Options(string? serverName, ClientCertificateCheck? check) => new()
+    {
+        ServerCertificateContext = For(serverName).Context,
+        EnabledSslProtocols = Protocols,
+        CipherSuitesPolicy = _ciphers,
+        ClientCertificateRequired = check is not null,
+        RemoteCertificateValidationCallback = check is null ? null : check.Validate,
+        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        AllowRenegotiation = false,
+    };
+
+    /// <summary>A check of the client's certificate against the configured CAs; <paramref name="required"/>: no verified certificate, no session.</summary>
+    public ClientCertificateCheck ClientCheck(bool required) => new(_clientCas, required);
+
+    /// <summary>Every file the credentials were read from, and where symbolic links among them point (what to watch for renewals).</summary>
+    public IEnumerable<string> Files()
+    {
+        foreach (var pair in Pairs)
+        {
+            foreach (var path in pair.KeyPath == pair.CertificatePath ? [pair.CertificatePath] : new[] { pair.CertificatePath, pair.KeyPath })
+            {
+                yield return path;
+                FileSystemInfo? target = null;
+                try { target = File.ResolveLinkTarget(path, returnFinalTarget: true); }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+                if (target is not null) yield return target.FullName;
+            }
+        }
+    }
+
+    /// <summary>Whether a certificate or key file now holds something other than what was loaded.</summary>
+    public bool FilesChanged()
+    {
+        foreach (var pair in Pairs)
+        {
+            if (TlsCertificatePair.HashFiles(pair.CertificatePath, pair.KeyPath) != pair.ContentHash) return true;
+        }
+        return false;
+    }
+
+    private static X509Certificate2Collection? LoadCas(string path, out string? error)
+    {
+        error = null;
+        var cas = new X509Certificate2Collection();
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                foreach (var file in Directory.EnumerateFiles(path).Order(StringComparer.Ordinal))
+                {
+                    try { cas.ImportFromPemFile(file); }
+                    catch (CryptographicException) { } // not a certificate file (OpenSSL's hash links point at the same ones)
+                }
+            }
+            else
+            {
+                cas.ImportFromPemFile(path);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            error = $"tls_verify_certificates: cannot read {path}: {e.Message}";
+            return null;
+        }
+        if (cas.Count == 0)
+        {
+            error = $"tls_verify_certificates: no PEM certificate in {path}";
+            return null;
+        }
+        return cas;
+    }
+}

@@ -1,0 +1,30 @@
+using System.Diagnostics;
+
+namespace Exim.TestKit;
+
+/// <summary>Runs Debian's <c>openssl s_client</c>, a real TLS client, against a test daemon.</summary>
+public static class OpenSsl
+{
+    /// <summary>
+    /// <c>openssl s_client -connect 127.0.0.1:port</c> with <paramref name="args"/> (e.g. <c>-starttls smtp</c>,
+    /// <c>-servername</c>), sending <paramref name="input"/> (CR LF line ends) once connected, then end of input.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> SClientAsync(int port, string input, params string[] args)
+    {
+        var psi = new ProcessStartInfo("openssl")
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var a in (string[])["s_client", "-connect", $"127.0.0.1:{port}", "-crlf", .. args]) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start openssl (apt-get install openssl)");
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        // s_client reads stdin only once connected; lines sent before then are still delivered in order.
+        await p.StandardInput.WriteAsync(input);
+        await Task.Delay(300);
+        p.StandardInput.Close();
+        using var cts = new CancellationTokenSource(TestTimeouts.Default);
+        await p.WaitForExitAsync(cts.Token);
+        return (p.ExitCode, await stdout + await stderr);
+    }
+}
