@@ -96,7 +96,7 @@ public sealed record TransportConfig
     [EximOption("auth_username", Drivers = "smtp")] public string? AuthUsername { get; init; }
 
     /// <summary>smtp (ours): the password sent with AUTH PLAIN or LOGIN.</summary>
-    [EximOption("auth_password", Drivers = "smtp")] public string? AuthPassword { get; init; }
+    [EximOption("auth_password", Drivers = "smtp", Hidden = true)] public string? AuthPassword { get; init; }
 
     /// <summary>
     /// smtp (ours): a file of <c>host user password</c> lines; the first line whose host is the server's name or IP

@@ -325,6 +325,17 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
     }
 
     [Fact]
+    public async Task PrintOptions_HidesTheAuthPassword()
+    {
+        var (code, stdout, stderr) = await EximProcess.RunAsync(f.A.Directory.Path, "-C", f.A.ConfigPath, "-bP", "transport", "plain_example");
+
+        Assert.Equal(0, code);
+        Assert.Contains($"auth_username = {User}", stdout, StringComparison.Ordinal);
+        Assert.Contains("auth_password = <value not displayable>", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ClientCertificateAndSni_AreSent()
     {
         var id = await f.SendAndDeliverAsync("u@clientcert.example");
