@@ -29,6 +29,14 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
         public ScriptedSmtpServer Smarthost { get; private set; } = null!;
         public ScriptedSmtpServer LoginOnly { get; private set; } = null!;
         public ScriptedSmtpServer AsksCertificate { get; private set; } = null!;
+
+        /// <summary>Offers STARTTLS but answers it 454.</summary>
+        public ScriptedSmtpServer RefusesTls { get; } = new(c => c.ToUpperInvariant() switch
+        {
+            var e when e.StartsWith("EHLO", StringComparison.Ordinal) => "250-fake.test\r\n250-STARTTLS\r\n250 PIPELINING",
+            "STARTTLS" => "454 4.7.0 TLS not available due to local problem",
+            _ => ScriptedSmtpServer.Answers()(c),
+        });
         public string CaPath => _ca.CaPath;
 
         public async Task InitializeAsync()
@@ -86,6 +94,9 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
             Route("broken.example", Broken, "broken_example");
             Route("broken-require.example", Broken, "broken_require_example", "hosts_require_tls = [\"*\"]");
             Route("broken-noclear.example", Broken, "broken_noclear_example", "tls_tempfail_tryclear = false");
+            Route("refused.example", RefusesTls, "refused_example");
+            Route("refused-require.example", RefusesTls, "refused_require_example", "hosts_require_tls = [\"*\"]");
+            Route("refused-noclear.example", RefusesTls, "refused_noclear_example", "tls_tempfail_tryclear = false");
             Route("avoid.example", Good, "avoid_example", "hosts_avoid_tls = [\"127.0.0.1\"]");
             Route("plain.example", Smarthost, "plain_example", $"{ca}\nhosts_require_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"{Password}\"");
             Route("login.example", LoginOnly, "login_example", $"{ca}\nhosts_require_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"{Password}\"");
@@ -137,7 +148,7 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
         public async Task DisposeAsync()
         {
             await A.DisposeAsync();
-            foreach (var server in new[] { Good, WrongName, Untrusted, NoTls, Broken, Smarthost, LoginOnly, AsksCertificate }) await server.DisposeAsync();
+            foreach (var server in new[] { Good, WrongName, Untrusted, NoTls, Broken, Smarthost, LoginOnly, AsksCertificate, RefusesTls }) await server.DisposeAsync();
             _ca.Dispose();
             _otherCa.Dispose();
             _certs.Dispose();
@@ -253,6 +264,35 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
 
         Assert.DoesNotContain("RCPT TO:<u@broken-noclear.example>", f.Broken.Commands);
         Has(f.Lines(id), $"{id} == u@broken-noclear.example R=broken_noclear_example T=broken_noclear_example defer (-37) H=127.0.0.1 [127.0.0.1]: TLS session: ");
+    }
+
+    [Fact]
+    public async Task StarttlsRefused_Tryclear_DeliveredInClearOnTheSameConnection()
+    {
+        var before = f.RefusesTls.Connections;
+        var id = await f.SendAndDeliverAsync("u@refused.example");
+
+        Assert.True(GotInClear(f.RefusesTls, "u@refused.example"));
+        Assert.Equal(before + 1, f.RefusesTls.Connections);
+        Has(f.Lines(id), $"{id} => u@refused.example R=refused_example T=refused_example H=127.0.0.1 [127.0.0.1] C=");
+    }
+
+    [Fact]
+    public async Task StarttlsRefused_RequireTls_Deferred()
+    {
+        var id = await f.SendAndDeliverAsync("u@refused-require.example");
+
+        Assert.DoesNotContain("RCPT TO:<u@refused-require.example>", f.RefusesTls.Commands);
+        Has(f.Lines(id), $"{id} H=127.0.0.1 [127.0.0.1]: a TLS session is required, but an attempt to start TLS failed");
+    }
+
+    [Fact]
+    public async Task StarttlsTemporarilyRefused_TryclearOff_Deferred()
+    {
+        var id = await f.SendAndDeliverAsync("u@refused-noclear.example");
+
+        Assert.DoesNotContain("RCPT TO:<u@refused-noclear.example>", f.RefusesTls.Commands);
+        Has(f.Lines(id), $"{id} == u@refused-noclear.example R=refused_noclear_example T=refused_noclear_example defer (0) H=127.0.0.1 [127.0.0.1]: SMTP error from remote mail server after STARTTLS: 454 4.7.0 TLS not available due to local problem");
     }
 
     [Fact]
