@@ -64,8 +64,9 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     /// <param name="Password">That user's password.</param>
     /// <param name="AskClientCertificate">Ask the client for a certificate (any is accepted and its subject recorded).</param>
     /// <param name="Mechanisms">The AUTH mechanisms advertised (PLAIN and LOGIN are implemented).</param>
+    /// <param name="Protocols">The TLS versions offered (None: the system's choice).</param>
     public sealed record TlsOptions(X509Certificate2? Certificate, bool BreakHandshake = false, string? User = null, string? Password = null,
-        bool AskClientCertificate = false, string Mechanisms = "PLAIN LOGIN");
+        bool AskClientCertificate = false, string Mechanisms = "PLAIN LOGIN", SslProtocols Protocols = SslProtocols.None);
 
     /// <summary>The server name the last TLS client asked for (SNI), or null.</summary>
     public string? LastSni { get; private set; }
@@ -146,6 +147,7 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
                         {
                             ServerCertificate = Tls.Certificate,
                             ClientCertificateRequired = Tls.AskClientCertificate,
+                            EnabledSslProtocols = Tls.Protocols,
 #pragma warning disable CA5359 // a test peer: it records who the client is, it does not judge
                             RemoteCertificateValidationCallback = RecordClientCertificate,
 #pragma warning restore CA5359

@@ -29,6 +29,7 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
         public ScriptedSmtpServer Smarthost { get; private set; } = null!;
         public ScriptedSmtpServer LoginOnly { get; private set; } = null!;
         public ScriptedSmtpServer AsksCertificate { get; private set; } = null!;
+        public ScriptedSmtpServer Tls12 { get; private set; } = null!;
 
         /// <summary>Offers STARTTLS but answers it 454.</summary>
         public ScriptedSmtpServer RefusesTls { get; } = new(c => c.ToUpperInvariant() switch
@@ -55,6 +56,7 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
             Smarthost = new(ScriptedSmtpServer.Answers(), new(good, User: User, Password: Password));
             LoginOnly = new(ScriptedSmtpServer.Answers(), new(good, User: User, Password: Password, Mechanisms: "LOGIN"));
             AsksCertificate = new(ScriptedSmtpServer.Answers(), new(good, AskClientCertificate: true));
+            Tls12 = new(ScriptedSmtpServer.Answers(), new(good, Protocols: System.Security.Authentication.SslProtocols.Tls12));
             var credentials = _certs.Write("passwd", $"# host user password\nother.example nobody nothing\n127.0.0.1 {User} {Password}\n");
 
             var routes = new StringBuilder();
@@ -97,6 +99,7 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
             Route("refused.example", RefusesTls, "refused_example");
             Route("refused-require.example", RefusesTls, "refused_require_example", "hosts_require_tls = [\"*\"]");
             Route("refused-noclear.example", RefusesTls, "refused_noclear_example", "tls_tempfail_tryclear = false");
+            Route("tls12.example", Tls12, "tls12_example", ca);
             Route("avoid.example", Good, "avoid_example", "hosts_avoid_tls = [\"127.0.0.1\"]");
             Route("plain.example", Smarthost, "plain_example", $"{ca}\nhosts_require_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"{Password}\"");
             Route("login.example", LoginOnly, "login_example", $"{ca}\nhosts_require_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"{Password}\"");
@@ -148,7 +151,7 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
         public async Task DisposeAsync()
         {
             await A.DisposeAsync();
-            foreach (var server in new[] { Good, WrongName, Untrusted, NoTls, Broken, Smarthost, LoginOnly, AsksCertificate, RefusesTls }) await server.DisposeAsync();
+            foreach (var server in new[] { Good, WrongName, Untrusted, NoTls, Broken, Smarthost, LoginOnly, AsksCertificate, RefusesTls, Tls12 }) await server.DisposeAsync();
             _ca.Dispose();
             _otherCa.Dispose();
             _certs.Dispose();
@@ -170,6 +173,15 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
         Assert.True(GotOverTls(f.Good, "u@verified.example"));
         Assert.Matches($@"{id} => u@verified\.example R=verified_example T=verified_example H=127\.0\.0\.1 \[127\.0\.0\.1\] X=TLS1\.3:TLS_AES_(256_GCM_SHA384|128_GCM_SHA256):(256|128) CV=yes C=""250 OK id=fake""", f.A.MainLog);
         Assert.DoesNotContain(f.Lines(id), l => l.Contains("SSL verify error", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Tls12_CipherLoggedWithOpenSslsName()
+    {
+        var id = await f.SendAndDeliverAsync("u@tls12.example");
+
+        Assert.True(GotOverTls(f.Tls12, "u@tls12.example"));
+        Assert.Matches($@"{id} => u@tls12\.example .* X=TLS1\.2:ECDHE-ECDSA-(AES256-GCM-SHA384:256|AES128-GCM-SHA256:128|CHACHA20-POLY1305:256) CV=yes C=", f.A.MainLog);
     }
 
     [Fact]

@@ -200,6 +200,15 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Tls is not null && _stream is SslStream ssl)
+        {
+            // Exim's tls_close: a close_notify alert, not waited for.
+            try { await ssl.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false); }
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException or TimeoutException)
+            {
+                // The peer is gone already.
+            }
+        }
         try { _socket.Shutdown(SocketShutdown.Both); }
         catch (SocketException) { }
         catch (ObjectDisposedException) { }
