@@ -16,7 +16,8 @@ namespace Exim.Mail.Transports.Smtp;
 /// Exim's smtp transport: the routed hosts in order (shuffled with <c>hosts_randomize</c> when they did not come from
 /// MX), at most <c>hosts_max_try</c> of them, skipping hosts whose retry time has not come. Per host: connect from the
 /// <c>interface</c> address of the target's family within <c>connect_timeout</c>, EHLO (HELO when EHLO gets 5xx),
-/// then one transaction per <c>max_rcpt</c> recipients, pipelined when the server offers PIPELINING, each reply within
+/// STARTTLS and AUTH as the transport's options say (<see cref="SmtpConnectionSetup"/>; after a failed TLS session a
+/// new connection in clear, when tls_tempfail_tryclear allows), then one transaction per <c>max_rcpt</c> recipients, pipelined when the server offers PIPELINING, each reply within
 /// <c>command_timeout</c> and the data within <c>data_timeout</c>. 2xx delivers, 5xx fails, 4xx defers; a connection
 /// that fails, times out or answers 4xx before any recipient defers every recipient left and the next host is tried.
 /// What every host left deferred is tried once more on the fallback hosts (<c>fallback_hosts</c>).
