@@ -14,8 +14,8 @@ namespace Exim.TestKit;
 /// Connections and commands are counted so tests can see what the client did.
 /// <para>
 /// TLS (<see cref="Tls"/>): STARTTLS is advertised in EHLO; a 220 to it starts a server handshake over
-/// <see cref="SslStream"/> with the given certificate (or, with <see cref="TlsOptions.BreakHandshake"/>, answers the
-/// client's hello with bytes that are not TLS and closes, a broken peer). After the handshake EHLO no longer offers STARTTLS. AUTH
+/// <see cref="SslStream"/> with the given certificate (or, with <see cref="TlsOptions.Fault"/>, misbehaves there as a
+/// broken peer does: bytes that are not TLS, silence, or data sent before the handshake). After the handshake EHLO no longer offers STARTTLS. AUTH
 /// (<see cref="TlsOptions.User"/>): AUTH PLAIN and LOGIN are advertised and checked against the one user, 235 or 535.
 /// Commands received in clear are also kept in <see cref="ClearCommands"/>.
 /// </para>
@@ -58,15 +58,31 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     public string? ClientCertificateSubject { get; private set; }
 
     /// <summary>What the server offers and checks beyond plain SMTP.</summary>
-    /// <param name="Certificate">The server certificate with its key; null with <paramref name="BreakHandshake"/>.</param>
-    /// <param name="BreakHandshake">Answer STARTTLS with 220, then the client's hello with bytes that are not TLS, and close.</param>
+    /// <param name="Certificate">The server certificate with its key; null with a <paramref name="Fault"/>.</param>
+    /// <param name="Fault">How the server breaks the handshake, if it does.</param>
     /// <param name="User">The one user AUTH accepts; null offers no AUTH.</param>
     /// <param name="Password">That user's password.</param>
     /// <param name="AskClientCertificate">Ask the client for a certificate (any is accepted and its subject recorded).</param>
     /// <param name="Mechanisms">The AUTH mechanisms advertised (PLAIN and LOGIN are implemented).</param>
     /// <param name="Protocols">The TLS versions offered (None: the system's choice).</param>
-    public sealed record TlsOptions(X509Certificate2? Certificate, bool BreakHandshake = false, string? User = null, string? Password = null,
+    public sealed record TlsOptions(X509Certificate2? Certificate, HandshakeFault Fault = HandshakeFault.None, string? User = null, string? Password = null,
         bool AskClientCertificate = false, string Mechanisms = "PLAIN LOGIN", SslProtocols Protocols = SslProtocols.None);
+
+    /// <summary>How a broken peer fails the TLS handshake after its 220 to STARTTLS.</summary>
+    public enum HandshakeFault
+    {
+        /// <summary>A real handshake.</summary>
+        None,
+
+        /// <summary>Answers the client's hello with bytes that are not TLS, and closes.</summary>
+        NotTls,
+
+        /// <summary>Reads the client's hello and never answers.</summary>
+        Silent,
+
+        /// <summary>Sends a line right after the 220, before any handshake (a STARTTLS response injection).</summary>
+        DataBeforeHandshake,
+    }
 
     /// <summary>The server name the last TLS client asked for (SNI), or null.</summary>
     public string? LastSni { get; private set; }
@@ -128,14 +144,15 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
                 var upper = line.ToUpperInvariant();
                 if (Tls is not null && upper == "STARTTLS" && !secure)
                 {
-                    await WriteAsync(stream, "220 2.0.0 Ready to start TLS");
-                    if (Tls.BreakHandshake || Tls.Certificate is null)
+                    await WriteAsync(stream, Tls.Fault == HandshakeFault.DataBeforeHandshake ? "220 2.0.0 Ready to start TLS\r\n250 injected" : "220 2.0.0 Ready to start TLS");
+                    if (Tls.Fault != HandshakeFault.None || Tls.Certificate is null)
                     {
-                        // Take the client's hello, then answer with something that is not TLS.
+                        // Take (whatever has come of) the client's hello, then fail it.
                         using var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
                         cts.CancelAfter(TestTimeouts.Default);
-                        var hello = await stream.ReadAsync(new byte[4096], cts.Token); // whatever part of it has come
-                        if (hello == 0) return;
+                        var hello = await stream.ReadAsync(new byte[4096], cts.Token);
+                        if (hello == 0 || Tls.Fault == HandshakeFault.DataBeforeHandshake) return;
+                        if (Tls.Fault == HandshakeFault.Silent) await Task.Delay(Timeout.Infinite, _stop.Token);
                         await stream.WriteAsync("this is not TLS\r\n"u8.ToArray(), cts.Token);
                         return;
                     }

@@ -30,6 +30,8 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
         public ScriptedSmtpServer LoginOnly { get; private set; } = null!;
         public ScriptedSmtpServer AsksCertificate { get; private set; } = null!;
         public ScriptedSmtpServer Tls12 { get; private set; } = null!;
+        public ScriptedSmtpServer Silent { get; private set; } = null!;
+        public ScriptedSmtpServer Injecting { get; private set; } = null!;
 
         /// <summary>Offers STARTTLS but answers it 454.</summary>
         public ScriptedSmtpServer RefusesTls { get; } = new(c => c.ToUpperInvariant() switch
@@ -52,7 +54,9 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
             WrongName = new(ScriptedSmtpServer.Answers(), new(wrongName));
             Untrusted = new(ScriptedSmtpServer.Answers(), new(untrusted));
             NoTls = new(ScriptedSmtpServer.Answers());
-            Broken = new(ScriptedSmtpServer.Answers(), new(null, BreakHandshake: true));
+            Broken = new(ScriptedSmtpServer.Answers(), new(null, ScriptedSmtpServer.HandshakeFault.NotTls));
+            Silent = new(ScriptedSmtpServer.Answers(), new(null, ScriptedSmtpServer.HandshakeFault.Silent));
+            Injecting = new(ScriptedSmtpServer.Answers(), new(null, ScriptedSmtpServer.HandshakeFault.DataBeforeHandshake));
             Smarthost = new(ScriptedSmtpServer.Answers(), new(good, User: User, Password: Password));
             LoginOnly = new(ScriptedSmtpServer.Answers(), new(good, User: User, Password: Password, Mechanisms: "LOGIN"));
             AsksCertificate = new(ScriptedSmtpServer.Answers(), new(good, AskClientCertificate: true));
@@ -100,6 +104,8 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
             Route("refused-require.example", RefusesTls, "refused_require_example", "hosts_require_tls = [\"*\"]");
             Route("refused-noclear.example", RefusesTls, "refused_noclear_example", "tls_tempfail_tryclear = false");
             Route("tls12.example", Tls12, "tls12_example", ca);
+            Route("silent.example", Silent, "silent_example", "command_timeout = \"2s\"\nhosts_require_tls = [\"*\"]");
+            Route("injecting.example", Injecting, "injecting_example", "hosts_require_tls = [\"*\"]");
             Route("avoid.example", Good, "avoid_example", "hosts_avoid_tls = [\"127.0.0.1\"]");
             Route("plain.example", Smarthost, "plain_example", $"{ca}\nhosts_require_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"{Password}\"");
             Route("login.example", LoginOnly, "login_example", $"{ca}\nhosts_require_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"{Password}\"");
@@ -151,7 +157,7 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
         public async Task DisposeAsync()
         {
             await A.DisposeAsync();
-            foreach (var server in new[] { Good, WrongName, Untrusted, NoTls, Broken, Smarthost, LoginOnly, AsksCertificate, RefusesTls, Tls12 }) await server.DisposeAsync();
+            foreach (var server in new[] { Good, WrongName, Untrusted, NoTls, Broken, Smarthost, LoginOnly, AsksCertificate, RefusesTls, Tls12, Silent, Injecting }) await server.DisposeAsync();
             _ca.Dispose();
             _otherCa.Dispose();
             _certs.Dispose();
@@ -267,6 +273,23 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
         Assert.DoesNotContain("RCPT TO:<u@broken-require.example>", f.Broken.Commands);
         Assert.DoesNotContain(f.Lines(id), l => l.Contains("delivering unencrypted", StringComparison.Ordinal));
         Has(f.Lines(id), $"{id} == u@broken-require.example R=broken_require_example T=broken_require_example defer (-37) H=127.0.0.1 [127.0.0.1]: TLS session: (SSL_connect): ");
+    }
+
+    [Fact]
+    public async Task HandshakeNeverAnswered_TimesOutAtCommandTimeout()
+    {
+        var id = await f.SendAndDeliverAsync("u@silent.example");
+
+        Has(f.Lines(id), $"{id} == u@silent.example R=silent_example T=silent_example defer (-37) H=127.0.0.1 [127.0.0.1]: TLS session: (SSL_connect): timed out");
+    }
+
+    [Fact]
+    public async Task DataAfterThe220BeforeTheHandshake_IsASynchError()
+    {
+        var id = await f.SendAndDeliverAsync("u@injecting.example");
+
+        Has(f.Lines(id), $"{id} == u@injecting.example R=injecting_example T=injecting_example defer (-37) H=127.0.0.1 [127.0.0.1]: TLS session: synch error before connect");
+        Assert.Equal(0, f.Injecting.Handshakes);
     }
 
     [Fact]

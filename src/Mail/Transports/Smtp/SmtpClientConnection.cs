@@ -92,14 +92,16 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
 
     public static string KeyFor(string transport, IPAddress address, int port, IPAddress? source) => $"{transport}|{address}:{port}/{source}";
 
+    /// <summary>Bytes have arrived that no reply has consumed yet (after a 220 to STARTTLS: a protocol violation, RFC 3207 §5).</summary>
+    public bool HasUnreadInput => _start != _end;
+
     /// <summary>
-    /// The TLS handshake after a 220 to STARTTLS, within <paramref name="timeout"/>. Anything the server sent after its
-    /// 220 and before the handshake is a protocol violation (RFC 3207 §5; Exim's "synch error before connect").
-    /// Throws <see cref="AuthenticationException"/> when the handshake fails; the connection is then unusable.
+    /// The TLS handshake after a 220 to STARTTLS, within <paramref name="timeout"/>. Throws
+    /// <see cref="System.Security.Authentication.AuthenticationException"/> (or <see cref="IOException"/>) when the
+    /// handshake fails; the connection is then unusable.
     /// </summary>
     public async Task StartTlsAsync(SslClientAuthenticationOptions options, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (_start != _end) throw new System.Security.Authentication.AuthenticationException("synch error before connect");
         var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
         _stream = ssl;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -97,6 +97,8 @@ internal sealed class SmtpConnectionSetup(string primaryHostname, ILogger logger
         var host = c.Host;
         ServerCertificateVerifier? verifier = null;
         string error;
+        // Anything the server sent after its 220 and before the handshake could be an injected reply (smtp.c's check).
+        if (c.HasUnreadInput) return TlsFailure(host, "synch error before connect");
         try
         {
             verifier = new ServerCertificateVerifier(Tls.PolicyFor(host), time);
@@ -116,8 +118,10 @@ internal sealed class SmtpConnectionSetup(string primaryHostname, ILogger logger
         {
             foreach (var line in verifier?.Errors ?? []) TransportLog.VerifyError(logger, job.Message.Id, host.Address!.ToString(), line);
         }
-        return new HostFailure(host, retryKey, Errno.TlsFailure, $"TLS session: {error}", "*", WriteLog: false);
+        return TlsFailure(host, error);
     }
+
+    private HostFailure TlsFailure(HostItem host, string error) => new(host, retryKey, Errno.TlsFailure, $"TLS session: {error}", "*", WriteLog: false);
 
     /// <summary>
     /// AUTH for hosts in hosts_require_auth or hosts_try_auth that advertise it, only over TLS (ours: Exim would send
