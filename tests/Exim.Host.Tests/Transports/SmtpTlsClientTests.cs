@@ -65,7 +65,7 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
 
             var routes = new StringBuilder();
             var transports = new StringBuilder();
-            void Route(string domain, ScriptedSmtpServer server, string transport, string options = "")
+            void Route(string domain, ScriptedSmtpServer server, string transport, string options = "", string host = "127.0.0.1")
             {
                 var name = domain.Replace('.', '_').Replace('-', '_');
                 routes.Append($$"""
@@ -73,7 +73,7 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
                     [[routers]]
                     name = "{{name}}"
                     driver = "manualroute"
-                    route_list = ["{{domain}} 127.0.0.1::{{server.Port}}"]
+                    route_list = ["{{domain}} {{host}}::{{server.Port}} byname"]
                     transport = "{{transport}}"
 
                     """);
@@ -106,6 +106,10 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
             Route("tls12.example", Tls12, "tls12_example", ca);
             Route("silent.example", Silent, "silent_example", "command_timeout = \"2s\"\nhosts_require_tls = [\"*\"]");
             Route("injecting.example", Injecting, "injecting_example", "hosts_require_tls = [\"*\"]");
+            // One transport, two names for one address: TLS avoided for the address literal, required for "localhost".
+            var byName = "hosts_avoid_tls = [\"!localhost\", \"*\"]\nhosts_require_tls = [\"localhost\"]";
+            Route("literal.example", Good, "by_name", byName);
+            Route("named.example", Good, "by_name", host: "localhost");
             Route("avoid.example", Good, "avoid_example", "hosts_avoid_tls = [\"127.0.0.1\"]");
             Route("plain.example", Smarthost, "plain_example", $"{ca}\nhosts_require_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"{Password}\"");
             Route("login.example", LoginOnly, "login_example", $"{ca}\nhosts_require_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"{Password}\"");
@@ -128,6 +132,9 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
 
                 [plugins.daemon]
                 assembly = "{{RepoPaths.Plugin("daemon", "Exim.Plugins.Daemon.dll")}}"
+
+                [plugins.gethostbyname-resolver]
+                assembly = "{{RepoPaths.Plugin("gethostbyname-resolver", "Exim.Plugins.GetHostByNameResolver.dll")}}"
                 """);
         }
 
@@ -433,5 +440,18 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
         Has(f.Lines(secure), $"{secure} => v@verified.example R=verified_example T=verified_example H=127.0.0.1 [127.0.0.1] X=TLS1.3:");
         Assert.True(GotInClear(f.Good, "v@avoid.example"));
         Assert.True(GotOverTls(f.Good, "v@verified.example"));
+    }
+
+    [Fact]
+    public async Task QueueRun_ConnectionToOneNameIsNotReusedForAnotherNameOfTheSameAddress()
+    {
+        var clear = await f.QueueAsync("w@literal.example");
+        var secure = await f.QueueAsync("w@named.example");
+        var (code, stdout, stderr) = await EximProcess.RunAsync(f.A.Directory.Path, "-C", f.A.ConfigPath, "-q");
+        Assert.True(code is 0 or 1, stdout + stderr);
+
+        Has(f.Lines(clear), $"{clear} => w@literal.example R=literal_example T=by_name H=127.0.0.1 [127.0.0.1] C=");
+        Has(f.Lines(secure), $"{secure} => w@named.example R=named_example T=by_name H=localhost [127.0.0.1] X=TLS1.3:");
+        Assert.True(GotOverTls(f.Good, "w@named.example"));
     }
 }

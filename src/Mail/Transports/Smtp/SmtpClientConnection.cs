@@ -38,8 +38,8 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>
-    /// What identifies this connection for reuse: the transport (whose options decided its TLS and authentication),
-    /// address, port and source address.
+    /// What identifies this connection for reuse: the transport and the host's name (which decided its TLS and
+    /// authentication, as Exim's continued connections match both name and address), address, port and source address.
     /// </summary>
     public string Key { get; }
 
@@ -90,7 +90,7 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
         }
     }
 
-    public static string KeyFor(string transport, IPAddress address, int port, IPAddress? source) => $"{transport}|{address}:{port}/{source}";
+    public static string KeyFor(string transport, HostItem host, int port, IPAddress? source) => $"{transport}|{host.Name}|{host.Address}:{port}/{source}";
 
     /// <summary>Bytes have arrived that no reply has consumed yet (after a 220 to STARTTLS: a protocol violation, RFC 3207 §5).</summary>
     public bool HasUnreadInput => _start != _end;

@@ -126,7 +126,7 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
         var results = new List<RecipientResult>(); // decided by earlier batches: kept whatever happens later
         try
         {
-            var poolKey = SmtpClientConnection.KeyFor(t.Name, host.Address!, port, source);
+            var poolKey = SmtpClientConnection.KeyFor(t.Name, host, port, source);
             connection = await ReusableAsync(poolKey, t, cancellationToken).ConfigureAwait(false);
             var setup = new SmtpConnectionSetup(primaryHostname, logger, time, job, key);
             for (var clear = false; connection is null; clear = true)
