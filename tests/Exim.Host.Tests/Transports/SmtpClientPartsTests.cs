@@ -2,10 +2,11 @@ using System.Net;
 using Exim.Mail.Resolution;
 using Exim.Mail.Transports.Smtp.Auth;
 using Exim.Mail.Transports.Smtp.Tls;
+using Exim.TestKit;
 
 namespace Exim.Host.Tests.Transports;
 
-/// <summary>The smtp transport's small pure parts: the credentials file and Exim's (OpenSSL's) cipher names.</summary>
+/// <summary>The smtp transport's small parts: the credentials file, Exim's (OpenSSL's) cipher names, the PEM file cache.</summary>
 public sealed class SmtpClientPartsTests
 {
     private static readonly HostItem Mx = new("mx.example", IPAddress.Parse("192.0.2.25"), 10);
@@ -37,4 +38,27 @@ public sealed class SmtpClientPartsTests
     [InlineData("TLS_ECDHE_RSA_WITH_ARIA_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_ARIA_256_GCM_SHA384")]
     public void CipherNames_AreOpenSsls(string iana, string openSsl)
         => Assert.Equal(openSsl, TlsSessions.OpenSslName(iana));
+
+    [Fact]
+    public void TrustAnchors_FileReplacedInPlace_NewCertificatesReadWithoutARestart()
+    {
+        using var directory = new TempDirectory("exim-anchors");
+        using var first = TestCertificates.Create(directory.Combine("first"), "First CA");
+        using var second = TestCertificates.Create(directory.Combine("second"), "Second CA");
+        var path = directory.Combine("anchors.pem");
+        File.Copy(first.CaPath, path);
+
+        Assert.Equal(first.Ca.Thumbprint, Assert.Single(PemFiles.Anchors(path)).Thumbprint);
+        Assert.Same(PemFiles.Anchors(path), PemFiles.Anchors(path)); // read once while unchanged
+
+        File.WriteAllText(path, File.ReadAllText(second.CaPath) + File.ReadAllText(first.CaPath));
+        Assert.Equal([second.Ca.Thumbprint, first.Ca.Thumbprint], PemFiles.Anchors(path).Select(c => c.Thumbprint));
+    }
+
+    [Fact]
+    public void TrustAnchors_MissingFile_NamesTheOption()
+    {
+        var e = Assert.Throws<TlsSetupException>(() => PemFiles.Anchors("/nonexistent/ca.pem"));
+        Assert.Equal("(tls_verify_certificates): /nonexistent/ca.pem: No such file or directory", e.Message);
+    }
 }
