@@ -115,6 +115,8 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
             Route("login.example", LoginOnly, "login_example", $"{ca}\nhosts_require_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"{Password}\"");
             Route("file.example", Smarthost, "file_example", $"hosts_try_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"wrong\"\nauth_credentials_file = \"{credentials}\"");
             Route("badpass.example", Smarthost, "badpass_example", $"hosts_require_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"wrong\"");
+            Route("trybad.example", Smarthost, "trybad_example", $"hosts_try_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"wrong\"");
+            Route("noauth.example", Good, "noauth_example", $"hosts_require_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"{Password}\"");
             Route("clear-require.example", Smarthost, "clear_require_example", $"hosts_avoid_tls = [\"*\"]\nhosts_require_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"{Password}\"");
             Route("clear-try.example", Smarthost, "clear_try_example", $"hosts_avoid_tls = [\"*\"]\nhosts_try_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"{Password}\"");
             Route("clientcert.example", AsksCertificate, "clientcert_example", $"tls_certificate = \"{client.CertificatePath}\"\ntls_privatekey = \"{client.KeyPath}\"\ntls_sni = \"mail.sni.test\"");
@@ -384,6 +386,25 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
         Has(f.Lines(id), $"{id} login authenticator failed H=127.0.0.1 [127.0.0.1] 535 5.7.8 Authentication credentials invalid");
         Has(f.Lines(id), $"{id} == u@badpass.example R=badpass_example T=badpass_example defer (-42): authentication required but authentication attempt(s) failed");
         Assert.DoesNotContain("RCPT TO:<u@badpass.example>", f.Smarthost.Commands);
+    }
+
+    [Fact]
+    public async Task AuthTried_WrongPassword_DeliveredUnauthenticated()
+    {
+        var id = await f.SendAndDeliverAsync("u@trybad.example");
+
+        Has(f.Lines(id), $"{id} plain authenticator failed H=127.0.0.1 [127.0.0.1] 535 5.7.8 Authentication credentials invalid");
+        Has(f.Lines(id), $"{id} => u@trybad.example R=trybad_example T=trybad_example H=127.0.0.1 [127.0.0.1] X=TLS1.3:");
+        Assert.DoesNotContain(f.Lines(id), l => l.Contains(" A=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AuthRequired_ServerOffersNoAuth_Deferred()
+    {
+        var id = await f.SendAndDeliverAsync("u@noauth.example");
+
+        Has(f.Lines(id), $"{id} == u@noauth.example R=noauth_example T=noauth_example defer (-42): authentication required but server did not advertise AUTH support");
+        Assert.DoesNotContain("RCPT TO:<u@noauth.example>", f.Good.Commands);
     }
 
     [Fact]
