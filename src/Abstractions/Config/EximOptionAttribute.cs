@@ -20,6 +20,9 @@ public sealed class EximOptionAttribute(string name) : Attribute
     /// <summary>The largest allowed integer value.</summary>
     public long Max { get; init; } = long.MaxValue;
 
+    /// <summary>A secret (a password): <c>-bP</c> prints <c>&lt;value not displayable&gt;</c> instead, as for Exim's <c>hide</c> options.</summary>
+    public bool Hidden { get; init; }
+
     /// <summary>Another accepted name (Exim's <c>daemon_smtp_port</c> for <c>daemon_smtp_ports</c>).</summary>
     public string? Alias { get; init; }
 }

@@ -56,6 +56,54 @@ public sealed record TransportConfig
     /// <summary>smtp: qualify one-component names in <see cref="Hosts"/> and <see cref="FallbackHosts"/> by the resolver's search list when looked up in the DNS.</summary>
     [EximOption("dns_qualify_single", Drivers = "smtp")] public bool DnsQualifySingle { get; init; } = true;
 
+    /// <summary>smtp: hosts Exim will not try STARTTLS with (Exim's <c>hosts_avoid_tls</c>); every other host offering it is tried.</summary>
+    [EximOption("hosts_avoid_tls", Drivers = "smtp")] public ImmutableArray<string> HostsAvoidTls { get; init; } = [];
+
+    /// <summary>smtp: hosts the message is only sent to over TLS: no STARTTLS, or a failed one, defers the host.</summary>
+    [EximOption("hosts_require_tls", Drivers = "smtp")] public ImmutableArray<string> HostsRequireTls { get; init; } = [];
+
+    /// <summary>smtp: hosts whose certificate must verify, or the TLS session fails (falling back to clear unless <see cref="HostsRequireTls"/>).</summary>
+    [EximOption("tls_verify_hosts", Drivers = "smtp")] public ImmutableArray<string> TlsVerifyHosts { get; init; } = [];
+
+    /// <summary>smtp: hosts whose certificate is verified but need not be (<c>CV=no</c> on the delivery line when it is not).</summary>
+    [EximOption("tls_try_verify_hosts", Drivers = "smtp")] public ImmutableArray<string> TlsTryVerifyHosts { get; init; } = ["*"];
+
+    /// <summary>smtp: the trust anchors for server certificates: <c>system</c> (the system store) or a PEM file or directory, added to the system's.</summary>
+    [EximOption("tls_verify_certificates", Drivers = "smtp")] public string TlsVerifyCertificates { get; init; } = "system";
+
+    /// <summary>smtp: hosts whose certificate must name them (the host name, or its IP address for an address literal).</summary>
+    [EximOption("tls_verify_cert_hostnames", Drivers = "smtp")] public ImmutableArray<string> TlsVerifyCertHostnames { get; init; } = ["*"];
+
+    /// <summary>smtp: the server name sent in the TLS handshake (SNI); none when unset.</summary>
+    [EximOption("tls_sni", Drivers = "smtp")] public string? TlsSni { get; init; }
+
+    /// <summary>smtp: a client certificate (PEM, optionally followed by its chain) offered to servers that ask for one.</summary>
+    [EximOption("tls_certificate", Drivers = "smtp", Kind = OptionKind.Path)] public string? TlsCertificate { get; init; }
+
+    /// <summary>smtp: the client certificate's private key (PEM); unset means it is in <see cref="TlsCertificate"/>'s file.</summary>
+    [EximOption("tls_privatekey", Drivers = "smtp", Kind = OptionKind.Path)] public string? TlsPrivatekey { get; init; }
+
+    /// <summary>smtp: after a 4xx to STARTTLS or a failed handshake, deliver in clear to a host not in <see cref="HostsRequireTls"/>.</summary>
+    [EximOption("tls_tempfail_tryclear", Drivers = "smtp")] public bool TlsTempfailTryclear { get; init; } = true;
+
+    /// <summary>smtp: hosts that must accept our authentication (over TLS) before a message is sent; otherwise the host is deferred.</summary>
+    [EximOption("hosts_require_auth", Drivers = "smtp")] public ImmutableArray<string> HostsRequireAuth { get; init; } = [];
+
+    /// <summary>smtp: hosts we authenticate to when they offer AUTH over TLS; on failure the message goes unauthenticated.</summary>
+    [EximOption("hosts_try_auth", Drivers = "smtp")] public ImmutableArray<string> HostsTryAuth { get; init; } = [];
+
+    /// <summary>smtp (ours): the user name sent with AUTH PLAIN or LOGIN.</summary>
+    [EximOption("auth_username", Drivers = "smtp")] public string? AuthUsername { get; init; }
+
+    /// <summary>smtp (ours): the password sent with AUTH PLAIN or LOGIN.</summary>
+    [EximOption("auth_password", Drivers = "smtp", Hidden = true)] public string? AuthPassword { get; init; }
+
+    /// <summary>
+    /// smtp (ours): a file of <c>host user password</c> lines; the first line whose host is the server's name or IP
+    /// address (or <c>*</c>) gives the credentials, before <see cref="AuthUsername"/>/<see cref="AuthPassword"/>.
+    /// </summary>
+    [EximOption("auth_credentials_file", Drivers = "smtp", Kind = OptionKind.Path)] public string? AuthCredentialsFile { get; init; }
+
     /// <summary>maildir: the directory to deliver into; <c>$local_part</c> and <c>$domain</c> are substituted.</summary>
     [EximOption("directory", Drivers = "maildir", Kind = OptionKind.Path)] public string? Directory { get; init; }
 }

@@ -15,7 +15,7 @@ internal static class OptionPrinter
         {
             return withName ? (b ? option.Name : "no_" + option.Name) : (b ? "true" : "false");
         }
-        var text = Format(option, value);
+        var text = option.Hidden && value is not null ? "<value not displayable>" : Format(option, value);
         return withName ? $"{option.Name} = {text}" : text;
     }
 

@@ -13,6 +13,7 @@ internal sealed class OptionProperty(PropertyInfo property, EximOptionAttribute 
     public OptionKind Kind => attribute.Kind;
     public long Min => attribute.Min;
     public long Max => attribute.Max;
+    public bool Hidden => attribute.Hidden;
     public Type Type => property.PropertyType;
 
     public FrozenSet<string> Drivers { get; } = attribute.Drivers.Length == 0

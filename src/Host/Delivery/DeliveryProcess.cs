@@ -41,7 +41,7 @@ internal sealed class DeliveryProcess : IAsyncDisposable
         var hostResolver = new HostListResolver(dns, byname, random, logger, main.SlowLookupLog);
         var drivers = new Dictionary<string, IDeliveryTransport>(StringComparer.Ordinal)
         {
-            ["smtp"] = new SmtpTransport(main.PrimaryHostname, local, _pool, random, hostResolver),
+            ["smtp"] = new SmtpTransport(main.PrimaryHostname, local, _pool, random, hostResolver, logger, TimeProvider.System),
             ["maildir"] = new MaildirTransport(main.PrimaryHostname, TimeProvider.System),
         };
         Deliverer = new Deliverer(config, GenerationRouting.Router(generation, dns, logger), hostResolver, drivers,

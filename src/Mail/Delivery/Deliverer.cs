@@ -203,10 +203,13 @@ internal sealed class Deliverer(
     /// </summary>
     private void HostFailed(MessageState state, HostFailure failure, DateTimeOffset now)
     {
-        var detail = failure.Message is { } message
-            ? ": " + message + (failure.Errno > 0 ? ": " + Errno.Describe(failure.Errno) : "")
-            : " " + Errno.Describe(failure.Errno);
-        DeliveryLog.HostFailed(logger, state.Header.Id, failure.Host.Name, failure.Host.Address?.ToString() ?? "", detail);
+        if (failure.WriteLog)
+        {
+            var detail = failure.Message is { } message
+                ? ": " + message + (failure.Errno > 0 ? ": " + Errno.Describe(failure.Errno) : "")
+                : " " + Errno.Describe(failure.Errno);
+            DeliveryLog.HostFailed(logger, state.Header.Id, failure.Host.Name, failure.Host.Address?.ToString() ?? "", detail);
+        }
         UpdateRetry(state, failure.RetryKey, failure.Host.Name + "@", failure.ErrorName, failure.Host, failure.Errno, failure.Text, now);
     }
 
@@ -237,6 +240,8 @@ internal sealed class Deliverer(
         var stage = routerName is null && transport is null && r.Status == RecipientStatus.Deferred ? " routing" : "";
         var routeText = (state.Queue is null ? "" : $" Q={state.Queue}") + stage + (routerName is null ? "" : $" R={routerName}") + (transport is null ? "" : $" T={transport.Name}");
         var hostText = r.Host is { } h ? $" H={h.Name} [{h.Address}]" : "";
+        // deliver.c's d_tlslog: X= and CV= (default log_selector) on => and ** lines, then A= on => lines.
+        var tlsText = r.Tls is { } tls ? $" X={tls} CV={(tls.PeerVerified ? "yes" : "no")}" : "";
         var errnoText = r.Errno > 0 ? ": " + Errno.Describe(r.Errno) : "";
         var messageText = r.Message is { } m ? ": " + m : "";
         switch (r.Status)
@@ -244,8 +249,9 @@ internal sealed class Deliverer(
             case RecipientStatus.Delivered:
                 var shown = transport?.Driver == "smtp" ? r.Address : $"{LocalPart.Of(r.Address)} <{r.Address}>";
                 var confirmation = r.Confirmation is { } c ? $" C=\"{c}\"" : "";
-                if (r.Additional) DeliveryLog.DeliveredAlso(logger, id, shown, routeText + hostText + confirmation);
-                else DeliveryLog.Delivered(logger, id, shown, routeText + hostText + confirmation);
+                var auth = r.Authenticator is { } a ? " A=" + a : "";
+                if (r.Additional) DeliveryLog.DeliveredAlso(logger, id, shown, routeText + hostText + tlsText + auth + confirmation);
+                else DeliveryLog.Delivered(logger, id, shown, routeText + hostText + tlsText + auth + confirmation);
                 MarkDone(state, r.Address);
                 if (state.Record(RetryKeys.Address(r.Address)) is not null) state.RetryChanges[RetryKeys.Address(r.Address)] = null;
                 break;
@@ -253,7 +259,7 @@ internal sealed class Deliverer(
                 DeliveryLog.Deferred(logger, id, r.Address, $"{routeText} defer ({r.Errno}){errnoText}{hostText}{messageText}");
                 break;
             case RecipientStatus.Failed:
-                DeliveryLog.Failed(logger, id, r.Address, $"{routeText}{hostText}{errnoText}{messageText}");
+                DeliveryLog.Failed(logger, id, r.Address, $"{routeText}{hostText}{tlsText}{errnoText}{messageText}");
                 if (state.Header.Sender.Length == 0)
                 {
                     state.FreezeReason = " (delivery error message)"; // a bounce that cannot be delivered is frozen, never bounced

@@ -18,9 +18,13 @@ internal static class Errno
 
     /// <summary>A DNS lookup the delivery needed failed (ERRNO_DNSDEFER): DANE's TLSA lookup.</summary>
     public const int DnsDefer = -36;
+    public const int TlsFailure = -37;
+    public const int TlsRequired = -38;
+    public const int AuthFailed = -42;
     public const int Rcpt4xx = -44;
     public const int Mail4xx = -45;
     public const int Data4xx = -46;
+    public const int AuthProblem = -48;
     public const int HostIsLocal = -50;
 
     /// <summary>Not time to route the address again (ERRNO_RRETRY).</summary>

@@ -103,7 +103,8 @@ internal sealed class SmtpTransaction(SmtpClientConnection connection, DeliveryJ
         {
             // One delivery of several addresses: Exim logs the first with "=>" and the others with "->".
             var confirmation = final.Text;
-            results.AddRange(accepted.Select((r, i) => new RecipientResult(r, RecipientStatus.Delivered, Host: host, Confirmation: confirmation, Additional: i > 0)));
+            results.AddRange(accepted.Select((r, i) => new RecipientResult(r, RecipientStatus.Delivered, Host: host, Confirmation: confirmation, Additional: i > 0,
+                Tls: connection.Tls, Authenticator: connection.Authenticator)));
         }
         else
         {
@@ -164,7 +165,7 @@ internal sealed class SmtpTransaction(SmtpClientConnection connection, DeliveryJ
     private RecipientResult FromReply(string recipient, SmtpReply reply, string after, int temporaryErrno, string temporaryError)
         => new(recipient, reply.IsTemporary ? RecipientStatus.Deferred : RecipientStatus.Failed,
             $"SMTP error from remote mail server after {after}: {reply.Text}", reply.IsTemporary ? temporaryErrno : 0, host,
-            RetryKey: reply.IsTemporary ? RetryKeys.Address(recipient) : null, ErrorName: temporaryError);
+            RetryKey: reply.IsTemporary ? RetryKeys.Address(recipient) : null, ErrorName: temporaryError, Tls: connection.Tls);
 
     private TransactionOutcome Lost(string after, List<RecipientResult>? decided = null)
         => new([.. decided ?? []], new TransactionError(Errno.SmtpClosed, $"Remote host closed connection in response to {after}", "lost_connection"));

@@ -8,6 +8,7 @@ using Exim.Mail.Delivery;
 using Exim.Mail.Resolution;
 using Exim.Mail.Retry;
 using Exim.Mail.Routing;
+using Microsoft.Extensions.Logging;
 
 namespace Exim.Mail.Transports.Smtp;
 
@@ -15,13 +16,14 @@ namespace Exim.Mail.Transports.Smtp;
 /// Exim's smtp transport: the routed hosts in order (shuffled with <c>hosts_randomize</c> when they did not come from
 /// MX), at most <c>hosts_max_try</c> of them, skipping hosts whose retry time has not come. Per host: connect from the
 /// <c>interface</c> address of the target's family within <c>connect_timeout</c>, EHLO (HELO when EHLO gets 5xx),
-/// then one transaction per <c>max_rcpt</c> recipients, pipelined when the server offers PIPELINING, each reply within
+/// STARTTLS and AUTH as the transport's options say (<see cref="SmtpConnectionSetup"/>; after a failed TLS session a
+/// new connection in clear, when tls_tempfail_tryclear allows), then one transaction per <c>max_rcpt</c> recipients, pipelined when the server offers PIPELINING, each reply within
 /// <c>command_timeout</c> and the data within <c>data_timeout</c>. 2xx delivers, 5xx fails, 4xx defers; a connection
 /// that fails, times out or answers 4xx before any recipient defers every recipient left and the next host is tried.
 /// What every host left deferred is tried once more on the fallback hosts (<c>fallback_hosts</c>).
 /// </summary>
 internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddress> localAddresses, SmtpConnectionPool? pool, Random random,
-    HostListResolver hostResolver) : IDeliveryTransport
+    HostListResolver hostResolver, ILogger logger, TimeProvider time) : IDeliveryTransport
 {
     public async Task<TransportResult> DeliverAsync(DeliveryJob job, CancellationToken cancellationToken)
     {
@@ -124,16 +126,20 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
         var results = new List<RecipientResult>(); // decided by earlier batches: kept whatever happens later
         try
         {
-            connection = await ReusableAsync(SmtpClientConnection.KeyFor(host.Address!, port, source), t, cancellationToken).ConfigureAwait(false);
-            if (connection is null)
+            var poolKey = SmtpClientConnection.KeyFor(t.Name, host, port, source);
+            connection = await ReusableAsync(poolKey, t, cancellationToken).ConfigureAwait(false);
+            var setup = new SmtpConnectionSetup(primaryHostname, logger, time, job, key);
+            for (var clear = false; connection is null; clear = true)
             {
-                connection = await SmtpClientConnection.ConnectAsync(host, port, source, t.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-                var failure = await GreetAsync(connection, t, key, cancellationToken).ConfigureAwait(false);
-                if (failure is not null)
-                {
-                    await SmtpConnectionPool.QuitAsync(connection).ConfigureAwait(false);
-                    return new HostAttempt([], failure with { Host = host });
-                }
+                connection = await SmtpClientConnection.ConnectAsync(host, port, source, poolKey, t.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+                var failure = await setup.RunAsync(connection, suppressTls: clear, cancellationToken).ConfigureAwait(false);
+                if (failure is null) break;
+                // After a failed TLS session the connection is in an unknown state: closed without QUIT (smtp.c).
+                if (failure.Errno == Errno.TlsFailure) await connection.DisposeAsync().ConfigureAwait(false);
+                else await SmtpConnectionPool.QuitAsync(connection).ConfigureAwait(false);
+                connection = null;
+                if (clear || !setup.TryClearAfter(failure, host)) return new HostAttempt([], failure with { Host = host });
+                TransportLog.DeliveringUnencrypted(logger, job.Message.Id, failure.Text, host.Name, host.Address!.ToString());
             }
             foreach (var batch in recipients.Chunk(t.MaxRcpt))
             {
@@ -190,31 +196,6 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
             // Closed while idle: a fresh connection follows.
         }
         await reused.DisposeAsync().ConfigureAwait(false);
-        return null;
-    }
-
-    /// <summary>Banner, then EHLO (HELO after a 5xx to EHLO). Null when the session is ready for MAIL.</summary>
-    private async Task<HostFailure?> GreetAsync(SmtpClientConnection c, TransportConfig t, string key, CancellationToken cancellationToken)
-    {
-        var banner = await c.ReadReplyAsync(t.CommandTimeout, cancellationToken).ConfigureAwait(false);
-        if (banner is null) return new HostFailure(c.Host, key, Errno.SmtpClosed, "Remote host closed connection in response to initial connection", "lost_connection");
-        if (!banner.IsPositive) return new HostFailure(c.Host, key, 0, $"SMTP error from remote mail server after initial connection: {banner.Text}", banner.IsTemporary ? "connect_4xx" : "connect_5xx");
-        await c.SendAsync($"EHLO {primaryHostname}\r\n", t.CommandTimeout, cancellationToken).ConfigureAwait(false);
-        var ehlo = await c.ReadReplyAsync(t.CommandTimeout, cancellationToken).ConfigureAwait(false);
-        if (ehlo is { Code: >= 500 })
-        {
-            await c.SendAsync($"HELO {primaryHostname}\r\n", t.CommandTimeout, cancellationToken).ConfigureAwait(false);
-            ehlo = await c.ReadReplyAsync(t.CommandTimeout, cancellationToken).ConfigureAwait(false);
-            if (ehlo is { IsPositive: true }) return null;
-        }
-        if (ehlo is null) return new HostFailure(c.Host, key, Errno.SmtpClosed, $"Remote host closed connection in response to {c.LastCommand}", "lost_connection");
-        if (!ehlo.IsPositive) return new HostFailure(c.Host, key, 0, $"SMTP error from remote mail server after {c.LastCommand}: {ehlo.Text}", "ehlo_4xx");
-        foreach (var line in ehlo.Lines.Skip(1))
-        {
-            var keyword = line.Split(' ', 2)[0].ToUpperInvariant();
-            if (keyword == "PIPELINING") c.Pipelining = true;
-            if (keyword == "SIZE") c.SizeOffered = true;
-        }
         return null;
     }
 
