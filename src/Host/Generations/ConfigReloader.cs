@@ -117,7 +117,7 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
                 loaded = config.Config;
             }
 
-            var built = await builder.BuildAsync(loaded).ConfigureAwait(false);
+            var built = await builder.BuildAsync(loaded, current).ConfigureAwait(false);
             if (!built.Succeeded) return Reject(current.Number, built.Errors, reason);
             var prepared = await PrepareAsync(built.Generation, initial: false).ConfigureAwait(false);
             if (!prepared.IsEmpty) return Reject(current.Number, prepared, reason);

@@ -4,6 +4,7 @@ using Exim.Abstractions.Config;
 using Exim.Abstractions.Interfaces;
 using Exim.Abstractions.Policy;
 using Exim.Host.Listeners;
+using Exim.Host.Log;
 using Exim.Host.Configuration;
 using Exim.Host.Plugins;
 using Exim.Host.Scripting;
@@ -17,8 +18,9 @@ namespace Exim.Host.Generations;
 /// their strategies, then compiles the hook scripts. Either everything succeeds or nothing is kept: on any error the plugins already loaded
 /// for this attempt are unloaded again and the running generation is untouched.
 /// </summary>
-internal sealed class GenerationBuilder(ILoggerFactory loggerFactory, string? listenOverride = null)
+internal sealed partial class GenerationBuilder(ILoggerFactory loggerFactory, string? listenOverride = null)
 {
+    private readonly ILogger _logger = loggerFactory.CreateLogger("Exim.Host.Generations");
     private long _lastNumber;
 
     /// <summary>
@@ -27,12 +29,18 @@ internal sealed class GenerationBuilder(ILoggerFactory loggerFactory, string? li
     /// </summary>
     public bool ServerTls { get; init; }
 
-    public async Task<GenerationBuildResult> BuildAsync(LoadedConfig loaded)
+    /// <param name="loaded">The configuration.</param>
+    /// <param name="current">The generation in force, or null at start-up.</param>
+    public async Task<GenerationBuildResult> BuildAsync(LoadedConfig loaded, Generation? current = null)
     {
         var errors = new List<ConfigDiagnostic>();
         // Certificates are read with every generation, so SIGHUP and a renewal on disk both pick up new ones, and a
-        // bad one (unreadable, the wrong key, expired) fails the build and the old generation keeps serving.
-        var tls = ServerTls ? TlsServerCredentials.Load(loaded.Config.Main, DateTimeOffset.UtcNow, (key, message) => errors.Add(loaded.AtMainOption(key, message))) : null;
+        // bad one (unreadable, the wrong key, expired while the old one is still good) fails the build and the old
+        // generation keeps serving.
+        var tls = ServerTls
+            ? TlsServerCredentials.Load(loaded.Config.Main, DateTimeOffset.UtcNow, (key, message) => errors.Add(loaded.AtMainOption(key, message)),
+                message => CertificateOutOfDate(_logger, message), current?.Tls)
+            : null;
         var plugins = ImmutableArray.CreateBuilder<LoadedPlugin>();
         foreach (var section in loaded.PluginSections)
         {
@@ -115,4 +123,7 @@ internal sealed class GenerationBuilder(ILoggerFactory loggerFactory, string? li
             if (!order.Contains(key)) errors.Add(loaded.AtHooksOrder($"plugin \"{plugin}\" registers the stage policy \"{key}\", which [hooks] order does not name: add it where it should decide"));
         }
     }
+
+    [LoggerMessage(EventIds.TlsCertificateOutOfDate, LogLevel.Error, "{Message}")]
+    private static partial void CertificateOutOfDate(ILogger logger, string message);
 }

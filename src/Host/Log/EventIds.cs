@@ -41,6 +41,7 @@ internal static class EventIds
     public const int PluginFileChanged = 8006;
     public const int PluginDisposeFailed = 8007;
     public const int PluginFileUnchanged = 8008;
+    public const int TlsCertificateOutOfDate = 8009;
 
     public const int ScriptLoaded = 8101;
     public const int ScriptCacheWriteFailed = 8102;

@@ -4,6 +4,8 @@ using Exim.Abstractions.Config;
 using Exim.Host.Configuration;
 using Exim.Host.Generations;
 using Exim.Host.Tests.Smtp;
+using Exim.Host.Tests.Hints;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Exim.Host.Tests.Tls;
@@ -66,14 +68,44 @@ public sealed class TlsConfigTests : IDisposable
     }
 
     [Fact]
-    public async Task Build_ExpiredOrMissingCertificate_IsRefusedNamingTheFile()
+    public async Task Build_MissingCertificate_IsRefusedNamingTheFile()
+    {
+        var good = _tls.Certificates.Issue("good", ["mx.test.example"]);
+        var missing = Path.Combine(_tls.Directory, "missing.crt");
+        var errors = await BuildErrorsAsync($"local_interfaces = [\"127.0.0.1\"]\ntls_certificate = [\"{good.CertificatePath}\", \"{missing}\"]\ntls_privatekey = [\"{good.KeyPath}\", \"{good.KeyPath}\"]\n");
+
+        Assert.Contains($"{ConfigPath}:2:1: tls_certificate: cannot read {missing}: ", errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Build_ExpiredCertificate_IsServedWithAWarningWhenNothingBetterIs_RefusedOverAValidOne()
     {
         var expired = _tls.Certificates.Issue("expired", ["mx.test.example"], notBefore: DateTimeOffset.UtcNow.AddDays(-10), notAfter: DateTimeOffset.UtcNow.AddDays(-2));
-        var missing = Path.Combine(_tls.Directory, "missing.crt");
-        var errors = await BuildErrorsAsync($"local_interfaces = [\"127.0.0.1\"]\ntls_certificate = [\"{expired.CertificatePath}\", \"{missing}\"]\ntls_privatekey = [\"{expired.KeyPath}\", \"{expired.KeyPath}\"]\n");
+        File.WriteAllText(ConfigPath, $"local_interfaces = [\"127.0.0.1\"]\ntls_certificate = \"{expired.CertificatePath}\"\ntls_privatekey = \"{expired.KeyPath}\"\n");
+        var loaded = TomlConfigLoader.Load(ConfigPath);
+        Assert.True(loaded.Succeeded, Errors(loaded));
+        var log = new LinesLogger();
+        var builder = new GenerationBuilder(new OneLoggerFactory(log)) { ServerTls = true };
 
-        Assert.Contains($"{ConfigPath}:2:1: tls_certificate: the certificate in {expired.CertificatePath} expired on ", errors, StringComparison.Ordinal);
-        Assert.Contains($"{ConfigPath}:2:1: tls_certificate: cannot read {missing}: ", errors, StringComparison.Ordinal);
+        // At start-up (and over a certificate that has expired too) refusing it would stop all mail: Exim serves it.
+        var first = await builder.BuildAsync(loaded.Config!);
+        Assert.True(first.Succeeded, string.Join("\n", first.Errors));
+        var warning = Assert.Single(log.Lines);
+        Assert.Equal(LogLevel.Error, warning.Level);
+        Assert.StartsWith($"tls_certificate: the certificate in {expired.CertificatePath} expired on ", warning.Text, StringComparison.Ordinal);
+        Assert.EndsWith("; served, since no valid certificate is being served in its place", warning.Text, StringComparison.Ordinal);
+        Assert.True((await builder.BuildAsync(loaded.Config!, first.Generation)).Succeeded);
+
+        // Over a valid one, it is refused and the valid one keeps serving.
+        var valid = _tls.Certificates.Issue("valid", ["mx.test.example"]);
+        File.Copy(valid.CertificatePath, expired.CertificatePath, overwrite: true);
+        File.Copy(valid.KeyPath, expired.KeyPath, overwrite: true);
+        var serving = await builder.BuildAsync(loaded.Config!);
+        Assert.True(serving.Succeeded);
+        _tls.Certificates.Issue("expired", ["mx.test.example"], notBefore: DateTimeOffset.UtcNow.AddDays(-10), notAfter: DateTimeOffset.UtcNow.AddDays(-2));
+        var refused = await builder.BuildAsync(loaded.Config!, serving.Generation);
+        Assert.False(refused.Succeeded);
+        Assert.Contains($"{ConfigPath}:2:1: tls_certificate: the certificate in {expired.CertificatePath} expired on ", string.Join("\n", refused.Errors), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -35,11 +35,14 @@ internal sealed class TlsCertificatePair
     /// <summary>
     /// Loads <paramref name="certificatePath"/> and <paramref name="keyPath"/> (the same file when the key is in the
     /// certificate's file), refusing an unreadable file, a file without a certificate or key, a key that is not the
-    /// certificate's, and a certificate that has expired or is not valid yet. The error names the file and the reason.
+    /// certificate's, and a certificate that has expired or is not valid yet, unless <paramref name="allowOutOfDate"/>:
+    /// then it is loaded and <paramref name="warning"/> says why it should not be. Messages name the file and the reason.
     /// </summary>
-    public static TlsCertificatePair? Load(string certificatePath, string keyPath, DateTimeOffset now, out string? error)
+    public static TlsCertificatePair? Load(string certificatePath, string keyPath, DateTimeOffset now, bool allowOutOfDate, out string? error,
+        out string? warning)
     {
         error = null;
+        warning = null;
         string certificateText, keyText;
         try
         {
@@ -76,15 +79,19 @@ internal sealed class TlsCertificatePair
             return null;
         }
         var leaf = chain[0];
-        if (leaf.NotAfter.ToUniversalTime() < now.UtcDateTime)
+        var outOfDate = leaf.NotAfter.ToUniversalTime() < now.UtcDateTime
+            ? $"tls_certificate: the certificate in {certificatePath} expired on {leaf.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC"
+            : leaf.NotBefore.ToUniversalTime() > now.UtcDateTime
+                ? $"tls_certificate: the certificate in {certificatePath} is not valid before {leaf.NotBefore.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC"
+                : null;
+        if (outOfDate is not null)
         {
-            error = $"tls_certificate: the certificate in {certificatePath} expired on {leaf.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC";
-            return null;
-        }
-        if (leaf.NotBefore.ToUniversalTime() > now.UtcDateTime)
-        {
-            error = $"tls_certificate: the certificate in {certificatePath} is not valid before {leaf.NotBefore.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC";
-            return null;
+            if (!allowOutOfDate)
+            {
+                error = outOfDate;
+                return null;
+            }
+            warning = outOfDate;
         }
 
         AsymmetricAlgorithm key;
@@ -120,6 +127,9 @@ internal sealed class TlsCertificatePair
         var context = SslStreamCertificateContext.Create(withKey, chain.Count > 1 ? [.. chain.Skip(1)] : null, offline: true);
         return new TlsCertificatePair(certificatePath, keyPath, withKey, context, NamesOf(leaf), Hash(certificateText, keyText));
     }
+
+    /// <summary>Whether the certificate is within its validity period at <paramref name="now"/>.</summary>
+    public bool ValidAt(DateTimeOffset now) => Certificate.NotBefore.ToUniversalTime() <= now.UtcDateTime && now.UtcDateTime <= Certificate.NotAfter.ToUniversalTime();
 
     /// <summary>Whether the certificate is valid for <paramref name="serverName"/> (exactly, or through a <c>*.</c> name one label up).</summary>
     public bool Serves(string serverName)

@@ -33,10 +33,19 @@ internal sealed class TlsServerCredentials
     /// Loads the credentials <paramref name="main"/> names (its paths already absolute), or null when it names no
     /// certificate. Every problem is reported through <paramref name="error"/> with the option it comes from.
     /// </summary>
+    /// <remarks>
+    /// An expired (or not yet valid) certificate is refused only where it would replace one that is valid now: on a reload
+    /// the old generation keeps serving its good certificate. Where nothing better is being served (at start-up, or the
+    /// running certificate has expired too) it is served with a warning, as Exim serves it, since refusing it would
+    /// stop all mail, or refuse every reload, over what most sending MTAs do not check.
+    /// </remarks>
     /// <param name="main">The main options.</param>
     /// <param name="now">The time certificates must be valid at.</param>
     /// <param name="error">Reports (option, message) for each problem.</param>
-    public static TlsServerCredentials? Load(MainOptions main, DateTimeOffset now, Action<string, string> error)
+    /// <param name="warning">Reports an out-of-date certificate served because nothing better is.</param>
+    /// <param name="current">The credentials being served now, or null at start-up.</param>
+    public static TlsServerCredentials? Load(MainOptions main, DateTimeOffset now, Action<string, string> error, Action<string>? warning = null,
+        TlsServerCredentials? current = null)
     {
         if (main.TlsCertificate.IsEmpty) return null;
         var failed = false;
@@ -45,7 +54,9 @@ internal sealed class TlsServerCredentials
         {
             var certificate = main.TlsCertificate[i];
             var key = main.TlsPrivatekey.IsEmpty ? certificate : main.TlsPrivatekey[i];
-            var pair = TlsCertificatePair.Load(certificate, key, now, out var problem);
+            var servingValid = current is not null && current.Pairs.Any(p => p.CertificatePath == certificate && p.ValidAt(now));
+            var pair = TlsCertificatePair.Load(certificate, key, now, allowOutOfDate: !servingValid, out var problem, out var stale);
+            if (stale is not null) warning?.Invoke(stale + "; served, since no valid certificate is being served in its place");
             if (pair is null)
             {
                 error(problem!.StartsWith("tls_privatekey", StringComparison.Ordinal) && !main.TlsPrivatekey.IsEmpty ? "tls_privatekey" : "tls_certificate", problem);
