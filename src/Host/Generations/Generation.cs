@@ -34,6 +34,9 @@ internal sealed class Generation
     public ImmutableArray<LoadedPlugin> Plugins { get; }
     public StrategyRegistry Strategies { get; }
 
+    /// <summary>The generation's authenticators, created by their drivers when it was built.</summary>
+    public ImmutableArray<Mail.Smtp.Auth.Authenticator> Authenticators { get; init; } = [];
+
     /// <summary>The generation's hook scripts, compiled when it was built.</summary>
     public HookSet Hooks { get; }
 

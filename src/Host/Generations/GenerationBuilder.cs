@@ -49,6 +49,7 @@ internal sealed class GenerationBuilder(ILoggerFactory loggerFactory, string? li
         }
 
         if (errors.Count == 0) CheckPolicyOrder(loaded, owners, errors);
+        var authenticators = errors.Count == 0 ? AuthenticatorBuilder.Build(loaded, strategies, loggerFactory, errors) : [];
 
         var localAddresses = ImmutableArray<System.Net.IPAddress>.Empty;
         if (errors.Count == 0)
@@ -81,7 +82,10 @@ internal sealed class GenerationBuilder(ILoggerFactory loggerFactory, string? li
         }
 
         number = Interlocked.Increment(ref _lastNumber);
-        var generation = new Generation(number, loaded, plugins.ToImmutable(), new StrategyRegistry(strategies.ToFrozenDictionary()), localAddresses, hooks);
+        var generation = new Generation(number, loaded, plugins.ToImmutable(), new StrategyRegistry(strategies.ToFrozenDictionary()), localAddresses, hooks)
+        {
+            Authenticators = authenticators,
+        };
         return new GenerationBuildResult(generation, []);
     }
 

@@ -48,6 +48,7 @@ internal sealed class CommandHistory
         SmtpVerb.Vrfy => "VRFY",
         SmtpVerb.Expn => "EXPN",
         SmtpVerb.Help => "HELP",
+        SmtpVerb.Auth => "AUTH",
         _ => "NONE",
     };
 }

@@ -23,6 +23,7 @@ internal sealed class SmtpSettings
         ConnectionNolog = new HostList(main.HostsConnectionNolog);
         HostLookup = new HostList(main.HostLookup);
         BareNewlineExclusions = new HostList(main.SmtpForbidBareNewlineExclusions);
+        AuthAdvertiseHosts = new HostList(main.AuthAdvertiseHosts);
     }
 
     public MainOptions Main { get; }
@@ -35,6 +36,10 @@ internal sealed class SmtpSettings
     public HostList ConnectionNolog { get; }
     public HostList HostLookup { get; }
     public HostList BareNewlineExclusions { get; }
+    public HostList AuthAdvertiseHosts { get; }
+
+    /// <summary>The generation's authenticators, in the order configured (EHLO advertises them in this order).</summary>
+    public System.Collections.Immutable.ImmutableArray<Auth.Authenticator> Authenticators { get; init; } = [];
 
     /// <summary>
     /// <c>exim -bh</c>: the dialogue is a test; a message is read and checked but never spooled, and its

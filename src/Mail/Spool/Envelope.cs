@@ -18,4 +18,7 @@ internal sealed record Envelope(
 {
     /// <summary>When the message was frozen on arrival (by a policy), or null.</summary>
     public DateTimeOffset? FrozenAt { get; init; }
+
+    /// <summary>The authenticator that accepted the client (Exim's -host_auth), its public name (-host_auth_pubname), and the authenticated id (-auth_id).</summary>
+    public (string Name, string PublicName, string? Id)? Authenticated { get; init; }
 }

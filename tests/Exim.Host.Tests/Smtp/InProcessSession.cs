@@ -47,7 +47,14 @@ internal sealed class InProcessSession : IAsyncDisposable
     /// greeting; <paramref name="sendFirst"/> is sent before the session starts (input before the greeting);
     /// <paramref name="policies"/> are the stage policies and their helpers, if any.
     /// </summary>
-    public static async Task<InProcessSession> StartAsync(MainOptions main, string? sendFirst = null, Mail.Smtp.Policy.PolicyServices? policies = null)
+    /// <param name="main">The main options.</param>
+    /// <param name="sendFirst">Sent before the session starts.</param>
+    /// <param name="policies">The stage policies.</param>
+    /// <param name="authenticators">The generation's authenticators.</param>
+    /// <param name="tls">When set, the connection is described as encrypted from the start, as a TLS-on-connect port or a
+    /// completed STARTTLS leaves it (the session's bytes themselves stay in clear here).</param>
+    public static async Task<InProcessSession> StartAsync(MainOptions main, string? sendFirst = null, Mail.Smtp.Policy.PolicyServices? policies = null,
+        System.Collections.Immutable.ImmutableArray<Mail.Smtp.Auth.Authenticator> authenticators = default, Abstractions.Scripting.TlsSessionInfo? tls = null)
     {
         var directory = new TempDirectory("exim-session");
         main = main with { SpoolDirectory = directory.Combine("spool"), PrimaryHostname = "mx.test.example", LocalDomains = ["test.example"] };
@@ -68,7 +75,9 @@ internal sealed class InProcessSession : IAsyncDisposable
             await Wait.UntilOrFailAsync(() => server.Available > 0, TestTimeouts.Default, () => "input before the greeting did not arrive");
         }
         var slots = new SlotTable(new ChildExitReporter(NullLogger<ChildExitReporter>.Instance), time);
-        var handler = new SmtpSessionHandler(new SmtpSettings(main, "4.96"), spool, slots, new NoLoad(), time, new ListLogger(log), policies: policies);
+        var settings = new SmtpSettings(main, "4.96") { Authenticators = authenticators.IsDefault ? [] : authenticators };
+        var handler = new SmtpSessionHandler(settings, spool, slots, new NoLoad(), time, new ListLogger(log),
+            limits: tls is null ? null : new DescribeTls(tls), policies: policies);
         var run = Task.Run(() => handler.RunAsync(server, CancellationToken.None));
         var greeting = await client.ReadReplyAsync();
         if (sendFirst is null && !greeting.StartsWith("220 ", StringComparison.Ordinal)) throw new InvalidOperationException("no greeting: " + greeting);
@@ -101,6 +110,17 @@ internal sealed class InProcessSession : IAsyncDisposable
         try { await _run.WaitAsync(TestTimeouts.Default); } catch (TimeoutException) { }
         await _spool.DisposeAsync();
         _directory.Dispose();
+    }
+
+    /// <summary>Describes the connection as a completed TLS handshake would.</summary>
+    private sealed class DescribeTls(Abstractions.Scripting.TlsSessionInfo tls) : IAdmissionStep
+    {
+        public Task<SessionResult> InvokeAsync(AdmissionContext connection, AdmissionDelegate next)
+        {
+            var context = (Mail.Smtp.Admission.ConnectionContext)connection;
+            context.Describe(context.Description with { TlsSession = tls });
+            return next(connection);
+        }
     }
 
     private sealed class NoLoad : ISystemLoad

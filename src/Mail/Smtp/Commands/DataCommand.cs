@@ -137,6 +137,7 @@ internal sealed class DataCommand : SmtpCommandHandler
             connection.Local.Address.ToString(), connection.Local.Port, session.Protocol, receiver.BodyLines, receiver.MaxLineLength)
         {
             FrozenAt = frozen ? now : null,
+            Authenticated = Authenticated(session),
         };
         try
         {
@@ -171,9 +172,25 @@ internal sealed class DataCommand : SmtpCommandHandler
     private static void LogReceived(SessionState session, string id, string? queue, long size, string? messageId)
     {
         var sender = session.Sender!;
-        SmtpLog.Received(session.Logger, id, sender.Length == 0 ? "<>" : SessionState.P(sender), session.Host, session.Protocol, size,
-            queue is null ? "" : " Q=" + queue, messageId is { } mid ? $" id={SessionState.P(mid)}" : "");
+        SmtpLog.Received(session.Logger, id, sender.Length == 0 ? "<>" : SessionState.P(sender), session.Host, session.Protocol,
+            Authenticated(session.Connection.Description), size, queue is null ? "" : " Q=" + queue, messageId is { } mid ? $" id={SessionState.P(mid)}" : "");
     }
+
+    /// <summary>What the -H file records of the client's authentication, or null.</summary>
+    private static (string, string, string?)? Authenticated(SessionState session)
+    {
+        var connection = session.Connection.Description;
+        if (connection.Authenticator is not { } name) return null;
+        foreach (var a in session.Settings.Authenticators)
+        {
+            if (a.Name == name) return (name, a.PublicName, connection.AuthenticatedId);
+        }
+        return (name, name, connection.AuthenticatedId);
+    }
+
+    /// <summary>Exim's <c>A=</c> field: <c> A=&lt;authenticator name&gt;[:&lt;authenticated id&gt;]</c>, or "".</summary>
+    private static string Authenticated(Abstractions.Scripting.AcceptConnection connection)
+        => connection.Authenticator is not { } name ? "" : connection.AuthenticatedId is { } id ? $" A={name}:{id}" : $" A={name}";
 
     /// <summary>
     /// A message policies threw away: logged as received, acknowledged with its id, then Exim's

@@ -44,7 +44,8 @@ internal sealed class HeloCommand(bool esmtp) : SmtpCommandHandler
         }
         var limit = session.Settings.Main.MessageSizeLimit;
         var size = limit > 0 ? $"250-SIZE {limit.ToString(CultureInfo.InvariantCulture)}\r\n" : "250-SIZE\r\n";
-        session.Reply($"250-{session.Hostname} Hello {name} [{clientIp}]\r\n{size}250-8BITMIME\r\n250-PIPELINING\r\n250 HELP");
+        var auth = await Auth.AuthAdvertisement.LineAsync(session).ConfigureAwait(false);
+        session.Reply($"250-{session.Hostname} Hello {name} [{clientIp}]\r\n{size}250-8BITMIME\r\n250-PIPELINING\r\n{auth}250 HELP");
         return null;
     }
 }

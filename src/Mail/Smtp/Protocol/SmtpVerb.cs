@@ -15,4 +15,5 @@ internal enum SmtpVerb : byte
     Vrfy,
     Expn,
     Help,
+    Auth,
 }
