@@ -31,7 +31,7 @@ internal static class AuthenticatorBuilder
                     $"unknown driver \"{section.Driver}\" in {where} ({(known.Count == 0 ? "no plugin registers an authenticator driver" : "known: " + string.Join(", ", known))})"));
                 continue;
             }
-            var options = new PluginOptions(section.ConfigPath, where, section.Options, CoreKeys);
+            var options = new PluginOptions(section.ConfigPath, where, section.Options, CoreKeys, anchor: "name");
             try
             {
                 var server = ((IAuthenticatorDriver)found).Create(new AuthenticatorDefinition(section.Name, section.PublicName, options, loaded.Config, loggerFactory));

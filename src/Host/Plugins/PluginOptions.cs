@@ -14,7 +14,9 @@ namespace Exim.Host.Plugins;
 /// <param name="where">How messages name the table: <c>[plugins.dns-resolver]</c>, <c>authenticators "plain"</c>.</param>
 /// <param name="options">The keys and their values and positions.</param>
 /// <param name="handled">Keys the core has read already (they are neither unknown nor offered again).</param>
-internal sealed class PluginOptions(string configPath, string where, FrozenDictionary<string, RawOption> options, IEnumerable<string>? handled = null) : IPluginOptions
+/// <param name="anchor">The key whose place a missing key's error points at (an authenticator's <c>name</c>), if any.</param>
+internal sealed class PluginOptions(string configPath, string where, FrozenDictionary<string, RawOption> options, IEnumerable<string>? handled = null,
+    string? anchor = null) : IPluginOptions
 {
     private readonly HashSet<string> _read = new(handled ?? [], StringComparer.Ordinal);
     private readonly FrozenDictionary<string, RawOption> _options = options;
@@ -28,7 +30,7 @@ internal sealed class PluginOptions(string configPath, string where, FrozenDicti
     public IEnumerable<string> UnreadKeys => _options.Keys.Where(k => !_read.Contains(k));
 
     public ConfigDiagnostic Position(string key, string message)
-        => _options.TryGetValue(key, out var raw)
+        => _options.TryGetValue(key, out var raw) || (anchor is not null && _options.TryGetValue(anchor, out raw))
             ? new ConfigDiagnostic(configPath, raw.Line, raw.Column, message)
             : new ConfigDiagnostic(configPath, 0, 0, message);
 
