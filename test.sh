@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs the Debian packages the tests use when they are missing
-# (swaks: a real SMTP client; nsd: a real authoritative DNS server), unpacks Debian's eximstats, restores and builds the
+# (swaks: a real SMTP client; nsd: a real authoritative DNS server; dovecot-core: a real Dovecot auth service), unpacks Debian's eximstats, restores and builds the
 # host, the bundled plugins and the test plugins, then runs every test.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-packages=(swaks nsd bind9-dnsutils python3 perl)
+# dovecot-core: a real Dovecot auth service for the dovecot authenticator's tests. Its fixture runs its own instance
+# (own base_dir, no protocols, nothing on the network), so a system Dovecot the package's postinst may start is left alone.
+packages=(swaks nsd bind9-dnsutils python3 perl dovecot-core)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then
