@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs the Debian packages the tests use when they are missing
-# (swaks: a real SMTP client; nsd: a real authoritative DNS server; dovecot-core: a real Dovecot auth service), unpacks Debian's eximstats, restores and builds the
-# host, the bundled plugins and the test plugins, then runs every test.
+# (swaks: a real SMTP client; nsd: a real authoritative DNS server; dovecot-core: a real Dovecot auth service),
+# unpacks Debian's eximstats, restores and builds the host, the bundled plugins and the test plugins, then runs every test.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
