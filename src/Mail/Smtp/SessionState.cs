@@ -106,6 +106,9 @@ internal sealed class SessionState : ITransactionView, IDisposable
 
     IReadOnlyList<string> ITransactionView.Recipients => RecipientsView;
 
+    /// <summary>MAIL's AUTH parameter from an authenticated client (Exim's <c>$authenticated_sender</c>), or null.</summary>
+    public string? AuthenticatedSender { get; set; }
+
     /// <summary>The size declared with MAIL's SIZE parameter, or -1.</summary>
     public long DeclaredSize { get; set; } = -1;
 
@@ -190,6 +193,7 @@ internal sealed class SessionState : ITransactionView, IDisposable
     {
         Sender = null;
         DeclaredSize = -1;
+        AuthenticatedSender = null;
         Recipients.Clear();
         RecipientsDiscarded = false;
         MailDiscarded = false;

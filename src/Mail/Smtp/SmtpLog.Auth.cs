@@ -16,6 +16,10 @@ internal static partial class SmtpLog
     [LoggerMessage(3941, LogLevel.Information, "SMTP call from {Host} dropped: too many authentication failures ({Count})")]
     public static partial void TooManyAuthFailures(ILogger logger, string host, int count);
 
+    /// <summary>Exim's line for MAIL's AUTH= parameter from a client that did not authenticate: the parameter is ignored.</summary>
+    [LoggerMessage(3041, LogLevel.Information, "ignoring AUTH={Value} from H={Host} ({Reason})")]
+    public static partial void IgnoringAuthSender(ILogger logger, string value, string host, string reason);
+
     /// <summary>An authenticator threw: a bug in it, logged with the exception; the client got 435.</summary>
     [LoggerMessage(3040, LogLevel.Error, "{Authenticator} authenticator failed unexpectedly for {Host}")]
     public static partial void AuthenticatorCrashed(ILogger logger, string authenticator, string host, Exception exception);

@@ -38,6 +38,7 @@ internal static class SpoolHeaderFile
         options.Add("-body_linecount " + e.BodyLineCount.ToString(CultureInfo.InvariantCulture));
         options.Add("-max_received_linelength " + e.MaxReceivedLineLength.ToString(CultureInfo.InvariantCulture));
         if (e.Authenticated is { Id: { } authId }) options.Add("-auth_id " + authId);
+        if (e.AuthenticatedSender is { } authSender) options.Add("-auth_sender " + authSender);
         options.Add(SpoolHeader.FirstTimeOption);
         return Format(new SpoolHeader(id, Environment.UserName, e.Sender, e.Received, 0, options.ToImmutable(), e.FrozenAt,
             ImmutableSortedSet.Create<string>(StringComparer.Ordinal), e.Recipients, [.. headers]));

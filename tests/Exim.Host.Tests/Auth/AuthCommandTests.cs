@@ -282,4 +282,33 @@ public sealed class AuthCommandTests : IDisposable
         var id = reply["250 OK id=".Length..];
         Assert.True(s.Logged($"{id} <= bob@test.example H=(client.example) [127.0.0.1] P=esmtpsa A=login:bob S="), string.Join("\n", s.Log));
     }
+
+    [Fact]
+    public async Task MailAuthParameter_FromAStranger_IsIgnoredAndLogged_BadXtextIs501()
+    {
+        await using var s = await EhloAsync(await StartAsync());
+
+        Assert.Equal("250 OK", await s.Client.CommandAsync("MAIL FROM:<a@test.example> AUTH=<>"));
+        Assert.Equal("250 Reset OK", await s.Client.CommandAsync("RSET"));
+        Assert.Equal("250 OK", await s.Client.CommandAsync("MAIL FROM:<a@test.example> AUTH=a+2Bb@test.example"));
+        Assert.Equal("250 Reset OK", await s.Client.CommandAsync("RSET"));
+        Assert.Equal("501 invalid data for AUTH", await s.Client.CommandAsync("MAIL FROM:<a@test.example> AUTH=a+zz"));
+
+        Assert.True(s.Logged("ignoring AUTH=a+2Bb@test.example from H=(client.example) [127.0.0.1] (client not authenticated)"), string.Join("\n", s.Log));
+    }
+
+    [Fact]
+    public async Task MailAuthParameter_FromAnAuthenticatedClient_IsKeptInTheSpool()
+    {
+        await using var s = await EhloAsync(await StartAsync());
+        Assert.Equal("235 Authentication succeeded", await s.Client.CommandAsync("AUTH PLAIN " + Plain("alice", AlicePassword)));
+
+        Assert.Equal("250 OK", await s.Client.CommandAsync("MAIL FROM:<alice@test.example> AUTH=alice+2Bx@test.example"));
+        Assert.Equal("250 Accepted", await s.Client.CommandAsync("RCPT TO:<user@test.example>"));
+        Assert.Equal("354 Enter message, ending with \".\" on a line by itself", await s.Client.CommandAsync("DATA"));
+        var reply = await s.Client.CommandAsync("Subject: x\r\n\r\nbody\r\n.");
+
+        var header = File.ReadAllText(Path.Combine(s.InputDirectory, reply["250 OK id=".Length..] + "-H"), System.Text.Encoding.Latin1);
+        Assert.Contains("\n-auth_sender alice+x@test.example\n", header, StringComparison.Ordinal);
+    }
 }

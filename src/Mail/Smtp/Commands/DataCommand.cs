@@ -138,6 +138,7 @@ internal sealed class DataCommand : SmtpCommandHandler
         {
             FrozenAt = frozen ? now : null,
             Authenticated = Authenticated(session),
+            AuthenticatedSender = session.AuthenticatedSender is { } authSender ? SessionState.P(authSender) : null,
         };
         try
         {
