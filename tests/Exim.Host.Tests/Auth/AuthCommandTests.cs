@@ -311,4 +311,34 @@ public sealed class AuthCommandTests : IDisposable
         var header = File.ReadAllText(Path.Combine(s.InputDirectory, reply["250 OK id=".Length..] + "-H"), System.Text.Encoding.Latin1);
         Assert.Contains("\n-auth_sender alice+x@test.example\n", header, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task VerificationSlots_AllTaken_AuthWaitsForOne()
+    {
+        using var slots = new SemaphoreSlim(1, 1);
+        await using var s = await EhloAsync(await InProcessSession.StartAsync(InClear, authenticators: PlainAndLogin(_files, slots)));
+        await slots.WaitAsync(TestTimeouts.Default); // another session's verification
+
+        await s.Client.SendRawAsync("AUTH PLAIN " + Plain("alice", AlicePassword) + "\r\n");
+        Assert.Null(await s.ReplyIfAnyAsync());
+        slots.Release();
+
+        Assert.Equal("235 Authentication succeeded", await s.Client.ReadReplyAsync());
+    }
+
+    [Fact]
+    public async Task AnAuthenticatorThatDoesNotAnswer_435_AfterTheReceiveTimeout()
+    {
+        using var slots = new SemaphoreSlim(1, 1);
+        await using var s = await EhloAsync(await InProcessSession.StartAsync(InClear, authenticators: PlainAndLogin(_files, slots)));
+        await slots.WaitAsync(TestTimeouts.Default); // never released: the check cannot start
+
+        await s.Client.SendRawAsync("AUTH PLAIN " + Plain("alice", AlicePassword) + "\r\n");
+        await InProcessSession.SettleAsync();
+        s.Time.Advance(TimeSpan.FromSeconds(31));
+
+        Assert.Equal("435 Unable to authenticate at present", await s.Client.ReadReplyAsync());
+        Assert.True(s.Logged("plain authenticator failed for (client.example) [127.0.0.1]: 435 Unable to authenticate at present: no answer within 30s"), string.Join("\n", s.Log));
+        Assert.Equal("250 OK", await s.Client.CommandAsync("NOOP"));
+    }
 }

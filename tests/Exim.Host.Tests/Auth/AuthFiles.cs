@@ -20,10 +20,12 @@ internal static class AuthFiles
         "");
 
     /// <summary>PLAIN and LOGIN authenticators named "plain" and "login" over <see cref="Text"/> written into <paramref name="directory"/>.</summary>
-    public static ImmutableArray<Authenticator> PlainAndLogin(TempDirectory directory)
+    /// <param name="directory">Where the file is written.</param>
+    /// <param name="slots">The verification slots (the plugin's max_verifications), one by default.</param>
+    public static ImmutableArray<Authenticator> PlainAndLogin(TempDirectory directory, SemaphoreSlim? slots = null)
     {
         var file = PasswdFile.Load(directory.Write("passwd", Text));
-        var slots = new SemaphoreSlim(1, 1);
+        slots ??= new SemaphoreSlim(1, 1);
         return [new("plain", "PLAIN", new PasswdFileAuthenticator("PLAIN", file, slots)), new("login", "LOGIN", new PasswdFileAuthenticator("LOGIN", file, slots))];
     }
 
