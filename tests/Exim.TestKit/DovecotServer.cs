@@ -24,7 +24,7 @@ public sealed class DovecotServer : IAsyncDisposable
     /// <summary>The auth-client socket (Exim's dovecot authenticator's server_socket).</summary>
     public string AuthClientSocket => _directory.Combine("run", "auth-client");
 
-    /// <summary>Dovecot's own log.</summary>
+    /// <summary>Dovecot's own log, with auth_debug: each request as it came (<c>client in: AUTH ... resp=&lt;hidden&gt;</c>).</summary>
     public string Log => File.Exists(_directory.Combine("dovecot.log")) ? Wait.ReadShared(_directory.Combine("dovecot.log")) : "";
 
     /// <summary>Starts Dovecot with <paramref name="passwd"/> as its passwd-file (Dovecot's syntax: <c>user:{SCHEME}password</c>).</summary>
@@ -49,6 +49,7 @@ public sealed class DovecotServer : IAsyncDisposable
             ssl = no
             auth_mechanisms = {{mechanisms}}
             auth_failure_delay = 0
+            auth_debug = yes
             passdb {
               driver = passwd-file
               args = {{passwdPath}}

@@ -94,6 +94,29 @@ public sealed class DovecotAuthTests(DovecotFixture fixture) : IClassFixture<Dov
         Assert.True(s.Logged("dovecot_digest-md5 authenticator failed for (client.example) [127.0.0.1]: 435 Unable to authenticate at present: Dovecot did not advertise mechanism \"DIGEST-MD5\" to us"), string.Join("\n", s.Log));
     }
 
+    [Theory]
+    [InlineData("127.0.0.2", false, "")]
+    [InlineData("127.0.0.2", true, "secured\\t")]
+    [InlineData("127.0.0.1", false, "secured\\t")] // a client on this host itself, as Exim
+    public async Task TheRequest_SaysSecuredOnlyUnderTlsOrFromThisHost_WithBothEnds(string from, bool underTls, string secured)
+    {
+        var tls = underTls ? new Abstractions.Scripting.TlsSessionInfo("TLS1.3", "TLS_AES_256_GCM_SHA384", 256) : null;
+        var user = $"u{Guid.NewGuid():N}"; // unknown to Dovecot: its FAIL names the request in its log
+        await using (var s = await InProcessSession.StartAsync(InClear, authenticators: Authenticators(fixture.Dovecot.AuthClientSocket, "PLAIN"),
+            tls: tls, clientAddress: from))
+        {
+            await s.Client.CommandAsync("EHLO client.example");
+            Assert.Equal("535 Incorrect authentication data", await s.Client.CommandAsync("AUTH PLAIN " + Plain(user, "x")));
+        }
+
+        // Dovecot's auth_debug logs each request as it came (the response hidden), then the lookup under the user's name.
+        var lines = fixture.Dovecot.Log.Split('\n');
+        var lookup = Array.FindIndex(lines, l => l.Contains($"({user},{from})", StringComparison.Ordinal));
+        Assert.True(lookup > 0, fixture.Dovecot.Log);
+        var request = lines.Take(lookup).Last(l => l.Contains("client in: AUTH", StringComparison.Ordinal));
+        Assert.Matches($@"client in: AUTH\t\d+\tPLAIN\tservice=smtp\t{secured}lip=127\.0\.0\.1\trip={from.Replace(".", "\\.", StringComparison.Ordinal)}\tlport=\d+\trport=\d+\tnologin\tresp=<hidden>$", request);
+    }
+
     [Fact]
     public async Task DovecotNotRunning_435_AndLogged()
     {

@@ -51,10 +51,12 @@ internal sealed class InProcessSession : IAsyncDisposable
     /// <param name="sendFirst">Sent before the session starts.</param>
     /// <param name="policies">The stage policies.</param>
     /// <param name="authenticators">The generation's authenticators.</param>
+    /// <param name="clientAddress">The loopback address the client connects from (127.0.0.1 by default).</param>
     /// <param name="tls">When set, the connection is described as encrypted from the start, as a TLS-on-connect port or a
     /// completed STARTTLS leaves it (the session's bytes themselves stay in clear here).</param>
     public static async Task<InProcessSession> StartAsync(MainOptions main, string? sendFirst = null, Mail.Smtp.Policy.PolicyServices? policies = null,
-        System.Collections.Immutable.ImmutableArray<Mail.Smtp.Auth.Authenticator> authenticators = default, Abstractions.Scripting.TlsSessionInfo? tls = null)
+        System.Collections.Immutable.ImmutableArray<Mail.Smtp.Auth.Authenticator> authenticators = default, Abstractions.Scripting.TlsSessionInfo? tls = null,
+        string? clientAddress = null)
     {
         var directory = new TempDirectory("exim-session");
         main = main with { SpoolDirectory = directory.Combine("spool"), PrimaryHostname = "mx.test.example", LocalDomains = ["test.example"] };
@@ -66,7 +68,7 @@ internal sealed class InProcessSession : IAsyncDisposable
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen(1);
-        var connect = SmtpTestClient.ConnectAsync(((IPEndPoint)listener.LocalEndPoint!).Port);
+        var connect = SmtpTestClient.ConnectAsync(((IPEndPoint)listener.LocalEndPoint!).Port, clientAddress);
         var server = await listener.AcceptAsync().WaitAsync(TestTimeouts.Default);
         var client = await connect;
         if (sendFirst is not null)
