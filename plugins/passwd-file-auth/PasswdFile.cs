@@ -16,12 +16,14 @@ internal sealed partial class PasswdFile
 {
     private const string BlfCrypt = "{BLF-CRYPT}";
     private readonly FrozenDictionary<string, string> _hashes;
+    private readonly Lazy<string> _dummyHash;
 
-    private PasswdFile(string path, FrozenDictionary<string, string> hashes, string dummyHash)
+    private PasswdFile(string path, FrozenDictionary<string, string> hashes, int cost)
     {
         Path = path;
         _hashes = hashes;
-        DummyHash = dummyHash;
+        // Made at the first check, not at load: every exim process loads the configuration, few of them authenticate.
+        _dummyHash = new Lazy<string>(() => BCrypt.Net.BCrypt.HashPassword(Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)), cost));
     }
 
     public string Path { get; }
@@ -32,13 +34,14 @@ internal sealed partial class PasswdFile
     /// A hash of a random password at the file's highest cost: an unknown user is checked against it, so the answer
     /// takes as long as for a user who exists and timing does not tell which users do.
     /// </summary>
-    public string DummyHash { get; }
+    public string DummyHash => _dummyHash.Value;
 
     /// <summary>Whether <paramref name="password"/> is <paramref name="user"/>'s; always runs one bcrypt verification.</summary>
     public bool Verify(string user, string password)
     {
+        var dummy = DummyHash; // made before the lookup, so the first check costs the same for any user
         var known = _hashes.TryGetValue(user, out var hash);
-        var matches = BCrypt.Net.BCrypt.Verify(password, known ? hash : DummyHash);
+        var matches = BCrypt.Net.BCrypt.Verify(password, known ? hash : dummy);
         return known && matches;
     }
 
@@ -78,8 +81,7 @@ internal sealed partial class PasswdFile
             if (!hashes.TryAdd(user, hash)) throw Bad(path, i, $"user \"{user}\" is listed twice");
             cost = Math.Max(cost, int.Parse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture));
         }
-        var dummy = BCrypt.Net.BCrypt.HashPassword(Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)), cost == 0 ? 10 : cost);
-        return new PasswdFile(path, hashes.ToFrozenDictionary(StringComparer.Ordinal), dummy);
+        return new PasswdFile(path, hashes.ToFrozenDictionary(StringComparer.Ordinal), cost == 0 ? 10 : cost);
     }
 
     private static EximConfigException Bad(string path, int index, string message) => new(new ConfigDiagnostic(path, index + 1, 1, message));
