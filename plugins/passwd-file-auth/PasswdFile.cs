@@ -18,15 +18,12 @@ internal sealed partial class PasswdFile
     private readonly FrozenDictionary<string, string> _hashes;
     private readonly Lazy<string> _dummyHash;
 
-    private PasswdFile(string path, FrozenDictionary<string, string> hashes, int cost)
+    private PasswdFile(FrozenDictionary<string, string> hashes, int cost)
     {
-        Path = path;
         _hashes = hashes;
         // Made at the first check, not at load: every exim process loads the configuration, few of them authenticate.
         _dummyHash = new Lazy<string>(() => BCrypt.Net.BCrypt.HashPassword(Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)), cost));
     }
-
-    public string Path { get; }
 
     public int Count => _hashes.Count;
 
@@ -81,7 +78,7 @@ internal sealed partial class PasswdFile
             if (!hashes.TryAdd(user, hash)) throw Bad(path, i, $"user \"{user}\" is listed twice");
             cost = Math.Max(cost, int.Parse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture));
         }
-        return new PasswdFile(path, hashes.ToFrozenDictionary(StringComparer.Ordinal), cost == 0 ? 10 : cost);
+        return new PasswdFile(hashes.ToFrozenDictionary(StringComparer.Ordinal), cost == 0 ? 10 : cost);
     }
 
     private static EximConfigException Bad(string path, int index, string message) => new(new ConfigDiagnostic(path, index + 1, 1, message));
