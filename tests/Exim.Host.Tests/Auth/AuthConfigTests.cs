@@ -90,4 +90,21 @@ public sealed class AuthConfigTests
         Assert.NotEqual(0, code);
         Assert.Matches(@"exim\.toml:\d+:\d+: authenticators ""plain2"": PLAIN is already offered by authenticators ""plain""", stderr);
     }
+
+    [Fact]
+    public async Task HostChecking_RunsTheAuthenticators()
+    {
+        using var dir = new TempDirectory("exim-auth-bh");
+        dir.Write("passwd", AuthFiles.Text);
+        var config = dir.Write("exim.toml", TestDaemon.SmtpConfig("auth_advertise_hosts = [\"*\"]") + AuthDaemon.PasswdFilePlugin + AuthDaemon.Authenticators());
+        var input = $"EHLO client.example\nAUTH PLAIN {AuthFiles.Plain("alice", "wrong")}\nAUTH PLAIN {AuthFiles.Plain("alice", AuthFiles.AlicePassword)}\nQUIT\n";
+
+        var (code, stdout, stderr) = await EximProcess.RunWithInputAsync(dir.Path, input, "-C", config, "-bh", "192.0.2.7");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("250-AUTH PLAIN LOGIN", stdout, StringComparison.Ordinal);
+        Assert.Contains("535 Incorrect authentication data", stdout, StringComparison.Ordinal);
+        Assert.Contains("235 Authentication succeeded", stdout, StringComparison.Ordinal);
+        Assert.Contains("plain authenticator failed for (client.example) [192.0.2.7]: 535 Incorrect authentication data (set_id=alice)", stderr + stdout, StringComparison.Ordinal);
+    }
 }
