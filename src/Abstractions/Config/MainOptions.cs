@@ -266,4 +266,23 @@ public sealed record MainOptions
 
     /// <summary>Log DNS lookups slower than this many milliseconds; 0 means off.</summary>
     [EximOption("slow_lookup_log", Min = 0)] public int SlowLookupLog { get; init; }
+
+    // ---- authentication ----
+
+    /// <summary>
+    /// Hosts AUTH is advertised to (and accepted from). Left unset, AUTH is offered to every host but only once the session
+    /// is encrypted (Exim's default is <c>*</c> in clear too; the manual recommends this instead). Set explicitly, the list
+    /// decides alone, in clear and under TLS alike, as in Exim: <c>["*"]</c> offers AUTH in clear to everyone,
+    /// <c>[]</c> to nobody.
+    /// </summary>
+    [EximOption("auth_advertise_hosts")] public ImmutableArray<string> AuthAdvertiseHosts { get; init; } = ["*"];
+
+    /// <summary>Whether <see cref="AuthAdvertiseHosts"/> was set in the file (when it was not, AUTH is offered only under TLS).</summary>
+    public bool AuthAdvertiseHostsSet { get; init; }
+
+    /// <summary>
+    /// Ours: AUTH commands answered <c>535</c> on one connection before the client is told <c>421</c> and dropped; 0 means
+    /// no limit.
+    /// </summary>
+    [EximOption("smtp_max_auth_failures", Min = 0)] public int SmtpMaxAuthFailures { get; init; } = 3;
 }

@@ -20,6 +20,6 @@ public sealed record AcceptConnection(IPAddress RemoteAddress, int RemotePort, I
     /// <summary>The name the client authenticated as (Exim's <c>$authenticated_id</c>), or null.</summary>
     public string? AuthenticatedId { get; init; }
 
-    /// <summary>The public name of the authenticator that accepted the client (Exim's <c>$sender_host_authenticated</c>), or null.</summary>
+    /// <summary>The name of the authenticator that accepted the client (Exim's <c>$sender_host_authenticated</c>, the <c>A=</c> log field), or null.</summary>
     public string? Authenticator { get; init; }
 }

@@ -17,7 +17,7 @@ namespace Exim.Host.Configuration;
 /// </summary>
 internal static class TomlConfigLoader
 {
-    private static readonly FrozenSet<string> Sections = FrozenSet.Create(StringComparer.Ordinal, "plugins", "routers", "transports", "retry", "hooks");
+    private static readonly FrozenSet<string> Sections = FrozenSet.Create(StringComparer.Ordinal, "plugins", "routers", "transports", "retry", "hooks", "authenticators");
     private static readonly FrozenSet<string> RouterDrivers = FrozenSet.Create(StringComparer.Ordinal, "accept", "dnslookup", "manualroute");
     private static readonly FrozenSet<string> TransportDrivers = FrozenSet.Create(StringComparer.Ordinal, "smtp", "maildir");
     private static readonly FrozenSet<string> NoSkip = FrozenSet<string>.Empty;
@@ -75,6 +75,7 @@ internal static class TomlConfigLoader
         var retry = BindArray<RetryConfig>(source, root, "retry", null, errors);
         var plugins = ReadPlugins(source, root, errors);
         var hooks = BindHooks(source, root, errors);
+        var authenticators = ReadAuthenticators(source, root, errors);
         CheckRouterTransports(source, root, routers, transports, errors);
         CheckRouterSelf(source, root, routers, errors);
         RefuseHeaderRewriting(source, root, errors);
@@ -96,6 +97,7 @@ internal static class TomlConfigLoader
         var hooksTable = root.TryGetValue("hooks", out var h) ? h as TomlTable : null;
         return new ConfigLoadResult(new LoadedConfig(config, plugins)
         {
+            Authenticators = authenticators,
             AtHooksOrder = hooksTable is null ? message => source.File(message) : message => source.At(hooksTable, "order", message),
             AtMainOption = (key, message) => source.At(root, key, message),
         }, []);
@@ -190,6 +192,7 @@ internal static class TomlConfigLoader
             QualifyRecipient = main.QualifyRecipient.Length > 0 ? main.QualifyRecipient : qualifyDomain,
             SmtpAcceptMax = acceptMax,
             SmtpAcceptQueue = main.SmtpAcceptQueue > acceptMax ? 0 : main.SmtpAcceptQueue,
+            AuthAdvertiseHostsSet = root.ContainsKey("auth_advertise_hosts"),
         };
     }
 
@@ -445,6 +448,76 @@ internal static class TomlConfigLoader
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The <c>[[authenticators]]</c> tables: each needs a unique name and a driver; public_name (the SASL mechanism, Exim's
+    /// default the name) is upper-cased and must be a SASL mechanism name offered by no other authenticator. The rest of
+    /// each table belongs to its driver, which reads and checks it when the generation is built.
+    /// </summary>
+    private static ImmutableArray<AuthenticatorSection> ReadAuthenticators(TomlSource source, TomlTable root, List<ConfigDiagnostic> errors)
+    {
+        if (!root.TryGetValue("authenticators", out var raw)) return [];
+        if (raw is not TomlTableArray tables)
+        {
+            errors.Add(source.At(root, "authenticators", "\"authenticators\" must be an array of tables ([[authenticators]])"));
+            return [];
+        }
+        var result = ImmutableArray.CreateBuilder<AuthenticatorSection>(tables.Count);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var mechanisms = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < tables.Count; i++)
+        {
+            var table = tables[i];
+            if (!table.TryGetValue("name", out var n) || n is not string name || name.Length == 0)
+            {
+                errors.Add(table.ContainsKey("name") ? source.At(table, "name", $"authenticators[{i + 1}]: \"name\" must be a non-empty string")
+                    : source.At(root, "authenticators", $"authenticators[{i + 1}] has no name"));
+                continue;
+            }
+            var section = $"authenticators \"{name}\"";
+            if (!names.Add(name)) errors.Add(source.At(table, "name", $"{section} is defined twice"));
+            if (!table.TryGetValue("driver", out var d) || d is not string driver || driver.Length == 0)
+            {
+                errors.Add(table.ContainsKey("driver") ? source.At(table, "driver", $"invalid value for \"driver\" in {section}: expected a driver name")
+                    : source.At(table, "name", $"{section} has no driver"));
+                continue;
+            }
+            var publicName = name;
+            if (table.TryGetValue("public_name", out var p))
+            {
+                if (p is not string ps || ps.Length == 0)
+                {
+                    errors.Add(source.At(table, "public_name", $"invalid value for \"public_name\" in {section}: expected a SASL mechanism name"));
+                    continue;
+                }
+                publicName = ps;
+            }
+            publicName = publicName.ToUpperInvariant();
+            // RFC 4422 §3.1: 1 to 20 of upper-case letters, digits, hyphen and underscore.
+            if (publicName.Length > 20 || publicName.Any(c => !(char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c is '-' or '_')))
+            {
+                var key = table.ContainsKey("public_name") ? "public_name" : "name";
+                errors.Add(source.At(table, key, $"{section}: \"{publicName}\" is not a SASL mechanism name (1 to 20 letters, digits, - and _): set public_name"));
+                continue;
+            }
+            if (mechanisms.TryGetValue(publicName, out var first))
+            {
+                errors.Add(source.At(table, table.ContainsKey("public_name") ? "public_name" : "name",
+                    $"{section}: {publicName} is already offered by authenticators \"{first}\" (a client could only ever reach the first)"));
+                continue;
+            }
+            mechanisms[publicName] = name;
+            var options = new Dictionary<string, RawOption>(StringComparer.Ordinal);
+            foreach (var (key, v) in table)
+            {
+                var at = source.At(table, key, "");
+                options[key] = new RawOption(v, at.Line, at.Column);
+            }
+            var driverAt = source.At(table, "driver", "");
+            result.Add(new AuthenticatorSection(name, driver, publicName, source.Path, (driverAt.Line, driverAt.Column), options.ToFrozenDictionary(StringComparer.Ordinal)));
+        }
+        return result.ToImmutable();
     }
 
     private static ImmutableArray<PluginSection> ReadPlugins(TomlSource source, TomlTable root, List<ConfigDiagnostic> errors)

@@ -37,6 +37,9 @@ internal sealed class Generation
     /// <summary>The server's TLS certificates and settings, read and checked when the generation was built; null without tls_certificate.</summary>
     public Mail.Smtp.Tls.TlsServerCredentials? Tls { get; init; }
 
+    /// <summary>The generation's authenticators, created by their drivers when it was built.</summary>
+    public ImmutableArray<Mail.Smtp.Auth.Authenticator> Authenticators { get; init; } = [];
+
     /// <summary>The generation's hook scripts, compiled when it was built.</summary>
     public HookSet Hooks { get; }
 

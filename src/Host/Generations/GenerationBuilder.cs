@@ -67,6 +67,7 @@ internal sealed partial class GenerationBuilder(ILoggerFactory loggerFactory, st
         }
 
         if (errors.Count == 0) CheckPolicyOrder(loaded, owners, errors);
+        var authenticators = errors.Count == 0 ? AuthenticatorBuilder.Build(loaded, strategies, loggerFactory, errors) : [];
 
         var localAddresses = ImmutableArray<System.Net.IPAddress>.Empty;
         if (errors.Count == 0)
@@ -99,7 +100,11 @@ internal sealed partial class GenerationBuilder(ILoggerFactory loggerFactory, st
         }
 
         number = Interlocked.Increment(ref _lastNumber);
-        var generation = new Generation(number, loaded, plugins.ToImmutable(), new StrategyRegistry(strategies.ToFrozenDictionary()), localAddresses, hooks) { Tls = tls };
+        var generation = new Generation(number, loaded, plugins.ToImmutable(), new StrategyRegistry(strategies.ToFrozenDictionary()), localAddresses, hooks)
+        {
+            Tls = tls,
+            Authenticators = authenticators,
+        };
         return new GenerationBuildResult(generation, []);
     }
 

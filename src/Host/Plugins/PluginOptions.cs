@@ -6,20 +6,33 @@ using Exim.Host.Configuration;
 
 namespace Exim.Host.Plugins;
 
-/// <summary>A plugin's option table; remembers which keys the plugin read so the rest can be reported as unknown.</summary>
-internal sealed class PluginOptions(PluginSection section) : IPluginOptions
+/// <summary>
+/// A plugin's option table (or an authenticator's, read by its driver); remembers which keys were read so the rest can be
+/// reported as unknown.
+/// </summary>
+/// <param name="configPath">The configuration file, for positions.</param>
+/// <param name="where">How messages name the table: <c>[plugins.dns-resolver]</c>, <c>authenticators "plain"</c>.</param>
+/// <param name="options">The keys and their values and positions.</param>
+/// <param name="handled">Keys the core has read already (they are neither unknown nor offered again).</param>
+/// <param name="anchor">The key whose place a missing key's error points at (an authenticator's <c>name</c>), if any.</param>
+internal sealed class PluginOptions(string configPath, string where, FrozenDictionary<string, RawOption> options, IEnumerable<string>? handled = null,
+    string? anchor = null) : IPluginOptions
 {
-    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
-    private readonly FrozenDictionary<string, RawOption> _options = section.Options;
+    private readonly HashSet<string> _read = new(handled ?? [], StringComparer.Ordinal);
+    private readonly FrozenDictionary<string, RawOption> _options = options;
+
+    public PluginOptions(PluginSection section) : this(section.ConfigPath, $"[plugins.{section.Name}]", section.Options)
+    {
+    }
 
     public IReadOnlyCollection<string> Keys => _options.Keys;
 
     public IEnumerable<string> UnreadKeys => _options.Keys.Where(k => !_read.Contains(k));
 
     public ConfigDiagnostic Position(string key, string message)
-        => _options.TryGetValue(key, out var raw)
-            ? new ConfigDiagnostic(section.ConfigPath, raw.Line, raw.Column, message)
-            : new ConfigDiagnostic(section.ConfigPath, 0, 0, message);
+        => _options.TryGetValue(key, out var raw) || (anchor is not null && _options.TryGetValue(anchor, out raw))
+            ? new ConfigDiagnostic(configPath, raw.Line, raw.Column, message)
+            : new ConfigDiagnostic(configPath, 0, 0, message);
 
     public string? GetString(string key) => Get(key, static (raw, out value, out error) => TomlValues.TryString(raw, out value, out error)) as string;
 
@@ -51,7 +64,7 @@ internal sealed class PluginOptions(PluginSection section) : IPluginOptions
     public Exception Invalid(string key, string message)
     {
         _read.Add(key);
-        return new EximConfigException(Position(key, $"invalid value for \"{key}\" in [plugins.{section.Name}]: {message}"));
+        return new EximConfigException(Position(key, $"invalid value for \"{key}\" in {where}: {message}"));
     }
 
     private delegate bool Converter(object? raw, out object? value, out string? error);

@@ -49,6 +49,7 @@ internal sealed class CommandHistory
         SmtpVerb.Expn => "EXPN",
         SmtpVerb.Help => "HELP",
         SmtpVerb.StartTls => "STARTTLS",
+        SmtpVerb.Auth => "AUTH",
         _ => "NONE",
     };
 }

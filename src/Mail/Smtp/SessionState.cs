@@ -28,6 +28,7 @@ internal sealed class SessionState : ITransactionView, IDisposable
     private int _synprotErrors;
     private int _nonmail;
     private readonly bool _nonmailLimited;
+    private bool _authAdvertised;
 
     public SessionState(ConnectionContext connection, FileSpool spool, TimeProvider time, Func<MessageRef, string?>? deliverNow)
     {
@@ -81,6 +82,19 @@ internal sealed class SessionState : ITransactionView, IDisposable
         }
     }
 
+    /// <summary>Whether the last EHLO advertised AUTH (only while that greeting stands: STARTTLS or HELO ends it).</summary>
+    public bool AuthAdvertised
+    {
+        get => _authAdvertised && Esmtp;
+        set => _authAdvertised = value;
+    }
+
+    /// <summary>Whether an AUTH command came already (Exim counts every one after the first as a non-mail command).</summary>
+    public bool AuthSeen { get; set; }
+
+    /// <summary>AUTH commands answered 535 on this connection (smtp_max_auth_failures).</summary>
+    public int AuthFailures { get; set; }
+
     /// <summary>Whether bare LFs and CRs are refused in this session (smtp_forbid_bare_newline and its exclusions).</summary>
     public bool ForbidBareNewline { get; set; }
 
@@ -94,6 +108,9 @@ internal sealed class SessionState : ITransactionView, IDisposable
     public IReadOnlyList<string> RecipientsView { get; }
 
     IReadOnlyList<string> ITransactionView.Recipients => RecipientsView;
+
+    /// <summary>MAIL's AUTH parameter from an authenticated client (Exim's <c>$authenticated_sender</c>), or null.</summary>
+    public string? AuthenticatedSender { get; set; }
 
     /// <summary>The size declared with MAIL's SIZE parameter, or -1.</summary>
     public long DeclaredSize { get; set; } = -1;
@@ -179,6 +196,7 @@ internal sealed class SessionState : ITransactionView, IDisposable
     {
         Sender = null;
         DeclaredSize = -1;
+        AuthenticatedSender = null;
         Recipients.Clear();
         RecipientsDiscarded = false;
         MailDiscarded = false;
@@ -226,6 +244,27 @@ internal sealed class SessionState : ITransactionView, IDisposable
         Reply($"{reply[..3]}-{reply[4..]}");
         Reply($"{reply[..3]} Too many syntax or protocol errors");
         return End(SessionOutcome.Closed);
+    }
+
+    /// <summary>
+    /// Ends the session after a command-line read that brought no line: the client went away, Exim's 421 after
+    /// smtp_receive_timeout (or smtp_premail_timeout), or the daemon is stopping.
+    /// </summary>
+    public SessionResult ReadEnded(ReadStatus status)
+    {
+        switch (status)
+        {
+            case ReadStatus.Closed:
+                SmtpLog.Disconnected(Logger, Host, (long)System.Diagnostics.Stopwatch.GetElapsedTime(Started).TotalSeconds);
+                return End(SessionOutcome.Dropped);
+            case ReadStatus.Timeout:
+                if (Reader.SessionDeadlinePassed) SmtpLog.PremailTimeout(Logger, Host, (long)Settings.Main.SmtpPremailTimeout.TotalSeconds);
+                else SmtpLog.CommandTimeout(Logger, Host);
+                Reply($"421 {Hostname}: SMTP command timeout - closing connection");
+                return End(SessionOutcome.Timeout);
+            default:
+                return ShuttingDown();
+        }
     }
 
     /// <summary>The daemon is stopping and the drain time is over: Exim's 421, and the session ends.</summary>

@@ -25,8 +25,8 @@ internal static partial class SmtpLog
     [LoggerMessage(3005, LogLevel.Information, "SMTP data timeout (message abandoned) on connection from {Who} F=<{Sender}>")]
     public static partial void DataTimeout(ILogger logger, string who, string sender);
 
-    [LoggerMessage(3006, LogLevel.Information, "{Id} <= {Sender} H={Host} P={Protocol}{Tls} S={Size}{Queue}{MessageId}")]
-    public static partial void Received(ILogger logger, string id, string sender, string host, string protocol, string tls, long size, string queue, string messageId);
+    [LoggerMessage(3006, LogLevel.Information, "{Id} <= {Sender} H={Host} P={Protocol}{Tls}{Authenticated} S={Size}{Queue}{MessageId}")]
+    public static partial void Received(ILogger logger, string id, string sender, string host, string protocol, string tls, string authenticated, long size, string queue, string messageId);
 
     [LoggerMessage(3007, LogLevel.Information, "SMTP connection from {Who} closed by daemon shutdown")]
     public static partial void ClosedByShutdown(ILogger logger, string who);

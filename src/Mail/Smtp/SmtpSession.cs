@@ -66,16 +66,8 @@ internal sealed class SmtpSession(SessionState state) : IDisposable
             var (status, raw, bareLf) = await reader.ReadLineAsync().ConfigureAwait(false);
             switch (status)
             {
-                case ReadStatus.Closed:
-                    SmtpLog.Disconnected(s.Logger, s.Host, (long)System.Diagnostics.Stopwatch.GetElapsedTime(s.Started).TotalSeconds);
-                    return s.End(SessionOutcome.Dropped);
-                case ReadStatus.Timeout:
-                    if (reader.SessionDeadlinePassed) SmtpLog.PremailTimeout(s.Logger, s.Host, (long)main.SmtpPremailTimeout.TotalSeconds);
-                    else SmtpLog.CommandTimeout(s.Logger, s.Host);
-                    s.Reply($"421 {s.Hostname}: SMTP command timeout - closing connection");
-                    return s.End(SessionOutcome.Timeout);
-                case ReadStatus.Shutdown:
-                    return s.ShuttingDown();
+                case ReadStatus.Closed or ReadStatus.Timeout or ReadStatus.Shutdown:
+                    return s.ReadEnded(status);
                 case ReadStatus.Partial:
                     if (!await SkipRestOfLineAsync(reader).ConfigureAwait(false)) return s.End(SessionOutcome.Dropped);
                     if (s.ProtocolError("500 Command line too long", "(line too long)") is { } tooLong) return tooLong;
@@ -119,7 +111,8 @@ internal sealed class SmtpSession(SessionState state) : IDisposable
         }
     }
 
-    private static async Task<bool> SkipRestOfLineAsync(SmtpLineReader reader)
+    /// <summary>Reads and drops the rest of an overlong line; false when the connection ended first.</summary>
+    internal static async Task<bool> SkipRestOfLineAsync(SmtpLineReader reader)
     {
         for (var i = 0; i < 1024; i++)
         {

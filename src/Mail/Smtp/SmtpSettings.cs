@@ -28,6 +28,7 @@ internal sealed class SmtpSettings
         TlsVerifyHosts = new HostList(main.TlsVerifyHosts);
         TlsTryVerifyHosts = new HostList(main.TlsTryVerifyHosts);
         TlsOnConnectPorts = ResolvePorts(main.TlsOnConnectPorts);
+        AuthAdvertiseHosts = new HostList(main.AuthAdvertiseHosts);
     }
 
     /// <summary>tls_on_connect_ports as numbers (names were checked when the configuration was loaded).</summary>
@@ -60,6 +61,11 @@ internal sealed class SmtpSettings
 
     /// <summary>The generation's server certificates and TLS settings, or null without tls_certificate (then no STARTTLS).</summary>
     public Tls.TlsServerCredentials? Tls { get; init; }
+
+    public HostList AuthAdvertiseHosts { get; }
+
+    /// <summary>The generation's authenticators, in the order configured (EHLO advertises them in this order).</summary>
+    public System.Collections.Immutable.ImmutableArray<Auth.Authenticator> Authenticators { get; init; } = [];
 
     /// <summary>
     /// <c>exim -bh</c>: the dialogue is a test; a message is read and checked but never spooled, and its

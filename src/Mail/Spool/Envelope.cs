@@ -21,4 +21,10 @@ internal sealed record Envelope(
 
     /// <summary>What the session's TLS negotiated (Exim's <c>-tls_*</c> lines), or null when it came in clear.</summary>
     public Abstractions.Scripting.TlsSessionInfo? Tls { get; init; }
+
+    /// <summary>The authenticator that accepted the client (Exim's -host_auth), its public name (-host_auth_pubname), and the authenticated id (-auth_id).</summary>
+    public (string Name, string PublicName, string? Id)? Authenticated { get; init; }
+
+    /// <summary>MAIL's AUTH= from the authenticated client (Exim's -auth_sender), or null.</summary>
+    public string? AuthenticatedSender { get; init; }
 }

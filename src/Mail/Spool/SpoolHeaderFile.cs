@@ -28,10 +28,17 @@ internal static class SpoolHeaderFile
         var options = ImmutableArray.CreateBuilder<string>();
         if (e.HeloName is not null) options.Add("-helo_name " + e.HeloName);
         if (e.HostAddress is not null) options.Add($"-host_address {e.HostAddress}.{e.HostPort}");
+        if (e.Authenticated is { } auth)
+        {
+            options.Add("-host_auth " + auth.Name);
+            options.Add("-host_auth_pubname " + auth.PublicName);
+        }
         if (e.InterfaceAddress is not null) options.Add($"-interface_address {e.InterfaceAddress}.{e.InterfacePort}");
         options.Add("-received_protocol " + e.Protocol);
         options.Add("-body_linecount " + e.BodyLineCount.ToString(CultureInfo.InvariantCulture));
         options.Add("-max_received_linelength " + e.MaxReceivedLineLength.ToString(CultureInfo.InvariantCulture));
+        if (e.Authenticated is { Id: { } authId }) options.Add("-auth_id " + authId);
+        if (e.AuthenticatedSender is { } authSender) options.Add("-auth_sender " + authSender);
         options.Add(SpoolHeader.FirstTimeOption);
         if (e.Tls is { } tls)
         {

@@ -47,8 +47,18 @@ internal sealed class InProcessSession : IAsyncDisposable
     /// greeting; <paramref name="sendFirst"/> is sent before the session starts (input before the greeting);
     /// <paramref name="policies"/> are the stage policies and their helpers, if any.
     /// </summary>
+    /// <param name="main">The main options.</param>
+    /// <param name="sendFirst">Sent before the session starts.</param>
+    /// <param name="policies">The stage policies.</param>
+    /// <param name="authenticators">The generation's authenticators.</param>
+    /// <param name="clientAddress">The loopback address the client connects from (127.0.0.1 by default).</param>
+    /// <param name="tls">The server's TLS credentials: STARTTLS is offered and done for real.</param>
+    /// <param name="describedTls">When set, the connection is described as encrypted from the start, as a TLS-on-connect port or a
+    /// completed STARTTLS leaves it (the session's bytes themselves stay in clear here).</param>
     public static async Task<InProcessSession> StartAsync(MainOptions main, string? sendFirst = null, Mail.Smtp.Policy.PolicyServices? policies = null,
-        Mail.Smtp.Tls.TlsServerCredentials? tls = null)
+        Mail.Smtp.Tls.TlsServerCredentials? tls = null,
+        System.Collections.Immutable.ImmutableArray<Mail.Smtp.Auth.Authenticator> authenticators = default, Abstractions.Scripting.TlsSessionInfo? describedTls = null,
+        string? clientAddress = null)
     {
         var directory = new TempDirectory("exim-session");
         main = main with { SpoolDirectory = directory.Combine("spool"), PrimaryHostname = "mx.test.example", LocalDomains = ["test.example"] };
@@ -60,7 +70,7 @@ internal sealed class InProcessSession : IAsyncDisposable
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen(1);
-        var connect = SmtpTestClient.ConnectAsync(((IPEndPoint)listener.LocalEndPoint!).Port);
+        var connect = SmtpTestClient.ConnectAsync(((IPEndPoint)listener.LocalEndPoint!).Port, clientAddress);
         var server = await listener.AcceptAsync().WaitAsync(TestTimeouts.Default);
         var client = await connect;
         if (sendFirst is not null)
@@ -69,7 +79,9 @@ internal sealed class InProcessSession : IAsyncDisposable
             await Wait.UntilOrFailAsync(() => server.Available > 0, TestTimeouts.Default, () => "input before the greeting did not arrive");
         }
         var slots = new SlotTable(new ChildExitReporter(NullLogger<ChildExitReporter>.Instance), time);
-        var handler = new SmtpSessionHandler(new SmtpSettings(main, "4.96") { Tls = tls }, spool, slots, new NoLoad(), time, new ListLogger(log), policies: policies);
+        var settings = new SmtpSettings(main, "4.96") { Tls = tls, Authenticators = authenticators.IsDefault ? [] : authenticators };
+        var handler = new SmtpSessionHandler(settings, spool, slots, new NoLoad(), time, new ListLogger(log),
+            limits: describedTls is null ? null : new DescribeTls(describedTls), policies: policies);
         var run = Task.Run(() => handler.RunAsync(server, CancellationToken.None));
         var greeting = await client.ReadReplyAsync();
         if (sendFirst is null && !greeting.StartsWith("220 ", StringComparison.Ordinal)) throw new InvalidOperationException("no greeting: " + greeting);
@@ -102,6 +114,17 @@ internal sealed class InProcessSession : IAsyncDisposable
         try { await _run.WaitAsync(TestTimeouts.Default); } catch (TimeoutException) { }
         await _spool.DisposeAsync();
         _directory.Dispose();
+    }
+
+    /// <summary>Describes the connection as a completed TLS handshake would.</summary>
+    private sealed class DescribeTls(Abstractions.Scripting.TlsSessionInfo tls) : IAdmissionStep
+    {
+        public Task<SessionResult> InvokeAsync(AdmissionContext connection, AdmissionDelegate next)
+        {
+            var context = (Mail.Smtp.Admission.ConnectionContext)connection;
+            context.Describe(context.Description with { TlsSession = tls });
+            return next(connection);
+        }
     }
 
     private sealed class NoLoad : ISystemLoad

@@ -124,7 +124,7 @@ internal static partial class DaemonCommand
                     _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem"));
                 var services = SessionServices.For(g, hostCache, sessionLogger, hookLogger, core.Hints.RateLimiterFor(g));
                 // Without routers nothing can be routed: received messages then wait in the queue rather than all bouncing.
-                var sessions = services.CreateHandler(g, new SmtpSettings(g.Config.Main, EximVersion.Number) { Tls = g.Tls }, spool, slots, generationLoad, sessionLogger,
+                var sessions = services.CreateHandler(g, new SmtpSettings(g.Config.Main, EximVersion.Number) { Tls = g.Tls, Authenticators = g.Authenticators }, spool, slots, generationLoad, sessionLogger,
                     g.Config.Routers.IsEmpty ? null : immediate.Enqueue, tracker);
                 return loop.RunAsync(new DaemonContext(g, [.. listeners.Current], slots, sessions, generationLoad, shutdown.Token), ct);
             },

@@ -68,7 +68,7 @@ internal static class HostCheckCommand
             var sessionLogger = loggers.CreateLogger("Exim.Smtp");
             // Rates are read but never stored: a test session changes nothing.
             var services = SessionServices.For(generation, new HostCache(TimeProvider.System), sessionLogger, loggers.CreateLogger("Exim.Hooks"), rateLimiter);
-            var settings = new SmtpSettings(generation.Config.Main, EximVersion.Number) { HostChecking = true };
+            var settings = new SmtpSettings(generation.Config.Main, EximVersion.Number) { HostChecking = true, Authenticators = generation.Authenticators };
             // The daemon's own admission chain and session, on one end of a loopback socket pair as if from the given address.
             var handler = services.CreateHandler(generation, settings, spool, slots, load, sessionLogger);
             var (server, client) = await SocketPairAsync().ConfigureAwait(false);

@@ -39,6 +39,10 @@ internal static class VersionCommand
             if (source is null) continue;
             output.WriteLine($"Hook {kind}: {source.DisplayPath} ({(fromCache == true ? "from the compiled-script cache" : "compiled")}), timeout {hooks.Timeout.TotalMilliseconds} ms");
         }
+        foreach (var (section, authenticator) in generation.Loaded.Authenticators.Zip(generation.Authenticators))
+        {
+            output.WriteLine($"Authenticator {authenticator.Name}: driver {section.Driver}, public name {authenticator.PublicName}");
+        }
         if (hooks.Stages.Count > 0 || generation.Config.Hooks.Order is not [HooksConfig.Scripts]) output.WriteLine($"Policy order: {string.Join(", ", generation.Config.Hooks.Order)}");
         await core.Store.ShutdownAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         return 0;

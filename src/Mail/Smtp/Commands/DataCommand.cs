@@ -138,6 +138,8 @@ internal sealed class DataCommand : SmtpCommandHandler
         {
             FrozenAt = frozen ? now : null,
             Tls = connection.Description.TlsSession,
+            Authenticated = Authenticated(session),
+            AuthenticatedSender = session.AuthenticatedSender is { } authSender ? SessionState.P(authSender) : null,
         };
         try
         {
@@ -172,9 +174,25 @@ internal sealed class DataCommand : SmtpCommandHandler
     private static void LogReceived(SessionState session, string id, string? queue, long size, string? messageId)
     {
         var sender = session.Sender!;
-        SmtpLog.Received(session.Logger, id, sender.Length == 0 ? "<>" : SessionState.P(sender), session.Host, session.Protocol, TlsFields(session), size,
-            queue is null ? "" : " Q=" + queue, messageId is { } mid ? $" id={SessionState.P(mid)}" : "");
+        SmtpLog.Received(session.Logger, id, sender.Length == 0 ? "<>" : SessionState.P(sender), session.Host, session.Protocol, TlsFields(session),
+            Authenticated(session.Connection.Description), size, queue is null ? "" : " Q=" + queue, messageId is { } mid ? $" id={SessionState.P(mid)}" : "");
     }
+
+    /// <summary>What the -H file records of the client's authentication, or null.</summary>
+    private static (string, string, string?)? Authenticated(SessionState session)
+    {
+        var connection = session.Connection.Description;
+        if (connection.Authenticator is not { } name) return null;
+        foreach (var a in session.Settings.Authenticators)
+        {
+            if (a.Name == name) return (name, a.PublicName, connection.AuthenticatedId);
+        }
+        return (name, name, connection.AuthenticatedId);
+    }
+
+    /// <summary>Exim's <c>A=</c> field: <c> A=&lt;authenticator name&gt;[:&lt;authenticated id&gt;]</c>, or "".</summary>
+    private static string Authenticated(Abstractions.Scripting.AcceptConnection connection)
+        => connection.Authenticator is not { } name ? "" : connection.AuthenticatedId is { } id ? $" A={name}:{id}" : $" A={name}";
 
     /// <summary>
     /// Exim's TLS fields on the <c>&lt;=</c> line (receive.c, default log_selector): <c> X=TLS1.3:TLS_AES_256_GCM_SHA384:256

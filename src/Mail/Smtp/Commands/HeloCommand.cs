@@ -50,7 +50,8 @@ internal sealed class HeloCommand(bool esmtp) : SmtpCommandHandler
         session.TlsAdvertised = session.Settings.Tls is not null && !session.Connection.Description.Tls
             && await session.MatchAsync(session.Settings.TlsAdvertiseHosts).ConfigureAwait(false) != HostListMatch.NoMatch;
         var startTls = session.TlsAdvertised ? "250-STARTTLS\r\n" : "";
-        session.Reply($"250-{session.Hostname} Hello {name} [{clientIp}]\r\n{size}250-8BITMIME\r\n250-PIPELINING\r\n{startTls}250 HELP");
+        var auth = await Auth.AuthAdvertisement.LineAsync(session).ConfigureAwait(false);
+        session.Reply($"250-{session.Hostname} Hello {name} [{clientIp}]\r\n{size}250-8BITMIME\r\n250-PIPELINING\r\n{auth}{startTls}250 HELP");
         return null;
     }
 }

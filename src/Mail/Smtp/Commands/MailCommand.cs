@@ -6,7 +6,7 @@ using Exim.Abstractions.Scripting;
 namespace Exim.Mail.Smtp.Commands;
 
 /// <summary>
-/// MAIL FROM: Exim's per-connection message limit, the path and its parameters (SIZE, BODY; anything else is taken as
+/// MAIL FROM: Exim's per-connection message limit, the path and its parameters (SIZE, BODY, AUTH; anything else is taken as
 /// part of the address, as Exim does), the declared size against message_size_limit, a qualified sender; then the mail
 /// stage's policies (Discard there discards every recipient of the transaction, as Exim's MAIL ACL discard does).
 /// </summary>
@@ -34,6 +34,7 @@ internal sealed class MailCommand : SmtpCommandHandler
             return session.MalformedAddress(path, line, "malformed address");
         }
         long declared = -1;
+        string? authSender = null;
         foreach (var p in parameters.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = p.IndexOf('=', StringComparison.Ordinal);
@@ -50,6 +51,18 @@ internal sealed class MailCommand : SmtpCommandHandler
                     session.SyntaxError(line, "invalid data for BODY");
                     return session.ProtocolError("501 invalid data for BODY", line);
                 }
+            }
+            else if (session.Esmtp && key.Equals("AUTH", StringComparison.OrdinalIgnoreCase) && eq > 0)
+            {
+                // RFC 4954 §5: the sender as the client's authentication knows it, kept only from an authenticated client.
+                if (value == "<>") continue;
+                if (!Auth.XText.TryDecode(value, out var decoded))
+                {
+                    session.SyntaxError(line, "invalid data for AUTH");
+                    return session.ProtocolError("501 invalid data for AUTH", line);
+                }
+                if (session.Connection.Description.Authenticator is null) SmtpLog.IgnoringAuthSender(session.Logger, SessionState.P(value), session.Host, "client not authenticated");
+                else authSender = decoded;
             }
             else
             {
@@ -71,6 +84,7 @@ internal sealed class MailCommand : SmtpCommandHandler
         }
         session.Sender = address;
         session.DeclaredSize = declared;
+        session.AuthenticatedSender = authSender;
         if (session.PolicyHandles(SmtpStage.Mail))
         {
             var verdict = await session.DecideAsync(SmtpStage.Mail).ConfigureAwait(false);

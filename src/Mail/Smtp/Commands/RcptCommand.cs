@@ -7,7 +7,8 @@ namespace Exim.Mail.Smtp.Commands;
 
 /// <summary>
 /// RCPT TO: the path (no parameters are offered), postmaster qualified with qualify_recipient, recipients_max,
-/// Exim's restricted characters, and relay control (local_domains, relay_to_domains, relay_from_hosts); then the rcpt
+/// Exim's restricted characters, and relay control (local_domains, relay_to_domains, relay_from_hosts, or an
+/// authenticated client); then the rcpt
 /// stage's policies: a refused recipient is not added (the others are), a discarded one gets 250 and is dropped.
 /// </summary>
 internal sealed class RcptCommand : SmtpCommandHandler
@@ -69,7 +70,9 @@ internal sealed class RcptCommand : SmtpCommandHandler
             return null;
         }
         var settings = session.Settings;
-        if (!postmaster && !settings.LocalDomains.Matches(domain) && !settings.RelayToDomains.Matches(domain))
+        // An authenticated client may relay, as Exim's default configuration lets it ("accept authenticated = *").
+        if (!postmaster && !settings.LocalDomains.Matches(domain) && !settings.RelayToDomains.Matches(domain)
+            && session.Connection.Description.Authenticator is null)
         {
             switch (await session.MatchAsync(settings.RelayFromHosts).ConfigureAwait(false))
             {

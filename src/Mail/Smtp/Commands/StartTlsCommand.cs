@@ -52,8 +52,10 @@ internal sealed class StartTlsCommand : SmtpCommandHandler
             return session.End(SessionOutcome.Dropped);
         }
         reader.Transport = session.Connection.Transport;
+        // RFC 3207 section 4.2: everything learnt from the client in clear is forgotten, its authentication too.
         session.Helo = null;
         session.Esmtp = false;
+        session.Connection.Describe(session.Connection.Description with { AuthenticatedId = null, Authenticator = null });
         return null;
     }
 

@@ -37,6 +37,7 @@ internal static class SmtpCommandParser
             0x56524659 => SmtpVerb.Vrfy,
             0x4558504E => SmtpVerb.Expn,
             0x48454C50 => SmtpVerb.Help,
+            0x41555448 => SmtpVerb.Auth,
             _ => SmtpVerb.Unknown,
         };
     }

@@ -16,4 +16,5 @@ internal enum SmtpVerb : byte
     Expn,
     Help,
     StartTls,
+    Auth,
 }
