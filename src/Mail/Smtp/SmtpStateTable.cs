@@ -34,7 +34,7 @@ internal static class SmtpStateTable
         rows[(int)SmtpVerb.Noop] = new(FixedReplyCommand.Noop, TransactionState.Any, null, MustBeLast: true);
         rows[(int)SmtpVerb.Vrfy] = new(FixedReplyCommand.Vrfy, TransactionState.Any, null, MustBeLast: true);
         rows[(int)SmtpVerb.Expn] = new(FixedReplyCommand.Expn, TransactionState.Any, null, MustBeLast: true);
-        rows[(int)SmtpVerb.Help] = new(FixedReplyCommand.Help, TransactionState.Any, null, MustBeLast: true);
+        rows[(int)SmtpVerb.Help] = new(HelpCommand.Instance, TransactionState.Any, null, MustBeLast: true);
         // AUTH checks the transaction itself, after Exim's other checks and with its own text; like Exim, it need not be last.
         rows[(int)SmtpVerb.Auth] = new(AuthCommand.Instance, TransactionState.Any, null, MustBeLast: false);
         rows[(int)SmtpVerb.Quit] = new(QuitCommand.Instance, TransactionState.Any, null, MustBeLast: true);

@@ -280,7 +280,7 @@ public sealed class AuthCommandTests : IDisposable
         var reply = await s.Client.SendMessageAsync("bob@test.example", "user@test.example", "Subject: hi\r\n\r\nhello");
 
         var id = reply["250 OK id=".Length..];
-        Assert.True(s.Logged($"{id} <= bob@test.example H=(client.example) [127.0.0.1] P=esmtpsa A=login:bob S="), string.Join("\n", s.Log));
+        Assert.True(s.Logged($"{id} <= bob@test.example H=(client.example) [127.0.0.1] P=esmtpsa X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no A=login:bob S="), string.Join("\n", s.Log));
     }
 
     [Fact]

@@ -61,4 +61,16 @@ public sealed class AuthOverStartTlsTests : IDisposable
         Assert.Equal("250 Reset OK", await s.Client.CommandAsync("RSET"));
         Assert.Equal("235 Authentication succeeded", await s.Client.CommandAsync("AUTH PLAIN " + Plain("alice", AlicePassword)));
     }
+
+    [Fact]
+    public async Task Help_ListsAuthAndStartTls_AsEximDoes_StartTlsOnlyBeforeTheHandshake()
+    {
+        await using var s = await StartAsync(new MainOptions());
+
+        Assert.Equal("214-Commands supported:\n214 AUTH STARTTLS HELO EHLO MAIL RCPT DATA NOOP QUIT RSET HELP", await s.Client.CommandAsync("HELP"));
+        await s.Client.CommandAsync("EHLO client.example");
+        await s.Client.CommandAsync("STARTTLS");
+        await s.Client.StartTlsAsync("mx.test.example");
+        Assert.Equal("214-Commands supported:\n214 AUTH HELO EHLO MAIL RCPT DATA NOOP QUIT RSET HELP", await s.Client.CommandAsync("HELP"));
+    }
 }

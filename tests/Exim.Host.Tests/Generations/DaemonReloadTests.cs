@@ -89,8 +89,8 @@ public sealed class DaemonReloadTests
         await s.Daemon.WaitForLogAsync("reload (SIGHUP) rejected with");
         var expected = $"configuration error: {s.Daemon.ConfigPath}:8:";
         Assert.Contains(expected, s.Daemon.MainLog, StringComparison.Ordinal);
-        Assert.Contains(expected, s.Daemon.PanicLog, StringComparison.Ordinal);
-        Assert.Contains("generation 1 stays in force", s.Daemon.PanicLog, StringComparison.Ordinal);
+        await s.Daemon.WaitForPanicLogAsync(expected);
+        await s.Daemon.WaitForPanicLogAsync("generation 1 stays in force");
         Assert.Equal("version=1.0.0 generation=1 greeting=hello", s.Status);
         Assert.False(s.Daemon.Process.HasExited);
 
@@ -109,7 +109,7 @@ public sealed class DaemonReloadTests
         s.Daemon.Process.Signal(Signals.SIGHUP);
 
         await s.Daemon.WaitForLogAsync("reload (SIGHUP) rejected with 1 error(s): generation 1 stays in force");
-        Assert.Contains($"{s.Daemon.ConfigPath}:8:1: unknown option \"colour\" in [plugins.test]", s.Daemon.PanicLog, StringComparison.Ordinal);
+        await s.Daemon.WaitForPanicLogAsync($"{s.Daemon.ConfigPath}:8:1: unknown option \"colour\" in [plugins.test]");
         Assert.Equal("version=1.0.0 generation=1 greeting=hello", s.Status);
     }
 
@@ -138,7 +138,7 @@ public sealed class DaemonReloadTests
         Replace(s.PluginPath, File.ReadAllBytes(TestPluginFiles.V2).AsSpan(0, 100).ToArray(), Deployment.InPlace);
 
         await s.Daemon.WaitForLogAsync("reload (plugin file change) rejected with 1 error(s): generation 1 stays in force");
-        Assert.Contains($"plugin \"test\": cannot load {s.PluginPath}: BadImageFormatException", s.Daemon.PanicLog, StringComparison.Ordinal);
+        await s.Daemon.WaitForPanicLogAsync($"plugin \"test\": cannot load {s.PluginPath}: BadImageFormatException");
         Assert.Equal("version=1.0.0 generation=1 greeting=hello", s.Status);
 
         Replace(s.PluginPath, File.ReadAllBytes(TestPluginFiles.V2), Deployment.Copy);
@@ -154,7 +154,7 @@ public sealed class DaemonReloadTests
         Replace(s.PluginPath, File.ReadAllBytes(TestPluginFiles.Throwing), Deployment.Rename);
 
         await s.Daemon.WaitForLogAsync("rejected with 1 error(s): generation 1 stays in force");
-        Assert.Contains("InvalidOperationException: test plugin refuses to register", s.Daemon.PanicLog, StringComparison.Ordinal);
+        await s.Daemon.WaitForPanicLogAsync("InvalidOperationException: test plugin refuses to register");
         Assert.Equal("version=1.0.0 generation=1 greeting=hello", s.Status);
         Assert.False(s.Daemon.Process.HasExited);
     }

@@ -56,7 +56,7 @@ public sealed class PolicyReloadTests
         d.Process.Signal(Signals.SIGHUP);
         await d.WaitForLogAsync("scripts/rcpt.csx(2,8): error CS0103: The name 'Verdikt' does not exist in the current context");
 
-        Assert.Contains("scripts/rcpt.csx(2,8): error CS0103", d.PanicLog, StringComparison.Ordinal);
+        await d.WaitForPanicLogAsync("scripts/rcpt.csx(2,8): error CS0103");
         Assert.DoesNotContain("generation 1 -> 2", d.MainLog, StringComparison.Ordinal);
         await using var client = await InTransactionAsync(d);
         Assert.Equal("550 old policy", await client.CommandAsync("RCPT TO:<x@test.example>"));

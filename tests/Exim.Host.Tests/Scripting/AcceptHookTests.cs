@@ -127,7 +127,7 @@ public sealed class AcceptHookTests
         await d.WaitForLogAsync("scripts/accept.csx(2,8): error CS0103: The name 'Verdikt' does not exist in the current context");
 
         Assert.Contains("scripts/accept.csx(2,25): error CS0103: The name 'Foo' does not exist in the current context", d.MainLog, StringComparison.Ordinal);
-        Assert.Contains("scripts/accept.csx(2,8): error CS0103", d.PanicLog, StringComparison.Ordinal);
+        await d.WaitForPanicLogAsync("scripts/accept.csx(2,8): error CS0103");
         Assert.Equal("554 old script", await HookDaemon.GreetingAsync(d, "127.0.0.1"));
         Assert.DoesNotContain("generation 1 -> 2", d.MainLog, StringComparison.Ordinal);
     }

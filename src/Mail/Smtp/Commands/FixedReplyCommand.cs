@@ -3,7 +3,7 @@ using Exim.Abstractions.Daemon;
 namespace Exim.Mail.Smtp.Commands;
 
 /// <summary>
-/// The non-mail commands with a fixed answer (NOOP, RSET, VRFY, EXPN, HELP): each counts towards
+/// The non-mail commands with a fixed answer (NOOP, RSET, VRFY, EXPN): each counts towards
 /// smtp_accept_max_nonmail; RSET also ends the transaction.
 /// </summary>
 internal sealed class FixedReplyCommand(string reply, bool reset = false) : SmtpCommandHandler
@@ -12,7 +12,6 @@ internal sealed class FixedReplyCommand(string reply, bool reset = false) : Smtp
     public static FixedReplyCommand Noop { get; } = new("250 OK");
     public static FixedReplyCommand Vrfy { get; } = new("252 VRFY not available");
     public static FixedReplyCommand Expn { get; } = new("550 Administrative prohibition");
-    public static FixedReplyCommand Help { get; } = new("214-Commands supported:\r\n214 HELO EHLO MAIL RCPT DATA NOOP QUIT RSET HELP");
 
     public override ValueTask<SessionResult?> ExecuteAsync(SessionState session, string argument, string line)
     {
