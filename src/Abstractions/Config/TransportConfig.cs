@@ -62,6 +62,16 @@ public sealed record TransportConfig
     /// <summary>smtp: hosts the message is only sent to over TLS: no STARTTLS, or a failed one, defers the host.</summary>
     [EximOption("hosts_require_tls", Drivers = "smtp")] public ImmutableArray<string> HostsRequireTls { get; init; } = [];
 
+    /// <summary>
+    /// smtp: hosts whose TLSA records are looked up (when their address records were DNSSEC-secure) and, when there
+    /// are any, whose certificate is checked against them instead of a CA: TLS is then mandatory (Exim's
+    /// <c>hosts_try_dane</c>, default every host).
+    /// </summary>
+    [EximOption("hosts_try_dane", Drivers = "smtp")] public ImmutableArray<string> HostsTryDane { get; init; } = ["*"];
+
+    /// <summary>smtp: hosts only delivered to over DANE-verified TLS: an insecure zone or no TLSA records fails the addresses.</summary>
+    [EximOption("hosts_require_dane", Drivers = "smtp")] public ImmutableArray<string> HostsRequireDane { get; init; } = [];
+
     /// <summary>smtp: hosts whose certificate must verify, or the TLS session fails (falling back to clear unless <see cref="HostsRequireTls"/>).</summary>
     [EximOption("tls_verify_hosts", Drivers = "smtp")] public ImmutableArray<string> TlsVerifyHosts { get; init; } = [];
 

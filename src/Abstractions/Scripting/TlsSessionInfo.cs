@@ -19,6 +19,15 @@ public sealed record TlsSessionInfo(string Protocol, string Cipher, int Bits)
     /// <summary>Whether the peer's certificate was verified (Exim's <c>CV=yes</c>).</summary>
     public bool PeerVerified { get; init; }
 
+    /// <summary>
+    /// Whether the peer was authenticated by its DNSSEC-secure TLSA records rather than by a CA (Exim's
+    /// <c>$tls_out_dane</c>, <c>CV=dane</c>); only the smtp transport's sessions set it.
+    /// </summary>
+    public bool Dane { get; init; }
+
+    /// <summary>Exim's <c>CV=</c> field: <c>dane</c>, <c>yes</c> or <c>no</c>.</summary>
+    public string CertificateVerified => Dane ? "dane" : PeerVerified ? "yes" : "no";
+
     /// <summary>Exim's <c>X=</c> field: <c>protocol:cipher:bits</c>.</summary>
     public override string ToString() => $"{Protocol}:{Cipher}:{Bits}";
 }

@@ -117,10 +117,13 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
         Tls = TlsSessions.Describe(ssl);
     }
 
-    /// <summary>Records whether the server's certificate was verified (decided by the validation callback during the handshake).</summary>
-    public void SetPeerVerified(bool verified, string? peerSubject)
+    /// <summary>
+    /// Records whether the server's certificate was verified (decided by the validation callback during the handshake),
+    /// and whether by its TLSA records (<paramref name="dane"/>: <c>CV=dane</c>).
+    /// </summary>
+    public void SetPeerVerified(bool verified, string? peerSubject, bool dane = false)
     {
-        if (Tls is not null) Tls = Tls with { PeerVerified = verified, PeerSubject = peerSubject };
+        if (Tls is not null) Tls = Tls with { PeerVerified = verified, PeerSubject = peerSubject, Dane = dane };
     }
 
     public Task SendAsync(string text, TimeSpan timeout, CancellationToken cancellationToken)
