@@ -6,7 +6,7 @@ namespace Exim.Abstractions.Scripting;
 /// <c>CV=</c>, <c>SNI=</c> and <c>DN=</c> log fields).
 /// </summary>
 /// <param name="Protocol">The protocol version as Exim logs it, e.g. <c>TLS1.3</c>.</param>
-/// <param name="Cipher">The cipher suite's IANA name, e.g. <c>TLS_AES_256_GCM_SHA384</c>.</param>
+/// <param name="Cipher">The cipher suite as OpenSSL (and so Exim) names it: the IANA name for TLS 1.3 (<c>TLS_AES_256_GCM_SHA384</c>), OpenSSL's for TLS 1.2 (<c>ECDHE-RSA-AES256-GCM-SHA384</c>).</param>
 /// <param name="Bits">The cipher's key strength in bits, e.g. 256.</param>
 public sealed record TlsSessionInfo(string Protocol, string Cipher, int Bits)
 {

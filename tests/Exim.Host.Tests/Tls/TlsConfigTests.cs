@@ -90,7 +90,7 @@ public sealed class TlsConfigTests : IDisposable
 
         Assert.StartsWith("250 OK id=", reply, StringComparison.Ordinal);
         Assert.Equal(TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, s.Client.Tls!.NegotiatedCipherSuite);
-        Assert.True(s.Logged(" P=esmtps X=TLS1.2:TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256:128 CV=no SNI=mx.test.example S="), string.Join("\n", s.Log));
+        Assert.True(s.Logged(" P=esmtps X=TLS1.2:ECDHE-ECDSA-AES128-GCM-SHA256:128 CV=no SNI=mx.test.example S="), string.Join("\n", s.Log));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using Exim.Mail.Resolution;
+using Exim.Mail.Tls;
 using Exim.Mail.Transports.Smtp.Auth;
 using Exim.Mail.Transports.Smtp.Tls;
 using Exim.TestKit;
@@ -38,6 +39,14 @@ public sealed class SmtpClientPartsTests
     [InlineData("TLS_ECDHE_RSA_WITH_ARIA_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_ARIA_256_GCM_SHA384")]
     public void CipherNames_AreOpenSsls(string iana, string openSsl)
         => Assert.Equal(openSsl, TlsSessions.OpenSslName(iana));
+
+    [Theory]
+    [InlineData("TLS_AES_256_GCM_SHA384", 256)]
+    [InlineData("TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", 256)]
+    [InlineData("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", 128)]
+    [InlineData("TLS_RSA_WITH_3DES_EDE_CBC_SHA", 168)]
+    public void CipherBits_AreOpenSslsAlgorithmBits(string iana, int bits)
+        => Assert.Equal(bits, TlsSessions.Bits(iana));
 
     [Fact]
     public void TrustAnchors_FileReplacedInPlace_NewCertificatesReadWithoutARestart()

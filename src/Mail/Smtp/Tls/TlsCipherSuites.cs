@@ -51,14 +51,4 @@ internal static class TlsCipherSuites
         suites = list;
         return true;
     }
-
-    /// <summary>The suite's symmetric key length in bits, as Exim's X= field shows it (OpenSSL's SSL_CIPHER_get_bits).</summary>
-    public static int Bits(TlsCipherSuite suite)
-    {
-        var name = suite.ToString();
-        if (name.Contains("AES_256", StringComparison.Ordinal) || name.Contains("CHACHA20", StringComparison.Ordinal) || name.Contains("CAMELLIA_256", StringComparison.Ordinal)) return 256;
-        if (name.Contains("AES_128", StringComparison.Ordinal) || name.Contains("CAMELLIA_128", StringComparison.Ordinal)) return 128;
-        if (name.Contains("3DES", StringComparison.Ordinal)) return 168;
-        return 0;
-    }
 }

@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Text;
 using Exim.Abstractions.Scripting;
 using Exim.Mail.Resolution;
+using Exim.Mail.Tls;
 using Exim.Mail.Transports.Smtp.Tls;
 
 namespace Exim.Mail.Transports.Smtp;
