@@ -93,6 +93,12 @@ public sealed record TransportConfig
     /// <summary>smtp: the client certificate's private key (PEM); unset means it is in <see cref="TlsCertificate"/>'s file.</summary>
     [EximOption("tls_privatekey", Drivers = "smtp", Kind = OptionKind.Path)] public string? TlsPrivatekey { get; init; }
 
+    /// <summary>
+    /// smtp: the cipher suites offered to servers, as the server's <c>tls_require_ciphers</c> takes them (IANA or
+    /// OpenSSL names, colon-separated); empty offers the system's defaults.
+    /// </summary>
+    [EximOption("tls_require_ciphers", Drivers = "smtp", Kind = OptionKind.CipherList)] public string TlsRequireCiphers { get; init; } = "";
+
     /// <summary>smtp: after a 4xx to STARTTLS or a failed handshake, deliver in clear to a host not in <see cref="HostsRequireTls"/>.</summary>
     [EximOption("tls_tempfail_tryclear", Drivers = "smtp")] public bool TlsTempfailTryclear { get; init; } = true;
 

@@ -30,6 +30,22 @@ public sealed class TlsConfigTests : IDisposable
     }
 
     [Fact]
+    public void Load_UnknownCipherName_InAnSmtpTransport_IsAnErrorAtItsLine()
+    {
+        var result = TomlConfigLoader.Parse("""
+            primary_hostname = "mx.test.example"
+
+            [[transports]]
+            name = "remote_smtp"
+            driver = "smtp"
+            tls_require_ciphers = "ECDHE-RSA-AES256-GCM-SHA384:!aNULL"
+            """, ConfigPath);
+
+        var expected = $"{ConfigPath}:6:1: invalid value for \"tls_require_ciphers\" in transports \"remote_smtp\": unknown cipher suite \"!aNULL\"";
+        Assert.True(Errors(result).Contains(expected, StringComparison.Ordinal), Errors(result));
+    }
+
+    [Fact]
     public void Load_BadProtocol_UnpairedKeys_AndTlsPortsWithoutCertificate_AreErrors()
     {
         var result = TomlConfigLoader.Parse("""

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Authentication;
 using Exim.Mail.Resolution;
 using Exim.Mail.Tls;
 using Exim.Mail.Transports.Smtp.Auth;
@@ -47,6 +48,17 @@ public sealed class SmtpClientPartsTests
     [InlineData("TLS_RSA_WITH_3DES_EDE_CBC_SHA", 168)]
     public void CipherBits_AreOpenSslsAlgorithmBits(string iana, int bits)
         => Assert.Equal(bits, TlsSessions.Bits(iana));
+
+    [Theory]
+    [InlineData("", SslProtocols.Tls12 | SslProtocols.Tls13)]
+    [InlineData("ECDHE-ECDSA-AES128-GCM-SHA256", SslProtocols.Tls12)]
+    [InlineData("TLS_AES_256_GCM_SHA384", SslProtocols.Tls13)]
+    [InlineData("TLS_AES_256_GCM_SHA384:ECDHE-RSA-AES256-GCM-SHA384", SslProtocols.Tls12 | SslProtocols.Tls13)]
+    public void CipherList_LimitsTheProtocols_ToThoseItHasSuitesFor(string list, SslProtocols expected)
+    {
+        Assert.True(TlsCipherSuites.TryParse(list, out var suites, out var error), error);
+        Assert.Equal(expected, TlsCipherSuites.Protocols(suites, SslProtocols.Tls12 | SslProtocols.Tls13));
+    }
 
     [Fact]
     public void TrustAnchors_FileReplacedInPlace_NewCertificatesReadWithoutARestart()

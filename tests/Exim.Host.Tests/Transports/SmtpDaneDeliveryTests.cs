@@ -43,7 +43,7 @@ public sealed class SmtpDaneDeliveryTests(SmtpDaneDeliveryTests.Fixture f) : ICl
                 primary_hostname = "b.dane.test"
                 local_interfaces = ["127.0.0.1"]
                 daemon_smtp_ports = [0]
-                local_domains = ["dane.test", "*.dane.test", "insecure.test", "*.insecure.test", "verified.example", "clear.example"]
+                local_domains = ["dane.test", "*.dane.test", "insecure.test", "*.insecure.test", "verified.example", "clear.example", "ciphers.example"]
                 relay_from_hosts = ["127.0.0.0/8"]
                 tls_certificate = ["{{peer.CertificatePath}}"]
                 tls_privatekey = ["{{peer.KeyPath}}"]
@@ -118,6 +118,12 @@ public sealed class SmtpDaneDeliveryTests(SmtpDaneDeliveryTests.Fixture f) : ICl
                 transport = "verified_tls"
 
                 [[routers]]
+                name = "ciphers"
+                driver = "manualroute"
+                route_list = ["ciphers.example 127.0.0.1 byname"]
+                transport = "tls12_only"
+
+                [[routers]]
                 name = "clear"
                 driver = "manualroute"
                 route_list = ["clear.example 127.0.0.1 byname"]
@@ -141,6 +147,12 @@ public sealed class SmtpDaneDeliveryTests(SmtpDaneDeliveryTests.Fixture f) : ICl
                 hosts_require_tls = ["*"]
                 tls_verify_hosts = ["*"]
                 tls_verify_certificates = "{{_ca.CaPath}}"
+
+                [[transports]]
+                name = "tls12_only"
+                driver = "smtp"
+                port = "{{port}}"
+                tls_require_ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256"
 
                 [[transports]]
                 name = "clear_smtp"
@@ -192,17 +204,20 @@ public sealed class SmtpDaneDeliveryTests(SmtpDaneDeliveryTests.Fixture f) : ICl
         }
     }
 
-    private static void Has(IEnumerable<string> lines, string part) => Assert.Contains(lines, l => l.Contains(part, StringComparison.Ordinal));
+    private static void Has(string[] lines, string part) => Assert.True(lines.Any(l => l.Contains(part, StringComparison.Ordinal)), $"no line with \"{part}\" in:\n{string.Join('\n', lines)}");
 
-    private static void HasNot(IEnumerable<string> lines, string part) => Assert.DoesNotContain(lines, l => l.Contains(part, StringComparison.Ordinal));
+    private static void HasNot(string[] lines, string part) => Assert.DoesNotContain(lines, l => l.Contains(part, StringComparison.Ordinal));
 
-    /// <summary>B's <c>&lt;=</c> line for the message A delivered: B's id is in A's <c>C="250 OK id=..."</c>.</summary>
-    private async Task PeerReceivedOverTlsAsync(string id)
+    /// <summary>B's id for the message A delivered, from A's <c>C="250 OK id=..."</c>.</summary>
+    private string PeerId(string id)
     {
         var peerId = System.Text.RegularExpressions.Regex.Match(string.Join('\n', f.Lines(id)), @"C=""250 OK id=([^""]+)""").Groups[1].Value;
         Assert.NotEmpty(peerId);
-        await f.B.WaitForLogAsync($"{peerId} <= alice@a.example H=(a.dane.test) [127.0.0.1] P=esmtps X=TLS1.3:");
+        return peerId;
     }
+
+    /// <summary>B's <c>&lt;=</c> line for the message A delivered: received over TLS 1.3.</summary>
+    private Task PeerReceivedOverTlsAsync(string id) => f.B.WaitForLogAsync($"{PeerId(id)} <= alice@a.example H=(a.dane.test) [127.0.0.1] P=esmtps X=TLS1.3:");
 
     [Fact]
     public async Task SignedZone_TlsaMatchesThePeer_DeliveredOverTls_CvDane()
@@ -282,6 +297,16 @@ public sealed class SmtpDaneDeliveryTests(SmtpDaneDeliveryTests.Fixture f) : ICl
         Has(f.Lines(id), $"{id} => u@verified.example R=verified T=verified_tls H=127.0.0.1 [127.0.0.1] X=TLS1.3:");
         Has(f.Lines(id), " CV=yes C=\"250 OK id=");
         await PeerReceivedOverTlsAsync(id);
+    }
+
+    [Fact]
+    public async Task TlsRequireCiphers_OnTheTransport_NegotiatesThatSuite_BothEndsLogTheSameX()
+    {
+        var id = await f.SendAndDeliverAsync("u@ciphers.example");
+
+        const string x = "X=TLS1.2:ECDHE-ECDSA-AES128-GCM-SHA256:128";
+        Has(f.Lines(id), $"{id} => u@ciphers.example R=ciphers T=tls12_only H=127.0.0.1 [127.0.0.1] {x} CV=no C=\"250 OK id=");
+        await f.B.WaitForLogAsync($"{PeerId(id)} <= alice@a.example H=(a.dane.test) [127.0.0.1] P=esmtps {x} CV=no");
     }
 
     [Fact]

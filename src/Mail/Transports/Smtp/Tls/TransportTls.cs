@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using Exim.Abstractions.Config;
 using Exim.Abstractions.Matching;
 using Exim.Mail.Resolution;
+using Exim.Mail.Tls;
 
 namespace Exim.Mail.Transports.Smtp.Tls;
 
@@ -27,6 +28,8 @@ internal sealed class TransportTls
     private readonly HostList _tryAuth;
     private readonly HostList _tryDane;
     private readonly HostList _requireDane;
+    private readonly CipherSuitesPolicy? _ciphers;
+    private readonly SslProtocols _protocols;
 
     private TransportTls(TransportConfig t)
     {
@@ -40,6 +43,9 @@ internal sealed class TransportTls
         _tryAuth = new HostList(t.HostsTryAuth);
         _tryDane = new HostList(t.HostsTryDane);
         _requireDane = new HostList(t.HostsRequireDane);
+        // The loader has checked the names; an empty list leaves the system's defaults.
+        _ciphers = TlsCipherSuites.TryParse(t.TlsRequireCiphers, out var suites, out _) && suites is not null ? new CipherSuitesPolicy(suites) : null;
+        _protocols = TlsCipherSuites.Protocols(suites, SslProtocols.Tls12 | SslProtocols.Tls13);
     }
 
     public static TransportTls For(TransportConfig transport) => Compiled.GetValue(transport, t => new TransportTls(t));
@@ -79,18 +85,20 @@ internal sealed class TransportTls
     }
 
     /// <summary>
-    /// The handshake's options: TLS 1.2 or later, SNI from tls_sni (or <paramref name="sni"/>: DANE's host name), the
-    /// certificate checked by <paramref name="check"/>, the client certificate, no downloads.
+    /// The handshake's options: TLS 1.2 or later, the tls_require_ciphers suites, SNI from tls_sni (or
+    /// <paramref name="sni"/>: DANE's host name), the certificate checked by <paramref name="check"/>, the client
+    /// certificate, no downloads.
     /// </summary>
     public SslClientAuthenticationOptions HandshakeOptions(RemoteCertificateValidationCallback check, string? sni = null)
     {
         var options = new SslClientAuthenticationOptions
         {
             TargetHost = sni ?? (string.IsNullOrEmpty(_transport.TlsSni) ? "" : _transport.TlsSni),
-            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            EnabledSslProtocols = _protocols,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             CertificateChainPolicy = new X509ChainPolicy { RevocationMode = X509RevocationMode.NoCheck, DisableCertificateDownloads = true },
             RemoteCertificateValidationCallback = check,
+            CipherSuitesPolicy = _ciphers,
         };
         if (_transport.TlsCertificate is { Length: > 0 } certificate)
         {
