@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Exim.Abstractions.Config;
 using Exim.Mail.Delivery;
 using Exim.Mail.Resolution;
@@ -154,8 +155,14 @@ internal sealed class SmtpConnectionSetup(string primaryHostname, ILogger logger
         return TlsFailure(host, error);
     }
 
-    private static string? Subject(System.Security.Cryptography.X509Certificates.X509Certificate? certificate)
-        => certificate is null ? null : ServerCertificateVerifier.OneLine(new System.Security.Cryptography.X509Certificates.X500DistinguishedName(certificate.Subject));
+    /// <summary>The server certificate's subject in OpenSSL's one-line form, as the verifier records it.</summary>
+    private static string? Subject(X509Certificate? certificate)
+    {
+        if (certificate is null) return null;
+        if (certificate is X509Certificate2 loaded) return ServerCertificateVerifier.OneLine(loaded.SubjectName);
+        using var copy = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return ServerCertificateVerifier.OneLine(copy.SubjectName);
+    }
 
     private HostFailure TlsFailure(HostItem host, string error) => new(host, retryKey, Errno.TlsFailure, $"TLS session: {error}", "*", WriteLog: false);
 
