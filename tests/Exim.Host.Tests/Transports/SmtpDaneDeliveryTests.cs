@@ -227,6 +227,7 @@ public sealed class SmtpDaneDeliveryTests(SmtpDaneDeliveryTests.Fixture f) : ICl
         Assert.Matches($@"{id} => u@dane\.test R=dnslookup T=remote_smtp H=mx\.dane\.test \[127\.0\.0\.1\] X=TLS1\.3:TLS_AES_(256_GCM_SHA384:256|128_GCM_SHA256:128) CV=dane C=""250 OK id=", f.A.MainLog);
         HasNot(f.Lines(id), "SSL verify error");
         await PeerReceivedOverTlsAsync(id);
+        Assert.Matches($@"{PeerId(id)} <= alice@a\.example .* CV=no SNI=mx\.dane\.test S=", f.B.MainLog); // DANE's SNI: the host name
     }
 
     [Fact]
