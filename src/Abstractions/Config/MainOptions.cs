@@ -90,7 +90,7 @@ public sealed record MainOptions
     /// The cipher suites the server allows, colon-separated: IANA names (<c>TLS_AES_256_GCM_SHA384</c>) or the
     /// OpenSSL names of the common ones (<c>ECDHE-ECDSA-AES256-GCM-SHA384</c>). Empty: the system's defaults.
     /// </summary>
-    [EximOption("tls_require_ciphers")] public string TlsRequireCiphers { get; init; } = "";
+    [EximOption("tls_require_ciphers", Kind = OptionKind.CipherList)] public string TlsRequireCiphers { get; init; } = "";
 
     /// <summary>Ours (Exim sets it through openssl_options): the oldest protocol accepted, <c>TLS1.2</c> or <c>TLS1.3</c>.</summary>
     [EximOption("tls_min_protocol")] public string TlsMinProtocol { get; init; } = "TLS1.2";

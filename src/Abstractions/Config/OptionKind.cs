@@ -20,4 +20,7 @@ public enum OptionKind
 
     /// <summary>A path; relative values are resolved against the configuration file's directory.</summary>
     Path,
+
+    /// <summary>A TLS cipher suite list (<c>tls_require_ciphers</c>): IANA or OpenSSL names, checked at load.</summary>
+    CipherList,
 }

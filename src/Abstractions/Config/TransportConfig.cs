@@ -62,6 +62,16 @@ public sealed record TransportConfig
     /// <summary>smtp: hosts the message is only sent to over TLS: no STARTTLS, or a failed one, defers the host.</summary>
     [EximOption("hosts_require_tls", Drivers = "smtp")] public ImmutableArray<string> HostsRequireTls { get; init; } = [];
 
+    /// <summary>
+    /// smtp: hosts whose TLSA records are looked up (when their address records were DNSSEC-secure) and, when there
+    /// are any, whose certificate is checked against them instead of a CA: TLS is then mandatory (Exim's
+    /// <c>hosts_try_dane</c>, default every host).
+    /// </summary>
+    [EximOption("hosts_try_dane", Drivers = "smtp")] public ImmutableArray<string> HostsTryDane { get; init; } = ["*"];
+
+    /// <summary>smtp: hosts only delivered to over DANE-verified TLS: an insecure zone or no TLSA records fails the addresses.</summary>
+    [EximOption("hosts_require_dane", Drivers = "smtp")] public ImmutableArray<string> HostsRequireDane { get; init; } = [];
+
     /// <summary>smtp: hosts whose certificate must verify, or the TLS session fails (falling back to clear unless <see cref="HostsRequireTls"/>).</summary>
     [EximOption("tls_verify_hosts", Drivers = "smtp")] public ImmutableArray<string> TlsVerifyHosts { get; init; } = [];
 
@@ -82,6 +92,12 @@ public sealed record TransportConfig
 
     /// <summary>smtp: the client certificate's private key (PEM); unset means it is in <see cref="TlsCertificate"/>'s file.</summary>
     [EximOption("tls_privatekey", Drivers = "smtp", Kind = OptionKind.Path)] public string? TlsPrivatekey { get; init; }
+
+    /// <summary>
+    /// smtp: the cipher suites offered to servers, as the server's <c>tls_require_ciphers</c> takes them (IANA or
+    /// OpenSSL names, colon-separated); empty offers the system's defaults.
+    /// </summary>
+    [EximOption("tls_require_ciphers", Drivers = "smtp", Kind = OptionKind.CipherList)] public string TlsRequireCiphers { get; init; } = "";
 
     /// <summary>smtp: after a 4xx to STARTTLS or a failed handshake, deliver in clear to a host not in <see cref="HostsRequireTls"/>.</summary>
     [EximOption("tls_tempfail_tryclear", Drivers = "smtp")] public bool TlsTempfailTryclear { get; init; } = true;

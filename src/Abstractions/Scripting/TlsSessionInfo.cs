@@ -6,7 +6,7 @@ namespace Exim.Abstractions.Scripting;
 /// <c>CV=</c>, <c>SNI=</c> and <c>DN=</c> log fields).
 /// </summary>
 /// <param name="Protocol">The protocol version as Exim logs it, e.g. <c>TLS1.3</c>.</param>
-/// <param name="Cipher">The cipher suite's IANA name, e.g. <c>TLS_AES_256_GCM_SHA384</c>.</param>
+/// <param name="Cipher">The cipher suite as OpenSSL (and so Exim) names it: the IANA name for TLS 1.3 (<c>TLS_AES_256_GCM_SHA384</c>), OpenSSL's for TLS 1.2 (<c>ECDHE-RSA-AES256-GCM-SHA384</c>).</param>
 /// <param name="Bits">The cipher's key strength in bits, e.g. 256.</param>
 public sealed record TlsSessionInfo(string Protocol, string Cipher, int Bits)
 {
@@ -18,6 +18,15 @@ public sealed record TlsSessionInfo(string Protocol, string Cipher, int Bits)
 
     /// <summary>Whether the peer's certificate was verified (Exim's <c>CV=yes</c>).</summary>
     public bool PeerVerified { get; init; }
+
+    /// <summary>
+    /// Whether the peer was authenticated by its DNSSEC-secure TLSA records rather than by a CA (Exim's
+    /// <c>$tls_out_dane</c>, <c>CV=dane</c>); only the smtp transport's sessions set it.
+    /// </summary>
+    public bool Dane { get; init; }
+
+    /// <summary>Exim's <c>CV=</c> field: <c>dane</c>, <c>yes</c> or <c>no</c>.</summary>
+    public string CertificateVerified => Dane ? "dane" : PeerVerified ? "yes" : "no";
 
     /// <summary>Exim's <c>X=</c> field: <c>protocol:cipher:bits</c>.</summary>
     public override string ToString() => $"{Protocol}:{Cipher}:{Bits}";

@@ -110,10 +110,6 @@ internal static class TomlConfigLoader
     /// </summary>
     private static MainOptions CompleteTls(MainOptions main, TomlSource source, TomlTable root, List<ConfigDiagnostic> errors)
     {
-        if (!Exim.Mail.Smtp.Tls.TlsCipherSuites.TryParse(main.TlsRequireCiphers, out _, out var cipherError))
-        {
-            errors.Add(source.At(root, "tls_require_ciphers", $"invalid value for \"tls_require_ciphers\": {cipherError}"));
-        }
         if (main.TlsMinProtocol is not ("TLS1.2" or "TLS1.3"))
         {
             errors.Add(source.At(root, "tls_min_protocol", $"invalid value for \"tls_min_protocol\": \"{main.TlsMinProtocol}\" (expected \"TLS1.2\" or \"TLS1.3\")"));

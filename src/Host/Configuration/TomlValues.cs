@@ -19,6 +19,7 @@ internal static class TomlValues
         if (kind == OptionKind.Size) return Done(TrySize(raw, out var size, out error), size, min, max, ref value, ref error);
         if (kind == OptionKind.FixedPoint) return TryFixedPoint(raw, out value, out error);
         if (kind == OptionKind.Port) return TryPort(raw, out value, out error);
+        if (kind == OptionKind.CipherList) return TryString(raw, out value, out error) && Exim.Mail.Tls.TlsCipherSuites.TryParse((string)value!, out _, out error);
         if (type == typeof(string)) return TryString(raw, out value, out error);
         if (type == typeof(bool))
         {

@@ -5,6 +5,7 @@ using Exim.Host.Generations;
 using Exim.Host.Lifetime;
 using Exim.Host.Slots;
 using Exim.Mail.Delivery;
+using Exim.Mail.Matching;
 using Exim.Mail.Resolution;
 using Exim.Mail.Retry;
 using Exim.Mail.Routing;
@@ -39,9 +40,15 @@ internal sealed class DeliveryProcess : IAsyncDisposable
         _spool = new FileSpool(main.SpoolDirectory, TimeProvider.System, main.SpoolSync == "filesystem");
         _pool = new SmtpConnectionPool();
         var hostResolver = new HostListResolver(dns, byname, random, logger, main.SlowLookupLog);
+        // The transport's TLSA lookups follow CNAMEs and trust AA answers as the routers' lookups do (CompiledRouter).
+        var dnsSettings = new DnsLookupSettings(main.DnsCnameLoops, TrustAa: CompiledRouter.Matcher(main.DnsTrustAa, main, DomainList.NamedLists(main)))
+        {
+            Logger = logger,
+            SlowLookupLog = main.SlowLookupLog,
+        };
         var drivers = new Dictionary<string, IDeliveryTransport>(StringComparer.Ordinal)
         {
-            ["smtp"] = new SmtpTransport(main.PrimaryHostname, local, _pool, random, hostResolver, logger, TimeProvider.System),
+            ["smtp"] = new SmtpTransport(main.PrimaryHostname, local, _pool, random, hostResolver, dnsSettings, logger, TimeProvider.System),
             ["maildir"] = new MaildirTransport(main.PrimaryHostname, TimeProvider.System),
         };
         Deliverer = new Deliverer(config, GenerationRouting.Router(generation, dns, logger), hostResolver, drivers,

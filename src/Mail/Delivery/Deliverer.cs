@@ -241,7 +241,7 @@ internal sealed class Deliverer(
         var routeText = (state.Queue is null ? "" : $" Q={state.Queue}") + stage + (routerName is null ? "" : $" R={routerName}") + (transport is null ? "" : $" T={transport.Name}");
         var hostText = r.Host is { } h ? $" H={h.Name} [{h.Address}]" : "";
         // deliver.c's d_tlslog: X= and CV= (default log_selector) on => and ** lines, then A= on => lines.
-        var tlsText = r.Tls is { } tls ? $" X={tls} CV={(tls.PeerVerified ? "yes" : "no")}" : "";
+        var tlsText = r.Tls is { } tls ? $" X={tls} CV={tls.CertificateVerified}" : "";
         var errnoText = r.Errno > 0 ? ": " + Errno.Describe(r.Errno) : "";
         var messageText = r.Message is { } m ? ": " + m : "";
         switch (r.Status)

@@ -13,6 +13,9 @@ namespace Exim.Mail.Routing;
 /// </summary>
 internal sealed class HostListResolver(IDnsRecordResolver? dns, IAddressResolver? byname, Random random, ILogger? logger = null, int slowLookupLog = 0)
 {
+    /// <summary>The DNS resolver (through the host cache), for the smtp transport's TLSA lookups; null without one.</summary>
+    public IDnsRecordResolver? Dns => dns;
+
     public async Task<HostFindResult> ResolveAsync(HostListItem item, HostLookupType lookup, HostFindOptions options, CancellationToken cancellationToken)
     {
         var found = await FindAsync(item, lookup, options with { SlowLookupLog = slowLookupLog }, cancellationToken).ConfigureAwait(false);

@@ -32,6 +32,22 @@ public sealed class TlsConfigTests : IDisposable
     }
 
     [Fact]
+    public void Load_UnknownCipherName_InAnSmtpTransport_IsAnErrorAtItsLine()
+    {
+        var result = TomlConfigLoader.Parse("""
+            primary_hostname = "mx.test.example"
+
+            [[transports]]
+            name = "remote_smtp"
+            driver = "smtp"
+            tls_require_ciphers = "ECDHE-RSA-AES256-GCM-SHA384:!aNULL"
+            """, ConfigPath);
+
+        var expected = $"{ConfigPath}:6:1: invalid value for \"tls_require_ciphers\" in transports \"remote_smtp\": unknown cipher suite \"!aNULL\"";
+        Assert.True(Errors(result).Contains(expected, StringComparison.Ordinal), Errors(result));
+    }
+
+    [Fact]
     public void Load_BadProtocol_UnpairedKeys_AndTlsPortsWithoutCertificate_AreErrors()
     {
         var result = TomlConfigLoader.Parse("""
@@ -122,7 +138,7 @@ public sealed class TlsConfigTests : IDisposable
 
         Assert.StartsWith("250 OK id=", reply, StringComparison.Ordinal);
         Assert.Equal(TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, s.Client.Tls!.NegotiatedCipherSuite);
-        Assert.True(s.Logged(" P=esmtps X=TLS1.2:TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256:128 CV=no SNI=mx.test.example S="), string.Join("\n", s.Log));
+        Assert.True(s.Logged(" P=esmtps X=TLS1.2:ECDHE-ECDSA-AES128-GCM-SHA256:128 CV=no SNI=mx.test.example S="), string.Join("\n", s.Log));
     }
 
     [Fact]

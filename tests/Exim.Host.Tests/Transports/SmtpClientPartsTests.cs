@@ -1,5 +1,7 @@
 using System.Net;
+using System.Security.Authentication;
 using Exim.Mail.Resolution;
+using Exim.Mail.Tls;
 using Exim.Mail.Transports.Smtp.Auth;
 using Exim.Mail.Transports.Smtp.Tls;
 using Exim.TestKit;
@@ -38,6 +40,25 @@ public sealed class SmtpClientPartsTests
     [InlineData("TLS_ECDHE_RSA_WITH_ARIA_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_ARIA_256_GCM_SHA384")]
     public void CipherNames_AreOpenSsls(string iana, string openSsl)
         => Assert.Equal(openSsl, TlsSessions.OpenSslName(iana));
+
+    [Theory]
+    [InlineData("TLS_AES_256_GCM_SHA384", 256)]
+    [InlineData("TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", 256)]
+    [InlineData("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", 128)]
+    [InlineData("TLS_RSA_WITH_3DES_EDE_CBC_SHA", 168)]
+    public void CipherBits_AreOpenSslsAlgorithmBits(string iana, int bits)
+        => Assert.Equal(bits, TlsSessions.Bits(iana));
+
+    [Theory]
+    [InlineData("", SslProtocols.Tls12 | SslProtocols.Tls13)]
+    [InlineData("ECDHE-ECDSA-AES128-GCM-SHA256", SslProtocols.Tls12)]
+    [InlineData("TLS_AES_256_GCM_SHA384", SslProtocols.Tls13)]
+    [InlineData("TLS_AES_256_GCM_SHA384:ECDHE-RSA-AES256-GCM-SHA384", SslProtocols.Tls12 | SslProtocols.Tls13)]
+    public void CipherList_LimitsTheProtocols_ToThoseItHasSuitesFor(string list, SslProtocols expected)
+    {
+        Assert.True(TlsCipherSuites.TryParse(list, out var suites, out var error), error);
+        Assert.Equal(expected, TlsCipherSuites.Protocols(suites, SslProtocols.Tls12 | SslProtocols.Tls13));
+    }
 
     [Fact]
     public void TrustAnchors_FileReplacedInPlace_NewCertificatesReadWithoutARestart()

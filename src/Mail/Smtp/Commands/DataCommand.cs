@@ -201,7 +201,7 @@ internal sealed class DataCommand : SmtpCommandHandler
     private static string TlsFields(SessionState session)
     {
         if (session.Connection.Description.TlsSession is not { } tls) return "";
-        var fields = $" X={tls} CV={(tls.PeerVerified ? "yes" : "no")}";
+        var fields = $" X={tls} CV={tls.CertificateVerified}";
         return tls.Sni is { } sni ? $"{fields} SNI={SessionState.P(sni).Replace(" ", "\\x20", StringComparison.Ordinal)}" : fields;
     }
 

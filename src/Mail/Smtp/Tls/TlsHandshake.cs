@@ -5,6 +5,7 @@ using Exim.Abstractions.Matching;
 using Exim.Abstractions.Scripting;
 using Exim.Mail.Smtp.Admission;
 using Exim.Mail.Smtp.Transport;
+using Exim.Mail.Tls;
 
 namespace Exim.Mail.Smtp.Tls;
 
@@ -45,8 +46,7 @@ internal static class TlsHandshake
             return null;
         }
 
-        var suite = ssl.NegotiatedCipherSuite;
-        var info = new TlsSessionInfo(ProtocolName(ssl.SslProtocol), suite.ToString(), TlsCipherSuites.Bits(suite))
+        var info = TlsSessions.Describe(ssl) with
         {
             Sni = string.IsNullOrEmpty(ssl.TargetHostName) ? null : ssl.TargetHostName,
             PeerSubject = ssl.RemoteCertificate?.Subject,
@@ -57,14 +57,6 @@ internal static class TlsHandshake
         TlsLog.Active(connection.Logger, host, info.ToString(), info.Sni ?? "");
         return info;
     }
-
-    /// <summary>Exim's protocol names (OpenSSL's SSL_get_version): <c>TLS1.2</c>, <c>TLS1.3</c> (nothing older is enabled).</summary>
-    public static string ProtocolName(SslProtocols protocol) => protocol switch
-    {
-        SslProtocols.Tls13 => "TLS1.3",
-        SslProtocols.Tls12 => "TLS1.2",
-        _ => protocol.ToString(),
-    };
 
     /// <summary>Exim's errstr for a failed SSL_accept: <c>(SSL_accept): reason</c>, or its words for a peer that hung up.</summary>
     private static string Reason(Exception e, ClientCertificateCheck? check, bool timedOut)

@@ -4,6 +4,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Exim.Abstractions.Config;
+using Exim.Mail.Tls;
 
 namespace Exim.Mail.Smtp.Tls;
 
@@ -82,7 +83,7 @@ internal sealed class TlsServerCredentials
             error("tls_require_ciphers", cipherError); // the loader has refused it already; a caller that skipped it is told too
             return null;
         }
-        var protocols = main.TlsMinProtocol == "TLS1.3" ? SslProtocols.Tls13 : SslProtocols.Tls12 | SslProtocols.Tls13;
+        var protocols = TlsCipherSuites.Protocols(suites, main.TlsMinProtocol == "TLS1.3" ? SslProtocols.Tls13 : SslProtocols.Tls12 | SslProtocols.Tls13);
         return new TlsServerCredentials(pairs.MoveToImmutable(), protocols, suites is null ? null : new CipherSuitesPolicy(suites), cas);
     }
 

@@ -23,18 +23,20 @@ internal static class DanePolicy
     /// smtp_setup_conn for one host: no lookup unless it matched hosts_try_dane or hosts_require_dane; a TLSA lookup
     /// only when its records were found securely (the host item's dnssec = yes); then <see cref="Decide"/>.
     /// </summary>
-    /// <param name="resolver">The DNS resolver (through the host cache).</param>
+    /// <param name="resolver">The DNS resolver (through the host cache); without one no host's lookups were secure.</param>
     /// <param name="host">The host to connect to.</param>
     /// <param name="port">The port the connection goes to (the TLSA name's).</param>
     /// <param name="tryDane">The host matched hosts_try_dane.</param>
     /// <param name="requireDane">The host matched hosts_require_dane.</param>
     /// <param name="settings">dns_cname_loops and dns_trust_aa, and the logger.</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
-    public static async Task<DaneDecision> DecideAsync(IDnsRecordResolver resolver, HostItem host, int port, bool tryDane, bool requireDane,
+    public static async Task<DaneDecision> DecideAsync(IDnsRecordResolver? resolver, HostItem host, int port, bool tryDane, bool requireDane,
         DnsLookupSettings settings, CancellationToken cancellationToken)
     {
         if (!tryDane && !requireDane) return DaneDecision.None;
-        var lookup = await DaneLookup.LookupAsync(resolver, host.Name, port, host.Dnssec == DnssecStatus.Yes, settings, cancellationToken).ConfigureAwait(false);
+        var lookup = resolver is null
+            ? new DaneLookupResult(DaneLookupStatus.NotApplicable, "", []) { BaseDomain = host.Name.TrimEnd('.') }
+            : await DaneLookup.LookupAsync(resolver, host.Name, port, host.Dnssec == DnssecStatus.Yes, settings, cancellationToken).ConfigureAwait(false);
         return Decide(lookup, requireDane);
     }
 

@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Text;
 using Exim.Abstractions.Scripting;
 using Exim.Mail.Resolution;
+using Exim.Mail.Tls;
 using Exim.Mail.Transports.Smtp.Tls;
 
 namespace Exim.Mail.Transports.Smtp;
@@ -117,10 +118,13 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
         Tls = TlsSessions.Describe(ssl);
     }
 
-    /// <summary>Records whether the server's certificate was verified (decided by the validation callback during the handshake).</summary>
-    public void SetPeerVerified(bool verified, string? peerSubject)
+    /// <summary>
+    /// Records whether the server's certificate was verified (decided by the validation callback during the handshake),
+    /// and whether by its TLSA records (<paramref name="dane"/>: <c>CV=dane</c>).
+    /// </summary>
+    public void SetPeerVerified(bool verified, string? peerSubject, bool dane = false)
     {
-        if (Tls is not null) Tls = Tls with { PeerVerified = verified, PeerSubject = peerSubject };
+        if (Tls is not null) Tls = Tls with { PeerVerified = verified, PeerSubject = peerSubject, Dane = dane };
     }
 
     public Task SendAsync(string text, TimeSpan timeout, CancellationToken cancellationToken)

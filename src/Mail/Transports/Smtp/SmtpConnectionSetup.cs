@@ -1,7 +1,10 @@
+using System.Net.Security;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Exim.Abstractions.Config;
 using Exim.Mail.Delivery;
 using Exim.Mail.Resolution;
+using Exim.Mail.Tls.Dane;
 using Exim.Mail.Transports.Smtp.Auth;
 using Exim.Mail.Transports.Smtp.Tls;
 using Microsoft.Extensions.Logging;
@@ -13,17 +16,26 @@ namespace Exim.Mail.Transports.Smtp;
 /// STARTTLS when offered and the host is not in <c>hosts_avoid_tls</c>, the handshake, and EHLO again; the
 /// <c>hosts_require_tls</c> check; then AUTH for hosts in <c>hosts_require_auth</c>/<c>hosts_try_auth</c>, only
 /// over TLS. Null when the session is ready; otherwise the host's failure in Exim's words and error numbers.
+/// With DANE (<paramref name="dane"/> Verify or EncryptOnly) TLS is mandatory as with hosts_require_tls and nothing is
+/// retried in clear (Exim turns tls_tempfail_tryclear off); Verify sends the host name as SNI and accepts the server's
+/// certificate only when a TLSA record matches it (<c>CV=dane</c>); EncryptOnly accepts any certificate.
 /// </summary>
-internal sealed class SmtpConnectionSetup(string primaryHostname, ILogger logger, TimeProvider time, DeliveryJob job, string retryKey)
+internal sealed class SmtpConnectionSetup(string primaryHostname, ILogger logger, TimeProvider time, DeliveryJob job, string retryKey, DaneDecision dane)
 {
     private TransportConfig T => job.Transport;
     private TransportTls Tls => TransportTls.For(job.Transport);
 
+    /// <summary>DANE makes TLS mandatory for this host.</summary>
+    private bool DaneTls => dane.Mode is DaneMode.Verify or DaneMode.EncryptOnly;
+
+    /// <summary>tls_tempfail_tryclear, which DANE turns off (check_force_dane_conn).</summary>
+    private bool TempfailTryclear => T.TlsTempfailTryclear && !DaneTls;
+
     /// <summary>
     /// Whether a failure is a failed TLS session after which Exim opens a new connection and delivers in clear
-    /// (tls_tempfail_tryclear, the host not in hosts_require_tls).
+    /// (tls_tempfail_tryclear, the host not in hosts_require_tls, no DANE).
     /// </summary>
-    public bool TryClearAfter(HostFailure failure, HostItem host) => failure.Errno == Errno.TlsFailure && T.TlsTempfailTryclear && !Tls.RequireTls(host);
+    public bool TryClearAfter(HostFailure failure, HostItem host) => failure.Errno == Errno.TlsFailure && TempfailTryclear && !Tls.RequireTls(host);
 
     public async Task<HostFailure?> RunAsync(SmtpClientConnection c, bool suppressTls, CancellationToken cancellationToken)
     {
@@ -43,13 +55,13 @@ internal sealed class SmtpConnectionSetup(string primaryHostname, ILogger logger
                 if (await HandshakeAsync(c, cancellationToken).ConfigureAwait(false) is { } tlsFailure) return tlsFailure;
                 if (await EhloAsync(c, heloAllowed: false, cancellationToken).ConfigureAwait(false) is { } secureFailure) return secureFailure;
             }
-            else if (reply.IsTemporary && !T.TlsTempfailTryclear)
+            else if (reply.IsTemporary && !TempfailTryclear)
             {
                 return new HostFailure(host, retryKey, 0, $"SMTP error from remote mail server after STARTTLS: {reply.Text}", "*");
             }
             // A 5xx, or a 4xx with tls_tempfail_tryclear: on in clear, unless the host requires TLS (below).
         }
-        if (c.Tls is null && Tls.RequireTls(host))
+        if (c.Tls is null && (DaneTls || Tls.RequireTls(host)))
         {
             var why = c.TlsOffered ? "an attempt to start TLS failed" : "the server did not offer TLS support";
             return new HostFailure(host, retryKey, Errno.TlsRequired, $"a TLS session is required, but {why}", "tls_required");
@@ -96,14 +108,34 @@ internal sealed class SmtpConnectionSetup(string primaryHostname, ILogger logger
     {
         var host = c.Host;
         ServerCertificateVerifier? verifier = null;
+        DaneMatch? daneMatch = null;
+        string? subject = null;
         string error;
         // Anything the server sent after its 220 and before the handshake could be an injected reply (smtp.c's check).
         if (c.HasUnreadInput) return TlsFailure(host, "synch error before connect");
         try
         {
-            verifier = new ServerCertificateVerifier(Tls.PolicyFor(host), time);
-            await c.StartTlsAsync(Tls.HandshakeOptions(verifier), T.CommandTimeout, cancellationToken).ConfigureAwait(false);
-            c.SetPeerVerified(verifier.Verified, verifier.PeerSubject);
+            SslClientAuthenticationOptions options;
+            if (dane.Mode == DaneMode.Verify)
+            {
+                // The TLSA records take the place of PKIX: SNI is the host's name, and a match is all that is asked.
+                options = Tls.HandshakeOptions((_, certificate, chain, _) =>
+                {
+                    subject = Subject(certificate);
+                    daneMatch = dane.Check(certificate, chain, time.GetUtcNow().UtcDateTime);
+                    return daneMatch.Value.Status == DaneMatchStatus.Matched;
+                }, host.Name.TrimEnd('.'));
+            }
+            else
+            {
+                // DANE with no usable record: encrypted, but not authenticated (CV=no).
+                var policy = dane.Mode == DaneMode.EncryptOnly ? new ServerCertificatePolicy(CertificateCheck.None, null, null) : Tls.PolicyFor(host);
+                verifier = new ServerCertificateVerifier(policy, time);
+                options = Tls.HandshakeOptions(verifier.Callback);
+            }
+            await c.StartTlsAsync(options, T.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            if (verifier is not null) c.SetPeerVerified(verifier.Verified, verifier.PeerSubject);
+            else c.SetPeerVerified(verified: true, subject, dane: true);
             return null;
         }
         catch (TlsSetupException e)
@@ -112,13 +144,24 @@ internal sealed class SmtpConnectionSetup(string primaryHostname, ILogger logger
         }
         catch (Exception e) when (e is AuthenticationException or IOException)
         {
-            error = "(SSL_connect): " + (verifier is { Rejected: true } ? "certificate verify failed" : Innermost(e).Message.TrimEnd('.'));
+            var refused = verifier is { Rejected: true } || daneMatch is { Status: not DaneMatchStatus.Matched };
+            error = "(SSL_connect): " + (refused ? "certificate verify failed" : Innermost(e).Message.TrimEnd('.'));
         }
         finally
         {
             foreach (var line in verifier?.Errors ?? []) TransportLog.VerifyError(logger, job.Message.Id, host.Address!.ToString(), line);
         }
+        if (DaneTls) TransportLog.DaneAttemptFailed(logger, job.Message.Id, host.Name, host.Address!.ToString(), error);
         return TlsFailure(host, error);
+    }
+
+    /// <summary>The server certificate's subject in OpenSSL's one-line form, as the verifier records it.</summary>
+    private static string? Subject(X509Certificate? certificate)
+    {
+        if (certificate is null) return null;
+        if (certificate is X509Certificate2 loaded) return ServerCertificateVerifier.OneLine(loaded.SubjectName);
+        using var copy = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return ServerCertificateVerifier.OneLine(copy.SubjectName);
     }
 
     private HostFailure TlsFailure(HostItem host, string error) => new(host, retryKey, Errno.TlsFailure, $"TLS session: {error}", "*", WriteLog: false);

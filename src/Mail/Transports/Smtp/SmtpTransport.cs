@@ -8,6 +8,8 @@ using Exim.Mail.Delivery;
 using Exim.Mail.Resolution;
 using Exim.Mail.Retry;
 using Exim.Mail.Routing;
+using Exim.Mail.Tls.Dane;
+using Exim.Mail.Transports.Smtp.Tls;
 using Microsoft.Extensions.Logging;
 
 namespace Exim.Mail.Transports.Smtp;
@@ -21,9 +23,12 @@ namespace Exim.Mail.Transports.Smtp;
 /// <c>command_timeout</c> and the data within <c>data_timeout</c>. 2xx delivers, 5xx fails, 4xx defers; a connection
 /// that fails, times out or answers 4xx before any recipient defers every recipient left and the next host is tried.
 /// What every host left deferred is tried once more on the fallback hosts (<c>fallback_hosts</c>).
+/// Before connecting to a host in <c>hosts_try_dane</c> or <c>hosts_require_dane</c>, its TLSA records are looked up
+/// through the DNS resolver with <paramref name="dnsSettings"/> (<see cref="DanePolicy"/>): a temporary failure defers
+/// the host, an unmet hosts_require_dane fails the addresses, and records make DANE-verified TLS mandatory.
 /// </summary>
 internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddress> localAddresses, SmtpConnectionPool? pool, Random random,
-    HostListResolver hostResolver, ILogger logger, TimeProvider time) : IDeliveryTransport
+    HostListResolver hostResolver, DnsLookupSettings dnsSettings, ILogger logger, TimeProvider time) : IDeliveryTransport
 {
     public async Task<TransportResult> DeliverAsync(DeliveryJob job, CancellationToken cancellationToken)
     {
@@ -91,7 +96,7 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
                 run.Last = new RecipientResult("", RecipientStatus.Deferred, failure.Message, failure.Errno, failure.Connected ? host : null,
                     RetryKey: key, ErrorName: failure.ErrorName);
             }
-            else
+            else if (attempt.Connected)
             {
                 run.Successes.Add(key);
             }
@@ -128,7 +133,16 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
         {
             var poolKey = SmtpClientConnection.KeyFor(t.Name, host, port, source);
             connection = await ReusableAsync(poolKey, t, cancellationToken).ConfigureAwait(false);
-            var setup = new SmtpConnectionSetup(primaryHostname, logger, time, job, key);
+            // DANE before the TCP connection, as smtp_setup_conn does it; a reused connection was set up with its own.
+            var dane = connection is null ? await DecideDaneAsync(t, host, port, cancellationToken).ConfigureAwait(false) : DaneDecision.None;
+            switch (dane.Mode)
+            {
+                case DaneMode.Defer:
+                    return new HostAttempt([], new HostFailure(host, key, Errno.DnsDefer, dane.Message, "*", Connected: false));
+                case DaneMode.Fail:
+                    return new HostAttempt([.. recipients.Select(r => new RecipientResult(r, RecipientStatus.Failed, dane.Message, Errno.DnsDefer))], null, Connected: false);
+            }
+            var setup = new SmtpConnectionSetup(primaryHostname, logger, time, job, key, dane);
             for (var clear = false; connection is null; clear = true)
             {
                 connection = await SmtpClientConnection.ConnectAsync(host, port, source, poolKey, t.ConnectTimeout, cancellationToken).ConfigureAwait(false);
@@ -178,6 +192,13 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
         }
     }
 
+    /// <summary>The host's DANE decision (hosts_try_dane, hosts_require_dane) from its TLSA records.</summary>
+    private Task<DaneDecision> DecideDaneAsync(TransportConfig t, HostItem host, int port, CancellationToken cancellationToken)
+    {
+        var tls = TransportTls.For(t);
+        return DanePolicy.DecideAsync(hostResolver.Dns, host, port, tls.TryDane(host), tls.RequireDane(host), dnsSettings, cancellationToken);
+    }
+
     /// <summary>What was last sent, for Exim's "after ..." texts: the transaction's stage, else the last greeting command.</summary>
     private static string Stage(SmtpClientConnection? connection, SmtpTransaction? transaction)
         => transaction?.Stage ?? connection?.LastCommand ?? "initial connection";
@@ -221,7 +242,8 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
     /// <summary>The <c>port</c> option: a number or a service name (the loader has checked it resolves).</summary>
     public static int PortNumber(string port) => PortNames.TryResolve(port, out var n) ? n : 25;
 
-    private sealed record HostAttempt(ImmutableArray<RecipientResult> Results, HostFailure? Failure);
+    /// <param name="Connected">False when no connection was made (DANE failed the addresses first): no host success either.</param>
+    private sealed record HostAttempt(ImmutableArray<RecipientResult> Results, HostFailure? Failure, bool Connected = true);
 
     /// <summary>What one delivery has learnt so far: recipients still undecided, decided ones, host failures and successes.</summary>
     private sealed class HostRun(ImmutableArray<string> recipients)

@@ -13,4 +13,7 @@ internal static partial class TransportLog
 
     [LoggerMessage(7212, LogLevel.Information, "{Id} {Authenticator} authenticator failed H={Host} [{Address}] {Reply}")]
     public static partial void AuthenticatorFailed(ILogger logger, string id, string authenticator, string host, string address, string reply);
+
+    [LoggerMessage(7213, LogLevel.Information, "{Id} DANE attempt failed; TLS connection to {Host} [{Address}]: {Error}")]
+    public static partial void DaneAttemptFailed(ILogger logger, string id, string host, string address, string error);
 }

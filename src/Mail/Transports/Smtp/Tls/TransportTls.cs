@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using Exim.Abstractions.Config;
 using Exim.Abstractions.Matching;
 using Exim.Mail.Resolution;
+using Exim.Mail.Tls;
 
 namespace Exim.Mail.Transports.Smtp.Tls;
 
@@ -25,6 +26,10 @@ internal sealed class TransportTls
     private readonly HostList _verifyCertHostnames;
     private readonly HostList _requireAuth;
     private readonly HostList _tryAuth;
+    private readonly HostList _tryDane;
+    private readonly HostList _requireDane;
+    private readonly CipherSuitesPolicy? _ciphers;
+    private readonly SslProtocols _protocols;
 
     private TransportTls(TransportConfig t)
     {
@@ -36,6 +41,11 @@ internal sealed class TransportTls
         _verifyCertHostnames = new HostList(t.TlsVerifyCertHostnames);
         _requireAuth = new HostList(t.HostsRequireAuth);
         _tryAuth = new HostList(t.HostsTryAuth);
+        _tryDane = new HostList(t.HostsTryDane);
+        _requireDane = new HostList(t.HostsRequireDane);
+        // The loader has checked the names; an empty list leaves the system's defaults.
+        _ciphers = TlsCipherSuites.TryParse(t.TlsRequireCiphers, out var suites, out _) && suites is not null ? new CipherSuitesPolicy(suites) : null;
+        _protocols = TlsCipherSuites.Protocols(suites, SslProtocols.Tls12 | SslProtocols.Tls13);
     }
 
     public static TransportTls For(TransportConfig transport) => Compiled.GetValue(transport, t => new TransportTls(t));
@@ -47,6 +57,12 @@ internal sealed class TransportTls
     public bool RequireAuth(HostItem host) => Matches(_requireAuth, host);
 
     public bool TryAuth(HostItem host) => Matches(_tryAuth, host);
+
+    /// <summary>hosts_try_dane: the host's TLSA records are looked up (when its lookups were secure).</summary>
+    public bool TryDane(HostItem host) => Matches(_tryDane, host);
+
+    /// <summary>hosts_require_dane: the host is delivered to only over DANE-verified TLS.</summary>
+    public bool RequireDane(HostItem host) => Matches(_requireDane, host);
 
     /// <summary>
     /// tls_verify_hosts first, then tls_try_verify_hosts; with both lists empty every host is verified strictly, Exim's
@@ -68,16 +84,21 @@ internal sealed class TransportTls
         return new ServerCertificatePolicy(check, anchors, name);
     }
 
-    /// <summary>The handshake's options: TLS 1.2 or later, SNI only from tls_sni, the client certificate, no downloads.</summary>
-    public SslClientAuthenticationOptions HandshakeOptions(ServerCertificateVerifier verifier)
+    /// <summary>
+    /// The handshake's options: TLS 1.2 or later, the tls_require_ciphers suites, SNI from tls_sni (or
+    /// <paramref name="sni"/>: DANE's host name), the certificate checked by <paramref name="check"/>, the client
+    /// certificate, no downloads.
+    /// </summary>
+    public SslClientAuthenticationOptions HandshakeOptions(RemoteCertificateValidationCallback check, string? sni = null)
     {
         var options = new SslClientAuthenticationOptions
         {
-            TargetHost = string.IsNullOrEmpty(_transport.TlsSni) ? "" : _transport.TlsSni,
-            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            TargetHost = sni ?? (string.IsNullOrEmpty(_transport.TlsSni) ? "" : _transport.TlsSni),
+            EnabledSslProtocols = _protocols,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             CertificateChainPolicy = new X509ChainPolicy { RevocationMode = X509RevocationMode.NoCheck, DisableCertificateDownloads = true },
-            RemoteCertificateValidationCallback = verifier.Callback,
+            RemoteCertificateValidationCallback = check,
+            CipherSuitesPolicy = _ciphers,
         };
         if (_transport.TlsCertificate is { Length: > 0 } certificate)
         {

@@ -2,9 +2,13 @@ using System.Net.Security;
 using System.Security.Authentication;
 using Exim.Abstractions.Scripting;
 
-namespace Exim.Mail.Transports.Smtp.Tls;
+namespace Exim.Mail.Tls;
 
-/// <summary>What an <see cref="SslStream"/> negotiated, in Exim's terms (<c>X=TLS1.3:TLS_AES_256_GCM_SHA384:256</c>).</summary>
+/// <summary>
+/// What an <see cref="SslStream"/> negotiated, in Exim's terms (<c>X=TLS1.3:TLS_AES_256_GCM_SHA384:256</c>), for the
+/// server's sessions (<c>&lt;=</c> lines, Received, hooks) and the smtp transport's (<c>=&gt;</c> lines) alike, so both
+/// name a session the same way, as Exim built with OpenSSL does.
+/// </summary>
 internal static class TlsSessions
 {
     public static TlsSessionInfo Describe(SslStream ssl)
@@ -42,7 +46,7 @@ internal static class TlsSessions
         return exchange == "RSA" ? bulk : exchange.Replace('_', '-') + "-" + bulk;
     }
 
-    /// <summary>Exim's (OpenSSL's) version names, without the "v": <c>TLS1.2</c>, <c>TLS1.3</c> (the only ones we enable).</summary>
+    /// <summary>Exim's (OpenSSL's SSL_get_version) names, without the "v": <c>TLS1.2</c>, <c>TLS1.3</c> (the only ones we enable).</summary>
     public static string ProtocolName(SslProtocols protocol) => protocol switch
     {
         SslProtocols.Tls13 => "TLS1.3",
@@ -50,12 +54,15 @@ internal static class TlsSessions
         _ => protocol.ToString(),
     };
 
-    /// <summary>The symmetric cipher's key length, as OpenSSL's SSL_CIPHER_get_bits reports it.</summary>
+    /// <summary>
+    /// The symmetric cipher's key length, as Exim stores it from OpenSSL's SSL_CIPHER_get_bits (the algorithm's bits:
+    /// 168 for 3DES), from the suite's IANA name.
+    /// </summary>
     public static int Bits(string cipherSuite) => cipherSuite switch
     {
         _ when cipherSuite.Contains("AES_256", StringComparison.Ordinal) || cipherSuite.Contains("CHACHA20", StringComparison.Ordinal)
             || cipherSuite.Contains("CAMELLIA_256", StringComparison.Ordinal) || cipherSuite.Contains("ARIA_256", StringComparison.Ordinal) => 256,
-        _ when cipherSuite.Contains("3DES", StringComparison.Ordinal) => 112,
+        _ when cipherSuite.Contains("3DES", StringComparison.Ordinal) => 168,
         _ when cipherSuite.Contains("_128", StringComparison.Ordinal) => 128,
         _ => 0,
     };

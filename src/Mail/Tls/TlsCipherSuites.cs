@@ -1,8 +1,9 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Net.Security;
+using System.Security.Authentication;
 
-namespace Exim.Mail.Smtp.Tls;
+namespace Exim.Mail.Tls;
 
 /// <summary>
 /// tls_require_ciphers: a colon-separated list (Exim's OpenSSL form; commas and spaces also separate) of IANA cipher
@@ -52,13 +53,17 @@ internal static class TlsCipherSuites
         return true;
     }
 
-    /// <summary>The suite's symmetric key length in bits, as Exim's X= field shows it (OpenSSL's SSL_CIPHER_get_bits).</summary>
-    public static int Bits(TlsCipherSuite suite)
+    /// <summary>
+    /// The protocols a suite list can be used with: TLS 1.3 only when it names a TLS 1.3 suite (their names have no
+    /// <c>_WITH_</c>), TLS 1.2 only when it names a TLS 1.2 one, so that a list of TLS 1.2 suites alone negotiates TLS 1.2
+    /// instead of failing the handshake (OpenSSL refuses a protocol left with no suite). Null suites allow every protocol.
+    /// </summary>
+    public static SslProtocols Protocols(IReadOnlyList<TlsCipherSuite>? suites, SslProtocols allowed)
     {
-        var name = suite.ToString();
-        if (name.Contains("AES_256", StringComparison.Ordinal) || name.Contains("CHACHA20", StringComparison.Ordinal) || name.Contains("CAMELLIA_256", StringComparison.Ordinal)) return 256;
-        if (name.Contains("AES_128", StringComparison.Ordinal) || name.Contains("CAMELLIA_128", StringComparison.Ordinal)) return 128;
-        if (name.Contains("3DES", StringComparison.Ordinal)) return 168;
-        return 0;
+        if (suites is null) return allowed;
+        var tls13 = suites.Any(s => !s.ToString().Contains("_WITH_", StringComparison.Ordinal));
+        var tls12 = suites.Any(s => s.ToString().Contains("_WITH_", StringComparison.Ordinal));
+        var usable = allowed & ((tls13 ? SslProtocols.Tls13 : SslProtocols.None) | (tls12 ? SslProtocols.Tls12 : SslProtocols.None));
+        return usable == SslProtocols.None ? allowed : usable;
     }
 }
