@@ -142,8 +142,10 @@ internal sealed class SmtpConnectionSetup(string primaryHostname, ILogger logger
         {
             error = e.Message;
         }
-        catch (Exception e) when (e is AuthenticationException or IOException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
+            // Any failure of the handshake (AuthenticationException, IOException, or an exception from our own
+            // certificate callback) leaves the session unusable: a TLS failure of this host, never a crashed transport.
             var refused = verifier is { Rejected: true } || daneMatch is { Status: not DaneMatchStatus.Matched };
             error = "(SSL_connect): " + (refused ? "certificate verify failed" : Innermost(e).Message.TrimEnd('.'));
         }

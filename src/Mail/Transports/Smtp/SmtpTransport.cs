@@ -148,10 +148,11 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
                 connection = await SmtpClientConnection.ConnectAsync(host, port, source, poolKey, t.ConnectTimeout, cancellationToken).ConfigureAwait(false);
                 var failure = await setup.RunAsync(connection, suppressTls: clear, cancellationToken).ConfigureAwait(false);
                 if (failure is null) break;
-                // After a failed TLS session the connection is in an unknown state: closed without QUIT (smtp.c).
-                if (failure.Errno == Errno.TlsFailure) await connection.DisposeAsync().ConfigureAwait(false);
-                else await SmtpConnectionPool.QuitAsync(connection).ConfigureAwait(false);
+                var failed = connection;
                 connection = null;
+                // After a failed TLS session the connection is in an unknown state: closed without QUIT (smtp.c).
+                if (failure.Errno == Errno.TlsFailure) await failed.DisposeAsync().ConfigureAwait(false);
+                else await SmtpConnectionPool.QuitAsync(failed).ConfigureAwait(false);
                 if (clear || !setup.TryClearAfter(failure, host)) return new HostAttempt([], failure with { Host = host });
                 TransportLog.DeliveringUnencrypted(logger, job.Message.Id, failure.Text, host.Name, host.Address!.ToString());
             }
@@ -167,8 +168,10 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
                     return new HostAttempt([.. results], new HostFailure(host, key, error.Errno, error.Message, error.ErrorName));
                 }
             }
-            if (pool is null) await SmtpConnectionPool.QuitAsync(connection).ConfigureAwait(false);
-            else await pool.ReturnAsync(connection).ConfigureAwait(false);
+            var done = connection;
+            connection = null; // handed over: closed with QUIT, or kept for the next delivery
+            if (pool is null) await SmtpConnectionPool.QuitAsync(done).ConfigureAwait(false);
+            else await pool.ReturnAsync(done).ConfigureAwait(false);
             return new HostAttempt([.. results], null);
         }
         catch (SocketException e) when (connection is null)
@@ -181,14 +184,18 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
         catch (TimeoutException)
         {
             if (connection is null) return new HostAttempt([.. results], new HostFailure(host, key, Errno.ConnectionTimedOut, null, "timeout", Connected: false));
-            await connection.DisposeAsync().ConfigureAwait(false);
             return new HostAttempt([.. results], new HostFailure(host, key, Errno.ConnectionTimedOut, $"SMTP timeout after {Stage(connection, transaction)}", "timeout"));
         }
         catch (Exception e) when (e is IOException or SocketException)
         {
             // A reset counts as the connection closed, as Exim's check_response has it.
-            if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
             return new HostAttempt([.. results], new HostFailure(host, key, Errno.SmtpClosed, $"Remote host closed connection in response to {Stage(connection, transaction)}", "lost_connection"));
+        }
+        finally
+        {
+            // Whatever ended the attempt (a timeout, a reset, an exception nobody expected), a connection that was
+            // neither closed with QUIT nor returned to the pool is closed here, never left open.
+            if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 

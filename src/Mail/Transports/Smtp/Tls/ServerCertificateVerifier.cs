@@ -41,8 +41,24 @@ internal sealed class ServerCertificateVerifier(ServerCertificatePolicy policy, 
         PeerSubject = OneLine(leaf.SubjectName);
         if (policy.Check == CertificateCheck.None) return true;
         var chained = ChainError(leaf, presented) is not { } error || Record(error);
-        var named = chained && (policy.ExpectedName is not { } name || leaf.MatchesHostname(name) || Record($": certificate name mismatch: DN=\"{PeerSubject}\" H=\"{name}\""));
+        var named = chained && (policy.ExpectedName is not { } name || NameMatches(leaf, name) || Record($": certificate name mismatch: DN=\"{PeerSubject}\" H=\"{name}\""));
         return Decide(chained && named);
+    }
+
+    /// <summary>
+    /// Whether the certificate names <paramref name="name"/>; a name .NET refuses to match (<c>-bad-.example</c>,
+    /// <c>a..b</c>) names nothing, as in DaneMatcher, rather than failing the delivery with an exception.
+    /// </summary>
+    private static bool NameMatches(X509Certificate2 leaf, string name)
+    {
+        try
+        {
+            return leaf.MatchesHostname(name);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private bool Record(string error)
