@@ -169,8 +169,10 @@ internal sealed class SmtpConnectionSetup(string primaryHostname, ILogger logger
     private HostFailure TlsFailure(HostItem host, string error) => new(host, retryKey, Errno.TlsFailure, $"TLS session: {error}", "*", WriteLog: false);
 
     /// <summary>
-    /// AUTH for hosts in hosts_require_auth or hosts_try_auth that advertise it, only over TLS (ours: Exim would send
-    /// the credentials in clear). With hosts_require_auth, not authenticating defers the host (ERRNO_AUTHFAIL).
+    /// AUTH for hosts in hosts_require_auth or hosts_try_auth that advertise it, only over TLS whose server certificate
+    /// was verified (<c>CV=yes</c>) or matched by DANE (<c>CV=dane</c>). Ours: Exim sends the credentials in clear, and to
+    /// any certificate, so an active man in the middle would get the password. With hosts_require_auth, not
+    /// authenticating defers the host (ERRNO_AUTHFAIL); with hosts_try_auth the message goes unauthenticated.
     /// </summary>
     private async Task<HostFailure?> AuthenticateAsync(SmtpClientConnection c, CancellationToken cancellationToken)
     {
@@ -189,6 +191,7 @@ internal sealed class SmtpConnectionSetup(string primaryHostname, ILogger logger
                 return new HostFailure(host, retryKey, Errno.AuthProblem, $"auth_credentials_file: {e.Message}", "*", Connected: false);
             }
             if (c.Tls is null) reason = "the connection is not encrypted";
+            else if (!c.Tls.PeerVerified && !c.Tls.Dane) reason = "the server certificate was not verified";
             else if (credentials is null) reason = "no common mechanisms were found";
             else
             {
