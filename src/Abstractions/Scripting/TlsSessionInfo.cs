@@ -20,7 +20,7 @@ public sealed record TlsSessionInfo(string Protocol, string Cipher, int Bits)
     /// <summary>The server name the client asked for (SNI), or null.</summary>
     public string? Sni { get; init; }
 
-    /// <summary>The peer certificate's subject distinguished name, or null when the peer sent none.</summary>
+    /// <summary>The peer certificate's subject in OpenSSL's one-line form as Exim writes it (<c>/O=y/CN=x</c>), or null when the peer sent none.</summary>
     public string? PeerSubject { get; init; }
 
     /// <summary>Whether the peer's certificate was verified (Exim's <c>CV=yes</c>).</summary>

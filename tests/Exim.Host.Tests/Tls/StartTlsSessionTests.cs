@@ -206,9 +206,28 @@ public sealed class StartTlsSessionTests : IDisposable
         Assert.True(seen.Connection!.Tls);
         Assert.Equal("TLS1.3", tls.Protocol);
         Assert.Equal("mx.test.example", tls.Sni);
-        Assert.Equal("CN=client.example", tls.PeerSubject);
+        Assert.Equal("/CN=client.example", tls.PeerSubject); // OpenSSL's X509_NAME_oneline, as $tls_in_peerdn
         Assert.True(tls.PeerVerified);
         Assert.Equal(s.Client.Tls!.NegotiatedCipherSuite.ToString(), tls.Cipher);
+        var header = await File.ReadAllTextAsync(Path.Combine(s.InputDirectory, reply["250 OK id=".Length..] + "-H"));
+        Assert.Contains("\n-tls_peerdn /CN=client.example\n", header, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClientCertificate_SeveralNameParts_InOpenSslsOneLineForm()
+    {
+        var clientCert = _tls.Certificates.Issue("client-org", ["client.example"], client: true, subject: "C=FR, O=Example Org, CN=client.example");
+        using var withKey = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(clientCert.CertificatePath, clientCert.KeyPath);
+        var seen = new SeenConnection();
+        await using var s = await StartAsync(Base with { TlsVerifyHosts = ["127.0.0.1"], TlsVerifyCertificates = _tls.Certificates.CaPath },
+            new PolicyServices(seen));
+        await EncryptAsync(s, withKey);
+
+        var reply = await s.Client.SendMessageAsync("alice@example.org", "bob@test.example", "hello");
+
+        Assert.StartsWith("250 OK id=", reply, StringComparison.Ordinal);
+        // .NET's Subject shows "CN=client.example, O=Example Org, C=FR"; X509_NAME_oneline writes the encoded order.
+        Assert.Equal("/C=FR/O=Example Org/CN=client.example", seen.Connection?.TlsSession?.PeerSubject);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using Exim.Abstractions.Config;
 using Exim.Mail.Delivery;
 using Exim.Mail.Resolution;
+using Exim.Mail.Tls;
 using Exim.Mail.Tls.Dane;
 using Exim.Mail.Transports.Smtp.Auth;
 using Exim.Mail.Transports.Smtp.Tls;
@@ -121,7 +122,7 @@ internal sealed class SmtpConnectionSetup(string primaryHostname, ILogger logger
                 // The TLSA records take the place of PKIX: SNI is the host's name, and a match is all that is asked.
                 options = Tls.HandshakeOptions((_, certificate, chain, _) =>
                 {
-                    subject = Subject(certificate);
+                    subject = DistinguishedNames.OneLine(certificate);
                     daneMatch = dane.Check(certificate, chain, time.GetUtcNow().UtcDateTime);
                     return daneMatch.Value.Status == DaneMatchStatus.Matched;
                 }, host.Name.TrimEnd('.'));
@@ -155,15 +156,6 @@ internal sealed class SmtpConnectionSetup(string primaryHostname, ILogger logger
         }
         if (DaneTls) TransportLog.DaneAttemptFailed(logger, job.Message.Id, host.Name, host.Address!.ToString(), error);
         return TlsFailure(host, error);
-    }
-
-    /// <summary>The server certificate's subject in OpenSSL's one-line form, as the verifier records it.</summary>
-    private static string? Subject(X509Certificate? certificate)
-    {
-        if (certificate is null) return null;
-        if (certificate is X509Certificate2 loaded) return ServerCertificateVerifier.OneLine(loaded.SubjectName);
-        using var copy = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return ServerCertificateVerifier.OneLine(copy.SubjectName);
     }
 
     private HostFailure TlsFailure(HostItem host, string error) => new(host, retryKey, Errno.TlsFailure, $"TLS session: {error}", "*", WriteLog: false);
