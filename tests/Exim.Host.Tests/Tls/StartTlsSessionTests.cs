@@ -231,6 +231,29 @@ public sealed class StartTlsSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task ClientCertificate_MadeForServersOnly_IsRefused()
+    {
+        var serverOnly = _tls.Certificates.Issue("server-only", ["client.example"], client: false);
+        using var withKey = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(serverOnly.CertificatePath, serverOnly.KeyPath);
+        await using var s = await StartAsync(Base with { TlsVerifyHosts = ["127.0.0.1"], TlsVerifyCertificates = _tls.Certificates.CaPath });
+        await s.Client.CommandAsync("EHLO client.example");
+        await s.Client.CommandAsync("STARTTLS");
+
+        // As without a certificate: TLS 1.3 may finish on the client's side before the server refuses.
+        try
+        {
+            await s.Client.StartTlsAsync("mx.test.example", withKey);
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException)
+        {
+        }
+
+        await Wait.UntilOrFailAsync(() => s.Logged("TLS error on connection from (client.example) [127.0.0.1] (SSL_accept): certificate verify failed"),
+            TestTimeouts.Default, () => string.Join("\n", s.Log));
+        Assert.DoesNotContain(s.Log, l => l.Contains("<= ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ClientCertificate_TryVerify_FromAnotherCa_IsAcceptedButNotVerified()
     {
         using var otherDirectory = new TempDirectory("exim-other-ca");
