@@ -131,10 +131,9 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
         var results = new List<RecipientResult>(); // decided by earlier batches: kept whatever happens later
         try
         {
-            var poolKey = SmtpClientConnection.KeyFor(t.Name, host, port, source);
-            connection = await ReusableAsync(poolKey, t, cancellationToken).ConfigureAwait(false);
-            // DANE before the TCP connection, as smtp_setup_conn does it; a reused connection was set up with its own.
-            var dane = connection is null ? await DecideDaneAsync(t, host, port, cancellationToken).ConfigureAwait(false) : DaneDecision.None;
+            // DANE before the TCP connection, as smtp_setup_conn does it, and before a kept connection is reused: the same
+            // host name may have been reached before without DANE (by a router whose lookups were not DNSSEC-secure).
+            var dane = await DecideDaneAsync(t, host, port, cancellationToken).ConfigureAwait(false);
             switch (dane.Mode)
             {
                 case DaneMode.Defer:
@@ -142,6 +141,8 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
                 case DaneMode.Fail:
                     return new HostAttempt([.. recipients.Select(r => new RecipientResult(r, RecipientStatus.Failed, dane.Message, Errno.DnsDefer))], null, Connected: false);
             }
+            var poolKey = SmtpClientConnection.KeyFor(t.Name, host, port, source);
+            connection = await ReusableAsync(poolKey, t, dane, cancellationToken).ConfigureAwait(false);
             var setup = new SmtpConnectionSetup(primaryHostname, logger, time, job, key, dane);
             for (var clear = false; connection is null; clear = true)
             {
@@ -210,10 +211,24 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
     private static string Stage(SmtpClientConnection? connection, SmtpTransaction? transaction)
         => transaction?.Stage ?? connection?.LastCommand ?? "initial connection";
 
-    /// <summary>A pooled connection that still answers (RSET gets 250), or null.</summary>
-    private async Task<SmtpClientConnection?> ReusableAsync(string key, TransportConfig t, CancellationToken cancellationToken)
+    /// <summary>
+    /// A pooled connection that still answers (RSET gets 250) and whose TLS is what <paramref name="dane"/> asks for
+    /// (DANE-verified for Verify, encrypted for EncryptOnly), or null; one that falls short is closed with QUIT.
+    /// </summary>
+    private async Task<SmtpClientConnection?> ReusableAsync(string key, TransportConfig t, DaneDecision dane, CancellationToken cancellationToken)
     {
         if (pool?.Take(key) is not { } reused) return null;
+        var fits = dane.Mode switch
+        {
+            DaneMode.Verify => reused.Tls is { Dane: true },
+            DaneMode.EncryptOnly => reused.Tls is not null,
+            _ => true,
+        };
+        if (!fits)
+        {
+            await SmtpConnectionPool.QuitAsync(reused).ConfigureAwait(false);
+            return null;
+        }
         try
         {
             await reused.SendAsync("RSET\r\n", t.CommandTimeout, cancellationToken).ConfigureAwait(false);
