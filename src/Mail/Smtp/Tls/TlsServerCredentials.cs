@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Net.Security;
 using System.Security.Authentication;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Exim.Abstractions.Config;
 using Exim.Mail.Tls;

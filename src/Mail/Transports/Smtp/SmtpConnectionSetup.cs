@@ -1,6 +1,4 @@
 using System.Net.Security;
-using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using Exim.Abstractions.Config;
 using Exim.Mail.Delivery;
 using Exim.Mail.Resolution;
