@@ -54,12 +54,13 @@ public sealed partial class TestCertificates : IDisposable
     /// <param name="client">A client certificate (clientAuth) rather than a server one (serverAuth).</param>
     /// <param name="wrongKey">Writes a freshly made key that does not belong to the certificate.</param>
     /// <param name="chain">Appends the CA's certificate to the certificate file.</param>
+    /// <param name="subject">The subject in .NET's form (<c>CN=x, O=y</c>) instead of <c>CN=</c> the first name.</param>
     public TestCertificate Issue(string file, string[] names, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null,
-        bool client = false, bool wrongKey = false, bool chain = false)
+        bool client = false, bool wrongKey = false, bool chain = false, string? subject = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(names.Length);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={names[0]}", key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(subject ?? $"CN={names[0]}", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(

@@ -10,10 +10,17 @@ namespace Exim.Abstractions.Scripting;
 /// <param name="Bits">The cipher's key strength in bits, e.g. 256.</param>
 public sealed record TlsSessionInfo(string Protocol, string Cipher, int Bits)
 {
+    /// <summary>
+    /// The cipher suite's standard (IANA) name, Exim's <c>$tls_in_cipher_std</c>, which its Received header shows
+    /// (<c>TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384</c> where <see cref="Cipher"/> has OpenSSL's
+    /// <c>ECDHE-RSA-AES256-GCM-SHA384</c>; the same for TLS 1.3), or null when not known.
+    /// </summary>
+    public string? CipherStd { get; init; }
+
     /// <summary>The server name the client asked for (SNI), or null.</summary>
     public string? Sni { get; init; }
 
-    /// <summary>The peer certificate's subject distinguished name, or null when the peer sent none.</summary>
+    /// <summary>The peer certificate's subject in OpenSSL's one-line form as Exim writes it (<c>/O=y/CN=x</c>), or null when the peer sent none.</summary>
     public string? PeerSubject { get; init; }
 
     /// <summary>Whether the peer's certificate was verified (Exim's <c>CV=yes</c>).</summary>

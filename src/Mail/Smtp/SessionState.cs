@@ -370,7 +370,7 @@ internal sealed class SessionState : ITransactionView, IDisposable
         if (Connection.Description.TlsSession is { } tls)
         {
             // Exim's default received_header_text: " ($tls_in_ver)" and " tls $tls_in_cipher_std\n\t" after "with <protocol> ".
-            sb.Append(" (").Append(tls.Protocol).Append(") tls ").Append(tls.Cipher).Append("\n\t");
+            sb.Append(" (").Append(tls.Protocol).Append(") tls ").Append(tls.CipherStd ?? tls.Cipher).Append("\n\t");
         }
         sb.Append("(Exim ").Append(Settings.Version).Append(")\n\t(envelope-from <").Append(Sender).Append(">)\n\tid ").Append(id);
         if (Recipients.Count == 1) sb.Append("\n\tfor ").Append(Recipients[0]);

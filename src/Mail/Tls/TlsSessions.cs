@@ -14,7 +14,7 @@ internal static class TlsSessions
     public static TlsSessionInfo Describe(SslStream ssl)
     {
         var cipher = ssl.NegotiatedCipherSuite.ToString();
-        return new TlsSessionInfo(ProtocolName(ssl.SslProtocol), OpenSslName(cipher), Bits(cipher));
+        return new TlsSessionInfo(ProtocolName(ssl.SslProtocol), OpenSslName(cipher), Bits(cipher)) { CipherStd = cipher };
     }
 
     /// <summary>

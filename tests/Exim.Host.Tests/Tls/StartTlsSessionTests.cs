@@ -206,9 +206,51 @@ public sealed class StartTlsSessionTests : IDisposable
         Assert.True(seen.Connection!.Tls);
         Assert.Equal("TLS1.3", tls.Protocol);
         Assert.Equal("mx.test.example", tls.Sni);
-        Assert.Equal("CN=client.example", tls.PeerSubject);
+        Assert.Equal("/CN=client.example", tls.PeerSubject); // OpenSSL's X509_NAME_oneline, as $tls_in_peerdn
         Assert.True(tls.PeerVerified);
         Assert.Equal(s.Client.Tls!.NegotiatedCipherSuite.ToString(), tls.Cipher);
+        var header = await File.ReadAllTextAsync(Path.Combine(s.InputDirectory, reply["250 OK id=".Length..] + "-H"));
+        Assert.Contains("\n-tls_peerdn /CN=client.example\n", header, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClientCertificate_SeveralNameParts_InOpenSslsOneLineForm()
+    {
+        var clientCert = _tls.Certificates.Issue("client-org", ["client.example"], client: true, subject: "C=FR, O=Example Org, CN=client.example");
+        using var withKey = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(clientCert.CertificatePath, clientCert.KeyPath);
+        var seen = new SeenConnection();
+        await using var s = await StartAsync(Base with { TlsVerifyHosts = ["127.0.0.1"], TlsVerifyCertificates = _tls.Certificates.CaPath },
+            new PolicyServices(seen));
+        await EncryptAsync(s, withKey);
+
+        var reply = await s.Client.SendMessageAsync("alice@example.org", "bob@test.example", "hello");
+
+        Assert.StartsWith("250 OK id=", reply, StringComparison.Ordinal);
+        // .NET's Subject shows "CN=client.example, O=Example Org, C=FR"; X509_NAME_oneline writes the encoded order.
+        Assert.Equal("/C=FR/O=Example Org/CN=client.example", seen.Connection?.TlsSession?.PeerSubject);
+    }
+
+    [Fact]
+    public async Task ClientCertificate_MadeForServersOnly_IsRefused()
+    {
+        var serverOnly = _tls.Certificates.Issue("server-only", ["client.example"], client: false);
+        using var withKey = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(serverOnly.CertificatePath, serverOnly.KeyPath);
+        await using var s = await StartAsync(Base with { TlsVerifyHosts = ["127.0.0.1"], TlsVerifyCertificates = _tls.Certificates.CaPath });
+        await s.Client.CommandAsync("EHLO client.example");
+        await s.Client.CommandAsync("STARTTLS");
+
+        // As without a certificate: TLS 1.3 may finish on the client's side before the server refuses.
+        try
+        {
+            await s.Client.StartTlsAsync("mx.test.example", withKey);
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException)
+        {
+        }
+
+        await Wait.UntilOrFailAsync(() => s.Logged("TLS error on connection from (client.example) [127.0.0.1] (SSL_accept): certificate verify failed"),
+            TestTimeouts.Default, () => string.Join("\n", s.Log));
+        Assert.DoesNotContain(s.Log, l => l.Contains("<= ", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -139,6 +139,10 @@ public sealed class TlsConfigTests : IDisposable
         Assert.StartsWith("250 OK id=", reply, StringComparison.Ordinal);
         Assert.Equal(TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, s.Client.Tls!.NegotiatedCipherSuite);
         Assert.True(s.Logged(" P=esmtps X=TLS1.2:ECDHE-ECDSA-AES128-GCM-SHA256:128 CV=no SNI=mx.test.example S="), string.Join("\n", s.Log));
+        // Received shows $tls_in_cipher_std (the IANA name); the spool's -tls_cipher keeps tls_in.cipher, OpenSSL's as X=.
+        var header = await File.ReadAllTextAsync(Path.Combine(s.InputDirectory, reply["250 OK id=".Length..] + "-H"));
+        Assert.Contains(" with esmtps  (TLS1.2) tls TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256\n\t(Exim 4.96)", header, StringComparison.Ordinal);
+        Assert.Contains("\n-tls_cipher TLS1.2:ECDHE-ECDSA-AES128-GCM-SHA256:128\n", header, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -82,4 +82,17 @@ public sealed class SmtpClientPartsTests
         var e = Assert.Throws<TlsSetupException>(() => PemFiles.Anchors("/nonexistent/ca.pem"));
         Assert.Equal("(tls_verify_certificates): /nonexistent/ca.pem: No such file or directory", e.Message);
     }
+
+    [Fact]
+    public void TrustAnchors_FileWithoutCertificates_TheServersWords_OneLoaderForBoth()
+    {
+        using var dir = new TempDirectory("exim-anchors-empty");
+        var path = dir.Write("ca.pem", "not a certificate\n");
+
+        var e = Assert.Throws<TlsSetupException>(() => PemFiles.Anchors(path));
+
+        Assert.False(CaFiles.TryLoad(path, out _, out var serverError));
+        Assert.Equal($"no PEM certificate in {path}", serverError);
+        Assert.Equal($"(tls_verify_certificates): {serverError}", e.Message);
+    }
 }

@@ -66,6 +66,7 @@ public sealed class SmtpDaneDeliveryTests(SmtpDaneDeliveryTests.Fixture f) : ICl
                 mx        IN A   127.0.0.1
                 {Tlsa.ZoneLine($"_{port}._tcp.mx", peer.Certificate, DaneEe)}
                 require   IN MX  10 mx
+                pooled    IN MX  10 mx
                 wrong     IN MX  10 mxwrong
                 mxwrong   IN A   127.0.0.1
                 {Tlsa.ZoneLine($"_{port}._tcp.mxwrong", stranger.Certificate, DaneEe)}
@@ -104,6 +105,14 @@ public sealed class SmtpDaneDeliveryTests(SmtpDaneDeliveryTests.Fixture f) : ICl
                 driver = "dnslookup"
                 domains = ["require.dane.test", "require.insecure.test"]
                 transport = "dane_required"
+
+                # mx.dane.test again, through remote_smtp, but without asking for DNSSEC: no DANE for this route.
+                [[routers]]
+                name = "undane"
+                driver = "dnslookup"
+                domains = ["pooled.dane.test"]
+                dnssec_request_domains = []
+                transport = "remote_smtp"
 
                 [[routers]]
                 name = "dnslookup"
@@ -169,19 +178,22 @@ public sealed class SmtpDaneDeliveryTests(SmtpDaneDeliveryTests.Fixture f) : ICl
                 """);
         }
 
+        /// <summary>Queues a message for <paramref name="to"/> on A; returns its id.</summary>
+        public async Task<string> QueueAsync(string to)
+        {
+            await using var client = await SmtpTestClient.ConnectAsync(A.PortsOn("127.0.0.2")[0], host: "127.0.0.2");
+            Assert.StartsWith("220", await client.ReadReplyAsync());
+            Assert.StartsWith("250", await client.CommandAsync("EHLO client.test"));
+            var reply = await client.SendMessageAsync("alice@a.example", to, $"Subject: dane\n\nfor {to}");
+            Assert.StartsWith("250", reply);
+            await client.CommandAsync("QUIT");
+            return reply["250 OK id=".Length..];
+        }
+
         /// <summary>Queues a message for <paramref name="to"/> on A and delivers it with <c>exim -M</c>; returns its id.</summary>
         public async Task<string> SendAndDeliverAsync(string to)
         {
-            string id;
-            await using (var client = await SmtpTestClient.ConnectAsync(A.PortsOn("127.0.0.2")[0], host: "127.0.0.2"))
-            {
-                Assert.StartsWith("220", await client.ReadReplyAsync());
-                Assert.StartsWith("250", await client.CommandAsync("EHLO client.test"));
-                var reply = await client.SendMessageAsync("alice@a.example", to, $"Subject: dane\n\nfor {to}");
-                Assert.StartsWith("250", reply);
-                await client.CommandAsync("QUIT");
-                id = reply["250 OK id=".Length..];
-            }
+            var id = await QueueAsync(to);
             var (code, stdout, stderr) = await EximProcess.RunAsync(A.Directory.Path, "-C", A.ConfigPath, "-M", id);
             Assert.True(code is 0 or 1, stdout + stderr);
             return id;
@@ -271,6 +283,21 @@ public sealed class SmtpDaneDeliveryTests(SmtpDaneDeliveryTests.Fixture f) : ICl
 
         Has(f.Lines(id), $"{id} => u@pkix.dane.test R=dnslookup T=remote_smtp H=mxpkix.dane.test [127.0.0.1] X=TLS1.3:");
         Has(f.Lines(id), " CV=no C=\"250 OK id=");
+    }
+
+    [Fact]
+    public async Task KeptConnectionWithoutDane_IsNotReusedForAHostWithTlsaRecords()
+    {
+        // One delivery process for both (exim -M a b): the first leaves its connection to mx.dane.test in the pool.
+        var withoutDane = await f.QueueAsync("p@pooled.dane.test");
+        var withDane = await f.QueueAsync("p@dane.test");
+        var (code, stdout, stderr) = await EximProcess.RunAsync(f.A.Directory.Path, "-C", f.A.ConfigPath, "-M", withoutDane, withDane);
+        Assert.True(code is 0 or 1, stdout + stderr);
+
+        Has(f.Lines(withoutDane), $"{withoutDane} => p@pooled.dane.test R=undane T=remote_smtp H=mx.dane.test [127.0.0.1] X=TLS1.3:");
+        Has(f.Lines(withoutDane), " CV=no C=\"250 OK id=");
+        Has(f.Lines(withDane), $"{withDane} => p@dane.test R=dnslookup T=remote_smtp H=mx.dane.test [127.0.0.1] X=TLS1.3:");
+        Has(f.Lines(withDane), " CV=dane C=\"250 OK id=");
     }
 
     [Fact]

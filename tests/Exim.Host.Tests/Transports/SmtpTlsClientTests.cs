@@ -33,6 +33,9 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
         public ScriptedSmtpServer Silent { get; private set; } = null!;
         public ScriptedSmtpServer Injecting { get; private set; } = null!;
 
+        /// <summary>Offers AUTH behind a certificate of another CA: a man in the middle, as the transport sees it.</summary>
+        public ScriptedSmtpServer Impostor { get; private set; } = null!;
+
         /// <summary>Offers STARTTLS but answers it 454.</summary>
         public ScriptedSmtpServer RefusesTls { get; } = new(c => c.ToUpperInvariant() switch
         {
@@ -58,6 +61,7 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
             Silent = new(ScriptedSmtpServer.Answers(), new(null, ScriptedSmtpServer.HandshakeFault.Silent));
             Injecting = new(ScriptedSmtpServer.Answers(), new(null, ScriptedSmtpServer.HandshakeFault.DataBeforeHandshake));
             Smarthost = new(ScriptedSmtpServer.Answers(), new(good, User: User, Password: Password));
+            Impostor = new(ScriptedSmtpServer.Answers(), new(untrusted, User: User, Password: Password));
             LoginOnly = new(ScriptedSmtpServer.Answers(), new(good, User: User, Password: Password, Mechanisms: "LOGIN"));
             AsksCertificate = new(ScriptedSmtpServer.Answers(), new(good, AskClientCertificate: true));
             Tls12 = new(ScriptedSmtpServer.Answers(), new(good, Protocols: System.Security.Authentication.SslProtocols.Tls12));
@@ -113,10 +117,12 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
             Route("avoid.example", Good, "avoid_example", "hosts_avoid_tls = [\"127.0.0.1\"]");
             Route("plain.example", Smarthost, "plain_example", $"{ca}\nhosts_require_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"{Password}\"");
             Route("login.example", LoginOnly, "login_example", $"{ca}\nhosts_require_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"{Password}\"");
-            Route("file.example", Smarthost, "file_example", $"hosts_try_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"wrong\"\nauth_credentials_file = \"{credentials}\"");
-            Route("badpass.example", Smarthost, "badpass_example", $"hosts_require_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"wrong\"");
-            Route("trybad.example", Smarthost, "trybad_example", $"hosts_try_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"wrong\"");
+            Route("file.example", Smarthost, "file_example", $"{ca}\nhosts_try_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"wrong\"\nauth_credentials_file = \"{credentials}\"");
+            Route("badpass.example", Smarthost, "badpass_example", $"{ca}\nhosts_require_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"wrong\"");
+            Route("trybad.example", Smarthost, "trybad_example", $"{ca}\nhosts_try_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"wrong\"");
             Route("noauth.example", Good, "noauth_example", $"hosts_require_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"{Password}\"");
+            Route("impostor-require.example", Impostor, "impostor_require_example", $"{ca}\nhosts_require_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"{Password}\"");
+            Route("impostor-try.example", Impostor, "impostor_try_example", $"{ca}\nhosts_try_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"{Password}\"");
             Route("clear-require.example", Smarthost, "clear_require_example", $"hosts_avoid_tls = [\"*\"]\nhosts_require_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"{Password}\"");
             Route("clear-try.example", Smarthost, "clear_try_example", $"hosts_avoid_tls = [\"*\"]\nhosts_try_auth = [\"*\"]\nauth_username = \"{User}\"\nauth_password = \"{Password}\"");
             Route("clientcert.example", AsksCertificate, "clientcert_example", $"tls_certificate = \"{client.CertificatePath}\"\ntls_privatekey = \"{client.KeyPath}\"\ntls_sni = \"mail.sni.test\"");
@@ -166,7 +172,7 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
         public async Task DisposeAsync()
         {
             await A.DisposeAsync();
-            foreach (var server in new[] { Good, WrongName, Untrusted, NoTls, Broken, Smarthost, LoginOnly, AsksCertificate, RefusesTls, Tls12, Silent, Injecting }) await server.DisposeAsync();
+            foreach (var server in new[] { Good, WrongName, Untrusted, NoTls, Broken, Smarthost, Impostor, LoginOnly, AsksCertificate, RefusesTls, Tls12, Silent, Injecting }) await server.DisposeAsync();
             _ca.Dispose();
             _otherCa.Dispose();
             _certs.Dispose();
@@ -405,6 +411,28 @@ public sealed class SmtpTlsClientTests(SmtpTlsClientTests.Fixture f) : IClassFix
 
         Has(f.Lines(id), $"{id} == u@noauth.example R=noauth_example T=noauth_example defer (-42): authentication required but server did not advertise AUTH support");
         Assert.DoesNotContain("RCPT TO:<u@noauth.example>", f.Good.Commands);
+    }
+
+    [Fact]
+    public async Task AuthRequired_CertificateNotVerified_NoCredentialsSentAndDeferred()
+    {
+        var id = await f.SendAndDeliverAsync("u@impostor-require.example");
+
+        Assert.DoesNotContain(f.Impostor.Commands, c => c.StartsWith("AUTH", StringComparison.OrdinalIgnoreCase));
+        Has(f.Lines(id), $"{id} == u@impostor-require.example R=impostor_require_example T=impostor_require_example defer (-42): authentication required but the server certificate was not verified");
+        Assert.DoesNotContain("RCPT TO:<u@impostor-require.example>", f.Impostor.Commands);
+    }
+
+    [Fact]
+    public async Task AuthTried_CertificateNotVerified_DeliveredUnauthenticatedWithoutSendingCredentials()
+    {
+        var id = await f.SendAndDeliverAsync("u@impostor-try.example");
+
+        Assert.True(GotOverTls(f.Impostor, "u@impostor-try.example"));
+        Assert.DoesNotContain(f.Impostor.Commands, c => c.StartsWith("AUTH", StringComparison.OrdinalIgnoreCase));
+        Has(f.Lines(id), $"{id} => u@impostor-try.example R=impostor_try_example T=impostor_try_example H=127.0.0.1 [127.0.0.1] X=TLS1.3:");
+        Has(f.Lines(id), " CV=no C=");
+        Assert.DoesNotContain(f.Lines(id), l => l.Contains(" A=", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Exim.Mail.Smtp.Tls;
@@ -10,6 +11,9 @@ namespace Exim.Mail.Smtp.Tls;
 /// </summary>
 internal sealed class ClientCertificateCheck(X509Certificate2Collection? cas, bool required)
 {
+    /// <summary>The extended key usage id-kp-clientAuth.</summary>
+    private const string ClientAuth = "1.3.6.1.5.5.7.3.2";
+
     /// <summary>Whether the client sent a certificate that verified.</summary>
     public bool Verified { get; private set; }
 
@@ -25,6 +29,8 @@ internal sealed class ClientCertificateCheck(X509Certificate2Collection? cas, bo
         }
         using var chain = new X509Chain();
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        // OpenSSL's server context checks the sslclient purpose: a certificate made for servers only is no client's.
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid(ClientAuth));
         if (cas is not null)
         {
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
@@ -34,8 +40,20 @@ internal sealed class ClientCertificateCheck(X509Certificate2Collection? cas, bo
         {
             foreach (var element in presented.ChainElements) chain.ChainPolicy.ExtraStore.Add(element.Certificate);
         }
-        var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        Verified = chain.Build(leaf);
+        var copy = certificate as X509Certificate2 is null ? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()) : null;
+        try
+        {
+            Verified = chain.Build(copy ?? (X509Certificate2)certificate);
+        }
+        finally
+        {
+            // The built chain's elements are copies of their own; ours to dispose, with the leaf's copy.
+            foreach (var element in chain.ChainElements)
+            {
+                if (!ReferenceEquals(element.Certificate, certificate)) element.Certificate.Dispose();
+            }
+            copy?.Dispose();
+        }
         if (!Verified && required) Failure = "certificate verify failed";
         return Verified || !required;
     }

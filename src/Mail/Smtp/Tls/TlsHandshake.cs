@@ -49,7 +49,7 @@ internal static class TlsHandshake
         var info = TlsSessions.Describe(ssl) with
         {
             Sni = string.IsNullOrEmpty(ssl.TargetHostName) ? null : ssl.TargetHostName,
-            PeerSubject = ssl.RemoteCertificate?.Subject,
+            PeerSubject = DistinguishedNames.OneLine(ssl.RemoteCertificate),
             PeerVerified = check?.Verified == true,
         };
         connection.Transport = new TlsTransport(ssl, plain);

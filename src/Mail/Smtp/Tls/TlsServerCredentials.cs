@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Net.Security;
 using System.Security.Authentication;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Exim.Abstractions.Config;
 using Exim.Mail.Tls;
@@ -69,10 +68,9 @@ internal sealed class TlsServerCredentials
         X509Certificate2Collection? cas = null;
         if ((!main.TlsVerifyHosts.IsEmpty || !main.TlsTryVerifyHosts.IsEmpty) && main.TlsVerifyCertificates != "system")
         {
-            cas = LoadCas(main.TlsVerifyCertificates, out var problem);
-            if (cas is null)
+            if (!CaFiles.TryLoad(main.TlsVerifyCertificates, out cas, out var problem))
             {
-                error("tls_verify_certificates", problem!);
+                error("tls_verify_certificates", "tls_verify_certificates: " + problem);
                 failed = true;
             }
         }
@@ -140,37 +138,5 @@ internal sealed class TlsServerCredentials
             if (TlsCertificatePair.HashFiles(pair.CertificatePath, pair.KeyPath) != pair.ContentHash) return true;
         }
         return false;
-    }
-
-    private static X509Certificate2Collection? LoadCas(string path, out string? error)
-    {
-        error = null;
-        var cas = new X509Certificate2Collection();
-        try
-        {
-            if (Directory.Exists(path))
-            {
-                foreach (var file in Directory.EnumerateFiles(path).Order(StringComparer.Ordinal))
-                {
-                    try { cas.ImportFromPemFile(file); }
-                    catch (CryptographicException) { } // not a certificate file (OpenSSL's hash links point at the same ones)
-                }
-            }
-            else
-            {
-                cas.ImportFromPemFile(path);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
-        {
-            error = $"tls_verify_certificates: cannot read {path}: {e.Message}";
-            return null;
-        }
-        if (cas.Count == 0)
-        {
-            error = $"tls_verify_certificates: no PEM certificate in {path}";
-            return null;
-        }
-        return cas;
     }
 }

@@ -1,9 +1,8 @@
 using System.Net.Security;
-using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using Exim.Abstractions.Config;
 using Exim.Mail.Delivery;
 using Exim.Mail.Resolution;
+using Exim.Mail.Tls;
 using Exim.Mail.Tls.Dane;
 using Exim.Mail.Transports.Smtp.Auth;
 using Exim.Mail.Transports.Smtp.Tls;
@@ -121,7 +120,7 @@ internal sealed class SmtpConnectionSetup(string primaryHostname, ILogger logger
                 // The TLSA records take the place of PKIX: SNI is the host's name, and a match is all that is asked.
                 options = Tls.HandshakeOptions((_, certificate, chain, _) =>
                 {
-                    subject = Subject(certificate);
+                    subject = DistinguishedNames.OneLine(certificate);
                     daneMatch = dane.Check(certificate, chain, time.GetUtcNow().UtcDateTime);
                     return daneMatch.Value.Status == DaneMatchStatus.Matched;
                 }, host.Name.TrimEnd('.'));
@@ -142,8 +141,10 @@ internal sealed class SmtpConnectionSetup(string primaryHostname, ILogger logger
         {
             error = e.Message;
         }
-        catch (Exception e) when (e is AuthenticationException or IOException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
+            // Any failure of the handshake (AuthenticationException, IOException, or an exception from our own
+            // certificate callback) leaves the session unusable: a TLS failure of this host, never a crashed transport.
             var refused = verifier is { Rejected: true } || daneMatch is { Status: not DaneMatchStatus.Matched };
             error = "(SSL_connect): " + (refused ? "certificate verify failed" : Innermost(e).Message.TrimEnd('.'));
         }
@@ -155,20 +156,13 @@ internal sealed class SmtpConnectionSetup(string primaryHostname, ILogger logger
         return TlsFailure(host, error);
     }
 
-    /// <summary>The server certificate's subject in OpenSSL's one-line form, as the verifier records it.</summary>
-    private static string? Subject(X509Certificate? certificate)
-    {
-        if (certificate is null) return null;
-        if (certificate is X509Certificate2 loaded) return ServerCertificateVerifier.OneLine(loaded.SubjectName);
-        using var copy = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return ServerCertificateVerifier.OneLine(copy.SubjectName);
-    }
-
     private HostFailure TlsFailure(HostItem host, string error) => new(host, retryKey, Errno.TlsFailure, $"TLS session: {error}", "*", WriteLog: false);
 
     /// <summary>
-    /// AUTH for hosts in hosts_require_auth or hosts_try_auth that advertise it, only over TLS (ours: Exim would send
-    /// the credentials in clear). With hosts_require_auth, not authenticating defers the host (ERRNO_AUTHFAIL).
+    /// AUTH for hosts in hosts_require_auth or hosts_try_auth that advertise it, only over TLS whose server certificate
+    /// was verified (<c>CV=yes</c>) or matched by DANE (<c>CV=dane</c>). Ours: Exim sends the credentials in clear, and to
+    /// any certificate, so an active man in the middle would get the password. With hosts_require_auth, not
+    /// authenticating defers the host (ERRNO_AUTHFAIL); with hosts_try_auth the message goes unauthenticated.
     /// </summary>
     private async Task<HostFailure?> AuthenticateAsync(SmtpClientConnection c, CancellationToken cancellationToken)
     {
@@ -187,6 +181,7 @@ internal sealed class SmtpConnectionSetup(string primaryHostname, ILogger logger
                 return new HostFailure(host, retryKey, Errno.AuthProblem, $"auth_credentials_file: {e.Message}", "*", Connected: false);
             }
             if (c.Tls is null) reason = "the connection is not encrypted";
+            else if (!c.Tls.PeerVerified && !c.Tls.Dane) reason = "the server certificate was not verified";
             else if (credentials is null) reason = "no common mechanisms were found";
             else
             {

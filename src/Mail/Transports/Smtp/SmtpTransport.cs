@@ -131,10 +131,9 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
         var results = new List<RecipientResult>(); // decided by earlier batches: kept whatever happens later
         try
         {
-            var poolKey = SmtpClientConnection.KeyFor(t.Name, host, port, source);
-            connection = await ReusableAsync(poolKey, t, cancellationToken).ConfigureAwait(false);
-            // DANE before the TCP connection, as smtp_setup_conn does it; a reused connection was set up with its own.
-            var dane = connection is null ? await DecideDaneAsync(t, host, port, cancellationToken).ConfigureAwait(false) : DaneDecision.None;
+            // DANE before the TCP connection, as smtp_setup_conn does it, and before a kept connection is reused: the same
+            // host name may have been reached before without DANE (by a router whose lookups were not DNSSEC-secure).
+            var dane = await DecideDaneAsync(t, host, port, cancellationToken).ConfigureAwait(false);
             switch (dane.Mode)
             {
                 case DaneMode.Defer:
@@ -142,16 +141,19 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
                 case DaneMode.Fail:
                     return new HostAttempt([.. recipients.Select(r => new RecipientResult(r, RecipientStatus.Failed, dane.Message, Errno.DnsDefer))], null, Connected: false);
             }
+            var poolKey = SmtpClientConnection.KeyFor(t.Name, host, port, source);
+            connection = await ReusableAsync(poolKey, t, dane, cancellationToken).ConfigureAwait(false);
             var setup = new SmtpConnectionSetup(primaryHostname, logger, time, job, key, dane);
             for (var clear = false; connection is null; clear = true)
             {
                 connection = await SmtpClientConnection.ConnectAsync(host, port, source, poolKey, t.ConnectTimeout, cancellationToken).ConfigureAwait(false);
                 var failure = await setup.RunAsync(connection, suppressTls: clear, cancellationToken).ConfigureAwait(false);
                 if (failure is null) break;
-                // After a failed TLS session the connection is in an unknown state: closed without QUIT (smtp.c).
-                if (failure.Errno == Errno.TlsFailure) await connection.DisposeAsync().ConfigureAwait(false);
-                else await SmtpConnectionPool.QuitAsync(connection).ConfigureAwait(false);
+                var failed = connection;
                 connection = null;
+                // After a failed TLS session the connection is in an unknown state: closed without QUIT (smtp.c).
+                if (failure.Errno == Errno.TlsFailure) await failed.DisposeAsync().ConfigureAwait(false);
+                else await SmtpConnectionPool.QuitAsync(failed).ConfigureAwait(false);
                 if (clear || !setup.TryClearAfter(failure, host)) return new HostAttempt([], failure with { Host = host });
                 TransportLog.DeliveringUnencrypted(logger, job.Message.Id, failure.Text, host.Name, host.Address!.ToString());
             }
@@ -167,8 +169,10 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
                     return new HostAttempt([.. results], new HostFailure(host, key, error.Errno, error.Message, error.ErrorName));
                 }
             }
-            if (pool is null) await SmtpConnectionPool.QuitAsync(connection).ConfigureAwait(false);
-            else await pool.ReturnAsync(connection).ConfigureAwait(false);
+            var done = connection;
+            connection = null; // handed over: closed with QUIT, or kept for the next delivery
+            if (pool is null) await SmtpConnectionPool.QuitAsync(done).ConfigureAwait(false);
+            else await pool.ReturnAsync(done).ConfigureAwait(false);
             return new HostAttempt([.. results], null);
         }
         catch (SocketException e) when (connection is null)
@@ -181,14 +185,18 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
         catch (TimeoutException)
         {
             if (connection is null) return new HostAttempt([.. results], new HostFailure(host, key, Errno.ConnectionTimedOut, null, "timeout", Connected: false));
-            await connection.DisposeAsync().ConfigureAwait(false);
             return new HostAttempt([.. results], new HostFailure(host, key, Errno.ConnectionTimedOut, $"SMTP timeout after {Stage(connection, transaction)}", "timeout"));
         }
         catch (Exception e) when (e is IOException or SocketException)
         {
             // A reset counts as the connection closed, as Exim's check_response has it.
-            if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
             return new HostAttempt([.. results], new HostFailure(host, key, Errno.SmtpClosed, $"Remote host closed connection in response to {Stage(connection, transaction)}", "lost_connection"));
+        }
+        finally
+        {
+            // Whatever ended the attempt (a timeout, a reset, an exception nobody expected), a connection that was
+            // neither closed with QUIT nor returned to the pool is closed here, never left open.
+            if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -203,10 +211,24 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
     private static string Stage(SmtpClientConnection? connection, SmtpTransaction? transaction)
         => transaction?.Stage ?? connection?.LastCommand ?? "initial connection";
 
-    /// <summary>A pooled connection that still answers (RSET gets 250), or null.</summary>
-    private async Task<SmtpClientConnection?> ReusableAsync(string key, TransportConfig t, CancellationToken cancellationToken)
+    /// <summary>
+    /// A pooled connection that still answers (RSET gets 250) and whose TLS is what <paramref name="dane"/> asks for
+    /// (DANE-verified for Verify, encrypted for EncryptOnly), or null; one that falls short is closed with QUIT.
+    /// </summary>
+    private async Task<SmtpClientConnection?> ReusableAsync(string key, TransportConfig t, DaneDecision dane, CancellationToken cancellationToken)
     {
         if (pool?.Take(key) is not { } reused) return null;
+        var fits = dane.Mode switch
+        {
+            DaneMode.Verify => reused.Tls is { Dane: true },
+            DaneMode.EncryptOnly => reused.Tls is not null,
+            _ => true,
+        };
+        if (!fits)
+        {
+            await SmtpConnectionPool.QuitAsync(reused).ConfigureAwait(false);
+            return null;
+        }
         try
         {
             await reused.SendAsync("RSET\r\n", t.CommandTimeout, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
 using System.Net.Security;
+using Exim.Mail.Tls;
 
 namespace Exim.Mail.Transports.Smtp.Tls;
 
@@ -13,25 +14,9 @@ internal static class PemFiles
 {
     private static readonly ConcurrentDictionary<string, (string Stamp, object Value)> Cache = new(StringComparer.Ordinal);
 
-    /// <summary>The certificates of a PEM file, or of every file in a directory (files that hold none are skipped).</summary>
-    public static X509Certificate2Collection Anchors(string path) => Cached("anchors\0" + path, Stamp(path, "tls_verify_certificates"), () =>
-    {
-        var all = new X509Certificate2Collection();
-        var files = Directory.Exists(path) ? Directory.GetFiles(path).Order(StringComparer.Ordinal).ToArray() : [path];
-        foreach (var file in files)
-        {
-            var one = new X509Certificate2Collection();
-            try { one.ImportFromPemFile(file); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
-            {
-                if (files.Length == 1) throw new TlsSetupException("tls_verify_certificates", $"{path}: {e.Message}");
-                continue;
-            }
-            all.AddRange(one);
-        }
-        if (all.Count == 0) throw new TlsSetupException("tls_verify_certificates", $"{path}: no certificates found");
-        return all;
-    });
+    /// <summary>The certificates of a PEM file, or of every file in a directory (<see cref="CaFiles"/>).</summary>
+    public static X509Certificate2Collection Anchors(string path) => Cached("anchors\0" + path, Stamp(path, "tls_verify_certificates"),
+        () => CaFiles.TryLoad(path, out var cas, out var error) ? cas : throw new TlsSetupException("tls_verify_certificates", error));
 
     /// <summary>A client certificate with its key (in <paramref name="keyPath"/>, or in the certificate's file) and the chain after it.</summary>
     public static SslStreamCertificateContext ClientCertificate(string certificatePath, string? keyPath) =>

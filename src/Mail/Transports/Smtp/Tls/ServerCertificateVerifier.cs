@@ -1,6 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
+using Exim.Mail.Tls;
 
 namespace Exim.Mail.Transports.Smtp.Tls;
 
@@ -38,11 +38,27 @@ internal sealed class ServerCertificateVerifier(ServerCertificatePolicy policy, 
             return Decide(false);
         }
         using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        PeerSubject = OneLine(leaf.SubjectName);
+        PeerSubject = DistinguishedNames.OneLine(leaf.SubjectName);
         if (policy.Check == CertificateCheck.None) return true;
         var chained = ChainError(leaf, presented) is not { } error || Record(error);
-        var named = chained && (policy.ExpectedName is not { } name || leaf.MatchesHostname(name) || Record($": certificate name mismatch: DN=\"{PeerSubject}\" H=\"{name}\""));
+        var named = chained && (policy.ExpectedName is not { } name || NameMatches(leaf, name) || Record($": certificate name mismatch: DN=\"{PeerSubject}\" H=\"{name}\""));
         return Decide(chained && named);
+    }
+
+    /// <summary>
+    /// Whether the certificate names <paramref name="name"/>; a name .NET refuses to match (<c>-bad-.example</c>,
+    /// <c>a..b</c>) names nothing, as in DaneMatcher, rather than failing the delivery with an exception.
+    /// </summary>
+    private static bool NameMatches(X509Certificate2 leaf, string name)
+    {
+        try
+        {
+            return leaf.MatchesHostname(name);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private bool Record(string error)
@@ -109,33 +125,10 @@ internal sealed class ServerCertificateVerifier(ServerCertificatePolicy policy, 
                 _ when flags.HasFlag(X509ChainStatusFlags.PartialChain) => "unable to get local issuer certificate",
                 _ => string.Join("; ", element.ChainElementStatus.Select(s => s.StatusInformation.Trim())),
             };
-            return $": depth={depth} error={text} cert={OneLine(cert.SubjectName)}";
+            return $": depth={depth} error={text} cert={DistinguishedNames.OneLine(cert.SubjectName)}";
         }
         var status = chain.ChainStatus.FirstOrDefault();
-        return $": depth=0 error={(status.Status == X509ChainStatusFlags.PartialChain ? "unable to get local issuer certificate" : status.StatusInformation?.Trim())} cert={OneLine(leaf.SubjectName)}";
-    }
-
-    /// <summary>OpenSSL's X509_NAME_oneline form: <c>/C=..../O=.../CN=...</c>, in the name's encoded order.</summary>
-    public static string OneLine(X500DistinguishedName name)
-    {
-        var text = new StringBuilder();
-        foreach (var rdn in name.EnumerateRelativeDistinguishedNames())
-        {
-            var oid = rdn.GetSingleElementType();
-            var key = oid.Value switch
-            {
-                "2.5.4.3" => "CN",
-                "2.5.4.6" => "C",
-                "2.5.4.7" => "L",
-                "2.5.4.8" => "ST",
-                "2.5.4.10" => "O",
-                "2.5.4.11" => "OU",
-                "1.2.840.113549.1.9.1" => "emailAddress",
-                _ => oid.FriendlyName ?? oid.Value,
-            };
-            text.Append('/').Append(key).Append('=').Append(rdn.GetSingleElementValue());
-        }
-        return text.ToString();
+        return $": depth=0 error={(status.Status == X509ChainStatusFlags.PartialChain ? "unable to get local issuer certificate" : status.StatusInformation?.Trim())} cert={DistinguishedNames.OneLine(leaf.SubjectName)}";
     }
 
     private sealed record ChainResult(X509Chain Chain, bool Ok, string? Error) : IDisposable
