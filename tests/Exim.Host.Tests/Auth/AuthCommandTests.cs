@@ -16,7 +16,7 @@ public sealed class AuthCommandTests : IDisposable
     private static readonly TlsSessionInfo Tls = new("TLS1.3", "TLS_AES_256_GCM_SHA384", 256);
 
     /// <summary>AUTH offered in clear to the loopback client, as an operator would set it for a test.</summary>
-    private static readonly MainOptions InClear = new()
+    internal static readonly MainOptions InClear = new()
     {
         AuthAdvertiseHosts = ["127.0.0.1"],
         AuthAdvertiseHostsSet = true,

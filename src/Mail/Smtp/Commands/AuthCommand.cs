@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using Exim.Abstractions.Auth;
 using Exim.Abstractions.Daemon;
 using Exim.Mail.Smtp.Auth;
+using Exim.Mail.Smtp.Protocol;
 using Exim.Mail.Text;
 
 namespace Exim.Mail.Smtp.Commands;
@@ -31,7 +32,7 @@ internal sealed class AuthCommand : SmtpCommandHandler
         var space = argument.AsSpan().IndexOfAny(' ', '\t');
         var mechanism = space < 0 ? argument : argument[..space];
         // Credentials never reach a log line: only the verb and the mechanism are shown.
-        var shown = mechanism.Length == 0 ? "AUTH" : "AUTH " + mechanism;
+        var shown = CommandLogForm.Of(line);
         // Exim counts every AUTH but the first as a non-mail command.
         if (session.AuthSeen && session.CountNonmail()) return session.TooManyNonmail(shown);
         session.AuthSeen = true;
