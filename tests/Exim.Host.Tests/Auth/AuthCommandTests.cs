@@ -341,4 +341,28 @@ public sealed class AuthCommandTests : IDisposable
         Assert.True(s.Logged("plain authenticator failed for (client.example) [127.0.0.1]: 435 Unable to authenticate at present: no answer within 30s"), string.Join("\n", s.Log));
         Assert.Equal("250 OK", await s.Client.CommandAsync("NOOP"));
     }
+    [Fact]
+    public async Task AnAuthenticatorThatChallengesForever_435_AfterSixteenChallenges()
+    {
+        var endless = new Mail.Smtp.Auth.Authenticator("endless", "ENDLESS", new AlwaysChallenges());
+        await using var s = await EhloAsync(await InProcessSession.StartAsync(InClear, authenticators: [endless]));
+
+        Assert.Equal("334 bW9yZT8=", await s.Client.CommandAsync("AUTH ENDLESS"));
+        for (var i = 1; i < 16; i++) Assert.Equal("334 bW9yZT8=", await s.Client.CommandAsync(B64("answer")));
+        Assert.Equal("435 Unable to authenticate at present", await s.Client.CommandAsync(B64("answer")));
+
+        Assert.True(s.Logged("endless authenticator failed for (client.example) [127.0.0.1]: 435 Unable to authenticate at present: more than 16 challenges"), string.Join("\n", s.Log));
+        Assert.Equal("250 OK", await s.Client.CommandAsync("NOOP"));
+    }
+
+    /// <summary>A mechanism that never decides: it asks "more?" after every answer.</summary>
+    private sealed class AlwaysChallenges : Abstractions.Auth.IServerAuthenticator, Abstractions.Auth.ISaslConversation
+    {
+        public Abstractions.Auth.ISaslConversation Start(AcceptConnection connection) => this;
+
+        public ValueTask<Abstractions.Auth.SaslStep> NextAsync(ReadOnlyMemory<byte>? response, CancellationToken cancellationToken)
+            => ValueTask.FromResult(Abstractions.Auth.SaslStep.Ask("more?"u8.ToArray()));
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 }
