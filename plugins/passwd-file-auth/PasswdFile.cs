@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Exim.Abstractions.Config;
+using Microsoft.Extensions.Logging;
 
 namespace Exim.Plugins.PasswdFileAuth;
 
@@ -15,6 +16,12 @@ namespace Exim.Plugins.PasswdFileAuth;
 internal sealed partial class PasswdFile
 {
     private const string BlfCrypt = "{BLF-CRYPT}";
+
+    /// <summary>
+    /// The dearest bcrypt cost a file may use: about a second of CPU per check on a 2026 core. Above it one check holds
+    /// a verification slot for seconds to minutes (cost 20 is about a minute) and AUTH floods queue behind it.
+    /// </summary>
+    private const int MaxCost = 14;
     private readonly FrozenDictionary<string, string> _hashes;
     private readonly Lazy<string> _dummyHash;
 
@@ -28,8 +35,9 @@ internal sealed partial class PasswdFile
     public int Count => _hashes.Count;
 
     /// <summary>
-    /// A hash of a random password at the file's highest cost: an unknown user is checked against it, so the answer
-    /// takes as long as for a user who exists and timing does not tell which users do.
+    /// A hash of a random password at the cost most of the file's users have (the dearer one on a tie): an unknown user
+    /// is checked against it, so the answer takes as long as for a user of that cost and timing does not tell which
+    /// users exist, among those users. Load logs a warning when the costs differ.
     /// </summary>
     public string DummyHash => _dummyHash.Value;
 
@@ -42,8 +50,12 @@ internal sealed partial class PasswdFile
         return known && matches;
     }
 
-    /// <summary>Reads and checks the file; throws <see cref="EximConfigException"/> naming the file and line of the first problem.</summary>
-    public static PasswdFile Load(string path)
+    /// <summary>
+    /// Reads and checks the file; throws <see cref="EximConfigException"/> naming the file and line of the first problem.
+    /// When the users' bcrypt costs differ, says so on <paramref name="logger"/> (the dummy hash hides unknown users
+    /// only among users of its cost).
+    /// </summary>
+    public static PasswdFile Load(string path, ILogger? logger = null)
     {
         string[] lines;
         try
@@ -55,7 +67,7 @@ internal sealed partial class PasswdFile
             throw new EximConfigException(new ConfigDiagnostic(path, 0, 0, $"cannot read password file: {e.Message}"));
         }
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
-        var cost = 0;
+        var users = new SortedDictionary<int, int>(); // cost -> how many users have it
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i].TrimEnd('\r');
@@ -75,11 +87,27 @@ internal sealed partial class PasswdFile
             }
             var m = BcryptHash().Match(hash);
             if (!m.Success) throw Bad(path, i, $"user \"{user}\": not a bcrypt hash ($2a$, $2b$ or $2y$, cost, 53 characters): plain-text and other schemes are not accepted");
+            var cost = int.Parse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture);
+            if (cost > MaxCost)
+            {
+                throw Bad(path, i, $"user \"{user}\": bcrypt cost {cost} is above {MaxCost}: one check would hold a verification slot for "
+                    + "seconds or minutes, and unknown users would be checked at that cost too (rehash it: 10 to 12 is usual)");
+            }
             if (!hashes.TryAdd(user, hash)) throw Bad(path, i, $"user \"{user}\" is listed twice");
-            cost = Math.Max(cost, int.Parse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture));
+            users[cost] = users.GetValueOrDefault(cost) + 1;
         }
-        return new PasswdFile(hashes.ToFrozenDictionary(StringComparer.Ordinal), cost == 0 ? 10 : cost);
+        var dummyCost = users.Count == 0 ? 10 : users.MaxBy(u => (u.Value, u.Key)).Key;
+        if (users.Count > 1 && logger is not null)
+        {
+            var counts = string.Join(", ", users.Select(u => $"{u.Key}: {u.Value} user{(u.Value == 1 ? "" : "s")}"));
+            MixedCosts(logger, path, counts, dummyCost);
+        }
+        return new PasswdFile(hashes.ToFrozenDictionary(StringComparer.Ordinal), dummyCost);
     }
+
+    [LoggerMessage(8210, LogLevel.Warning, "passwd_file {Path}: bcrypt costs differ ({Counts}): unknown users are checked at cost {Cost}, "
+        + "so the time of an answer hides which users exist only among users of cost {Cost}; rehash all at one cost")]
+    private static partial void MixedCosts(ILogger logger, string path, string counts, int cost);
 
     private static EximConfigException Bad(string path, int index, string message) => new(new ConfigDiagnostic(path, index + 1, 1, message));
 

@@ -1,4 +1,5 @@
 using Exim.Abstractions.Auth;
+using Microsoft.Extensions.Logging;
 
 namespace Exim.Plugins.PasswdFileAuth;
 
@@ -20,7 +21,7 @@ internal sealed class PasswdFileDriver(SemaphoreSlim verifications) : IAuthentic
         var path = options.GetString("server_passwd_file") ?? throw options.Invalid("server_passwd_file", "is required (the file of user:{BLF-CRYPT}$2y$... lines)");
         if (path.Length == 0) throw options.Invalid("server_passwd_file", "is empty");
         path = Path.GetFullPath(path, definition.Config.ConfigDirectory);
-        if (!_files.TryGetValue(path, out var file)) _files[path] = file = PasswdFile.Load(path);
+        if (!_files.TryGetValue(path, out var file)) _files[path] = file = PasswdFile.Load(path, definition.LoggerFactory.CreateLogger<PasswdFileDriver>());
         return new PasswdFileAuthenticator(definition.PublicName, file, verifications);
     }
 }

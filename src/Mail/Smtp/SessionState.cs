@@ -6,6 +6,7 @@ using Exim.Abstractions.Policy;
 using Exim.Abstractions.Scripting;
 using Exim.Mail.Smtp.Admission;
 using Exim.Mail.Smtp.Policy;
+using Exim.Mail.Smtp.Protocol;
 using Exim.Mail.Spool;
 using Exim.Mail.Text;
 using Microsoft.Extensions.Logging;
@@ -219,7 +220,7 @@ internal sealed class SessionState : ITransactionView, IDisposable
     }
 
     /// <summary>Exim's synprot_error log line (main log only: it is no rejection).</summary>
-    public void SyntaxError(string line, string reason) => SmtpLog.SynprotError(Logger, "syntax", P(Truncate(line)), Host, reason);
+    public void SyntaxError(string line, string reason) => SmtpLog.SynprotError(Logger, "syntax", P(Truncate(CommandLogForm.Of(line))), Host, reason);
 
     /// <summary>Exim's reply to an address that does not parse: <c>501 &lt;text&gt;: &lt;error&gt;</c>, counted as a syntax error.</summary>
     public SessionResult? MalformedAddress(string text, string line, string error)
@@ -240,7 +241,7 @@ internal sealed class SessionState : ITransactionView, IDisposable
             Reply(reply);
             return null;
         }
-        SmtpLog.TooManySynprot(Logger, Host, P(Truncate(line)), History.Format());
+        SmtpLog.TooManySynprot(Logger, Host, P(Truncate(CommandLogForm.Of(line))), History.Format());
         Reply($"{reply[..3]}-{reply[4..]}");
         Reply($"{reply[..3]} Too many syntax or protocol errors");
         return End(SessionOutcome.Closed);

@@ -32,7 +32,7 @@ internal sealed class SmtpSession(SessionState state) : IDisposable
                 s.Reader.StartLine(s.Settings.Main.SmtpReceiveTimeout);
                 await s.Reader.FillAsync().ConfigureAwait(false); // it is there already: this does not wait
                 var early = s.Reader.Buffered;
-                SmtpLog.EarlyInput(s.Logger, s.Connection.Who, ClientText.Printing(early[..Math.Min(early.Length, 128)]));
+                SmtpLog.EarlyInput(s.Logger, s.Connection.Who, ClientText.Printing(CommandLogForm.Excerpt(early, 128)));
                 s.Reply("554 SMTP synchronization error");
                 return new SessionResult(SessionOutcome.Dropped, 0);
             }
@@ -83,14 +83,14 @@ internal sealed class SmtpSession(SessionState state) : IDisposable
             {
                 var next = reader.Buffered;
                 SmtpLog.SyncError(s.Logger, s.Esmtp ? "next input sent too soon: pipelining was advertised" : "next input sent too soon: pipelining was not advertised",
-                    SessionState.P(line), s.Host, ClientText.Printing(next[..Math.Min(next.Length, 150)]));
+                    SessionState.P(CommandLogForm.Of(line)), s.Host, ClientText.Printing(CommandLogForm.Excerpt(next, 150)));
                 s.Reply("554 SMTP synchronization error");
                 return s.End(SessionOutcome.Dropped);
             }
             if (command.HasNul)
             {
                 // Exim shows each NUL as '?' in the log, and refuses the command.
-                SmtpLog.SynprotError(s.Logger, "syntax", SessionState.P(line.Replace('\0', '?')), s.Host, "NUL character(s) present (shown as '?')");
+                SmtpLog.SynprotError(s.Logger, "syntax", SessionState.P(CommandLogForm.Of(line.Replace('\0', '?'))), s.Host, "NUL character(s) present (shown as '?')");
                 if (s.ProtocolError("501 NUL characters are not allowed in SMTP commands", line) is { } withNul) return withNul;
                 continue;
             }

@@ -16,7 +16,7 @@ public sealed class AuthCommandTests : IDisposable
     private static readonly TlsSessionInfo Tls = new("TLS1.3", "TLS_AES_256_GCM_SHA384", 256);
 
     /// <summary>AUTH offered in clear to the loopback client, as an operator would set it for a test.</summary>
-    private static readonly MainOptions InClear = new()
+    internal static readonly MainOptions InClear = new()
     {
         AuthAdvertiseHosts = ["127.0.0.1"],
         AuthAdvertiseHostsSet = true,
@@ -231,8 +231,7 @@ public sealed class AuthCommandTests : IDisposable
         await using var s = await EhloAsync(await StartAsync());
 
         Assert.Equal("334 ", await s.Client.CommandAsync("AUTH PLAIN"));
-        await InProcessSession.SettleAsync();
-        s.Time.Advance(TimeSpan.FromSeconds(31));
+        await s.AdvanceUntilAsync(TimeSpan.FromSeconds(2), () => s.Logged("SMTP command timeout on connection from"), "the command timeout");
 
         Assert.Equal("421 mx.test.example: SMTP command timeout - closing connection", await s.Client.ReadReplyAsync());
         Assert.Equal(SessionOutcome.Timeout, (await s.EndAsync()).Outcome);
@@ -334,11 +333,35 @@ public sealed class AuthCommandTests : IDisposable
         await slots.WaitAsync(TestTimeouts.Default); // never released: the check cannot start
 
         await s.Client.SendRawAsync("AUTH PLAIN " + Plain("alice", AlicePassword) + "\r\n");
-        await InProcessSession.SettleAsync();
-        s.Time.Advance(TimeSpan.FromSeconds(31));
+        // Steps well under smtp_receive_timeout: the clock cannot run on into the next command's timeout.
+        await s.AdvanceUntilAsync(TimeSpan.FromSeconds(2),
+            () => s.Logged("plain authenticator failed for (client.example) [127.0.0.1]: 435 Unable to authenticate at present: no answer within 30s"), "the 435");
 
         Assert.Equal("435 Unable to authenticate at present", await s.Client.ReadReplyAsync());
-        Assert.True(s.Logged("plain authenticator failed for (client.example) [127.0.0.1]: 435 Unable to authenticate at present: no answer within 30s"), string.Join("\n", s.Log));
         Assert.Equal("250 OK", await s.Client.CommandAsync("NOOP"));
+    }
+    [Fact]
+    public async Task AnAuthenticatorThatChallengesForever_435_AfterSixteenChallenges()
+    {
+        var endless = new Mail.Smtp.Auth.Authenticator("endless", "ENDLESS", new AlwaysChallenges());
+        await using var s = await EhloAsync(await InProcessSession.StartAsync(InClear, authenticators: [endless]));
+
+        Assert.Equal("334 bW9yZT8=", await s.Client.CommandAsync("AUTH ENDLESS"));
+        for (var i = 1; i < 16; i++) Assert.Equal("334 bW9yZT8=", await s.Client.CommandAsync(B64("answer")));
+        Assert.Equal("435 Unable to authenticate at present", await s.Client.CommandAsync(B64("answer")));
+
+        Assert.True(s.Logged("endless authenticator failed for (client.example) [127.0.0.1]: 435 Unable to authenticate at present: more than 16 challenges"), string.Join("\n", s.Log));
+        Assert.Equal("250 OK", await s.Client.CommandAsync("NOOP"));
+    }
+
+    /// <summary>A mechanism that never decides: it asks "more?" after every answer.</summary>
+    private sealed class AlwaysChallenges : Abstractions.Auth.IServerAuthenticator, Abstractions.Auth.ISaslConversation
+    {
+        public Abstractions.Auth.ISaslConversation Start(AcceptConnection connection) => this;
+
+        public ValueTask<Abstractions.Auth.SaslStep> NextAsync(ReadOnlyMemory<byte>? response, CancellationToken cancellationToken)
+            => ValueTask.FromResult(Abstractions.Auth.SaslStep.Ask("more?"u8.ToArray()));
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -73,4 +73,21 @@ public sealed class AuthOverStartTlsTests : IDisposable
         await s.Client.StartTlsAsync("mx.test.example");
         Assert.Equal("214-Commands supported:\n214 AUTH HELO EHLO MAIL RCPT DATA NOOP QUIT RSET HELP", await s.Client.CommandAsync("HELP"));
     }
+    [Fact]
+    public async Task StartTls_StartsTheCountOfRepeatedAuthAgain()
+    {
+        await using var s = await StartAsync(new MainOptions
+        {
+            AuthAdvertiseHosts = ["127.0.0.1"], AuthAdvertiseHostsSet = true, SmtpAcceptMaxNonmail = 1, SmtpMaxAuthFailures = 0,
+        });
+        await s.Client.CommandAsync("EHLO client.example");
+        Assert.Equal("535 Incorrect authentication data", await s.Client.CommandAsync("AUTH PLAIN " + Plain("alice", "one")));
+        Assert.Equal("535 Incorrect authentication data", await s.Client.CommandAsync("AUTH PLAIN " + Plain("alice", "two"))); // nonmail 1
+        Assert.Equal("220 TLS go ahead", await s.Client.CommandAsync("STARTTLS"));
+        await s.Client.StartTlsAsync("mx.test.example");
+        await s.Client.CommandAsync("EHLO client.example");
+
+        // The first AUTH after TLS is not a repeated one (Exim resets auth_seen), so it is not a second nonmail command.
+        Assert.Equal("235 Authentication succeeded", await s.Client.CommandAsync("AUTH PLAIN " + Plain("alice", AlicePassword)));
+    }
 }

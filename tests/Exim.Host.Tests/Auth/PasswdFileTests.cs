@@ -82,4 +82,55 @@ public sealed class PasswdFileTests : IDisposable
 
         Assert.Contains("cannot read password file", d.Message, StringComparison.Ordinal);
     }
+    [Fact]
+    public void CostAbove14_IsRefusedWithItsLine_AndWhy()
+    {
+        // Written, not made: a cost-15 hash would take seconds to make. Only its form is read at load.
+        var dear = BCrypt.Net.BCrypt.HashPassword("x", 4).Replace("$2a$04$", "$2a$15$", StringComparison.Ordinal);
+
+        var d = Refused($"# users\nalice:{BCrypt.Net.BCrypt.HashPassword("a", 4)}\ncarol:{{BLF-CRYPT}}{dear}\n");
+
+        Assert.Equal(3, d.Line);
+        Assert.Contains("user \"carol\": bcrypt cost 15 is above 14", d.Message, StringComparison.Ordinal);
+        Assert.Contains("verification slot", d.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown users", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cost14_IsAccepted()
+    {
+        var at14 = BCrypt.Net.BCrypt.HashPassword("x", 4).Replace("$2a$04$", "$2a$14$", StringComparison.Ordinal);
+
+        Assert.Equal(1, PasswdFile.Load(_dir.Write("passwd", $"carol:{at14}\n")).Count);
+    }
+
+    [Fact]
+    public void MixedCosts_TheDummyTakesTheMostUsedCost_AndALineSaysSo()
+    {
+        var logger = new Hints.LinesLogger();
+        var path = _dir.Write("passwd", string.Join('\n',
+            "a:" + BCrypt.Net.BCrypt.HashPassword("a", 4),
+            "b:" + BCrypt.Net.BCrypt.HashPassword("b", 4),
+            "c:" + BCrypt.Net.BCrypt.HashPassword("c", 5),
+            ""));
+
+        var file = PasswdFile.Load(path, logger);
+
+        // The dearest entry no longer sets the dummy's cost: one user at a high cost cannot make every unknown user's check as dear.
+        Assert.StartsWith("$2a$04$", file.DummyHash, StringComparison.Ordinal);
+        var line = Assert.Single(logger.Lines);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, line.Level);
+        Assert.Equal($"passwd_file {path}: bcrypt costs differ (4: 2 users, 5: 1 user): unknown users are checked at cost 4, "
+            + "so the time of an answer hides which users exist only among users of cost 4; rehash all at one cost", line.Text);
+    }
+
+    [Fact]
+    public void OneCost_NothingIsLogged()
+    {
+        var logger = new Hints.LinesLogger();
+
+        PasswdFile.Load(_dir.Write("passwd", AuthFiles.Text), logger);
+
+        Assert.Empty(logger.Lines);
+    }
 }

@@ -104,6 +104,18 @@ internal sealed class InProcessSession : IAsyncDisposable
     /// <summary>Lets the session take in what was just sent before the clock moves (its deadlines are absolute, so this only keeps steps apart).</summary>
     public static Task SettleAsync() => Task.Delay(30);
 
+    /// <summary>
+    /// Moves the fake clock on by <paramref name="step"/> at a time until <paramref name="done"/> holds (within
+    /// <see cref="TestTimeouts.Default"/> of real time): a timer the session registers only after the clock first moved is
+    /// still reached, and the clock passes the moment it fires by less than one step.
+    /// </summary>
+    public Task AdvanceUntilAsync(TimeSpan step, Func<bool> done, string what) => Wait.UntilOrFailAsync(() =>
+    {
+        if (done()) return true;
+        Time.Advance(step);
+        return false;
+    }, TestTimeouts.Default, () => $"{what} did not come:\n" + string.Join("\n", Log));
+
     public bool Logged(string text) => Log.Any(l => l.Contains(text, StringComparison.Ordinal));
 
     public async Task<SessionResult> EndAsync() => await _run.WaitAsync(TestTimeouts.Default);

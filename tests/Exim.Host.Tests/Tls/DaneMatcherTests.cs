@@ -142,6 +142,38 @@ public sealed class DaneMatcherTests : IDisposable
     }
 
     [Fact]
+    public void DaneTa_ALeafNamingTheRealIssuerAndItsKeyId_ButSignedByAnotherKey_IsAMismatch()
+    {
+        // Issuer name and authority key identifier are the real intermediate's, so the chain builder takes the real
+        // intermediate as its issuer: only the signature check can refuse it (the impostor above differs in key id).
+        using var forged = ForgedUnder(_intermediate.Ca, "mx.dane.test");
+
+        var byIntermediate = Match([Tlsa.For(_intermediate.Ca, DaneTa)], [forged, _intermediate.Ca, _ca.Ca]);
+        var byRoot = Match([Tlsa.For(_ca.Ca, DaneTa)], [forged, _intermediate.Ca, _ca.Ca]);
+
+        Assert.Equal(DaneMatchStatus.Mismatch, byIntermediate.Status);
+        Assert.Contains("does not verify", byIntermediate.Reason, StringComparison.Ordinal);
+        Assert.Equal(DaneMatchStatus.Mismatch, byRoot.Status);
+        Assert.Contains("does not verify", byRoot.Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>A server certificate that names <paramref name="issuer"/> as its issuer, with its key identifier, signed by a key that is not its.</summary>
+    private static X509Certificate2 ForgedUnder(X509Certificate2 issuer, string name)
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var forger = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={name}", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(name);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
+        using var made = request.Create(issuer.SubjectName, X509SignatureGenerator.CreateForECDsa(forger),
+            DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1), [0x7F, 0x01, 0x02, 0x03]);
+        return X509CertificateLoader.LoadCertificate(made.RawData);
+    }
+
+    [Fact]
     public void DaneTa_TheServerCertificateDoesNotCarryTheName_IsAMismatch()
     {
         var match = Match([Tlsa.For(_ca.Ca, DaneTa)], [_server, _ca.Ca], ["other.dane.test"]);

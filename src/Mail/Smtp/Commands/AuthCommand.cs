@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using Exim.Abstractions.Auth;
 using Exim.Abstractions.Daemon;
 using Exim.Mail.Smtp.Auth;
+using Exim.Mail.Smtp.Protocol;
 using Exim.Mail.Text;
 
 namespace Exim.Mail.Smtp.Commands;
@@ -14,7 +15,8 @@ namespace Exim.Mail.Smtp.Commands;
 /// <c>235 Authentication succeeded</c> (the connection's description then carries the id, so the <c>A=</c> field, the
 /// <c>esmtpa</c> protocol, relay and the hooks see it), <c>535 Incorrect authentication data</c> or <c>435 Unable to
 /// authenticate at present</c>; every outcome but success is logged with Exim's <c>authenticator failed</c> line. After
-/// smtp_max_auth_failures 535s on one connection the client is told 421 and dropped (ours).
+/// smtp_max_auth_failures 535s on one connection the client is told 421 and dropped (ours). An exchange that has not
+/// ended after 16 challenges is answered 435 (ours).
 /// </summary>
 internal sealed class AuthCommand : SmtpCommandHandler
 {
@@ -26,12 +28,18 @@ internal sealed class AuthCommand : SmtpCommandHandler
     private const string Cancelled = "501 Authentication cancelled";
     private const string BadBase64 = "501 Invalid base64 data";
 
+    /// <summary>
+    /// The most 334 challenges one AUTH may take (ours: Exim has no limit). Each step is bounded in time; this bounds
+    /// their number, so an authenticator (or a Dovecot answering CONT) cannot keep the session talking for ever.
+    /// </summary>
+    private const int MaxChallenges = 16;
+
     public override async ValueTask<SessionResult?> ExecuteAsync(SessionState session, string argument, string line)
     {
         var space = argument.AsSpan().IndexOfAny(' ', '\t');
         var mechanism = space < 0 ? argument : argument[..space];
         // Credentials never reach a log line: only the verb and the mechanism are shown.
-        var shown = mechanism.Length == 0 ? "AUTH" : "AUTH " + mechanism;
+        var shown = CommandLogForm.Of(line);
         // Exim counts every AUTH but the first as a non-mail command.
         if (session.AuthSeen && session.CountNonmail()) return session.TooManyNonmail(shown);
         session.AuthSeen = true;
@@ -89,6 +97,7 @@ internal sealed class AuthCommand : SmtpCommandHandler
         var timeout = session.Settings.Main.SmtpReceiveTimeout;
         SaslStep step;
         var conversation = authenticator.Server.Start(connection.Description);
+        var challenges = 0;
         try
         {
             while (true)
@@ -114,6 +123,11 @@ internal sealed class AuthCommand : SmtpCommandHandler
                     step = SaslStep.Deferred(e.Message);
                 }
                 if (step.Kind != SaslStepKind.Challenge) break;
+                if (++challenges > MaxChallenges)
+                {
+                    step = SaslStep.Deferred($"more than {MaxChallenges} challenges");
+                    break;
+                }
 
                 session.Reply("334 " + Convert.ToBase64String(step.Challenge.Span));
                 var reader = session.Reader;

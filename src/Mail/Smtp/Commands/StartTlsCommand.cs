@@ -55,6 +55,7 @@ internal sealed class StartTlsCommand : SmtpCommandHandler
         // RFC 3207 section 4.2: everything learnt from the client in clear is forgotten, its authentication too.
         session.Helo = null;
         session.Esmtp = false;
+        session.AuthSeen = false; // Exim's auth_seen: the first AUTH over TLS is not a repeated one (smtp_accept_max_nonmail)
         session.Connection.Describe(session.Connection.Description with { AuthenticatedId = null, Authenticator = null });
         return null;
     }
