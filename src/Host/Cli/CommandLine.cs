@@ -18,6 +18,9 @@ internal sealed record CommandLine
 
     /// <summary>-oMi: the local interface address (and port) a -bh session pretends to have been received on.</summary>
     public string? InterfaceOverride { get; init; }
+    /// <summary>-bp[r][u|a]: what -bp lists and in which order.</summary>
+    public QueueListing Listing { get; init; } = new(QueueListKind.Basic, Unsorted: false);
+
     public ImmutableArray<QueueRunSpec> QueueRuns { get; init; } = [];
 
     /// <summary>-qG&lt;name&gt; beside -bp, -M, -Mrm or -MG: the named queue they work on (null: the default queue).</summary>
