@@ -18,13 +18,19 @@ internal sealed record CommandLine
 
     /// <summary>-oMi: the local interface address (and port) a -bh session pretends to have been received on.</summary>
     public string? InterfaceOverride { get; init; }
+
+    /// <summary>-bp[r][u|a]: what -bp lists and in which order.</summary>
+    public QueueListing Listing { get; init; } = new(QueueListKind.Basic, Unsorted: false);
+
     public ImmutableArray<QueueRunSpec> QueueRuns { get; init; } = [];
 
-    /// <summary>-qG&lt;name&gt; beside -bp, -M, -Mrm or -MG: the named queue they work on (null: the default queue).</summary>
+    /// <summary>
+    /// -qG&lt;name&gt; beside -bp, -bpc, -M, -Mrm, -MG, -Mf, -Mt, -Mvh or -Mvb: the named queue they work on (null: the default queue).
+    /// </summary>
     public string? QueueName { get; init; }
 
     /// <summary>
-    /// Non-option arguments: option names for -bP, addresses for -bt, -bv and -bvs, message ids for -M and -Mrm, the
+    /// Non-option arguments: option names for -bP, addresses for -bt, -bv and -bvs, message ids for -M, -Mrm, -Mf and -Mt, the one id for -Mvh and -Mvb, the
     /// destination queue and message ids for -MG, the start and stop ids of a one-off -q run; for --dumpdb and --tidydb,
     /// everything after them.
     /// </summary>

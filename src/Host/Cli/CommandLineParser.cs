@@ -43,9 +43,13 @@ internal static class CommandLineParser
                 case "-bt": modes.Add(Mode.AddressTest); continue;
                 case "-bv": modes.Add(Mode.VerifyRecipient); continue;
                 case "-bvs": modes.Add(Mode.VerifySender); continue;
-                case "-bp": modes.Add(Mode.ListQueue); continue;
+                case "-bpc": modes.Add(Mode.CountQueue); continue;
                 case "-M": modes.Add(Mode.DeliverMessages); continue;
                 case "-Mrm": modes.Add(Mode.RemoveMessages); continue;
+                case "-Mf": modes.Add(Mode.FreezeMessages); continue;
+                case "-Mt": modes.Add(Mode.ThawMessages); continue;
+                case "-Mvh": modes.Add(Mode.ShowHeader); continue;
+                case "-Mvb": modes.Add(Mode.ShowBody); continue;
                 case "-MG": modes.Add(Mode.MoveMessages); continue;
                 case "-n": cl = cl with { NoNames = true }; continue;
                 case "-v": cl = cl with { Verbose = true }; continue;
@@ -64,6 +68,13 @@ internal static class CommandLineParser
                     continue;
             }
             if (a.StartsWith("-d", StringComparison.Ordinal)) { cl = cl with { Debug = true }; continue; }
+            if (a.StartsWith("-bp", StringComparison.Ordinal))
+            {
+                if (!TryParseListQueue(a, out var listing)) return Malformed(a);
+                modes.Add(Mode.ListQueue);
+                cl = cl with { Listing = listing };
+                continue;
+            }
             if (a.StartsWith("-q", StringComparison.Ordinal))
             {
                 if (!TryParseQueueRun(a, out var spec)) return Malformed(a);
@@ -95,7 +106,8 @@ internal static class CommandLineParser
 
         // With another action, a bare -qG<name> only says which queue it works on (exim -qGbulk -bp, exim -qGbulk -M <id>).
         if (oneShot is { QueueName: { } selected, Flags: QueueRunFlags.None } && modes.Count(m => m == Mode.QueueRun) == 1
-            && modes.Any(m => m is Mode.ListQueue or Mode.DeliverMessages or Mode.RemoveMessages or Mode.MoveMessages))
+            && modes.Any(m => m is Mode.ListQueue or Mode.CountQueue or Mode.DeliverMessages or Mode.RemoveMessages or Mode.MoveMessages
+                or Mode.FreezeMessages or Mode.ThawMessages or Mode.ShowHeader or Mode.ShowBody))
         {
             modes.Remove(Mode.QueueRun);
             oneShot = null;
@@ -114,6 +126,26 @@ internal static class CommandLineParser
             QueueRuns = queueRuns.ToImmutable(),
             Arguments = [.. args.Skip(i)],
         }, null, 0);
+    }
+
+    /// <summary>
+    /// Exim 4.96's <c>-bp[r][u|a]</c> (exim.c): r lists in directory order instead of by arrival, u only undelivered
+    /// recipients, a also delivered addresses that were not in the envelope (<c>+D</c>). (4.97 adds <c>-bpi</c>, ids only.)
+    /// </summary>
+    public static bool TryParseListQueue(string arg, out QueueListing listing)
+    {
+        var s = arg.AsSpan(3);
+        var unsorted = s.StartsWith("r");
+        if (unsorted) s = s[1..];
+        var kind = s switch
+        {
+            "" => QueueListKind.Basic,
+            "u" => QueueListKind.UndeliveredOnly,
+            "a" => QueueListKind.PlusGenerated,
+            _ => (QueueListKind?)null,
+        };
+        listing = new QueueListing(kind ?? QueueListKind.Basic, unsorted);
+        return kind is not null;
     }
 
     /// <summary><c>-q[q][i][f[f]][l][G&lt;name&gt;[/&lt;time&gt;]]</c> or <c>-q...&lt;time&gt;</c>.</summary>

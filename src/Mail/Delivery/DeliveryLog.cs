@@ -57,6 +57,14 @@ internal static partial class DeliveryLog
     [LoggerMessage(5017, LogLevel.Information, "{Id} -> {Address}{Detail}")]
     public static partial void DeliveredAlso(ILogger logger, string id, string address, string detail);
 
+    /// <summary>Exim's queue_action line for <c>-Mf</c>.</summary>
+    [LoggerMessage(5018, LogLevel.Information, "{Id} frozen by {User}")]
+    public static partial void FrozenBy(ILogger logger, string id, string user);
+
+    /// <summary>Exim's queue_action line for <c>-Mt</c>.</summary>
+    [LoggerMessage(5019, LogLevel.Information, "{Id} unfrozen by {User}")]
+    public static partial void UnfrozenBy(ILogger logger, string id, string user);
+
     [LoggerMessage(7001, LogLevel.Information, "{Id} H={Host} [{Address}]{Detail}")]
     public static partial void HostFailed(ILogger logger, string id, string host, string address, string detail);
 }

@@ -3,7 +3,8 @@ namespace Exim.Mail.Spool;
 /// <summary>Reads a queue: every complete message (one with a -H file) in its input directory, oldest first.</summary>
 internal static class SpoolQueue
 {
-    public static IReadOnlyList<QueuedMessage> List(string spoolDirectory, string? queue = null)
+    /// <summary>The queue's messages, oldest first; unless <paramref name="sorted"/> is false (-bpr): then in directory order.</summary>
+    public static IReadOnlyList<QueuedMessage> List(string spoolDirectory, string? queue = null, bool sorted = true)
     {
         var input = SpoolPaths.Input(spoolDirectory, queue);
         if (!Directory.Exists(input)) return [];
@@ -12,8 +13,18 @@ internal static class SpoolQueue
         {
             if (SpoolHeaderFile.Read(path) is { } m) result.Add(m);
         }
-        result.Sort((a, b) => a.Received != b.Received ? a.Received.CompareTo(b.Received) : string.CompareOrdinal(a.Id, b.Id));
+        if (sorted) result.Sort((a, b) => a.Received != b.Received ? a.Received.CompareTo(b.Received) : string.CompareOrdinal(a.Id, b.Id));
         return result;
+    }
+
+    /// <summary>
+    /// How many messages the queue holds, as Exim's -bpc counts them: the -H files named by a message id, none read.
+    /// </summary>
+    public static int Count(string spoolDirectory, string? queue = null)
+    {
+        var input = SpoolPaths.Input(spoolDirectory, queue);
+        if (!Directory.Exists(input)) return 0;
+        return Directory.EnumerateFiles(input, "*-H").Count(p => MessageId.IsValid(Path.GetFileName(p.AsSpan())[..^2]));
     }
 
     /// <summary>

@@ -105,6 +105,11 @@ public sealed class CommandLineParserTests
     [InlineData("-bz")]
     [InlineData("-C")]
     [InlineData("-q5x")]
+    [InlineData("-bpx")]
+    [InlineData("-bpur")]   // r comes first
+    [InlineData("-bpua")]
+    [InlineData("-bpcr")]   // nothing after c
+    [InlineData("-Mx")]
     public void Parse_UnknownOrIncompleteOption_IsMalformed(string arg)
     {
         var r = CommandLineParser.Parse([arg]);
@@ -118,6 +123,12 @@ public sealed class CommandLineParserTests
     [InlineData("-M")]
     [InlineData("-Mrm")]
     [InlineData("-MG")]
+    [InlineData("-bpc")]
+    [InlineData("-bpru")]
+    [InlineData("-Mf")]
+    [InlineData("-Mt")]
+    [InlineData("-Mvh")]
+    [InlineData("-Mvb")]
     public void Parse_BareQueueNameBesideAQueueCommand_SelectsTheQueue(string command)
     {
         var cl = Parse("-qGbulk", command, "x");
@@ -127,6 +138,29 @@ public sealed class CommandLineParserTests
         Assert.Empty(cl.QueueRuns);
         Assert.Equal<string>(["x"], cl.Arguments);
     }
+
+    [Theory]
+    [InlineData("-bp", "Basic", false)]
+    [InlineData("-bpu", "UndeliveredOnly", false)]
+    [InlineData("-bpa", "PlusGenerated", false)]
+    [InlineData("-bpr", "Basic", true)]
+    [InlineData("-bpru", "UndeliveredOnly", true)]
+    [InlineData("-bpra", "PlusGenerated", true)]
+    public void Parse_ListQueueVariants_AsExim496Accepts(string option, string kind, bool unsorted)
+    {
+        var cl = Parse(option);
+
+        Assert.Equal(Mode.ListQueue, cl.Mode);
+        Assert.Equal(new QueueListing(Enum.Parse<QueueListKind>(kind), unsorted), cl.Listing);
+    }
+
+    [Theory]
+    [InlineData("-bpc", "CountQueue")]
+    [InlineData("-Mf", "FreezeMessages")]
+    [InlineData("-Mt", "ThawMessages")]
+    [InlineData("-Mvh", "ShowHeader")]
+    [InlineData("-Mvb", "ShowBody")]
+    public void Parse_QueueTools_SelectTheirMode(string option, string mode) => Assert.Equal(mode, Parse(option, "x").Mode.ToString());
 
     [Fact]
     public void Parse_BareQueueNameAlone_IsARunOfThatQueue()

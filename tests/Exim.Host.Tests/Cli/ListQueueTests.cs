@@ -65,11 +65,36 @@ public sealed class ListQueueTests
             + "      1xVuNZ-000000-00\n    *** spool read error: No such file or directory ***\n\n", selected.Stdout);
     }
 
+    [Fact]
+    public async Task ListQueue_UndeliveredOnlyAndPlusGenerated_FollowTheNonRecipientsTree()
+    {
+        using var dir = new TempDirectory();
+        var config = dir.Write("exim.toml", "spool_directory = \"spool\"");
+        var input = Directory.CreateDirectory(dir.Combine("spool", "input")).FullName;
+        // Delivered: the envelope's a@x.example and two addresses generated from it (as Exim's tree of non-recipients holds them).
+        Spool(input, Id, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), ["Subject: x\n"], 10, ["a@x.example", "b@x.example"],
+            "YY g2@y.example\nNN a@x.example\nNN g1@y.example\n");
+
+        var basic = await EximProcess.RunAsync(dir.Path, "-C", config, "-bp");
+        var undelivered = await EximProcess.RunAsync(dir.Path, "-C", config, "-bpu");
+        var generated = await EximProcess.RunAsync(dir.Path, "-C", config, "-bpra");
+
+        const string First = $" 0m    22 {Id} <s@a.example>\n";
+        Assert.Equal(First + "        D a@x.example\n          b@x.example\n\n", basic.Stdout);
+        Assert.Equal(First + "          b@x.example\n\n", undelivered.Stdout);
+        Assert.Equal(First + "        D a@x.example\n          b@x.example\n       +D g1@y.example\n       +D g2@y.example\n\n", generated.Stdout);
+    }
+
     /// <summary>Writes a message as Exim's spool has it: -H with the headers, -D with the id line and the body.</summary>
     private static void Spool(string input, string id, long received, string[] headers, int body, string recipient)
+        => Spool(input, id, received, headers, body, [recipient], "XX\n");
+
+    /// <summary>As above, with several recipients and a tree of non-recipients (<c>XX</c> for none).</summary>
+    private static void Spool(string input, string id, long received, string[] headers, int body, string[] recipients, string tree)
     {
         var lines = string.Concat(headers.Select(t => $"{t.Length:000}  {t}"));
-        var h = $"{id}-H\nexim 0 0\n<s@a.example>\n{received} 0\n-received_protocol esmtp\nXX\n1\n{recipient}\n\n{lines}";
+        var h = $"{id}-H\nexim 0 0\n<s@a.example>\n{received} 0\n-received_protocol esmtp\n{tree}{recipients.Length}\n"
+            + string.Concat(recipients.Select(r => r + "\n")) + $"\n{lines}";
         File.WriteAllText(Path.Combine(input, id + "-H"), h, Encoding.Latin1);
         File.WriteAllText(Path.Combine(input, id + "-D"), id + "-D\n" + new string('b', body), Encoding.Latin1);
     }

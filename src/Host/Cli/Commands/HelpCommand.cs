@@ -20,7 +20,12 @@ internal static class HelpCommand
               -Mrm <id> ...      remove these messages
               -MG <queue> <id> ...
                                  move these messages to the named queue ('' for the default queue)
-              -bp                list the queue (-qG<name> -bp: the named queue; also selects it for -M, -Mrm, -MG)
+              -Mf <id> ...       freeze these messages; -Mt <id> ... thaws them
+              -Mvh <id>          print the message's -H spool file; -Mvb <id> its -D file
+              -bp                list the queue (-qG<name> -bp: the named queue; also selects it for -M, -Mrm, -MG,
+                                 -Mf, -Mt, -Mvh, -Mvb, -bpc)
+              -bp[r][u|a]        r in directory order (unsorted), u only undelivered recipients, a also generated ones
+              -bpc               count the messages in the queue
               -bt <address> ...  test how addresses route
               -bv <address> ...  verify addresses as recipients (as Verify.Recipient does); -bvs as senders
               -bh <ip>[.port]    a fake SMTP session from <ip> on stdin/stdout; nothing is spooled

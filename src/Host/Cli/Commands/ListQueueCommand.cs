@@ -8,7 +8,8 @@ namespace Exim.Host.Cli.Commands;
 /// <c>exim -bp [id...]</c>: the queue in the format of Exim's queue_list, oldest first, or only the messages named, in the order
 /// given: age, size, id and sender, then each recipient indented by ten spaces (a delivered one as <c>        D address</c>),
 /// and a blank line after each message. A named message that is not there gets Exim's <c>*** spool read error ***</c> line.
-/// <c>exim -qG&lt;name&gt; -bp</c> lists the named queue instead of the default one.
+/// <c>exim -qG&lt;name&gt; -bp</c> lists the named queue instead of the default one. <c>-bpr</c> lists in directory order,
+/// <c>-bpu</c> only undelivered recipients, <c>-bpa</c> also generated delivered addresses (see <see cref="QueueListKind"/>).
 /// </summary>
 internal static class ListQueueCommand
 {
@@ -19,9 +20,10 @@ internal static class ListQueueCommand
         var spool = result.Config.Config.Main.SpoolDirectory;
         var input = SpoolPaths.Input(spool, cl.QueueName);
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var kind = cl.Listing.Kind;
         if (cl.Arguments.IsEmpty)
         {
-            foreach (var m in SpoolQueue.List(spool, cl.QueueName)) Write(output, m, input, now);
+            foreach (var m in SpoolQueue.List(spool, cl.QueueName, sorted: !cl.Listing.Unsorted)) Write(output, m, input, now, kind);
             return 0;
         }
         foreach (var id in cl.Arguments)
@@ -29,7 +31,7 @@ internal static class ListQueueCommand
             switch (SpoolQueue.Read(input, id, out var message))
             {
                 case SpoolReadStatus.Ok:
-                    Write(output, message!, input, now);
+                    Write(output, message!, input, now, kind);
                     break;
                 case SpoolReadStatus.FormatError:
                     var size = new FileInfo(Path.Combine(input, id + "-H")).Length.ToString(CultureInfo.InvariantCulture);
@@ -46,12 +48,25 @@ internal static class ListQueueCommand
         return 0;
     }
 
-    private static void Write(TextWriter output, QueuedMessage m, string input, long now)
+    /// <summary>
+    /// One message as queue_list prints it; -bpu leaves out the delivered recipients, -bpa adds the delivered addresses that
+    /// are not envelope recipients as <c>       +D address</c>, in the order of Exim's tree (byte order).
+    /// </summary>
+    private static void Write(TextWriter output, QueuedMessage m, string input, long now, QueueListKind kind)
     {
         var frozen = m.Frozen ? " *** frozen ***" : "";
         var received = m.Received.ToUnixTimeSeconds();
         output.Write($"{Age(TimeSpan.FromSeconds(now - received))} {Size(SpoolQueue.MessageSize(input, m))} {m.Id} <{m.Sender}>{frozen}\n");
-        foreach (var r in m.Recipients) output.Write(m.Done.Contains(r) ? $"        D {r}\n" : $"          {r}\n");
+        foreach (var r in m.Recipients)
+        {
+            var delivered = m.Done.Contains(r);
+            if (!delivered) output.Write($"          {r}\n");
+            else if (kind != QueueListKind.UndeliveredOnly) output.Write($"        D {r}\n");
+        }
+        if (kind == QueueListKind.PlusGenerated)
+        {
+            foreach (var extra in m.Done.Except(m.Recipients)) output.Write($"       +D {extra}\n");
+        }
         output.Write('\n');
     }
 
