@@ -20,6 +20,8 @@ internal enum Mode
     MoveMessages,
     FreezeMessages,
     ThawMessages,
+    MarkAllDelivered,
+    MarkDelivered,
     ShowHeader,
     ShowBody,
     DumpDatabase,

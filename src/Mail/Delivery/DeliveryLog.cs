@@ -65,6 +65,10 @@ internal static partial class DeliveryLog
     [LoggerMessage(5019, LogLevel.Information, "{Id} unfrozen by {User}")]
     public static partial void UnfrozenBy(ILogger logger, string id, string user);
 
+    /// <summary>Exim's queue_action line for each address <c>-Mmad</c> or <c>-Mmd</c> marks delivered.</summary>
+    [LoggerMessage(5020, LogLevel.Information, "{Id} address <{Address}> marked delivered by {User}")]
+    public static partial void MarkedDelivered(ILogger logger, string id, string address, string user);
+
     [LoggerMessage(7001, LogLevel.Information, "{Id} H={Host} [{Address}]{Detail}")]
     public static partial void HostFailed(ILogger logger, string id, string host, string address, string detail);
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Exim.Mail.Delivery;
+using Exim.Mail.Spool;
 using Exim.TestKit;
 
 namespace Exim.Host.Tests.Cli;
@@ -147,6 +148,80 @@ public sealed partial class QueueToolsTests : IAsyncLifetime
 
         var missing = await RunAsync("-Mt", "1xVuNZ-000000-00");
         Assert.Equal((1, "Spool data file for 1xVuNZ-000000-00 does not exist\n"), (missing.ExitCode, missing.Stdout));
+    }
+
+    [Fact]
+    public async Task MarkDelivered_AddsTheAddressesToTheNonRecipientsTree_LogsAsExim_AndTheNextRunDeliversTheRest()
+    {
+        var id = await SendAsync("alice@test.example", "bob@test.example", "x@defer.example");
+        var user = Environment.UserName;
+        var before = Header(id);
+
+        var notRecipient = await RunAsync("-Mmd", id, "x@defer.example", "nobody@test.example");
+        var noDomain = await RunAsync("-Mmd", id, "bob");
+        var noAddress = await RunAsync("-Mmd", id);
+        Assert.Equal((1, $"Message {id} - error while marking as delivered:\n  nobody@test.example is not a recipient: message not updated\n"),
+            (notRecipient.ExitCode, notRecipient.Stdout));
+        Assert.Equal((1, $"Message {id} - error while marking as delivered:\n  bad address bob: domain missing\n"), (noDomain.ExitCode, noDomain.Stdout));
+        Assert.Equal((1, $"Message {id} - error while marking as delivered: no address given\n"), (noAddress.ExitCode, noAddress.Stdout));
+        Assert.Equal(before, Header(id)); // nothing written
+        Assert.Equal(0, _d.CountLog("marked delivered"));
+
+        var mark = await RunAsync("-Mmd", id, "<x@defer.example>");
+        var header = Header(id);
+        var undelivered = await RunAsync("-bpu");
+
+        Assert.Equal((0, $"Message {id} has been modified\n"), (mark.ExitCode, mark.Stdout));
+        Assert.Contains("\nNN x@defer.example\n", header, StringComparison.Ordinal);
+        Assert.Equal(before.Replace("\nXX\n", "\nNN x@defer.example\n", StringComparison.Ordinal), header); // nothing else changed
+        Assert.Equal(1, _d.CountLog($"{id} address <x@defer.example> marked delivered by {user}"));
+        Assert.False(File.Exists(Path.Combine(_d.InputDirectory, id + "-H.tmp")));
+        Assert.Matches(Listing((id, "alice@test.example", ["          bob@test.example"])), undelivered.Stdout);
+
+        var (code, output, errors) = await RunAsync("-q"); // bob is delivered, x is not tried: the message is complete
+        Assert.True(code == 0, output + errors);
+        Assert.Equal(0, _defer.Connections);
+        Assert.Equal(1, _d.CountLog($"{id} => bob <bob@test.example>"));
+        Assert.Equal(1, _d.CountLog($"{id} Completed"));
+        Assert.False(File.Exists(Path.Combine(_d.InputDirectory, id + "-H")));
+    }
+
+    [Fact]
+    public async Task MarkAllDelivered_MarksEveryRecipient_AndTheNextRunCompletesWithoutDelivering()
+    {
+        var first = await SendAsync("alice@test.example", "bob@test.example", "x@defer.example");
+        var second = await SendAsync("carol@other.example", "y@defer.example");
+        var user = Environment.UserName;
+
+        var mark = await RunAsync("-Mmad", first, second);
+        var missing = await RunAsync("-Mmad", "1xVuNZ-000000-00");
+
+        Assert.Equal((0, $"Message {first} has been modified\nMessage {second} has been modified\n"), (mark.ExitCode, mark.Stdout));
+        Assert.Equal((1, "Spool data file for 1xVuNZ-000000-00 does not exist\n"), (missing.ExitCode, missing.Stdout));
+        Assert.Equal(["bob@test.example", "x@defer.example"], SpoolHeaderFile.Parse(Header(first))!.NonRecipients);
+        Assert.Equal(["y@defer.example"], SpoolHeaderFile.Parse(Header(second))!.NonRecipients);
+        Assert.Equal(1, _d.CountLog($"{first} address <bob@test.example> marked delivered by {user}"));
+        Assert.Equal(1, _d.CountLog($"{first} address <x@defer.example> marked delivered by {user}"));
+        Assert.Equal(1, _d.CountLog($"{second} address <y@defer.example> marked delivered by {user}"));
+        Assert.Matches(Listing((first, "alice@test.example", []), (second, "carol@other.example", [])), (await RunAsync("-bpu")).Stdout);
+
+        // The message is locked while another process holds it, as with -Mf.
+        var third = await SendAsync("dave@other.example", "z@defer.example");
+        Assert.Equal(LockAttempt.Acquired, MessageLock.TryAcquire(_d.InputDirectory, third, out var held));
+        using (held)
+        {
+            var locked = await RunAsync("-Mmad", third);
+            Assert.Equal((1, $"Message {third} is locked\n"), (locked.ExitCode, locked.Stdout));
+        }
+        Assert.Equal(0, _d.CountLog($"{third} address"));
+
+        var (code, output, errors) = await RunAsync("-q");
+        Assert.True(code == 0, output + errors);
+        Assert.Equal(0, _d.CountLog($"{first} =>"));
+        Assert.Equal(1, _d.CountLog($"{first} Completed"));
+        Assert.Equal(1, _d.CountLog($"{second} Completed"));
+        Assert.False(File.Exists(Path.Combine(_d.InputDirectory, first + "-H")));
+        Assert.False(File.Exists(Path.Combine(_d.InputDirectory, second + "-H")));
     }
 
     [Fact]
