@@ -22,6 +22,8 @@ internal enum Mode
     ThawMessages,
     MarkAllDelivered,
     MarkDelivered,
+    AddRecipients,
+    EditSender,
     ShowHeader,
     ShowBody,
     DumpDatabase,

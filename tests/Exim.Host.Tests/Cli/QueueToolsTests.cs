@@ -7,7 +7,7 @@ namespace Exim.Host.Tests.Cli;
 
 /// <summary>
 /// Exim's queue tools on a spool a real daemon wrote from real SMTP sessions: <c>-bpc</c>, <c>-bp[r][u|a]</c>, <c>-Mvh</c>,
-/// <c>-Mvb</c>, <c>-Mf</c>, <c>-Mt</c> in Exim 4.96's output shapes, and Debian's exiqgrep and exiqsumm (exim4-base 4.96) run
+/// <c>-Mvb</c>, <c>-Mf</c>, <c>-Mt</c>, <c>-Mmad</c>, <c>-Mmd</c>, <c>-Mar</c>, <c>-Mes</c> in Exim 4.96's output shapes, and Debian's exiqgrep and exiqsumm (exim4-base 4.96) run
 /// unchanged against our binary. The daemon is queue_only; <c>test.example</c> is delivered into a Maildir and
 /// <c>defer.example</c> goes to a server that answers 451 to RCPT, so a message can be half delivered.
 /// </summary>
@@ -222,6 +222,44 @@ public sealed partial class QueueToolsTests : IAsyncLifetime
         Assert.Equal(1, _d.CountLog($"{second} Completed"));
         Assert.False(File.Exists(Path.Combine(_d.InputDirectory, first + "-H")));
         Assert.False(File.Exists(Path.Combine(_d.InputDirectory, second + "-H")));
+    }
+
+    [Fact]
+    public async Task AddRecipientAndEditSender_RewriteTheEnvelope_LogAsExim_AndTheNextRunDeliversToTheNewRecipient()
+    {
+        var id = await SendAsync("alice@test.example", "x@defer.example");
+        var user = Environment.UserName;
+        var before = Header(id);
+
+        var add = await RunAsync("-Mar", id, "carol@test.example", "<dave@test.example>");
+        var added = Header(id);
+        var badAdd = await RunAsync("-Mar", id, "eve");
+        var twoSenders = await RunAsync("-Mes", id, "a@other.example", "b@other.example");
+        var edit = await RunAsync("-Mes", id, "<new@other.example>");
+        var edited = Header(id);
+
+        Assert.Equal((0, $"Message {id} has been modified\n"), (add.ExitCode, add.Stdout));
+        Assert.Equal(before.Replace("\n1\nx@defer.example\n", "\n3\nx@defer.example\ncarol@test.example\ndave@test.example\n", StringComparison.Ordinal), added);
+        Assert.Equal(1, _d.CountLog($"{id} recipient <carol@test.example> added by {user}"));
+        Assert.Equal(1, _d.CountLog($"{id} recipient <dave@test.example> added by {user}"));
+        Assert.Equal((1, $"Message {id} - error while adding recipient:\n  bad address eve: domain missing\n"), (badAdd.ExitCode, badAdd.Stdout));
+        Assert.Equal((1, $"Message {id} - only one sender address can be specified\n"), (twoSenders.ExitCode, twoSenders.Stdout));
+        Assert.Equal((0, $"Message {id} has been modified\n"), (edit.ExitCode, edit.Stdout));
+        Assert.Equal(added.Replace("\n<alice@test.example>\n", "\n<new@other.example>\n", StringComparison.Ordinal), edited);
+        Assert.Equal(1, _d.CountLog($"{id} sender address changed to <new@other.example> by {user}"));
+        Assert.Matches(Listing((id, "new@other.example", ["          x@defer.example", "          carol@test.example", "          dave@test.example"])),
+            (await RunAsync("-bpu")).Stdout);
+
+        var bounce = await RunAsync("-Mes", id, "<>"); // the null sender is allowed
+        Assert.Equal((0, $"Message {id} has been modified\n"), (bounce.ExitCode, bounce.Stdout));
+        Assert.Contains("\n<>\n", Header(id), StringComparison.Ordinal);
+        Assert.Equal(1, _d.CountLog($"{id} sender address changed to <> by {user}"));
+
+        var (code, output, errors) = await RunAsync("-q"); // the added recipients are delivered, x is deferred
+        Assert.True(code == 0, output + errors);
+        Assert.Equal(1, _d.CountLog($"{id} => carol <carol@test.example>"));
+        Assert.Equal(1, _d.CountLog($"{id} => dave <dave@test.example>"));
+        Assert.Matches(Listing((id, "", ["          x@defer.example"])), (await RunAsync("-bpu")).Stdout);
     }
 
     [Fact]
