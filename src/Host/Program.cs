@@ -29,6 +29,8 @@ internal static class Program
             Mode.ShowBody => await ShowSpoolFileCommand.RunAsync(cl, "-Mvb", "-D", Console.OpenStandardOutput(), output, error).ConfigureAwait(false),
             Mode.FreezeMessages => await FreezeMessagesCommand.RunAsync(cl, freeze: true, output, error).ConfigureAwait(false),
             Mode.ThawMessages => await FreezeMessagesCommand.RunAsync(cl, freeze: false, output, error).ConfigureAwait(false),
+            Mode.MarkAllDelivered or Mode.MarkDelivered or Mode.AddRecipients or Mode.EditSender
+                => await EditMessageCommand.RunAsync(cl, cl.Mode, output, error).ConfigureAwait(false),
             Mode.AddressTest => await AddressTestCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.VerifyRecipient or Mode.VerifySender => await VerifyCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.HostCheck => await HostCheckCommand.RunAsync(cl, Console.OpenStandardInput(), Console.OpenStandardOutput(), error).ConfigureAwait(false),

@@ -48,6 +48,10 @@ internal static class CommandLineParser
                 case "-Mrm": modes.Add(Mode.RemoveMessages); continue;
                 case "-Mf": modes.Add(Mode.FreezeMessages); continue;
                 case "-Mt": modes.Add(Mode.ThawMessages); continue;
+                case "-Mmad": modes.Add(Mode.MarkAllDelivered); continue;
+                case "-Mmd": modes.Add(Mode.MarkDelivered); continue;
+                case "-Mar": modes.Add(Mode.AddRecipients); continue;
+                case "-Mes": modes.Add(Mode.EditSender); continue;
                 case "-Mvh": modes.Add(Mode.ShowHeader); continue;
                 case "-Mvb": modes.Add(Mode.ShowBody); continue;
                 case "-MG": modes.Add(Mode.MoveMessages); continue;
@@ -107,7 +111,8 @@ internal static class CommandLineParser
         // With another action, a bare -qG<name> only says which queue it works on (exim -qGbulk -bp, exim -qGbulk -M <id>).
         if (oneShot is { QueueName: { } selected, Flags: QueueRunFlags.None } && modes.Count(m => m == Mode.QueueRun) == 1
             && modes.Any(m => m is Mode.ListQueue or Mode.CountQueue or Mode.DeliverMessages or Mode.RemoveMessages or Mode.MoveMessages
-                or Mode.FreezeMessages or Mode.ThawMessages or Mode.ShowHeader or Mode.ShowBody))
+                or Mode.FreezeMessages or Mode.ThawMessages or Mode.MarkAllDelivered or Mode.MarkDelivered
+                or Mode.AddRecipients or Mode.EditSender or Mode.ShowHeader or Mode.ShowBody))
         {
             modes.Remove(Mode.QueueRun);
             oneShot = null;

@@ -65,6 +65,18 @@ internal static partial class DeliveryLog
     [LoggerMessage(5019, LogLevel.Information, "{Id} unfrozen by {User}")]
     public static partial void UnfrozenBy(ILogger logger, string id, string user);
 
+    /// <summary>Exim's queue_action line for each address <c>-Mmad</c> or <c>-Mmd</c> marks delivered.</summary>
+    [LoggerMessage(5020, LogLevel.Information, "{Id} address <{Address}> marked delivered by {User}")]
+    public static partial void MarkedDelivered(ILogger logger, string id, string address, string user);
+
+    /// <summary>Exim's queue_action line for each recipient <c>-Mar</c> adds.</summary>
+    [LoggerMessage(5021, LogLevel.Information, "{Id} recipient <{Address}> added by {User}")]
+    public static partial void RecipientAdded(ILogger logger, string id, string address, string user);
+
+    /// <summary>Exim's queue_action line for <c>-Mes</c>.</summary>
+    [LoggerMessage(5022, LogLevel.Information, "{Id} sender address changed to <{Address}> by {User}")]
+    public static partial void SenderChanged(ILogger logger, string id, string address, string user);
+
     [LoggerMessage(7001, LogLevel.Information, "{Id} H={Host} [{Address}]{Detail}")]
     public static partial void HostFailed(ILogger logger, string id, string host, string address, string detail);
 }

@@ -1,12 +1,13 @@
 using System.Text.RegularExpressions;
 using Exim.Mail.Delivery;
+using Exim.Mail.Spool;
 using Exim.TestKit;
 
 namespace Exim.Host.Tests.Cli;
 
 /// <summary>
 /// Exim's queue tools on a spool a real daemon wrote from real SMTP sessions: <c>-bpc</c>, <c>-bp[r][u|a]</c>, <c>-Mvh</c>,
-/// <c>-Mvb</c>, <c>-Mf</c>, <c>-Mt</c> in Exim 4.96's output shapes, and Debian's exiqgrep and exiqsumm (exim4-base 4.96) run
+/// <c>-Mvb</c>, <c>-Mf</c>, <c>-Mt</c>, <c>-Mmad</c>, <c>-Mmd</c>, <c>-Mar</c>, <c>-Mes</c> in Exim 4.96's output shapes, and Debian's exiqgrep and exiqsumm (exim4-base 4.96) run
 /// unchanged against our binary. The daemon is queue_only; <c>test.example</c> is delivered into a Maildir and
 /// <c>defer.example</c> goes to a server that answers 451 to RCPT, so a message can be half delivered.
 /// </summary>
@@ -147,6 +148,118 @@ public sealed partial class QueueToolsTests : IAsyncLifetime
 
         var missing = await RunAsync("-Mt", "1xVuNZ-000000-00");
         Assert.Equal((1, "Spool data file for 1xVuNZ-000000-00 does not exist\n"), (missing.ExitCode, missing.Stdout));
+    }
+
+    [Fact]
+    public async Task MarkDelivered_AddsTheAddressesToTheNonRecipientsTree_LogsAsExim_AndTheNextRunDeliversTheRest()
+    {
+        var id = await SendAsync("alice@test.example", "bob@test.example", "x@defer.example");
+        var user = Environment.UserName;
+        var before = Header(id);
+
+        var notRecipient = await RunAsync("-Mmd", id, "x@defer.example", "nobody@test.example");
+        var noDomain = await RunAsync("-Mmd", id, "bob");
+        var noAddress = await RunAsync("-Mmd", id);
+        Assert.Equal((1, $"Message {id} - error while marking as delivered:\n  nobody@test.example is not a recipient: message not updated\n"),
+            (notRecipient.ExitCode, notRecipient.Stdout));
+        Assert.Equal((1, $"Message {id} - error while marking as delivered:\n  bad address bob: domain missing\n"), (noDomain.ExitCode, noDomain.Stdout));
+        Assert.Equal((1, $"Message {id} - error while marking as delivered: no address given\n"), (noAddress.ExitCode, noAddress.Stdout));
+        Assert.Equal(before, Header(id)); // nothing written
+        Assert.Equal(0, _d.CountLog("marked delivered"));
+
+        var mark = await RunAsync("-Mmd", id, "<x@defer.example>");
+        var header = Header(id);
+        var undelivered = await RunAsync("-bpu");
+
+        Assert.Equal((0, $"Message {id} has been modified\n"), (mark.ExitCode, mark.Stdout));
+        Assert.Contains("\nNN x@defer.example\n", header, StringComparison.Ordinal);
+        Assert.Equal(before.Replace("\nXX\n", "\nNN x@defer.example\n", StringComparison.Ordinal), header); // nothing else changed
+        Assert.Equal(1, _d.CountLog($"{id} address <x@defer.example> marked delivered by {user}"));
+        Assert.False(File.Exists(Path.Combine(_d.InputDirectory, id + "-H.tmp")));
+        Assert.Matches(Listing((id, "alice@test.example", ["          bob@test.example"])), undelivered.Stdout);
+
+        var (code, output, errors) = await RunAsync("-q"); // bob is delivered, x is not tried: the message is complete
+        Assert.True(code == 0, output + errors);
+        Assert.Equal(0, _defer.Connections);
+        Assert.Equal(1, _d.CountLog($"{id} => bob <bob@test.example>"));
+        Assert.Equal(1, _d.CountLog($"{id} Completed"));
+        Assert.False(File.Exists(Path.Combine(_d.InputDirectory, id + "-H")));
+    }
+
+    [Fact]
+    public async Task MarkAllDelivered_MarksEveryRecipient_AndTheNextRunCompletesWithoutDelivering()
+    {
+        var first = await SendAsync("alice@test.example", "bob@test.example", "x@defer.example");
+        var second = await SendAsync("carol@other.example", "y@defer.example");
+        var user = Environment.UserName;
+
+        var mark = await RunAsync("-Mmad", first, second);
+        var missing = await RunAsync("-Mmad", "1xVuNZ-000000-00");
+
+        Assert.Equal((0, $"Message {first} has been modified\nMessage {second} has been modified\n"), (mark.ExitCode, mark.Stdout));
+        Assert.Equal((1, "Spool data file for 1xVuNZ-000000-00 does not exist\n"), (missing.ExitCode, missing.Stdout));
+        Assert.Equal(["bob@test.example", "x@defer.example"], SpoolHeaderFile.Parse(Header(first))!.NonRecipients);
+        Assert.Equal(["y@defer.example"], SpoolHeaderFile.Parse(Header(second))!.NonRecipients);
+        Assert.Equal(1, _d.CountLog($"{first} address <bob@test.example> marked delivered by {user}"));
+        Assert.Equal(1, _d.CountLog($"{first} address <x@defer.example> marked delivered by {user}"));
+        Assert.Equal(1, _d.CountLog($"{second} address <y@defer.example> marked delivered by {user}"));
+        Assert.Matches(Listing((first, "alice@test.example", []), (second, "carol@other.example", [])), (await RunAsync("-bpu")).Stdout);
+
+        // The message is locked while another process holds it, as with -Mf.
+        var third = await SendAsync("dave@other.example", "z@defer.example");
+        Assert.Equal(LockAttempt.Acquired, MessageLock.TryAcquire(_d.InputDirectory, third, out var held));
+        using (held)
+        {
+            var locked = await RunAsync("-Mmad", third);
+            Assert.Equal((1, $"Message {third} is locked\n"), (locked.ExitCode, locked.Stdout));
+        }
+        Assert.Equal(0, _d.CountLog($"{third} address"));
+
+        var (code, output, errors) = await RunAsync("-q");
+        Assert.True(code == 0, output + errors);
+        Assert.Equal(0, _d.CountLog($"{first} =>"));
+        Assert.Equal(1, _d.CountLog($"{first} Completed"));
+        Assert.Equal(1, _d.CountLog($"{second} Completed"));
+        Assert.False(File.Exists(Path.Combine(_d.InputDirectory, first + "-H")));
+        Assert.False(File.Exists(Path.Combine(_d.InputDirectory, second + "-H")));
+    }
+
+    [Fact]
+    public async Task AddRecipientAndEditSender_RewriteTheEnvelope_LogAsExim_AndTheNextRunDeliversToTheNewRecipient()
+    {
+        var id = await SendAsync("alice@test.example", "x@defer.example");
+        var user = Environment.UserName;
+        var before = Header(id);
+
+        var add = await RunAsync("-Mar", id, "carol@test.example", "<dave@test.example>");
+        var added = Header(id);
+        var badAdd = await RunAsync("-Mar", id, "eve");
+        var twoSenders = await RunAsync("-Mes", id, "a@other.example", "b@other.example");
+        var edit = await RunAsync("-Mes", id, "<new@other.example>");
+        var edited = Header(id);
+
+        Assert.Equal((0, $"Message {id} has been modified\n"), (add.ExitCode, add.Stdout));
+        Assert.Equal(before.Replace("\n1\nx@defer.example\n", "\n3\nx@defer.example\ncarol@test.example\ndave@test.example\n", StringComparison.Ordinal), added);
+        Assert.Equal(1, _d.CountLog($"{id} recipient <carol@test.example> added by {user}"));
+        Assert.Equal(1, _d.CountLog($"{id} recipient <dave@test.example> added by {user}"));
+        Assert.Equal((1, $"Message {id} - error while adding recipient:\n  bad address eve: domain missing\n"), (badAdd.ExitCode, badAdd.Stdout));
+        Assert.Equal((1, $"Message {id} - only one sender address can be specified\n"), (twoSenders.ExitCode, twoSenders.Stdout));
+        Assert.Equal((0, $"Message {id} has been modified\n"), (edit.ExitCode, edit.Stdout));
+        Assert.Equal(added.Replace("\n<alice@test.example>\n", "\n<new@other.example>\n", StringComparison.Ordinal), edited);
+        Assert.Equal(1, _d.CountLog($"{id} sender address changed to <new@other.example> by {user}"));
+        Assert.Matches(Listing((id, "new@other.example", ["          x@defer.example", "          carol@test.example", "          dave@test.example"])),
+            (await RunAsync("-bpu")).Stdout);
+
+        var bounce = await RunAsync("-Mes", id, "<>"); // the null sender is allowed
+        Assert.Equal((0, $"Message {id} has been modified\n"), (bounce.ExitCode, bounce.Stdout));
+        Assert.Contains("\n<>\n", Header(id), StringComparison.Ordinal);
+        Assert.Equal(1, _d.CountLog($"{id} sender address changed to <> by {user}"));
+
+        var (code, output, errors) = await RunAsync("-q"); // the added recipients are delivered, x is deferred
+        Assert.True(code == 0, output + errors);
+        Assert.Equal(1, _d.CountLog($"{id} => carol <carol@test.example>"));
+        Assert.Equal(1, _d.CountLog($"{id} => dave <dave@test.example>"));
+        Assert.Matches(Listing((id, "", ["          x@defer.example"])), (await RunAsync("-bpu")).Stdout);
     }
 
     [Fact]

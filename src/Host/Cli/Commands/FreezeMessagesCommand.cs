@@ -19,16 +19,7 @@ internal static class FreezeMessagesCommand
     public static async Task<int> RunAsync(CommandLine cl, bool freeze, TextWriter output, TextWriter error)
     {
         var option = freeze ? "-Mf" : "-Mt";
-        if (cl.Arguments.IsEmpty)
-        {
-            await error.WriteLineAsync($"exim: no message ids given after {option} option").ConfigureAwait(false);
-            return 1;
-        }
-        if (cl.Arguments.FirstOrDefault(a => !MessageId.IsValid(a)) is { } bad)
-        {
-            await error.WriteLineAsync($"exim: malformed message id {bad} after {option} option").ConfigureAwait(false);
-            return 1;
-        }
+        if (!await LockedMessage.CheckIdsAsync(cl.Arguments, option, error).ConfigureAwait(false)) return 1;
         if (SpoolCommandContext.Open(cl, error) is not { } context) return 1;
         await using var _ = context;
         var input = SpoolPaths.Input(context.Main.SpoolDirectory, cl.QueueName);
@@ -51,31 +42,21 @@ internal static class FreezeMessagesCommand
     /// <summary>Freezes or thaws one message under its lock; the line to print and whether the -H file was changed.</summary>
     private static (string Line, bool Changed) Apply(string input, string id, bool freeze)
     {
-        var attempt = MessageLock.TryAcquire(input, id, out var held);
-        if (attempt == LockAttempt.Locked) return ($"Message {id} is locked", false);
-        if (attempt == LockAttempt.NotFound) return ($"Spool data file for {id} does not exist", false);
-        using (held)
+        using var held = LockedMessage.Open(input, id, out var header, out var failure);
+        if (held is null) return (failure!, false);
+        if (header!.Frozen == freeze) return ($"Message {id} {(freeze ? "is already frozen" : "is not frozen")}", false);
+        var options = header.Options.Remove(ManualThawOption);
+        header = freeze
+            ? header with { FrozenAt = DateTimeOffset.UtcNow, Options = options }
+            : header with { FrozenAt = null, Options = options.Add(ManualThawOption) };
+        try
         {
-            switch (SpoolHeaderFile.Load(Path.Combine(input, id + "-H"), out var header))
-            {
-                case SpoolReadStatus.FormatError: return ($"Spool format error for {id}-H", false);
-                case SpoolReadStatus.Unreadable: return ($"Spool read error for {id}-H: Permission denied", false);
-                case SpoolReadStatus.NotFound: return ($"Spool read error for {id}-H: No such file or directory", false);
-            }
-            if (header!.Frozen == freeze) return ($"Message {id} {(freeze ? "is already frozen" : "is not frozen")}", false);
-            var options = header.Options.Remove(ManualThawOption);
-            header = freeze
-                ? header with { FrozenAt = DateTimeOffset.UtcNow, Options = options }
-                : header with { FrozenAt = null, Options = options.Add(ManualThawOption) };
-            try
-            {
-                SpoolHeaderFile.Rewrite(input, header);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return ($"Message {id} could not be {(freeze ? "frozen" : "unfrozen")}: {e.Message}", false);
-            }
-            return ($"Message {id} {(freeze ? "is now frozen" : "is no longer frozen")}", true);
+            SpoolHeaderFile.Rewrite(input, header);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return ($"Message {id} could not be {(freeze ? "frozen" : "unfrozen")}: {e.Message}", false);
+        }
+        return ($"Message {id} {(freeze ? "is now frozen" : "is no longer frozen")}", true);
     }
 }

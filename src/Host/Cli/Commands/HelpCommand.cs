@@ -21,9 +21,16 @@ internal static class HelpCommand
               -MG <queue> <id> ...
                                  move these messages to the named queue ('' for the default queue)
               -Mf <id> ...       freeze these messages; -Mt <id> ... thaws them
+              -Mmad <id> ...     mark all recipients of these messages delivered
+              -Mmd <id> <address> ...
+                                 mark these recipients of the message delivered
+              -Mar <id> <address> ...
+                                 add these recipients to the message
+              -Mes <id> <address>
+                                 change the message's sender (<> allowed)
               -Mvh <id>          print the message's -H spool file; -Mvb <id> its -D file
               -bp                list the queue (-qG<name> -bp: the named queue; also selects it for -M, -Mrm, -MG,
-                                 -Mf, -Mt, -Mvh, -Mvb, -bpc)
+                                 -Mf, -Mt, -Mmad, -Mmd, -Mar, -Mes, -Mvh, -Mvb, -bpc)
               -bp[r][u|a]        r in directory order (unsorted), u only undelivered recipients, a also generated ones
               -bpc               count the messages in the queue
               -bt <address> ...  test how addresses route
