@@ -191,6 +191,11 @@ internal sealed class SessionState : ITransactionView, IDisposable
 
     public ValueTask<HostListMatch> MatchAsync(HostList list) => Connection.MatchAsync(list);
 
+    /// <summary>Whether STARTTLS may be offered now (EHLO and HELP): a certificate, not yet in TLS, the client in tls_advertise_hosts.</summary>
+    public async ValueTask<bool> StartTlsAvailableAsync()
+        => Settings.Tls is not null && !Connection.Description.Tls
+           && await MatchAsync(Settings.TlsAdvertiseHosts).ConfigureAwait(false) != HostListMatch.NoMatch;
+
     public SessionResult End(SessionOutcome outcome) => new(outcome, Messages);
 
     public void ResetTransaction()

@@ -47,8 +47,7 @@ internal sealed class HeloCommand(bool esmtp) : SmtpCommandHandler
         var limit = session.Settings.Main.MessageSizeLimit;
         var size = limit > 0 ? $"250-SIZE {limit.ToString(CultureInfo.InvariantCulture)}\r\n" : "250-SIZE\r\n";
         // Exim's order: ... PIPELINING, AUTH, CHUNKING, STARTTLS, ..., HELP. STARTTLS only with a certificate and never inside TLS.
-        session.TlsAdvertised = session.Settings.Tls is not null && !session.Connection.Description.Tls
-            && await session.MatchAsync(session.Settings.TlsAdvertiseHosts).ConfigureAwait(false) != HostListMatch.NoMatch;
+        session.TlsAdvertised = await session.StartTlsAvailableAsync().ConfigureAwait(false);
         var startTls = session.TlsAdvertised ? "250-STARTTLS\r\n" : "";
         var auth = await Auth.AuthAdvertisement.LineAsync(session).ConfigureAwait(false);
         session.Reply($"250-{session.Hostname} Hello {name} [{clientIp}]\r\n{size}250-8BITMIME\r\n250-PIPELINING\r\n{auth}{startTls}250 HELP");

@@ -1,5 +1,4 @@
 using Exim.Abstractions.Daemon;
-using Exim.Abstractions.Matching;
 
 namespace Exim.Mail.Smtp.Commands;
 
@@ -16,9 +15,7 @@ internal sealed class HelpCommand : SmtpCommandHandler
     {
         if (session.CountNonmail()) return session.TooManyNonmail(line);
         var auth = session.Settings.Authenticators.IsEmpty ? "" : " AUTH";
-        var startTls = session.Settings.Tls is not null && !session.Connection.Description.Tls
-            && await session.MatchAsync(session.Settings.TlsAdvertiseHosts).ConfigureAwait(false) != HostListMatch.NoMatch
-            ? " STARTTLS" : "";
+        var startTls = await session.StartTlsAvailableAsync().ConfigureAwait(false) ? " STARTTLS" : "";
         session.Reply($"214-Commands supported:\r\n214{auth}{startTls} HELO EHLO MAIL RCPT DATA NOOP QUIT RSET HELP");
         return null;
     }
