@@ -1,6 +1,5 @@
 using System.Globalization;
 using Exim.Abstractions.Daemon;
-using Exim.Abstractions.Matching;
 using Exim.Abstractions.Policy;
 using Exim.Abstractions.Scripting;
 
