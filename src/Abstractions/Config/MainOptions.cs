@@ -43,6 +43,26 @@ public sealed record MainOptions
     /// <summary>The host name used in SMTP replies; empty means <see cref="PrimaryHostname"/>.</summary>
     [EximOption("smtp_active_hostname")] public string SmtpActiveHostname { get; init; } = "";
 
+    // ---- users and privileges ----
+
+    /// <summary>
+    /// The user the daemon and everything it starts run as once the listening sockets are bound (a login name or a
+    /// number). Empty: the user that started it.
+    /// </summary>
+    [EximOption("exim_user")] public string EximUser { get; init; } = "";
+
+    /// <summary>The group that goes with <see cref="EximUser"/>; empty means that user's primary group.</summary>
+    [EximOption("exim_group")] public string EximGroup { get; init; } = "";
+
+    /// <summary>Users (names or numbers) who may set the envelope sender and the <c>-oMr</c>-style options of a local submission.</summary>
+    [EximOption("trusted_users")] public ImmutableArray<string> TrustedUsers { get; init; } = [];
+
+    /// <summary>Groups whose members are trusted as <see cref="TrustedUsers"/> are.</summary>
+    [EximOption("trusted_groups")] public ImmutableArray<string> TrustedGroups { get; init; } = [];
+
+    /// <summary>Groups whose members are admin users (besides root and the Exim user): they may list, view and change the queue.</summary>
+    [EximOption("admin_groups")] public ImmutableArray<string> AdminGroups { get; init; } = [];
+
     // ---- listening ----
 
     /// <summary>Addresses to listen on, optionally with <c>.port</c> or <c>[addr]:port</c>.</summary>

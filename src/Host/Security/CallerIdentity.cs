@@ -1,0 +1,24 @@
+using System.Collections.Immutable;
+using Exim.Mail.Native;
+
+namespace Exim.Host.Security;
+
+/// <summary>A process acting on the mail system: this one (<see cref="Current"/>) or a Unix-socket peer (<see cref="Of"/>).</summary>
+internal sealed record CallerIdentity(int Uid, int Gid, ImmutableArray<int> Groups, string UserName)
+{
+    /// <summary>The real user of this process (Exim judges its caller by the real uid) with its groups.</summary>
+    public static CallerIdentity Current()
+    {
+        var uid = Posix.RealUid;
+        var gid = Posix.RealGid;
+        return new CallerIdentity(uid, gid, [gid, .. Posix.SupplementaryGroups()], UnixAccount.Find(uid)?.Name ?? uid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The peer of a Unix socket, its groups from the group database (the kernel passes only uid and gid).</summary>
+    public static CallerIdentity Of(PeerCredentials peer)
+    {
+        var account = UnixAccount.Find(peer.Uid);
+        ImmutableArray<int> groups = account is null ? [peer.Gid] : [peer.Gid, .. account.Groups()];
+        return new CallerIdentity(peer.Uid, peer.Gid, groups, account?.Name ?? peer.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
