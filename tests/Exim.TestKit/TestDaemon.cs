@@ -77,7 +77,7 @@ public sealed class TestDaemon : IAsyncDisposable
     public static async Task<TestDaemon> StartAsync(string config, TempDirectory? directory, int? fileLimit, params string[] extraArgs)
     {
         directory ??= new TempDirectory("exim-daemon");
-        var configPath = directory.Write("exim.toml", config);
+        var configPath = directory.Write("exim.toml", WithEximUser(config));
         var process = EximProcess.Start(directory.Path, fileLimit, ["-C", configPath, "-bd", .. extraArgs]);
         var daemon = new TestDaemon(directory, configPath, process);
         await Wait.UntilOrFailAsync(() => daemon.MainLog.Contains("daemon started", StringComparison.Ordinal) || process.HasExited,
@@ -85,6 +85,15 @@ public sealed class TestDaemon : IAsyncDisposable
         if (process.HasExited) throw new InvalidOperationException($"exim -bd exited with {process.ExitCode}: {process.Stderr}");
         return daemon;
     }
+
+    /// <summary>
+    /// The tests run as root, and a daemon started as root without exim_user refuses to start: a config that does not
+    /// choose a user opts in to running as root explicitly (tests of the privilege drop set exim_user themselves).
+    /// </summary>
+    public static string WithEximUser(string config) =>
+        System.Text.RegularExpressions.Regex.IsMatch(config, @"^\s*exim_user\s*=", System.Text.RegularExpressions.RegexOptions.Multiline)
+            ? config
+            : "exim_user = \"root\"\n" + config;
 
     public Task WaitForLogAsync(string text, TimeSpan? timeout = null)
         => Wait.UntilOrFailAsync(() => MainLog.Contains(text, StringComparison.Ordinal), timeout ?? TestTimeouts.Default,
