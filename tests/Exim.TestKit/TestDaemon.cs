@@ -48,6 +48,7 @@ public sealed class TestDaemon : IAsyncDisposable
     /// </summary>
     /// <remarks>It has no routers, so received messages stay queued (the daemon delivers nothing without routers).</remarks>
     public static string SmtpConfig(string extra = "", string relayFromHosts = "[\"127.0.0.1\"]") => $$"""
+        {{RunAsRoot}}
         spool_directory = "spool"
         primary_hostname = "mx.test.example"
         local_interfaces = ["127.0.0.1"]
@@ -93,7 +94,10 @@ public sealed class TestDaemon : IAsyncDisposable
     public static string WithEximUser(string config) =>
         System.Text.RegularExpressions.Regex.IsMatch(config, @"^\s*exim_user\s*=", System.Text.RegularExpressions.RegexOptions.Multiline)
             ? config
-            : "exim_user = \"root\"\n" + config;
+            : RunAsRoot + "\n" + config;
+
+    /// <summary>The explicit opt-in to a daemon that stays root (the tests run as root).</summary>
+    public const string RunAsRoot = "exim_user = \"root\"";
 
     public Task WaitForLogAsync(string text, TimeSpan? timeout = null)
         => Wait.UntilOrFailAsync(() => MainLog.Contains(text, StringComparison.Ordinal), timeout ?? TestTimeouts.Default,

@@ -16,8 +16,11 @@ namespace Exim.Host.Security;
 /// </summary>
 internal static partial class DaemonPrivileges
 {
-    /// <returns>Whether start-up may go on; when not, the reason is on <paramref name="error"/> and in the logs.</returns>
-    public static async Task<bool> SetUpAsync(LoadedConfig loaded, DaemonListeners listeners, TextWriter error, ILogger logger)
+    /// <returns>
+    /// Whether start-up may go on (then with the participant that keeps reloads to the same user); when not, the reason
+    /// is on <paramref name="error"/> and in the logs.
+    /// </returns>
+    public static async Task<EximUserParticipant?> SetUpAsync(LoadedConfig loaded, DaemonListeners listeners, TextWriter error, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(loaded);
         ArgumentNullException.ThrowIfNull(listeners);
@@ -31,22 +34,23 @@ internal static partial class DaemonPrivileges
         catch (EximConfigException e)
         {
             ConfigErrors.Print([e.Diagnostic], error);
-            return false;
+            return null;
         }
         var root = PrivilegeDrop.IsRoot;
         if (root && identity is null) return Refuse(PrivilegeDrop.RootWithoutEximUser, error, logger);
+        var participant = new EximUserParticipant(config.Main, identity, root);
 
         var bindErrors = await listeners.BindFirstAsync(config, CancellationToken.None).ConfigureAwait(false);
         if (!bindErrors.IsEmpty)
         {
             ConfigErrors.Print(bindErrors, error);
-            return false;
+            return null;
         }
-        if (!root || identity is null) return true;
+        if (!root || identity is null) return participant;
         if (identity.IsRoot)
         {
             RunningAsRoot(logger);
-            return true;
+            return participant;
         }
 
         var failed = SpoolOwnership.Prepare(config.Main, identity) ?? PrivilegeDrop.DropTo(identity);
@@ -54,14 +58,14 @@ internal static partial class DaemonPrivileges
         Dropped(logger, identity.User, identity.Group, identity.Uid, identity.Gid, string.Join(',', Posix.SupplementaryGroups()));
         var unreadable = EximUserAccess.Unreadable(config, identity);
         foreach (var problem in unreadable) _ = Refuse(problem, error, logger);
-        return unreadable.Count == 0;
+        return unreadable.Count == 0 ? participant : null;
     }
 
-    private static bool Refuse(string message, TextWriter error, ILogger logger)
+    private static EximUserParticipant? Refuse(string message, TextWriter error, ILogger logger)
     {
         error.WriteLine(message);
         Refused(logger, message);
-        return false;
+        return null;
     }
 
     [LoggerMessage(EventIds.PrivilegesDropped, LogLevel.Information, "listeners bound as root; now running as exim_user {User}:{Group} (uid={Uid} gid={Gid} groups={Groups})")]

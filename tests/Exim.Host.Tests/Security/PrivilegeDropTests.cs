@@ -116,7 +116,7 @@ public sealed class PrivilegeDropTests
     public async Task Daemon_AsRootWithoutEximUser_RefusesToStart()
     {
         using var dir = new TempDirectory("exim-priv");
-        var config = dir.Write("exim.toml", TestDaemon.SmtpConfig());
+        var config = dir.Write("exim.toml", TestDaemon.SmtpConfig().Replace(TestDaemon.RunAsRoot, "", StringComparison.Ordinal));
 
         var (code, _, stderr) = await EximProcess.RunAsync(dir.Path, "-C", config, "-bd");
 

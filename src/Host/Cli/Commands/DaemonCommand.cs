@@ -105,8 +105,8 @@ internal static partial class DaemonCommand
         // Read the configuration, bind the listeners as root, become exim_user; only then load plugins and compile scripts.
         var first = core.Reloader.ReadFirst();
         if (!first.Succeeded) return ConfigErrors.Print(first.Errors, error);
-        if (!await DaemonPrivileges.SetUpAsync(first.Config, daemonListeners, error, logger).ConfigureAwait(false)) return 1;
-        core.Reloader.Participants.Add(new EximUserParticipant(first.Config.Config.Main));
+        if (await DaemonPrivileges.SetUpAsync(first.Config, daemonListeners, error, logger).ConfigureAwait(false) is not { } sameUser) return 1;
+        core.Reloader.Participants.Add(sameUser);
         var started = await core.Reloader.StartAsync(first.Config).ConfigureAwait(false);
         if (started.Status != ReloadStatus.Published) return ConfigErrors.Print(started.Errors, error);
         if (noScheduler)
