@@ -51,10 +51,16 @@ public sealed class PrivilegeDropTests
     public async Task Daemon_StartedAsRoot_BindsAPortBelow1024_ThenRunsAsEximUserWithNoCapability()
     {
         using var dir = NobodyReachableDirectory();
+        // Left by an earlier run as root: root's files, which the Exim user must go on writing.
+        var oldLog = dir.Write("spool/log/mainlog", "2026-11-29 10:00:00 an earlier run as root\n");
+        var oldHints = dir.Write("spool/db/leftover", "");
         var port = FreePrivilegedPort();
         await using var d = await TestDaemon.StartAsync(Config(port), dir);
 
         Assert.Equal(port, d.Port);
+        Assert.Equal((Nobody, Nobody), Posix.OwnerOf(oldLog));
+        Assert.Equal((Nobody, Nobody), Posix.OwnerOf(oldHints));
+        Assert.StartsWith("2026-11-29 10:00:00 an earlier run as root\n", d.MainLog, StringComparison.Ordinal);
         var status = File.ReadAllLines($"/proc/{d.Process.Pid}/status");
         Assert.Equal("Uid:\t65534\t65534\t65534\t65534", status.Single(l => l.StartsWith("Uid:", StringComparison.Ordinal)));
         Assert.Equal("Gid:\t65534\t65534\t65534\t65534", status.Single(l => l.StartsWith("Gid:", StringComparison.Ordinal)));
@@ -82,8 +88,9 @@ public sealed class PrivilegeDropTests
         Assert.Equal((Nobody, Nobody), Posix.OwnerOf(Path.Combine(d.InputDirectory, id + "-D")));
         Assert.Equal((Nobody, Nobody), Posix.OwnerOf(d.MainLogPath));
         Assert.Equal((Nobody, Nobody), Posix.OwnerOf(dir.Combine("spool")));
+        Assert.Equal((Nobody, Nobody), Posix.OwnerOf(dir.Combine("spool", "msglog")));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute,
-            File.GetUnixFileMode(dir.Combine("spool")));
+            File.GetUnixFileMode(dir.Combine("spool", "msglog"))); // created by the daemon: Exim's 0750
 
         // exim -q run by root (from cron, say) becomes the Exim user once it has read the configuration: the message
         // it delivers is nobody's file.
@@ -110,6 +117,20 @@ public sealed class PrivilegeDropTests
             TestTimeouts.Default, () => "delivery by a queue runner\n" + d.MainLog);
         Assert.Contains("Start queue run: pid=", d.MainLog, StringComparison.Ordinal);
         Assert.Equal((Nobody, Nobody), Posix.OwnerOf(delivered[0]));
+    }
+
+    [Fact]
+    public async Task Daemon_AFileReloadsNeedThatTheEximUserCannotRead_StopsStartUpNamingIt()
+    {
+        using var dir = NobodyReachableDirectory();
+        var script = dir.Write("scripts/accept.csx", "return Verdict.Continue;");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var config = dir.Write("exim.toml", Config(0) + $"\n\n[hooks]\naccept = \"{script}\"\n");
+
+        var (code, _, stderr) = await EximProcess.RunAsync(dir.Path, "-C", config, "-bd");
+
+        Assert.Equal(1, code);
+        Assert.Contains($"exim: {script} is not readable by exim_user nobody:nogroup (uid=65534 gid=65534), which the daemon now runs as and reloads with: Access to the path", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
