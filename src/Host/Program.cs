@@ -1,6 +1,7 @@
 using Exim.Host.Cli;
 using Exim.Host.Cli.Commands;
 using Exim.Host.Lifetime;
+using Exim.Host.Security;
 
 namespace Exim.Host;
 
@@ -17,6 +18,11 @@ internal static class Program
         }
         var output = Console.Out;
         var error = Console.Error;
+        if (WritesSpool(cl.Mode) && PrivilegeDrop.ForCommand(cl.ConfigPath) is { } dropFailed)
+        {
+            await error.WriteLineAsync(dropFailed).ConfigureAwait(false);
+            return 1;
+        }
         return cl.Mode switch
         {
             Mode.Help => HelpCommand.Run(output),
@@ -44,6 +50,15 @@ internal static class Program
             _ => NotAvailable(cl.Mode, error),
         };
     }
+
+    /// <summary>
+    /// The modes that write to the spool, the logs or the hints: started as root with exim_user set, they run as the Exim
+    /// user from the moment the configuration is read, so what they create is that user's (as Exim does). The daemon
+    /// gives root up itself, after binding its ports.
+    /// </summary>
+    private static bool WritesSpool(Mode mode) => mode is Mode.QueueRun or Mode.DeliverMessages or Mode.RemoveMessages
+        or Mode.MoveMessages or Mode.FreezeMessages or Mode.ThawMessages or Mode.MarkAllDelivered or Mode.MarkDelivered
+        or Mode.AddRecipients or Mode.EditSender or Mode.TidyDatabase;
 
     private static int Usage(TextWriter error)
     {

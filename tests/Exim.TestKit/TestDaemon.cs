@@ -48,6 +48,7 @@ public sealed class TestDaemon : IAsyncDisposable
     /// </summary>
     /// <remarks>It has no routers, so received messages stay queued (the daemon delivers nothing without routers).</remarks>
     public static string SmtpConfig(string extra = "", string relayFromHosts = "[\"127.0.0.1\"]") => $$"""
+        {{RunAsRoot}}
         spool_directory = "spool"
         primary_hostname = "mx.test.example"
         local_interfaces = ["127.0.0.1"]
@@ -77,7 +78,7 @@ public sealed class TestDaemon : IAsyncDisposable
     public static async Task<TestDaemon> StartAsync(string config, TempDirectory? directory, int? fileLimit, params string[] extraArgs)
     {
         directory ??= new TempDirectory("exim-daemon");
-        var configPath = directory.Write("exim.toml", config);
+        var configPath = directory.Write("exim.toml", WithEximUser(config));
         var process = EximProcess.Start(directory.Path, fileLimit, ["-C", configPath, "-bd", .. extraArgs]);
         var daemon = new TestDaemon(directory, configPath, process);
         await Wait.UntilOrFailAsync(() => daemon.MainLog.Contains("daemon started", StringComparison.Ordinal) || process.HasExited,
@@ -85,6 +86,18 @@ public sealed class TestDaemon : IAsyncDisposable
         if (process.HasExited) throw new InvalidOperationException($"exim -bd exited with {process.ExitCode}: {process.Stderr}");
         return daemon;
     }
+
+    /// <summary>
+    /// The tests run as root, and a daemon started as root without exim_user refuses to start: a config that does not
+    /// choose a user opts in to running as root explicitly (tests of the privilege drop set exim_user themselves).
+    /// </summary>
+    public static string WithEximUser(string config) =>
+        System.Text.RegularExpressions.Regex.IsMatch(config, @"^\s*exim_user\s*=", System.Text.RegularExpressions.RegexOptions.Multiline)
+            ? config
+            : RunAsRoot + "\n" + config;
+
+    /// <summary>The explicit opt-in to a daemon that stays root (the tests run as root).</summary>
+    public const string RunAsRoot = "exim_user = \"root\"";
 
     public Task WaitForLogAsync(string text, TimeSpan? timeout = null)
         => Wait.UntilOrFailAsync(() => MainLog.Contains(text, StringComparison.Ordinal), timeout ?? TestTimeouts.Default,

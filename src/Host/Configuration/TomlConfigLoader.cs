@@ -179,6 +179,7 @@ internal static class TomlConfigLoader
             errors.Add(source.At(root, "pid_file_path", "pid file path is longer than 200 characters"));
         }
         main = CompleteTls(main, source, root, errors);
+        CheckEximIdentity(main, source, root, errors);
         var primary = main.PrimaryHostname.Length > 0 ? main.PrimaryHostname : System.Net.Dns.GetHostName();
         var qualifyDomain = main.QualifyDomain.Length > 0 ? main.QualifyDomain : primary;
         return main with
@@ -190,6 +191,19 @@ internal static class TomlConfigLoader
             SmtpAcceptQueue = main.SmtpAcceptQueue > acceptMax ? 0 : main.SmtpAcceptQueue,
             AuthAdvertiseHostsSet = root.ContainsKey("auth_advertise_hosts"),
         };
+    }
+
+    /// <summary>exim_user and exim_group must exist (Exim refuses an unknown user when it reads its configuration).</summary>
+    private static void CheckEximIdentity(MainOptions main, TomlSource source, TomlTable root, List<ConfigDiagnostic> errors)
+    {
+        try
+        {
+            _ = Security.EximIdentity.From(main, (key, message) => source.At(root, key, message));
+        }
+        catch (EximConfigException e)
+        {
+            errors.Add(e.Diagnostic);
+        }
     }
 
     private static ImmutableArray<T> BindArray<T>(TomlSource source, TomlTable root, string key,

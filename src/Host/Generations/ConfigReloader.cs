@@ -26,10 +26,26 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
     /// <summary>Loads the configuration and the first generation; nothing is published on failure.</summary>
     public async Task<ReloadOutcome> StartAsync()
     {
-        var config = TomlConfigLoader.Load(configPath);
+        var config = ReadFirst();
         if (!config.Succeeded) return new ReloadOutcome(ReloadStatus.Rejected, 0, config.Errors);
-        FirstConfigParsed?.Invoke(config.Config);
-        var built = await builder.BuildAsync(config.Config).ConfigureAwait(false);
+        return await StartAsync(config.Config).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads the configuration the first generation will be built from (and raises <see cref="FirstConfigParsed"/>), so
+    /// that the daemon can bind its ports and give up root before any plugin or script is loaded.
+    /// </summary>
+    public ConfigLoadResult ReadFirst()
+    {
+        var config = TomlConfigLoader.Load(configPath);
+        if (config.Succeeded) FirstConfigParsed?.Invoke(config.Config);
+        return config;
+    }
+
+    /// <summary>Builds and publishes the first generation from <paramref name="first"/> (from <see cref="ReadFirst"/>).</summary>
+    public async Task<ReloadOutcome> StartAsync(LoadedConfig first)
+    {
+        var built = await builder.BuildAsync(first).ConfigureAwait(false);
         if (!built.Succeeded) return new ReloadOutcome(ReloadStatus.Rejected, 0, built.Errors);
         var prepared = await PrepareAsync(built.Generation, initial: true).ConfigureAwait(false);
         if (!prepared.IsEmpty) return new ReloadOutcome(ReloadStatus.Rejected, 0, prepared);

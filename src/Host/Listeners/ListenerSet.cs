@@ -76,6 +76,13 @@ internal sealed partial class ListenerSet(ILogger<ListenerSet> logger) : IDispos
         foreach (var l in ImmutableInterlocked.InterlockedExchange(ref _current, [])) l.Close();
     }
 
+    /// <summary>Why a reload cannot add a port below 1024 once the daemon has given up root (README, "Privileges").</summary>
+    private static string PrivilegedPortAfterDrop =>
+        $"ports below 1024 need root, and the daemon runs as uid {Exim.Mail.Native.Posix.EffectiveUid} since it gave root up after binding its ports at start-up (exim_user): restart it to listen on a new one";
+
+    private static bool NeedsRoot(ListenSpec spec, SocketException e) =>
+        e.SocketErrorCode == SocketError.AccessDenied && spec.Port is > 0 and < 1024 && Exim.Mail.Native.Posix.EffectiveUid != 0;
+
     private static bool NextIsV4Wildcard(ImmutableArray<ListenSpec> specs, int i)
         => specs[i].Address.Equals(IPAddress.IPv6Any) && i + 1 < specs.Length && specs[i + 1].Address.Equals(IPAddress.Any) && specs[i + 1].Port == specs[i].Port;
 
@@ -126,7 +133,8 @@ internal sealed partial class ListenerSet(ILogger<ListenerSet> logger) : IDispos
                 BindFailed(logger, spec.Address.ToString(), spec.Port);
                 if (triesLeft <= 0)
                 {
-                    var message = $"socket bind() to port {spec.Port} for address {what} failed: {e.Message}: daemon abandoned";
+                    var message = $"socket bind() to port {spec.Port} for address {what} failed: {e.Message}: "
+                        + (NeedsRoot(spec, e) ? PrivilegedPortAfterDrop : "daemon abandoned");
                     if (retry) PanicLine(logger, message);
                     return (null, message, false);
                 }

@@ -27,6 +27,9 @@ internal static class EventIds
     public const int MemoryTrimmed = 2030;
     public const int ListenBacklog = 2040;
     public const int ListenBacklogCapped = 2041;
+    public const int PrivilegesDropped = 2060;
+    public const int RunningAsRoot = 2061;
+    public const int PrivilegesRefused = 2062;
 
     public const int ImmediateDeliveryFailed = 5101;
     public const int RunnerForkFailed = 5102;

@@ -9,6 +9,7 @@ using Exim.Host.Log;
 using Exim.Host.Plugins;
 using Exim.Host.Queue;
 using Exim.Host.Scripting;
+using Exim.Host.Security;
 using Exim.Host.Slots;
 using Exim.Abstractions.Resolution;
 using Exim.Mail.Resolution;
@@ -33,7 +34,8 @@ internal static partial class DaemonCommand
         var logger = core.LoggerFactory.CreateLogger("Exim.Daemon");
         var pid = Environment.ProcessId;
         using var listeners = new ListenerSet(core.LoggerFactory.CreateLogger<ListenerSet>());
-        core.Reloader.Participants.Add(new DaemonListeners(listeners, cl.ListenOverride));
+        var daemonListeners = new DaemonListeners(listeners, cl.ListenOverride);
+        core.Reloader.Participants.Add(daemonListeners);
         using var watcher = new FileChangeWatcher("plugin",
             () => core.Reloader.RequestReload(ReloadReason.PluginFileChanged),
             TimeSpan.FromMilliseconds(500), core.LoggerFactory.CreateLogger<FileChangeWatcher>());
@@ -100,7 +102,12 @@ internal static partial class DaemonCommand
                 stop.Cancel();
             });
 
-        var started = await core.Reloader.StartAsync().ConfigureAwait(false);
+        // Read the configuration, bind the listeners as root, become exim_user; only then load plugins and compile scripts.
+        var first = core.Reloader.ReadFirst();
+        if (!first.Succeeded) return ConfigErrors.Print(first.Errors, error);
+        if (await DaemonPrivileges.SetUpAsync(first.Config, daemonListeners, error, logger).ConfigureAwait(false) is not { } sameUser) return 1;
+        core.Reloader.Participants.Add(sameUser);
+        var started = await core.Reloader.StartAsync(first.Config).ConfigureAwait(false);
         if (started.Status != ReloadStatus.Published) return ConfigErrors.Print(started.Errors, error);
         if (noScheduler)
         {
