@@ -17,6 +17,7 @@ internal static class Program
         }
         var output = Console.Out;
         var error = Console.Error;
+        if (AdminGate.Check(cl, output, error) is { } refused) return refused;
         return cl.Mode switch
         {
             Mode.Help => HelpCommand.Run(output),
@@ -27,6 +28,7 @@ internal static class Program
             Mode.CountQueue => CountQueueCommand.Run(cl, output, error),
             Mode.ShowHeader => await ShowSpoolFileCommand.RunAsync(cl, "-Mvh", "-H", Console.OpenStandardOutput(), output, error).ConfigureAwait(false),
             Mode.ShowBody => await ShowSpoolFileCommand.RunAsync(cl, "-Mvb", "-D", Console.OpenStandardOutput(), output, error).ConfigureAwait(false),
+            Mode.ShowLog => await ShowSpoolFileCommand.RunAsync(cl, "-Mvl", "", Console.OpenStandardOutput(), output, error).ConfigureAwait(false),
             Mode.FreezeMessages => await FreezeMessagesCommand.RunAsync(cl, freeze: true, output, error).ConfigureAwait(false),
             Mode.ThawMessages => await FreezeMessagesCommand.RunAsync(cl, freeze: false, output, error).ConfigureAwait(false),
             Mode.MarkAllDelivered or Mode.MarkDelivered or Mode.AddRecipients or Mode.EditSender
@@ -35,7 +37,7 @@ internal static class Program
             Mode.VerifyRecipient or Mode.VerifySender => await VerifyCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.HostCheck => await HostCheckCommand.RunAsync(cl, Console.OpenStandardInput(), Console.OpenStandardOutput(), error).ConfigureAwait(false),
             Mode.QueueRun => await QueueRunCommand.RunAsync(cl, error).ConfigureAwait(false),
-            Mode.DeliverMessages => await DeliverMessagesCommand.RunAsync(cl, output, error).ConfigureAwait(false),
+            Mode.DeliverMessages or Mode.GiveUpMessages => await DeliverMessagesCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.RemoveMessages => await RemoveMessagesCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.MoveMessages => await MoveMessagesCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.DumpDatabase => await DumpDatabaseCommand.RunAsync(cl, output, error).ConfigureAwait(false),

@@ -24,6 +24,9 @@ internal sealed record CommandLine
 
     public ImmutableArray<QueueRunSpec> QueueRuns { get; init; } = [];
 
+    /// <summary>-R / -S: the one-off queue run takes only the messages this selects (null: all).</summary>
+    public Mail.Delivery.QueueSelection? Selection { get; init; }
+
     /// <summary>
     /// -qG&lt;name&gt; beside -bp, -bpc, -M, -Mrm, -MG, -Mf, -Mt, -Mmad, -Mmd, -Mar, -Mes, -Mvh or -Mvb: the named queue they work on (null: the default queue).
     /// </summary>
