@@ -34,7 +34,7 @@ internal static class Program
             Mode.MarkAllDelivered or Mode.MarkDelivered or Mode.AddRecipients or Mode.EditSender
                 => await EditMessageCommand.RunAsync(cl, cl.Mode, output, error).ConfigureAwait(false),
             Mode.AddressTest => await AddressTestCommand.RunAsync(cl, output, error).ConfigureAwait(false),
-            Mode.VerifyRecipient or Mode.VerifySender => await VerifyCommand.RunAsync(cl, output, error).ConfigureAwait(false),
+            Mode.VerifyRecipient or Mode.VerifySender => await VerifyCommand.RunAsync(cl, Console.In, output, error).ConfigureAwait(false),
             Mode.HostCheck => await HostCheckCommand.RunAsync(cl, Console.OpenStandardInput(), Console.OpenStandardOutput(), error).ConfigureAwait(false),
             Mode.QueueRun => await QueueRunCommand.RunAsync(cl, error).ConfigureAwait(false),
             Mode.DeliverMessages or Mode.GiveUpMessages => await DeliverMessagesCommand.RunAsync(cl, output, error).ConfigureAwait(false),

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Exim.TestKit;
 
 namespace Exim.Host.Tests.Cli;
@@ -10,7 +9,7 @@ namespace Exim.Host.Tests.Cli;
 /// </summary>
 public sealed partial class QueueToolsTests
 {
-    private const int Nobody = 65534;
+    private const int Nobody = NobodyProcess.Uid;
     private const int UsersGid = 100;
 
     [Fact]
@@ -23,9 +22,9 @@ public sealed partial class QueueToolsTests
         var lines = File.ReadAllLines(ownHeader);
         lines[1] = $"nobody {Nobody} {Nobody}";
         File.WriteAllText(ownHeader, string.Join('\n', lines) + "\n");
-        OpenUp(_d.Directory.Path);
+        NobodyProcess.OpenUp(_d.Directory.Path);
         var adminConfig = _d.Directory.Write("admin.toml", "admin_groups = [\"users\"]\n" + File.ReadAllText(_d.ConfigPath));
-        OpenUp(_d.Directory.Path);
+        NobodyProcess.OpenUp(_d.Directory.Path);
 
         // Nobody can read everything (the admin-group member below lists it with the same permissions), yet is refused.
         Assert.Equal((1, "", "exim: permission denied\n"), await AsNobodyAsync(_d.ConfigPath, [], "-bp"));
@@ -57,37 +56,6 @@ public sealed partial class QueueToolsTests
         Assert.Equal(1, _d.CountLog($"{id} frozen by nobody"));
     }
 
-    /// <summary>Lets nobody traverse, read and write the test's directory tree (the test runs as root; its temp directories are 0700).</summary>
-    private static void OpenUp(string directory)
-    {
-        var all = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite
-            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
-        var exec = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
-        File.SetUnixFileMode(directory, all | exec);
-        foreach (var d in Directory.EnumerateDirectories(directory, "*", SearchOption.AllDirectories)) File.SetUnixFileMode(d, all | exec);
-        foreach (var f in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)) File.SetUnixFileMode(f, all);
-    }
-
-    /// <summary>Runs our exim as nobody (with <paramref name="groups"/> as its supplementary groups) on <paramref name="config"/>.</summary>
-    private async Task<(int Code, string Stdout, string Stderr)> AsNobodyAsync(string config, int[] groups, params string[] args)
-    {
-        var psi = new ProcessStartInfo("setpriv")
-        {
-            WorkingDirectory = _d.Directory.Path,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in (string[])[$"--reuid={Nobody}", $"--regid={Nobody}"]) psi.ArgumentList.Add(a);
-        psi.ArgumentList.Add(groups.Length == 0 ? "--clear-groups" : "--groups=" + string.Join(',', groups));
-        foreach (var a in (string[])["dotnet", RepoPaths.EximDll, "-C", config, .. args]) psi.ArgumentList.Add(a);
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        psi.Environment["HOME"] = _d.Directory.Path;
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TestTimeouts.Startup);
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int Code, string Stdout, string Stderr)> AsNobodyAsync(string config, int[] groups, params string[] args)
+        => NobodyProcess.RunEximAsync(_d.Directory.Path, groups, ["-C", config, .. args]);
 }
