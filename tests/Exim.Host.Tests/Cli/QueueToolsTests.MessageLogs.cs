@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Exim.TestKit;
 
 namespace Exim.Host.Tests.Cli;
 
@@ -98,6 +99,29 @@ public sealed partial class QueueToolsTests
 
         var missing = await RunAsync("-Mg", "1xVuNZ-000000-00");
         Assert.Equal((1, "Spool data file for 1xVuNZ-000000-00 does not exist\n"), (missing.ExitCode, missing.Stdout));
+    }
+
+    [Fact]
+    public async Task MessageLogOptions_FalseWritesNone_PreserveKeepsTheLogInMsglogOld()
+    {
+        var id = await SendAsync("alice@test.example", "bob@test.example", "x@defer.example");
+        var received = File.ReadAllText(MessageLogPath(id));
+        var off = _d.Directory.Write("off.toml", "message_logs = false\n" + File.ReadAllText(_d.ConfigPath));
+        var keep = _d.Directory.Write("keep.toml", "preserve_message_logs = true\n" + File.ReadAllText(_d.ConfigPath));
+
+        var (code, output, errors) = await EximProcess.RunAsync(_d.Directory.Path, "-C", off, "-M", id); // bob delivered, x deferred
+        Assert.True(code == 0, output + errors);
+        Assert.Equal(received, File.ReadAllText(MessageLogPath(id))); // nothing appended
+        var none = await EximProcess.RunAsync(_d.Directory.Path, "-C", off, "-Mvl", "1xVuNZ-000000-00");
+        Assert.Equal((1, "Failed to open msglog file for 1xVuNZ-000000-00: No such file or directory\n"
+            + "(No message logs are being created because the message_logs option is false.)\n"), (none.ExitCode, none.Stdout));
+
+        Assert.Equal(0, (await RunAsync("-Mmd", id, "x@defer.example")).ExitCode);
+        (code, output, errors) = await EximProcess.RunAsync(_d.Directory.Path, "-C", keep, "-q");
+        Assert.True(code == 0, output + errors);
+        Assert.Equal(1, _d.CountLog($"{id} Completed"));
+        Assert.False(File.Exists(MessageLogPath(id)));
+        Assert.Equal(received, File.ReadAllText(_d.Directory.Combine("spool", "msglog.OLD", id)));
     }
 
     private string MessageLogPath(string id) => _d.Directory.Combine("spool", "msglog", id);
