@@ -320,12 +320,7 @@ internal sealed class Deliverer(
             var (id, size) = await LocalSubmission.SubmitAsync(spool, message, "", [state.Header.Sender], config.Main.PrimaryHostname, version,
                 time.GetLocalNow(), cancellationToken).ConfigureAwait(false);
             DeliveryLog.BounceCreated(logger, id, state.Header.Id, Environment.UserName, size);
-            if (config.Main.MessageLogs)
-            {
-                var failed = MessageLog.Append(config.Main.SpoolDirectory, null, id, time.GetLocalNow().DateTime,
-                    $"Received from <> R={state.Header.Id} U={Environment.UserName} P=local S={size}");
-                if (failed is not null) DeliveryLog.MessageLogFailed(logger, id, failed.Message);
-            }
+            Note(null, id, time.GetLocalNow().DateTime, $"Received from <> R={state.Header.Id} U={Environment.UserName} P=local S={size}");
             return id;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or MimeKit.ParseException)
@@ -357,13 +352,12 @@ internal sealed class Deliverer(
     /// Appends to the message's log (deliver.c's deliver_msglog), stamped with <paramref name="now"/> unless null; a
     /// failure to write it goes to the panic log and changes nothing else.
     /// </summary>
-    private void Note(MessageState state, DateTime? now, string line)
+    private void Note(MessageState state, DateTime? now, string line) => Note(state.Queue, state.Header.Id, now, line);
+
+    private void Note(string? queue, string id, DateTime? now, string line)
     {
         if (!config.Main.MessageLogs) return;
-        if (MessageLog.Append(config.Main.SpoolDirectory, state.Queue, state.Header.Id, now, line) is { } failed)
-        {
-            DeliveryLog.MessageLogFailed(logger, state.Header.Id, failed.Message);
-        }
+        if (MessageLog.Append(config.Main.SpoolDirectory, queue, id, now, line) is { } failed) DeliveryLog.MessageLogFailed(logger, id, failed.Message);
     }
 
     private void CompleteMessageLog(MessageState state)
