@@ -18,6 +18,8 @@ internal static class Program
         }
         var output = Console.Out;
         var error = Console.Error;
+        // Exim's admin checks judge the real caller, so they come before a root caller becomes the Exim user.
+        if (AdminGate.Check(cl, output, error) is { } refused) return refused;
         if (WritesSpool(cl.Mode) && PrivilegeDrop.ForCommand(cl.ConfigPath) is { } dropFailed)
         {
             await error.WriteLineAsync(dropFailed).ConfigureAwait(false);
@@ -33,15 +35,16 @@ internal static class Program
             Mode.CountQueue => CountQueueCommand.Run(cl, output, error),
             Mode.ShowHeader => await ShowSpoolFileCommand.RunAsync(cl, "-Mvh", "-H", Console.OpenStandardOutput(), output, error).ConfigureAwait(false),
             Mode.ShowBody => await ShowSpoolFileCommand.RunAsync(cl, "-Mvb", "-D", Console.OpenStandardOutput(), output, error).ConfigureAwait(false),
+            Mode.ShowLog => await ShowSpoolFileCommand.RunAsync(cl, "-Mvl", "", Console.OpenStandardOutput(), output, error).ConfigureAwait(false),
             Mode.FreezeMessages => await FreezeMessagesCommand.RunAsync(cl, freeze: true, output, error).ConfigureAwait(false),
             Mode.ThawMessages => await FreezeMessagesCommand.RunAsync(cl, freeze: false, output, error).ConfigureAwait(false),
             Mode.MarkAllDelivered or Mode.MarkDelivered or Mode.AddRecipients or Mode.EditSender
                 => await EditMessageCommand.RunAsync(cl, cl.Mode, output, error).ConfigureAwait(false),
             Mode.AddressTest => await AddressTestCommand.RunAsync(cl, output, error).ConfigureAwait(false),
-            Mode.VerifyRecipient or Mode.VerifySender => await VerifyCommand.RunAsync(cl, output, error).ConfigureAwait(false),
+            Mode.VerifyRecipient or Mode.VerifySender => await VerifyCommand.RunAsync(cl, Console.In, output, error).ConfigureAwait(false),
             Mode.HostCheck => await HostCheckCommand.RunAsync(cl, Console.OpenStandardInput(), Console.OpenStandardOutput(), error).ConfigureAwait(false),
             Mode.QueueRun => await QueueRunCommand.RunAsync(cl, error).ConfigureAwait(false),
-            Mode.DeliverMessages => await DeliverMessagesCommand.RunAsync(cl, output, error).ConfigureAwait(false),
+            Mode.DeliverMessages or Mode.GiveUpMessages => await DeliverMessagesCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.RemoveMessages => await RemoveMessagesCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.MoveMessages => await MoveMessagesCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.DumpDatabase => await DumpDatabaseCommand.RunAsync(cl, output, error).ConfigureAwait(false),
@@ -56,7 +59,7 @@ internal static class Program
     /// user from the moment the configuration is read, so what they create is that user's (as Exim does). The daemon
     /// gives root up itself, after binding its ports.
     /// </summary>
-    private static bool WritesSpool(Mode mode) => mode is Mode.QueueRun or Mode.DeliverMessages or Mode.RemoveMessages
+    private static bool WritesSpool(Mode mode) => mode is Mode.QueueRun or Mode.DeliverMessages or Mode.GiveUpMessages or Mode.RemoveMessages
         or Mode.MoveMessages or Mode.FreezeMessages or Mode.ThawMessages or Mode.MarkAllDelivered or Mode.MarkDelivered
         or Mode.AddRecipients or Mode.EditSender or Mode.TidyDatabase;
 

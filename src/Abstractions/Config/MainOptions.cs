@@ -63,6 +63,12 @@ public sealed record MainOptions
     /// <summary>Groups whose members are admin users (besides root and the Exim user): they may list, view and change the queue.</summary>
     [EximOption("admin_groups")] public ImmutableArray<string> AdminGroups { get; init; } = [];
 
+    /// <summary>Whether only admin users may list or count the queue (<c>-bp</c>, <c>-bpc</c>, <c>mailq</c>), as Exim's default.</summary>
+    [EximOption("queue_list_requires_admin")] public bool QueueListRequiresAdmin { get; init; } = true;
+
+    /// <summary>Whether only admin users may start a queue run (<c>-q</c>, <c>-R</c>, <c>-S</c>), deliver a message (<c>-M</c>) or move one (<c>-MG</c>).</summary>
+    [EximOption("prod_requires_admin")] public bool ProdRequiresAdmin { get; init; } = true;
+
     // ---- listening ----
 
     /// <summary>Addresses to listen on, optionally with <c>.port</c> or <c>[addr]:port</c>.</summary>
@@ -239,6 +245,12 @@ public sealed record MainOptions
 
     /// <summary>Queue every message instead of delivering it at once.</summary>
     [EximOption("queue_only")] public bool QueueOnly { get; init; }
+
+    /// <summary>Whether each message has its own log under <c>&lt;spool&gt;/msglog/</c> (what <c>-Mvl</c> shows), as Exim's default.</summary>
+    [EximOption("message_logs")] public bool MessageLogs { get; init; } = true;
+
+    /// <summary>Keep a completed message's log, moved to <c>&lt;spool&gt;/msglog.OLD/</c>, instead of removing it.</summary>
+    [EximOption("preserve_message_logs")] public bool PreserveMessageLogs { get; init; }
 
     /// <summary>Above this load average messages are only queued; -1 means unset.</summary>
     [EximOption("queue_only_load", Kind = OptionKind.FixedPoint)] public int QueueOnlyLoad { get; init; } = -1;

@@ -24,13 +24,16 @@ internal sealed record CommandLine
 
     public ImmutableArray<QueueRunSpec> QueueRuns { get; init; } = [];
 
+    /// <summary>-R / -S: the one-off queue run takes only the messages this selects (null: all).</summary>
+    public Mail.Delivery.QueueSelection? Selection { get; init; }
+
     /// <summary>
-    /// -qG&lt;name&gt; beside -bp, -bpc, -M, -Mrm, -MG, -Mf, -Mt, -Mmad, -Mmd, -Mar, -Mes, -Mvh or -Mvb: the named queue they work on (null: the default queue).
+    /// -qG&lt;name&gt; beside -bp, -bpc, -M, -Mg, -Mrm, -MG, -Mf, -Mt, -Mmad, -Mmd, -Mar, -Mes, -Mvh, -Mvb or -Mvl: the named queue they work on (null: the default queue).
     /// </summary>
     public string? QueueName { get; init; }
 
     /// <summary>
-    /// Non-option arguments: option names for -bP, addresses for -bt, -bv and -bvs, message ids for -M, -Mrm, -Mf, -Mt and -Mmad, the one id for -Mvh and -Mvb, the id and addresses for -Mmd, -Mar and -Mes, the
+    /// Non-option arguments: option names for -bP, addresses for -bt, -bv and -bvs, message ids for -M, -Mg, -Mrm, -Mf, -Mt and -Mmad, the one id for -Mvh, -Mvb and -Mvl, the id and addresses for -Mmd, -Mar and -Mes, the
     /// destination queue and message ids for -MG, the start and stop ids of a one-off -q run; for --dumpdb and --tidydb,
     /// everything after them.
     /// </summary>

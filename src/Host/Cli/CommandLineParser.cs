@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Exim.Abstractions.Queue;
 using Exim.Host.Configuration.Values;
+using Exim.Mail.Delivery;
 
 namespace Exim.Host.Cli;
 
@@ -20,6 +21,7 @@ internal static class CommandLineParser
         var modes = new List<Mode>();
         var queueRuns = ImmutableArray.CreateBuilder<QueueRunSpec>();
         QueueRunSpec? oneShot = null;
+        var (selectFlags, recipient, recipientRegex, sender, senderRegex) = (QueueRunFlags.None, (string?)null, false, (string?)null, false);
         var i = 0;
         for (; i < args.Count; i++)
         {
@@ -55,6 +57,8 @@ internal static class CommandLineParser
                 case "-Mvh": modes.Add(Mode.ShowHeader); continue;
                 case "-Mvb": modes.Add(Mode.ShowBody); continue;
                 case "-MG": modes.Add(Mode.MoveMessages); continue;
+                case "-Mg": modes.Add(Mode.GiveUpMessages); continue;
+                case "-Mvl": modes.Add(Mode.ShowLog); continue;
                 case "-n": cl = cl with { NoNames = true }; continue;
                 case "-v": cl = cl with { Verbose = true }; continue;
                 case "-C" or "-oX" or "-oP" or "-bh" or "-oMi":
@@ -77,6 +81,28 @@ internal static class CommandLineParser
                 if (!TryParseListQueue(a, out var listing)) return Malformed(a);
                 modes.Add(Mode.ListQueue);
                 cl = cl with { Listing = listing };
+                continue;
+            }
+            if (SelectionOption(a) is { } select)
+            {
+                // exim.c's -R / -S (and -qR, -qS, -qqR, -qqS): [f|ff|r|rf|rff] as the whole rest of the option, then the
+                // string, in the same argument or the next.
+                var (rest, flags, regex) = (select.Value, select.TwoStage ? QueueRunFlags.TwoStage : QueueRunFlags.None, false);
+                if (rest is "f" or "ff" or "r" or "rf" or "rff")
+                {
+                    if (rest != "r") flags |= QueueRunFlags.Force;
+                    if (rest.EndsWith("ff", StringComparison.Ordinal)) flags |= QueueRunFlags.Thaw;
+                    regex = rest[0] == 'r';
+                    rest = "";
+                }
+                if (rest.Length == 0)
+                {
+                    if (i + 1 >= args.Count) return new CommandLineParseResult(null, $"exim: string expected after -{(select.Recipient ? 'R' : 'S')}", 1);
+                    rest = args[++i];
+                }
+                selectFlags |= flags;
+                if (select.Recipient) (recipient, recipientRegex) = (rest, regex);
+                else (sender, senderRegex) = (rest, regex);
                 continue;
             }
             if (a.StartsWith("-q", StringComparison.Ordinal))
@@ -105,6 +131,18 @@ internal static class CommandLineParser
             return Malformed(a);
         }
 
+        // -R or -S: a one-off run of the messages they select (with -q's flags when one was given too).
+        QueueSelection? selection = null;
+        if (recipient is not null || sender is not null)
+        {
+            selection = QueueSelection.Create(recipient, recipientRegex, sender, senderRegex, out var regexError);
+            if (selection is null) return new CommandLineParseResult(null, $"exim: {regexError}", 1);
+            if (queueRuns.Count > 0) return new CommandLineParseResult(null, Incompatible, 2); // only a one-off run selects
+            if (oneShot is null) modes.Add(Mode.QueueRun);
+            var run = oneShot ?? new QueueRunSpec(null, TimeSpan.Zero, QueueRunFlags.None);
+            oneShot = run with { Flags = run.Flags | selectFlags };
+        }
+
         // A periodic -q makes this a daemon, with or without -bd.
         if (queueRuns.Count > 0 && !modes.Contains(Mode.Daemon)) modes.Add(Mode.Daemon);
 
@@ -112,7 +150,7 @@ internal static class CommandLineParser
         if (oneShot is { QueueName: { } selected, Flags: QueueRunFlags.None } && modes.Count(m => m == Mode.QueueRun) == 1
             && modes.Any(m => m is Mode.ListQueue or Mode.CountQueue or Mode.DeliverMessages or Mode.RemoveMessages or Mode.MoveMessages
                 or Mode.FreezeMessages or Mode.ThawMessages or Mode.MarkAllDelivered or Mode.MarkDelivered
-                or Mode.AddRecipients or Mode.EditSender or Mode.ShowHeader or Mode.ShowBody))
+                or Mode.AddRecipients or Mode.EditSender or Mode.ShowHeader or Mode.ShowBody or Mode.ShowLog or Mode.GiveUpMessages))
         {
             modes.Remove(Mode.QueueRun);
             oneShot = null;
@@ -130,7 +168,17 @@ internal static class CommandLineParser
             Mode = mode,
             QueueRuns = queueRuns.ToImmutable(),
             Arguments = [.. args.Skip(i)],
+            Selection = selection,
         }, null, 0);
+    }
+
+    /// <summary><c>-R…</c>, <c>-S…</c>, <c>-qR…</c>, <c>-qS…</c>, <c>-qqR…</c> or <c>-qqS…</c> (exim.c makes the q forms synonyms), or null.</summary>
+    private static (bool Recipient, bool TwoStage, string Value)? SelectionOption(string arg)
+    {
+        var twoStage = arg.StartsWith("-qq", StringComparison.Ordinal);
+        var at = twoStage ? 3 : arg.StartsWith("-q", StringComparison.Ordinal) ? 2 : 1;
+        if (arg.Length <= at || arg[at] is not ('R' or 'S')) return null;
+        return (arg[at] == 'R', twoStage, arg[(at + 1)..]);
     }
 
     /// <summary>

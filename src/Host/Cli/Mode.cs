@@ -18,6 +18,7 @@ internal enum Mode
     DeliverMessages,
     RemoveMessages,
     MoveMessages,
+    GiveUpMessages,
     FreezeMessages,
     ThawMessages,
     MarkAllDelivered,
@@ -26,6 +27,7 @@ internal enum Mode
     EditSender,
     ShowHeader,
     ShowBody,
+    ShowLog,
     DumpDatabase,
     TidyDatabase,
 }

@@ -58,8 +58,14 @@ internal sealed class OperatorRoles
             [.. names.Select(g => (UnixGroup.Find(g) ?? throw Missing(option, "group", g)).Gid)];
     }
 
-    /// <summary>Root, the Exim user (the process's own user when exim_user is unset), or a member of <c>admin_groups</c>.</summary>
-    public bool IsAdmin(CallerIdentity caller) => IsEximOrRoot(caller) || caller.Groups.Any(_adminGroups.Contains);
+    /// <summary>
+    /// Root, the Exim user (the process's own user when exim_user is unset), a member of the Exim group, or a member of
+    /// <c>admin_groups</c> (exim.c: the real gid or a supplementary group).
+    /// </summary>
+    public bool IsAdmin(CallerIdentity caller) => IsEximOrRoot(caller) || InAdminGroup(caller);
+
+    /// <summary>Whether the caller's real or supplementary groups include the Exim group or one of <c>admin_groups</c>.</summary>
+    public bool InAdminGroup(CallerIdentity caller) => (EximGid is { } gid && caller.Groups.Contains(gid)) || caller.Groups.Any(_adminGroups.Contains);
 
     /// <summary>Root, the Exim user, one of <c>trusted_users</c> or a member of <c>trusted_groups</c>.</summary>
     public bool IsTrusted(CallerIdentity caller) =>

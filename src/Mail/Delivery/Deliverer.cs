@@ -59,7 +59,7 @@ internal sealed class Deliverer(
         // stage it is not part of); bounces go to the default queue.
         if (bounceId is not null)
         {
-            await DeliverAsync(new MessageRef(bounceId), options with { Thaw = false, HoldRemote = false, FirstDeliveryOnly = false }, cancellationToken).ConfigureAwait(false);
+            await DeliverAsync(new MessageRef(bounceId), options with { Thaw = false, HoldRemote = false, FirstDeliveryOnly = false, GiveUp = null }, cancellationToken).ConfigureAwait(false);
         }
         return result;
     }
@@ -68,6 +68,7 @@ internal sealed class Deliverer(
     {
         var now = time.GetUtcNow();
         var groups = new Dictionary<string, (string Router, TransportConfig Transport, RouteResult Route, List<string> Recipients)>(StringComparer.Ordinal);
+        if (options.GiveUp is { } user) GiveUp(state, user);
         foreach (var address in state.Header.Pending)
         {
             if (!options.Force && Waiting(state, address, now) is { } key)
@@ -143,12 +144,14 @@ internal sealed class Deliverer(
         {
             state.Header = state.Header with { FrozenAt = now };
             state.HeaderChanged = true;
+            Note(state, null, "*** Frozen" + reason);
             DeliveryLog.Frozen(logger, state.Header.Id, reason);
         }
         if (state.Header.Pending.IsEmpty)
         {
             RemoveFiles(state);
             DeliveryLog.Completed(logger, state.Header.Id);
+            if (config.Main.MessageLogs) CompleteMessageLog(state);
             return (new(MessageOutcome.Completed), bounceId);
         }
         Persist(state);
@@ -208,7 +211,9 @@ internal sealed class Deliverer(
             var detail = failure.Message is { } message
                 ? ": " + message + (failure.Errno > 0 ? ": " + Errno.Describe(failure.Errno) : "")
                 : " " + Errno.Describe(failure.Errno);
-            DeliveryLog.HostFailed(logger, state.Header.Id, failure.Host.Name, failure.Host.Address?.ToString() ?? "", detail);
+            var address = failure.Host.Address?.ToString() ?? "";
+            DeliveryLog.HostFailed(logger, state.Header.Id, failure.Host.Name, address, detail);
+            Note(state, time.GetLocalNow().DateTime, $"H={failure.Host.Name} [{address}]{detail}"); // smtp.c's write_logs
         }
         UpdateRetry(state, failure.RetryKey, failure.Host.Name + "@", failure.ErrorName, failure.Host, failure.Errno, failure.Text, now);
     }
@@ -252,14 +257,21 @@ internal sealed class Deliverer(
                 var auth = r.Authenticator is { } a ? " A=" + a : "";
                 if (r.Additional) DeliveryLog.DeliveredAlso(logger, id, shown, routeText + hostText + tlsText + auth + confirmation);
                 else DeliveryLog.Delivered(logger, id, shown, routeText + hostText + tlsText + auth + confirmation);
+                Note(state, time.GetLocalNow().DateTime, $"{r.Address}: {transport?.Name} transport succeeded");
                 MarkDone(state, r.Address);
                 if (state.Record(RetryKeys.Address(r.Address)) is not null) state.RetryChanges[RetryKeys.Address(r.Address)] = null;
                 break;
             case RecipientStatus.Deferred:
-                DeliveryLog.Deferred(logger, id, r.Address, $"{routeText} defer ({r.Errno}){errnoText}{hostText}{messageText}");
+                var deferral = $"{routeText} defer ({r.Errno}){errnoText}{hostText}{messageText}";
+                DeliveryLog.Deferred(logger, id, r.Address, deferral);
+                // deliver.c: a wait for a retry time is noted in the message log only on the first attempt.
+                if (state.Header.FirstTime || r.Errno > Errno.RetryBase) Note(state, time.GetLocalNow().DateTime, r.Address + deferral);
                 break;
             case RecipientStatus.Failed:
-                DeliveryLog.Failed(logger, id, r.Address, $"{routeText}{hostText}{tlsText}{errnoText}{messageText}");
+                var failure = $"{routeText}{hostText}{tlsText}{errnoText}{messageText}";
+                DeliveryLog.Failed(logger, id, r.Address, failure);
+                // deliver.c: "routing failed for" when no router took the address.
+                Note(state, time.GetLocalNow().DateTime, (routerName is null && transport is null ? "routing failed for " : "") + r.Address + failure);
                 if (state.Header.Sender.Length == 0)
                 {
                     state.FreezeReason = " (delivery error message)"; // a bounce that cannot be delivered is frozen, never bounced
@@ -308,6 +320,7 @@ internal sealed class Deliverer(
             var (id, size) = await LocalSubmission.SubmitAsync(spool, message, "", [state.Header.Sender], config.Main.PrimaryHostname, version,
                 time.GetLocalNow(), cancellationToken).ConfigureAwait(false);
             DeliveryLog.BounceCreated(logger, id, state.Header.Id, Environment.UserName, size);
+            Note(null, id, time.GetLocalNow().DateTime, $"Received from <> R={state.Header.Id} U={Environment.UserName} P=local S={size}");
             return id;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or MimeKit.ParseException)
@@ -317,6 +330,45 @@ internal sealed class Deliverer(
             state.Header = state.Header with { NonRecipients = state.Header.NonRecipients.Except(state.Failed.Select(f => f.Address)) };
             state.HeaderChanged = true;
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Exim's <c>-Mg</c> (deliver.c, give_up): <c>cancelled by &lt;user&gt;</c>, then every recipient not yet done fails with
+    /// <c>delivery cancelled by administrator</c>, without a <c>**</c> line, into the bounce; a bounce's own recipients are
+    /// simply discarded.
+    /// </summary>
+    private void GiveUp(MessageState state, string user)
+    {
+        DeliveryLog.CancelledBy(logger, state.Header.Id, user);
+        foreach (var address in state.Header.Pending)
+        {
+            if (state.Header.Sender.Length > 0) state.Failed.Add(new FailedRecipient(address, "delivery cancelled by administrator", null));
+            MarkDone(state, address);
+        }
+    }
+
+    /// <summary>
+    /// Appends to the message's log (deliver.c's deliver_msglog), stamped with <paramref name="now"/> unless null; a
+    /// failure to write it goes to the panic log and changes nothing else.
+    /// </summary>
+    private void Note(MessageState state, DateTime? now, string line) => Note(state.Queue, state.Header.Id, now, line);
+
+    private void Note(string? queue, string id, DateTime? now, string line)
+    {
+        if (!config.Main.MessageLogs) return;
+        if (MessageLog.Append(config.Main.SpoolDirectory, queue, id, now, line) is { } failed) DeliveryLog.MessageLogFailed(logger, id, failed.Message);
+    }
+
+    private void CompleteMessageLog(MessageState state)
+    {
+        try
+        {
+            MessageLog.Complete(config.Main.SpoolDirectory, state.Queue, state.Header.Id, config.Main.PreserveMessageLogs);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            DeliveryLog.MessageLogFailed(logger, state.Header.Id, e.Message);
         }
     }
 

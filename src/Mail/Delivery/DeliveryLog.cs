@@ -77,6 +77,14 @@ internal static partial class DeliveryLog
     [LoggerMessage(5022, LogLevel.Information, "{Id} sender address changed to <{Address}> by {User}")]
     public static partial void SenderChanged(ILogger logger, string id, string address, string user);
 
+    /// <summary>deliver.c's line for <c>-Mg</c>.</summary>
+    [LoggerMessage(5023, LogLevel.Information, "{Id} cancelled by {User}")]
+    public static partial void CancelledBy(ILogger logger, string id, string user);
+
+    /// <summary>A message log that could not be written or tidied (panic log); the message itself is unaffected.</summary>
+    [LoggerMessage(5024, LogLevel.Critical, "{Id} message log: {Reason}")]
+    public static partial void MessageLogFailed(ILogger logger, string id, string reason);
+
     [LoggerMessage(7001, LogLevel.Information, "{Id} H={Host} [{Address}]{Detail}")]
     public static partial void HostFailed(ILogger logger, string id, string host, string address, string detail);
 }

@@ -27,6 +27,9 @@ internal static class Errno
     public const int AuthProblem = -48;
     public const int HostIsLocal = -50;
 
+    /// <summary>ERRNO_RETRY_BASE: every "retry time not reached" errno is at or below it.</summary>
+    public const int RetryBase = -51;
+
     /// <summary>Not time to route the address again (ERRNO_RRETRY).</summary>
     public const int RoutingRetry = -52;
 

@@ -49,6 +49,7 @@ internal static class QueueMove
                 Posix.FsyncDirectory(destination);
                 File.Delete(sourceData);
                 Posix.FsyncDirectory(source);
+                MessageLog.Move(spoolDirectory, id, from, to); // after the commit: the message log follows the message
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -16,6 +16,7 @@ namespace Exim.Mail.Delivery;
 /// <item><c>q</c> runs in two stages: first every message is routed and its local deliveries made, then the messages
 /// with remote addresses are delivered grouped by their hosts, so one connection per host carries them all.</item>
 /// </list>
+/// A one-off run may also select by recipient or sender (<c>-R</c>, <c>-S</c>: <see cref="QueueSelection"/>).
 /// Each run first removes the crash leftovers of its queue (<see cref="SpoolTidier"/>). A one-off run may be limited to ids from <c>start</c> to <c>stop</c> (lexically, as Exim compares them). Logged with
 /// Exim's <c>Start queue run: pid=N -q…</c> / <c>End queue run: …</c> lines (<c>Start 'name' queue run: …</c> for a named queue).
 /// With <c>deliver_queue_load_max</c> (load × 1000, -1 unset) the load average is checked before each message, unless the
@@ -24,19 +25,28 @@ namespace Exim.Mail.Delivery;
 internal sealed class QueueRunner(Deliverer deliverer, string spoolDirectory, ILogger logger, ISystemLoad? load = null, int deliverQueueLoadMax = -1)
 {
     public async Task<QueueRunSummary> RunAsync(QueueRunSpec spec, string? startId, string? stopId, CancellationToken cancellationToken)
+        => await RunAsync(spec, startId, stopId, null, cancellationToken).ConfigureAwait(false);
+
+    /// <param name="spec">The run's queue and flags.</param>
+    /// <param name="startId">The first id to take, or null.</param>
+    /// <param name="stopId">The last id to take, or null.</param>
+    /// <param name="selection"><c>-R</c> / <c>-S</c>: only the messages it matches, retry times ignored; null: every message.</param>
+    /// <param name="cancellationToken">Stops the run between messages.</param>
+    public async Task<QueueRunSummary> RunAsync(QueueRunSpec spec, string? startId, string? stopId, QueueSelection? selection, CancellationToken cancellationToken)
     {
         var (pid, flags, queue) = (Environment.ProcessId, spec.Flags, spec.QueueName);
-        var (flagText, queueText) = (FlagText(flags), SpoolPaths.Describe(queue));
+        var (flagText, queueText) = (FlagText(flags) + selection?.LogText, SpoolPaths.Describe(queue));
         DeliveryLog.QueueRunStarted(logger, queueText, pid, flagText);
         SpoolTidier.Tidy(spoolDirectory, queue, DateTimeOffset.UtcNow, logger); // crash leftovers, as a runner comes across them
-        var options = new DeliveryOptions(Force: Has(flags, QueueRunFlags.Force), Thaw: Has(flags, QueueRunFlags.Thaw),
+        var options = new DeliveryOptions(Force: Has(flags, QueueRunFlags.Force) || selection is not null, Thaw: Has(flags, QueueRunFlags.Thaw),
             LocalOnly: Has(flags, QueueRunFlags.LocalOnly), FirstDeliveryOnly: Has(flags, QueueRunFlags.FirstDeliveryOnly));
         var outcomes = new Dictionary<string, MessageOutcome>(StringComparer.Ordinal);
         IEnumerable<QueuedMessage> Selected() => SpoolQueue.List(spoolDirectory, queue).Where(m =>
             (!m.Frozen || options.Thaw)
             && (m.FirstTime || !options.FirstDeliveryOnly)
             && (startId is null || string.CompareOrdinal(m.Id, startId) >= 0)
-            && (stopId is null || string.CompareOrdinal(m.Id, stopId) <= 0));
+            && (stopId is null || string.CompareOrdinal(m.Id, stopId) <= 0)
+            && (selection is null || selection.Matches(m)));
         async Task<DeliveryResult> DeliverAsync(string id, DeliveryOptions how)
         {
             var result = await deliverer.DeliverAsync(new MessageRef(id, queue), how, cancellationToken).ConfigureAwait(false);

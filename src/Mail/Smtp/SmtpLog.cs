@@ -58,6 +58,10 @@ internal static partial class SmtpLog
     [LoggerMessage(3018, LogLevel.Information, "{Id} frozen by ACL")]
     public static partial void FrozenByPolicy(ILogger logger, string id);
 
+    /// <summary>Exim's panic-log line when a new message's log cannot be written (the message is kept regardless).</summary>
+    [LoggerMessage(3052, LogLevel.Critical, "{Id} Couldn't open message log: {Reason}")]
+    public static partial void MessageLogFailed(ILogger logger, string id, string reason);
+
     /// <summary>A policy's own log line (a verdict's WithLog, Exim's logwrite), prefixed by the message id at the data stage.</summary>
     [LoggerMessage(3019, LogLevel.Information, "{Text}")]
     public static partial void PolicyLogLine(ILogger logger, string text);

@@ -7,7 +7,8 @@ namespace Exim.Host.Tests.Cli;
 
 /// <summary>
 /// Exim's queue tools on a spool a real daemon wrote from real SMTP sessions: <c>-bpc</c>, <c>-bp[r][u|a]</c>, <c>-Mvh</c>,
-/// <c>-Mvb</c>, <c>-Mf</c>, <c>-Mt</c>, <c>-Mmad</c>, <c>-Mmd</c>, <c>-Mar</c>, <c>-Mes</c> in Exim 4.96's output shapes, and Debian's exiqgrep and exiqsumm (exim4-base 4.96) run
+/// <c>-Mvb</c>, <c>-Mf</c>, <c>-Mt</c>, <c>-Mmad</c>, <c>-Mmd</c>, <c>-Mar</c>, <c>-Mes</c> in Exim 4.96's output shapes (and, in the
+/// partial files beside this one, message logs and <c>-Mvl</c>, <c>-Mg</c>, <c>-R</c> / <c>-S</c>, and the admin-user checks), and Debian's exiqgrep and exiqsumm (exim4-base 4.96) run
 /// unchanged against our binary. The daemon is queue_only; <c>test.example</c> is delivered into a Maildir and
 /// <c>defer.example</c> goes to a server that answers 451 to RCPT, so a message can be half delivered.
 /// </summary>

@@ -87,6 +87,17 @@ public sealed class VerifierHost : IAsyncDisposable
     public Task<(int ExitCode, string Stdout, string Stderr)> RunEximAsync(params string[] args)
         => EximProcess.RunAsync(_dir.Path, ["-C", _config, .. args]);
 
+    /// <summary>Runs the real exim on this configuration with <paramref name="input"/> on its stdin.</summary>
+    public Task<(int ExitCode, string Stdout, string Stderr)> RunEximWithInputAsync(string input, params string[] args)
+        => EximProcess.RunWithInputAsync(_dir.Path, input, ["-C", _config, .. args]);
+
+    /// <summary>Runs the real exim on this configuration as nobody, not an admin user (the directory opened up for it).</summary>
+    public Task<(int Code, string Stdout, string Stderr)> RunEximAsNobodyAsync(params string[] args)
+    {
+        NobodyProcess.OpenUp(_dir.Path);
+        return NobodyProcess.RunEximAsync(_dir.Path, [], ["-C", _config, .. args]);
+    }
+
     /// <summary>A reload, as SIGHUP does it.</summary>
     public async Task ReloadAsync()
     {

@@ -35,7 +35,7 @@ internal static class EditMessageCommand
         var exit = 0;
         foreach (var id in ids)
         {
-            var (text, changed) = Apply(input, id, action, all ? [] : cl.Arguments[1..]);
+            var (text, changed) = Apply(input, id, action, all ? [] : cl.Arguments[1..], context.IsAdmin);
             await output.WriteAsync(text).ConfigureAwait(false);
             if (changed.IsDefault)
             {
@@ -69,9 +69,9 @@ internal static class EditMessageCommand
     /// Applies the edit to one message under its lock: the text to print and the addresses written to the spool (default
     /// when the message was not changed).
     /// </summary>
-    private static (string Text, ImmutableArray<string> Changed) Apply(string input, string id, Mode action, ImmutableArray<string> arguments)
+    private static (string Text, ImmutableArray<string> Changed) Apply(string input, string id, Mode action, ImmutableArray<string> arguments, bool admin)
     {
-        using var held = LockedMessage.Open(input, id, out var header, out var failure);
+        using var held = LockedMessage.Open(input, id, admin, out var header, out var failure);
         if (held is null) return (failure! + "\n", default);
         var prefix = $"Message {id} ";
         var doing = action switch

@@ -26,7 +26,7 @@ internal static class FreezeMessagesCommand
         var exit = 0;
         foreach (var id in cl.Arguments)
         {
-            var (line, changed) = Apply(input, id, freeze);
+            var (line, changed) = Apply(input, id, freeze, context.IsAdmin);
             await output.WriteLineAsync(line).ConfigureAwait(false);
             if (!changed)
             {
@@ -40,9 +40,9 @@ internal static class FreezeMessagesCommand
     }
 
     /// <summary>Freezes or thaws one message under its lock; the line to print and whether the -H file was changed.</summary>
-    private static (string Line, bool Changed) Apply(string input, string id, bool freeze)
+    private static (string Line, bool Changed) Apply(string input, string id, bool freeze, bool admin)
     {
-        using var held = LockedMessage.Open(input, id, out var header, out var failure);
+        using var held = LockedMessage.Open(input, id, admin, out var header, out var failure);
         if (held is null) return (failure!, false);
         if (header!.Frozen == freeze) return ($"Message {id} {(freeze ? "is already frozen" : "is not frozen")}", false);
         var options = header.Options.Remove(ManualThawOption);

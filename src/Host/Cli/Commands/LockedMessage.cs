@@ -26,8 +26,11 @@ internal static class LockedMessage
         return false;
     }
 
-    /// <summary>Locks and reads the message; null and the line to print when it cannot be, else the lock to dispose.</summary>
-    public static MessageLock? Open(string input, string id, out SpoolHeader? header, out string? failure)
+    /// <summary>
+    /// Locks and reads the message; null and the line to print when it cannot be, else the lock to dispose. Unless
+    /// <paramref name="admin"/>, queue_action's <c>Permission denied</c> once the message is read (only admin users may change one).
+    /// </summary>
+    public static MessageLock? Open(string input, string id, bool admin, out SpoolHeader? header, out string? failure)
     {
         header = null;
         var attempt = MessageLock.TryAcquire(input, id, out var held);
@@ -44,7 +47,7 @@ internal static class LockedMessage
             SpoolReadStatus.Unreadable => $"Spool read error for {id}-H: Permission denied",
             SpoolReadStatus.NotFound => $"Spool read error for {id}-H: No such file or directory",
             _ => null,
-        };
+        } ?? (admin ? null : "Permission denied");
         if (failure is null) return held;
         held!.Dispose();
         return null;

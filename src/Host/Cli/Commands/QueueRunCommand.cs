@@ -7,7 +7,8 @@ namespace Exim.Host.Cli.Commands;
 /// <c>exim -q[q][i][f[f]][l][G&lt;name&gt;] [start-id [stop-id]]</c>: one run over the default queue or the named one, then
 /// exit. <c>-q</c> respects retry times and skips frozen messages; <c>f</c> ignores retry times, <c>ff</c> also thaws;
 /// <c>i</c> takes only messages never tried; <c>l</c> delivers locally only; <c>q</c> runs in two stages. The optional ids
-/// limit the run to messages whose ids sort between them, as Exim's do.
+/// limit the run to messages whose ids sort between them, as Exim's do; <c>-R</c> / <c>-S</c> to messages with a matching
+/// recipient or sender (<see cref="Mail.Delivery.QueueSelection"/>).
 /// </summary>
 internal static class QueueRunCommand
 {
@@ -33,7 +34,7 @@ internal static class QueueRunCommand
             await using (process)
             {
                 await process.QueueRunner.RunAsync(run, cl.Arguments.ElementAtOrDefault(0), cl.Arguments.ElementAtOrDefault(1),
-                    CancellationToken.None).ConfigureAwait(false);
+                    cl.Selection, CancellationToken.None).ConfigureAwait(false);
             }
             await core.Store.ShutdownAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }

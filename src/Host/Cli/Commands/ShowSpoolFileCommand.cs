@@ -4,12 +4,14 @@ using Exim.Mail.Spool;
 namespace Exim.Host.Cli.Commands;
 
 /// <summary>
-/// <c>exim -Mvh &lt;id&gt;</c> and <c>exim -Mvb &lt;id&gt;</c>: the message's -H or -D spool file copied to stdout byte for byte,
-/// as Exim's queue_action does (so -Mvb starts with the file's <c>&lt;id&gt;-D</c> line). No lock: Exim takes none to read.
-/// One message only; a missing file gets Exim's <c>Failed to open input file for &lt;id&gt;-H: …</c> line and exit 1.
+/// <c>exim -Mvh &lt;id&gt;</c>, <c>exim -Mvb &lt;id&gt;</c> and <c>exim -Mvl &lt;id&gt;</c>: the message's -H or -D spool file, or its
+/// message log (<see cref="MessageLog"/>), copied to stdout byte for byte, as Exim's queue_action does (so -Mvb starts
+/// with the file's <c>&lt;id&gt;-D</c> line). No lock: Exim takes none to read. One message only; a missing file gets
+/// Exim's <c>Failed to open input file for &lt;id&gt;-H: …</c> (<c>msglog file for &lt;id&gt;</c>) line and exit 1.
 /// </summary>
 internal static class ShowSpoolFileCommand
 {
+    /// <param name="suffix">-H or -D for the spool files; empty for the message log.</param>
     public static async Task<int> RunAsync(CommandLine cl, string option, string suffix, Stream output, TextWriter text, TextWriter error)
     {
         if (cl.Arguments.IsEmpty)
@@ -30,7 +32,10 @@ internal static class ShowSpoolFileCommand
         }
         var loaded = TomlConfigLoader.Load(cl.ConfigPath);
         if (!loaded.Succeeded) return ConfigErrors.Print(loaded.Errors, error);
-        var path = Path.Combine(SpoolPaths.Input(loaded.Config.Config.Main.SpoolDirectory, cl.QueueName), id + suffix);
+        var main = loaded.Config.Config.Main;
+        var (subdirectory, path) = suffix.Length == 0
+            ? ("msglog", MessageLog.PathOf(main.SpoolDirectory, cl.QueueName, id))
+            : ("input", Path.Combine(SpoolPaths.Input(main.SpoolDirectory, cl.QueueName), id + suffix));
         FileStream file;
         try
         {
@@ -44,7 +49,11 @@ internal static class ShowSpoolFileCommand
                 UnauthorizedAccessException => "Permission denied",
                 _ => e.Message,
             };
-            await text.WriteLineAsync($"Failed to open input file for {id}{suffix}: {why}").ConfigureAwait(false);
+            await text.WriteLineAsync($"Failed to open {subdirectory} file for {id}{suffix}: {why}").ConfigureAwait(false);
+            if (suffix.Length == 0 && !main.MessageLogs)
+            {
+                await text.WriteLineAsync("(No message logs are being created because the message_logs option is false.)").ConfigureAwait(false);
+            }
             return 1;
         }
         await using (file.ConfigureAwait(false))

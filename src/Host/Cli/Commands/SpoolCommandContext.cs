@@ -14,13 +14,16 @@ internal sealed class SpoolCommandContext : IAsyncDisposable
     private readonly EximLogSink _sink;
     private readonly ILoggerFactory _loggers;
 
-    private SpoolCommandContext(MainOptions main, EximLogSink sink, ILoggerFactory loggers)
+    private SpoolCommandContext(MainOptions main, bool admin, EximLogSink sink, ILoggerFactory loggers)
     {
-        (Main, _sink, _loggers) = (main, sink, loggers);
+        (Main, IsAdmin, _sink, _loggers) = (main, admin, sink, loggers);
         Logger = loggers.CreateLogger("Exim.Delivery");
     }
 
     public MainOptions Main { get; }
+
+    /// <summary>Whether the caller is an admin user (see <see cref="AdminGate"/>): others may only remove their own messages.</summary>
+    public bool IsAdmin { get; }
 
     public ILogger Logger { get; }
 
@@ -34,11 +37,12 @@ internal sealed class SpoolCommandContext : IAsyncDisposable
             return null;
         }
         var main = loaded.Config.Config.Main;
+        if (AdminGate.IsAdmin(loaded.Config, error) is not { } admin) return null;
         var sink = new EximLogSink(cl.Debug);
         sink.UsePaths(LogPaths.For(main));
         Lifetime.ProcessInfo.UseConfig(main);
         Lifetime.ProcessInfo.Set("acting on specified messages");
-        return new SpoolCommandContext(main, sink, LoggerFactory.Create(b => b.AddProvider(new EximLoggerProvider(sink))));
+        return new SpoolCommandContext(main, admin, sink, LoggerFactory.Create(b => b.AddProvider(new EximLoggerProvider(sink))));
     }
 
     public async ValueTask DisposeAsync()

@@ -157,7 +157,8 @@ internal sealed class DataCommand : SmtpCommandHandler
         }
 
         session.Messages++;
-        LogReceived(session, message.Id, message.Queue, size, receiver.MessageId);
+        LogReceived(session, message.Id, message.Queue, size, receiver.MessageId,
+            messageLog: !session.Settings.HostChecking && session.Settings.Main.MessageLogs, frozen);
         if (frozen) SmtpLog.FrozenByPolicy(session.Logger, message.Id);
         session.Reply($"250 OK id={message.Id}");
         if (session.Settings.HostChecking)
@@ -171,11 +172,25 @@ internal sealed class DataCommand : SmtpCommandHandler
         return null;
     }
 
-    private static void LogReceived(SessionState session, string id, string? queue, long size, string? messageId)
+    /// <summary>
+    /// The <c>&lt;=</c> line; with <paramref name="messageLog"/>, also the new message's log (receive.c): <c>Received from</c>
+    /// and the same fields, and <c>frozen by ACL</c> when a policy froze it. Written after the commit, before the message is
+    /// handed on for delivery; a failure to write it is logged and loses nothing.
+    /// </summary>
+    private static void LogReceived(SessionState session, string id, string? queue, long size, string? messageId, bool messageLog = false, bool frozen = false)
     {
         var sender = session.Sender!;
-        SmtpLog.Received(session.Logger, id, sender.Length == 0 ? "<>" : SessionState.P(sender), session.Host, session.Protocol, TlsFields(session),
-            Authenticated(session.Connection.Description), size, queue is null ? "" : " Q=" + queue, messageId is { } mid ? $" id={SessionState.P(mid)}" : "");
+        var (shown, tls, auth) = (sender.Length == 0 ? "<>" : SessionState.P(sender), TlsFields(session), Authenticated(session.Connection.Description));
+        var (queueText, idText) = (queue is null ? "" : " Q=" + queue, messageId is { } mid ? $" id={SessionState.P(mid)}" : "");
+        SmtpLog.Received(session.Logger, id, shown, session.Host, session.Protocol, tls, auth, size, queueText, idText);
+        if (!messageLog) return;
+        var main = session.Settings.Main;
+        var received = $"Received from {shown} H={session.Host} P={session.Protocol}{tls}{auth} S={size}{queueText}{idText}";
+        var now = session.Time.GetLocalNow().DateTime;
+        var failed = frozen
+            ? MessageLog.Append(main.SpoolDirectory, queue, id, now, received, "frozen by ACL")
+            : MessageLog.Append(main.SpoolDirectory, queue, id, now, received);
+        if (failed is not null) SmtpLog.MessageLogFailed(session.Logger, id, failed.Message);
     }
 
     /// <summary>What the -H file records of the client's authentication, or null.</summary>

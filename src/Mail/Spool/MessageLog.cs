@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text;
+using Exim.Mail.Native;
+
+namespace Exim.Mail.Spool;
+
+/// <summary>
+/// Exim's per-message logs (<c>message_logs</c>): <c>&lt;spool&gt;/msglog/&lt;id&gt;</c>, or <c>&lt;spool&gt;/&lt;queue&gt;/msglog/&lt;id&gt;</c> for a
+/// message in a named queue. Reception writes <c>Received from …</c>; each delivery attempt appends its results in
+/// deliver.c's msglog shapes (<c>addr: t transport succeeded</c>, the <c>==</c> and <c>**</c> lines' text without the
+/// marker, <c>*** Frozen…</c>); <c>exim -Mvl</c> prints it. It goes when the message completes (to
+/// <c>&lt;spool&gt;/msglog.OLD/</c> with <c>preserve_message_logs</c>), is removed by <c>-Mrm</c> and moved by <c>-MG</c>.
+/// Lines are appended with O_APPEND, one write(2) each, and never fsynced (a lost line costs nothing but a debugging aid),
+/// as Exim does.
+/// </summary>
+internal static class MessageLog
+{
+    private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead; // SPOOL_MODE 0640
+    private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute; // MSGLOG_DIRECTORY_MODE 0750
+
+    /// <summary>The msglog directory of <paramref name="queue"/> (null: the default queue).</summary>
+    public static string Directory(string spoolDirectory, string? queue)
+        => Path.Combine(Path.GetDirectoryName(SpoolPaths.Input(spoolDirectory, queue))!, "msglog");
+
+    public static string PathOf(string spoolDirectory, string? queue, string id) => Path.Combine(Directory(spoolDirectory, queue), id);
+
+    /// <summary>
+    /// Appends <paramref name="lines"/> to the message's log, each stamped with <paramref name="now"/> (local time, as the
+    /// main log; null: no stamp, as deliver.c's <c>*** Frozen</c> line), creating the file and its directory when missing. An I/O error is returned, not thrown: the message
+    /// log is never worth failing a reception or delivery for (Exim logs it to the panic log and carries on).
+    /// </summary>
+    public static IOException? Append(string spoolDirectory, string? queue, string id, DateTime? now, params ReadOnlySpan<string> lines)
+    {
+        var stamp = now?.ToString("yyyy-MM-dd HH:mm:ss ", CultureInfo.InvariantCulture) ?? "";
+        var text = new StringBuilder(128);
+        foreach (var line in lines) text.Append(stamp).Append(line).Append('\n');
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        var path = PathOf(spoolDirectory, queue, id);
+        try
+        {
+            try
+            {
+                Posix.Append(path, bytes, FileMode);
+            }
+            catch (IOException) when (!System.IO.Directory.Exists(Path.GetDirectoryName(path)))
+            {
+                System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!, DirectoryMode);
+                Posix.Append(path, bytes, FileMode);
+            }
+            return null;
+        }
+        catch (IOException e)
+        {
+            return e;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return new IOException(e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// A completed message's log: removed, or with <paramref name="preserve"/> (<c>preserve_message_logs</c>) moved to
+    /// <c>&lt;spool&gt;/msglog.OLD/&lt;id&gt;</c>. A missing log is no error.
+    /// </summary>
+    public static void Complete(string spoolDirectory, string? queue, string id, bool preserve)
+    {
+        var path = PathOf(spoolDirectory, queue, id);
+        if (!preserve)
+        {
+            File.Delete(path);
+            return;
+        }
+        if (!File.Exists(path)) return;
+        var old = Path.Combine(spoolDirectory, "msglog.OLD");
+        System.IO.Directory.CreateDirectory(old, DirectoryMode);
+        File.Move(path, Path.Combine(old, id), overwrite: true);
+    }
+
+    /// <summary>Moves the message's log along with the message (<c>-MG</c>); nothing to do when it has none.</summary>
+    public static void Move(string spoolDirectory, string id, string? from, string? to)
+    {
+        var source = PathOf(spoolDirectory, from, id);
+        if (!File.Exists(source)) return;
+        var destination = Directory(spoolDirectory, to);
+        System.IO.Directory.CreateDirectory(destination, DirectoryMode);
+        File.Move(source, Path.Combine(destination, id), overwrite: true);
+    }
+}
