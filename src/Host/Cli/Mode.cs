@@ -28,4 +28,6 @@ internal enum Mode
     ShowBody,
     DumpDatabase,
     TidyDatabase,
+    Control,
+    Exiwhat,
 }
