@@ -20,4 +20,12 @@ public sealed record SessionSlot(string Id, IPAddress Client, DateTimeOffset Sta
         get => Volatile.Read(ref _state);
         set => Volatile.Write(ref _state, value);
     }
+
+    /// <summary>The same session: its state, which changes as it runs, is not part of its identity.</summary>
+    /// <param name="other">The other slot.</param>
+    /// <returns>Whether both are the same session.</returns>
+    public bool Equals(SessionSlot? other) => other is not null && Id == other.Id && Client.Equals(other.Client) && Started == other.Started;
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Id, Client, Started);
 }

@@ -31,6 +31,7 @@ internal sealed class ControlConnection(Socket socket, ControlAccess access, Dae
                 {
                     ControlLog.BadRequest(logger, problem, peer.Pid, peer.Uid);
                     await SendAsync(ControlReply.Error(problem), stopping).ConfigureAwait(false);
+                    await DiscardInputAsync(stopping).ConfigureAwait(false);
                     return;
                 }
                 if (!ControlRequest.TryParse(line, out var request, out var error))
@@ -48,6 +49,11 @@ internal sealed class ControlConnection(Socket socket, ControlAccess access, Dae
             catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or ObjectDisposedException)
             {
                 ControlLog.ConnectionEnded(logger, e.Message);
+            }
+            catch (Exception e)
+            {
+                // A bug, or the daemon past the point where it has a generation to report on: logged, never the daemon's end.
+                ControlLog.RequestFailed(logger, e);
             }
             finally
             {
@@ -109,6 +115,24 @@ internal sealed class ControlConnection(Socket socket, ControlAccess access, Dae
         finally
         {
             control.Registered.Remove(entry);
+        }
+    }
+
+    /// <summary>
+    /// Reads what the client is still sending (briefly, boundedly) before the close: closing a Unix socket with unread
+    /// input resets the client's end, which would lose the answer it has not read yet.
+    /// </summary>
+    private async Task DiscardInputAsync(CancellationToken stopping)
+    {
+        socket.Shutdown(SocketShutdown.Send);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        deadline.CancelAfter(TimeSpan.FromSeconds(1));
+        var sink = new byte[4096];
+        for (var total = 0; total < 64 * 1024;)
+        {
+            var n = await socket.ReceiveAsync(sink, SocketFlags.None, deadline.Token).ConfigureAwait(false);
+            if (n == 0) return;
+            total += n;
         }
     }
 

@@ -26,6 +26,9 @@ internal static partial class ControlLog
     [LoggerMessage(EventIds.ControlRequest, LogLevel.Information, "accepting {What} over the control socket by pid {Peer} uid {Uid}")]
     public static partial void Accepting(ILogger logger, string what, int peer, int uid);
 
+    [LoggerMessage(EventIds.ControlRequest, LogLevel.Error, "control socket: request failed")]
+    public static partial void RequestFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventIds.ControlRequest, LogLevel.Debug, "control socket: connection ended: {Error}")]
     public static partial void ConnectionEnded(ILogger logger, string error);
 }
