@@ -31,7 +31,7 @@ internal sealed class ControlConnection(Socket socket, ControlAccess access, Dae
                 {
                     ControlLog.BadRequest(logger, problem, peer.Pid, peer.Uid);
                     await SendAsync(ControlReply.Error(problem), stopping).ConfigureAwait(false);
-                    await DiscardInputAsync(stopping).ConfigureAwait(false);
+                    await DiscardInputAsync(socket, stopping).ConfigureAwait(false);
                     return;
                 }
                 if (!ControlRequest.TryParse(line, out var request, out var error))
@@ -122,7 +122,7 @@ internal sealed class ControlConnection(Socket socket, ControlAccess access, Dae
     /// Reads what the client is still sending (briefly, boundedly) before the close: closing a Unix socket with unread
     /// input resets the client's end, which would lose the answer it has not read yet.
     /// </summary>
-    private async Task DiscardInputAsync(CancellationToken stopping)
+    internal static async Task DiscardInputAsync(Socket socket, CancellationToken stopping)
     {
         socket.Shutdown(SocketShutdown.Send);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);

@@ -122,6 +122,7 @@ internal sealed class ControlServer : IAsyncDisposable
             try
             {
                 await socket.SendAsync(ControlReply.Error($"busy: {ControlProtocol.MaxConnections} control connections are open"), SocketFlags.None, deadline.Token).ConfigureAwait(false);
+                await ControlConnection.DiscardInputAsync(socket, deadline.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException)
             {

@@ -50,9 +50,16 @@ public sealed class ControlSocketLimitsTests
         {
             foreach (var s in idle) s.Dispose();
         }
-        using var after = await ConnectAsync(d);
-        await after.SendAsync(Encoding.ASCII.GetBytes("pause\n"));
-        Assert.Contains("\"ok\":true", await ReadAllAsync(after), StringComparison.Ordinal);
+        // Once the daemon has seen them closed, their places are free again (until then a request is told busy).
+        var last = "";
+        await Wait.UntilOrFailAsync(async () =>
+        {
+            using var after = await ConnectAsync(d);
+            await after.SendAsync(Encoding.ASCII.GetBytes("pause\n"));
+            last = await ReadAllAsync(after);
+            return last.Contains("\"ok\":true", StringComparison.Ordinal);
+        }, TestTimeouts.Default, () => last);
+        Assert.Contains("\"accepting\":false", last, StringComparison.Ordinal);
     }
 
     [Fact]
