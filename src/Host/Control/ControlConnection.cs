@@ -24,6 +24,7 @@ internal sealed class ControlConnection(Socket socket, ControlAccess access, Dae
                 {
                     ControlLog.Refused(logger, peer.Pid, peer.Uid, peer.Gid);
                     await SendAsync(ControlReply.Error($"permission denied: uid {peer.Uid} is not root or the Exim user"), stopping).ConfigureAwait(false);
+                    await DiscardInputAsync(socket, stopping).ConfigureAwait(false); // its request may be on its way already
                     return;
                 }
                 var (line, problem) = await ReadRequestAsync(stopping).ConfigureAwait(false);
