@@ -49,6 +49,8 @@ internal static class Program
             Mode.MoveMessages => await MoveMessagesCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.DumpDatabase => await DumpDatabaseCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.TidyDatabase => await TidyDatabaseCommand.RunAsync(cl, output, error).ConfigureAwait(false),
+            Mode.Control => await ControlCommand.RunAsync(cl, exiwhat: false, output, error).ConfigureAwait(false),
+            Mode.Exiwhat => await ControlCommand.RunAsync(cl, exiwhat: true, output, error).ConfigureAwait(false),
             Mode.None => Usage(error),
             _ => NotAvailable(cl.Mode, error),
         };

@@ -37,6 +37,13 @@ public sealed record MainOptions
     /// </summary>
     [EximOption("process_log_path", Kind = OptionKind.Path)] public string ProcessLogPath { get; init; } = "";
 
+    /// <summary>
+    /// The daemon's control socket (Exim 4.94+'s notifier socket, the same default): a Unix stream socket in the file
+    /// system (Exim's is in Linux's abstract namespace), mode 0600, answering only root and the Exim user. An absolute
+    /// path, or one starting with <c>$spool_directory</c>; empty: no control socket.
+    /// </summary>
+    [EximOption("notifier_socket")] public string NotifierSocket { get; init; } = "$spool_directory/exim_daemon_notify";
+
     /// <summary>The text after <c>220 </c> in the greeting.</summary>
     [EximOption("smtp_banner")] public string SmtpBanner { get; init; } = "$smtp_active_hostname ESMTP Exim $version_number $tod_full";
 

@@ -34,10 +34,18 @@ internal static class CommandLineParser
                 i++;
                 break;
             }
+            if (a == "--control")
+            {
+                // The control socket's request and its arguments (-qGhold, a message id) follow: everything after is theirs.
+                modes.Add(Mode.Control);
+                i++;
+                break;
+            }
             if (a.Length < 2 || a[0] != '-') break;
             switch (a)
             {
                 case "--help": modes.Add(Mode.Help); continue;
+                case "--exiwhat": modes.Add(Mode.Exiwhat); continue;
                 case "-bd": modes.Add(Mode.Daemon); continue;
                 case "-bdf": modes.Add(Mode.Daemon); cl = cl with { Foreground = true }; continue;
                 case "-bV": modes.Add(Mode.Version); continue;

@@ -30,4 +30,6 @@ internal enum Mode
     ShowLog,
     DumpDatabase,
     TidyDatabase,
+    Control,
+    Exiwhat,
 }

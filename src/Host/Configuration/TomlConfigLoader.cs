@@ -174,6 +174,10 @@ internal static class TomlConfigLoader
         {
             errors.Add(source.At(root, "spool_sync", $"invalid value for \"spool_sync\": \"{main.SpoolSync}\" (expected \"filesystem\" or \"file\")"));
         }
+        if (main.NotifierSocket.Length > 0 && !main.NotifierSocket.StartsWith("$spool_directory", StringComparison.Ordinal) && !Path.IsPathRooted(main.NotifierSocket))
+        {
+            errors.Add(source.At(root, "notifier_socket", "notifier_socket must be an absolute path or start with $spool_directory"));
+        }
         if (main.PidFilePath.Length > 200)
         {
             errors.Add(source.At(root, "pid_file_path", "pid file path is longer than 200 characters"));

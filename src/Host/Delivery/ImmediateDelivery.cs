@@ -35,6 +35,7 @@ internal sealed partial class ImmediateDelivery : IAsyncDisposable
     private readonly HintsStores _hints;
     private readonly ChildExitReporter? _exits;
     private readonly Task[] _workers;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _active = new(StringComparer.Ordinal);
     private Entry? _current;
 
     /// <param name="store">The generations.</param>
@@ -57,6 +58,12 @@ internal sealed partial class ImmediateDelivery : IAsyncDisposable
     /// <summary>Asks for delivery of a message just received; never blocks the session. Null when queued for a worker, else why not.</summary>
     public string? Enqueue(MessageRef message) => _ids.Writer.TryWrite(message) ? null : $"more than {Backlog} messages waiting for immediate delivery";
 
+    /// <summary>The deliveries running now (message id, when it started), for the daemon's status.</summary>
+    public IReadOnlyCollection<KeyValuePair<string, DateTimeOffset>> Active => [.. _active];
+
+    /// <summary>Messages waiting for a worker.</summary>
+    public int Waiting => _ids.Reader.CanCount ? _ids.Reader.Count : 0;
+
     private async Task WorkAsync()
     {
         await foreach (var message in _ids.Reader.ReadAllAsync().ConfigureAwait(false))
@@ -69,6 +76,7 @@ internal sealed partial class ImmediateDelivery : IAsyncDisposable
             var entry = EntryFor(lease.Generation);
             var started = Stopwatch.GetTimestamp();
             var (code, completed) = (0, false);
+            _active[id] = DateTimeOffset.UtcNow;
             try
             {
                 completed = (await entry.Process.Deliverer.DeliverAsync(message, DeliveryOptions.QueueRun, _stop.Token).ConfigureAwait(false)).Outcome == MessageOutcome.Completed;
@@ -84,6 +92,7 @@ internal sealed partial class ImmediateDelivery : IAsyncDisposable
             }
             finally
             {
+                _active.TryRemove(id, out _);
                 await ReleaseAsync(entry).ConfigureAwait(false);
                 lease.Dispose();
             }

@@ -29,6 +29,9 @@ internal sealed class Generation
     }
 
     public long Number { get; }
+
+    /// <summary>When the generation was built (its plugins loaded and scripts compiled).</summary>
+    public DateTimeOffset Built { get; } = DateTimeOffset.UtcNow;
     public LoadedConfig Loaded { get; }
     public EximConfig Config => Loaded.Config;
     public ImmutableArray<LoadedPlugin> Plugins { get; }

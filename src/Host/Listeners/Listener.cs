@@ -11,8 +11,9 @@ namespace Exim.Host.Listeners;
 /// each accept measures the listen queue as Exim's daemon does before accept() (the connection taken included) and
 /// logs <c>listen backlog N I=[address]:port</c> when it is over the monitor value.
 /// </summary>
-internal sealed partial class Listener(ListenSpec spec, Socket socket, bool includesIPv4, ILogger? logger = null) : IListener
+internal sealed partial class Listener(ListenSpec spec, Socket socket, bool includesIPv4, ILogger? logger = null, AcceptGate? gate = null) : IListener
 {
+    private readonly TaskCompletionSource _closing = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _closed;
     private volatile int _backlogMonitor;
 
@@ -50,6 +51,7 @@ internal sealed partial class Listener(ListenSpec spec, Socket socket, bool incl
                 var address = local.Address.IsIPv4MappedToIPv6 ? local.Address.MapToIPv4() : local.Address;
                 ListenBacklogLine(logger, waiting + 1, address.ToString(), local.Port);
             }
+            if (gate is not null && !gate.WhenOpen.IsCompleted && !await HeldWhilePausedAsync(gate, accepted, cancellationToken).ConfigureAwait(false)) return null;
             return accepted;
         }
         catch (ObjectDisposedException) when (_closed)
@@ -62,9 +64,30 @@ internal sealed partial class Listener(ListenSpec spec, Socket socket, bool incl
         }
     }
 
+    /// <summary>
+    /// Holds a connection accepted just as accepting was paused until it resumes (the client sees no banner yet, as for one
+    /// in the backlog); false, with the connection closed, when the listener closes or the loop stops first.
+    /// </summary>
+    private async Task<bool> HeldWhilePausedAsync(AcceptGate gate, Socket accepted, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.WhenAny(gate.WhenOpen, _closing.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            accepted.Dispose();
+            throw;
+        }
+        if (!_closed) return true;
+        accepted.Dispose();
+        return false;
+    }
+
     public void Close()
     {
         _closed = true;
+        _closing.TrySetResult();
         socket.Dispose();
     }
 

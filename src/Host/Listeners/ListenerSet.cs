@@ -21,6 +21,9 @@ internal sealed partial class ListenerSet(ILogger<ListenerSet> logger) : IDispos
 
     public ImmutableArray<Listener> Current => _current;
 
+    /// <summary>Pauses and resumes accepting on every listener of the set, current and future.</summary>
+    public AcceptGate Gate { get; } = new();
+
     /// <summary>Binds every spec. At start-up failing binds are retried (daemon_startup_retries × daemon_startup_sleep).</summary>
     /// <returns>The new set (kept listeners plus new ones, in spec order), or null with <paramref name="error"/> set.</returns>
     public async Task<(ImmutableArray<Listener> Listeners, string? Error)> PrepareAsync(ImmutableArray<ListenSpec> specs, MainOptions main, bool retry, CancellationToken cancellationToken)
@@ -124,7 +127,7 @@ internal sealed partial class ListenerSet(ILogger<ListenerSet> logger) : IDispos
                 if (main.TcpNodelay) socket.NoDelay = true;
                 socket.Bind(new IPEndPoint(spec.Address, spec.Port));
                 socket.Listen(main.SmtpConnectBacklog);
-                return (new Listener(spec, socket, includesV4, logger), null, false);
+                return (new Listener(spec, socket, includesV4, logger, Gate), null, false);
             }
             catch (SocketException e)
             {

@@ -27,6 +27,9 @@ internal static class EventIds
     public const int MemoryTrimmed = 2030;
     public const int ListenBacklog = 2040;
     public const int ListenBacklogCapped = 2041;
+    public const int ControlSocket = 2050;
+    public const int ControlRefused = 2051;
+    public const int ControlRequest = 2052;
     public const int PrivilegesDropped = 2060;
     public const int RunningAsRoot = 2061;
     public const int PrivilegesRefused = 2062;

@@ -16,6 +16,7 @@ namespace Exim.Host.Queue;
 internal sealed partial class QueueRunnerProcesses(EximChildren children, ILogger logger)
 {
     private readonly ConcurrentDictionary<string, int> _byQueue = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, RunnerProcess> _running = new();
     private readonly Lock _gate = new();
     private int _total;
 
@@ -23,9 +24,19 @@ internal sealed partial class QueueRunnerProcesses(EximChildren children, ILogge
 
     public int Active(string? queueName) => _byQueue.TryGetValue(queueName ?? "", out var n) ? n : 0;
 
+    /// <summary>The runners running now, for the daemon's status.</summary>
+    public IReadOnlyCollection<RunnerProcess> Running => [.. _running.Values];
+
     /// <summary>Starts one runner for <paramref name="spec"/> unless its queue or the total is at <paramref name="max"/>.</summary>
-    public bool TryStart(QueueRunSpec spec, int max)
+    public bool TryStart(QueueRunSpec spec, int max) => TryStart(spec, max, null, out _);
+
+    /// <summary>
+    /// As above; with <paramref name="messageId"/> the run takes only that message (Exim's notifier-triggered run,
+    /// <c>-q id id</c>). <paramref name="pid"/> is the runner's.
+    /// </summary>
+    public bool TryStart(QueueRunSpec spec, int max, string? messageId, out int pid)
     {
+        pid = 0;
         var queue = spec.QueueName ?? "";
         lock (_gate)
         {
@@ -39,7 +50,21 @@ internal sealed partial class QueueRunnerProcesses(EximChildren children, ILogge
         }
         try
         {
-            children.Start(ChildExitKind.QueueRunner, pid => $"runner-{pid}", [Flags(spec)], () => Finished(queue));
+            var flags = Flags(spec);
+            string[] arguments = messageId is null ? [flags] : [flags, messageId, messageId];
+            var started = DateTimeOffset.UtcNow;
+            var child = 0;
+            pid = children.Start(ChildExitKind.QueueRunner, p =>
+                {
+                    child = p; // before the child can be reaped, so its end always finds the entry
+                    _running[p] = new RunnerProcess(p, string.Join(' ', arguments), spec.QueueName, started);
+                    return $"runner-{p}";
+                },
+                arguments, () =>
+                {
+                    _running.TryRemove(child, out _);
+                    Finished(queue);
+                });
         }
         catch (Exception e)
         {

@@ -4,15 +4,12 @@ namespace Exim.Mail.Native;
 
 /// <summary>
 /// Giving up root: supplementary groups, real/effective/saved ids, the capabilities left (capget) and ownership of
-/// files (lchown, statx). The id calls go through glibc, which applies them to every thread of the process (its setxid
+/// files (lchown; statx is in Posix.FileType). The id calls go through glibc, which applies them to every thread of the process (its setxid
 /// broadcast), so no thread the runtime has started keeps root.
 /// </summary>
 internal static partial class Posix
 {
     private const uint LinuxCapabilityVersion3 = 0x20080522;
-    private const int AtFdCwd = -100;
-    private const int AtSymlinkNoFollow = 0x100;
-    private const uint StatxUidGid = 0x8 | 0x10;
 
     /// <summary>initgroups(3): the supplementary groups become every group <paramref name="user"/> is in, plus <paramref name="gid"/>.</summary>
     public static void InitGroups(string user, int gid)
@@ -61,15 +58,7 @@ internal static partial class Posix
         if (LChown(path, uid, gid) != 0) throw Failed($"lchown({path}, {uid}, {gid})");
     }
 
-    /// <summary>statx(2) without following a final symbolic link: the owner and group of <paramref name="path"/>.</summary>
-    public static unsafe (int Uid, int Gid) OwnerOf(string path)
-    {
-        var buffer = stackalloc byte[256]; // struct statx: stx_uid at 20, stx_gid at 24 on every architecture
-        if (Statx(AtFdCwd, path, AtSymlinkNoFollow, StatxUidGid, buffer) != 0) throw Failed($"statx({path})");
-        return (*(int*)(buffer + 20), *(int*)(buffer + 24));
-    }
-
-    private static IOException Failed(string call)
+       private static IOException Failed(string call)
     {
         var errno = Marshal.GetLastPInvokeError();
         return new IOException($"{call} failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
@@ -110,7 +99,4 @@ internal static partial class Posix
 
     [LibraryImport("libc", EntryPoint = "lchown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int LChown(string path, int owner, int group);
-
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static unsafe partial int Statx(int dirfd, string path, int flags, uint mask, byte* buffer);
 }

@@ -39,6 +39,7 @@ internal sealed class SmtpSession(SessionState state) : IDisposable
             s.ForbidBareNewline = s.Settings.Main.SmtpForbidBareNewline && !s.Settings.LocalInput
                 && await s.MatchAsync(s.Settings.BareNewlineExclusions).ConfigureAwait(false) == HostListMatch.NoMatch;
             s.Reply($"220 {s.Settings.Banner(s.Time.GetLocalNow())}");
+            if (s.Connection.Slot is { } greeted) greeted.Slot.State = "banner";
             s.Reader.SetSessionDeadline(s.Settings.Main.SmtpPremailTimeout);
             return await CommandLoopAsync(s).ConfigureAwait(false);
         }
@@ -77,6 +78,7 @@ internal sealed class SmtpSession(SessionState state) : IDisposable
             var command = SmtpCommandParser.Parse(raw.Span);
             var line = Encoding.Latin1.GetString(raw.Span);
             s.History.Add(command.Verb);
+            if (s.Connection.Slot is { } slot) slot.Slot.State = SmtpVerbNames.Of(command.Verb);
             ref readonly var row = ref SmtpStateTable.For(command.Verb);
 
             if (s.Settings.EnforceSync && reader.HasBufferedInput && (!s.Esmtp || row.MustBeLast))

@@ -50,6 +50,7 @@ internal static partial class DaemonCommand
         var exits = new ChildExitReporter(core.LoggerFactory.CreateLogger<ChildExitReporter>());
         var slots = new SlotTable(exits, TimeProvider.System);
         var tracker = new SessionTracker(); // every generation's running connections, awaited on stop
+        Control.ControlSocketHost? control = null; // notifier_socket: made with the pid file, once the listeners are bound
         core.Published += g =>
         {
             watcher.Watch(g.Plugins.Select(p => p.AssemblyPath));
@@ -60,6 +61,7 @@ internal static partial class DaemonCommand
                 if (noScheduler) return;
                 pidPath = PidFile.PathFor(cl.PidFileOverride, g.Config.Main.PidFilePath, g.Config.Main.SpoolDirectory);
                 if (writePid && !PidFile.TryWrite(pidPath, pid, out var pidError)) PidFileFailed(logger, pidError!);
+                if (writePid) control?.Start(g);
             }
             var current = listeners.Current;
             var smtps = g.Tls is null ? null : SmtpSettings.ResolvePorts(g.Config.Main.TlsOnConnectPorts);
@@ -67,6 +69,7 @@ internal static partial class DaemonCommand
             DaemonStarted(logger, EximVersion.Number, pid, QueueInfo(cl.QueueRuns), listening);
             var daemonInfo = $"daemon({EximVersion.Number}): {QueueInfo(cl.QueueRuns)}, {(current.IsEmpty ? "not listening" : listening)}";
             ProcessInfo.Set(() => DescribeDaemon(daemonInfo, slots));
+            control?.Control.DaemonLine = daemonInfo;
         };
 
         var load = new ProcLoadAverage();
@@ -102,6 +105,9 @@ internal static partial class DaemonCommand
                 stop.Cancel();
             });
 
+        control = new Control.ControlSocketHost(new Control.DaemonControl(core.Store, core.Reloader, listeners, slots, runners, hostCache,
+            stop.Cancel, core.LoggerFactory.CreateLogger("Exim.Control")), core.LoggerFactory.CreateLogger("Exim.Control"));
+        await using var controlSocket = control;
         // Read the configuration, bind the listeners as root, become exim_user; only then load plugins and compile scripts.
         var first = core.Reloader.ReadFirst();
         if (!first.Succeeded) return ConfigErrors.Print(first.Errors, error);
@@ -123,6 +129,7 @@ internal static partial class DaemonCommand
 
         await using var immediate = new Exim.Host.Delivery.ImmediateDelivery(core.Store, core.LoggerFactory, hostCache, core.Hints, exits,
             core.Store.Current.Config.Main.ImmediateDeliveryMax);
+        control.Control.Immediate = immediate;
         var trimmer = new MemoryTrimmer(TimeSpan.FromSeconds(2), 32L * 1024 * 1024, core.LoggerFactory.CreateLogger<MemoryTrimmer>()).RunAsync(stop.Token);
         var loops = new GenerationLoopRunner<IDaemonLoop>(core.Store, "daemon", "daemon loop", (g, loop, ct) =>
             {

@@ -29,6 +29,8 @@ internal static class DeliverMessagesCommand
         await using (core)
         {
             if (process is null) return 1;
+            using var registration = await Control.ProcessRegistration.TryRegisterAsync(core.Store.Current.Config.Main,
+                $"delivering {string.Join(' ', cl.Arguments.Take(5))}{(cl.Arguments.Length > 5 ? " ..." : "")}").ConfigureAwait(false);
             await using (process)
             {
                 foreach (var id in cl.Arguments)

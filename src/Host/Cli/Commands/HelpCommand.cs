@@ -43,6 +43,10 @@ internal static class HelpCommand
                                  print a hints database (retry, ratelimit) as exim_dumpdb does; -z UTC, -k keys only
               --tidydb [-t <time>] <db>
                                  delete hints records not written for <time> (default 30d), as exim_tidydb does
+              --exiwhat          what the daemon and its sessions, runners and deliveries are doing (exiwhat's lines)
+              --control <request> [args]
+                                 ask the daemon over notifier_socket: status, reload, queue-run [-q...] [<id>],
+                                 pause, resume, drain (prints its JSON reply)
               --help             this text
 
             options:

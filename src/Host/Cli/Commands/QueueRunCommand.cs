@@ -26,11 +26,14 @@ internal static class QueueRunCommand
         }
         var run = cl.QueueRuns[0];
         var phases = run.Flags.HasFlag(Abstractions.Queue.QueueRunFlags.TwoStage) ? ", 2-phase" : "";
-        Lifetime.ProcessInfo.Set($"running the {(run.QueueName is { } name ? $"'{name}' " : "")}queue (single queue run{phases})");
+        var description = $"running the {(run.QueueName is { } name ? $"'{name}' " : "")}queue (single queue run{phases})";
+        Lifetime.ProcessInfo.Set(description);
         var (core, process) = await DeliveryProcess.StartAsync(cl.ConfigPath, cl.Debug, error).ConfigureAwait(false);
         await using (core)
         {
             if (process is null) return 1;
+            // Listed in the daemon's status while it runs (Exim's runners talk to its notifier socket); no daemon is fine.
+            using var registration = await Control.ProcessRegistration.TryRegisterAsync(core.Store.Current.Config.Main, description).ConfigureAwait(false);
             await using (process)
             {
                 await process.QueueRunner.RunAsync(run, cl.Arguments.ElementAtOrDefault(0), cl.Arguments.ElementAtOrDefault(1),

@@ -1,0 +1,45 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using Exim.Abstractions.Config;
+
+namespace Exim.Host.Control;
+
+/// <summary>
+/// How <c>exim -q</c> and <c>exim -M</c> tell a running daemon about themselves, where Exim's processes use its notifier
+/// socket: they register with what they do, and the daemon lists them in its status (and exiwhat) until they end and
+/// the kernel closes the connection. No daemon, or one that refuses, is no error: the command runs the same.
+/// </summary>
+internal sealed class ProcessRegistration : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+    private readonly Socket _socket;
+
+    private ProcessRegistration(Socket socket) => _socket = socket;
+
+    /// <summary>Registers with the daemon of <paramref name="main"/>; null when there is none to register with.</summary>
+    public static async Task<ProcessRegistration?> TryRegisterAsync(MainOptions main, string description)
+    {
+        if (ControlSocketPath.For(main) is not { } path || !Mail.Native.Posix.IsSocket(path)) return null;
+        using var deadline = new CancellationTokenSource(Timeout);
+        Socket? socket = null;
+        try
+        {
+            socket = await ControlClient.ConnectAsync(path, deadline.Token).ConfigureAwait(false);
+            var reply = await ControlClient.RequestAsync(socket, $"{ControlProtocol.Register} {description.ReplaceLineEndings(" ")}", deadline.Token).ConfigureAwait(false);
+            using var json = JsonDocument.Parse(reply);
+            if (!json.RootElement.GetProperty("ok").GetBoolean())
+            {
+                socket.Dispose();
+                return null;
+            }
+            return new ProcessRegistration(socket);
+        }
+        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            socket?.Dispose();
+            return null;
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+}
