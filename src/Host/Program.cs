@@ -9,6 +9,13 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         using var exiwhat = ProcessInfo.Register();
+        // Exim's names (exim.c): mailq is -bp, rmail is -i -oee, newaliases has nothing to do (aliases are read as they are used).
+        switch (InvokedAs())
+        {
+            case "mailq": args = ["-bp", .. args]; break;
+            case "rmail": args = ["-i", "-oee", .. args]; break;
+            case "newaliases": return 0;
+        }
         var parsed = CommandLineParser.Parse(args);
         if (parsed.CommandLine is not { } cl)
         {
@@ -40,9 +47,28 @@ internal static class Program
             Mode.MoveMessages => await MoveMessagesCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.DumpDatabase => await DumpDatabaseCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.TidyDatabase => await TidyDatabaseCommand.RunAsync(cl, output, error).ConfigureAwait(false),
+            Mode.Submit => await SubmitCommand.RunAsync(cl, Console.OpenStandardInput(), error).ConfigureAwait(false),
             Mode.None => Usage(error),
             _ => NotAvailable(cl.Mode, error),
         };
+    }
+
+    /// <summary>
+    /// The name this process was started by (argv[0] without its directory): <c>sendmail</c>, <c>mailq</c> and the like are
+    /// symbolic links to the executable. .NET's own argv[0] is the assembly's path, so the kernel's copy is read.
+    /// </summary>
+    private static string InvokedAs()
+    {
+        try
+        {
+            var cmdline = File.ReadAllBytes("/proc/self/cmdline");
+            var end = Array.IndexOf(cmdline, (byte)0);
+            return Path.GetFileName(System.Text.Encoding.UTF8.GetString(cmdline, 0, end < 0 ? cmdline.Length : end));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "exim";
+        }
     }
 
     private static int Usage(TextWriter error)

@@ -24,6 +24,21 @@ internal sealed record CommandLine
 
     public ImmutableArray<QueueRunSpec> QueueRuns { get; init; } = [];
 
+    /// <summary>-f (or -r): the envelope sender asked for ("" for <c>-f &lt;&gt;</c>); honoured only as Exim honours it.</summary>
+    public string? SubmitSender { get; init; }
+
+    /// <summary>-F: the sender's full name.</summary>
+    public string? SubmitFullName { get; init; }
+
+    /// <summary>-t: recipients from To:, Cc: and Bcc:.</summary>
+    public bool ExtractRecipients { get; init; }
+
+    /// <summary>False after -i, -oi or -ti: a line with a single dot does not end a message on stdin.</summary>
+    public bool DotEnds { get; init; } = true;
+
+    /// <summary>-odb, -odi (-odf), -odq.</summary>
+    public Mail.Submission.SubmissionDelivery Delivery { get; init; }
+
     /// <summary>
     /// -qG&lt;name&gt; beside -bp, -bpc, -M, -Mrm, -MG, -Mf, -Mt, -Mmad, -Mmd, -Mar, -Mes, -Mvh or -Mvb: the named queue they work on (null: the default queue).
     /// </summary>

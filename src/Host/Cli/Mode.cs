@@ -28,4 +28,10 @@ internal enum Mode
     ShowBody,
     DumpDatabase,
     TidyDatabase,
+
+    /// <summary>-bm, or recipients (or -t) with no other mode, or the name sendmail: a message on stdin.</summary>
+    Submit,
+
+    /// <summary>-bs: an SMTP dialogue on stdin and stdout.</summary>
+    SmtpInput,
 }

@@ -27,6 +27,9 @@ internal static class EventIds
     public const int MemoryTrimmed = 2030;
     public const int ListenBacklog = 2040;
     public const int ListenBacklogCapped = 2041;
+    public const int SubmissionSocket = 2070;
+    public const int SubmissionRefused = 2071;
+    public const int SubmissionFailed = 2072;
 
     public const int ImmediateDeliveryFailed = 5101;
     public const int RunnerForkFailed = 5102;
