@@ -48,6 +48,7 @@ internal static class Program
             Mode.DumpDatabase => await DumpDatabaseCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.TidyDatabase => await TidyDatabaseCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.Submit => await SubmitCommand.RunAsync(cl, Console.OpenStandardInput(), error).ConfigureAwait(false),
+            Mode.SmtpInput => await SubmitCommand.RunSmtpAsync(cl, Console.OpenStandardInput(), Console.OpenStandardOutput(), error).ConfigureAwait(false),
             Mode.None => Usage(error),
             _ => NotAvailable(cl.Mode, error),
         };

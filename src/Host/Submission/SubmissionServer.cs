@@ -155,7 +155,23 @@ internal sealed partial class SubmissionServer : IAsyncDisposable
             SubmissionOutcome outcome;
             try
             {
-                outcome = await ReceiveAsync(peer, generation, stream).ConfigureAwait(false);
+                var lines = await ReadRequestHeaderAsync(stream).ConfigureAwait(false);
+                string? error = "request header too long or cut short";
+                if (lines is null || !SubmissionRequest.TryParse(lines, out var request, out error))
+                {
+                    Refused(_logger, peer.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture), error);
+                    outcome = SubmissionOutcome.Refused("malformed submission request");
+                }
+                else if (request.Mode == SubmissionMode.Smtp)
+                {
+                    await LocalSmtpSession.RunAsync(generation, CallerFor(peer, generation), client, _spoolFor(generation), DeliverNow(generation, request), _logger, _stop.Token)
+                        .ConfigureAwait(false);
+                    return;
+                }
+                else
+                {
+                    outcome = await ReceiveAsync(peer, generation, request, stream).ConfigureAwait(false);
+                }
             }
             catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
             {
@@ -173,17 +189,20 @@ internal sealed partial class SubmissionServer : IAsyncDisposable
         }
     }
 
-    private async Task<SubmissionOutcome> ReceiveAsync(PeerCredentials peer, Generation generation, Stream stream)
+    /// <summary>
+    /// For -bs: how each message of the session is delivered. -odq queues it silently; otherwise the daemon's immediate
+    /// delivery takes it (-odi too: a session cannot wait for each delivery), unless queue_only says otherwise (as for
+    /// any SMTP session).
+    /// </summary>
+    private Func<MessageRef, string?>? DeliverNow(Generation generation, SubmissionRequest request)
+    {
+        if (request.Delivery == SubmissionDelivery.QueueOnly) return static _ => null;
+        return generation.Config.Routers.IsEmpty ? null : _delivery.Enqueue;
+    }
+
+    private async Task<SubmissionOutcome> ReceiveAsync(PeerCredentials peer, Generation generation, SubmissionRequest request, Stream stream)
     {
         var main = generation.Config.Main;
-        var lines = await ReadRequestHeaderAsync(stream).ConfigureAwait(false);
-        if (lines is null || !SubmissionRequest.TryParse(lines, out var request, out var error))
-        {
-            error = lines is null ? "request header too long or cut short" : null;
-            Refused(_logger, peer.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture), error ?? "malformed request");
-            return SubmissionOutcome.Refused("malformed submission request");
-        }
-        if (request.Mode == SubmissionMode.Smtp) return SubmissionOutcome.Refused("-bs is not taken on this socket");
         var caller = CallerFor(peer, generation);
         var reception = new LocalReception(main, EximVersion.Number, _spoolFor(generation), TimeProvider.System, _logger);
         var outcome = await reception.ReceiveAsync(caller, request, stream, _stop.Token).ConfigureAwait(false);

@@ -37,6 +37,9 @@ internal sealed class HeaderFixups(MainOptions main, LocalCaller caller, string 
         }
     }
 
+    /// <summary>Notes the first From: (for SMTP input, where it is never rewritten).</summary>
+    public void FindFrom(List<SpoolHeaderLine> headers) => _from = headers.Find(h => h.Flag == 'F');
+
     /// <summary>An untrusted caller's Sender: is kept on the spool but not delivered, unless local_sender_retain.</summary>
     public void DropSender(List<SpoolHeaderLine> headers)
     {

@@ -134,4 +134,33 @@ public sealed class SendmailTests(SendmailDaemonFixture fixture) : IClassFixture
         Assert.Equal(1, code);
         Assert.Contains("no recipients found in headers", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task DashBs_RunsTheSmtpSessionForTheUser_UntrustedMailFromReplaced_TrustedHonoured()
+    {
+        var untrusted = Unique("bsn");
+        var trusted = Unique("bsr");
+        var (code, stdout, stderr) = await Sendmail(asNobody: true,
+            $"EHLO me.example\nMAIL FROM:<boss@corp.example>\nRCPT TO:<{untrusted}@test.example>\nDATA\nFrom: Boss <boss@corp.example>\nSubject: bs\n\nhello\n.\nQUIT\n", "-bs");
+        Assert.True(code == 0, stderr);
+        Assert.StartsWith("220 mx.test.example ESMTP Exim 4.96 ", stdout, StringComparison.Ordinal);
+        Assert.Contains("250-mx.test.example Hello nobody at me.example\r\n", stdout, StringComparison.Ordinal);
+        Assert.Matches(@"250 OK id=\S+\r\n221 mx\.test\.example closing connection\r\n$", stdout);
+        var message = await DeliveredAsync(untrusted);
+        Assert.StartsWith("Return-path: <nobody@mx.test.example>\nReceived: from nobody (helo=me.example)\n\tby mx.test.example with local-esmtp (Exim 4.96)\n", message, StringComparison.Ordinal);
+        Assert.Contains("\nSender: nobody <nobody@mx.test.example>\n", message, StringComparison.Ordinal);
+        Assert.Contains(" <= nobody@mx.test.example U=nobody P=local-esmtp S=", ArrivalLine(await DeliveredIdAsync(untrusted)), StringComparison.Ordinal);
+
+        (code, stdout, stderr) = await Sendmail(asNobody: false,
+            $"HELO me.example\nMAIL FROM:<boss@corp.example>\nRCPT TO:<{trusted}@test.example>\nDATA\nSubject: bs\n\nhello\n.\nQUIT\n", "-bs", "-odq");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("250 mx.test.example Hello root at me.example\r\n", stdout, StringComparison.Ordinal);
+        var id = fixture.QueuedIdFor($"{trusted}@test.example");
+        Assert.NotNull(id);
+        Assert.Contains($"{id} <= boss@corp.example U=root P=local-smtp S=", ArrivalLine(id), StringComparison.Ordinal);
+        var header = await File.ReadAllTextAsync(Path.Combine(fixture.Daemon.InputDirectory, id + "-H"));
+        Assert.Contains("F From: boss@corp.example\n", header, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sender:", header, StringComparison.Ordinal);
+        Assert.DoesNotContain("-host_address", header, StringComparison.Ordinal);
+    }
 }

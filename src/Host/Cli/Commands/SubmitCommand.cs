@@ -37,27 +37,9 @@ internal static class SubmitCommand
             await error.WriteLineAsync($"exim: {bad}").ConfigureAwait(false);
             return 1;
         }
-        var loaded = TomlConfigLoader.Load(cl.ConfigPath);
-        if (!loaded.Succeeded) return ConfigErrors.Print(loaded.Errors, error);
-        var main = loaded.Config.Config.Main;
-        var name = SubmissionSocket.Name(main);
-
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await socket.ConnectAsync(SubmissionSocket.EndPoint(name), timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
-        {
-            if (Posix.RealUid == 0 || Posix.CanWriteDirectory(Path.Combine(main.SpoolDirectory, "input")))
-            {
-                return await ReceiveHereAsync(cl, request, stdin, error).ConfigureAwait(false);
-            }
-            await error.WriteLineAsync($"exim: cannot hand the message to the daemon: its submission socket {name} does not answer ({e.Message}), "
-                + "and this user may not write the spool; the message was not accepted: try again once exim -bd runs").ConfigureAwait(false);
-            return TempFail;
-        }
+        var (socket, exit) = await ConnectAsync(cl, error).ConfigureAwait(false);
+        if (socket is null) return exit ?? await ReceiveHereAsync(cl, request, stdin, error).ConfigureAwait(false);
+        using var owned = socket;
 
         SubmissionOutcome outcome;
         try
@@ -76,11 +58,111 @@ internal static class SubmitCommand
         return await ReportAsync(outcome, error).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// <c>exim -bs</c>: an SMTP dialogue on stdin and stdout, run by the daemon's session code for this user through the
+    /// submission socket (or in this process, for a caller who may write the spool, when no daemon answers).
+    /// </summary>
+    public static async Task<int> RunSmtpAsync(CommandLine cl, Stream stdin, Stream stdout, TextWriter error)
+    {
+        var request = new SubmissionRequest(SubmissionMode.Smtp, null, null, false, [], cl.Delivery);
+        var (socket, exit) = await ConnectAsync(cl, error).ConfigureAwait(false);
+        if (socket is null) return exit ?? await SmtpHereAsync(cl, request, stdin, stdout, error).ConfigureAwait(false);
+        using (socket)
+        {
+            try
+            {
+                await socket.SendAsync(Encoding.UTF8.GetBytes(request.Format()), SocketFlags.None).ConfigureAwait(false);
+                await StdioPump.RunAsync(stdin, stdout, socket).ConfigureAwait(false);
+            }
+            catch (SocketException e)
+            {
+                await error.WriteLineAsync($"exim: the daemon's submission socket failed: {e.Message}").ConfigureAwait(false);
+                return TempFail;
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// The daemon's submission socket, connected; else null with null (receive in this process: the caller may write the
+    /// spool) or with the exit code after the error was printed.
+    /// </summary>
+    private static async Task<(Socket? Socket, int? Exit)> ConnectAsync(CommandLine cl, TextWriter error)
+    {
+        var loaded = TomlConfigLoader.Load(cl.ConfigPath);
+        if (!loaded.Succeeded) return (null, ConfigErrors.Print(loaded.Errors, error));
+        var main = loaded.Config.Config.Main;
+        var name = SubmissionSocket.Name(main);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await socket.ConnectAsync(SubmissionSocket.EndPoint(name), timeout.Token).ConfigureAwait(false);
+            return (socket, null);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            socket.Dispose();
+            if (Posix.RealUid == 0 || Posix.CanWriteDirectory(Path.Combine(main.SpoolDirectory, "input"))) return (null, null);
+            await error.WriteLineAsync($"exim: cannot hand the message to the daemon: its submission socket {name} does not answer ({e.Message}), "
+                + "and this user may not write the spool; the message was not accepted: try again once exim -bd runs").ConfigureAwait(false);
+            return (null, TempFail);
+        }
+    }
+
     private static async Task<int> ReportAsync(SubmissionOutcome outcome, TextWriter error)
     {
         if (outcome.Accepted) return 0;
         await error.WriteLineAsync($"exim: message not accepted: {outcome.Text}").ConfigureAwait(false);
         return outcome.Code is >= 400 and < 500 ? TempFail : 1;
+    }
+
+    /// <summary>This process's real user as Exim's originator.</summary>
+    private static LocalCaller Caller(Generations.Generation generation)
+    {
+        var identity = CallerIdentity.Current();
+        var trusted = OperatorRoles.From(generation.Config.Main, generation.Loaded.AtMainOption).IsTrusted(identity);
+        var gecos = UnixAccount.Find(identity.Uid)?.Gecos ?? "";
+        return new LocalCaller(identity.UserName, identity.Uid, identity.Gid, LocalCaller.NameFromGecos(gecos, identity.UserName), trusted);
+    }
+
+    /// <summary>
+    /// No daemon, -bs: the session in this process on a socket pair; each message it takes is delivered (as -od says)
+    /// once the dialogue has ended.
+    /// </summary>
+    private static async Task<int> SmtpHereAsync(CommandLine cl, SubmissionRequest request, Stream stdin, Stream stdout, TextWriter error)
+    {
+        var (core, process) = await DeliveryProcess.StartAsync(cl.ConfigPath, cl.Debug, error).ConfigureAwait(false);
+        await using (core)
+        {
+            if (process is null) return 1;
+            await using (process)
+            {
+                var generation = core.Store.Current;
+                var main = generation.Config.Main;
+                var received = new List<MessageRef>();
+                var (server, client) = await StdioPump.SocketPairAsync().ConfigureAwait(false);
+                await using (var spool = new FileSpool(main.SpoolDirectory, TimeProvider.System, main.SpoolSync == "filesystem"))
+                using (client)
+                {
+                    var pump = StdioPump.RunAsync(stdin, stdout, client);
+                    await LocalSmtpSession.RunAsync(generation, Caller(generation), server, spool,
+                        request.Delivery == SubmissionDelivery.QueueOnly ? null : m => { received.Add(m); return null; },
+                        core.LoggerFactory.CreateLogger("Exim.Submission"), CancellationToken.None).ConfigureAwait(false);
+                    server.Dispose();
+                    await pump.ConfigureAwait(false);
+                }
+                if (!generation.Config.Routers.IsEmpty)
+                {
+                    foreach (var message in received)
+                    {
+                        await process.Deliverer.DeliverAsync(message, DeliveryOptions.QueueRun, CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+                await core.Store.ShutdownAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                return 0;
+            }
+        }
     }
 
     /// <summary>No daemon: receive into the spool in this process (the caller may write it), then deliver as -od says.</summary>
@@ -94,10 +176,7 @@ internal static class SubmitCommand
             {
                 var generation = core.Store.Current;
                 var main = generation.Config.Main;
-                var identity = CallerIdentity.Current();
-                var trusted = OperatorRoles.From(main, generation.Loaded.AtMainOption).IsTrusted(identity);
-                var gecos = UnixAccount.Find(identity.Uid)?.Gecos ?? "";
-                var caller = new LocalCaller(identity.UserName, identity.Uid, identity.Gid, LocalCaller.NameFromGecos(gecos, identity.UserName), trusted);
+                var caller = Caller(generation);
                 SubmissionOutcome outcome;
                 await using (var spool = new FileSpool(main.SpoolDirectory, TimeProvider.System, main.SpoolSync == "filesystem"))
                 {

@@ -97,6 +97,8 @@ internal sealed class DataCommand : SmtpCommandHandler
         }
 
         await receiver.FinishAsync().ConfigureAwait(false);
+        var local = session.Connection.LocalUser;
+        if (local is not null) session.Sender = sender = Submission.LocalSmtpRules.Sender(main, local, sender); // -bs: Exim's real_sender_address
         var now = session.Time.GetLocalNow();
         var headers = new List<string>(receiver.Headers.Count + 1) { session.ReceivedHeader(message.Id, now) };
         headers.AddRange(receiver.Headers);
@@ -130,6 +132,7 @@ internal sealed class DataCommand : SmtpCommandHandler
 
         var modifiers = Modifiers(session);
         IReadOnlyList<SpoolHeaderLine> lines = SpoolHeaderFile.Lines(headers);
+        if (local is not null) (lines, size) = Submission.LocalSmtpRules.FixUp(main, local, sender, message.Id, now, lines, receiver.BodyBytes);
         if (modifiers is not null) (lines, size) = Apply(modifiers, lines, size);
         var frozen = modifiers?.Frozen == true;
         var connection = session.Connection;
@@ -141,6 +144,10 @@ internal sealed class DataCommand : SmtpCommandHandler
             Authenticated = Authenticated(session),
             AuthenticatedSender = session.AuthenticatedSender is { } authSender ? SessionState.P(authSender) : null,
         };
+        if (local is not null)
+        {
+            envelope = envelope with { HostAddress = null, HostPort = null, InterfaceAddress = null, InterfacePort = null, Originator = (local.Login, local.Uid, local.Gid) };
+        }
         try
         {
             if (modifiers?.Queue is { } queue && !string.Equals(queue, message.Queue, StringComparison.Ordinal)) message = session.Spool.MoveToQueue(message, queue);
@@ -174,6 +181,12 @@ internal sealed class DataCommand : SmtpCommandHandler
     private static void LogReceived(SessionState session, string id, string? queue, long size, string? messageId)
     {
         var sender = session.Sender!;
+        if (session.Connection.LocalUser is { } local)
+        {
+            Submission.SubmissionLog.Received(session.Logger, id, sender.Length == 0 ? "<>" : SessionState.P(sender), local.Login, session.Protocol, size,
+                messageId is { } localId ? $" id={SessionState.P(localId)}" : "");
+            return;
+        }
         SmtpLog.Received(session.Logger, id, sender.Length == 0 ? "<>" : SessionState.P(sender), session.Host, session.Protocol, TlsFields(session),
             Authenticated(session.Connection.Description), size, queue is null ? "" : " Q=" + queue, messageId is { } mid ? $" id={SessionState.P(mid)}" : "");
     }
