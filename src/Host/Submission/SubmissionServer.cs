@@ -124,6 +124,11 @@ internal sealed partial class SubmissionServer : IAsyncDisposable
                 {
                     await ServeAsync(client).ConfigureAwait(false);
                 }
+                catch (Exception e)
+                {
+                    // A bug or an unexpected failure: logged; the client, given no reply, reports a temporary failure.
+                    Crashed(_logger, e);
+                }
                 finally
                 {
                     client.Dispose();
@@ -283,6 +288,9 @@ internal sealed partial class SubmissionServer : IAsyncDisposable
 
     [LoggerMessage(EventIds.SubmissionFailed, LogLevel.Information, "local submission from uid {Uid} ended early: {Error}")]
     private static partial void Failed(ILogger logger, int uid, string error);
+
+    [LoggerMessage(EventIds.SubmissionFailed, LogLevel.Error, "local submission failed")]
+    private static partial void Crashed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventIds.SubmissionFailed, LogLevel.Information, "{Id} no immediate delivery: {Reason}")]
     private static partial void NoImmediateDelivery(ILogger logger, string id, string reason);

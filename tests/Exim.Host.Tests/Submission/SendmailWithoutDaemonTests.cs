@@ -24,5 +24,13 @@ public sealed class SendmailWithoutDaemonTests
         var header = Assert.Single(Directory.GetFiles(directory.Combine("spool", "input"), "*-H"));
         var id = Path.GetFileName(header)[..^2];
         Assert.Contains($"{id} <= root@mx.test.example U=root P=local S=", Wait.ReadShared(directory.Combine("spool", "log", "mainlog")), StringComparison.Ordinal);
+
+        // -bs too: the session runs in the caller's process.
+        var (bsCode, bsOut, bsError) = await Submitter.RunAsync(directory, "exim", asNobody: false,
+            "EHLO me.example\nMAIL FROM:<ops@corp.example>\nRCPT TO:<user@test.example>\nDATA\nSubject: y\n\nbody\n.\nQUIT\n", "-C", config, "-bs");
+        Assert.True(bsCode == 0, bsError);
+        var bsId = System.Text.RegularExpressions.Regex.Match(bsOut, @"250 OK id=(\S+)\r\n").Groups[1].Value;
+        Assert.True(File.Exists(directory.Combine("spool", "input", bsId + "-H")), bsOut);
+        Assert.Contains($"{bsId} <= ops@corp.example U=root P=local-esmtp S=", Wait.ReadShared(directory.Combine("spool", "log", "mainlog")), StringComparison.Ordinal);
     }
 }
