@@ -10,6 +10,13 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         using var exiwhat = ProcessInfo.Register();
+        // Exim's names (exim.c): mailq is -bp, rmail is -i -oee, newaliases has nothing to do (aliases are read as they are used).
+        switch (InvokedAs())
+        {
+            case "mailq": args = ["-bp", .. args]; break;
+            case "rmail": args = ["-i", "-oee", .. args]; break;
+            case "newaliases": return 0;
+        }
         var parsed = CommandLineParser.Parse(args);
         if (parsed.CommandLine is not { } cl)
         {
@@ -51,6 +58,8 @@ internal static class Program
             Mode.TidyDatabase => await TidyDatabaseCommand.RunAsync(cl, output, error).ConfigureAwait(false),
             Mode.Control => await ControlCommand.RunAsync(cl, exiwhat: false, output, error).ConfigureAwait(false),
             Mode.Exiwhat => await ControlCommand.RunAsync(cl, exiwhat: true, output, error).ConfigureAwait(false),
+            Mode.Submit => await SubmitCommand.RunAsync(cl, Console.OpenStandardInput(), error).ConfigureAwait(false),
+            Mode.SmtpInput => await SubmitCommand.RunSmtpAsync(cl, Console.OpenStandardInput(), Console.OpenStandardOutput(), error).ConfigureAwait(false),
             Mode.None => Usage(error),
             _ => NotAvailable(cl.Mode, error),
         };
@@ -64,6 +73,24 @@ internal static class Program
     private static bool WritesSpool(Mode mode) => mode is Mode.QueueRun or Mode.DeliverMessages or Mode.GiveUpMessages or Mode.RemoveMessages
         or Mode.MoveMessages or Mode.FreezeMessages or Mode.ThawMessages or Mode.MarkAllDelivered or Mode.MarkDelivered
         or Mode.AddRecipients or Mode.EditSender or Mode.TidyDatabase;
+
+    /// <summary>
+    /// The name this process was started by (argv[0] without its directory): <c>sendmail</c>, <c>mailq</c> and the like are
+    /// symbolic links to the executable. .NET's own argv[0] is the assembly's path, so the kernel's copy is read.
+    /// </summary>
+    private static string InvokedAs()
+    {
+        try
+        {
+            var cmdline = File.ReadAllBytes("/proc/self/cmdline");
+            var end = Array.IndexOf(cmdline, (byte)0);
+            return Path.GetFileName(System.Text.Encoding.UTF8.GetString(cmdline, 0, end < 0 ? cmdline.Length : end));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "exim";
+        }
+    }
 
     private static int Usage(TextWriter error)
     {

@@ -75,6 +75,37 @@ public sealed record MainOptions
 
     /// <summary>Whether only admin users may start a queue run (<c>-q</c>, <c>-R</c>, <c>-S</c>), deliver a message (<c>-M</c>) or move one (<c>-MG</c>).</summary>
     [EximOption("prod_requires_admin")] public bool ProdRequiresAdmin { get; init; } = true;
+    // ---- local submission (sendmail, exim -bm, -bs) ----
+
+    /// <summary>
+    /// Ours: the Unix socket on which the daemon takes local submissions from any user (who it is comes from the
+    /// socket's peer credentials). An absolute path (relative ones are taken from the configuration file's directory;
+    /// the socket is made mode 0666, so its directory must be traversable by the users who submit), or <c>@name</c> for
+    /// Linux's abstract namespace. Empty (the default): the abstract name <c>@exim-submit:</c> followed by
+    /// <see cref="SpoolDirectory"/>, which needs no directory at all.
+    /// </summary>
+    [EximOption("submission_socket")] public string SubmissionSocket { get; init; } = "";
+
+    /// <summary>
+    /// Address patterns an untrusted user may give as the envelope sender with <c>-f</c> (Exim's address list: <c>*</c>,
+    /// <c>!</c>, <c>^regex</c>, <c>local@domain</c> with <c>*</c> wildcards, or a domain item). Unset: only <c>-f &lt;&gt;</c>.
+    /// </summary>
+    [EximOption("untrusted_set_sender")] public ImmutableArray<string> UntrustedSetSender { get; init; } = [];
+
+    /// <summary>Whether the From: of a message from an untrusted local user is checked against the user's address, adding Sender: when it differs.</summary>
+    [EximOption("local_from_check")] public bool LocalFromCheck { get; init; } = true;
+
+    /// <summary>Whether a Sender: header in a message from an untrusted local user is kept (only with <c>local_from_check = false</c>).</summary>
+    [EximOption("local_sender_retain")] public bool LocalSenderRetain { get; init; }
+
+    /// <summary>Prefixes of the From: local part that local_from_check ignores (<c>*</c> wildcards at the start, as <c>*-</c>).</summary>
+    [EximOption("local_from_prefix")] public ImmutableArray<string> LocalFromPrefix { get; init; } = [];
+
+    /// <summary>Suffixes of the From: local part that local_from_check ignores (<c>*</c> wildcards at the end, as <c>-*</c>).</summary>
+    [EximOption("local_from_suffix")] public ImmutableArray<string> LocalFromSuffix { get; init; } = [];
+
+    /// <summary>With <c>-t</c>, whether addresses given as arguments are removed from those taken from the headers (else added to them).</summary>
+    [EximOption("extract_addresses_remove_arguments")] public bool ExtractAddressesRemoveArguments { get; init; } = true;
 
     // ---- listening ----
 

@@ -26,6 +26,20 @@ internal sealed record CommandLine
 
     /// <summary>-R / -S: the one-off queue run takes only the messages this selects (null: all).</summary>
     public Mail.Delivery.QueueSelection? Selection { get; init; }
+    /// <summary>-f (or -r): the envelope sender asked for ("" for <c>-f &lt;&gt;</c>); honoured only as Exim honours it.</summary>
+    public string? SubmitSender { get; init; }
+
+    /// <summary>-F: the sender's full name.</summary>
+    public string? SubmitFullName { get; init; }
+
+    /// <summary>-t: recipients from To:, Cc: and Bcc:.</summary>
+    public bool ExtractRecipients { get; init; }
+
+    /// <summary>False after -i, -oi or -ti: a line with a single dot does not end a message on stdin.</summary>
+    public bool DotEnds { get; init; } = true;
+
+    /// <summary>-odb, -odi (-odf), -odq.</summary>
+    public Mail.Submission.SubmissionDelivery Delivery { get; init; }
 
     /// <summary>
     /// -qG&lt;name&gt; beside -bp, -bpc, -M, -Mg, -Mrm, -MG, -Mf, -Mt, -Mmad, -Mmd, -Mar, -Mes, -Mvh, -Mvb or -Mvl: the named queue they work on (null: the default queue).

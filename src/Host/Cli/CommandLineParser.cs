@@ -67,6 +67,27 @@ internal static class CommandLineParser
                 case "-MG": modes.Add(Mode.MoveMessages); continue;
                 case "-Mg": modes.Add(Mode.GiveUpMessages); continue;
                 case "-Mvl": modes.Add(Mode.ShowLog); continue;
+                case "-bm": modes.Add(Mode.Submit); continue;
+                case "-bs": modes.Add(Mode.SmtpInput); continue;
+                case "-t": cl = cl with { ExtractRecipients = true }; continue;
+                case "-ti": cl = cl with { ExtractRecipients = true, DotEnds = false }; continue;
+                case "-i" or "-oi" or "-oitrue": cl = cl with { DotEnds = false }; continue;
+                case "-odb": cl = cl with { Delivery = Mail.Submission.SubmissionDelivery.Background }; continue;
+                case "-odi" or "-odf": cl = cl with { Delivery = Mail.Submission.SubmissionDelivery.Interactive }; continue;
+                case "-odq": cl = cl with { Delivery = Mail.Submission.SubmissionDelivery.QueueOnly }; continue;
+                // Accepted for sendmail's callers and ignored, as Exim ignores them (errors always go to stderr, as -oep):
+                // -oe*/-e* error modes, -U (initial submission), -m/-om (me too), -B 7BIT|8BITMIME, -h <hops>.
+                case "-oem" or "-oee" or "-oep" or "-oeq" or "-oew" or "-em" or "-ee" or "-ep" or "-eq" or "-ew" or "-U" or "-m" or "-om"
+                    or "-B7BIT" or "-B8BITMIME":
+                    continue;
+                case "-B" or "-h" or "-f" or "-r" or "-F":
+                    if (i + 1 >= args.Count) return Malformed(a);
+                    var next = args[++i];
+                    if (a == "-B" && next is not ("7BIT" or "8BITMIME")) return Malformed(a);
+                    if (a == "-h" && !int.TryParse(next, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)) return Malformed(a);
+                    if (a is "-f" or "-r") cl = cl with { SubmitSender = next };
+                    if (a == "-F") cl = cl with { SubmitFullName = next };
+                    continue;
                 case "-n": cl = cl with { NoNames = true }; continue;
                 case "-v": cl = cl with { Verbose = true }; continue;
                 case "-C" or "-oX" or "-oP" or "-bh" or "-oMi":
@@ -84,6 +105,8 @@ internal static class CommandLineParser
                     continue;
             }
             if (a.StartsWith("-d", StringComparison.Ordinal)) { cl = cl with { Debug = true }; continue; }
+            if (a[1] is 'f' or 'r') { cl = cl with { SubmitSender = a[2..] }; continue; } // -fsender, -rsender
+            if (a[1] == 'F') { cl = cl with { SubmitFullName = a[2..] }; continue; }
             if (a.StartsWith("-bp", StringComparison.Ordinal))
             {
                 if (!TryParseListQueue(a, out var listing)) return Malformed(a);
@@ -170,6 +193,8 @@ internal static class CommandLineParser
             return new CommandLineParseResult(null, Incompatible, 2);
         }
         var mode = distinct.Count == 1 ? distinct[0] : Mode.None;
+        // Exim with recipients (or -t) and no other mode reads a message: exim user@example.com < message.
+        if (mode == Mode.None && (cl.ExtractRecipients || i < args.Count)) mode = Mode.Submit;
         if (oneShot is not null) queueRuns.Insert(0, oneShot);
         return new CommandLineParseResult(cl with
         {

@@ -32,4 +32,10 @@ internal enum Mode
     TidyDatabase,
     Control,
     Exiwhat,
+
+    /// <summary>-bm, or recipients (or -t) with no other mode, or the name sendmail: a message on stdin.</summary>
+    Submit,
+
+    /// <summary>-bs: an SMTP dialogue on stdin and stdout.</summary>
+    SmtpInput,
 }

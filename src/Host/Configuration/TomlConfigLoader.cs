@@ -182,6 +182,18 @@ internal static class TomlConfigLoader
         {
             errors.Add(source.At(root, "pid_file_path", "pid file path is longer than 200 characters"));
         }
+        if (main.LocalSenderRetain && main.LocalFromCheck)
+        {
+            errors.Add(source.At(root, "local_sender_retain", "both local_from_check and local_sender_retain are set; this combination is not permitted"));
+        }
+        if (Mail.Matching.AddressList.Unsupported(main.UntrustedSetSender) is { } item)
+        {
+            errors.Add(source.At(root, "untrusted_set_sender", $"untrusted_set_sender: \"{item}\" is a file or lookup item, which is not supported here"));
+        }
+        if (main.SubmissionSocket.Length > 0 && main.SubmissionSocket[0] != '@')
+        {
+            main = main with { SubmissionSocket = Path.GetFullPath(main.SubmissionSocket, Path.GetDirectoryName(source.Path)!) };
+        }
         main = CompleteTls(main, source, root, errors);
         CheckEximIdentity(main, source, root, errors);
         var primary = main.PrimaryHostname.Length > 0 ? main.PrimaryHostname : System.Net.Dns.GetHostName();

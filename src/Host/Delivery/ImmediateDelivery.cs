@@ -68,36 +68,45 @@ internal sealed partial class ImmediateDelivery : IAsyncDisposable
     {
         await foreach (var message in _ids.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            var id = message.Id;
-            if (_stop.IsCancellationRequested) continue; // shutting down: the queue runner will have it
-            GenerationLease lease;
-            try { lease = _store.Acquire(); }
-            catch (InvalidOperationException) { continue; }
-            var entry = EntryFor(lease.Generation);
-            var started = Stopwatch.GetTimestamp();
-            var (code, completed) = (0, false);
-            _active[id] = DateTimeOffset.UtcNow;
-            try
-            {
-                completed = (await entry.Process.Deliverer.DeliverAsync(message, DeliveryOptions.QueueRun, _stop.Token).ConfigureAwait(false)).Outcome == MessageOutcome.Completed;
-            }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-            {
-                // Stopping: the message stays queued for the next run.
-            }
-            catch (Exception e)
-            {
-                code = 1;
-                Failed(_logger, id, e);
-            }
-            finally
-            {
-                _active.TryRemove(id, out _);
-                await ReleaseAsync(entry).ConfigureAwait(false);
-                lease.Dispose();
-            }
-            _exits?.Report(new ChildExitEvent(ChildExitKind.Delivery, id, null, null, null, code, null, Stopwatch.GetElapsedTime(started), completed ? 1 : 0));
+            await DeliverAsync(message).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Delivers a message now, on the caller's task rather than a worker's (a local submission's <c>-odi</c>: the
+    /// submitter waits for it); completes when the attempt has ended, whatever its outcome.
+    /// </summary>
+    public async Task DeliverAsync(MessageRef message)
+    {
+        var id = message.Id;
+        if (_stop.IsCancellationRequested) return; // shutting down: the queue runner will have it
+        GenerationLease lease;
+        try { lease = _store.Acquire(); }
+        catch (InvalidOperationException) { return; }
+        var entry = EntryFor(lease.Generation);
+        var started = Stopwatch.GetTimestamp();
+        var (code, completed) = (0, false);
+        _active[id] = DateTimeOffset.UtcNow;
+        try
+        {
+            completed = (await entry.Process.Deliverer.DeliverAsync(message, DeliveryOptions.QueueRun, _stop.Token).ConfigureAwait(false)).Outcome == MessageOutcome.Completed;
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Stopping: the message stays queued for the next run.
+        }
+        catch (Exception e)
+        {
+            code = 1;
+            Failed(_logger, id, e);
+        }
+        finally
+        {
+            _active.TryRemove(id, out _);
+            await ReleaseAsync(entry).ConfigureAwait(false);
+            lease.Dispose();
+        }
+        _exits?.Report(new ChildExitEvent(ChildExitKind.Delivery, id, null, null, null, code, null, Stopwatch.GetElapsedTime(started), completed ? 1 : 0));
     }
 
     private Entry EntryFor(Generation generation)

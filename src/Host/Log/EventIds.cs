@@ -33,6 +33,9 @@ internal static class EventIds
     public const int PrivilegesDropped = 2060;
     public const int RunningAsRoot = 2061;
     public const int PrivilegesRefused = 2062;
+    public const int SubmissionSocket = 2070;
+    public const int SubmissionRefused = 2071;
+    public const int SubmissionFailed = 2072;
 
     public const int ImmediateDeliveryFailed = 5101;
     public const int RunnerForkFailed = 5102;

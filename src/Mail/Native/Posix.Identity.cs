@@ -71,7 +71,10 @@ internal static partial class Posix
                 if (rc != 0) throw new IOException($"passwd lookup of {name ?? uid.ToString(System.Globalization.CultureInfo.InvariantCulture)} failed: errno {rc}");
                 if (result == IntPtr.Zero) return null;
                 return new UnixAccount(Marshal.PtrToStringUTF8(pw->Name) ?? "", (int)pw->Uid, (int)pw->Gid,
-                    Marshal.PtrToStringUTF8(pw->Dir) ?? "/", Marshal.PtrToStringUTF8(pw->Shell) ?? "");
+                    Marshal.PtrToStringUTF8(pw->Dir) ?? "/", Marshal.PtrToStringUTF8(pw->Shell) ?? "")
+                {
+                    Gecos = Marshal.PtrToStringUTF8(pw->Gecos) ?? "",
+                };
             }
         }
         throw new IOException($"passwd entry of {name ?? uid.ToString(System.Globalization.CultureInfo.InvariantCulture)} is too large");

@@ -78,8 +78,9 @@ internal sealed class SessionState : ITransactionView, IDisposable
         {
             var description = Connection.Description;
             var tls = description.Tls;
-            if (!Esmtp) return tls ? "smtps" : "smtp";
-            return description.AuthenticatedId is null ? (tls ? "esmtps" : "esmtp") : (tls ? "esmtpsa" : "esmtpa");
+            var local = Connection.LocalUser is null ? "" : "local-"; // -bs: smtp_in.c's local-smtp, local-esmtp, ...
+            if (!Esmtp) return local + (tls ? "smtps" : "smtp");
+            return local + (description.AuthenticatedId is null ? (tls ? "esmtps" : "esmtp") : (tls ? "esmtpsa" : "esmtpa"));
         }
     }
 
@@ -360,7 +361,12 @@ internal sealed class SessionState : ITransactionView, IDisposable
     {
         var sb = new StringBuilder(256);
         sb.Append("Received: from ");
-        if (Connection.HostName is not { } hostName)
+        if (Connection.LocalUser is { } user)
+        {
+            // Exim's default received_header_text without a host: "from <ident> (helo=<name>)\n\tby ...", or "from <ident> by ...".
+            sb.Append(user.Login).Append(Helo is null ? " by " : $" (helo={Helo})\n\tby ");
+        }
+        else if (Connection.HostName is not { } hostName)
         {
             sb.Append(Connection.Who);
             if (Helo is not null) sb.Append(" (helo=").Append(Helo).Append(')');
@@ -372,7 +378,8 @@ internal sealed class SessionState : ITransactionView, IDisposable
             if (Helo is not null && !Helo.Equals(hostName, StringComparison.OrdinalIgnoreCase)) sb.Append(" helo=").Append(Helo);
             sb.Append(')');
         }
-        sb.Append("\n\tby ").Append(Settings.Main.PrimaryHostname).Append(" with ").Append(Protocol).Append(' ');
+        if (Connection.LocalUser is null) sb.Append("\n\tby ");
+        sb.Append(Settings.Main.PrimaryHostname).Append(" with ").Append(Protocol).Append(' ');
         if (Connection.Description.TlsSession is { } tls)
         {
             // Exim's default received_header_text: " ($tls_in_ver)" and " tls $tls_in_cipher_std\n\t" after "with <protocol> ".

@@ -73,14 +73,17 @@ internal sealed class SmtpSettings
     /// </summary>
     public bool HostChecking { get; init; }
 
-    /// <summary>smtp_enforce_sync, which (as in Exim) does not apply to -bh, whose input is a pipe or a terminal.</summary>
-    public bool EnforceSync => Main.SmtpEnforceSync && !HostChecking;
+    /// <summary><c>exim -bs</c>: the session is a local user's, on stdin and stdout.</summary>
+    public bool LocalSmtp { get; init; }
+
+    /// <summary>smtp_enforce_sync, which (as in Exim) does not apply to -bh or -bs, whose input is a pipe or a terminal.</summary>
+    public bool EnforceSync => Main.SmtpEnforceSync && !HostChecking && !LocalSmtp;
 
     /// <summary>
     /// Whether input comes from a terminal or a pipe rather than a network client (-bh): then, as for Exim's local
     /// SMTP, LF alone is a full line end and <c>. LF</c> ends DATA, and smtp_forbid_bare_newline does not apply.
     /// </summary>
-    public bool LocalInput => HostChecking;
+    public bool LocalInput => HostChecking || LocalSmtp;
 
     /// <summary>The greeting text: smtp_banner with $smtp_active_hostname, $primary_hostname, $version_number and $tod_full.</summary>
     public string Banner(DateTimeOffset now) => Main.SmtpBanner

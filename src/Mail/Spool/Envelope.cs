@@ -25,6 +25,12 @@ internal sealed record Envelope(
     /// <summary>The authenticator that accepted the client (Exim's -host_auth), its public name (-host_auth_pubname), and the authenticated id (-auth_id).</summary>
     public (string Name, string PublicName, string? Id)? Authenticated { get; init; }
 
+    /// <summary>
+    /// The local user who submitted the message (Exim's originator login, uid and gid: the -H file's second line, with
+    /// <c>-ident</c> and <c>-local</c>), or null for a message from the network.
+    /// </summary>
+    public (string Login, int Uid, int Gid)? Originator { get; init; }
+
     /// <summary>MAIL's AUTH= from the authenticated client (Exim's -auth_sender), or null.</summary>
     public string? AuthenticatedSender { get; init; }
 }

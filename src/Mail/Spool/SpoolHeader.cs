@@ -22,6 +22,9 @@ internal sealed record SpoolHeader(
     /// <summary>Exim's option line for a message no delivery has been attempted for yet (what <c>-qi</c> selects).</summary>
     public const string FirstTimeOption = "-deliver_firsttime";
 
+    /// <summary>The uid and gid after the login on the file's second line (Exim's originator_uid and originator_gid).</summary>
+    public string LoginIds { get; init; } = "0 0";
+
     public bool Frozen => FrozenAt is not null;
 
     /// <summary>Whether no delivery attempt has finished for this message yet.</summary>

@@ -33,6 +33,7 @@ internal static class SpoolHeaderFile
             options.Add("-host_auth " + auth.Name);
             options.Add("-host_auth_pubname " + auth.PublicName);
         }
+        if (e.Originator is { } ident) options.Add("-ident " + ident.Login);
         if (e.InterfaceAddress is not null) options.Add($"-interface_address {e.InterfaceAddress}.{e.InterfacePort}");
         options.Add("-received_protocol " + e.Protocol);
         options.Add("-body_linecount " + e.BodyLineCount.ToString(CultureInfo.InvariantCulture));
@@ -40,6 +41,7 @@ internal static class SpoolHeaderFile
         if (e.Authenticated is { Id: { } authId }) options.Add("-auth_id " + authId);
         if (e.AuthenticatedSender is { } authSender) options.Add("-auth_sender " + authSender);
         options.Add(SpoolHeader.FirstTimeOption);
+        if (e.Originator is not null) options.Add("-local");
         if (e.Tls is { } tls)
         {
             // Exim's spool_out.c, in its order: what $tls_in_* are restored from for delivery and -Mvh.
@@ -49,15 +51,18 @@ internal static class SpoolHeaderFile
             if (tls.Sni is { } sni) options.Add("-tls_sni " + Text.ClientText.Printing(sni));
             options.Add("-tls_ver " + tls.Protocol);
         }
-        return Format(new SpoolHeader(id, Environment.UserName, e.Sender, e.Received, 0, options.ToImmutable(), e.FrozenAt,
-            ImmutableSortedSet.Create<string>(StringComparer.Ordinal), e.Recipients, [.. headers]));
+        return Format(new SpoolHeader(id, e.Originator?.Login ?? Environment.UserName, e.Sender, e.Received, 0, options.ToImmutable(), e.FrozenAt,
+            ImmutableSortedSet.Create<string>(StringComparer.Ordinal), e.Recipients, [.. headers])
+        {
+            LoginIds = e.Originator is { } o ? string.Create(CultureInfo.InvariantCulture, $"{o.Uid} {o.Gid}") : "0 0",
+        });
     }
 
     public static string Format(SpoolHeader h)
     {
         var sb = new StringBuilder(512);
         sb.Append(h.Id).Append("-H\n");
-        sb.Append(h.Login).Append(" 0 0\n");
+        sb.Append(h.Login).Append(' ').Append(h.LoginIds).Append('\n');
         sb.Append('<').Append(h.Sender).Append(">\n");
         sb.Append(h.Received.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)).Append(' ').Append(h.Warnings.ToString(CultureInfo.InvariantCulture)).Append('\n');
         foreach (var o in h.Options) sb.Append(o).Append('\n');
@@ -124,7 +129,9 @@ internal static class SpoolHeaderFile
         var lines = text[..blank].Split('\n');
         if (lines.Length < 6 || !lines[0].EndsWith("-H", StringComparison.Ordinal)) return null;
         var id = lines[0][..^2];
-        var login = lines[1].Split(' ')[0];
+        var loginSpace = lines[1].IndexOf(' ', StringComparison.Ordinal);
+        var login = loginSpace < 0 ? lines[1] : lines[1][..loginSpace];
+        var loginIds = loginSpace < 0 ? "0 0" : lines[1][(loginSpace + 1)..];
         if (lines[2].Length < 2 || lines[2][0] != '<' || lines[2][^1] != '>') return null;
         var sender = lines[2][1..^1];
         var timeParts = lines[3].Split(' ');
@@ -151,7 +158,7 @@ internal static class SpoolHeaderFile
         var recipients = lines.AsSpan(i + 1, count).ToArray();
         if (!TryParseHeaders(text.AsSpan(blank + 2), out var headers)) return null;
         return new SpoolHeader(id, login, sender, DateTimeOffset.FromUnixTimeSeconds(time), warnings, options.ToImmutable(), frozen,
-            nonRecipients, [.. recipients], headers);
+            nonRecipients, [.. recipients], headers) { LoginIds = loginIds };
     }
 
     private static bool TryParseHeaders(ReadOnlySpan<char> rest, out ImmutableArray<SpoolHeaderLine> headers)

@@ -131,11 +131,14 @@ internal static partial class DaemonCommand
             core.Store.Current.Config.Main.ImmediateDeliveryMax);
         control.Control.Immediate = immediate;
         var trimmer = new MemoryTrimmer(TimeSpan.FromSeconds(2), 32L * 1024 * 1024, core.LoggerFactory.CreateLogger<MemoryTrimmer>()).RunAsync(stop.Token);
+        FileSpool SpoolFor(Generation g) => spools.GetOrAdd($"{g.Config.Main.SpoolSync}:{g.Config.Main.SpoolDirectory}",
+            _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem"));
+        // Local submission (sendmail, exim -bm) by any user, judged by the socket's peer credentials.
+        var submissions = Submission.SubmissionServer.Start(core.Store, SpoolFor, immediate, core.LoggerFactory.CreateLogger("Exim.Submission"));
         var loops = new GenerationLoopRunner<IDaemonLoop>(core.Store, "daemon", "daemon loop", (g, loop, ct) =>
             {
                 var generationLoad = g.SystemLoad(load);
-                var spool = spools.GetOrAdd($"{g.Config.Main.SpoolSync}:{g.Config.Main.SpoolDirectory}",
-                    _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem"));
+                var spool = SpoolFor(g);
                 var services = SessionServices.For(g, hostCache, sessionLogger, hookLogger, core.Hints.RateLimiterFor(g));
                 // Without routers nothing can be routed: received messages then wait in the queue rather than all bouncing.
                 var sessions = services.CreateHandler(g, new SmtpSettings(g.Config.Main, EximVersion.Number) { Tls = g.Tls, Authenticators = g.Authenticators }, spool, slots, generationLoad, sessionLogger,
@@ -153,6 +156,7 @@ internal static partial class DaemonCommand
         watcher.Dispose();
         tlsWatcher.Dispose();
         listeners.Dispose();
+        if (submissions is not null) await submissions.DisposeAsync().ConfigureAwait(false);
         var drain = core.Store.Current.Config.Main.DaemonDrainTimeout;
         if (!await tracker.WhenAllEndedAsync(drain).ConfigureAwait(false))
         {

@@ -33,6 +33,10 @@ internal static class HelpCommand
                                  -Mf, -Mt, -Mmad, -Mmd, -Mar, -Mes, -Mvh, -Mvb, -bpc)
               -bp[r][u|a]        r in directory order (unsorted), u only undelivered recipients, a also generated ones
               -bpc               count the messages in the queue
+              -bm [address ...]  read a message on stdin and hand it to the daemon (also: addresses or -t with no
+                                 mode, or the name sendmail); -t recipients from To:/Cc:/Bcc:, -i/-oi a lone dot
+                                 does not end it, -f <sender>, -F <name>, -odb/-odi/-odq background, wait, queue only
+              -bs                an SMTP dialogue on stdin/stdout, as the calling user (local-esmtp)
               -bt <address> ...  test how addresses route
               -bv <address> ...  verify addresses as recipients (as Verify.Recipient does); -bvs as senders
               -bh <ip>[.port]    a fake SMTP session from <ip> on stdin/stdout; nothing is spooled

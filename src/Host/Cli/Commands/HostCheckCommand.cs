@@ -71,16 +71,12 @@ internal static class HostCheckCommand
             var settings = new SmtpSettings(generation.Config.Main, EximVersion.Number) { HostChecking = true, Authenticators = generation.Authenticators };
             // The daemon's own admission chain and session, on one end of a loopback socket pair as if from the given address.
             var handler = services.CreateHandler(generation, settings, spool, slots, load, sessionLogger);
-            var (server, client) = await SocketPairAsync().ConfigureAwait(false);
+            var (server, client) = await StdioPump.SocketPairAsync().ConfigureAwait(false);
             using (client)
             {
-                using var stdinDone = new CancellationTokenSource();
-                var toSession = PumpInputAsync(input, client, stdinDone.Token);
-                var fromSession = PumpOutputAsync(client, output);
+                var pump = StdioPump.RunAsync(input, output, client);
                 await handler.RunAsync(new SocketTransport(server), remote, local, CancellationToken.None).ConfigureAwait(false);
-                await fromSession.ConfigureAwait(false);
-                await stdinDone.CancelAsync().ConfigureAwait(false);
-                await toSession.ConfigureAwait(false);
+                await pump.ConfigureAwait(false);
             }
         }
         finally
@@ -104,53 +100,5 @@ internal static class HostCheckCommand
         if (!int.TryParse(text[(dot + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535) return false;
         endPoint = new IPEndPoint(address, port);
         return true;
-    }
-
-    private static async Task<(Socket Server, Socket Client)> SocketPairAsync()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await client.ConnectAsync(listener.LocalEndPoint!, timeout.Token).ConfigureAwait(false);
-        var server = await listener.AcceptAsync(timeout.Token).ConfigureAwait(false);
-        return (server, client);
-    }
-
-    /// <summary>stdin to the session; at end of input the sending side is shut, as a client closing would.</summary>
-    private static async Task PumpInputAsync(Stream input, Socket client, CancellationToken done)
-    {
-        var buffer = new byte[16 * 1024];
-        try
-        {
-            int read;
-            while ((read = await input.ReadAsync(buffer, done).ConfigureAwait(false)) > 0)
-            {
-                await client.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, done).ConfigureAwait(false);
-            }
-            client.Shutdown(SocketShutdown.Send);
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or IOException)
-        {
-            // The session ended first (QUIT, a refusal): the rest of the input is not wanted.
-        }
-    }
-
-    private static async Task PumpOutputAsync(Socket client, Stream output)
-    {
-        var buffer = new byte[16 * 1024];
-        try
-        {
-            int read;
-            while ((read = await client.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false)) > 0)
-            {
-                await output.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
-                await output.FlushAsync().ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-        }
     }
 }

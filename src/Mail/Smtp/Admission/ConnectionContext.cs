@@ -63,6 +63,13 @@ internal sealed class ConnectionContext : AdmissionContext
     /// <summary>The client's forward-confirmed host name when host_lookup matched it and the lookup succeeded.</summary>
     public string? HostName { get; set; }
 
+    /// <summary>
+    /// For <c>exim -bs</c>: the local user whose SMTP dialogue this is (then the protocol is <c>local-smtp</c> and so on,
+    /// the Received header and the <c>&lt;=</c> line name the user, and Exim's rules for a local sender apply); null for a
+    /// network client.
+    /// </summary>
+    public Submission.LocalCaller? LocalUser { get; init; }
+
     /// <summary>The connection's side of the generation's stage policies, or null when the generation has none.</summary>
     public Policy.PolicySession? Policy { get; set; }
 

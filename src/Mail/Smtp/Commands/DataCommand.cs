@@ -97,6 +97,8 @@ internal sealed class DataCommand : SmtpCommandHandler
         }
 
         await receiver.FinishAsync().ConfigureAwait(false);
+        var local = session.Connection.LocalUser;
+        if (local is not null) session.Sender = sender = Submission.LocalSmtpRules.Sender(main, local, sender); // -bs: Exim's real_sender_address
         var now = session.Time.GetLocalNow();
         var headers = new List<string>(receiver.Headers.Count + 1) { session.ReceivedHeader(message.Id, now) };
         headers.AddRange(receiver.Headers);
@@ -130,6 +132,7 @@ internal sealed class DataCommand : SmtpCommandHandler
 
         var modifiers = Modifiers(session);
         IReadOnlyList<SpoolHeaderLine> lines = SpoolHeaderFile.Lines(headers);
+        if (local is not null) (lines, size) = Submission.LocalSmtpRules.FixUp(main, local, sender, message.Id, now, lines, receiver.BodyBytes);
         if (modifiers is not null) (lines, size) = Apply(modifiers, lines, size);
         var frozen = modifiers?.Frozen == true;
         var connection = session.Connection;
@@ -141,6 +144,10 @@ internal sealed class DataCommand : SmtpCommandHandler
             Authenticated = Authenticated(session),
             AuthenticatedSender = session.AuthenticatedSender is { } authSender ? SessionState.P(authSender) : null,
         };
+        if (local is not null)
+        {
+            envelope = envelope with { HostAddress = null, HostPort = null, InterfaceAddress = null, InterfacePort = null, Originator = (local.Login, local.Uid, local.Gid) };
+        }
         try
         {
             if (modifiers?.Queue is { } queue && !string.Equals(queue, message.Queue, StringComparison.Ordinal)) message = session.Spool.MoveToQueue(message, queue);
@@ -180,12 +187,23 @@ internal sealed class DataCommand : SmtpCommandHandler
     private static void LogReceived(SessionState session, string id, string? queue, long size, string? messageId, bool messageLog = false, bool frozen = false)
     {
         var sender = session.Sender!;
-        var (shown, tls, auth) = (sender.Length == 0 ? "<>" : SessionState.P(sender), TlsFields(session), Authenticated(session.Connection.Description));
-        var (queueText, idText) = (queue is null ? "" : " Q=" + queue, messageId is { } mid ? $" id={SessionState.P(mid)}" : "");
-        SmtpLog.Received(session.Logger, id, shown, session.Host, session.Protocol, tls, auth, size, queueText, idText);
+        var shown = sender.Length == 0 ? "<>" : SessionState.P(sender);
+        var idText = messageId is { } mid ? $" id={SessionState.P(mid)}" : "";
+        var queueText = queue is null ? "" : " Q=" + queue;
+        string received;
+        if (session.Connection.LocalUser is { } local)
+        {
+            Submission.SubmissionLog.Received(session.Logger, id, shown, local.Login, session.Protocol, size, idText);
+            received = $"Received from {shown} U={local.Login} P={session.Protocol} S={size}{idText}";
+        }
+        else
+        {
+            var (tls, auth) = (TlsFields(session), Authenticated(session.Connection.Description));
+            SmtpLog.Received(session.Logger, id, shown, session.Host, session.Protocol, tls, auth, size, queueText, idText);
+            received = $"Received from {shown} H={session.Host} P={session.Protocol}{tls}{auth} S={size}{queueText}{idText}";
+        }
         if (!messageLog) return;
         var main = session.Settings.Main;
-        var received = $"Received from {shown} H={session.Host} P={session.Protocol}{tls}{auth} S={size}{queueText}{idText}";
         var now = session.Time.GetLocalNow().DateTime;
         var failed = frozen
             ? MessageLog.Append(main.SpoolDirectory, queue, id, now, received, "frozen by ACL")

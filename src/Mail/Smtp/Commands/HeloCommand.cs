@@ -37,10 +37,11 @@ internal sealed class HeloCommand(bool esmtp) : SmtpCommandHandler
         session.Esmtp = esmtp;
         session.TlsAdvertised = false;
         session.ResetTransaction();
-        var clientIp = session.Connection.ClientIp;
+        // Exim's "Hello [<ident> at ]<name>[ [<ip>]]": a local -bs session has an ident and no address.
+        var hello = session.Connection.LocalUser is { } local ? $"{local.Login} at {name}" : $"{name} [{session.Connection.ClientIp}]";
         if (!esmtp)
         {
-            session.Reply($"250 {session.Hostname} Hello {name} [{clientIp}]");
+            session.Reply($"250 {session.Hostname} Hello {hello}");
             return null;
         }
         var limit = session.Settings.Main.MessageSizeLimit;
@@ -49,7 +50,7 @@ internal sealed class HeloCommand(bool esmtp) : SmtpCommandHandler
         session.TlsAdvertised = await session.StartTlsAvailableAsync().ConfigureAwait(false);
         var startTls = session.TlsAdvertised ? "250-STARTTLS\r\n" : "";
         var auth = await Auth.AuthAdvertisement.LineAsync(session).ConfigureAwait(false);
-        session.Reply($"250-{session.Hostname} Hello {name} [{clientIp}]\r\n{size}250-8BITMIME\r\n250-PIPELINING\r\n{auth}{startTls}250 HELP");
+        session.Reply($"250-{session.Hostname} Hello {hello}\r\n{size}250-8BITMIME\r\n250-PIPELINING\r\n{auth}{startTls}250 HELP");
         return null;
     }
 }

@@ -72,7 +72,7 @@ internal sealed class RcptCommand : SmtpCommandHandler
         var settings = session.Settings;
         // An authenticated client may relay, as Exim's default configuration lets it ("accept authenticated = *").
         if (!postmaster && !settings.LocalDomains.Matches(domain) && !settings.RelayToDomains.Matches(domain)
-            && session.Connection.Description.Authenticator is null)
+            && session.Connection.Description.Authenticator is null && session.Connection.LocalUser is null) // a local -bs user may relay, as Exim's "hosts = :"
         {
             switch (await session.MatchAsync(settings.RelayFromHosts).ConfigureAwait(false))
             {

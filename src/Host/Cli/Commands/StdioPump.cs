@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Exim.Host.Cli.Commands;
+
+/// <summary>
+/// An SMTP dialogue on stdin and stdout carried over a socket (-bh's loopback pair, -bs's submission socket): stdin goes
+/// to the socket, its sending side shut at the end of input as a client closing would; what comes back goes to stdout,
+/// flushed as it arrives.
+/// </summary>
+internal static class StdioPump
+{
+    /// <summary>Pumps both ways until the other end closes; the rest of stdin is then not wanted.</summary>
+    public static async Task RunAsync(Stream input, Stream output, Socket socket)
+    {
+        using var stdinDone = new CancellationTokenSource();
+        var toSocket = PumpInputAsync(input, socket, stdinDone.Token);
+        await PumpOutputAsync(socket, output).ConfigureAwait(false);
+        await stdinDone.CancelAsync().ConfigureAwait(false);
+        await toSocket.ConfigureAwait(false);
+    }
+
+    public static async Task<(Socket Server, Socket Client)> SocketPairAsync()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await client.ConnectAsync(listener.LocalEndPoint!, timeout.Token).ConfigureAwait(false);
+        var server = await listener.AcceptAsync(timeout.Token).ConfigureAwait(false);
+        return (server, client);
+    }
+
+    /// <summary>stdin to the session; at end of input the sending side is shut, as a client closing would.</summary>
+    public static async Task PumpInputAsync(Stream input, Socket client, CancellationToken done)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await input.ReadAsync(buffer, done).ConfigureAwait(false)) > 0)
+            {
+                await client.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, done).ConfigureAwait(false);
+            }
+            client.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or IOException)
+        {
+            // The session ended first (QUIT, a refusal): the rest of the input is not wanted.
+        }
+    }
+
+    public static async Task PumpOutputAsync(Socket client, Stream output)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await client.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false)) > 0)
+            {
+                await output.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
+                await output.FlushAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
+    }
+}

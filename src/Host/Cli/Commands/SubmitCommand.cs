@@ -1,0 +1,219 @@
+using System.Net.Sockets;
+using System.Text;
+using Exim.Host.Configuration;
+using Exim.Host.Delivery;
+using Exim.Host.Security;
+using Exim.Host.Submission;
+using Exim.Mail.Delivery;
+using Exim.Mail.Native;
+using Exim.Mail.Spool;
+using Exim.Mail.Submission;
+
+namespace Exim.Host.Cli.Commands;
+
+/// <summary>
+/// <c>exim -bm</c>, <c>exim [options] address...</c>, <c>sendmail</c>: reads a message on stdin (a line with a single dot
+/// ends it unless <c>-i</c>/<c>-oi</c>) and hands it, with the options, to the daemon's submission socket, which receives
+/// it as the caller (its peer credentials say who that is) and replies once it is durable. When no daemon answers, a
+/// caller who may write the spool (root, the Exim user) receives it here, through the same code; anyone else gets an
+/// error and sendmail's EX_TEMPFAIL (75), with stdin left unread, so the caller knows nothing was sent. Exit codes:
+/// 0 accepted, 1 refused (bad address, no recipients, too big), 75 try again later.
+/// </summary>
+internal static class SubmitCommand
+{
+    /// <summary>sendmail's EX_TEMPFAIL.</summary>
+    public const int TempFail = 75;
+
+    public static async Task<int> RunAsync(CommandLine cl, Stream stdin, TextWriter error)
+    {
+        if (!cl.ExtractRecipients && cl.Arguments.IsEmpty)
+        {
+            await error.WriteLineAsync("exim: no recipients given (give addresses as arguments, or -t to take them from the headers)").ConfigureAwait(false);
+            return 1;
+        }
+        var request = new SubmissionRequest(SubmissionMode.Message, cl.SubmitSender, cl.SubmitFullName, cl.ExtractRecipients, cl.Arguments, cl.Delivery);
+        if (request.TryValidate() is { } bad)
+        {
+            await error.WriteLineAsync($"exim: {bad}").ConfigureAwait(false);
+            return 1;
+        }
+        var (socket, exit) = await ConnectAsync(cl, error).ConfigureAwait(false);
+        if (socket is null) return exit ?? await ReceiveHereAsync(cl, request, stdin, error).ConfigureAwait(false);
+        using var owned = socket;
+
+        SubmissionOutcome outcome;
+        try
+        {
+            await using var stream = new NetworkStream(socket, ownsSocket: false);
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(request.Format())).ConfigureAwait(false);
+            await new LocalInputStream(stdin, cl.DotEnds).CopyToAsync(stream).ConfigureAwait(false);
+            socket.Shutdown(SocketShutdown.Send);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            outcome = SubmissionOutcome.Parse(await reader.ReadLineAsync().ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is SocketException or IOException)
+        {
+            outcome = SubmissionOutcome.Temporary($"the daemon's submission socket failed: {e.Message}");
+        }
+        return await ReportAsync(outcome, error).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>exim -bs</c>: an SMTP dialogue on stdin and stdout, run by the daemon's session code for this user through the
+    /// submission socket (or in this process, for a caller who may write the spool, when no daemon answers).
+    /// </summary>
+    public static async Task<int> RunSmtpAsync(CommandLine cl, Stream stdin, Stream stdout, TextWriter error)
+    {
+        var request = new SubmissionRequest(SubmissionMode.Smtp, null, null, false, [], cl.Delivery);
+        var (socket, exit) = await ConnectAsync(cl, error).ConfigureAwait(false);
+        if (socket is null) return exit ?? await SmtpHereAsync(cl, request, stdin, stdout, error).ConfigureAwait(false);
+        using (socket)
+        {
+            try
+            {
+                await socket.SendAsync(Encoding.UTF8.GetBytes(request.Format()), SocketFlags.None).ConfigureAwait(false);
+                await StdioPump.RunAsync(stdin, stdout, socket).ConfigureAwait(false);
+            }
+            catch (SocketException e)
+            {
+                await error.WriteLineAsync($"exim: the daemon's submission socket failed: {e.Message}").ConfigureAwait(false);
+                return TempFail;
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// The daemon's submission socket, connected; else null with null (receive in this process: the caller may write the
+    /// spool) or with the exit code after the error was printed.
+    /// </summary>
+    private static async Task<(Socket? Socket, int? Exit)> ConnectAsync(CommandLine cl, TextWriter error)
+    {
+        var loaded = TomlConfigLoader.Load(cl.ConfigPath);
+        if (!loaded.Succeeded) return (null, ConfigErrors.Print(loaded.Errors, error));
+        var main = loaded.Config.Config.Main;
+        var name = SubmissionSocket.Name(main);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await socket.ConnectAsync(SubmissionSocket.EndPoint(name), timeout.Token).ConfigureAwait(false);
+            return (socket, null);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            socket.Dispose();
+            if (Posix.RealUid == 0 || Posix.CanWriteDirectory(Path.Combine(main.SpoolDirectory, "input"))) return (null, null);
+            await error.WriteLineAsync($"exim: cannot hand the message to the daemon: its submission socket {name} does not answer ({e.Message}), "
+                + "and this user may not write the spool; the message was not accepted: try again once exim -bd runs").ConfigureAwait(false);
+            return (null, TempFail);
+        }
+    }
+
+    private static async Task<int> ReportAsync(SubmissionOutcome outcome, TextWriter error)
+    {
+        if (outcome.Accepted) return 0;
+        await error.WriteLineAsync($"exim: message not accepted: {outcome.Text}").ConfigureAwait(false);
+        return outcome.Code is >= 400 and < 500 ? TempFail : 1;
+    }
+
+    /// <summary>
+    /// No daemon: the caller is who started this process; a root caller then becomes the Exim user (exim_user) before
+    /// it touches the spool, so the files it makes are that user's and the daemon can later deliver and remove them.
+    /// </summary>
+    private static (CallerIdentity? Caller, string? Failed) BecomeSpoolWriter(CommandLine cl)
+    {
+        var identity = CallerIdentity.Current();
+        return PrivilegeDrop.ForCommand(cl.ConfigPath) is { } failed ? (null, failed) : (identity, null);
+    }
+
+    /// <summary>The submitting user (recorded before any privilege drop) as Exim's originator.</summary>
+    private static LocalCaller Caller(Generations.Generation generation, CallerIdentity identity)
+    {
+        var trusted = OperatorRoles.From(generation.Config.Main, generation.Loaded.AtMainOption).IsTrusted(identity);
+        var gecos = UnixAccount.Find(identity.Uid)?.Gecos ?? "";
+        return new LocalCaller(identity.UserName, identity.Uid, identity.Gid, LocalCaller.NameFromGecos(gecos, identity.UserName), trusted);
+    }
+
+    /// <summary>
+    /// No daemon, -bs: the session in this process on a socket pair; each message it takes is delivered (as -od says)
+    /// once the dialogue has ended.
+    /// </summary>
+    private static async Task<int> SmtpHereAsync(CommandLine cl, SubmissionRequest request, Stream stdin, Stream stdout, TextWriter error)
+    {
+        var (identity, dropFailed) = BecomeSpoolWriter(cl);
+        if (identity is null)
+        {
+            await error.WriteLineAsync(dropFailed).ConfigureAwait(false);
+            return 1;
+        }
+        var (core, process) = await DeliveryProcess.StartAsync(cl.ConfigPath, cl.Debug, error).ConfigureAwait(false);
+        await using (core)
+        {
+            if (process is null) return 1;
+            await using (process)
+            {
+                var generation = core.Store.Current;
+                var main = generation.Config.Main;
+                var received = new List<MessageRef>();
+                var (server, client) = await StdioPump.SocketPairAsync().ConfigureAwait(false);
+                await using (var spool = new FileSpool(main.SpoolDirectory, TimeProvider.System, main.SpoolSync == "filesystem"))
+                using (client)
+                {
+                    var pump = StdioPump.RunAsync(stdin, stdout, client);
+                    await LocalSmtpSession.RunAsync(generation, Caller(generation, identity), server, spool,
+                        request.Delivery == SubmissionDelivery.QueueOnly ? null : m => { received.Add(m); return null; },
+                        core.LoggerFactory.CreateLogger("Exim.Submission"), CancellationToken.None).ConfigureAwait(false);
+                    server.Dispose();
+                    await pump.ConfigureAwait(false);
+                }
+                if (!generation.Config.Routers.IsEmpty)
+                {
+                    foreach (var message in received)
+                    {
+                        await process.Deliverer.DeliverAsync(message, DeliveryOptions.QueueRun, CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+                await core.Store.ShutdownAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                return 0;
+            }
+        }
+    }
+
+    /// <summary>No daemon: receive into the spool in this process (the caller may write it), then deliver as -od says.</summary>
+    private static async Task<int> ReceiveHereAsync(CommandLine cl, SubmissionRequest request, Stream stdin, TextWriter error)
+    {
+        var (identity, dropFailed) = BecomeSpoolWriter(cl);
+        if (identity is null)
+        {
+            await error.WriteLineAsync(dropFailed).ConfigureAwait(false);
+            return 1;
+        }
+        var (core, process) = await DeliveryProcess.StartAsync(cl.ConfigPath, cl.Debug, error).ConfigureAwait(false);
+        await using (core)
+        {
+            if (process is null) return 1;
+            await using (process)
+            {
+                var generation = core.Store.Current;
+                var main = generation.Config.Main;
+                var caller = Caller(generation, identity);
+                SubmissionOutcome outcome;
+                await using (var spool = new FileSpool(main.SpoolDirectory, TimeProvider.System, main.SpoolSync == "filesystem"))
+                {
+                    var reception = new LocalReception(main, EximVersion.Number, spool, TimeProvider.System, core.LoggerFactory.CreateLogger("Exim.Submission"));
+                    outcome = await reception.ReceiveAsync(caller, request, new LocalInputStream(stdin, cl.DotEnds), CancellationToken.None).ConfigureAwait(false);
+                }
+                // Background delivery has no daemon to run in: it happens here, before the command returns.
+                var deliver = request.Delivery is SubmissionDelivery.Interactive or SubmissionDelivery.Background
+                    || (request.Delivery == SubmissionDelivery.Default && !main.QueueOnly);
+                if (outcome.Message is { } message && deliver && !generation.Config.Routers.IsEmpty)
+                {
+                    await process.Deliverer.DeliverAsync(message, DeliveryOptions.QueueRun, CancellationToken.None).ConfigureAwait(false);
+                }
+                await core.Store.ShutdownAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                return await ReportAsync(outcome, error).ConfigureAwait(false);
+            }
+        }
+    }
+}
