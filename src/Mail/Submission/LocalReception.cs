@@ -119,8 +119,14 @@ internal sealed class LocalReception(MainOptions main, string version, FileSpool
             };
             await spool.CommitAsync(message, envelope, headers, cancellationToken).ConfigureAwait(false);
             committed = true;
-            SubmissionLog.Received(logger, message.Id, sender.Length == 0 ? "<>" : sender, caller.Login, "local", size,
-                receiver.MessageId is { } mid ? $" id={Text.ClientText.Printing(mid)}" : "");
+            var (shown, idText) = (sender.Length == 0 ? "<>" : sender, receiver.MessageId is { } mid ? $" id={Text.ClientText.Printing(mid)}" : "");
+            SubmissionLog.Received(logger, message.Id, shown, caller.Login, "local", size, idText);
+            // The message's own log starts with the reception, as receive.c writes it (-Mvl shows it).
+            if (main.MessageLogs
+                && Spool.MessageLog.Append(main.SpoolDirectory, null, message.Id, now.DateTime, $"Received from {shown} U={caller.Login} P=local S={size}{idText}") is { } failed)
+            {
+                SubmissionLog.MessageLogFailed(logger, message.Id, failed.Message);
+            }
             return new SubmissionOutcome(250, "", message.Ref);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -14,6 +14,9 @@ internal static partial class SubmissionLog
     [LoggerMessage(3062, LogLevel.Error, "{Id} spool write failed for a local message from {User}: {Error}")]
     public static partial void SpoolFailed(ILogger logger, string id, string user, string error);
 
+    [LoggerMessage(3063, LogLevel.Critical, "{Id} Couldn't open message log: {Reason}")]
+    public static partial void MessageLogFailed(ILogger logger, string id, string reason);
+
     [LoggerMessage(3960, LogLevel.Information, "rejected from <{Sender}> U={User}: message too big: read={Read} max={Max}")]
     public static partial void TooBig(ILogger logger, string sender, string user, long read, long max);
 }

@@ -105,6 +105,9 @@ public sealed class SendmailTests(SendmailDaemonFixture fixture) : IClassFixture
         Assert.Contains($"{id} <= alerts@corp.example U=root P=local S=", ArrivalLine(id), StringComparison.Ordinal);
         var header = await File.ReadAllTextAsync(Path.Combine(fixture.Daemon.InputDirectory, id + "-H"));
         Assert.DoesNotContain("Sender:", header, StringComparison.Ordinal);
+        // The message's own log (-Mvl) starts with its reception, as for a message received over SMTP.
+        var messageLog = await File.ReadAllTextAsync(Path.Combine(fixture.Daemon.InputDirectory, "..", "msglog", id));
+        Assert.Matches($@"^\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d Received from alerts@corp\.example U=root P=local S=\d+", messageLog);
         Assert.Empty(Submitter.Delivered(fixture.Directory, to));
         Assert.DoesNotContain($"{id} =>", fixture.Daemon.MainLog, StringComparison.Ordinal);
 
