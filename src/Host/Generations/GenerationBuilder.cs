@@ -41,6 +41,8 @@ internal sealed partial class GenerationBuilder(ILoggerFactory loggerFactory, st
             ? TlsServerCredentials.Load(loaded.Config.Main, DateTimeOffset.UtcNow, (key, message) => errors.Add(loaded.AtMainOption(key, message)),
                 message => CertificateOutOfDate(_logger, message), current?.Tls)
             : null;
+        _ = Metrics.PrometheusEndpoint.Parse(loaded.Config.Main, out var metricsError);
+        if (metricsError is not null) errors.Add(loaded.AtMainOption(Metrics.PrometheusEndpoint.Option, metricsError));
         var plugins = ImmutableArray.CreateBuilder<LoadedPlugin>();
         foreach (var section in loaded.PluginSections)
         {

@@ -1,3 +1,4 @@
+using Exim.Abstractions.Diagnostics;
 using System.Collections.Immutable;
 using Exim.Abstractions.Config;
 using Exim.Abstractions.Matching;
@@ -244,6 +245,12 @@ internal sealed class Deliverer(
         var tlsText = r.Tls is { } tls ? $" X={tls} CV={tls.CertificateVerified}" : "";
         var errnoText = r.Errno > 0 ? ": " + Errno.Describe(r.Errno) : "";
         var messageText = r.Message is { } m ? ": " + m : "";
+        EximMetrics.Delivery(transport?.Name ?? "", r.Status switch
+        {
+            RecipientStatus.Delivered => DeliveryOutcome.Delivered,
+            RecipientStatus.Deferred => DeliveryOutcome.Deferred,
+            _ => DeliveryOutcome.Failed,
+        });
         switch (r.Status)
         {
             case RecipientStatus.Delivered:

@@ -1,3 +1,4 @@
+using Exim.Abstractions.Diagnostics;
 using System.Buffers;
 using System.Text;
 using Exim.Abstractions.Daemon;
@@ -160,6 +161,7 @@ internal sealed class SessionState : ITransactionView, IDisposable
     /// <param name="rejectLogDetail">After DATA: the envelope and header dump for the reject log.</param>
     public SessionResult? Refuse(Verdict verdict, string what, bool withSender, string rejectLogDetail = "")
     {
+        EximMetrics.Rejected(RejectionStage.Of(what));
         SmtpLog.RejectedByPolicy(Logger, Host, withSender ? $"F=<{P(Sender ?? "")}> " : "", StageReplies.Temporary(verdict) ? "temporarily " : "",
             what, StageReplies.LogSuffix(verdict), rejectLogDetail);
         Reply(StageReplies.Reply(verdict));
@@ -219,6 +221,7 @@ internal sealed class SessionState : ITransactionView, IDisposable
     public SessionResult TooManyNonmail(string line)
     {
         var space = line.IndexOf(' ', StringComparison.Ordinal);
+        EximMetrics.Rejected(RejectionStage.Protocol);
         SmtpLog.TooManyNonmail(Logger, Host, P(space < 0 ? line : line[..space]));
         Reply("554 Too many nonmail commands"); // Exim's smtp_notquit_exit("bad-commands", "554", ...)
         return End(SessionOutcome.Closed);
@@ -246,6 +249,7 @@ internal sealed class SessionState : ITransactionView, IDisposable
             Reply(reply);
             return null;
         }
+        EximMetrics.Rejected(RejectionStage.Protocol);
         SmtpLog.TooManySynprot(Logger, Host, P(Truncate(CommandLogForm.Of(line))), History.Format());
         Reply($"{reply[..3]}-{reply[4..]}");
         Reply($"{reply[..3]} Too many syntax or protocol errors");

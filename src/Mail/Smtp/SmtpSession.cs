@@ -1,3 +1,4 @@
+using Exim.Abstractions.Diagnostics;
 using System.Text;
 using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Matching;
@@ -32,6 +33,7 @@ internal sealed class SmtpSession(SessionState state) : IDisposable
                 s.Reader.StartLine(s.Settings.Main.SmtpReceiveTimeout);
                 await s.Reader.FillAsync().ConfigureAwait(false); // it is there already: this does not wait
                 var early = s.Reader.Buffered;
+                EximMetrics.Rejected(RejectionStage.Protocol);
                 SmtpLog.EarlyInput(s.Logger, s.Connection.Who, ClientText.Printing(CommandLogForm.Excerpt(early, 128)));
                 s.Reply("554 SMTP synchronization error");
                 return new SessionResult(SessionOutcome.Dropped, 0);
@@ -82,6 +84,7 @@ internal sealed class SmtpSession(SessionState state) : IDisposable
             if (s.Settings.EnforceSync && reader.HasBufferedInput && (!s.Esmtp || row.MustBeLast))
             {
                 var next = reader.Buffered;
+                EximMetrics.Rejected(RejectionStage.Protocol);
                 SmtpLog.SyncError(s.Logger, s.Esmtp ? "next input sent too soon: pipelining was advertised" : "next input sent too soon: pipelining was not advertised",
                     SessionState.P(CommandLogForm.Of(line)), s.Host, ClientText.Printing(CommandLogForm.Excerpt(next, 150)));
                 s.Reply("554 SMTP synchronization error");

@@ -1,3 +1,4 @@
+using Exim.Abstractions.Diagnostics;
 using System.Buffers;
 using System.Text;
 using Exim.Abstractions.Daemon;
@@ -80,6 +81,7 @@ internal sealed class DataCommand : SmtpCommandHandler
         if (receiver.TooBig)
         {
             await FileSpool.AbandonAsync(message).ConfigureAwait(false);
+            EximMetrics.Rejected(RejectionStage.Data);
             SmtpLog.TooBig(session.Logger, SessionState.P(sender), session.Host, receiver.ReadAtLimit, main.MessageSizeLimit,
                 RejectLogDump.Format(sender, session.Recipients, receiver.Headers));
             session.Reply("552 Message size exceeds maximum permitted");
@@ -90,6 +92,7 @@ internal sealed class DataCommand : SmtpCommandHandler
         {
             await FileSpool.AbandonAsync(message).ConfigureAwait(false);
             var reason = decoder.BareLf > 0 ? "bare <LF> received" : "bare <CR> received";
+            EximMetrics.Rejected(RejectionStage.Data);
             SmtpLog.RejectedAfterData(session.Logger, session.Host, SessionState.P(sender), reason, RejectLogDump.Format(sender, session.Recipients, receiver.Headers));
             session.Reply("550 " + reason);
             session.ResetTransaction();
@@ -157,6 +160,7 @@ internal sealed class DataCommand : SmtpCommandHandler
         }
 
         session.Messages++;
+        EximMetrics.MessageReceived(size);
         LogReceived(session, message.Id, message.Queue, size, receiver.MessageId);
         if (frozen) SmtpLog.FrozenByPolicy(session.Logger, message.Id);
         session.Reply($"250 OK id={message.Id}");
