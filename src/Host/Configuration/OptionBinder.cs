@@ -44,7 +44,9 @@ internal static class OptionBinder
             }
             if (option.Kind == OptionKind.Path && value is string path && path.Length > 0)
             {
-                value = Path.GetFullPath(path, Path.GetDirectoryName(source.Path)!);
+                // log_file_path is Exim's colon-separated list ("syslog", an empty item for the default file): each file is resolved.
+                var directory = Path.GetDirectoryName(source.Path)!;
+                value = string.Join(':', path.Split(':').Select(item => item.Trim() is "" or "syslog" ? item : Path.GetFullPath(item, directory)));
             }
             option.SetValue(target, value);
         }
