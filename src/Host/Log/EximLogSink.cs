@@ -92,14 +92,14 @@ internal sealed class EximLogSink : IAsyncDisposable
             {
                 if (entry.Flushed is not null) { flushes.Add(entry.Flushed); continue; }
                 if (paths is null || WouldBe) { WriteStderr(entry); continue; }
-                if (paths.Syslog is { } syslog) Syslog(syslog, entry);
+                if (paths.Syslog is { } syslog) Syslog(syslog, entry, paths.Pid);
                 if (!paths.ToFiles) continue;
                 foreach (var target in (ReadOnlySpan<LogTarget>)[LogTarget.Main, LogTarget.Panic, LogTarget.Reject])
                 {
                     if ((entry.Targets & target) == 0) continue;
                     var path = paths.For(target);
                     if (!batches.TryGetValue(path, out var sb)) batches[path] = sb = new StringBuilder();
-                    entry.AppendTo(sb);
+                    entry.AppendTo(sb, paths.Pid);
                 }
             }
             foreach (var (path, sb) in batches)
@@ -117,10 +117,10 @@ internal sealed class EximLogSink : IAsyncDisposable
     /// One entry to syslog, as log.c's log_write does: a main-log line at LOG_INFO unless it also goes to the reject or panic
     /// log (Exim's syslog_duplication default writes it at each), a reject-log line at LOG_NOTICE, a panic-log line at LOG_ALERT.
     /// </summary>
-    private void Syslog(SyslogTarget target, Entry entry)
+    private void Syslog(SyslogTarget target, Entry entry, bool pid)
     {
         var sb = new StringBuilder();
-        entry.AppendTo(sb);
+        entry.AppendTo(sb, pid);
         var line = sb.ToString(0, sb.Length - 1);
         try
         {
@@ -228,9 +228,12 @@ internal sealed class EximLogSink : IAsyncDisposable
 
     private readonly record struct Entry(DateTime Time, LogTarget Targets, string Message, TaskCompletionSource? Flushed = null)
     {
-        public void AppendTo(StringBuilder sb)
+        /// <param name="sb">Where the line goes.</param>
+        /// <param name="pid">log_selector's +pid: <c>[pid] </c> after the time stamp.</param>
+        public void AppendTo(StringBuilder sb, bool pid = false)
         {
             sb.Append(Time.ToString("yyyy-MM-dd HH:mm:ss ", CultureInfo.InvariantCulture));
+            if (pid) sb.Append('[').Append(Environment.ProcessId).Append("] ");
             ClientText.AppendLogText(sb, Message);
             sb.Append('\n');
         }

@@ -13,6 +13,9 @@ internal sealed record LogPaths(string Main, string Panic, string Reject)
     /// <summary>Whether lines go to the files (false with <c>log_file_path = "syslog"</c>).</summary>
     public bool ToFiles { get; init; } = true;
 
+    /// <summary>log_selector's +pid: each line carries <c>[pid] </c> after its time stamp.</summary>
+    public bool Pid { get; init; }
+
     /// <summary>The syslog destination, or null when <c>log_file_path</c> does not name syslog.</summary>
     public SyslogTarget? Syslog { get; init; }
 
@@ -35,6 +38,7 @@ internal sealed record LogPaths(string Main, string Panic, string Reject)
             pattern.Replace("%s", "reject", StringComparison.Ordinal))
         {
             ToFiles = toFiles,
+            Pid = Mail.Logging.LogSelection.Of(main).Has(Mail.Logging.LogSelection.Pid),
             Syslog = syslog ? new SyslogTarget(main.SyslogSocketPath, SyslogTarget.FacilityCode(main.SyslogFacility) ?? SyslogTarget.Mail, main.SyslogProcessname) : null,
         };
     }

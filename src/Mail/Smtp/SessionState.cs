@@ -1,3 +1,4 @@
+using Exim.Mail.Logging;
 using Exim.Abstractions.Diagnostics;
 using System.Buffers;
 using System.Text;
@@ -166,7 +167,7 @@ internal sealed class SessionState : ITransactionView, IDisposable
             what, StageReplies.LogSuffix(verdict), rejectLogDetail);
         Reply(StageReplies.Reply(verdict));
         if (verdict.Kind != VerdictKind.Drop) return null;
-        SmtpLog.ClosedByDrop(Logger, Host);
+        if (Settings.Log.Has(LogSelection.SmtpConnection)) SmtpLog.ClosedByDrop(Logger, Host);
         return End(SessionOutcome.Dropped);
     }
 
@@ -228,7 +229,10 @@ internal sealed class SessionState : ITransactionView, IDisposable
     }
 
     /// <summary>Exim's synprot_error log line (main log only: it is no rejection).</summary>
-    public void SyntaxError(string line, string reason) => SmtpLog.SynprotError(Logger, "syntax", P(Truncate(CommandLogForm.Of(line))), Host, reason);
+    public void SyntaxError(string line, string reason)
+    {
+        if (Settings.Log.Has(LogSelection.SmtpSyntaxError)) SmtpLog.SynprotError(Logger, "syntax", P(Truncate(CommandLogForm.Of(line))), Host, reason);
+    }
 
     /// <summary>Exim's reply to an address that does not parse: <c>501 &lt;text&gt;: &lt;error&gt;</c>, counted as a syntax error.</summary>
     public SessionResult? MalformedAddress(string text, string line, string error)

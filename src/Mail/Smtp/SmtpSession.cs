@@ -1,3 +1,4 @@
+using Exim.Mail.Logging;
 using Exim.Abstractions.Diagnostics;
 using System.Text;
 using Exim.Abstractions.Daemon;
@@ -93,7 +94,7 @@ internal sealed class SmtpSession(SessionState state) : IDisposable
             if (command.HasNul)
             {
                 // Exim shows each NUL as '?' in the log, and refuses the command.
-                SmtpLog.SynprotError(s.Logger, "syntax", SessionState.P(CommandLogForm.Of(line.Replace('\0', '?'))), s.Host, "NUL character(s) present (shown as '?')");
+                if (s.Settings.Log.Has(LogSelection.SmtpSyntaxError)) SmtpLog.SynprotError(s.Logger, "syntax", SessionState.P(CommandLogForm.Of(line.Replace('\0', '?'))), s.Host, "NUL character(s) present (shown as '?')");
                 if (s.ProtocolError("501 NUL characters are not allowed in SMTP commands", line) is { } withNul) return withNul;
                 continue;
             }

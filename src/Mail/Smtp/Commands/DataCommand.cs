@@ -1,3 +1,4 @@
+using Exim.Mail.Logging;
 using Exim.Abstractions.Diagnostics;
 using System.Buffers;
 using System.Text;
@@ -161,7 +162,7 @@ internal sealed class DataCommand : SmtpCommandHandler
 
         session.Messages++;
         EximMetrics.MessageReceived(size);
-        LogReceived(session, message.Id, message.Queue, size, receiver.MessageId);
+        LogReceived(session, message.Id, message.Queue, size, receiver.MessageId, headers);
         if (frozen) SmtpLog.FrozenByPolicy(session.Logger, message.Id);
         session.Reply($"250 OK id={message.Id}");
         if (session.Settings.HostChecking)
@@ -175,11 +176,51 @@ internal sealed class DataCommand : SmtpCommandHandler
         return null;
     }
 
-    private static void LogReceived(SessionState session, string id, string? queue, long size, string? messageId)
+    private static void LogReceived(SessionState session, string id, string? queue, long size, string? messageId, IReadOnlyList<string>? headers)
     {
         var sender = session.Sender!;
         SmtpLog.Received(session.Logger, id, sender.Length == 0 ? "<>" : SessionState.P(sender), session.Host, session.Protocol, TlsFields(session),
-            Authenticated(session.Connection.Description), size, queue is null ? "" : " Q=" + queue, messageId is { } mid ? $" id={SessionState.P(mid)}" : "");
+            Authenticated(session.Connection.Description), size, queue is null ? "" : " Q=" + queue,
+            (messageId is { } mid ? $" id={SessionState.P(mid)}" : "") + SelectedFields(session, headers));
+    }
+
+    /// <summary>
+    /// The end of the <c>&lt;=</c> line as log_selector asks (receive.c): <c> T="subject"</c> (+subject: the first 100
+    /// characters, <c>"</c> and <c>\</c> backslash-quoted) and <c> for a@b c@d</c> (+received_recipients).
+    /// </summary>
+    private static string SelectedFields(SessionState session, IReadOnlyList<string>? headers)
+    {
+        var log = session.Settings.Log;
+        if (!log.Has(LogSelection.Subject) && !log.Has(LogSelection.ReceivedRecipients)) return "";
+        var text = new StringBuilder();
+        if (log.Has(LogSelection.Subject) && headers is not null && SubjectOf(headers) is { } subject)
+        {
+            text.Append(" T=\"");
+            foreach (var c in subject.Length > 100 ? subject[..100] : subject)
+            {
+                if (c is '"' or '\\') text.Append('\\');
+                text.Append(c);
+            }
+            text.Append('"');
+        }
+        if (log.Has(LogSelection.ReceivedRecipients))
+        {
+            text.Append(" for");
+            foreach (var r in session.Recipients) text.Append(' ').Append(r);
+        }
+        return SessionState.P(text.ToString());
+    }
+
+    /// <summary>$h_subject: the first Subject header's value, without the leading white space and the final newline, RFC 2047 words decoded.</summary>
+    private static string? SubjectOf(IReadOnlyList<string> headers)
+    {
+        foreach (var h in headers)
+        {
+            if (!h.StartsWith("Subject:", StringComparison.OrdinalIgnoreCase)) continue;
+            var value = h["Subject:".Length..].TrimStart(' ', '\t').TrimEnd('\n', '\r');
+            return value.Contains("=?", StringComparison.Ordinal) ? MimeKit.Utils.Rfc2047.DecodeText(Encoding.UTF8.GetBytes(value)) : value;
+        }
+        return null;
     }
 
     /// <summary>What the -H file records of the client's authentication, or null.</summary>
@@ -205,7 +246,9 @@ internal sealed class DataCommand : SmtpCommandHandler
     private static string TlsFields(SessionState session)
     {
         if (session.Connection.Description.TlsSession is not { } tls) return "";
-        var fields = $" X={tls} CV={tls.CertificateVerified}";
+        var log = session.Settings.Log;
+        var fields = (log.Has(LogSelection.TlsCipher) ? $" X={tls}" : "") + (log.Has(LogSelection.TlsCertificateVerified) ? $" CV={tls.CertificateVerified}" : "")
+            + (log.Has(LogSelection.TlsPeerDn) && tls.PeerSubject is { } dn ? $" DN=\"{SessionState.P(dn)}\"" : "");
         return tls.Sni is { } sni ? $"{fields} SNI={SessionState.P(sni).Replace(" ", "\\x20", StringComparison.Ordinal)}" : fields;
     }
 
@@ -216,7 +259,7 @@ internal sealed class DataCommand : SmtpCommandHandler
     private static async Task<SessionResult?> BlackholeAsync(SessionState session, SpoolMessage message, long size, string? messageId, string by, string? log)
     {
         await FileSpool.AbandonAsync(message).ConfigureAwait(false);
-        LogReceived(session, message.Id, message.Queue, size, messageId);
+        LogReceived(session, message.Id, message.Queue, size, messageId, null);
         session.Reply($"250 OK id={message.Id}");
         if (session.Settings.HostChecking) session.Reply("\r\n**** SMTP testing: that is not a real message id!\r\n");
         SmtpLog.Blackholed(session.Logger, message.Id, by, log is null ? "" : ": " + log);
