@@ -27,6 +27,9 @@ internal static class EventIds
     public const int MemoryTrimmed = 2030;
     public const int ListenBacklog = 2040;
     public const int ListenBacklogCapped = 2041;
+    public const int MetricsPrometheus = 2050;
+    public const int MetricsOtlp = 2051;
+    public const int MetricsFailed = 2052;
 
     public const int ImmediateDeliveryFailed = 5101;
     public const int RunnerForkFailed = 5102;

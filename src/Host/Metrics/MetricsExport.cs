@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using Exim.Abstractions.Config;
 using Exim.Abstractions.Diagnostics;
+using Exim.Host.Log;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -15,7 +17,7 @@ namespace Exim.Host.Metrics;
 /// </summary>
 internal sealed partial class MetricsExport(ILogger logger) : IDisposable
 {
-    private MeterProvider? _provider;
+    private IDisposable? _provider; // a MeterProvider; typed loosely so OpenTelemetry's assemblies load only when exporting
     private (System.Net.IPEndPoint? Prometheus, string Otlp) _current = (null, "");
 
     /// <summary>Starts, replaces or stops the exporters for <paramref name="main"/> (already validated).</summary>
@@ -30,24 +32,7 @@ internal sealed partial class MetricsExport(ILogger logger) : IDisposable
         if (prometheus is null && wanted.Item2.Length == 0) return;
         try
         {
-            var builder = Sdk.CreateMeterProviderBuilder().AddMeter(EximMetrics.MeterName, EximMetrics.PluginMeterPrefix + "*");
-            if (prometheus is not null)
-            {
-                builder.AddPrometheusHttpListener(o =>
-                {
-                    o.Host = PrometheusEndpoint.Host(prometheus);
-                    o.Port = prometheus.Port;
-                });
-            }
-            if (wanted.Item2.Length > 0)
-            {
-                builder.AddOtlpExporter(o =>
-                {
-                    o.Endpoint = new Uri(wanted.Item2);
-                    o.Protocol = OtlpExportProtocol.Grpc;
-                });
-            }
-            _provider = builder.Build();
+            _provider = Build(prometheus, wanted.Item2);
             if (prometheus is not null) PrometheusListening(logger, $"http://{PrometheusEndpoint.Host(prometheus)}:{prometheus.Port}/metrics");
             if (wanted.Item2.Length > 0) OtlpExporting(logger, wanted.Item2);
         }
@@ -60,12 +45,35 @@ internal sealed partial class MetricsExport(ILogger logger) : IDisposable
 
     public void Dispose() => _provider?.Dispose();
 
-    [LoggerMessage(2050, LogLevel.Information, "metrics: Prometheus scrape endpoint on {Uri}")]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IDisposable Build(System.Net.IPEndPoint? prometheus, string otlp)
+    {
+        var builder = Sdk.CreateMeterProviderBuilder().AddMeter(EximMetrics.MeterName, EximMetrics.PluginMeterPrefix + "*");
+        if (prometheus is not null)
+        {
+            builder.AddPrometheusHttpListener(o =>
+            {
+                o.Host = PrometheusEndpoint.Host(prometheus);
+                o.Port = prometheus.Port;
+            });
+        }
+        if (otlp.Length > 0)
+        {
+            builder.AddOtlpExporter(o =>
+            {
+                o.Endpoint = new Uri(otlp);
+                o.Protocol = OtlpExportProtocol.Grpc;
+            });
+        }
+        return builder.Build();
+    }
+
+    [LoggerMessage(EventIds.MetricsPrometheus, LogLevel.Information, "metrics: Prometheus scrape endpoint on {Uri}")]
     private static partial void PrometheusListening(ILogger logger, string uri);
 
-    [LoggerMessage(2051, LogLevel.Information, "metrics: exporting with OTLP to {Endpoint}")]
+    [LoggerMessage(EventIds.MetricsOtlp, LogLevel.Information, "metrics: exporting with OTLP to {Endpoint}")]
     private static partial void OtlpExporting(ILogger logger, string endpoint);
 
-    [LoggerMessage(2052, LogLevel.Error, "metrics: the exporters could not start")]
+    [LoggerMessage(EventIds.MetricsFailed, LogLevel.Error, "metrics: the exporters could not start")]
     private static partial void ExportFailed(ILogger logger, Exception exception);
 }
