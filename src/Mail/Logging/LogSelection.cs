@@ -6,8 +6,8 @@ namespace Exim.Mail.Logging;
 /// <summary>
 /// Exim's log_selector resolved into a bit set, once per configuration: <c>+name</c> sets an item, <c>-name</c> clears it,
 /// <c>+all</c> sets every item and <c>-all</c> clears every item, starting from Exim 4.96's defaults (globals.c's
-/// log_default). Every name Exim 4.96 knows is accepted (its log_options table); <see cref="Wired"/> lists those that
-/// change a line here.
+/// log_default). Every name Exim 4.96 knows is accepted (its log_options table); the public bits below are those that
+/// change a line here (README "Logs").
 /// </summary>
 internal readonly record struct LogSelection(ulong Bits)
 {
@@ -37,11 +37,6 @@ internal readonly record struct LogSelection(ulong Bits)
     public static readonly ulong TlsPeerDn = Bit("tls_peerdn");
     public static readonly ulong SenderOnDelivery = Bit("sender_on_delivery");
     public static readonly ulong QueueTime = Bit("queue_time");
-
-    /// <summary>The items that change what is logged here (the others are accepted, as Exim configurations carry them).</summary>
-    public static readonly IReadOnlyList<string> Wired =
-        ["pid", "smtp_connection", "smtp_syntax_error", "smtp_protocol_error", "received_recipients", "subject", "tls_cipher",
-         "tls_certificate_verified", "tls_peerdn", "sender_on_delivery", "queue_time"];
 
     /// <summary>Exim 4.96's defaults (globals.c log_default).</summary>
     public static LogSelection Default { get; } = new(BitsOf(
