@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Exim.Abstractions.Config;
 using Exim.Abstractions.Daemon;
+using Exim.Abstractions.Diagnostics;
 using Exim.Abstractions.Matching;
 using Microsoft.Extensions.Logging;
 
@@ -85,32 +86,38 @@ internal sealed partial class AcceptLimits(MainOptions main, ILogger logger) : I
         if (max > 0 && count >= max)
         {
             RefusedTooMany(logger, who);
+            EximMetrics.ConnectionRefused(RefusalReason.Limit);
             return AdmissionDecision.Refuse("421 Too many concurrent SMTP connections; please try again later.");
         }
         if (main.SmtpLoadReserve >= 0 && _reserveHosts.IsEmpty && load.LoadAverage is var l1 && l1 > main.SmtpLoadReserve)
         {
             RefusedLoad(logger, who, Format(l1));
+            EximMetrics.ConnectionRefused(RefusalReason.Load);
             return AdmissionDecision.Refuse("421 Too much load; please try again later.");
         }
         if (main.SmtpAcceptMaxPerHost > 0 && max > 0 && slots.CountFor(client) >= main.SmtpAcceptMaxPerHost)
         {
             RefusedPerHost(logger, who);
+            EximMetrics.ConnectionRefused(RefusalReason.PerHost);
             return AdmissionDecision.Refuse("421 Too many concurrent SMTP connections from this IP address; please try again later.");
         }
         if (lists?.Reject ?? _rejectHosts.Matches(client))
         {
             RefusedByList(logger, who);
+            EximMetrics.ConnectionRefused(RefusalReason.HostReject);
             return AdmissionDecision.Refuse("554 SMTP service not available");
         }
         var reserveHost = lists?.Reserve ?? _reserveHosts.Matches(client);
         if (max > 0 && count + 1 > max - main.SmtpAcceptReserve && !reserveHost)
         {
             RefusedReserve(logger, who, count, max, main.SmtpAcceptReserve);
+            EximMetrics.ConnectionRefused(RefusalReason.Reserve);
             return AdmissionDecision.Refuse($"421 {_hostname}: Too many concurrent SMTP connections; please try again later");
         }
         if (main.SmtpLoadReserve >= 0 && !_reserveHosts.IsEmpty && !reserveHost && load.LoadAverage is var l2 && l2 > main.SmtpLoadReserve)
         {
             RefusedReserveLoad(logger, who, Format(l2));
+            EximMetrics.ConnectionRefused(RefusalReason.Load);
             return AdmissionDecision.Refuse($"421 {_hostname}: Too much load; please try again later");
         }
         var queue = main.SmtpAcceptQueue > 0 && count + 1 > main.SmtpAcceptQueue

@@ -46,7 +46,9 @@ public sealed class TestDaemon : IAsyncDisposable
     /// A config for an SMTP daemon on 127.0.0.1, a free port, with the daemon plugin; <paramref name="extra"/> adds main
     /// options, and <paramref name="relayFromHosts"/> replaces relay_from_hosts (a TOML array).
     /// </summary>
-    /// <remarks>It has no routers, so received messages stay queued (the daemon delivers nothing without routers).</remarks>
+    /// <remarks>It has no routers, so received messages stay queued (the daemon delivers nothing without routers). It logs
+    /// connections and syntax and protocol errors (log_selector's +smtp_connection +smtp_syntax_error +smtp_protocol_error,
+    /// off in Exim's defaults), which many tests wait for; <see cref="SmtpLogSelector"/>.</remarks>
     public static string SmtpConfig(string extra = "", string relayFromHosts = "[\"127.0.0.1\"]") => $$"""
         {{RunAsRoot}}
         spool_directory = "spool"
@@ -55,11 +57,15 @@ public sealed class TestDaemon : IAsyncDisposable
         daemon_smtp_ports = [0]
         local_domains = ["test.example"]
         relay_from_hosts = {{relayFromHosts}}
+        {{(extra.Contains("log_selector", StringComparison.Ordinal) ? "" : SmtpLogSelector)}}
         {{extra}}
 
         [plugins.daemon]
         assembly = "{{RepoPaths.Plugin("daemon", "Exim.Plugins.Daemon.dll")}}"
         """;
+    /// <summary>The log_selector line <see cref="SmtpConfig"/> adds unless its extra options set one.</summary>
+    public const string SmtpLogSelector = "log_selector = \"+smtp_connection +smtp_syntax_error +smtp_protocol_error\"";
+
     /// <summary>The dns-resolver plugin's table, pointed at <paramref name="nameServer"/> (a test NSD).</summary>
     public static string DnsResolverPlugin(string nameServer) => $"""
 

@@ -355,4 +355,33 @@ public sealed record MainOptions
     /// no limit.
     /// </summary>
     [EximOption("smtp_max_auth_failures", Min = 0)] public int SmtpMaxAuthFailures { get; init; } = 3;
+
+    // ---- logging and metrics ----
+
+    /// <summary>
+    /// Exim's log_selector: which optional items and lines are logged (<c>+smtp_connection +subject -retry_defer</c>,
+    /// <c>+all</c>, <c>-all</c>), starting from Exim's defaults. Resolved once per configuration into a bit set.
+    /// </summary>
+    [EximOption("log_selector")] public string LogSelector { get; init; } = "";
+
+    /// <summary>The syslog facility when <c>log_file_path</c> includes <c>syslog</c> (Exim's default <c>mail</c>).</summary>
+    [EximOption("syslog_facility")] public string SyslogFacility { get; init; } = "mail";
+
+    /// <summary>The program name syslog lines carry (Exim's default <c>exim</c>).</summary>
+    [EximOption("syslog_processname")] public string SyslogProcessname { get; init; } = "exim";
+
+    /// <summary>Ours: the local syslog socket (a Unix datagram socket) when logging to syslog.</summary>
+    [EximOption("syslog_socket_path", Kind = OptionKind.Path)] public string SyslogSocketPath { get; init; } = "/dev/log";
+
+    /// <summary>
+    /// Ours: where the Prometheus scrape endpoint (<c>/metrics</c>) listens: a port (on 127.0.0.1), <c>ip:port</c> or
+    /// <c>[ipv6]:port</c>; empty (the default) for none. Only a loopback address unless <see cref="MetricsPrometheusAllowRemote"/>.
+    /// </summary>
+    [EximOption("metrics_prometheus_listen")] public string MetricsPrometheusListen { get; init; } = "";
+
+    /// <summary>Ours: allow <see cref="MetricsPrometheusListen"/> on an address other than loopback (the metrics are not authenticated).</summary>
+    [EximOption("metrics_prometheus_allow_remote")] public bool MetricsPrometheusAllowRemote { get; init; }
+
+    /// <summary>Ours: an OpenTelemetry collector to push the metrics to with OTLP over gRPC (<c>http://collector:4317</c>); empty for none.</summary>
+    [EximOption("metrics_otlp_endpoint")] public string MetricsOtlpEndpoint { get; init; } = "";
 }

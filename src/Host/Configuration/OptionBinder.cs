@@ -44,7 +44,11 @@ internal static class OptionBinder
             }
             if (option.Kind == OptionKind.Path && value is string path && path.Length > 0)
             {
-                value = Path.GetFullPath(path, Path.GetDirectoryName(source.Path)!);
+                var directory = Path.GetDirectoryName(source.Path)!;
+                // log_file_path is Exim's colon-separated list ("syslog", an empty item for the default file): each file is resolved.
+                value = key == "log_file_path"
+                    ? string.Join(':', path.Split(':').Select(item => item.Trim() is "" or "syslog" ? item : Path.GetFullPath(item, directory)))
+                    : Path.GetFullPath(path, directory);
             }
             option.SetValue(target, value);
         }

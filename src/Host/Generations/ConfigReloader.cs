@@ -1,3 +1,4 @@
+using Exim.Abstractions.Diagnostics;
 using Exim.Host.Configuration;
 using Exim.Host.Log;
 using Microsoft.Extensions.Logging;
@@ -145,6 +146,7 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
             // Never let a reload take the daemon down; whatever went wrong, the old generation keeps serving.
             var number = store.HasCurrent ? store.Current.Number : 0;
             ReloadCrashed(logger, number, e);
+            EximMetrics.Reload(ok: false, number);
             return new ReloadOutcome(ReloadStatus.Rejected, number,
                 [new Exim.Abstractions.Config.ConfigDiagnostic(configPath, 0, 0, $"{e.GetType().Name}: {e.Message}")]);
         }
@@ -184,6 +186,8 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
 
     private void Publish(Generation next, long previous = 0, ReloadReason reason = ReloadReason.Signal)
     {
+        if (previous == 0) EximMetrics.GenerationInForce(next.Number);
+        else EximMetrics.Reload(ok: true, next.Number);
         // Participants first: the new generation's daemon loop may start the moment it is published, and must
         // find the listener set already updated.
         foreach (var participant in Participants) participant.Commit(next);
@@ -195,6 +199,7 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
 
     private ReloadOutcome Reject(long current, System.Collections.Immutable.ImmutableArray<Exim.Abstractions.Config.ConfigDiagnostic> errors, ReloadReason reason)
     {
+        EximMetrics.Reload(ok: false, current);
         foreach (var error in errors) ConfigRejectedDetail(logger, error.ToString());
         ConfigRejected(logger, Describe(reason), errors.Length, current);
         return new ReloadOutcome(ReloadStatus.Rejected, current, errors);

@@ -41,6 +41,16 @@ internal sealed partial class GenerationBuilder(ILoggerFactory loggerFactory, st
             ? TlsServerCredentials.Load(loaded.Config.Main, DateTimeOffset.UtcNow, (key, message) => errors.Add(loaded.AtMainOption(key, message)),
                 message => CertificateOutOfDate(_logger, message), current?.Tls)
             : null;
+        _ = Metrics.PrometheusEndpoint.Parse(loaded.Config.Main, out var metricsError);
+        if (metricsError is not null) errors.Add(loaded.AtMainOption(Metrics.PrometheusEndpoint.Option, metricsError));
+        if (!Exim.Mail.Logging.LogSelection.TryParse(loaded.Config.Main.LogSelector, out _, out var selectorError))
+        {
+            errors.Add(loaded.AtMainOption("log_selector", selectorError));
+        }
+        if (Log.SyslogTarget.FacilityCode(loaded.Config.Main.SyslogFacility) is null)
+        {
+            errors.Add(loaded.AtMainOption("syslog_facility", $"syslog_facility: unknown facility \"{loaded.Config.Main.SyslogFacility}\""));
+        }
         var plugins = ImmutableArray.CreateBuilder<LoadedPlugin>();
         foreach (var section in loaded.PluginSections)
         {

@@ -36,6 +36,9 @@ internal static class EventIds
     public const int SubmissionSocket = 2070;
     public const int SubmissionRefused = 2071;
     public const int SubmissionFailed = 2072;
+    public const int MetricsPrometheus = 2080;
+    public const int MetricsOtlp = 2081;
+    public const int MetricsFailed = 2082;
 
     public const int ImmediateDeliveryFailed = 5101;
     public const int RunnerForkFailed = 5102;

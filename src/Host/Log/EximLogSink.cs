@@ -24,6 +24,7 @@ internal sealed class EximLogSink : IAsyncDisposable
     private readonly Lock _stderrLock = new();
     private LogPaths? _paths;
     private FileStream? _reserve = OpenReserve();
+    private System.Net.Sockets.Socket? _syslogSocket;
 
     /// <param name="debugToStderr">Also write debug output (-d) to stderr.</param>
     /// <param name="routing">Files, or one of Exim's testing modes (-bh, -bt, -bV): then no log file is touched and every
@@ -76,6 +77,7 @@ internal sealed class EximLogSink : IAsyncDisposable
         _channel.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
         _reserve?.Dispose();
+        _syslogSocket?.Dispose();
     }
 
     private async Task WriteLoopAsync()
@@ -90,12 +92,14 @@ internal sealed class EximLogSink : IAsyncDisposable
             {
                 if (entry.Flushed is not null) { flushes.Add(entry.Flushed); continue; }
                 if (paths is null || WouldBe) { WriteStderr(entry); continue; }
+                if (paths.Syslog is { } syslog) Syslog(syslog, entry, paths.Pid);
+                if (!paths.ToFiles) continue;
                 foreach (var target in (ReadOnlySpan<LogTarget>)[LogTarget.Main, LogTarget.Panic, LogTarget.Reject])
                 {
                     if ((entry.Targets & target) == 0) continue;
                     var path = paths.For(target);
                     if (!batches.TryGetValue(path, out var sb)) batches[path] = sb = new StringBuilder();
-                    entry.AppendTo(sb);
+                    entry.AppendTo(sb, paths.Pid);
                 }
             }
             foreach (var (path, sb) in batches)
@@ -106,6 +110,30 @@ internal sealed class EximLogSink : IAsyncDisposable
             }
             foreach (var f in flushes) f.TrySetResult();
             flushes.Clear();
+        }
+    }
+
+    /// <summary>
+    /// One entry to syslog, as log.c's log_write does: a main-log line at LOG_INFO unless it also goes to the reject or panic
+    /// log (Exim's syslog_duplication default writes it at each), a reject-log line at LOG_NOTICE, a panic-log line at LOG_ALERT.
+    /// </summary>
+    private void Syslog(SyslogTarget target, Entry entry, bool pid)
+    {
+        var sb = new StringBuilder();
+        entry.AppendTo(sb, pid);
+        var line = sb.ToString(0, sb.Length - 1);
+        try
+        {
+            _syslogSocket ??= new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified);
+            if ((entry.Targets & LogTarget.Main) != 0) target.Send(_syslogSocket, SyslogTarget.Info, line, entry.Time);
+            if ((entry.Targets & LogTarget.Reject) != 0) target.Send(_syslogSocket, SyslogTarget.Notice, line, entry.Time);
+            if ((entry.Targets & LogTarget.Panic) != 0) target.Send(_syslogSocket, SyslogTarget.Alert, line, entry.Time);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            // Exim's LOG_CONS: when syslog cannot take the line, it is not lost.
+            lock (_stderrLock) Console.Error.WriteLine($"exim: cannot write to syslog at {target.SocketPath}: {e.Message}");
+            WriteStderr(entry);
         }
     }
 
@@ -200,9 +228,12 @@ internal sealed class EximLogSink : IAsyncDisposable
 
     private readonly record struct Entry(DateTime Time, LogTarget Targets, string Message, TaskCompletionSource? Flushed = null)
     {
-        public void AppendTo(StringBuilder sb)
+        /// <param name="sb">Where the line goes.</param>
+        /// <param name="pid">log_selector's +pid: <c>[pid] </c> after the time stamp.</param>
+        public void AppendTo(StringBuilder sb, bool pid = false)
         {
             sb.Append(Time.ToString("yyyy-MM-dd HH:mm:ss ", CultureInfo.InvariantCulture));
+            if (pid) sb.Append('[').Append(Environment.ProcessId).Append("] ");
             ClientText.AppendLogText(sb, Message);
             sb.Append('\n');
         }

@@ -1,3 +1,4 @@
+using Exim.Abstractions.Diagnostics;
 using System.Collections.Concurrent;
 using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Queue;
@@ -47,6 +48,7 @@ internal sealed partial class QueueRunnerProcesses(EximChildren children, ILogge
             }
             _total++;
             _byQueue.AddOrUpdate(queue, 1, static (_, n) => n + 1);
+            EximMetrics.RunnerStarted();
         }
         try
         {
@@ -85,6 +87,7 @@ internal sealed partial class QueueRunnerProcesses(EximChildren children, ILogge
         {
             _total--;
             _byQueue.AddOrUpdate(queue, 0, static (_, n) => n - 1);
+            EximMetrics.RunnerEnded();
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Exim.Abstractions.Diagnostics;
 using System.Runtime.Loader;
 using Exim.Abstractions.Scripting;
 
@@ -38,6 +40,14 @@ internal sealed class CompiledScript<TResult>
     /// an awaited part is abandoned when the budget runs out (its late failure is observed, never unhandled).
     /// </summary>
     public async ValueTask<HookOutcome<TResult>> InvokeAsync<TState>(TState state, Func<TState, CancellationToken, ScriptGlobals> makeGlobals, TimeSpan timeout)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await RunAsync(state, makeGlobals, timeout).ConfigureAwait(false);
+        EximMetrics.Hook(Source.DisplayPath, Stopwatch.GetElapsedTime(started), outcome.Status == HookStatus.TimedOut, outcome.Status == HookStatus.Failed);
+        return outcome;
+    }
+
+    private async ValueTask<HookOutcome<TResult>> RunAsync<TState>(TState state, Func<TState, CancellationToken, ScriptGlobals> makeGlobals, TimeSpan timeout)
     {
         Interlocked.Increment(ref _invocations);
         if (_factory is not { } factory)

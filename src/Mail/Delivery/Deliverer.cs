@@ -1,3 +1,6 @@
+using Exim.Mail.Text;
+using Exim.Mail.Logging;
+using Exim.Abstractions.Diagnostics;
 using System.Collections.Immutable;
 using Exim.Abstractions.Config;
 using Exim.Abstractions.Matching;
@@ -33,6 +36,8 @@ internal sealed class Deliverer(
     ILogger logger,
     Random random)
 {
+    private readonly LogSelection _log = LogSelection.Of(config.Main);
+
     public async Task<DeliveryResult> DeliverAsync(MessageRef message, DeliveryOptions options, CancellationToken cancellationToken)
     {
         string? bounceId;
@@ -246,17 +251,29 @@ internal sealed class Deliverer(
         var routeText = (state.Queue is null ? "" : $" Q={state.Queue}") + stage + (routerName is null ? "" : $" R={routerName}") + (transport is null ? "" : $" T={transport.Name}");
         var hostText = r.Host is { } h ? $" H={h.Name} [{h.Address}]" : "";
         // deliver.c's d_tlslog: X= and CV= (default log_selector) on => and ** lines, then A= on => lines.
-        var tlsText = r.Tls is { } tls ? $" X={tls} CV={tls.CertificateVerified}" : "";
+        var tlsText = r.Tls is { } tls
+            ? (_log.Has(LogSelection.TlsCipher) ? $" X={tls}" : "") + (_log.Has(LogSelection.TlsCertificateVerified) ? $" CV={tls.CertificateVerified}" : "")
+            : "";
+        // log_selector: +sender_on_delivery puts F=<sender> first on => and ** lines, +queue_time QT= last on => lines
+        // (whole seconds, as string_timediff without +millisec).
+        var senderText = _log.Has(LogSelection.SenderOnDelivery) ? $" F=<{state.Header.Sender}>" : "";
         var errnoText = r.Errno > 0 ? ": " + Errno.Describe(r.Errno) : "";
         var messageText = r.Message is { } m ? ": " + m : "";
+        EximMetrics.Delivery(transport?.Name ?? "", r.Status switch
+        {
+            RecipientStatus.Delivered => DeliveryOutcome.Delivered,
+            RecipientStatus.Deferred => DeliveryOutcome.Deferred,
+            _ => DeliveryOutcome.Failed,
+        });
         switch (r.Status)
         {
             case RecipientStatus.Delivered:
                 var shown = transport?.Driver == "smtp" ? r.Address : $"{LocalPart.Of(r.Address)} <{r.Address}>";
                 var confirmation = r.Confirmation is { } c ? $" C=\"{c}\"" : "";
                 var auth = r.Authenticator is { } a ? " A=" + a : "";
-                if (r.Additional) DeliveryLog.DeliveredAlso(logger, id, shown, routeText + hostText + tlsText + auth + confirmation);
-                else DeliveryLog.Delivered(logger, id, shown, routeText + hostText + tlsText + auth + confirmation);
+                var queueTime = _log.Has(LogSelection.QueueTime) ? " QT=" + EximTimeText.Format(TimeSpan.FromSeconds(Math.Floor((now - state.Header.Received).TotalSeconds))) : "";
+                if (r.Additional) DeliveryLog.DeliveredAlso(logger, id, shown, senderText + routeText + hostText + tlsText + auth + confirmation + queueTime);
+                else DeliveryLog.Delivered(logger, id, shown, senderText + routeText + hostText + tlsText + auth + confirmation + queueTime);
                 Note(state, time.GetLocalNow().DateTime, $"{r.Address}: {transport?.Name} transport succeeded");
                 MarkDone(state, r.Address);
                 if (state.Record(RetryKeys.Address(r.Address)) is not null) state.RetryChanges[RetryKeys.Address(r.Address)] = null;
@@ -269,7 +286,7 @@ internal sealed class Deliverer(
                 break;
             case RecipientStatus.Failed:
                 var failure = $"{routeText}{hostText}{tlsText}{errnoText}{messageText}";
-                DeliveryLog.Failed(logger, id, r.Address, failure);
+                DeliveryLog.Failed(logger, id, r.Address, senderText + failure);
                 // deliver.c: "routing failed for" when no router took the address.
                 Note(state, time.GetLocalNow().DateTime, (routerName is null && transport is null ? "routing failed for " : "") + r.Address + failure);
                 if (state.Header.Sender.Length == 0)

@@ -1,3 +1,4 @@
+using Exim.Abstractions.Diagnostics;
 using System.Collections.Concurrent;
 using Exim.Abstractions.Resolution;
 
@@ -28,9 +29,11 @@ internal sealed class HostCache(TimeProvider time, int maxEntries = 100_000)
         if (_entries.TryGetValue(key, out var entry) && entry.Expires > time.GetTimestamp())
         {
             Interlocked.Increment(ref _hits);
+            EximMetrics.HostCacheHit();
             return ValueTask.FromResult(entry.Answer);
         }
         Interlocked.Increment(ref _misses);
+        EximMetrics.HostCacheMiss();
         return new ValueTask<DnsAnswer>(FetchAsync(resolver, question, key, cancellationToken));
     }
 
@@ -54,6 +57,7 @@ internal sealed class HostCache(TimeProvider time, int maxEntries = 100_000)
                 fresh.SetResult(entry.Answer);
                 return;
             }
+            EximMetrics.DnsQuery();
             var answer = await resolver.QueryAsync(question, CancellationToken.None).ConfigureAwait(false);
             Store(key, answer);
             fresh.SetResult(answer);

@@ -1,3 +1,5 @@
+using Exim.Mail.Logging;
+using Exim.Abstractions.Diagnostics;
 using System.Buffers;
 using System.Text;
 using Exim.Abstractions.Daemon;
@@ -161,11 +163,12 @@ internal sealed class SessionState : ITransactionView, IDisposable
     /// <param name="rejectLogDetail">After DATA: the envelope and header dump for the reject log.</param>
     public SessionResult? Refuse(Verdict verdict, string what, bool withSender, string rejectLogDetail = "")
     {
+        EximMetrics.Rejected(RejectionStage.Of(what));
         SmtpLog.RejectedByPolicy(Logger, Host, withSender ? $"F=<{P(Sender ?? "")}> " : "", StageReplies.Temporary(verdict) ? "temporarily " : "",
             what, StageReplies.LogSuffix(verdict), rejectLogDetail);
         Reply(StageReplies.Reply(verdict));
         if (verdict.Kind != VerdictKind.Drop) return null;
-        SmtpLog.ClosedByDrop(Logger, Host);
+        if (Settings.Log.Has(LogSelection.SmtpConnection)) SmtpLog.ClosedByDrop(Logger, Host);
         return End(SessionOutcome.Dropped);
     }
 
@@ -220,13 +223,17 @@ internal sealed class SessionState : ITransactionView, IDisposable
     public SessionResult TooManyNonmail(string line)
     {
         var space = line.IndexOf(' ', StringComparison.Ordinal);
+        EximMetrics.Rejected(RejectionStage.Protocol);
         SmtpLog.TooManyNonmail(Logger, Host, P(space < 0 ? line : line[..space]));
         Reply("554 Too many nonmail commands"); // Exim's smtp_notquit_exit("bad-commands", "554", ...)
         return End(SessionOutcome.Closed);
     }
 
     /// <summary>Exim's synprot_error log line (main log only: it is no rejection).</summary>
-    public void SyntaxError(string line, string reason) => SmtpLog.SynprotError(Logger, "syntax", P(Truncate(CommandLogForm.Of(line))), Host, reason);
+    public void SyntaxError(string line, string reason)
+    {
+        if (Settings.Log.Has(LogSelection.SmtpSyntaxError)) SmtpLog.SynprotError(Logger, "syntax", P(Truncate(CommandLogForm.Of(line))), Host, reason);
+    }
 
     /// <summary>Exim's reply to an address that does not parse: <c>501 &lt;text&gt;: &lt;error&gt;</c>, counted as a syntax error.</summary>
     public SessionResult? MalformedAddress(string text, string line, string error)
@@ -247,6 +254,7 @@ internal sealed class SessionState : ITransactionView, IDisposable
             Reply(reply);
             return null;
         }
+        EximMetrics.Rejected(RejectionStage.Protocol);
         SmtpLog.TooManySynprot(Logger, Host, P(Truncate(CommandLogForm.Of(line))), History.Format());
         Reply($"{reply[..3]}-{reply[4..]}");
         Reply($"{reply[..3]} Too many syntax or protocol errors");

@@ -1,3 +1,5 @@
+using Exim.Mail.Logging;
+using Exim.Abstractions.Diagnostics;
 using System.Text;
 using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Matching;
@@ -32,6 +34,7 @@ internal sealed class SmtpSession(SessionState state) : IDisposable
                 s.Reader.StartLine(s.Settings.Main.SmtpReceiveTimeout);
                 await s.Reader.FillAsync().ConfigureAwait(false); // it is there already: this does not wait
                 var early = s.Reader.Buffered;
+                EximMetrics.Rejected(RejectionStage.Protocol);
                 SmtpLog.EarlyInput(s.Logger, s.Connection.Who, ClientText.Printing(CommandLogForm.Excerpt(early, 128)));
                 s.Reply("554 SMTP synchronization error");
                 return new SessionResult(SessionOutcome.Dropped, 0);
@@ -84,6 +87,7 @@ internal sealed class SmtpSession(SessionState state) : IDisposable
             if (s.Settings.EnforceSync && reader.HasBufferedInput && (!s.Esmtp || row.MustBeLast))
             {
                 var next = reader.Buffered;
+                EximMetrics.Rejected(RejectionStage.Protocol);
                 SmtpLog.SyncError(s.Logger, s.Esmtp ? "next input sent too soon: pipelining was advertised" : "next input sent too soon: pipelining was not advertised",
                     SessionState.P(CommandLogForm.Of(line)), s.Host, ClientText.Printing(CommandLogForm.Excerpt(next, 150)));
                 s.Reply("554 SMTP synchronization error");
@@ -92,7 +96,7 @@ internal sealed class SmtpSession(SessionState state) : IDisposable
             if (command.HasNul)
             {
                 // Exim shows each NUL as '?' in the log, and refuses the command.
-                SmtpLog.SynprotError(s.Logger, "syntax", SessionState.P(CommandLogForm.Of(line.Replace('\0', '?'))), s.Host, "NUL character(s) present (shown as '?')");
+                if (s.Settings.Log.Has(LogSelection.SmtpSyntaxError)) SmtpLog.SynprotError(s.Logger, "syntax", SessionState.P(CommandLogForm.Of(line.Replace('\0', '?'))), s.Host, "NUL character(s) present (shown as '?')");
                 if (s.ProtocolError("501 NUL characters are not allowed in SMTP commands", line) is { } withNul) return withNul;
                 continue;
             }

@@ -1,3 +1,4 @@
+using Exim.Abstractions.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Exim.Abstractions.Daemon;
@@ -116,7 +117,16 @@ internal sealed class SmtpSessionHandler : ISmtpSessionHandler
 
     private async Task<SessionResult> RunSessionAsync(AdmissionContext admitted)
     {
-        using var session = SmtpSession.Create((ConnectionContext)admitted, _spool, _time, _deliverNow);
-        return await session.RunAsync().ConfigureAwait(false);
+        EximMetrics.ConnectionAccepted();
+        EximMetrics.SessionStarted();
+        try
+        {
+            using var session = SmtpSession.Create((ConnectionContext)admitted, _spool, _time, _deliverNow);
+            return await session.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            EximMetrics.SessionEnded();
+        }
     }
 }

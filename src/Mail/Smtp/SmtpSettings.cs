@@ -1,3 +1,4 @@
+using Exim.Mail.Logging;
 using System.Collections.Frozen;
 using Exim.Abstractions.Config;
 using Exim.Abstractions.Matching;
@@ -29,7 +30,11 @@ internal sealed class SmtpSettings
         TlsTryVerifyHosts = new HostList(main.TlsTryVerifyHosts);
         TlsOnConnectPorts = ResolvePorts(main.TlsOnConnectPorts);
         AuthAdvertiseHosts = new HostList(main.AuthAdvertiseHosts);
+        Log = LogSelection.Of(main);
     }
+
+    /// <summary>log_selector, resolved.</summary>
+    public LogSelection Log { get; }
 
     /// <summary>tls_on_connect_ports as numbers (names were checked when the configuration was loaded).</summary>
     public static FrozenSet<int> ResolvePorts(IEnumerable<string> ports)

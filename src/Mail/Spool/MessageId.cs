@@ -32,6 +32,14 @@ internal static class MessageId
     public static bool IsValid(ReadOnlySpan<char> id)
         => id.Length == Length && id[6] == '-' && id[13] == '-' && IsBase62(id[..6]) && IsBase62(id[7..13]) && IsBase62(id[14..]);
 
+    /// <summary>The time a valid id was made, to the second (its first six base-62 digits).</summary>
+    public static DateTimeOffset Time(ReadOnlySpan<char> id)
+    {
+        long seconds = 0;
+        foreach (var c in id[..6]) seconds = seconds * 62 + Digits.IndexOf(c, StringComparison.Ordinal);
+        return DateTimeOffset.FromUnixTimeSeconds(seconds);
+    }
+
     private static bool IsBase62(ReadOnlySpan<char> s)
     {
         foreach (var c in s) if (!char.IsAsciiLetterOrDigit(c)) return false;

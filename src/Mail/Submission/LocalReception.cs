@@ -121,6 +121,7 @@ internal sealed class LocalReception(MainOptions main, string version, FileSpool
             committed = true;
             var (shown, idText) = (sender.Length == 0 ? "<>" : sender, receiver.MessageId is { } mid ? $" id={Text.ClientText.Printing(mid)}" : "");
             SubmissionLog.Received(logger, message.Id, shown, caller.Login, "local", size, idText);
+            Exim.Abstractions.Diagnostics.EximMetrics.MessageReceived(size);
             // The message's own log starts with the reception, as receive.c writes it (-Mvl shows it).
             if (main.MessageLogs
                 && Spool.MessageLog.Append(main.SpoolDirectory, null, message.Id, now.DateTime, $"Received from {shown} U={caller.Login} P=local S={size}{idText}") is { } failed)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Exim.TestKit;
 
@@ -121,6 +122,23 @@ public sealed class EximLogLineTests : IAsyncLifetime
         Assert.Equal(("3", "5"), Row(report, "Delivered"));
         Assert.Matches(@"\n  Received +\S+ +5 +\S+ +2 +\S+% +1 +\S+%\n", report);
         Assert.Matches(@"\n  Rejects +2 +\d+\n", report);
+
+        // Bytes, and the per-host, per-sender, per-transport and rejection tops, against the truth of this run: the S= of
+        // each <= line (the four messages from client.test and the bounce, sent locally by root), the deliveries made.
+        var sizes = lines.Where(l => l.Contains(" <= ", StringComparison.Ordinal))
+            .Select(l => (Local: l.Contains(" U=", StringComparison.Ordinal), Size: long.Parse(Regex.Match(l, @" S=(\d+)").Groups[1].Value, CultureInfo.InvariantCulture)))
+            .ToList();
+        var fromClient = sizes.Where(s => !s.Local).Sum(s => s.Size);
+        var bounce = Assert.Single(sizes, s => s.Local).Size;
+        Assert.Equal(4, sizes.Count(s => !s.Local));
+        Assert.Matches($@"\n  Received +{fromClient + bounce} +5 ", report);
+        Assert.Matches($@"Top 50 sending hosts by message count\n-+\n.*\n +4 +{fromClient} +\d+ +\(client\.test\)\n +1 +{bounce} +{bounce} +local\n", report);
+        var user = Regex.Match(log, @" <= <> .* U=(\S+)").Groups[1].Value;
+        Assert.Matches($@"Top 50 local senders by message count\n-+\n.*\n +1 +{bounce} +{bounce} +{Regex.Escape(user)}\n", report);
+        Assert.Matches(@"Deliveries by transport\n-+\n.*\n  local_delivery +\d+ +2\n  to_sink +\d+ +1\n", report);
+        Assert.Matches(@"\n +1 +Rejected RCPT: relay not permitted\n", report);
+        Assert.Matches(@"Top 50 rejected ips by message count\n-+\n.*\n +2 +\[127\.0\.0\.3\]\n", report);
+        Assert.Matches(@"\nErrors encountered: 1\n", report);
     }
 
     /// <summary>Messages and addresses in one row of eximstats' grand total summary.</summary>

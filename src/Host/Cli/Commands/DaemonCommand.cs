@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Exim.Abstractions.Daemon;
+using Exim.Abstractions.Diagnostics;
 using Exim.Abstractions.Queue;
 using Exim.Host.Generations;
 using Exim.Host.Lifetime;
 using Exim.Host.Listeners;
 using Exim.Host.Log;
+using Exim.Host.Metrics;
 using Exim.Host.Plugins;
 using Exim.Host.Queue;
 using Exim.Host.Scripting;
@@ -51,8 +53,12 @@ internal static partial class DaemonCommand
         var slots = new SlotTable(exits, TimeProvider.System);
         var tracker = new SessionTracker(); // every generation's running connections, awaited on stop
         Control.ControlSocketHost? control = null; // notifier_socket: made with the pid file, once the listeners are bound
+        using var metrics = new MetricsExport(logger);
+        var queueFigures = new QueueFiguresReader(() => core.Store.Current.Config.Main.SpoolDirectory, TimeProvider.System);
+        EximMetrics.UseQueues(queueFigures.Read);
         core.Published += g =>
         {
+            metrics.Apply(g.Config.Main);
             watcher.Watch(g.Plugins.Select(p => p.AssemblyPath));
             tlsWatcher.Watch(g.Tls?.Files() ?? []);
             if (pidPath is null)

@@ -1,3 +1,4 @@
+using Exim.Abstractions.Diagnostics;
 using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Policy;
 using Exim.Abstractions.Scripting;
@@ -19,6 +20,7 @@ internal sealed class ConnectPolicyStep : IAdmissionStep
         var c = (ConnectionContext)connection;
         if (c.Policy is not { } policy || !policy.Handles(SmtpStage.Connect)) return await next(connection).ConfigureAwait(false);
         var verdict = await policy.DecideAsync(SmtpStage.Connect).ConfigureAwait(false);
+        if (verdict.Kind is VerdictKind.Defer or VerdictKind.Reject or VerdictKind.Drop) EximMetrics.ConnectionRefused(RefusalReason.Hook);
         switch (verdict.Kind)
         {
             case VerdictKind.Defer:

@@ -1,3 +1,5 @@
+using Exim.Mail.Logging;
+using Exim.Abstractions.Diagnostics;
 using System.Buffers;
 using System.Text;
 using Exim.Abstractions.Daemon;
@@ -80,6 +82,7 @@ internal sealed class DataCommand : SmtpCommandHandler
         if (receiver.TooBig)
         {
             await FileSpool.AbandonAsync(message).ConfigureAwait(false);
+            EximMetrics.Rejected(RejectionStage.Data);
             SmtpLog.TooBig(session.Logger, SessionState.P(sender), session.Host, receiver.ReadAtLimit, main.MessageSizeLimit,
                 RejectLogDump.Format(sender, session.Recipients, receiver.Headers));
             session.Reply("552 Message size exceeds maximum permitted");
@@ -90,6 +93,7 @@ internal sealed class DataCommand : SmtpCommandHandler
         {
             await FileSpool.AbandonAsync(message).ConfigureAwait(false);
             var reason = decoder.BareLf > 0 ? "bare <LF> received" : "bare <CR> received";
+            EximMetrics.Rejected(RejectionStage.Data);
             SmtpLog.RejectedAfterData(session.Logger, session.Host, SessionState.P(sender), reason, RejectLogDump.Format(sender, session.Recipients, receiver.Headers));
             session.Reply("550 " + reason);
             session.ResetTransaction();
@@ -164,7 +168,8 @@ internal sealed class DataCommand : SmtpCommandHandler
         }
 
         session.Messages++;
-        LogReceived(session, message.Id, message.Queue, size, receiver.MessageId,
+        EximMetrics.MessageReceived(size);
+        LogReceived(session, message.Id, message.Queue, size, receiver.MessageId, headers,
             messageLog: !session.Settings.HostChecking && session.Settings.Main.MessageLogs, frozen);
         if (frozen) SmtpLog.FrozenByPolicy(session.Logger, message.Id);
         session.Reply($"250 OK id={message.Id}");
@@ -184,11 +189,12 @@ internal sealed class DataCommand : SmtpCommandHandler
     /// and the same fields, and <c>frozen by ACL</c> when a policy froze it. Written after the commit, before the message is
     /// handed on for delivery; a failure to write it is logged and loses nothing.
     /// </summary>
-    private static void LogReceived(SessionState session, string id, string? queue, long size, string? messageId, bool messageLog = false, bool frozen = false)
+    private static void LogReceived(SessionState session, string id, string? queue, long size, string? messageId, IReadOnlyList<string>? headers,
+        bool messageLog = false, bool frozen = false)
     {
         var sender = session.Sender!;
         var shown = sender.Length == 0 ? "<>" : SessionState.P(sender);
-        var idText = messageId is { } mid ? $" id={SessionState.P(mid)}" : "";
+        var idText = (messageId is { } mid ? $" id={SessionState.P(mid)}" : "") + SelectedFields(session, headers);
         var queueText = queue is null ? "" : " Q=" + queue;
         string received;
         if (session.Connection.LocalUser is { } local)
@@ -209,6 +215,45 @@ internal sealed class DataCommand : SmtpCommandHandler
             ? MessageLog.Append(main.SpoolDirectory, queue, id, now, received, "frozen by ACL")
             : MessageLog.Append(main.SpoolDirectory, queue, id, now, received);
         if (failed is not null) SmtpLog.MessageLogFailed(session.Logger, id, failed.Message);
+    }
+
+    /// <summary>
+    /// The end of the <c>&lt;=</c> line as log_selector asks (receive.c): <c> T="subject"</c> (+subject: the first 100
+    /// characters, <c>"</c> and <c>\</c> backslash-quoted) and <c> for a@b c@d</c> (+received_recipients).
+    /// </summary>
+    private static string SelectedFields(SessionState session, IReadOnlyList<string>? headers)
+    {
+        var log = session.Settings.Log;
+        if (!log.Has(LogSelection.Subject) && !log.Has(LogSelection.ReceivedRecipients)) return "";
+        var text = new StringBuilder();
+        if (log.Has(LogSelection.Subject) && headers is not null && SubjectOf(headers) is { } subject)
+        {
+            text.Append(" T=\"");
+            foreach (var c in subject.Length > 100 ? subject[..100] : subject)
+            {
+                if (c is '"' or '\\') text.Append('\\');
+                text.Append(c);
+            }
+            text.Append('"');
+        }
+        if (log.Has(LogSelection.ReceivedRecipients))
+        {
+            text.Append(" for");
+            foreach (var r in session.Recipients) text.Append(' ').Append(r);
+        }
+        return SessionState.P(text.ToString());
+    }
+
+    /// <summary>$h_subject: the first Subject header's value, without the leading white space and the final newline, RFC 2047 words decoded.</summary>
+    private static string? SubjectOf(IReadOnlyList<string> headers)
+    {
+        foreach (var h in headers)
+        {
+            if (!h.StartsWith("Subject:", StringComparison.OrdinalIgnoreCase)) continue;
+            var value = h["Subject:".Length..].TrimStart(' ', '\t').TrimEnd('\n', '\r');
+            return value.Contains("=?", StringComparison.Ordinal) ? MimeKit.Utils.Rfc2047.DecodeText(Encoding.UTF8.GetBytes(value)) : value;
+        }
+        return null;
     }
 
     /// <summary>What the -H file records of the client's authentication, or null.</summary>
@@ -234,7 +279,9 @@ internal sealed class DataCommand : SmtpCommandHandler
     private static string TlsFields(SessionState session)
     {
         if (session.Connection.Description.TlsSession is not { } tls) return "";
-        var fields = $" X={tls} CV={tls.CertificateVerified}";
+        var log = session.Settings.Log;
+        var fields = (log.Has(LogSelection.TlsCipher) ? $" X={tls}" : "") + (log.Has(LogSelection.TlsCertificateVerified) ? $" CV={tls.CertificateVerified}" : "")
+            + (log.Has(LogSelection.TlsPeerDn) && tls.PeerSubject is { } dn ? $" DN=\"{SessionState.P(dn)}\"" : "");
         return tls.Sni is { } sni ? $"{fields} SNI={SessionState.P(sni).Replace(" ", "\\x20", StringComparison.Ordinal)}" : fields;
     }
 
@@ -245,7 +292,7 @@ internal sealed class DataCommand : SmtpCommandHandler
     private static async Task<SessionResult?> BlackholeAsync(SessionState session, SpoolMessage message, long size, string? messageId, string by, string? log)
     {
         await FileSpool.AbandonAsync(message).ConfigureAwait(false);
-        LogReceived(session, message.Id, message.Queue, size, messageId);
+        LogReceived(session, message.Id, message.Queue, size, messageId, null);
         session.Reply($"250 OK id={message.Id}");
         if (session.Settings.HostChecking) session.Reply("\r\n**** SMTP testing: that is not a real message id!\r\n");
         SmtpLog.Blackholed(session.Logger, message.Id, by, log is null ? "" : ": " + log);

@@ -1,3 +1,4 @@
+using Exim.Abstractions.Diagnostics;
 using System.Globalization;
 using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Policy;
@@ -22,6 +23,7 @@ internal sealed class HeloCommand(bool esmtp) : SmtpCommandHandler
         var name = space < 0 ? argument : argument[..space];
         if (name.Length == 0 || !(SmtpAddress.IsDomain(name) || SmtpAddress.IsAddressLiteral(name)))
         {
+            EximMetrics.Rejected(RejectionStage.Helo);
             SmtpLog.RejectedHelo(session.Logger, Verb, session.Host, argument.Length == 0 ? "(no argument given)" : SessionState.P(argument));
             return session.ProtocolError($"501 Syntactically invalid {Verb} argument(s)", line);
         }

@@ -1,3 +1,4 @@
+using Exim.Abstractions.Diagnostics;
 using System.Globalization;
 using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Policy;
@@ -20,6 +21,7 @@ internal sealed class MailCommand : SmtpCommandHandler
         var max = main.SmtpAcceptMaxPerConnection;
         if (max > 0 && session.Messages >= max)
         {
+            EximMetrics.Rejected(RejectionStage.Mail);
             SmtpLog.TooManyMessages(session.Logger, session.Host);
             session.Reply("421 too many messages in this connection");
             return session.End(SessionOutcome.Closed);
@@ -73,12 +75,14 @@ internal sealed class MailCommand : SmtpCommandHandler
         if (declared >= 0 && main.MessageSizeLimit > 0 && declared > main.MessageSizeLimit)
         {
             session.Reply("552 Message size exceeds maximum permitted");
+            EximMetrics.Rejected(RejectionStage.Mail);
             SmtpLog.MailTooBig(session.Logger, SessionState.P(address), session.Host, declared, main.MessageSizeLimit);
             return null;
         }
         if (address.Length > 0 && SmtpAddress.Split(address).Domain.Length == 0)
         {
             session.Reply($"501 {SessionState.Echo(written)}: sender address must contain a domain");
+            EximMetrics.Rejected(RejectionStage.Mail);
             SmtpLog.Unqualified(session.Logger, "sender", SessionState.P(address), session.Host);
             return null;
         }

@@ -1,3 +1,4 @@
+using Exim.Mail.Logging;
 using Exim.Abstractions.Daemon;
 
 namespace Exim.Mail.Smtp.Commands;
@@ -10,7 +11,7 @@ internal sealed class QuitCommand : SmtpCommandHandler
     public override ValueTask<SessionResult?> ExecuteAsync(SessionState session, string argument, string line)
     {
         session.Reply($"221 {session.Hostname} closing connection");
-        SmtpLog.ClosedByQuit(session.Logger, session.Host);
+        if (session.Settings.Log.Has(LogSelection.SmtpConnection)) SmtpLog.ClosedByQuit(session.Logger, session.Host);
         return new(session.End(SessionOutcome.Quit));
     }
 }

@@ -1,3 +1,4 @@
+using Exim.Abstractions.Diagnostics;
 using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Matching;
 using Exim.Abstractions.Policy;
@@ -44,6 +45,7 @@ internal sealed class RcptCommand : SmtpCommandHandler
             if (!address.Equals("postmaster", StringComparison.OrdinalIgnoreCase))
             {
                 session.Reply($"501 {SessionState.Echo(written)}: recipient address must contain a domain");
+                EximMetrics.Rejected(RejectionStage.Rcpt);
                 SmtpLog.Unqualified(session.Logger, "recipient", SessionState.P(address), session.Host);
                 return null;
             }
@@ -66,6 +68,7 @@ internal sealed class RcptCommand : SmtpCommandHandler
         if (dequoted.StartsWith('.') || dequoted.AsSpan().IndexOfAny("@%!/|") >= 0)
         {
             session.Reply("550 restricted characters in address");
+            EximMetrics.Rejected(RejectionStage.Rcpt);
             SmtpLog.RejectedRcpt(session.Logger, session.Host, SessionState.P(sender), SessionState.P(address), "restricted characters in address");
             return null;
         }
@@ -78,11 +81,13 @@ internal sealed class RcptCommand : SmtpCommandHandler
             {
                 case HostListMatch.NoMatch:
                     session.Reply("550 relay not permitted");
+                    EximMetrics.Rejected(RejectionStage.Rcpt);
                     SmtpLog.RejectedRcpt(session.Logger, session.Host, SessionState.P(sender), SessionState.P(address), "relay not permitted");
                     return null;
                 case HostListMatch.Defer:
                     // Exim's ACL defer: a host name lookup for relay_from_hosts did not complete.
                     session.Reply("451 Temporary local problem - please try later");
+                    EximMetrics.Rejected(RejectionStage.Rcpt);
                     SmtpLog.TemporarilyRejectedRcpt(session.Logger, session.Host, SessionState.P(sender), SessionState.P(address), "host lookup for relay_from_hosts did not complete");
                     return null;
             }

@@ -1,3 +1,4 @@
+using Exim.Mail.Logging;
 using Exim.Abstractions.Daemon;
 using Exim.Mail.Smtp.Tls;
 
@@ -26,7 +27,7 @@ internal sealed class StartTlsCommand : SmtpCommandHandler
         }
         if (!session.TlsAdvertised)
         {
-            SmtpLog.SynprotError(session.Logger, "protocol", SessionState.P(line), session.Host, "STARTTLS command used when not advertised");
+            if (session.Settings.Log.Has(LogSelection.SmtpProtocolError)) SmtpLog.SynprotError(session.Logger, "protocol", SessionState.P(line), session.Host, "STARTTLS command used when not advertised");
             return session.ProtocolError("503 STARTTLS command used when not advertised", line);
         }
         session.ResetTransaction();
