@@ -117,10 +117,12 @@ internal sealed class Deliverer(
                 DeliveryLog.RemoteHeld(logger, state.Header.Id, group.Recipients.Count, group.Transport.Name);
                 continue;
             }
+            var started = time.GetTimestamp();
             var result = await RunTransportAsync(state, group.Transport, group.Route, [.. group.Recipients], options, cancellationToken).ConfigureAwait(false);
+            var took = time.GetElapsedTime(started);
             foreach (var failure in result.HostFailures) HostFailed(state, failure, now);
             foreach (var key in result.HostSuccesses) state.RetryChanges[key] = null;
-            foreach (var r in result.Recipients) Settle(state, r, group.Router, group.Transport, now);
+            foreach (var r in result.Recipients) Settle(state, r, group.Router, group.Transport, now, took);
             Persist(state);
         }
 
@@ -223,12 +225,15 @@ internal sealed class Deliverer(
         UpdateRetry(state, failure.RetryKey, failure.Host.Name + "@", failure.ErrorName, failure.Host, failure.Errno, failure.Text, now);
     }
 
+    /// <summary>Exim's string_timediff without +millisec: whole seconds in Exim's time form (<c>0s</c>, <c>1m5s</c>).</summary>
+    private static string Seconds(TimeSpan span) => EximTimeText.Format(TimeSpan.FromSeconds(Math.Max(0, Math.Floor(span.TotalSeconds))));
+
     /// <summary>
     /// Records one recipient's result: a deferral updates its retry record and becomes a failure once past the rule's
     /// cutoff (or when no rule applies); delivered and failed recipients are done; each result is logged in Exim's shape
     /// (deliver.c's delivery_log, deferral_log and failure_log).
     /// </summary>
-    private void Settle(MessageState state, RecipientResult r, string? routerName, TransportConfig? transport, DateTimeOffset now)
+    private void Settle(MessageState state, RecipientResult r, string? routerName, TransportConfig? transport, DateTimeOffset now, TimeSpan deliveryTime = default)
     {
         if (r.Status == RecipientStatus.Deferred && r.RetryKey is { } key)
         {
@@ -271,9 +276,14 @@ internal sealed class Deliverer(
                 var shown = transport?.Driver == "smtp" ? r.Address : $"{LocalPart.Of(r.Address)} <{r.Address}>";
                 var confirmation = r.Confirmation is { } c ? $" C=\"{c}\"" : "";
                 var auth = r.Authenticator is { } a ? " A=" + a : "";
-                var queueTime = _log.Has(LogSelection.QueueTime) ? " QT=" + EximTimeText.Format(TimeSpan.FromSeconds(Math.Floor((now - state.Header.Received).TotalSeconds))) : "";
-                if (r.Additional) DeliveryLog.DeliveredAlso(logger, id, shown, senderText + routeText + hostText + tlsText + auth + confirmation + queueTime);
-                else DeliveryLog.Delivered(logger, id, shown, senderText + routeText + hostText + tlsText + auth + confirmation + queueTime);
+                // deliver.c's delivery_log: +delivery_size S= right after T= (the message as the transport writes it, LF line
+                // ends), +queue_time QT= and +deliver_time DT= (the transport run's time) last, whole seconds without +millisec.
+                var sizeText = _log.Has(LogSelection.DeliverySize) ? $" S={state.Content.HeaderBytes().Length + state.Content.BodyLength}" : "";
+                var times = (_log.Has(LogSelection.QueueTime) ? " QT=" + Seconds(now - state.Header.Received) : "")
+                    + (_log.Has(LogSelection.DeliverTime) ? " DT=" + Seconds(deliveryTime) : "");
+                var details = senderText + routeText + sizeText + hostText + tlsText + auth + confirmation + times;
+                if (r.Additional) DeliveryLog.DeliveredAlso(logger, id, shown, details);
+                else DeliveryLog.Delivered(logger, id, shown, details);
                 Note(state, time.GetLocalNow().DateTime, $"{r.Address}: {transport?.Name} transport succeeded");
                 MarkDone(state, r.Address);
                 if (state.Record(RetryKeys.Address(r.Address)) is not null) state.RetryChanges[RetryKeys.Address(r.Address)] = null;

@@ -37,6 +37,8 @@ internal readonly record struct LogSelection(ulong Bits)
     public static readonly ulong TlsPeerDn = Bit("tls_peerdn");
     public static readonly ulong SenderOnDelivery = Bit("sender_on_delivery");
     public static readonly ulong QueueTime = Bit("queue_time");
+    public static readonly ulong DeliverySize = Bit("delivery_size");
+    public static readonly ulong DeliverTime = Bit("deliver_time");
 
     /// <summary>Exim 4.96's defaults (globals.c log_default).</summary>
     public static LogSelection Default { get; } = new(BitsOf(

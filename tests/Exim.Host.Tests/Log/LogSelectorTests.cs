@@ -75,10 +75,10 @@ public sealed class LogSelectorTests
     }
 
     [Fact]
-    public async Task SenderOnDeliveryAndQueueTime_OnTheDeliveryLine()
+    public async Task SenderOnDeliveryQueueTimeDeliverySizeDeliverTime_OnTheDeliveryLine()
     {
         await using var d = await TestDaemon.StartAsync($$"""
-            {{TestDaemon.SmtpConfig("log_selector = \"+sender_on_delivery +queue_time\"")}}
+            {{TestDaemon.SmtpConfig("log_selector = \"+sender_on_delivery +queue_time +delivery_size +deliver_time\"")}}
 
             [[routers]]
             name = "local"
@@ -94,7 +94,12 @@ public sealed class LogSelectorTests
         var id = await SendAsync(d.Port, "delivered");
         await d.WaitForLogAsync($"{id} Completed");
         var log = d.MainLog;
-        Assert.True(Regex.IsMatch(log, $@"{id} => b <b@test\.example> F=<a@test\.example> R=local T=local_delivery QT=\d+s\n"), log);
+        // deliver.c's order: F=, R=, T=, S= (+delivery_size), then QT= and DT= (+deliver_time) last.
+        var delivered = Regex.Match(log, $@"{id} => b <b@test\.example> F=<a@test\.example> R=local T=local_delivery S=(\d+) QT=\d+s DT=\d+s\n");
+        Assert.True(delivered.Success, log);
+        // The size delivered is the spooled message's (the arrival's S= counts the same headers and body).
+        var arrived = long.Parse(Regex.Match(log, $@"{id} <= \S+ .* S=(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(long.Parse(delivered.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), arrived - 2, arrived + 2);
     }
 
     private static async Task<string> SendAsync(int port, string subject)
