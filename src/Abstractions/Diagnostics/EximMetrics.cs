@@ -34,8 +34,6 @@ public static class EximMetrics
     private static long _received;
     private static long _receivedBytes;
     private static long _dnsQueries;
-    private static long _hostCacheHits;
-    private static long _hostCacheMisses;
     private static long _reloadsOk;
     private static long _reloadsFailed;
     private static long _generation;
@@ -45,6 +43,7 @@ public static class EximMetrics
     private static readonly ConcurrentDictionary<string, HookFigures> Hooks = new(StringComparer.Ordinal);
     private static readonly Histogram<double> HookDuration;
     private static Func<IReadOnlyList<QueueFigures>>? _queues;
+    private static Func<(long Hits, long Misses)>? _hostCache;
 
     static EximMetrics()
     {
@@ -106,10 +105,6 @@ public static class EximMetrics
 
     internal static void DnsQuery() => Interlocked.Increment(ref _dnsQueries);
 
-    internal static void HostCacheHit() => Interlocked.Increment(ref _hostCacheHits);
-
-    internal static void HostCacheMiss() => Interlocked.Increment(ref _hostCacheMisses);
-
     /// <summary>Records one hook invocation: its duration, and whether it timed out or threw.</summary>
     internal static void Hook(string hook, TimeSpan elapsed, bool timedOut, bool threw)
     {
@@ -135,6 +130,9 @@ public static class EximMetrics
     /// <summary>Where the queue gauges come from (the daemon sets it; it is read only when an exporter collects).</summary>
     internal static void UseQueues(Func<IReadOnlyList<QueueFigures>>? queues) => Volatile.Write(ref _queues, queues);
 
+    /// <summary>Where the host cache's hit and miss counts are read (the daemon's one cache counts them itself).</summary>
+    internal static void UseHostCache(Func<(long Hits, long Misses)>? hostCache) => Volatile.Write(ref _hostCache, hostCache);
+
     /// <summary>The current figures, for the control status.</summary>
     internal static MetricsSnapshot Snapshot()
     {
@@ -149,10 +147,11 @@ public static class EximMetrics
         foreach (var (hook, h) in Hooks) hooks[hook] = new HookSnapshot(Volatile.Read(ref h.Invocations), Volatile.Read(ref h.Timeouts), Volatile.Read(ref h.Exceptions));
         var rejected = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (stage, box) in RejectedByStage) rejected[stage] = Volatile.Read(ref box.Value);
+        var cache = Volatile.Read(ref _hostCache)?.Invoke() ?? (0, 0);
         return new MetricsSnapshot(
             Volatile.Read(ref _accepted), refused, Volatile.Read(ref _sessionsActive), Volatile.Read(ref _received), Volatile.Read(ref _receivedBytes),
-            rejected, deliveries, Volatile.Read(ref _queues)?.Invoke() ?? [], Volatile.Read(ref _dnsQueries), Volatile.Read(ref _hostCacheHits),
-            Volatile.Read(ref _hostCacheMisses), hooks, Volatile.Read(ref _reloadsOk), Volatile.Read(ref _reloadsFailed), Volatile.Read(ref _generation),
+            rejected, deliveries, Volatile.Read(ref _queues)?.Invoke() ?? [], Volatile.Read(ref _dnsQueries), cache.Hits,
+            cache.Misses, hooks, Volatile.Read(ref _reloadsOk), Volatile.Read(ref _reloadsFailed), Volatile.Read(ref _generation),
             Volatile.Read(ref _runnersActive));
     }
 
@@ -181,20 +180,23 @@ public static class EximMetrics
         }
     }
 
+    private static string QueueTag(string name) => name.Length == 0 ? "default" : name;
+
     private static IEnumerable<Measurement<long>> ObserveQueueSizes()
     {
-        foreach (var q in Volatile.Read(ref _queues)?.Invoke() ?? []) yield return new Measurement<long>(q.Messages, new KeyValuePair<string, object?>("exim.queue", q.Name));
+        foreach (var q in Volatile.Read(ref _queues)?.Invoke() ?? []) yield return new Measurement<long>(q.Messages, new KeyValuePair<string, object?>("exim.queue", QueueTag(q.Name)));
     }
 
     private static IEnumerable<Measurement<double>> ObserveQueueAges()
     {
-        foreach (var q in Volatile.Read(ref _queues)?.Invoke() ?? []) yield return new Measurement<double>(q.OldestAge.TotalSeconds, new KeyValuePair<string, object?>("exim.queue", q.Name));
+        foreach (var q in Volatile.Read(ref _queues)?.Invoke() ?? []) yield return new Measurement<double>(q.OldestAge.TotalSeconds, new KeyValuePair<string, object?>("exim.queue", QueueTag(q.Name)));
     }
 
     private static IEnumerable<Measurement<long>> ObserveHostCache()
     {
-        yield return new Measurement<long>(Volatile.Read(ref _hostCacheHits), new KeyValuePair<string, object?>("exim.cache.result", "hit"));
-        yield return new Measurement<long>(Volatile.Read(ref _hostCacheMisses), new KeyValuePair<string, object?>("exim.cache.result", "miss"));
+        if (Volatile.Read(ref _hostCache)?.Invoke() is not { } cache) yield break;
+        yield return new Measurement<long>(cache.Hits, new KeyValuePair<string, object?>("exim.cache.result", "hit"));
+        yield return new Measurement<long>(cache.Misses, new KeyValuePair<string, object?>("exim.cache.result", "miss"));
     }
 
     private static IEnumerable<Measurement<long>> ObserveHooks(Func<HookFigures, long> figure)

@@ -25,5 +25,8 @@ internal readonly record struct DeliveryFigures(long Delivered, long Deferred, l
 /// <summary>One hook's invocations, timeouts and exceptions.</summary>
 internal readonly record struct HookSnapshot(long Invocations, long Timeouts, long Exceptions);
 
-/// <summary>One queue: its name (<c>default</c> for Exim's unnamed queue), how many messages, and the oldest one's age.</summary>
-internal readonly record struct QueueFigures(string Name, long Messages, TimeSpan OldestAge);
+/// <summary>
+/// One queue: its name ("" for Exim's unnamed queue, exported with the tag <c>default</c>), how many messages (at least,
+/// when <paramref name="AtLeast"/>: the count stopped at its bound), and the oldest one's age.
+/// </summary>
+internal readonly record struct QueueFigures(string Name, long Messages, TimeSpan OldestAge, bool AtLeast = false);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Exim.Abstractions.Diagnostics;
 
 namespace Exim.Host.Control;
 
@@ -7,7 +8,8 @@ internal sealed partial class DaemonControl
     /// <summary>
     /// The status: the daemon (pid, version, uptime, its exiwhat line, accepting or paused, draining), the generation
     /// (number, when built), the listeners, every session (id, client, state, age), every queue runner and delivery,
-    /// the processes registered by other commands, the queue sizes and the host cache's hit rate. Ages are in seconds.
+    /// the processes registered by other commands, the queues (size, oldest message), the host cache's hit rate and the
+    /// metrics' counters (EximMetrics: the figures the Prometheus endpoint shows). Ages are in seconds.
     /// </summary>
     private void WriteStatus(Utf8JsonWriter w)
     {
@@ -85,23 +87,69 @@ internal sealed partial class DaemonControl
         }
         w.WriteEndArray();
 
+        // The same figures the metrics export (EximMetrics), read fresh here: the queues, the host cache, and the counters.
         w.WriteStartArray("queues");
-        foreach (var (name, messages, atLeast) in QueueSizes.Count(generation.Config.Main.SpoolDirectory))
+        foreach (var queue in Metrics.QueueFiguresReader.ReadNow(generation.Config.Main.SpoolDirectory, now))
         {
             w.WriteStartObject();
-            w.WriteString("name", name);
-            w.WriteNumber("messages", messages);
-            if (atLeast) w.WriteBoolean("at_least", true);
+            w.WriteString("name", queue.Name);
+            w.WriteNumber("messages", queue.Messages);
+            if (queue.AtLeast) w.WriteBoolean("at_least", true);
+            w.WriteNumber("oldest_age", Math.Round(queue.OldestAge.TotalSeconds));
             w.WriteEndObject();
         }
         w.WriteEndArray();
 
-        var (hits, misses) = (hostCache.Hits, hostCache.Misses);
+        var figures = EximMetrics.Snapshot();
+        var (hits, misses) = (figures.HostCacheHits, figures.HostCacheMisses);
         w.WriteStartObject("host_cache");
         w.WriteNumber("hits", hits);
         w.WriteNumber("misses", misses);
         w.WriteNumber("entries", hostCache.Count);
         w.WriteNumber("hit_rate", hits + misses == 0 ? 0 : Math.Round((double)hits / (hits + misses), 4));
+        w.WriteEndObject();
+        WriteCounters(w, figures);
+    }
+
+    /// <summary>The counters of <see cref="EximMetrics"/> since the daemon started, as the Prometheus endpoint shows them.</summary>
+    private static void WriteCounters(Utf8JsonWriter w, MetricsSnapshot m)
+    {
+        w.WriteStartObject("counters");
+        w.WriteNumber("connections_accepted", m.ConnectionsAccepted);
+        WriteMap(w, "connections_refused", m.ConnectionsRefused);
+        w.WriteNumber("messages_received", m.MessagesReceived);
+        w.WriteNumber("bytes_received", m.BytesReceived);
+        WriteMap(w, "rejected", m.RejectedByStage);
+        w.WriteStartObject("deliveries");
+        foreach (var (transport, d) in m.DeliveriesByTransport.OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            w.WriteStartObject(transport.Length == 0 ? "(none)" : transport);
+            w.WriteNumber("delivered", d.Delivered);
+            w.WriteNumber("deferred", d.Deferred);
+            w.WriteNumber("failed", d.Failed);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.WriteNumber("dns_queries", m.DnsQueries);
+        w.WriteStartObject("hooks");
+        foreach (var (hook, h) in m.Hooks.OrderBy(h => h.Key, StringComparer.Ordinal))
+        {
+            w.WriteStartObject(hook);
+            w.WriteNumber("invocations", h.Invocations);
+            w.WriteNumber("timeouts", h.Timeouts);
+            w.WriteNumber("exceptions", h.Exceptions);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.WriteNumber("reloads_ok", m.ReloadsOk);
+        w.WriteNumber("reloads_failed", m.ReloadsFailed);
+        w.WriteEndObject();
+    }
+
+    private static void WriteMap(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, long> values)
+    {
+        w.WriteStartObject(name);
+        foreach (var (key, value) in values.OrderBy(v => v.Key, StringComparer.Ordinal)) w.WriteNumber(key, value);
         w.WriteEndObject();
     }
 }

@@ -28,12 +28,24 @@ internal sealed class QueueFiguresReader(Func<string> spoolDirectory, TimeProvid
         }
     }
 
+    /// <summary>At most this many queues are read (the default one and 64 named ones)...</summary>
+    public const int MaxQueues = 64;
+
+    /// <summary>...and at most this many -H files in each, so a status or a scrape never walks a huge spool for long.</summary>
+    public const int MaxCount = 100_000;
+
+    /// <summary>
+    /// Each queue's figures now, the default queue first (name ""), then the named queues in name order; a count that
+    /// stopped at <see cref="MaxCount"/> says <c>AtLeast</c>. Used by the gauges (through <see cref="Read"/>) and, fresh,
+    /// by the control socket's status.
+    /// </summary>
     public static IReadOnlyList<QueueFigures> ReadNow(string spool, DateTimeOffset now)
     {
-        var result = new List<QueueFigures> { Figures("default", SpoolPaths.Input(spool, null), now) };
+        var result = new List<QueueFigures> { Figures("", SpoolPaths.Input(spool, null), now) };
         if (!Directory.Exists(spool)) return result;
-        foreach (var dir in Directory.EnumerateDirectories(spool))
+        foreach (var dir in Directory.EnumerateDirectories(spool).Order(StringComparer.Ordinal))
         {
+            if (result.Count > MaxQueues) break;
             var name = Path.GetFileName(dir);
             if (name is "input" or "msglog" or "db" or "log" || !QueueNames.IsValid(name, out _) || !Directory.Exists(Path.Combine(dir, "input"))) continue;
             result.Add(Figures(name, Path.Combine(dir, "input"), now));
@@ -51,9 +63,9 @@ internal sealed class QueueFiguresReader(Func<string> spoolDirectory, TimeProvid
             {
                 var id = Path.GetFileName(path.AsSpan())[..^2];
                 if (!MessageId.IsValid(id)) continue;
-                count++;
                 var made = MessageId.Time(id);
                 if (made < oldest) oldest = made;
+                if (++count >= MaxCount) return new QueueFigures(name, count, now - oldest, AtLeast: true);
             }
         }
         return new QueueFigures(name, count, count == 0 ? TimeSpan.Zero : now - oldest);

@@ -29,11 +29,9 @@ internal sealed class HostCache(TimeProvider time, int maxEntries = 100_000)
         if (_entries.TryGetValue(key, out var entry) && entry.Expires > time.GetTimestamp())
         {
             Interlocked.Increment(ref _hits);
-            EximMetrics.HostCacheHit();
             return ValueTask.FromResult(entry.Answer);
         }
         Interlocked.Increment(ref _misses);
-        EximMetrics.HostCacheMiss();
         return new ValueTask<DnsAnswer>(FetchAsync(resolver, question, key, cancellationToken));
     }
 

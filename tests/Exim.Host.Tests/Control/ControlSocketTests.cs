@@ -80,6 +80,10 @@ public sealed class ControlSocketTests
         Assert.Equal("", status.GetProperty("queues")[0].GetProperty("name").GetString());
         Assert.Equal(0, status.GetProperty("queues")[0].GetProperty("messages").GetInt32());
         Assert.True(status.GetProperty("host_cache").TryGetProperty("hit_rate", out _));
+        // The metrics' counters (the daemon process's own: both connections so far were accepted, no message yet).
+        var counters = status.GetProperty("counters");
+        Assert.Equal(2, counters.GetProperty("connections_accepted").GetInt64());
+        Assert.Equal(0, counters.GetProperty("messages_received").GetInt64());
 
         var (whatCode, lines, whatErr) = await EximProcess.RunAsync(d.Directory.Path, "-C", d.ConfigPath, "--exiwhat");
         Assert.True(whatCode == 0, whatErr);
@@ -128,6 +132,8 @@ public sealed class ControlSocketTests
         var (_, status, _) = await ControlAsync(d, "status");
         var hold = status.GetProperty("queues").EnumerateArray().Single(q => q.GetProperty("name").GetString() == "hold");
         Assert.Equal(1, hold.GetProperty("messages").GetInt32());
+        Assert.InRange(hold.GetProperty("oldest_age").GetInt64(), 0, 120);
+        Assert.Equal(2, status.GetProperty("counters").GetProperty("messages_received").GetInt64());
     }
 
     [Fact]

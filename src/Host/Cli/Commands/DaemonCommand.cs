@@ -83,6 +83,7 @@ internal static partial class DaemonCommand
         using var shutdown = new CancellationTokenSource();
         var sessionLogger = core.LoggerFactory.CreateLogger("Exim.Smtp");
         var hostCache = new HostCache(TimeProvider.System); // shared by every generation; holds no plugin objects
+        EximMetrics.UseHostCache(() => (hostCache.Hits, hostCache.Misses));
         var hookLogger = core.LoggerFactory.CreateLogger("Exim.Hooks");
         var children = new EximChildren(Path.GetFullPath(cl.ConfigPath), exits);
         var runners = new QueueRunnerProcesses(children, core.LoggerFactory.CreateLogger<QueueRunnerProcesses>());
