@@ -180,6 +180,22 @@ public sealed class ControlSocketTests
     }
 
     [Fact]
+    public async Task Reload_ThatMovesTheSpoolOrASocket_IsRefused_NamingTheOption()
+    {
+        await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig());
+
+        File.WriteAllText(d.ConfigPath, "submission_socket = \"@elsewhere\"\n" + File.ReadAllText(d.ConfigPath).Replace("spool_directory = \"spool\"", "spool_directory = \"spool2\"", StringComparison.Ordinal));
+        // A control client would look for the socket under the new spool; the signal reaches the daemon whatever the file says.
+        d.Process.Signal(Signals.SIGHUP);
+
+        await d.WaitForLogAsync("reload (SIGHUP) rejected with 2 error(s): generation 1 stays in force");
+        Assert.Contains($"{d.ConfigPath}:1:1: submission_socket cannot change while the daemon runs (it is \"\" since start-up): restart the daemon to change it", d.MainLog, StringComparison.Ordinal);
+        Assert.Contains($"spool_directory cannot change while the daemon runs (it is \"{d.Directory.Combine("spool")}\" since start-up): restart the daemon to change it", d.MainLog, StringComparison.Ordinal);
+        await using var client = await SmtpTestClient.ConnectAsync(d.Port);
+        Assert.StartsWith("220 ", await client.ReadReplyAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pause_LeavesNewConnectionsWaitingWithoutABanner_ResumeGreetsThem()
     {
         await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig());

@@ -120,6 +120,7 @@ internal static partial class DaemonCommand
         if (!first.Succeeded) return ConfigErrors.Print(first.Errors, error);
         if (await DaemonPrivileges.SetUpAsync(first.Config, daemonListeners, error, logger).ConfigureAwait(false) is not { } sameUser) return 1;
         core.Reloader.Participants.Add(sameUser);
+        core.Reloader.Participants.Add(new RestartOnlyOptions(first.Config.Config.Main));
         var started = await core.Reloader.StartAsync(first.Config).ConfigureAwait(false);
         if (started.Status != ReloadStatus.Published) return ConfigErrors.Print(started.Errors, error);
         if (noScheduler)
