@@ -47,6 +47,10 @@ internal sealed partial class GenerationBuilder(ILoggerFactory loggerFactory, st
         {
             errors.Add(loaded.AtMainOption("log_selector", selectorError));
         }
+        else if (Exim.Mail.Logging.LogSelection.WithoutEffect(loaded.Config.Main.LogSelector) is { Count: > 0 } ineffective)
+        {
+            LogSelectorWithoutEffect(_logger, loaded.AtMainOption("log_selector", "").ToString().TrimEnd(' ', ':'), string.Join(' ', ineffective));
+        }
         if (Log.SyslogTarget.FacilityCode(loaded.Config.Main.SyslogFacility) is null)
         {
             errors.Add(loaded.AtMainOption("syslog_facility", $"syslog_facility: unknown facility \"{loaded.Config.Main.SyslogFacility}\""));
@@ -138,6 +142,9 @@ internal sealed partial class GenerationBuilder(ILoggerFactory loggerFactory, st
             if (!order.Contains(key)) errors.Add(loaded.AtHooksOrder($"plugin \"{plugin}\" registers the stage policy \"{key}\", which [hooks] order does not name: add it where it should decide"));
         }
     }
+
+    [LoggerMessage(EventIds.LogSelectorWithoutEffect, LogLevel.Warning, "{Where}: log_selector items accepted for Exim's sake that change nothing in this version: {Items}")]
+    private static partial void LogSelectorWithoutEffect(ILogger logger, string where, string items);
 
     [LoggerMessage(EventIds.TlsCertificateOutOfDate, LogLevel.Error, "{Message}")]
     private static partial void CertificateOutOfDate(ILogger logger, string message);

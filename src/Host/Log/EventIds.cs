@@ -10,6 +10,7 @@ internal static class EventIds
     public const int ConfigRejected = 1002;
     public const int ConfigRejectedDetail = 1003;
     public const int ReloadRequested = 1004;
+    public const int LogSelectorWithoutEffect = 1005;
 
     public const int DaemonStarted = 2001;
     public const int DaemonStopping = 2002;

@@ -274,7 +274,7 @@ internal sealed class Deliverer(
         {
             case RecipientStatus.Delivered:
                 var shown = transport?.Driver == "smtp" ? r.Address : $"{LocalPart.Of(r.Address)} <{r.Address}>";
-                var confirmation = r.Confirmation is { } c ? $" C=\"{c}\"" : "";
+                var confirmation = r.Confirmation is { } c && _log.Has(LogSelection.SmtpConfirmation) ? $" C=\"{c}\"" : "";
                 var auth = r.Authenticator is { } a ? " A=" + a : "";
                 // deliver.c's delivery_log: +delivery_size S= right after T= (the message as the transport writes it, LF line
                 // ends), +queue_time QT= and +deliver_time DT= (the transport run's time) last, whole seconds without +millisec.

@@ -39,6 +39,14 @@ internal readonly record struct LogSelection(ulong Bits)
     public static readonly ulong QueueTime = Bit("queue_time");
     public static readonly ulong DeliverySize = Bit("delivery_size");
     public static readonly ulong DeliverTime = Bit("deliver_time");
+    public static readonly ulong TlsSni = Bit("tls_sni");
+    public static readonly ulong MsgId = Bit("msg_id");
+    public static readonly ulong SmtpConfirmation = Bit("smtp_confirmation");
+
+    /// <summary>The items that change a line here (every public bit above); the other names are accepted and do nothing.</summary>
+    private static readonly ulong Effective = Pid | SmtpConnection | SmtpSyntaxError | SmtpProtocolError | ReceivedRecipients | Subject
+        | TlsCipher | TlsCertificateVerified | TlsPeerDn | SenderOnDelivery | QueueTime | DeliverySize | DeliverTime | TlsSni | MsgId
+        | SmtpConfirmation;
 
     /// <summary>Exim 4.96's defaults (globals.c log_default).</summary>
     public static LogSelection Default { get; } = new(BitsOf(
@@ -51,6 +59,22 @@ internal readonly record struct LogSelection(ulong Bits)
 
     /// <summary>The configuration's selection (already checked when the generation was built: a bad one never gets here).</summary>
     public static LogSelection Of(Abstractions.Config.MainOptions main) => TryParse(main.LogSelector, out var selection, out _) ? selection : Default;
+
+    /// <summary>
+    /// The items <paramref name="text"/> names (with their sign) that change nothing here: accepted so that an Exim
+    /// configuration loads unchanged, and reported once per generation so that nobody relies on them unawares.
+    /// </summary>
+    public static IReadOnlyList<string> WithoutEffect(string text)
+    {
+        var found = new List<string>();
+        foreach (var item in text.Split([' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = item.TrimStart('+', '-');
+            if (name == "rejected_headers") name = "rejected_header";
+            if (BitOf.TryGetValue(name, out var bit) && (Effective & (1UL << bit)) == 0) found.Add(item);
+        }
+        return found;
+    }
 
     /// <summary>Exim's decode_bits over <paramref name="text"/>, from the defaults; the error is Exim's text.</summary>
     public static bool TryParse(string text, out LogSelection selection, [NotNullWhen(false)] out string? error)

@@ -119,7 +119,7 @@ internal sealed class LocalReception(MainOptions main, string version, FileSpool
             };
             await spool.CommitAsync(message, envelope, headers, cancellationToken).ConfigureAwait(false);
             committed = true;
-            var (shown, idText) = (sender.Length == 0 ? "<>" : sender, receiver.MessageId is { } mid ? $" id={Text.ClientText.Printing(mid)}" : "");
+            var (shown, idText) = (sender.Length == 0 ? "<>" : sender, receiver.MessageId is { } mid && Logging.LogSelection.Of(main).Has(Logging.LogSelection.MsgId) ? $" id={Text.ClientText.Printing(mid)}" : "");
             SubmissionLog.Received(logger, message.Id, shown, caller.Login, "local", size, idText);
             Exim.Abstractions.Diagnostics.EximMetrics.MessageReceived(size);
             // The message's own log starts with the reception, as receive.c writes it (-Mvl shows it).

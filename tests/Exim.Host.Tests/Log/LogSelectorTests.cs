@@ -62,6 +62,22 @@ public sealed class LogSelectorTests
     }
 
     [Fact]
+    public async Task MinusMsgId_DropsIdFromTheArrivalLine_AndItemsWithoutEffectAreNamedAtLoad()
+    {
+        await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig("log_selector = \"-msg_id +incoming_port -retry_defer\""));
+        await using (var client = await SmtpTestClient.ConnectAsync(d.Port))
+        {
+            await client.ReadReplyAsync();
+            await client.CommandAsync("EHLO client.test");
+            var reply = await client.SendMessageAsync("a@test.example", ["b@test.example"], "Message-ID: <m1@client.test>\nSubject: ids\n\nbody");
+            var id = reply["250 OK id=".Length..];
+            await d.WaitForLogAsync($"{id} <= a@test.example");
+            Assert.Matches($@"{id} <= a@test\.example H=\(client\.test\) \[127\.0\.0\.1\] P=esmtp S=\d+\n", d.MainLog); // no id=<m1@client.test>
+        }
+        Assert.Matches(@"exim\.toml:\d+:\d+: log_selector items accepted for Exim's sake that change nothing in this version: \+incoming_port -retry_defer", d.MainLog);
+    }
+
+    [Fact]
     public async Task Selected_PidSubjectRecipientsConnection_AppearAsInExim()
     {
         await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig("log_selector = \"+pid +subject +received_recipients +smtp_connection\""));

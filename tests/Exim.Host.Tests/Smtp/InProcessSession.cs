@@ -62,8 +62,8 @@ internal sealed class InProcessSession : IAsyncDisposable
     {
         var directory = new TempDirectory("exim-session");
         main = main with { SpoolDirectory = directory.Combine("spool"), PrimaryHostname = "mx.test.example", LocalDomains = ["test.example"] };
-        // The connection and syntax/protocol error lines many tests look for (off in Exim's default log_selector).
-        if (main.LogSelector.Length == 0) main = main with { LogSelector = "+smtp_connection +smtp_syntax_error +smtp_protocol_error" };
+        // The connection and syntax/protocol error lines and SNI= many tests look for (off in Exim's default log_selector).
+        if (main.LogSelector.Length == 0) main = main with { LogSelector = "+smtp_connection +smtp_syntax_error +smtp_protocol_error +tls_sni" };
         Directory.CreateDirectory(Path.Combine(main.SpoolDirectory, "input"));
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
         var spool = new FileSpool(main.SpoolDirectory, time, syncFilesystem: false);

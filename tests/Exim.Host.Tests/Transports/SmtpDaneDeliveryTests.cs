@@ -41,6 +41,7 @@ public sealed class SmtpDaneDeliveryTests(SmtpDaneDeliveryTests.Fixture f) : ICl
             B = await TestDaemon.StartAsync($$"""
                 spool_directory = "spool"
                 primary_hostname = "b.dane.test"
+                log_selector = "+tls_sni"
                 local_interfaces = ["127.0.0.1"]
                 daemon_smtp_ports = [0]
                 local_domains = ["dane.test", "*.dane.test", "insecure.test", "*.insecure.test", "verified.example", "clear.example", "ciphers.example"]

@@ -194,7 +194,7 @@ internal sealed class DataCommand : SmtpCommandHandler
     {
         var sender = session.Sender!;
         var shown = sender.Length == 0 ? "<>" : SessionState.P(sender);
-        var idText = (messageId is { } mid ? $" id={SessionState.P(mid)}" : "") + SelectedFields(session, headers);
+        var idText = (messageId is { } mid && session.Settings.Log.Has(LogSelection.MsgId) ? $" id={SessionState.P(mid)}" : "") + SelectedFields(session, headers);
         var queueText = queue is null ? "" : " Q=" + queue;
         string received;
         if (session.Connection.LocalUser is { } local)
@@ -274,7 +274,7 @@ internal sealed class DataCommand : SmtpCommandHandler
 
     /// <summary>
     /// Exim's TLS fields on the <c>&lt;=</c> line (receive.c, default log_selector): <c> X=TLS1.3:TLS_AES_256_GCM_SHA384:256
-    /// CV=no</c>, and <c> SNI=name</c> when the client sent one; empty in clear.
+    /// CV=no</c>, and with +tls_sni <c> SNI=name</c> when the client sent one; empty in clear.
     /// </summary>
     private static string TlsFields(SessionState session)
     {
@@ -282,7 +282,7 @@ internal sealed class DataCommand : SmtpCommandHandler
         var log = session.Settings.Log;
         var fields = (log.Has(LogSelection.TlsCipher) ? $" X={tls}" : "") + (log.Has(LogSelection.TlsCertificateVerified) ? $" CV={tls.CertificateVerified}" : "")
             + (log.Has(LogSelection.TlsPeerDn) && tls.PeerSubject is { } dn ? $" DN=\"{SessionState.P(dn)}\"" : "");
-        return tls.Sni is { } sni ? $"{fields} SNI={SessionState.P(sni).Replace(" ", "\\x20", StringComparison.Ordinal)}" : fields;
+        return log.Has(LogSelection.TlsSni) && tls.Sni is { } sni ? $"{fields} SNI={SessionState.P(sni).Replace(" ", "\\x20", StringComparison.Ordinal)}" : fields;
     }
 
     /// <summary>
