@@ -65,6 +65,31 @@ public sealed class SocketActivationTests
     }
 
     [Fact]
+    public async Task UnprivilegedService_ServesAPortBelow1024_ThatSystemdBound()
+    {
+        // As a unit with User= and exim.socket: the daemon starts as the Exim user (here nobody, exim_user the same) and
+        // never needs root, since systemd bound the low port.
+        var port = FreeLowPort();
+        using var dir = new TempDirectory("exim-unprivileged");
+        NobodyProcess.OpenUp(dir.Path);
+        var config = TestDaemon.SmtpConfig().Replace("daemon_smtp_ports = [0]", $"daemon_smtp_ports = [{port}]", StringComparison.Ordinal)
+            .Replace(TestDaemon.RunAsRoot, "exim_user = \"nobody\"", StringComparison.Ordinal);
+        await using var d = TestDaemon.Launch(config, dir, null, new Dictionary<string, string?> { ["HOME"] = dir.Path },
+            ["systemd-socket-activate", "-l", $"127.0.0.1:{port}", "setpriv", $"--reuid={NobodyProcess.Uid}", $"--regid={NobodyProcess.Uid}", "--clear-groups"]);
+        await WaitListeningAsync(d, port);
+
+        var (c, greeting) = await SmtpTestClient.OpenAsync(port);
+        await using (var client = c)
+        {
+            Assert.True(greeting.StartsWith("220 ", StringComparison.Ordinal), $"greeting \"{greeting}\"; stderr:\n{d.Process.Stderr}");
+            await d.WaitStartedAsync();
+            await SendAsync(client);
+        }
+        Assert.Contains($"Uid:\t{NobodyProcess.Uid}\t{NobodyProcess.Uid}\t{NobodyProcess.Uid}", File.ReadAllText($"/proc/{d.Process.Pid}/status"), StringComparison.Ordinal);
+        Assert.Equal(0, await d.StopAsync());
+    }
+
+    [Fact]
     public async Task PassedDescriptor_ThatIsNotAListeningSocket_StopsStartUpWithTheReason()
     {
         // LISTEN_PID=$$ before exec: the pid stays the shell's, which becomes exim's.
@@ -77,15 +102,35 @@ public sealed class SocketActivationTests
     private static async Task<TestDaemon> LaunchActivatedAsync(string config, int port)
     {
         var d = TestDaemon.Launch(config, null, null, null, ["systemd-socket-activate", "-l", $"127.0.0.1:{port}"]);
-        await Wait.UntilOrFailAsync(() => d.Process.Stderr.Contains($"Listening on 127.0.0.1:{port}", StringComparison.Ordinal) || d.Process.HasExited,
-            TestTimeouts.Default, () => "systemd-socket-activate listening\nstderr:\n" + d.Process.Stderr);
+        await WaitListeningAsync(d, port);
         return d;
     }
+
+    private static Task WaitListeningAsync(TestDaemon d, int port)
+        => Wait.UntilOrFailAsync(() => d.Process.Stderr.Contains($"Listening on 127.0.0.1:{port}", StringComparison.Ordinal) || d.Process.HasExited,
+            TestTimeouts.Default, () => "systemd-socket-activate listening\nstderr:\n" + d.Process.Stderr);
 
     private static async Task SendAsync(SmtpTestClient client)
     {
         await client.CommandAsync("EHLO client.example");
         Assert.StartsWith("250 OK id=", await client.SendMessageAsync("a@client.example", "b@test.example", "Subject: activated\n\nbody"), StringComparison.Ordinal);
+    }
+
+    private static int FreeLowPort()
+    {
+        for (var port = 900; port < 1000; port++)
+        {
+            using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                s.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+        throw new InvalidOperationException("no free port in 900-999 on 127.0.0.1");
     }
 
     private static int FreePort()
