@@ -36,8 +36,16 @@ public sealed class EximProcess : IAsyncDisposable
 
     /// <summary>Starts exim; with <paramref name="fileLimit"/>, under that soft and hard RLIMIT_NOFILE (to provoke EMFILE).</summary>
     public static EximProcess Start(string workingDirectory, int? fileLimit, params string[] args)
+        => Start(workingDirectory, fileLimit, null, null, args);
+
+    /// <summary>
+    /// As above, with <paramref name="environment"/> added to exim's environment (a null value removes the variable) and
+    /// <paramref name="wrapper"/> (e.g. <c>systemd-socket-activate -l ...</c>) exec'ing <c>dotnet exim.dll ...</c>.
+    /// </summary>
+    public static EximProcess Start(string workingDirectory, int? fileLimit, IReadOnlyDictionary<string, string?>? environment,
+        IReadOnlyList<string>? wrapper, params string[] args)
     {
-        var psi = new ProcessStartInfo(fileLimit is null ? "dotnet" : "bash")
+        var psi = new ProcessStartInfo(wrapper is { Count: > 0 } ? wrapper[0] : fileLimit is null ? "dotnet" : "bash")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -45,6 +53,11 @@ public sealed class EximProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (wrapper is { Count: > 0 })
+        {
+            foreach (var w in wrapper.Skip(1)) psi.ArgumentList.Add(w);
+            psi.ArgumentList.Add("dotnet");
+        }
         if (fileLimit is { } limit)
         {
             psi.ArgumentList.Add("-c");
@@ -54,6 +67,7 @@ public sealed class EximProcess : IAsyncDisposable
         psi.ArgumentList.Add(RepoPaths.EximDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>()) psi.Environment[name] = value;
         return new EximProcess(Process.Start(psi) ?? throw new InvalidOperationException("cannot start exim"));
     }
 

@@ -83,14 +83,31 @@ public sealed class TestDaemon : IAsyncDisposable
     /// <summary>As above; with <paramref name="fileLimit"/> the daemon runs under that RLIMIT_NOFILE.</summary>
     public static async Task<TestDaemon> StartAsync(string config, TempDirectory? directory, int? fileLimit, params string[] extraArgs)
     {
+        var daemon = Launch(config, directory, fileLimit, null, null, extraArgs);
+        await daemon.WaitStartedAsync();
+        return daemon;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="config"/> and starts <c>exim -bd</c> (with <paramref name="environment"/> and under
+    /// <paramref name="wrapper"/>, see <see cref="EximProcess.Start(string, int?, IReadOnlyDictionary{string, string?}?, IReadOnlyList{string}?, string[])"/>)
+    /// without waiting for it: <see cref="WaitStartedAsync"/> does.
+    /// </summary>
+    public static TestDaemon Launch(string config, TempDirectory? directory, int? fileLimit, IReadOnlyDictionary<string, string?>? environment,
+        IReadOnlyList<string>? wrapper, params string[] extraArgs)
+    {
         directory ??= new TempDirectory("exim-daemon");
         var configPath = directory.Write("exim.toml", WithEximUser(config));
-        var process = EximProcess.Start(directory.Path, fileLimit, ["-C", configPath, "-bd", .. extraArgs]);
-        var daemon = new TestDaemon(directory, configPath, process);
-        await Wait.UntilOrFailAsync(() => daemon.MainLog.Contains("daemon started", StringComparison.Ordinal) || process.HasExited,
-            TestTimeouts.Startup, () => $"daemon start\nstderr: {process.Stderr}");
-        if (process.HasExited) throw new InvalidOperationException($"exim -bd exited with {process.ExitCode}: {process.Stderr}");
-        return daemon;
+        var process = EximProcess.Start(directory.Path, fileLimit, environment, wrapper, ["-C", configPath, "-bd", .. extraArgs]);
+        return new TestDaemon(directory, configPath, process);
+    }
+
+    /// <summary>Waits for the daemon's start-up line; throws when it exits first.</summary>
+    public async Task WaitStartedAsync()
+    {
+        await Wait.UntilOrFailAsync(() => MainLog.Contains("daemon started", StringComparison.Ordinal) || Process.HasExited,
+            TestTimeouts.Startup, () => $"daemon start\nstderr: {Process.Stderr}");
+        if (Process.HasExited) throw new InvalidOperationException($"exim -bd exited with {Process.ExitCode}: {Process.Stderr}");
     }
 
     /// <summary>

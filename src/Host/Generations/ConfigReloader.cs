@@ -21,6 +21,12 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
     /// <summary>Raised once the first configuration has parsed, before plugins load, so start-up errors reach its log files.</summary>
     public event Action<LoadedConfig>? FirstConfigParsed;
 
+    /// <summary>
+    /// Called when a reload starts its work (not for a file change that changed nothing) and again when it ends, whatever
+    /// its outcome: the daemon tells systemd RELOADING=1 and READY=1.
+    /// </summary>
+    public (Action Starting, Action Ended)? ReloadNotifications { get; set; }
+
     /// <summary>Core state that follows the configuration (the daemon's listeners); set up before the first load.</summary>
     public List<IGenerationParticipant> Participants { get; } = [];
 
@@ -112,6 +118,8 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
     public async Task<ReloadOutcome> ReloadAsync(ReloadReason reason, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var notifications = ReloadNotifications;
+        var started = false;
         try
         {
             var current = store.Current;
@@ -126,9 +134,13 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
                     return new ReloadOutcome(ReloadStatus.Unchanged, current.Number, []);
                 }
                 loaded = current.Loaded;
+                notifications?.Starting();
+                started = true;
             }
             else
             {
+                notifications?.Starting();
+                started = true;
                 var config = TomlConfigLoader.Load(configPath);
                 if (!config.Succeeded) return Reject(current.Number, config.Errors, reason);
                 loaded = config.Config;
@@ -152,6 +164,7 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
         }
         finally
         {
+            if (started) notifications?.Ended();
             _gate.Release();
         }
     }

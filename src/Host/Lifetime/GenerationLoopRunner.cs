@@ -17,6 +17,11 @@ namespace Exim.Host.Lifetime;
 internal sealed class GenerationLoopRunner<TStrategy>(GenerationStore store, string key, string what,
     Func<Generation, TStrategy, CancellationToken, Task> run, TimeSpan stopTimeout, ILogger logger) where TStrategy : class
 {
+    private volatile Task? _running;
+
+    /// <summary>The current generation's run is under way: it has not ended by itself or failed (systemd's watchdog asks).</summary>
+    public bool IsRunning => _running is { IsCompleted: false };
+
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         var stopped = Task.Delay(Timeout.Infinite, stoppingToken);
@@ -32,6 +37,7 @@ internal sealed class GenerationLoopRunner<TStrategy>(GenerationStore store, str
 
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var running = RunOneAsync(generation, strategy, cts.Token);
+            _running = running;
             var first = await Task.WhenAny(generation.Superseded, stopped, running).ConfigureAwait(false);
             if (first == running && !stoppingToken.IsCancellationRequested)
             {

@@ -22,6 +22,9 @@ internal sealed partial class Listener(ListenSpec spec, Socket socket, bool incl
 
     public IPEndPoint EndPoint { get; } = (IPEndPoint)socket.LocalEndPoint!;
 
+    /// <summary>Passed by systemd (socket activation): kept across every reload, closed only when the daemon stops.</summary>
+    public bool Activated { get; init; }
+
     /// <summary>An IPv6 wildcard that also accepts IPv4 (IPV6_V6ONLY could not be set, or the IPv4 bind collided).</summary>
     public bool IncludesIPv4 { get; } = includesIPv4;
 

@@ -18,8 +18,32 @@ namespace Exim.Host.Listeners;
 internal sealed partial class ListenerSet(ILogger<ListenerSet> logger) : IDisposable
 {
     private ImmutableArray<Listener> _current = [];
+    private ImmutableArray<Listener> _adopted = [];
 
     public ImmutableArray<Listener> Current => _current;
+
+    /// <summary>
+    /// Takes the sockets systemd passed (socket activation) as listeners for the daemon's whole life: a configured endpoint
+    /// with the same address and port uses its socket instead of binding one, and one the configuration does not name is
+    /// listened on as it is. No reload closes them (systemd holds them open too, so a closed one would leave its clients
+    /// waiting in the backlog); they close when the daemon stops.
+    /// </summary>
+    /// <returns>The listeners, in the order of <paramref name="sockets"/>.</returns>
+    public ImmutableArray<Listener> Adopt(IEnumerable<System.Net.Sockets.Socket> sockets, MainOptions main)
+    {
+        var adopted = new List<Listener>();
+        foreach (var socket in sockets)
+        {
+            var local = (IPEndPoint)socket.LocalEndPoint!;
+            var spec = new ListenSpec(local.Address, local.Port);
+            if (main.TcpNodelay) socket.NoDelay = true;
+            // An IPv6 wildcard systemd bound without IPV6_V6ONLY (BindIPv6Only=both, or the default) takes IPv4 too.
+            var includesV4 = spec.IsIPv6 && spec.IsWildcard && socket.DualMode;
+            adopted.Add(new Listener(spec, socket, includesV4, logger, Gate) { Activated = true });
+        }
+        _adopted = [.. adopted];
+        return _adopted;
+    }
 
     /// <summary>Pauses and resumes accepting on every listener of the set, current and future.</summary>
     public AcceptGate Gate { get; } = new();
@@ -34,13 +58,14 @@ internal sealed partial class ListenerSet(ILogger<ListenerSet> logger) : IDispos
         for (var i = 0; i < specs.Length; i++)
         {
             var spec = specs[i];
-            if (kept.TryGetValue(spec, out var existing))
+            if ((kept.GetValueOrDefault(spec) ?? _adopted.FirstOrDefault(a => a.Spec == spec)) is { } existing)
             {
-                result.Add(existing);
+                if (!result.Contains(existing)) result.Add(existing);
                 continue;
             }
             // An IPv4 wildcard whose port the IPv6 wildcard already covers (no V6ONLY) is folded into it.
             if (spec.Address.Equals(IPAddress.Any) && result.Count > 0 && result[^1] is { IncludesIPv4: true } prev && prev.Spec.Port == spec.Port) continue;
+            if (spec.Address.Equals(IPAddress.Any) && _adopted.Any(a => a.IncludesIPv4 && a.Spec.Port == spec.Port)) continue;
 
             var (listener, error, skip) = await BindWithRetriesAsync(spec, NextIsV4Wildcard(specs, i), main, retry, cancellationToken).ConfigureAwait(false);
             if (skip) continue;
@@ -52,6 +77,7 @@ internal sealed partial class ListenerSet(ILogger<ListenerSet> logger) : IDispos
             opened.Add(listener);
             result.Add(listener);
         }
+        foreach (var a in _adopted.Where(a => !result.Contains(a))) result.Add(a); // not configured: listened on as it is
         var capped = opened.Where(l => l.Backlog < main.SmtpConnectBacklog).ToList();
         if (capped.Count > 0)
         {
@@ -65,18 +91,18 @@ internal sealed partial class ListenerSet(ILogger<ListenerSet> logger) : IDispos
     {
         foreach (var l in listeners) l.BacklogMonitor = backlogMonitor;
         var previous = ImmutableInterlocked.InterlockedExchange(ref _current, listeners);
-        foreach (var old in previous.Where(p => !listeners.Contains(p))) old.Close();
+        foreach (var old in previous.Where(p => !listeners.Contains(p) && !p.Activated)) old.Close();
     }
 
     /// <summary>Closes listeners a rejected reload had opened.</summary>
     public void Abort(ImmutableArray<Listener> listeners)
     {
-        foreach (var l in listeners.Where(l => !_current.Contains(l))) l.Close();
+        foreach (var l in listeners.Where(l => !_current.Contains(l) && !l.Activated)) l.Close();
     }
 
     public void Dispose()
     {
-        foreach (var l in ImmutableInterlocked.InterlockedExchange(ref _current, [])) l.Close();
+        foreach (var l in ImmutableInterlocked.InterlockedExchange(ref _current, []).Union(_adopted)) l.Close();
     }
 
     /// <summary>Why a reload cannot add a port below 1024 once the daemon has given up root (README, "Privileges").</summary>

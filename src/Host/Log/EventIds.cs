@@ -40,6 +40,8 @@ internal static class EventIds
     public const int MetricsPrometheus = 2080;
     public const int MetricsOtlp = 2081;
     public const int MetricsFailed = 2082;
+    public const int SystemdNotify = 2090;
+    public const int SocketActivation = 2091;
 
     public const int ImmediateDeliveryFailed = 5101;
     public const int RunnerForkFailed = 5102;

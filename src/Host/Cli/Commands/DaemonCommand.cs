@@ -13,6 +13,7 @@ using Exim.Host.Queue;
 using Exim.Host.Scripting;
 using Exim.Host.Security;
 using Exim.Host.Slots;
+using Exim.Host.Systemd;
 using Exim.Abstractions.Resolution;
 using Exim.Mail.Resolution;
 using Exim.Mail.Smtp;
@@ -35,6 +36,14 @@ internal static partial class DaemonCommand
         await using var core = Core.Create(cl.ConfigPath, cl.Debug, listenOverride: cl.ListenOverride, serverTls: true);
         var logger = core.LoggerFactory.CreateLogger("Exim.Daemon");
         var pid = Environment.ProcessId;
+        // Under systemd: its notify socket and the sockets of a socket unit, taken out of the environment before any child starts.
+        var systemd = SystemdNotify.FromEnvironment(logger);
+        var (activated, activationError) = ActivatedSockets.Take();
+        if (activationError is not null)
+        {
+            await error.WriteLineAsync("exim: " + activationError).ConfigureAwait(false);
+            return 1;
+        }
         using var listeners = new ListenerSet(core.LoggerFactory.CreateLogger<ListenerSet>());
         var daemonListeners = new DaemonListeners(listeners, cl.ListenOverride);
         core.Reloader.Participants.Add(daemonListeners);
@@ -118,6 +127,8 @@ internal static partial class DaemonCommand
         // Read the configuration, bind the listeners as root, become exim_user; only then load plugins and compile scripts.
         var first = core.Reloader.ReadFirst();
         if (!first.Succeeded) return ConfigErrors.Print(first.Errors, error);
+        var adopted = listeners.Adopt(activated.Select(a => a.Socket), first.Config.Config.Main);
+        for (var i = 0; i < adopted.Length; i++) SocketActivated(logger, adopted[i].Spec.ToString(), activated[i].Name);
         if (await DaemonPrivileges.SetUpAsync(first.Config, daemonListeners, error, logger).ConfigureAwait(false) is not { } sameUser) return 1;
         core.Reloader.Participants.Add(sameUser);
         core.Reloader.Participants.Add(new RestartOnlyOptions(first.Config.Config.Main));
@@ -157,8 +168,18 @@ internal static partial class DaemonCommand
         var schedulers = new GenerationLoopRunner<IQueueRunScheduler>(core.Store, SchedulerKey, "queue scheduler",
             (g, scheduler, ct) => scheduler.RunAsync(new QueueSchedulerContext(g.Config, cl.QueueRuns, runners), ct),
             TimeSpan.FromSeconds(10), core.LoggerFactory.CreateLogger("Exim.Queue"));
-        await Task.WhenAll(loops.RunAsync(stop.Token), cl.QueueRuns.IsEmpty ? Task.CompletedTask : schedulers.RunAsync(stop.Token)).ConfigureAwait(false);
+        var running = Task.WhenAll(loops.RunAsync(stop.Token), cl.QueueRuns.IsEmpty ? Task.CompletedTask : schedulers.RunAsync(stop.Token));
+        var heartbeat = Task.CompletedTask;
+        if (systemd is not null)
+        {
+            core.Reloader.ReloadNotifications = (systemd.Reloading, () => systemd.Ready(SystemdStatus()));
+            stop.Token.Register(() => systemd.Stopping("shutting down"));
+            systemd.Ready(SystemdStatus());
+            heartbeat = new SystemdHeartbeat(systemd, () => loops.IsRunning).RunAsync(stop.Token);
+        }
+        await running.ConfigureAwait(false);
         await trimmer.ConfigureAwait(false);
+        await heartbeat.ConfigureAwait(false);
 
         // Stop: no new connections, give sessions their drain time, then 421 the rest.
         watcher.Dispose();
@@ -189,6 +210,8 @@ internal static partial class DaemonCommand
     }
 
     private const string SchedulerKey = "queue";
+
+    private static string SystemdStatus() => SystemdHeartbeat.Describe(EximMetrics.Snapshot());
 
     /// <summary>The start-up line's queue part (spec §1.4): <c>no queue runs</c>, or <c>-q30m -qqGbulk/1h</c>.</summary>
     private static string QueueInfo(System.Collections.Immutable.ImmutableArray<QueueRunSpec> runs) => runs.IsEmpty
@@ -227,6 +250,9 @@ internal static partial class DaemonCommand
 
     [LoggerMessage(EventIds.DaemonStopping, LogLevel.Warning, "generation did not drain within 30s of shutdown")]
     private static partial void ShutdownSlow(ILogger logger);
+
+    [LoggerMessage(EventIds.SocketActivation, LogLevel.Information, "socket activation: systemd passed the listening socket {Listener} ({Name})")]
+    private static partial void SocketActivated(ILogger logger, string listener, string name);
 
     [LoggerMessage(EventIds.PidFile, LogLevel.Warning, "{Error}")]
     private static partial void PidFileFailed(ILogger logger, string error);
