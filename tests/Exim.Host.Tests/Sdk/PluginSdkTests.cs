@@ -51,6 +51,65 @@ public sealed class PluginSdkTests(PluginSdkFixture sdk) : IClassFixture<PluginS
     }
 
     [Fact]
+    public async Task TemplatePlugin_SwappedForASecondVersionOnDisk_UnderLoad_FailsNoSession_AndTheOldOneIsCollected()
+    {
+        // The author's second version: another reply text, built the same way from the same project.
+        var project = Path.Combine(sdk.Author, "v2", PluginSdkFixture.PluginName);
+        DotnetCli.CopySources(sdk.PluginProjectDirectory, project);
+        var policy = Path.Combine(project, "RecipientPrefixPolicy.cs");
+        File.WriteAllText(policy, File.ReadAllText(policy).Replace("recipient refused by AcmePolicy", "recipient refused by AcmePolicy v2", StringComparison.Ordinal));
+        await DotnetCli.RunAsync(sdk.Author, "build", Path.Combine(project, PluginSdkFixture.PluginName + ".csproj"), "-c", "Release");
+        var v2 = Path.Combine(project, "bin", "Release", "net10.0", PluginSdkFixture.PluginName + ".dll");
+
+        using var dir = new TempDirectory("exim-sdk-daemon");
+        var assembly = PluginSdkFixture.Deploy(sdk.PluginOutput, dir.Combine("plugins", "acme"));
+        await using var daemon = await TestDaemon.StartAsync(Config(assembly), dir);
+
+        using var stop = new CancellationTokenSource(TestTimeouts.Startup * 2);
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var sawV2 = 0;
+        var sessions = 0;
+        async Task LoadAsync()
+        {
+            for (var i = 0; i < 5000 && !stop.IsCancellationRequested; i++)
+            {
+                try
+                {
+                    await using var client = await OpenAsync(daemon.Port);
+                    var refused = await client.CommandAsync("RCPT TO:<blocked-joe@test.example>");
+                    if (refused.StartsWith("550 5.7.1 recipient refused by AcmePolicy v2", StringComparison.Ordinal)) Interlocked.Exchange(ref sawV2, 1);
+                    else if (!refused.StartsWith("550 5.7.1 recipient refused by AcmePolicy", StringComparison.Ordinal)) failures.Enqueue("blocked RCPT: " + refused);
+                    var accepted = await client.CommandAsync("RCPT TO:<joe@test.example>");
+                    if (!accepted.StartsWith("250", StringComparison.Ordinal)) failures.Enqueue("RCPT: " + accepted);
+                    var quit = await client.CommandAsync("QUIT");
+                    if (!quit.StartsWith("221", StringComparison.Ordinal)) failures.Enqueue("QUIT: " + quit);
+                    Interlocked.Increment(ref sessions);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    failures.Enqueue(e.GetType().Name + ": " + e.Message);
+                }
+            }
+        }
+        var load = Enumerable.Range(0, 4).Select(_ => Task.Run(LoadAsync)).ToArray();
+        await Wait.UntilOrFailAsync(() => Volatile.Read(ref sessions) >= 20, TestTimeouts.Default, () => "20 sessions on the first version");
+
+        // Deployed as operators do: the new file written beside the old one and renamed over it.
+        File.Copy(v2, assembly + ".new", overwrite: true);
+        File.Move(assembly + ".new", assembly, overwrite: true);
+
+        await daemon.WaitForLogAsync("configuration reloaded (plugin file change): generation 1 -> 2");
+        await Wait.UntilOrFailAsync(() => Volatile.Read(ref sawV2) == 1, TestTimeouts.Default, () => "a session answered by the second version");
+        var afterSwap = Volatile.Read(ref sessions);
+        await Wait.UntilOrFailAsync(() => Volatile.Read(ref sessions) >= afterSwap + 20, TestTimeouts.Default, () => "20 more sessions on the second version");
+        await stop.CancelAsync();
+        await Task.WhenAll(load);
+
+        Assert.Empty(failures);
+        await daemon.WaitForLogAsync("generation 1 collected");
+    }
+
+    [Fact]
     public async Task PluginBuiltAgainstAnotherMajorContract_IsRefusedNamingBothVersions_AndTheRunningGenerationKeepsServing()
     {
         // A real build against Exim.Abstractions 2.0.0: the contract's sources packed with the major bumped, to a feed of
