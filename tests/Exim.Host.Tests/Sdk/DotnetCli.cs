@@ -62,6 +62,13 @@ internal static class DotnetCli
             """);
     }
 
+    /// <summary>Copies the contract's sources (src/Abstractions and the Directory.Build.props it builds with) under <paramref name="directory"/>.</summary>
+    public static void CopyContractSources(string directory)
+    {
+        CopySources(Path.Combine(RepoPaths.Root, "src", "Abstractions"), Path.Combine(directory, "src", "Abstractions"));
+        File.Copy(Path.Combine(RepoPaths.Root, "Directory.Build.props"), Path.Combine(directory, "Directory.Build.props"));
+    }
+
     /// <summary>Copies a directory tree, leaving out bin/ and obj/.</summary>
     public static void CopySources(string from, string to)
     {

@@ -117,8 +117,7 @@ public sealed class PluginSdkTests(PluginSdkFixture sdk) : IClassFixture<PluginS
         var contract = sdk.Root.Combine("contract-2");
         var feed = sdk.Root.Combine("feed-2");
         Directory.CreateDirectory(feed);
-        DotnetCli.CopySources(Path.Combine(RepoPaths.Root, "src", "Abstractions"), Path.Combine(contract, "src", "Abstractions"));
-        File.Copy(Path.Combine(RepoPaths.Root, "Directory.Build.props"), Path.Combine(contract, "Directory.Build.props"));
+        DotnetCli.CopyContractSources(contract);
         DotnetCli.WriteNuGetConfig(contract, feed);
         await DotnetCli.RunAsync(contract, "pack", "src/Abstractions/Exim.Abstractions.csproj", "-c", "Release", "-p:EximContractVersion=2.0.0", "-o", feed);
 
