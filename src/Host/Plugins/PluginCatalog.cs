@@ -32,6 +32,8 @@ internal static class PluginCatalog
         try
         {
             hash = HashFile(path);
+            // Before anything is loaded: a plugin built against a contract this host does not provide is refused by name.
+            if (ContractVersion.Check(section.Name, path, ContractVersion.Host) is { } incompatible) return Fail(incompatible);
         }
         catch (IOException e)
         {

@@ -16,6 +16,7 @@ internal static class VersionCommand
     {
         output.WriteLine(EximVersion.Banner);
         output.WriteLine($"Exim.NET {EximVersion.Build} on .NET {RuntimeInformation.FrameworkDescription.Replace(".NET ", "", StringComparison.Ordinal)} ({RuntimeInformation.RuntimeIdentifier})");
+        output.WriteLine($"Plugin contract: {Plugins.ContractVersion.AssemblyName} {Plugins.ContractVersion.HostDisplay} (loads plugins built against {Plugins.ContractVersion.CompatibleRange(Plugins.ContractVersion.Host)})");
         await using var core = Core.Create(cl.ConfigPath, cl.Debug, logRouting: LogRouting.Stderr, quietLifecycle: true);
         var outcome = await core.Reloader.StartAsync().ConfigureAwait(false);
         if (outcome.Status != ReloadStatus.Published) return ConfigErrors.Print(outcome.Errors, error);
