@@ -49,7 +49,8 @@ else   # an unpacked source tarball: everything but build output
 fi
 find "$src" -type f -not -path '*/obj/*' -not -path '*/bin/*' -delete
 (cd "$root" && printf '%s\n' "$files" | tar -cf - -T -) | tar -xf - -C "$src"
-stamp=$( (cd "$src" && printf '%s\n' "$files" | xargs -d '\n' sha256sum) | sha256sum | cut -d' ' -f1)
+# What the publish is made from (the configuration, scripts and units are packed fresh every time).
+stamp=$( (cd "$src" && printf '%s\n' "$files" | grep -Ev '^(scripts|deploy)/|^README.md$' | xargs -d '\n' sha256sum) | sha256sum | cut -d' ' -f1)
 
 # 2. Publish (skipped when this architecture was published from the same sources).
 publish=$work/publish-$rid
