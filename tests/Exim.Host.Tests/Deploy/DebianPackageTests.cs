@@ -51,6 +51,9 @@ public sealed class DebianPackageTests(DebianPackage package) : IClassFixture<De
         // The plugins share the host's contract assembly: a copy beside a plugin would load as different types.
         Assert.DoesNotContain(files, f => f.StartsWith("./usr/lib/exim/plugins/", StringComparison.Ordinal) && f.EndsWith("/Exim.Abstractions.dll", StringComparison.Ordinal));
         Assert.True((File.GetUnixFileMode(package.Executable) & UnixFileMode.UserExecute) != 0);
+        // Self-contained: the runtime is the one beside it ("includedFrameworks"), not a shared one looked for at run time.
+        var runtimeConfig = File.ReadAllText(Path.Combine(package.Root, "usr", "lib", "exim", "exim.runtimeconfig.json"));
+        Assert.Contains("\"includedFrameworks\"", runtimeConfig, StringComparison.Ordinal);
     }
 
     [Fact]
