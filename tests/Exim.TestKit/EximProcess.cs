@@ -71,6 +71,31 @@ public sealed class EximProcess : IAsyncDisposable
         return new EximProcess(Process.Start(psi) ?? throw new InvalidOperationException("cannot start exim"));
     }
 
+    /// <summary>
+    /// Starts an installed exim executable (the apphost of a self-contained publish, or a link to it under another name
+    /// such as <c>sendmail</c>) directly, without <c>dotnet</c>.
+    /// </summary>
+    public static EximProcess StartExecutable(string executable, string workingDirectory, params string[] args)
+    {
+        var psi = new ProcessStartInfo(executable)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return new EximProcess(Process.Start(psi) ?? throw new InvalidOperationException("cannot start " + executable));
+    }
+
+    /// <summary>Runs an installed exim executable to completion with <paramref name="input"/> on its stdin; returns (exit code, stdout, stderr).</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunExecutableAsync(string executable, string workingDirectory, string input, params string[] args)
+    {
+        await using var p = StartExecutable(executable, workingDirectory, args);
+        return await p.FeedAndWaitAsync(input);
+    }
+
     /// <summary>Runs exim to completion and returns (exit code, stdout, stderr).</summary>
     public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, params string[] args)
         => RunWithInputAsync(workingDirectory, "", args);
@@ -79,10 +104,15 @@ public sealed class EximProcess : IAsyncDisposable
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunWithInputAsync(string workingDirectory, string input, params string[] args)
     {
         await using var p = Start(workingDirectory, args);
-        if (input.Length > 0) await p._process.StandardInput.WriteAsync(input);
-        p._process.StandardInput.Close();
-        var code = await p.WaitForExitAsync(TestTimeouts.Startup);
-        return (code, p.Stdout, p.Stderr);
+        return await p.FeedAndWaitAsync(input);
+    }
+
+    private async Task<(int ExitCode, string Stdout, string Stderr)> FeedAndWaitAsync(string input)
+    {
+        if (input.Length > 0) await _process.StandardInput.WriteAsync(input);
+        _process.StandardInput.Close();
+        var code = await WaitForExitAsync(TestTimeouts.Startup);
+        return (code, Stdout, Stderr);
     }
 
     public void Signal(int signal) => Signals.Send(Pid, signal);
