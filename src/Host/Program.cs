@@ -10,6 +10,7 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         using var exiwhat = ProcessInfo.Register();
+        _ = CallerIdentity.Invoker; // who started us, before any privilege drop changes it
         // Exim's names (exim.c): mailq is -bp, rmail is -i -oee, newaliases has nothing to do (aliases are read as they are used).
         switch (InvokedAs())
         {
@@ -66,11 +67,12 @@ internal static class Program
     }
 
     /// <summary>
-    /// The modes that write to the spool, the logs or the hints: started as root with exim_user set, they run as the Exim
-    /// user from the moment the configuration is read, so what they create is that user's (as Exim does). The daemon
-    /// gives root up itself, after binding its ports.
+    /// The modes that write to the spool, the logs or the hints, and <c>-bh</c>, which runs the hook scripts and plugins:
+    /// started as root with exim_user set, they run as the Exim user from the moment the configuration is read, so what
+    /// they create is that user's and no script runs as root (as Exim does). The daemon gives root up itself, after
+    /// binding its ports. Local submission gives it up in its own fallback path, after noting who submitted.
     /// </summary>
-    private static bool WritesSpool(Mode mode) => mode is Mode.QueueRun or Mode.DeliverMessages or Mode.GiveUpMessages or Mode.RemoveMessages
+    private static bool WritesSpool(Mode mode) => mode is Mode.HostCheck or Mode.QueueRun or Mode.DeliverMessages or Mode.GiveUpMessages or Mode.RemoveMessages
         or Mode.MoveMessages or Mode.FreezeMessages or Mode.ThawMessages or Mode.MarkAllDelivered or Mode.MarkDelivered
         or Mode.AddRecipients or Mode.EditSender or Mode.TidyDatabase;
 

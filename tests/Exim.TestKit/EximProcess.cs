@@ -21,6 +21,9 @@ public sealed class EximProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>The process's stdin, for a dialogue (<c>-bh</c>, <c>-bs</c>) held open while the test looks at the process.</summary>
+    public StreamWriter StandardInput => _process.StandardInput;
+
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;

@@ -112,16 +112,18 @@ internal sealed class ControlServer : IAsyncDisposable
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         _listener.Dispose();
+        var ended = true;
         try
         {
             await Task.WhenAll([_loop, .. _connections.Keys]).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            // A connection stuck in a write: its socket goes with the process.
+            ended = false; // a connection stuck in a write: its socket goes with the process
         }
         try { File.Delete(_path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { ControlLog.ConnectionEnded(_logger, e.Message); }
+        if (!ended) return; // a connection still running may yet use the token and the slots: leave them to the collector
         _stop.Dispose();
         _slots.Dispose();
     }

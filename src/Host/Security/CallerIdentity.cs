@@ -6,7 +6,15 @@ namespace Exim.Host.Security;
 /// <summary>A process acting on the mail system: this one (<see cref="Current"/>) or a Unix-socket peer (<see cref="Of"/>).</summary>
 internal sealed record CallerIdentity(int Uid, int Gid, ImmutableArray<int> Groups, string UserName)
 {
-    /// <summary>The real user of this process (Exim judges its caller by the real uid) with its groups.</summary>
+    private static CallerIdentity? _invoker;
+
+    /// <summary>
+    /// The user who started this process, as it was before any privilege drop: a root caller that became the Exim user
+    /// is still logged as root (<c>removed by root</c>), as Exim logs its real caller. Program reads it first of all.
+    /// </summary>
+    public static CallerIdentity Invoker => _invoker ??= Current();
+
+    /// <summary>The real user of this process now (Exim judges its caller by the real uid) with its groups.</summary>
     public static CallerIdentity Current()
     {
         var uid = Posix.RealUid;

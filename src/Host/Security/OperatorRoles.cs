@@ -40,16 +40,8 @@ internal sealed class OperatorRoles
         ArgumentNullException.ThrowIfNull(main);
         ArgumentNullException.ThrowIfNull(at);
         EximConfigException Missing(string option, string what, string name) => new(at(option, $"{option}: no such {what} \"{name}\""));
-        int? uid = null, gid = null;
-        if (main.EximUser.Length > 0)
-        {
-            var account = UnixAccount.Find(main.EximUser) ?? throw Missing("exim_user", "user", main.EximUser);
-            uid = account.Uid;
-            gid = account.Gid;
-        }
-        if (main.EximGroup.Length > 0)
-            gid = (UnixGroup.Find(main.EximGroup) ?? throw Missing("exim_group", "group", main.EximGroup)).Gid;
-        return new OperatorRoles(uid, gid,
+        var exim = EximIdentity.From(main, at); // the one resolution of exim_user / exim_group
+        return new OperatorRoles(exim?.Uid, exim?.Gid,
             Groups("admin_groups", main.AdminGroups),
             [.. main.TrustedUsers.Select(u => (UnixAccount.Find(u) ?? throw Missing("trusted_users", "user", u)).Uid)],
             Groups("trusted_groups", main.TrustedGroups));

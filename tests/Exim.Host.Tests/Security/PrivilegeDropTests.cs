@@ -101,6 +101,43 @@ public sealed class PrivilegeDropTests
     }
 
     [Fact]
+    public async Task Commands_AsRoot_RunAsTheEximUser_ButNameTheirCaller()
+    {
+        using var dir = NobodyReachableDirectory();
+        await using var d = await TestDaemon.StartAsync(Config(0), dir);
+        await using (var client = await SmtpTestClient.ConnectAsync(d.Port))
+        {
+            await client.ReadReplyAsync();
+            await client.CommandAsync("EHLO client.test");
+            var reply = await client.SendMessageAsync("alice@example.org", "bob@test.example", "Subject: removed\n\nhello");
+            Assert.StartsWith("250 OK id=", reply, StringComparison.Ordinal);
+            var id = reply["250 OK id=".Length..].Trim();
+
+            // -Mrm by root runs as the Exim user, but the log names root, who asked for it (Exim logs its real caller).
+            var (code, stdout, stderr) = await EximProcess.RunAsync(dir.Path, "-C", d.ConfigPath, "-Mrm", id);
+            Assert.True(code == 0, stdout + stderr);
+            await d.WaitForLogAsync($"{id} removed by root");
+        }
+
+        // -bh by root runs the hook scripts as the Exim user, never as root: once its helo hook has answered, the
+        // process's ids (all four of each) are nobody's.
+        File.WriteAllText(dir.Combine("helo.csx"), "return Verdict.Reject(\"checked\");\n");
+        var config = dir.Combine("bh.toml");
+        File.WriteAllText(config, Config(0, "[hooks]\nhelo = \"helo.csx\"\n"));
+        await using var bh = EximProcess.Start(dir.Path, "-C", config, "-bh", "192.0.2.9");
+        await bh.StandardInput.WriteAsync("EHLO client.example\n");
+        await bh.StandardInput.FlushAsync();
+        await Wait.UntilOrFailAsync(() => bh.Stdout.Contains("550 checked", StringComparison.Ordinal) || bh.HasExited,
+            TestTimeouts.Startup, () => "-bh's answer to EHLO\n" + bh.Stdout + bh.Stderr);
+        var status = await File.ReadAllTextAsync($"/proc/{bh.Pid}/status");
+        Assert.Matches(@"\nUid:\t65534\t65534\t65534\t65534\n", status);
+        Assert.Matches(@"\nGid:\t65534\t65534\t65534\t65534\n", status);
+        await bh.StandardInput.WriteAsync("QUIT\n");
+        bh.StandardInput.Close();
+        Assert.Equal(0, await bh.WaitForExitAsync(TestTimeouts.Startup));
+    }
+
+    [Fact]
     public async Task Daemon_QueueRunnerChildren_InheritTheEximUser()
     {
         using var dir = NobodyReachableDirectory();

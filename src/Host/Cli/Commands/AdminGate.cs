@@ -54,7 +54,7 @@ internal static class AdminGate
         if (Posix.RealUid == 0) return true;
         try
         {
-            var (roles, caller) = (OperatorRoles.From(loaded.Config.Main, loaded.AtMainOption), CallerIdentity.Current());
+            var (roles, caller) = (OperatorRoles.From(loaded.Config.Main, loaded.AtMainOption), CallerIdentity.Invoker);
             // With exim_user unset the Exim user is whoever runs the daemon, not whoever runs this command (OperatorRoles
             // would take this process's own user): then only root and the admin groups count.
             return roles.EximUid is null ? roles.InAdminGroup(caller) : roles.IsAdmin(caller);

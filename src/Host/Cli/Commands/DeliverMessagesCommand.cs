@@ -22,7 +22,7 @@ internal static class DeliverMessagesCommand
             await error.WriteLineAsync($"exim: no message ids given after {option} option").ConfigureAwait(false);
             return 1;
         }
-        var how = cl.Mode == Mode.GiveUpMessages ? DeliveryOptions.Manual with { GiveUp = Security.CallerIdentity.Current().UserName } : DeliveryOptions.Manual;
+        var how = cl.Mode == Mode.GiveUpMessages ? DeliveryOptions.Manual with { GiveUp = Security.CallerIdentity.Invoker.UserName } : DeliveryOptions.Manual;
         Lifetime.ProcessInfo.Set("delivering specified messages");
         var (core, process) = await DeliveryProcess.StartAsync(cl.ConfigPath, cl.Debug, error).ConfigureAwait(false);
         var exit = 0;

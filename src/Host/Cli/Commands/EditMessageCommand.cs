@@ -31,7 +31,7 @@ internal static class EditMessageCommand
         if (SpoolCommandContext.Open(cl, error) is not { } context) return 1;
         await using var _ = context;
         var input = SpoolPaths.Input(context.Main.SpoolDirectory, cl.QueueName);
-        var user = Environment.UserName;
+        var user = Security.CallerIdentity.Invoker.UserName;
         var exit = 0;
         foreach (var id in ids)
         {

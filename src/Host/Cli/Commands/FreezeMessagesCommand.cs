@@ -33,8 +33,8 @@ internal static class FreezeMessagesCommand
                 exit = 1;
                 continue;
             }
-            if (freeze) DeliveryLog.FrozenBy(context.Logger, id, Environment.UserName);
-            else DeliveryLog.UnfrozenBy(context.Logger, id, Environment.UserName);
+            if (freeze) DeliveryLog.FrozenBy(context.Logger, id, Security.CallerIdentity.Invoker.UserName);
+            else DeliveryLog.UnfrozenBy(context.Logger, id, Security.CallerIdentity.Invoker.UserName);
         }
         return exit;
     }

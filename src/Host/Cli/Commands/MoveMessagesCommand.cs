@@ -56,7 +56,7 @@ internal static class MoveMessagesCommand
             };
             await output.WriteLineAsync(line).ConfigureAwait(false);
             if (leftover is not null) await error.WriteLineAsync($"exim: {id} moved, but could not remove {leftover}").ConfigureAwait(false);
-            if (attempt == LockAttempt.Acquired) DeliveryLog.Moved(logger, id, Name(cl.QueueName), Name(to), Environment.UserName);
+            if (attempt == LockAttempt.Acquired) DeliveryLog.Moved(logger, id, Name(cl.QueueName), Name(to), Security.CallerIdentity.Invoker.UserName);
             else exit = 1;
         }
         return exit;

@@ -48,7 +48,7 @@ internal static class RemoveMessagesCommand
                 File.Delete(Path.Combine(input, id + "-D"));
                 Posix.FsyncDirectory(input);
             }
-            DeliveryLog.Removed(logger, id, Environment.UserName);
+            DeliveryLog.Removed(logger, id, Security.CallerIdentity.Invoker.UserName);
             DeliveryLog.Completed(logger, id); // queue.c's MSG_REMOVE: "removed by <user>", then "Completed"
             await output.WriteLineAsync($"Message {id} has been removed").ConfigureAwait(false);
         }

@@ -169,7 +169,7 @@ internal static class SubmitCommand
     /// </summary>
     private static (CallerIdentity? Caller, string? Failed) BecomeSpoolWriter(CommandLine cl)
     {
-        var identity = CallerIdentity.Current();
+        var identity = CallerIdentity.Invoker;
         return PrivilegeDrop.ForCommand(cl.ConfigPath) is { } failed ? (null, failed) : (identity, null);
     }
 
