@@ -160,7 +160,7 @@ internal sealed partial class SubmissionServer : IAsyncDisposable
         if (!TryEnter(peer.Uid))
         {
             Refused(_logger, Uid(peer), $"more than {MaxPerUser} submissions at once from this user");
-            await ReplyAsync(client, SubmissionOutcome.Temporary($"too many concurrent submissions from this user (max {MaxPerUser})")).ConfigureAwait(false);
+            await ReplyAsync(client, peer, SubmissionOutcome.Temporary($"too many concurrent submissions from this user (max {MaxPerUser})").Line + "\n").ConfigureAwait(false);
             return;
         }
         try
@@ -198,7 +198,7 @@ internal sealed partial class SubmissionServer : IAsyncDisposable
                 outcome = SubmissionOutcome.Temporary("temporary local problem (user database) - please try later");
                 if (request.Mode == SubmissionMode.Smtp)
                 {
-                    await ReplyAsync(client, $"421 {main.PrimaryHostname} {outcome.Text}\r\n").ConfigureAwait(false);
+                    await ReplyAsync(client, peer, $"421 {main.PrimaryHostname} {outcome.Text}\r\n").ConfigureAwait(false);
                     return;
                 }
             }
@@ -222,13 +222,11 @@ internal sealed partial class SubmissionServer : IAsyncDisposable
             Failed(_logger, peer.Uid, e.Message);
             return; // the client is gone or silent: it never got a 250, and the message was abandoned
         }
-        await ReplyAsync(client, outcome).ConfigureAwait(false);
+        await ReplyAsync(client, peer, outcome.Line + "\n").ConfigureAwait(false);
     }
 
-    private Task ReplyAsync(Socket client, SubmissionOutcome outcome) => ReplyAsync(client, outcome.Line + "\n");
-
     /// <summary>Sends a reply, waiting at most <see cref="HeaderDeadline"/> for a client that does not read.</summary>
-    private async Task ReplyAsync(Socket client, string line)
+    private async Task ReplyAsync(Socket client, PeerCredentials peer, string line)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         deadline.CancelAfter(HeaderDeadline);
@@ -238,7 +236,7 @@ internal sealed partial class SubmissionServer : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
         {
-            Failed(_logger, -1, e.Message); // a spooled message stays and is delivered: as Exim when its caller dies
+            Failed(_logger, peer.Uid, e.Message); // a spooled message stays and is delivered: as Exim when its caller dies
         }
     }
 
