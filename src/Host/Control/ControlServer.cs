@@ -36,48 +36,17 @@ internal sealed class ControlServer : IAsyncDisposable
             ControlLog.SocketFailed(logger, "bind", $"{path}: longer than {ControlSocketPath.MaxLength} bytes");
             return null;
         }
-        if (!TryRemoveStale(path, logger)) return null;
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            var endPoint = new UnixDomainSocketEndPoint(path);
-            socket.Bind(endPoint); // connecting needs write permission: under the usual umask only the owner has it even before the chmod
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            socket.Listen(ControlProtocol.MaxConnections);
+            // Connecting needs write permission: under the usual umask only the owner has it even before the chmod.
+            var socket = Listeners.UnixSocketFile.Listen(path, UnixFileMode.UserRead | UnixFileMode.UserWrite, ControlProtocol.MaxConnections);
             return new ControlServer(socket, path, access, control, logger);
         }
         catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
         {
-            socket.Dispose();
             ControlLog.SocketFailed(logger, "bind", $"{path}: {e.Message}");
             return null;
         }
-    }
-
-    /// <summary>Removes a socket no daemon answers on; false when the path is in use or is not a socket.</summary>
-    private static bool TryRemoveStale(string path, ILogger logger)
-    {
-        if (!System.IO.Path.Exists(path) && new FileInfo(path).LinkTarget is null) return true;
-        if (!Mail.Native.Posix.IsSocket(path))
-        {
-            ControlLog.SocketFailed(logger, "bind", $"{path}: exists and is not a socket");
-            return false;
-        }
-        using (var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
-        {
-            try
-            {
-                probe.Connect(new UnixDomainSocketEndPoint(path));
-                ControlLog.SocketFailed(logger, "bind", $"{path}: another daemon is answering on it");
-                return false;
-            }
-            catch (SocketException)
-            {
-                // Nobody listens: a leftover of a daemon that did not stop cleanly.
-            }
-        }
-        File.Delete(path);
-        return true;
     }
 
     private async Task AcceptLoopAsync()

@@ -25,7 +25,7 @@ namespace Exim.Host.Delivery;
 internal sealed partial class ImmediateDelivery : IAsyncDisposable
 {
     private const int Backlog = 1000;
-    private readonly Channel<MessageRef> _ids = Channel.CreateBounded<MessageRef>(new BoundedChannelOptions(Backlog) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<(MessageRef Message, TaskCompletionSource? Done)> _ids = Channel.CreateBounded<(MessageRef, TaskCompletionSource?)>(new BoundedChannelOptions(Backlog) { FullMode = BoundedChannelFullMode.DropWrite }, static dropped => dropped.Item2?.TrySetResult());
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
     private readonly GenerationStore _store;
@@ -56,7 +56,21 @@ internal sealed partial class ImmediateDelivery : IAsyncDisposable
     }
 
     /// <summary>Asks for delivery of a message just received; never blocks the session. Null when queued for a worker, else why not.</summary>
-    public string? Enqueue(MessageRef message) => _ids.Writer.TryWrite(message) ? null : $"more than {Backlog} messages waiting for immediate delivery";
+    public string? Enqueue(MessageRef message) => _ids.Writer.TryWrite((message, null)) ? null : Full;
+
+    /// <summary>
+    /// A local submission's <c>-odi</c>: the message goes to the same workers (so it counts against
+    /// immediate_delivery_max) and the task completes when its attempt has ended; null, with why in
+    /// <paramref name="why"/>, when the backlog is full (the message stays queued).
+    /// </summary>
+    public Task? EnqueueAndWait(MessageRef message, out string? why)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        why = _ids.Writer.TryWrite((message, done)) ? null : Full;
+        return why is null ? done.Task : null;
+    }
+
+    private static string Full => $"more than {Backlog} messages waiting for immediate delivery";
 
     /// <summary>The deliveries running now (message id, when it started), for the daemon's status.</summary>
     public IReadOnlyCollection<KeyValuePair<string, DateTimeOffset>> Active => [.. _active];
@@ -66,9 +80,16 @@ internal sealed partial class ImmediateDelivery : IAsyncDisposable
 
     private async Task WorkAsync()
     {
-        await foreach (var message in _ids.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var (message, done) in _ids.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            await DeliverAsync(message).ConfigureAwait(false);
+            try
+            {
+                await DeliverAsync(message).ConfigureAwait(false);
+            }
+            finally
+            {
+                done?.TrySetResult();
+            }
         }
     }
 

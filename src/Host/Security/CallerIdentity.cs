@@ -23,9 +23,11 @@ internal sealed record CallerIdentity(int Uid, int Gid, ImmutableArray<int> Grou
     }
 
     /// <summary>The peer of a Unix socket, its groups from the group database (the kernel passes only uid and gid).</summary>
-    public static CallerIdentity Of(PeerCredentials peer)
+    public static CallerIdentity Of(PeerCredentials peer) => Of(peer, UnixAccount.Find(peer.Uid));
+
+    /// <summary>The peer of a Unix socket whose passwd entry (null: none) the caller has looked up.</summary>
+    public static CallerIdentity Of(PeerCredentials peer, UnixAccount? account)
     {
-        var account = UnixAccount.Find(peer.Uid);
         ImmutableArray<int> groups = account is null ? [peer.Gid] : [peer.Gid, .. account.Groups()];
         return new CallerIdentity(peer.Uid, peer.Gid, groups, account?.Name ?? peer.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }

@@ -9,9 +9,11 @@ namespace Exim.Mail.Submission;
 /// Exim's header fix-ups for a local message (receive.c), on the -H lines: From: of just the login, Sender: of an
 /// untrusted caller, and the Message-Id:, From:, Sender: and Date: headers Exim adds. Added headers go at the end, as
 /// Exim's header_add puts them. Resent- header sets are not treated apart (Exim applies these rules to them instead).
+/// The name is made a phrase first (<see cref="LocalPhrase"/>), so it can never name an address of its own.
 /// </summary>
 internal sealed class HeaderFixups(MainOptions main, LocalCaller caller, string sender, string name, bool senderLocal)
 {
+    private readonly string _name = LocalPhrase.Fix(name);
     private SpoolHeaderLine? _from;
 
     private string Originator => $"{caller.Login}@{main.QualifyDomain}";
@@ -31,7 +33,7 @@ internal sealed class HeaderFixups(MainOptions main, LocalCaller caller, string 
             if (_from == h && value.Equals(caller.Login, StringComparison.OrdinalIgnoreCase))
             {
                 headers[i] = h with { Flag = SpoolHeaderFile.Deleted };
-                _from = new SpoolHeaderLine('F', $"From: {name} <{Originator}>\n");
+                _from = new SpoolHeaderLine('F', $"From: {_name} <{Originator}>\n");
                 headers.Add(_from);
             }
         }
@@ -60,7 +62,7 @@ internal sealed class HeaderFixups(MainOptions main, LocalCaller caller, string 
         if (_from is null)
         {
             // The originator's name for an untrusted caller; for a trusted one only if -F gave it or -f was not used.
-            var oname = name;
+            var oname = _name;
             _from = sender.Length == 0
                 ? new SpoolHeaderLine('F', oname.Length > 0 ? $"From: {oname} <{Originator}>\n" : $"From: {Originator}\n")
                 : new SpoolHeaderLine('F', oname.Length > 0 ? $"From: {oname} <{sender}>\n" : $"From: {sender}\n");
@@ -68,7 +70,7 @@ internal sealed class HeaderFixups(MainOptions main, LocalCaller caller, string 
         }
         if (main.LocalFromCheck && senderLocal && !caller.Trusted && !FromIsCaller(_from.Text))
         {
-            headers.Add(new SpoolHeaderLine('S', $"Sender: {name} <{Originator}>\n"));
+            headers.Add(new SpoolHeaderLine('S', $"Sender: {_name} <{Originator}>\n"));
         }
         if (!headers.Exists(h => h.Flag != SpoolHeaderFile.Deleted && Named(h.Text, "Date")))
         {

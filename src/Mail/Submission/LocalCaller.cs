@@ -1,3 +1,5 @@
+using Exim.Mail.Native;
+
 namespace Exim.Mail.Submission;
 
 /// <summary>
@@ -7,13 +9,22 @@ namespace Exim.Mail.Submission;
 /// </summary>
 internal sealed record LocalCaller(string Login, int Uid, int Gid, string GecosName, bool Trusted)
 {
-    /// <summary>The full name a gecos field gives, as Exim takes it: <c>&amp;</c> becomes the login with its first letter upper-cased.</summary>
+    /// <summary>The caller from its passwd entry (looked up once by the caller of this; null: none), its uid, gid and login.</summary>
+    public static LocalCaller From(UnixAccount? account, int uid, int gid, string login, bool trusted)
+        => new(login, uid, gid, NameFromGecos(account?.Gecos ?? "", login), trusted);
+
+    /// <summary>
+    /// The full name a gecos field gives, as Exim takes it: <c>&amp;</c> becomes the login with its first letter
+    /// upper-cased; cut to <see cref="SubmissionRequest.MaxName"/> characters (a user's chfn cannot make it longer
+    /// than -F may be).
+    /// </summary>
     public static string NameFromGecos(string gecos, string login)
     {
         var comma = gecos.IndexOf(',', StringComparison.Ordinal);
         var name = comma < 0 ? gecos : gecos[..comma];
         var amp = name.IndexOf('&', StringComparison.Ordinal);
-        if (amp < 0 || login.Length == 0) return name.Trim();
-        return (name[..amp] + char.ToUpperInvariant(login[0]) + login[1..] + name[(amp + 1)..]).Trim();
+        if (amp >= 0 && login.Length > 0) name = name[..amp] + char.ToUpperInvariant(login[0]) + login[1..] + name[(amp + 1)..];
+        name = name.Trim();
+        return name.Length > SubmissionRequest.MaxName ? name[..SubmissionRequest.MaxName].TrimEnd() : name;
     }
 }

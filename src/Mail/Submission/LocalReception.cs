@@ -130,6 +130,12 @@ internal sealed class LocalReception(MainOptions main, string version, FileSpool
             }
             return new SubmissionOutcome(250, "", message.Ref);
         }
+        catch (IncompleteMessageException e)
+        {
+            // The submitter died mid-message (receive.c logs "... while reading local message" and keeps nothing).
+            SubmissionLog.Incomplete(logger, message.Id, e.Message, caller.Login);
+            return SubmissionOutcome.Temporary("message incomplete: nothing was accepted");
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             SubmissionLog.SpoolFailed(logger, message.Id, caller.Login, e.Message);

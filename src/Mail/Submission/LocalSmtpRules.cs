@@ -8,7 +8,9 @@ namespace Exim.Mail.Submission;
 /// <summary>
 /// Exim's rules for a message in a local user's SMTP dialogue (<c>exim -bs</c>; exim.c and receive.c with smtp_input):
 /// MAIL's sender stands for a trusted caller, and for an untrusted one only when <c>untrusted_set_sender</c> matches
-/// it (else it becomes the login at qualify_domain); the From:, Sender:, Message-Id: and Date: fix-ups of a local
+/// it (else it becomes the login at qualify_domain): receive_check_set_sender, which matches an address without a domain,
+/// <c>&lt;&gt;</c> included, as local part at qualify_domain (so <c>&lt;&gt;</c> is <c>@qualify_domain</c>, which
+/// <c>untrusted_set_sender = *</c> matches and <c>*@lists.example</c> does not); the From:, Sender:, Message-Id: and Date: fix-ups of a local
 /// message apply (<see cref="HeaderFixups"/>), the name being the gecos name for an untrusted caller only.
 /// </summary>
 internal static class LocalSmtpRules
@@ -16,8 +18,9 @@ internal static class LocalSmtpRules
     public static string Sender(MainOptions main, LocalCaller caller, string mailFrom)
     {
         if (caller.Trusted) return mailFrom;
-        if (mailFrom.Length > 0 && !main.UntrustedSetSender.IsEmpty
-            && new AddressList(main.UntrustedSetSender, main.PrimaryHostname, DomainList.NamedLists(main)).Matches(mailFrom))
+        var qualified = mailFrom.Contains('@', StringComparison.Ordinal) ? mailFrom : $"{mailFrom}@{main.QualifyDomain}";
+        if (!main.UntrustedSetSender.IsEmpty
+            && new AddressList(main.UntrustedSetSender, main.PrimaryHostname, DomainList.NamedLists(main)).Matches(qualified))
         {
             return mailFrom;
         }

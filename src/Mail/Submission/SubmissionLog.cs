@@ -17,6 +17,9 @@ internal static partial class SubmissionLog
     [LoggerMessage(3063, LogLevel.Critical, "{Id} Couldn't open message log: {Reason}")]
     public static partial void MessageLogFailed(ILogger logger, string id, string reason);
 
+    [LoggerMessage(3064, LogLevel.Information, "{Id} {Reason} while reading local message from {User}: message abandoned")]
+    public static partial void Incomplete(ILogger logger, string id, string reason, string user);
+
     [LoggerMessage(3960, LogLevel.Information, "rejected from <{Sender}> U={User}: message too big: read={Read} max={Max}")]
     public static partial void TooBig(ILogger logger, string sender, string user, long read, long max);
 }

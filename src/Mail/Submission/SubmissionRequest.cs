@@ -9,7 +9,7 @@ namespace Exim.Mail.Submission;
 /// for <c>-f &lt;&gt;</c>), the full name given with <c>-F</c>, <c>-t</c>, the recipient arguments and the <c>-od</c>
 /// delivery mode. On the submission socket it is the request's header (<see cref="Format"/>, <see cref="TryParse"/>):
 /// <code>
-/// EXIM-SUBMIT 1
+/// EXIM-SUBMIT 2
 /// mode bm
 /// sender alice@example.com
 /// name Alice Example
@@ -18,8 +18,11 @@ namespace Exim.Mail.Submission;
 /// delivery i
 /// (blank line)
 /// </code>
-/// then, for <c>bm</c>, the message itself until the client shuts its sending side; for <c>bs</c>, an SMTP dialogue.
-/// Values never hold a line end (<see cref="TryValidate"/>).
+/// then, for <c>bm</c>, the message in chunks (<see cref="SubmissionBody"/>: a 4-byte big-endian length and that many
+/// bytes, a zero length ending it, so a client killed mid-message is told apart from a finished one); for <c>bs</c>, an
+/// SMTP dialogue. Version 1 (the body ending at the client's shutdown) is no longer accepted. Values hold no control
+/// character and no more than Exim's limits (<see cref="Validated"/>), which the daemon checks again: it never trusts
+/// the client.
 /// </summary>
 internal sealed record SubmissionRequest(
     SubmissionMode Mode,
@@ -29,7 +32,13 @@ internal sealed record SubmissionRequest(
     ImmutableArray<string> Recipients,
     SubmissionDelivery Delivery)
 {
-    public const string Magic = "EXIM-SUBMIT 1";
+    public const string Magic = "EXIM-SUBMIT 2";
+
+    /// <summary>Exim's EXIM_HUMANNAME_MAX: the longest -F name.</summary>
+    public const int MaxName = 256;
+
+    /// <summary>Exim's EXIM_DISPLAYMAIL_MAX: the longest -f address (and, here, each recipient argument).</summary>
+    public const int MaxAddress = 1024;
 
     /// <summary>The most a request header may take (the recipients included).</summary>
     public const int MaxHeaderBytes = 256 * 1024;
@@ -53,17 +62,51 @@ internal sealed record SubmissionRequest(
         return sb.Append('\n').ToString();
     }
 
-    /// <summary>Null when every value can go on the socket; else what is wrong (a value holding a line end or a NUL).</summary>
-    public string? TryValidate()
+    /// <summary>
+    /// The request with its -f address parsed as Exim's exim.c does (parse_extract_address: <c>Name &lt;addr&gt;</c>,
+    /// <c>addr (comment)</c> and <c>&lt;&gt;</c> are taken; the bare address is kept), or null with Exim's error text
+    /// (<c>length limit exceeded (n &gt; max) for: -F</c>, <c>bad -f address "x": ...</c>) when a value is too long,
+    /// holds a control character or is not an address.
+    /// </summary>
+    public SubmissionRequest? Validated(out string? error)
     {
-        static bool Bad(string? v) => v is not null && v.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0;
-        if (Bad(Sender)) return "the -f address holds a line end";
-        if (Bad(FullName)) return "the -F name holds a line end";
+        error = TooLong(FullName, MaxName, "-F") ?? TooLong(Sender, MaxAddress, "-f");
+        if (error is not null) return null;
+        if (HasControl(FullName)) return Fail(out error, "the -F name holds a control character");
         foreach (var r in Recipients)
         {
-            if (Bad(r)) return "a recipient address holds a line end";
+            if (HasControl(r)) return Fail(out error, "a recipient address holds a control character");
+            if (TooLong(r, MaxAddress, "a recipient") is { } tooLong) return Fail(out error, tooLong);
         }
-        return null;
+        if (Sender is null) return this;
+        if (!LocalSender.TryParse(Sender, out var sender, out var why))
+        {
+            return Fail(out error, $"bad -f address \"{Text.ClientText.Printing(Sender)}\": {why}");
+        }
+        return this with { Sender = sender };
+
+        static string? TooLong(string? value, int max, string what)
+        {
+            var length = value is null ? 0 : Encoding.UTF8.GetByteCount(value);
+            return length > max ? $"length limit exceeded ({length} > {max}) for: {what}" : null;
+        }
+
+        static SubmissionRequest? Fail(out string? error, string why)
+        {
+            error = why;
+            return null;
+        }
+    }
+
+    /// <summary>A C0 control character other than tab, or DEL.</summary>
+    private static bool HasControl(string? value)
+    {
+        if (value is null) return false;
+        foreach (var c in value)
+        {
+            if ((c < ' ' && c != '\t') || c == '\x7f') return true;
+        }
+        return false;
     }
 
     /// <summary>Reads a request header (its lines, the blank line excluded); false with a reason when it is not one.</summary>
@@ -72,7 +115,7 @@ internal sealed record SubmissionRequest(
         request = null;
         if (lines.Count == 0 || lines[0] != Magic)
         {
-            error = "not an EXIM-SUBMIT 1 request";
+            error = $"not an {Magic} request";
             return false;
         }
         var mode = SubmissionMode.Message;
@@ -107,8 +150,7 @@ internal sealed record SubmissionRequest(
                     return false;
             }
         }
-        request = new SubmissionRequest(mode, sender, name, extract, recipients.ToImmutable(), delivery);
-        error = null;
-        return true;
+        request = new SubmissionRequest(mode, sender, name, extract, recipients.ToImmutable(), delivery).Validated(out error);
+        return request is not null;
     }
 }

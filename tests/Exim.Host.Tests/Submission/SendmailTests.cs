@@ -166,4 +166,20 @@ public sealed class SendmailTests(SendmailDaemonFixture fixture) : IClassFixture
         Assert.DoesNotContain("Sender:", header, StringComparison.Ordinal);
         Assert.DoesNotContain("-host_address", header, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task UntrustedDashF_NameIsOnePhrase_AndABadDashFAddressIsRefusedAsByExim()
+    {
+        var to = Unique("phrase");
+        var (code, _, stderr) = await Sendmail(asNobody: true, "Subject: x\n\nbody\n", "-odq", "-F", "Boss <boss@corp.example>", $"{to}@test.example");
+        Assert.True(code == 0, stderr);
+        var id = fixture.QueuedIdFor($"{to}@test.example");
+        Assert.NotNull(id);
+        var header = await File.ReadAllTextAsync(Path.Combine(fixture.Daemon.InputDirectory, id + "-H"));
+        Assert.Contains("F From: \"Boss <boss@corp.example>\" <nobody@mx.test.example>\n", header, StringComparison.Ordinal);
+
+        (code, _, stderr) = await Sendmail(asNobody: true, "Subject: x\n\nbody\n", "-f", "owner@lists.example H=forged", $"{to}@test.example");
+        Assert.Equal(1, code);
+        Assert.Contains("exim: bad -f address \"owner@lists.example H=forged\": malformed address", stderr, StringComparison.Ordinal);
+    }
 }

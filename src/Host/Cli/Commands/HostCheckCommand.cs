@@ -71,7 +71,7 @@ internal static class HostCheckCommand
             var settings = new SmtpSettings(generation.Config.Main, EximVersion.Number) { HostChecking = true, Authenticators = generation.Authenticators };
             // The daemon's own admission chain and session, on one end of a loopback socket pair as if from the given address.
             var handler = services.CreateHandler(generation, settings, spool, slots, load, sessionLogger);
-            var (server, client) = await StdioPump.SocketPairAsync().ConfigureAwait(false);
+            var (server, client) = StdioPump.SocketPair();
             using (client)
             {
                 var pump = StdioPump.RunAsync(input, output, client);

@@ -1,10 +1,9 @@
-using System.Net;
 using System.Net.Sockets;
 
 namespace Exim.Host.Cli.Commands;
 
 /// <summary>
-/// An SMTP dialogue on stdin and stdout carried over a socket (-bh's loopback pair, -bs's submission socket): stdin goes
+/// An SMTP dialogue on stdin and stdout carried over a socket (-bh's socket pair, -bs's submission socket): stdin goes
 /// to the socket, its sending side shut at the end of input as a client closing would; what comes back goes to stdout,
 /// flushed as it arrives.
 /// </summary>
@@ -20,17 +19,12 @@ internal static class StdioPump
         await toSocket.ConfigureAwait(false);
     }
 
-    public static async Task<(Socket Server, Socket Client)> SocketPairAsync()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await client.ConnectAsync(listener.LocalEndPoint!, timeout.Token).ConfigureAwait(false);
-        var server = await listener.AcceptAsync(timeout.Token).ConfigureAwait(false);
-        return (server, client);
-    }
+    /// <summary>
+    /// The two ends of a session in this process (-bh, -bs without a daemon): a Unix socket pair, which no other process
+    /// can connect to (a loopback TCP pair's port could be reached first by another local user, who would get the
+    /// session, trusted).
+    /// </summary>
+    public static (Socket Server, Socket Client) SocketPair() => Mail.Native.Posix.SocketPair();
 
     /// <summary>stdin to the session; at end of input the sending side is shut, as a client closing would.</summary>
     public static async Task PumpInputAsync(Stream input, Socket client, CancellationToken done)

@@ -14,15 +14,23 @@ namespace Exim.Host.Cli.Commands;
 /// <summary>
 /// <c>exim -bm</c>, <c>exim [options] address...</c>, <c>sendmail</c>: reads a message on stdin (a line with a single dot
 /// ends it unless <c>-i</c>/<c>-oi</c>) and hands it, with the options, to the daemon's submission socket, which receives
-/// it as the caller (its peer credentials say who that is) and replies once it is durable. When no daemon answers, a
-/// caller who may write the spool (root, the Exim user) receives it here, through the same code; anyone else gets an
-/// error and sendmail's EX_TEMPFAIL (75), with stdin left unread, so the caller knows nothing was sent. Exit codes:
-/// 0 accepted, 1 refused (bad address, no recipients, too big), 75 try again later.
+/// it as the caller (its peer credentials say who that is) and replies once it is durable. Whoever answers on the socket
+/// must be the mail system (root, the Exim user, or with exim_user unset the spool directory's owner, by the socket's
+/// peer credentials): the socket's name is not a permission, and another user could have bound it first. When no
+/// daemon answers, or an impostor does, a caller who may write the spool (root, the Exim user) receives it here, through
+/// the same code; anyone else gets an error and sendmail's EX_TEMPFAIL (75), with stdin left unread, so the caller
+/// knows nothing was sent. Exit codes: 0 accepted, 1 refused (bad address, no recipients, too big), 75 try again later.
 /// </summary>
 internal static class SubmitCommand
 {
     /// <summary>sendmail's EX_TEMPFAIL.</summary>
     public const int TempFail = 75;
+
+    /// <summary>The longest the daemon may leave a write of the message unread (it reads as it spools).</summary>
+    private static readonly TimeSpan WriteStall = TimeSpan.FromMinutes(2);
+
+    /// <summary>The longest the reply may take once the message is sent: its spooling, or with -odi its delivery attempt.</summary>
+    private static TimeSpan ReplyTimeout(SubmissionDelivery delivery) => delivery == SubmissionDelivery.Interactive ? TimeSpan.FromMinutes(30) : TimeSpan.FromMinutes(5);
 
     public static async Task<int> RunAsync(CommandLine cl, Stream stdin, TextWriter error)
     {
@@ -31,8 +39,9 @@ internal static class SubmitCommand
             await error.WriteLineAsync("exim: no recipients given (give addresses as arguments, or -t to take them from the headers)").ConfigureAwait(false);
             return 1;
         }
-        var request = new SubmissionRequest(SubmissionMode.Message, cl.SubmitSender, cl.SubmitFullName, cl.ExtractRecipients, cl.Arguments, cl.Delivery);
-        if (request.TryValidate() is { } bad)
+        var request = new SubmissionRequest(SubmissionMode.Message, cl.SubmitSender, cl.SubmitFullName, cl.ExtractRecipients, cl.Arguments, cl.Delivery)
+            .Validated(out var bad);
+        if (request is null)
         {
             await error.WriteLineAsync($"exim: {bad}").ConfigureAwait(false);
             return 1;
@@ -44,16 +53,24 @@ internal static class SubmitCommand
         SubmissionOutcome outcome;
         try
         {
-            await using var stream = new NetworkStream(socket, ownsSocket: false);
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(request.Format())).ConfigureAwait(false);
-            await new LocalInputStream(stdin, cl.DotEnds).CopyToAsync(stream).ConfigureAwait(false);
-            socket.Shutdown(SocketShutdown.Send);
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            outcome = SubmissionOutcome.Parse(await reader.ReadLineAsync().ConfigureAwait(false));
+            var stream = new IdleTimeoutStream(new NetworkStream(socket, ownsSocket: false), WriteStall, CancellationToken.None);
+            await using (stream.ConfigureAwait(false))
+            {
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(request.Format())).ConfigureAwait(false);
+                await SubmissionBody.WriteAsync(new LocalInputStream(stdin, cl.DotEnds), stream).ConfigureAwait(false);
+            }
+            using var timeout = new CancellationTokenSource(ReplyTimeout(request.Delivery));
+            await using var replies = new NetworkStream(socket, ownsSocket: false);
+            using var reader = new StreamReader(replies, Encoding.UTF8);
+            outcome = SubmissionOutcome.Parse(await reader.ReadLineAsync(timeout.Token).ConfigureAwait(false));
         }
         catch (Exception e) when (e is SocketException or IOException)
         {
             outcome = SubmissionOutcome.Temporary($"the daemon's submission socket failed: {e.Message}");
+        }
+        catch (OperationCanceledException)
+        {
+            outcome = SubmissionOutcome.Temporary("the daemon did not answer in time; the message may or may not have been accepted");
         }
         return await ReportAsync(outcome, error).ConfigureAwait(false);
     }
@@ -84,8 +101,8 @@ internal static class SubmitCommand
     }
 
     /// <summary>
-    /// The daemon's submission socket, connected; else null with null (receive in this process: the caller may write the
-    /// spool) or with the exit code after the error was printed.
+    /// The daemon's submission socket, connected and answered by the mail system; else null with null (receive in this
+    /// process: the caller may write the spool) or with the exit code after the error was printed.
     /// </summary>
     private static async Task<(Socket? Socket, int? Exit)> ConnectAsync(CommandLine cl, TextWriter error)
     {
@@ -94,19 +111,48 @@ internal static class SubmitCommand
         var main = loaded.Config.Config.Main;
         var name = SubmissionSocket.Name(main);
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        string problem;
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await socket.ConnectAsync(SubmissionSocket.EndPoint(name), timeout.Token).ConfigureAwait(false);
-            return (socket, null);
+            if (Impostor(socket, main, loaded.Config.AtMainOption) is not { } impostor) return (socket, null);
+            problem = $"its submission socket {name} is answered by someone else ({impostor}), so it was not used";
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)
         {
-            socket.Dispose();
-            if (Posix.RealUid == 0 || Posix.CanWriteDirectory(Path.Combine(main.SpoolDirectory, "input"))) return (null, null);
-            await error.WriteLineAsync($"exim: cannot hand the message to the daemon: its submission socket {name} does not answer ({e.Message}), "
-                + "and this user may not write the spool; the message was not accepted: try again once exim -bd runs").ConfigureAwait(false);
-            return (null, TempFail);
+            problem = $"its submission socket {name} does not answer ({e.Message})";
+        }
+        socket.Dispose();
+        if (Posix.RealUid == 0 || Posix.CanWriteDirectory(Path.Combine(main.SpoolDirectory, "input"))) return (null, null);
+        await error.WriteLineAsync($"exim: cannot hand the message to the daemon: {problem}, "
+            + "and this user may not write the spool; the message was not accepted: try again once exim -bd runs").ConfigureAwait(false);
+        return (null, TempFail);
+    }
+
+    /// <summary>
+    /// Null when the process answering on <paramref name="socket"/> runs as root, the Exim user, or (exim_user unset)
+    /// the spool directory's owner; else who it is. Anything else bound the socket's name first (the abstract namespace
+    /// has no permissions; a path can be squatted while the daemon restarts) and would take the user's mail.
+    /// </summary>
+    private static string? Impostor(Socket socket, Exim.Abstractions.Config.MainOptions main, Func<string, string, Exim.Abstractions.Config.ConfigDiagnostic> at)
+    {
+        try
+        {
+            var peer = Posix.PeerCredentialsOf(socket);
+            if (peer.Uid == 0) return null;
+            var (expected, who) = EximIdentity.From(main, at) is { } exim
+                ? (exim.Uid, $"the Exim user {exim.User}")
+                : (Posix.OwnerOf(main.SpoolDirectory).Uid, $"the owner of {main.SpoolDirectory}");
+            return peer.Uid == expected ? null : $"pid {peer.Pid} uid {peer.Uid}, neither root nor {who} (uid {expected})";
+        }
+        catch (Exim.Abstractions.Config.EximConfigException e)
+        {
+            return $"cannot tell who the mail system is: {e.Diagnostic.Message}";
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            return $"cannot check it: {e.Message}";
         }
     }
 
@@ -129,11 +175,7 @@ internal static class SubmitCommand
 
     /// <summary>The submitting user (recorded before any privilege drop) as Exim's originator.</summary>
     private static LocalCaller Caller(Generations.Generation generation, CallerIdentity identity)
-    {
-        var trusted = OperatorRoles.From(generation.Config.Main, generation.Loaded.AtMainOption).IsTrusted(identity);
-        var gecos = UnixAccount.Find(identity.Uid)?.Gecos ?? "";
-        return new LocalCaller(identity.UserName, identity.Uid, identity.Gid, LocalCaller.NameFromGecos(gecos, identity.UserName), trusted);
-    }
+        => LocalCallers.Of(identity, OperatorRoles.From(generation.Config.Main, generation.Loaded.AtMainOption));
 
     /// <summary>
     /// No daemon, -bs: the session in this process on a socket pair; each message it takes is delivered (as -od says)
@@ -156,7 +198,7 @@ internal static class SubmitCommand
                 var generation = core.Store.Current;
                 var main = generation.Config.Main;
                 var received = new List<MessageRef>();
-                var (server, client) = await StdioPump.SocketPairAsync().ConfigureAwait(false);
+                var (server, client) = StdioPump.SocketPair();
                 await using (var spool = new FileSpool(main.SpoolDirectory, TimeProvider.System, main.SpoolSync == "filesystem"))
                 using (client)
                 {
