@@ -21,6 +21,11 @@ using System.Text.RegularExpressions;
 // (three rounds unless told): handshakes/s (EHLO, STARTTLS, the handshake, QUIT) against the same dialogue in clear
 // (EHLO, QUIT), and messages/s (1 KB, ten per reused connection) over STARTTLS against clear; then the daemon's RSS per
 // idle session, in clear and after STARTTLS (idle-sessions of each, default 2000 in this mode).
+// With "startup" (issue 14's start-up target), the first argument is the number of runs: exec to the first 220 banner
+// on 127.0.0.1, for Postfix's smtp-sink (Debian's postfix package, unpacked once into .tools/postfix with apt-get
+// download + dpkg -x) and for exim -bdf on the bundled exim.toml (the checkout's build, and a packaged self-contained
+// ReadyToRun one if deploy/build-deb.sh has staged it under .build/deb); medians and the ratio to smtp-sink.
+//   dotnet run -c Release --project bench/Exim.LoadGen -- 9 0 startup
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var idleSessions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
 var mode = args.Length > 2 ? args[2] : "";
@@ -41,6 +46,12 @@ const string StageScript = """
     }
     """;
 const string StageHooks = "\n[hooks]\naccept = \"accept.csx\"\nhelo = \"stage.csx\"\nmail = \"stage.csx\"\nrcpt = \"stage.csx\"\npredata = \"stage.csx\"\ndata = \"stage.csx\"\n";
+
+if (mode == "startup")
+{
+    await Startup.RunAsync(root, Math.Max(3, seconds));
+    return;
+}
 
 if (mode == "tls")
 {
