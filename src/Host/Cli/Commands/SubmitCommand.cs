@@ -181,7 +181,44 @@ internal static class SubmitCommand
     /// No daemon, -bs: the session in this process on a socket pair; each message it takes is delivered (as -od says)
     /// once the dialogue has ended.
     /// </summary>
-    private static async Task<int> SmtpHereAsync(CommandLine cl, SubmissionRequest request, Stream stdin, Stream stdout, TextWriter error)
+    private static Task<int> SmtpHereAsync(CommandLine cl, SubmissionRequest request, Stream stdin, Stream stdout, TextWriter error)
+        => HereAsync(cl, error, async (generation, caller, spool, logger) =>
+        {
+            var received = new List<MessageRef>();
+            var (server, client) = StdioPump.SocketPair();
+            using (client)
+            {
+                var pump = StdioPump.RunAsync(stdin, stdout, client);
+                await LocalSmtpSession.RunAsync(generation, caller, server, spool,
+                    request.Delivery == SubmissionDelivery.QueueOnly ? null : m => { received.Add(m); return null; },
+                    logger, CancellationToken.None).ConfigureAwait(false);
+                server.Dispose();
+                await pump.ConfigureAwait(false);
+            }
+            return (received, () => Task.FromResult(0));
+        });
+
+    /// <summary>No daemon: receive into the spool in this process (the caller may write it), then deliver as -od says.</summary>
+    private static Task<int> ReceiveHereAsync(CommandLine cl, SubmissionRequest request, Stream stdin, TextWriter error)
+        => HereAsync(cl, error, async (generation, caller, spool, logger) =>
+        {
+            var main = generation.Config.Main;
+            var reception = new LocalReception(main, EximVersion.Number, spool, TimeProvider.System, logger);
+            var outcome = await reception.ReceiveAsync(caller, request, new LocalInputStream(stdin, cl.DotEnds), CancellationToken.None).ConfigureAwait(false);
+            // Background delivery has no daemon to run in: it happens here, before the command returns.
+            var deliver = request.Delivery is SubmissionDelivery.Interactive or SubmissionDelivery.Background
+                || (request.Delivery == SubmissionDelivery.Default && !main.QueueOnly);
+            IReadOnlyList<MessageRef> toDeliver = outcome.Message is { } message && deliver ? [message] : [];
+            return (toDeliver, () => ReportAsync(outcome, error));
+        });
+
+    /// <summary>
+    /// The frame both in-process paths share: become the spool writer (noting the caller first), start a delivery
+    /// process on the configuration, receive with <paramref name="receive"/> into the spool, then deliver what it returns
+    /// (when there are routers) and answer with its exit code.
+    /// </summary>
+    private static async Task<int> HereAsync(CommandLine cl, TextWriter error,
+        Func<Generations.Generation, LocalCaller, FileSpool, Microsoft.Extensions.Logging.ILogger, Task<(IReadOnlyList<MessageRef> Deliver, Func<Task<int>> Exit)>> receive)
     {
         var (identity, dropFailed) = BecomeSpoolWriter(cl);
         if (identity is null)
@@ -197,64 +234,20 @@ internal static class SubmitCommand
             {
                 var generation = core.Store.Current;
                 var main = generation.Config.Main;
-                var received = new List<MessageRef>();
-                var (server, client) = StdioPump.SocketPair();
+                (IReadOnlyList<MessageRef> Deliver, Func<Task<int>> Exit) result;
                 await using (var spool = new FileSpool(main.SpoolDirectory, TimeProvider.System, main.SpoolSync == "filesystem"))
-                using (client)
                 {
-                    var pump = StdioPump.RunAsync(stdin, stdout, client);
-                    await LocalSmtpSession.RunAsync(generation, Caller(generation, identity), server, spool,
-                        request.Delivery == SubmissionDelivery.QueueOnly ? null : m => { received.Add(m); return null; },
-                        core.LoggerFactory.CreateLogger("Exim.Submission"), CancellationToken.None).ConfigureAwait(false);
-                    server.Dispose();
-                    await pump.ConfigureAwait(false);
+                    result = await receive(generation, Caller(generation, identity), spool, core.LoggerFactory.CreateLogger("Exim.Submission")).ConfigureAwait(false);
                 }
                 if (!generation.Config.Routers.IsEmpty)
                 {
-                    foreach (var message in received)
+                    foreach (var message in result.Deliver)
                     {
                         await process.Deliverer.DeliverAsync(message, DeliveryOptions.QueueRun, CancellationToken.None).ConfigureAwait(false);
                     }
                 }
                 await core.Store.ShutdownAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-                return 0;
-            }
-        }
-    }
-
-    /// <summary>No daemon: receive into the spool in this process (the caller may write it), then deliver as -od says.</summary>
-    private static async Task<int> ReceiveHereAsync(CommandLine cl, SubmissionRequest request, Stream stdin, TextWriter error)
-    {
-        var (identity, dropFailed) = BecomeSpoolWriter(cl);
-        if (identity is null)
-        {
-            await error.WriteLineAsync(dropFailed).ConfigureAwait(false);
-            return 1;
-        }
-        var (core, process) = await DeliveryProcess.StartAsync(cl.ConfigPath, cl.Debug, error).ConfigureAwait(false);
-        await using (core)
-        {
-            if (process is null) return 1;
-            await using (process)
-            {
-                var generation = core.Store.Current;
-                var main = generation.Config.Main;
-                var caller = Caller(generation, identity);
-                SubmissionOutcome outcome;
-                await using (var spool = new FileSpool(main.SpoolDirectory, TimeProvider.System, main.SpoolSync == "filesystem"))
-                {
-                    var reception = new LocalReception(main, EximVersion.Number, spool, TimeProvider.System, core.LoggerFactory.CreateLogger("Exim.Submission"));
-                    outcome = await reception.ReceiveAsync(caller, request, new LocalInputStream(stdin, cl.DotEnds), CancellationToken.None).ConfigureAwait(false);
-                }
-                // Background delivery has no daemon to run in: it happens here, before the command returns.
-                var deliver = request.Delivery is SubmissionDelivery.Interactive or SubmissionDelivery.Background
-                    || (request.Delivery == SubmissionDelivery.Default && !main.QueueOnly);
-                if (outcome.Message is { } message && deliver && !generation.Config.Routers.IsEmpty)
-                {
-                    await process.Deliverer.DeliverAsync(message, DeliveryOptions.QueueRun, CancellationToken.None).ConfigureAwait(false);
-                }
-                await core.Store.ShutdownAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-                return await ReportAsync(outcome, error).ConfigureAwait(false);
+                return await result.Exit().ConfigureAwait(false);
             }
         }
     }
