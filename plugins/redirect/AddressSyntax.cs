@@ -44,7 +44,7 @@ internal static class AddressSyntax
 
         var at = LastIndexOutsideQuotes(text, '@');
         var local = at < 0 ? text : text[..at];
-        if (!TryLocalPart(local, out error)) return false;
+        if (!TryLocalPart(local, text, out error)) return false;
         if (at >= 0)
         {
             var d = text[(at + 1)..];
@@ -59,7 +59,7 @@ internal static class AddressSyntax
         return true;
     }
 
-    private static bool TryLocalPart(string local, [NotNullWhen(false)] out string? error)
+    private static bool TryLocalPart(string local, string address, [NotNullWhen(false)] out string? error)
     {
         error = null;
         var i = 0;
@@ -85,13 +85,13 @@ internal static class AddressSyntax
             {
                 error = start == 0
                     ? "missing or malformed local part (expected word or \"<\")"
-                    : $"malformed address: {local[start..]} may not follow {local[..start]}";
+                    : $"malformed address: {address[start..].TrimStart()} may not follow {local[..start].TrimEnd()}";
                 return false;
             }
             if (i == local.Length) return true;
             if (local[i] != '.')
             {
-                error = $"malformed address: {local[i..]} may not follow {local[..i]}";
+                error = $"malformed address: {address[i..].TrimStart()} may not follow {local[..i]}";
                 return false;
             }
             i++;

@@ -141,7 +141,7 @@ internal sealed class RedirectRouter(string name, RedirectSettings settings, str
         {
             stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             var directory = Path.GetDirectoryName(path) ?? "/";
             if (!Directory.Exists(directory)) failure = $"failed to stat {directory}/. (No such file or directory)";
