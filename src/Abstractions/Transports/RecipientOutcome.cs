@@ -24,6 +24,14 @@ public sealed record RecipientOutcome(string Address, RecipientOutcomeKind Kind,
     /// </summary>
     public string? RetryKey { get; init; }
 
+    /// <summary>
+    /// Exim's error number for the address (<c>basic_errno</c>), shown in <c>defer (n)</c> lines: a positive system errno
+    /// (its text follows, as in <c>defer (111): Connection refused</c>) or one of Exim's negative codes, which retry rules
+    /// also match on (-44 a 4xx to RCPT: <c>rcpt_4xx</c>, -45 to MAIL: <c>mail_4xx</c>, -46 to DATA or after it:
+    /// <c>data_4xx</c>); 0 when there is none.
+    /// </summary>
+    public int Errno { get; init; }
+
     /// <summary>For a deferral: freeze the message rather than retry it.</summary>
     public bool Freeze { get; init; }
 

@@ -14,6 +14,20 @@ internal static class OptionBinder
     /// <param name="diagnostics">Where errors go.</param>
     public static T Bind<T>(TomlSource source, TomlTable table, string section, string? driver,
         IReadOnlySet<string> skip, List<ConfigDiagnostic> diagnostics) where T : new()
+        => Bind<T>(source.Path, table, (key, message) => source.At(table, key, message), section, driver, skip, diagnostics);
+
+    /// <summary>Binds keys already read with their positions (a driver's options, <see cref="RawOption"/>).</summary>
+    public static T Bind<T>(string path, IEnumerable<KeyValuePair<string, RawOption>> options, string section, string? driver,
+        IReadOnlySet<string> skip, List<ConfigDiagnostic> diagnostics) where T : new()
+    {
+        var positions = options.ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);
+        return Bind<T>(path, positions.Select(p => KeyValuePair.Create(p.Key, p.Value.Value!)),
+            (key, message) => positions.TryGetValue(key, out var raw) ? new ConfigDiagnostic(path, raw.Line, raw.Column, message) : new ConfigDiagnostic(path, 0, 0, message),
+            section, driver, skip, diagnostics);
+    }
+
+    private static T Bind<T>(string configPath, IEnumerable<KeyValuePair<string, object>> table, Func<string, string, ConfigDiagnostic> at, string section, string? driver,
+        IReadOnlySet<string> skip, List<ConfigDiagnostic> diagnostics) where T : new()
     {
         var target = new T();
         var options = OptionTable.For<T>();
@@ -24,27 +38,27 @@ internal static class OptionBinder
             if (skip.Contains(key)) continue;
             if (!options.ByName.TryGetValue(key, out var option))
             {
-                diagnostics.Add(source.At(table, key, $"unknown option \"{key}\"{where}"));
+                diagnostics.Add(at(key, $"unknown option \"{key}\"{where}"));
                 continue;
             }
             if (!seen.Add(option))
             {
-                diagnostics.Add(source.At(table, key, $"option \"{option.Name}\" is set twice (once as \"{key}\"){where}"));
+                diagnostics.Add(at(key, $"option \"{option.Name}\" is set twice (once as \"{key}\"){where}"));
                 continue;
             }
             if (driver is not null && !option.AppliesTo(driver))
             {
-                diagnostics.Add(source.At(table, key, $"option \"{key}\" is not valid for the {driver} driver{where}"));
+                diagnostics.Add(at(key, $"option \"{key}\" is not valid for the {driver} driver{where}"));
                 continue;
             }
             if (!TomlValues.TryConvert(raw, option.Type, option.Kind, option.Min, option.Max, out var value, out var error))
             {
-                diagnostics.Add(source.At(table, key, $"invalid value for \"{key}\"{where}: {error}"));
+                diagnostics.Add(at(key, $"invalid value for \"{key}\"{where}: {error}"));
                 continue;
             }
             if (option.Kind == OptionKind.Path && value is string path && path.Length > 0)
             {
-                var directory = Path.GetDirectoryName(source.Path)!;
+                var directory = Path.GetDirectoryName(configPath)!;
                 // log_file_path is Exim's colon-separated list ("syslog", an empty item for the default file): each file is resolved.
                 value = key == "log_file_path"
                     ? string.Join(':', path.Split(':').Select(item => item.Trim() is "" or "syslog" ? item : Path.GetFullPath(item, directory)))

@@ -19,7 +19,6 @@ internal static class TomlConfigLoader
 {
     private static readonly FrozenSet<string> Sections = FrozenSet.Create(StringComparer.Ordinal, "plugins", "routers", "transports", "retry", "hooks", "authenticators");
     private static readonly FrozenSet<string> RouterDrivers = FrozenSet.Create(StringComparer.Ordinal, "accept", "dnslookup", "manualroute");
-    private static readonly FrozenSet<string> TransportDrivers = FrozenSet.Create(StringComparer.Ordinal, "smtp", "maildir");
     private static readonly FrozenSet<string> NoSkip = FrozenSet<string>.Empty;
 
     /// <summary>Exim's hidden router options that set two options at once; each of those, set explicitly, wins.</summary>
@@ -68,7 +67,8 @@ internal static class TomlConfigLoader
         var errors = new List<ConfigDiagnostic>();
         var main = OptionBinder.Bind<MainOptions>(source, root, "", null, Sections, errors);
         main = Complete(main, source, root, errors);
-        var transports = BindArray<TransportConfig>(source, root, "transports", TransportDrivers, errors);
+        var transportSections = ReadTransports(source, root, errors);
+        ImmutableArray<TransportConfig> transports = [.. transportSections.Select(t => new TransportConfig { Name = t.Name, Driver = t.Driver })];
         var routers = BindArray<RouterConfig>(source, root, "routers", RouterDrivers, errors, RouterComposites);
         routers = ApplyComposites(source, root, routers, errors);
         var listFiles = ReadListFiles(source, root, routers, errors);
@@ -98,6 +98,7 @@ internal static class TomlConfigLoader
         return new ConfigLoadResult(new LoadedConfig(config, plugins)
         {
             Authenticators = authenticators,
+            Transports = transportSections,
             AtHooksOrder = hooksTable is null ? message => source.File(message) : message => source.At(hooksTable, "order", message),
             AtMainOption = (key, message) => source.At(root, key, message),
         }, []);
@@ -534,14 +535,58 @@ internal static class TomlConfigLoader
                 continue;
             }
             mechanisms[publicName] = name;
-            var options = new Dictionary<string, RawOption>(StringComparer.Ordinal);
-            foreach (var (key, v) in table)
+            var driverAt = source.At(table, "driver", "");
+            result.Add(new AuthenticatorSection(name, driver, publicName, source.Path, (driverAt.Line, driverAt.Column), RawOptions(source, table)));
+        }
+        return result.ToImmutable();
+    }
+
+    /// <summary>Every key of <paramref name="table"/> with its value and position, for a driver to read.</summary>
+    private static FrozenDictionary<string, RawOption> RawOptions(TomlSource source, TomlTable table)
+    {
+        var options = new Dictionary<string, RawOption>(StringComparer.Ordinal);
+        foreach (var (key, v) in table)
+        {
+            var at = source.At(table, key, "");
+            options[key] = new RawOption(v, at.Line, at.Column);
+        }
+        return options.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The <c>[[transports]]</c> tables: each needs a unique name and a driver; the rest of each table belongs to the core's
+    /// generic options and to its driver, which reads and checks it when the generation is built (a plugin's driver is
+    /// only known then).
+    /// </summary>
+    private static ImmutableArray<TransportSection> ReadTransports(TomlSource source, TomlTable root, List<ConfigDiagnostic> errors)
+    {
+        if (!root.TryGetValue("transports", out var raw)) return [];
+        if (raw is not TomlTableArray tables)
+        {
+            errors.Add(source.At(root, "transports", "\"transports\" must be an array of tables ([[transports]])"));
+            return [];
+        }
+        var result = ImmutableArray.CreateBuilder<TransportSection>(tables.Count);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < tables.Count; i++)
+        {
+            var table = tables[i];
+            if (!table.TryGetValue("name", out var n) || n is not string name)
             {
-                var at = source.At(table, key, "");
-                options[key] = new RawOption(v, at.Line, at.Column);
+                errors.Add(table.ContainsKey("name") ? source.At(table, "name", $"transports[{i + 1}]: \"name\" must be a string")
+                    : source.At(root, "transports", $"transports[{i + 1}] has no name"));
+                continue;
+            }
+            var section = $"transports \"{name}\"";
+            if (!names.Add(name)) errors.Add(source.At(table, "name", $"{section} is defined twice"));
+            if (!table.TryGetValue("driver", out var d) || d is not string driver)
+            {
+                errors.Add(table.ContainsKey("driver") ? source.At(table, "driver", $"invalid value for \"driver\" in {section}: expected a driver name")
+                    : source.At(table, "name", $"{section} has no driver"));
+                continue;
             }
             var driverAt = source.At(table, "driver", "");
-            result.Add(new AuthenticatorSection(name, driver, publicName, source.Path, (driverAt.Line, driverAt.Column), options.ToFrozenDictionary(StringComparer.Ordinal)));
+            result.Add(new TransportSection(name, driver, source.Path, (driverAt.Line, driverAt.Column), RawOptions(source, table)));
         }
         return result.ToImmutable();
     }

@@ -5,12 +5,10 @@ using Exim.Host.Generations;
 using Exim.Host.Lifetime;
 using Exim.Host.Slots;
 using Exim.Mail.Delivery;
-using Exim.Mail.Matching;
 using Exim.Mail.Resolution;
 using Exim.Mail.Retry;
 using Exim.Mail.Routing;
 using Exim.Mail.Spool;
-using Exim.Mail.Transports.Maildir;
 using Exim.Mail.Transports.Smtp;
 using Microsoft.Extensions.Logging;
 
@@ -18,7 +16,7 @@ namespace Exim.Host.Delivery;
 
 /// <summary>
 /// Everything a delivering process needs, composed from one generation: the router with the generation's resolvers,
-/// the transports (one SMTP connection pool shared by every message of the process), the retry database (on the
+/// the generation's transports (with one SMTP connection pool shared by every message of the process), the retry database (on the
 /// generation's hints store) and rules,
 /// the spool for bounces, and the <see cref="Deliverer"/> and <see cref="QueueRunner"/> built on them. The -M and -q
 /// commands use it today; a queue-runner child or the daemon's immediate delivery can compose the same way.
@@ -35,23 +33,12 @@ internal sealed class DeliveryProcess : IAsyncDisposable
         var random = Random.Shared;
         var dns = GenerationRouting.Dns(generation, cache);
         generation.Strategies.TryGet<IAddressResolver>("byname", out var byname);
-        var local = generation.LocalAddresses.ToHashSet();
         var logger = loggers.CreateLogger("Exim.Delivery");
         _spool = new FileSpool(main.SpoolDirectory, TimeProvider.System, main.SpoolSync == "filesystem");
         _pool = new SmtpConnectionPool();
-        var hostResolver = new HostListResolver(dns, byname, random, logger, main.SlowLookupLog);
-        // The transport's TLSA lookups follow CNAMEs and trust AA answers as the routers' lookups do (CompiledRouter).
-        var dnsSettings = new DnsLookupSettings(main.DnsCnameLoops, TrustAa: CompiledRouter.Matcher(main.DnsTrustAa, main, DomainList.NamedLists(main)))
-        {
-            Logger = logger,
-            SlowLookupLog = main.SlowLookupLog,
-        };
-        var drivers = new Dictionary<string, IDeliveryTransport>(StringComparer.Ordinal)
-        {
-            ["smtp"] = new SmtpTransport(main.PrimaryHostname, local, _pool, random, hostResolver, dnsSettings, logger, TimeProvider.System),
-            ["maildir"] = new MaildirTransport(main.PrimaryHostname, TimeProvider.System),
-        };
-        Deliverer = new Deliverer(config, GenerationRouting.Router(generation, dns, logger), hostResolver, drivers,
+        // The generation's transports run with this process's host lookups (through its host cache) and connection pool.
+        var services = new DeliveryServices(new HostListResolver(dns, byname, random, logger, main.SlowLookupLog), _pool);
+        Deliverer = new Deliverer(config, GenerationRouting.Router(generation, dns, logger), generation.Transports, services,
             new RetryDatabase(hints, main.SpoolDirectory), RetryRuleSet.From(config), _spool, EximVersion.Number, TimeProvider.System, logger, random);
         var load = generation.SystemLoad(new ProcLoadAverage());
         QueueRunner = new QueueRunner(Deliverer, main.SpoolDirectory, logger, load, main.DeliverQueueLoadMax);

@@ -43,6 +43,10 @@ internal sealed class Generation
     /// <summary>The generation's authenticators, created by their drivers when it was built.</summary>
     public ImmutableArray<Mail.Smtp.Auth.Authenticator> Authenticators { get; init; } = [];
 
+    /// <summary>The generation's transports by name, created by their drivers (built in or a plugin's) when it was built.</summary>
+    public System.Collections.Frozen.FrozenDictionary<string, Mail.Delivery.ConfiguredTransport> Transports { get; init; }
+        = System.Collections.Frozen.FrozenDictionary<string, Mail.Delivery.ConfiguredTransport>.Empty;
+
     /// <summary>The generation's hook scripts, compiled when it was built.</summary>
     public HookSet Hooks { get; }
 

@@ -21,6 +21,9 @@ namespace Exim.Host.Generations;
 internal sealed partial class GenerationBuilder(ILoggerFactory loggerFactory, string? listenOverride = null)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger("Exim.Host.Generations");
+
+    /// <summary>The built-in smtp transport's own host lookups (a delivering process lends its own); holds no plugin objects.</summary>
+    private readonly Mail.Resolution.HostCache _hostCache = new(TimeProvider.System);
     private long _lastNumber;
 
     /// <summary>
@@ -97,6 +100,13 @@ internal sealed partial class GenerationBuilder(ILoggerFactory loggerFactory, st
             }
         }
 
+        var transports = FrozenDictionary<string, Mail.Delivery.ConfiguredTransport>.Empty;
+        if (errors.Count == 0)
+        {
+            Transports.BuiltInTransports.Register(strategies, owners, loaded.Config, localAddresses, _hostCache, loggerFactory, errors);
+            transports = TransportBuilder.Build(loaded, strategies, loggerFactory, errors);
+        }
+
         var number = Interlocked.Read(ref _lastNumber) + 1; // claimed below only when the build succeeds
         // Loading the hooks is part of the generation's life (quiet in runners and testing modes); running them is not.
         var hooks = errors.Count == 0
@@ -118,6 +128,7 @@ internal sealed partial class GenerationBuilder(ILoggerFactory loggerFactory, st
         {
             Tls = tls,
             Authenticators = authenticators,
+            Transports = transports,
         };
         return new GenerationBuildResult(generation, []);
     }

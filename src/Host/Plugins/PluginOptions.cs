@@ -27,6 +27,23 @@ internal sealed class PluginOptions(string configPath, string where, FrozenDicti
 
     public IReadOnlyCollection<string> Keys => _options.Keys;
 
+    /// <summary>The configuration file.</summary>
+    public string ConfigPath => configPath;
+
+    /// <summary>How messages name the table (<c>transports "remote_smtp"</c>).</summary>
+    public string Where => where;
+
+    /// <summary>
+    /// Every key not read yet, with its value and position, now marked read: for the built-in drivers, which bind their
+    /// options through the core's option table (and report unknown keys themselves).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, RawOption>> TakeUnread()
+    {
+        var unread = _options.Where(o => !_read.Contains(o.Key)).ToList();
+        foreach (var (key, _) in unread) _read.Add(key);
+        return unread;
+    }
+
     public IEnumerable<string> UnreadKeys => _options.Keys.Where(k => !_read.Contains(k));
 
     public ConfigDiagnostic Position(string key, string message)

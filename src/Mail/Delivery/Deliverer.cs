@@ -3,12 +3,12 @@ using Exim.Mail.Logging;
 using Exim.Abstractions.Diagnostics;
 using System.Collections.Immutable;
 using Exim.Abstractions.Config;
+using Exim.Abstractions.Transports;
 using Exim.Abstractions.Matching;
 using Exim.Mail.Resolution;
 using Exim.Mail.Retry;
 using Exim.Mail.Routing;
 using Exim.Mail.Spool;
-using Exim.Mail.Transports.Smtp;
 using Microsoft.Extensions.Logging;
 
 namespace Exim.Mail.Delivery;
@@ -26,8 +26,8 @@ namespace Exim.Mail.Delivery;
 internal sealed class Deliverer(
     EximConfig config,
     AddressRouter router,
-    HostListResolver hostResolver,
-    IReadOnlyDictionary<string, IDeliveryTransport> drivers,
+    IReadOnlyDictionary<string, ConfiguredTransport> transports,
+    DeliveryServices services,
     RetryDatabase retryDatabase,
     RetryRules retryRules,
     FileSpool spool,
@@ -72,7 +72,7 @@ internal sealed class Deliverer(
     private async Task<(DeliveryResult, string?)> DeliverLockedAsync(MessageState state, DeliveryOptions options, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var groups = new Dictionary<string, (string Router, TransportConfig Transport, RouteResult Route, List<string> Recipients)>(StringComparer.Ordinal);
+        var groups = new Dictionary<string, (string Router, ConfiguredTransport Transport, RouteResult Route, List<string> Recipients)>(StringComparer.Ordinal);
         if (options.GiveUp is { } user) GiveUp(state, user);
         foreach (var address in state.Header.Pending)
         {
@@ -94,8 +94,7 @@ internal sealed class Deliverer(
             }
             var routingKey = RetryKeys.Routing(address[(address.LastIndexOf('@') + 1)..]);
             if (state.Record(routingKey) is not null) state.RetryChanges[routingKey] = null;
-            var transport = config.Transports.FirstOrDefault(t => t.Name == route.Transport);
-            if (transport is null || !drivers.ContainsKey(transport.Driver))
+            if (route.Transport is null || !transports.TryGetValue(route.Transport, out var transport))
             {
                 Settle(state, new RecipientResult(address, RecipientStatus.Deferred, $"no transport set by {route.Router} router", -1), route.Router, null, now);
                 continue;
@@ -109,21 +108,27 @@ internal sealed class Deliverer(
         // Local deliveries first, as Exim does. Remote ones wait when only local deliveries are wanted (-ql) or held for
         // the second stage of -qq, and stay pending without an attempt, a log line or a retry record.
         string? heldFor = null;
-        foreach (var (groupKey, group) in groups.OrderBy(g => IsRemote(g.Value.Transport) ? 1 : 0))
+        foreach (var (groupKey, group) in groups.OrderBy(g => g.Value.Transport.IsRemote ? 1 : 0))
         {
-            if ((options.LocalOnly || options.HoldRemote) && IsRemote(group.Transport))
+            if ((options.LocalOnly || options.HoldRemote) && group.Transport.IsRemote)
             {
                 heldFor ??= groupKey;
                 DeliveryLog.RemoteHeld(logger, state.Header.Id, group.Recipients.Count, group.Transport.Name);
                 continue;
             }
-            var started = time.GetTimestamp();
-            var result = await RunTransportAsync(state, group.Transport, group.Route, [.. group.Recipients], options, cancellationToken).ConfigureAwait(false);
-            var took = time.GetElapsedTime(started);
-            foreach (var failure in result.HostFailures) HostFailed(state, failure, now);
-            foreach (var key in result.HostSuccesses) state.RetryChanges[key] = null;
-            foreach (var r in result.Recipients) Settle(state, r, group.Router, group.Transport, now, took);
-            Persist(state);
+            // A built-in transport takes the whole group (smtp batches by max_rcpt on one connection); any other gets
+            // runs of at most its RunSize recipients (batch_max for a local transport).
+            var runSize = group.Transport.Transport is IDeliveryTransport ? group.Recipients.Count : group.Transport.RunSize;
+            foreach (var batch in group.Recipients.Chunk(runSize))
+            {
+                var started = time.GetTimestamp();
+                var result = await RunTransportAsync(state, group.Transport, group.Route, [.. batch], options, cancellationToken).ConfigureAwait(false);
+                var took = time.GetElapsedTime(started);
+                foreach (var failure in result.HostFailures) HostFailed(state, failure, now);
+                foreach (var key in result.HostSuccesses) state.RetryChanges[key] = null;
+                foreach (var r in result.Recipients) Settle(state, r, group.Router, group.Transport, now, took);
+                Persist(state);
+            }
         }
 
         // Nothing to delete where the database was seen to have no record.
@@ -175,36 +180,58 @@ internal sealed class Deliverer(
         return null;
     }
 
-    private async Task<TransportResult> RunTransportAsync(MessageState state, TransportConfig transport, RouteResult route,
+    private async Task<TransportRunResult> RunTransportAsync(MessageState state, ConfiguredTransport transport, RouteResult route,
         ImmutableArray<string> recipients, DeliveryOptions options, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var message = new SpoolDeliveryMessage(state.Content, recipients, time, transport.Add, transport.Remove);
         try
         {
-            var hosts = route.HostList;
-            var fromMx = hosts.Any(h => h.Mx >= 0);
-            if (transport.Driver == "smtp" && (hosts.IsEmpty || transport.HostsOverride) && !transport.Hosts.IsEmpty)
+            if (transport.Transport is IDeliveryTransport builtIn)
             {
-                hosts = await TransportHosts.ResolveAsync(hostResolver, transport, transport.Hosts, cancellationToken).ConfigureAwait(false);
-                fromMx = false;
+                var job = new DeliveryJob(message, builtIn.Config, recipients, route.HostList, route.HostList.Any(h => h.Mx >= 0),
+                    key => options.Force || state.Record(key) is not { } record || record.NextTry <= now || record.Expired)
+                {
+                    RouterFallbackHosts = route.FallbackHosts,
+                    LocalHostRemoved = route.LocalHostRemoved,
+                    Services = services,
+                };
+                return await builtIn.DeliverAsync(job, cancellationToken).ConfigureAwait(false);
             }
-            if (transport.Driver == "smtp" && hosts.IsEmpty)
-            {
-                return TransportResult.Of(recipients.Select(r => new RecipientResult(r, RecipientStatus.Deferred, $"no hosts for the {transport.Name} transport", -1)));
-            }
-            var job = new DeliveryJob(state.Content, transport, recipients, hosts, fromMx,
-                key => options.Force || state.Record(key) is not { } record || record.NextTry <= now || record.Expired)
-            {
-                RouterFallbackHosts = route.FallbackHosts,
-                LocalHostRemoved = route.LocalHostRemoved,
-            };
-            return await drivers[transport.Driver].DeliverAsync(job, cancellationToken).ConfigureAwait(false);
+            return await RunDriverAsync(transport, route, message, recipients, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             DeliveryLog.TransportCrashed(logger, state.Header.Id, transport.Name, e);
-            return TransportResult.Of(recipients.Select(r => new RecipientResult(r, RecipientStatus.Deferred, $"{e.GetType().Name}: {e.Message}", -1)));
+            return TransportRunResult.Of(recipients.Select(r => new RecipientResult(r, RecipientStatus.Deferred, $"{e.GetType().Name}: {e.Message}", -1)));
         }
+    }
+
+    /// <summary>
+    /// A transport of a plugin's driver, through the public contract: one outcome per recipient, a recipient without one
+    /// deferred; the second and later recipients one run delivered are Exim's <c>-&gt;</c> lines.
+    /// </summary>
+    private static async Task<TransportRunResult> RunDriverAsync(ConfiguredTransport transport, RouteResult route, SpoolDeliveryMessage message,
+        ImmutableArray<string> recipients, CancellationToken cancellationToken)
+    {
+        var given = recipients.Select(address => new DeliveryRecipient(address, LocalPart.Of(address), address[(address.LastIndexOf('@') + 1)..].ToLowerInvariant(),
+            null, route.Router ?? "")).ToImmutableArray();
+        var hosts = transport.IsRemote ? route.HostList.Select(TransportOutcomes.RoutedHostOf).ToImmutableArray() : [];
+        var result = await transport.Transport.DeliverAsync(new TransportRequest(message, given, hosts), cancellationToken).ConfigureAwait(false);
+        var outcomes = new Dictionary<string, RecipientOutcome>(StringComparer.Ordinal);
+        foreach (var outcome in result?.Recipients ?? []) if (outcome is not null) outcomes.TryAdd(outcome.Address, outcome);
+        var results = new List<RecipientResult>(recipients.Length);
+        var delivered = 0;
+        foreach (var address in recipients)
+        {
+            if (!outcomes.TryGetValue(address, out var outcome))
+            {
+                results.Add(new RecipientResult(address, RecipientStatus.Deferred, "transport gave no result", -1, RetryKey: RetryKeys.Address(address)));
+                continue;
+            }
+            results.Add(TransportOutcomes.FromOutcome(outcome, additional: outcome.Kind == RecipientOutcomeKind.Delivered && delivered++ > 0));
+        }
+        return TransportRunResult.Of(results);
     }
 
     /// <summary>
@@ -233,7 +260,7 @@ internal sealed class Deliverer(
     /// cutoff (or when no rule applies); delivered and failed recipients are done; each result is logged in Exim's shape
     /// (deliver.c's delivery_log, deferral_log and failure_log).
     /// </summary>
-    private void Settle(MessageState state, RecipientResult r, string? routerName, TransportConfig? transport, DateTimeOffset now, TimeSpan deliveryTime = default)
+    private void Settle(MessageState state, RecipientResult r, string? routerName, ConfiguredTransport? transport, DateTimeOffset now, TimeSpan deliveryTime = default)
     {
         if (r.Status == RecipientStatus.Deferred && r.RetryKey is { } key)
         {
@@ -273,7 +300,7 @@ internal sealed class Deliverer(
         switch (r.Status)
         {
             case RecipientStatus.Delivered:
-                var shown = transport?.Driver == "smtp" ? r.Address : $"{LocalPart.Of(r.Address)} <{r.Address}>";
+                var shown = transport is { IsRemote: true } ? r.Address : $"{LocalPart.Of(r.Address)} <{r.Address}>";
                 var confirmation = r.Confirmation is { } c && _log.Has(LogSelection.SmtpConfirmation) ? $" C=\"{c}\"" : "";
                 var auth = r.Authenticator is { } a ? " A=" + a : "";
                 // deliver.c's delivery_log: +delivery_size S= right after T= (the message as the transport writes it, LF line
@@ -406,7 +433,4 @@ internal sealed class Deliverer(
         File.Delete(Path.Combine(state.Input, state.Header.Id + "-D"));
         Native.Posix.FsyncDirectory(state.Input);
     }
-
-    /// <summary>Whether a transport delivers to other hosts (Exim's remote transports); local ones (maildir) run first.</summary>
-    private static bool IsRemote(TransportConfig transport) => transport.Driver == "smtp";
 }

@@ -21,8 +21,7 @@ public sealed class PortAndQualifyOptionTests
     {
         var result = Parse(Transport + line);
 
-        Assert.True(result.Succeeded, Errors(result));
-        Assert.Equal(expected, result.Config.Config.Transports[0].Port);
+        Assert.Equal(expected, TransportBuild.Options(result, "remote_smtp").Port);
     }
 
     [Theory]
@@ -34,8 +33,7 @@ public sealed class PortAndQualifyOptionTests
     {
         var result = Parse(Transport + line);
 
-        Assert.False(result.Succeeded);
-        Assert.Contains($"{Path}:4:1: invalid value for \"port\" in transports \"remote_smtp\": {message}", Errors(result), StringComparison.Ordinal);
+        Assert.Contains($"{Path}:4:1: invalid value for \"port\" in transports \"remote_smtp\": {message}", TransportBuild.Errors(result), StringComparison.Ordinal);
     }
 
     [Theory]

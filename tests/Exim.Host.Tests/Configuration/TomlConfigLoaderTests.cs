@@ -244,7 +244,7 @@ public sealed class TomlConfigLoaderTests
         var config = result.Config.Config;
         Assert.Equal<string>(["dnslookup", "smarthost"], config.Routers.Select(r => r.Name));
         Assert.Equal<string>(["! +local_domains"], config.Routers[0].Domains);
-        Assert.Equal("2526", config.Transports[0].Port);
+        Assert.Equal("2526", TransportBuild.Options(result, "remote_smtp").Port);
     }
 
     [Fact]

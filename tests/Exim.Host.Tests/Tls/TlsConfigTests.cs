@@ -44,7 +44,8 @@ public sealed class TlsConfigTests : IDisposable
             """, ConfigPath);
 
         var expected = $"{ConfigPath}:6:1: invalid value for \"tls_require_ciphers\" in transports \"remote_smtp\": unknown cipher suite \"!aNULL\"";
-        Assert.True(Errors(result).Contains(expected, StringComparison.Ordinal), Errors(result));
+        var errors = Configuration.TransportBuild.Errors(result);
+        Assert.True(errors.Contains(expected, StringComparison.Ordinal), errors);
     }
 
     [Fact]

@@ -1,5 +1,8 @@
 using Exim.Abstractions.Config;
 using Exim.Host.Configuration;
+using Exim.Host.Generations;
+using Exim.Host.Transports;
+using Exim.Mail.Transports;
 
 namespace Exim.Host.Cli.Commands;
 
@@ -45,15 +48,18 @@ internal static class PrintOptionsCommand
                     foreach (var r in config.Routers) PrintDriver(output, r.Name, r.Driver, r, cl.NoNames);
                     break;
                 case "transports":
-                    foreach (var t in config.Transports) PrintDriver(output, t.Name, t.Driver, t, cl.NoNames);
+                    foreach (var t in result.Config.Transports)
+                    {
+                        if (!PrintTransport(output, error, t, cl.NoNames)) exit = 1;
+                    }
                     break;
                 case "router" or "transport" when i + 1 < names.Length:
                     var wanted = names[++i];
                     object? found = name == "router"
                         ? config.Routers.FirstOrDefault(r => r.Name == wanted)
-                        : config.Transports.FirstOrDefault(t => t.Name == wanted);
+                        : result.Config.Transports.FirstOrDefault(t => t.Name == wanted);
                     if (found is RouterConfig rc) PrintDriver(output, rc.Name, rc.Driver, rc, cl.NoNames);
-                    else if (found is TransportConfig tc) PrintDriver(output, tc.Name, tc.Driver, tc, cl.NoNames);
+                    else if (found is TransportSection ts) { if (!PrintTransport(output, error, ts, cl.NoNames)) exit = 1; }
                     else { output.WriteLine($"{wanted} is not a known {name}"); exit = 1; }
                     break;
                 default:
@@ -77,7 +83,50 @@ internal static class PrintOptionsCommand
         }
     }
 
-    private static void PrintDriver(TextWriter output, string name, string driver, object target, bool noNames)
+    /// <summary>
+    /// A transport: a built-in driver's options through its option table (every option, defaults included), a plugin
+    /// driver's as written; then the generic options that are set. An option a driver refuses is printed as the error.
+    /// </summary>
+    private static bool PrintTransport(TextWriter output, TextWriter error, TransportSection section, bool noNames)
+    {
+        var options = TransportBuilder.OptionsOf(section);
+        var errors = new List<ConfigDiagnostic>();
+        try
+        {
+            _ = TransportBuilder.ReadGeneric(options);
+        }
+        catch (EximConfigException e)
+        {
+            errors.Add(e.Diagnostic);
+        }
+        var generic = section.Options.Keys.Where(k => k is not ("name" or "driver") && !options.UnreadKeys.Contains(k)).Order(StringComparer.Ordinal).ToList();
+        if (section.Driver is TransportDriverNames.Smtp or TransportDriverNames.Maildir)
+        {
+            var bound = BuiltInTransportDriver.Bind(section.Name, section.Driver, options, errors);
+            if (errors.Count > 0) return ConfigErrors.Print(errors, error) == 0;
+            PrintDriver(output, section.Name, section.Driver, bound, noNames, trailer: false);
+        }
+        else
+        {
+            if (errors.Count > 0) return ConfigErrors.Print(errors, error) == 0;
+            output.WriteLine($"{section.Name}:");
+            output.WriteLine(noNames ? section.Driver : $"driver = {section.Driver}");
+            foreach (var key in options.UnreadKeys.Order(StringComparer.Ordinal)) output.WriteLine(Raw(key, section.Options[key].Value, noNames));
+        }
+        foreach (var key in generic) output.WriteLine(Raw(key, section.Options[key].Value, noNames));
+        output.WriteLine();
+        return true;
+    }
+
+    /// <summary>An option as written, in -bP's form (<c>name</c> / <c>no_name</c> for booleans).</summary>
+    private static string Raw(string key, object? value, bool noNames) => value switch
+    {
+        bool b => noNames ? (b ? "true" : "false") : (b ? key : "no_" + key),
+        Tomlyn.Model.TomlArray list => noNames ? string.Join(" : ", list) : $"{key} = {string.Join(" : ", list)}",
+        _ => noNames ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "" : $"{key} = {Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)}",
+    };
+
+    private static void PrintDriver(TextWriter output, string name, string driver, object target, bool noNames, bool trailer = true)
     {
         output.WriteLine($"{name}:");
         foreach (var option in OptionTable.For(target.GetType()).Options)
@@ -85,6 +134,6 @@ internal static class PrintOptionsCommand
             if (option.Name is "name" || !option.AppliesTo(driver)) continue;
             output.WriteLine(OptionPrinter.Line(option, target, !noNames));
         }
-        output.WriteLine();
+        if (trailer) output.WriteLine();
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Text;
+using Exim.Abstractions.Config;
+using Exim.Abstractions.Transports;
 using Exim.Mail.Delivery;
 using Exim.Mail.Native;
 using Exim.Mail.Retry;
@@ -14,15 +15,32 @@ namespace Exim.Mail.Transports.Maildir;
 /// <c>tmp/&lt;unique&gt;</c>, fsynced, renamed into <c>new/</c>, and <c>new/</c> (and a newly made maildir's parent)
 /// fsynced before the delivery counts as done, so a crash can lose a tmp file but never a delivered message.
 /// <para>Content: a <c>Return-path: &lt;sender&gt;</c> header first, as appendfile's <c>return_path_add</c> writes it
-/// in Exim's default configuration (the envelope sender is otherwise lost once the message leaves SMTP), then the
-/// headers and the body exactly as spooled, with LF line ends (the Maildir convention). Exim's other optional
-/// additions (<c>Envelope-to:</c>, <c>Delivery-date:</c>) are options of their own and are not added.</para>
+/// in Exim's default configuration (the envelope sender is otherwise lost once the message leaves SMTP; the generic
+/// <c>return_path_add = false</c> leaves it out), then the headers and the body exactly as spooled, with LF line ends
+/// (the Maildir convention). <c>Envelope-to:</c> and <c>Delivery-date:</c> are added when the generic
+/// <c>envelope_to_add</c> and <c>delivery_date_add</c> ask for them.</para>
+/// <para>The built-in <c>maildir</c> driver's transport: the core runs it through <see cref="IDeliveryTransport"/>, which
+/// keeps the errno of a failed write for the <c>defer (errno)</c> line.</para>
 /// </summary>
-internal sealed class MaildirTransport(string primaryHostname, TimeProvider time) : IDeliveryTransport
+internal sealed class MaildirTransport(TransportConfig config, string primaryHostname, TimeProvider time) : ITransport, IDeliveryTransport
 {
     private static long _counter;
 
-    public async Task<TransportResult> DeliverAsync(DeliveryJob job, CancellationToken cancellationToken)
+    public bool IsRemote => false;
+
+    /// <summary>Any number: each recipient gets its own file (the generic batch_max decides how many one run gets).</summary>
+    public int MaxRecipients => int.MaxValue;
+
+    public TransportConfig Config => config;
+
+    public async ValueTask<TransportResult> DeliverAsync(TransportRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var job = new DeliveryJob(SpoolDeliveryMessage.Of(request.Message), config, [.. request.Recipients.Select(r => r.Address)], [], false, _ => true);
+        return TransportOutcomes.ToPublic(await DeliverAsync(job, cancellationToken).ConfigureAwait(false));
+    }
+
+    public async Task<TransportRunResult> DeliverAsync(DeliveryJob job, CancellationToken cancellationToken)
     {
         var results = ImmutableArray.CreateBuilder<RecipientResult>(job.Recipients.Length);
         foreach (var recipient in job.Recipients)
@@ -48,7 +66,7 @@ internal sealed class MaildirTransport(string primaryHostname, TimeProvider time
                 results.Add(Deferred(recipient, e.Message, e.HResult & 0xFFFF));
             }
         }
-        return TransportResult.Of(results);
+        return TransportRunResult.Of(results);
     }
 
     private static RecipientResult Deferred(string recipient, string message, int errno)
@@ -75,10 +93,7 @@ internal sealed class MaildirTransport(string primaryHostname, TimeProvider time
                 UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
             }))
             {
-                await file.WriteAsync(Encoding.Latin1.GetBytes($"Return-path: <{job.Message.Sender}>\n"), cancellationToken).ConfigureAwait(false);
-                await file.WriteAsync(job.Message.HeaderBytes(), cancellationToken).ConfigureAwait(false);
-                await file.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
-                await job.Message.ReadBodyAsync((chunk, ct) => file.WriteAsync(chunk, ct), cancellationToken).ConfigureAwait(false);
+                await job.Message.WriteToAsync(file, MessageWriteOptions.ReturnPath, cancellationToken).ConfigureAwait(false);
                 await file.FlushAsync(cancellationToken).ConfigureAwait(false);
                 file.Flush(flushToDisk: true);
             }

@@ -3,8 +3,10 @@ namespace Exim.Mail.Transports.Smtp;
 /// <summary>
 /// Turns spooled text (LF line ends) into SMTP DATA (RFC 5321 §4.5.2): CRLF line ends and a dot doubled at the start
 /// of a line. A state machine over spans, so the body streams through in chunks; <see cref="LineStart"/> carries over.
+/// Either step can be left out (<see cref="Delivery.SpoolDeliveryMessage"/>'s write options): <paramref name="crlf"/>
+/// false keeps LF line ends, <paramref name="stuff"/> false leaves dots alone.
 /// </summary>
-internal sealed class DotStuffer
+internal sealed class DotStuffer(bool crlf = true, bool stuff = true)
 {
     public bool LineStart { get; private set; } = true;
 
@@ -18,10 +20,10 @@ internal sealed class DotStuffer
         var lineStart = LineStart;
         foreach (var b in input)
         {
-            if (lineStart && b == (byte)'.') output[n++] = (byte)'.';
+            if (stuff && lineStart && b == (byte)'.') output[n++] = (byte)'.';
             if (b == (byte)'\n')
             {
-                output[n++] = (byte)'\r';
+                if (crlf) output[n++] = (byte)'\r';
                 output[n++] = (byte)'\n';
                 lineStart = true;
                 continue;

@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Collections.Immutable;
 using System.Globalization;
+using Exim.Abstractions.Transports;
 using Exim.Mail.Delivery;
 using Exim.Mail.Resolution;
 using Exim.Mail.Retry;
@@ -14,8 +14,6 @@ namespace Exim.Mail.Transports.Smtp;
 /// </summary>
 internal sealed class SmtpTransaction(SmtpClientConnection connection, DeliveryJob job, HostItem host, string[] recipients)
 {
-    private const int ChunkSize = 32 * 1024;
-
     /// <summary>What was last sent, for Exim's "after ..." in messages.</summary>
     public string Stage { get; private set; } = "initial connection";
 
@@ -23,7 +21,7 @@ internal sealed class SmtpTransaction(SmtpClientConnection connection, DeliveryJ
     {
         var t = job.Transport;
         var mail = $"MAIL FROM:<{job.Message.Sender}>";
-        if (connection.SizeOffered) mail += " SIZE=" + (job.Message.BodyLength + job.Message.HeaderBytes().Length).ToString(CultureInfo.InvariantCulture);
+        if (connection.SizeOffered) mail += " SIZE=" + job.Message.Size.ToString(CultureInfo.InvariantCulture);
         var rcpts = recipients.Select(r => $"RCPT TO:<{r}>").ToArray();
         connection.Transactions++;
 
@@ -122,30 +120,9 @@ internal sealed class SmtpTransaction(SmtpClientConnection connection, DeliveryJ
     /// <summary>Headers, the blank line and the body, dot-stuffed with CRLF line ends, then the terminating dot.</summary>
     private async Task SendMessageAsync(CancellationToken cancellationToken)
     {
-        var stuffer = new DotStuffer();
-        var output = ArrayPool<byte>.Shared.Rent(DotStuffer.MaxOutput(Math.Max(ChunkSize, 64 * 1024)));
-        try
-        {
-            var timeout = job.Transport.DataTimeout;
-            var headers = job.Message.HeaderBytes();
-            for (var offset = 0; offset < headers.Length; offset += ChunkSize)
-            {
-                var n = stuffer.Convert(headers.AsSpan(offset, Math.Min(ChunkSize, headers.Length - offset)), output);
-                await connection.SendAsync(output.AsMemory(0, n), timeout, cancellationToken).ConfigureAwait(false);
-            }
-            var blank = stuffer.Convert("\n"u8, output);
-            await connection.SendAsync(output.AsMemory(0, blank), timeout, cancellationToken).ConfigureAwait(false);
-            await job.Message.ReadBodyAsync(async (chunk, ct) =>
-            {
-                var n = stuffer.Convert(chunk.Span, output);
-                await connection.SendAsync(output.AsMemory(0, n), timeout, ct).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
-            await connection.SendAsync(stuffer.Terminator.ToArray(), timeout, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(output);
-        }
+        var data = new SmtpDataStream(connection, job.Transport.DataTimeout);
+        await job.Message.WriteToAsync(data, MessageWriteOptions.CrLf | MessageWriteOptions.DotStuff, cancellationToken).ConfigureAwait(false);
+        await connection.SendAsync(data.Terminator, job.Transport.DataTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A 354 we cannot use (no recipient was accepted): send an empty message's end so the server stays in step.</summary>

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Exim.Abstractions.Config;
+using Exim.Abstractions.Transports;
 using Exim.Mail.Delivery;
 using Exim.Mail.Resolution;
 using Exim.Mail.Retry;
@@ -26,22 +27,58 @@ namespace Exim.Mail.Transports.Smtp;
 /// Before connecting to a host in <c>hosts_try_dane</c> or <c>hosts_require_dane</c>, its TLSA records are looked up
 /// through the DNS resolver with <paramref name="dnsSettings"/> (<see cref="DanePolicy"/>): a temporary failure defers
 /// the host, an unmet hosts_require_dane fails the addresses, and records make DANE-verified TLS mandatory.
+/// <para>The built-in <c>smtp</c> driver's transport: the core runs it through the internal <see cref="IDeliveryTransport"/>,
+/// which carries what only smtp has (host retry records and H= lines, hosts whose retry time has not come, the router's
+/// fallback hosts, errno-based retry rule matching, X=/CV=/A=, the <c>-&gt;</c> lines), with the process's connection pool.</para>
 /// </summary>
-internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddress> localAddresses, SmtpConnectionPool? pool, Random random,
-    HostListResolver hostResolver, DnsLookupSettings dnsSettings, ILogger logger, TimeProvider time) : IDeliveryTransport
+internal sealed class SmtpTransport(TransportConfig config, string primaryHostname, IReadOnlySet<IPAddress> localAddresses, DeliveryServices services,
+    Random random, DnsLookupSettings dnsSettings, ILogger logger, TimeProvider time) : ITransport, IDeliveryTransport
 {
-    public async Task<TransportResult> DeliverAsync(DeliveryJob job, CancellationToken cancellationToken)
+    public bool IsRemote => true;
+
+    /// <summary>max_rcpt: the most recipients per transaction (one run may hold several transactions on one connection).</summary>
+    public int MaxRecipients => config.MaxRcpt;
+
+    /// <summary>The transport's options.</summary>
+    public TransportConfig Config => config;
+
+    /// <summary>
+    /// The public contract: the hosts the router chose, every retry time taken as due, the transport's own host lookups and
+    /// no connection pool; host retry results are not reported (the core's own runs get them through <see cref="DeliverAsync(DeliveryJob, CancellationToken)"/>).
+    /// </summary>
+    public async ValueTask<TransportResult> DeliverAsync(TransportRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        var job = new DeliveryJob(SpoolDeliveryMessage.Of(request.Message), config, [.. request.Recipients.Select(r => r.Address)],
+            [.. request.Hosts.Select(TransportOutcomes.HostItemOf)], request.Hosts.Any(h => h.Mx >= 0), _ => true);
+        var result = await DeliverAsync(job, cancellationToken).ConfigureAwait(false);
+        return TransportOutcomes.ToPublic(result);
+    }
+
+    public async Task<TransportRunResult> DeliverAsync(DeliveryJob job, CancellationToken cancellationToken)
+    {
+        var s = job.Services ?? services;
+        var t = job.Transport;
+        var (hosts, fromMx) = (job.Hosts, job.HostsFromMx);
+        if ((hosts.IsEmpty || t.HostsOverride) && !t.Hosts.IsEmpty)
+        {
+            hosts = await TransportHosts.ResolveAsync(s.HostResolver, t, t.Hosts, cancellationToken).ConfigureAwait(false);
+            fromMx = false;
+        }
+        if (hosts.IsEmpty)
+        {
+            return TransportRunResult.Of(job.Recipients.Select(r => new RecipientResult(r, RecipientStatus.Deferred, $"no hosts for the {t.Name} transport", -1)));
+        }
         var run = new HostRun(job.Recipients);
-        await TryHostsAsync(job, job.Hosts, job.HostsFromMx, run, cancellationToken).ConfigureAwait(false);
+        await TryHostsAsync(job, s, hosts, fromMx, run, cancellationToken).ConfigureAwait(false);
 
         // fallback_hosts: what every normal host left deferred (a 5xx is final) is tried once more on the fallback hosts,
         // as deliver.c's second pass does; the last pass decides what a recipient still deferred is told.
         if (run.Pending.Count > 0 && FallbackHosts(job) is { IsEmpty: false } fallback)
         {
-            var hosts = await TransportHosts.ResolveAsync(hostResolver, job.Transport, fallback, cancellationToken).ConfigureAwait(false);
+            var fallbackHosts = await TransportHosts.ResolveAsync(s.HostResolver, t, fallback, cancellationToken).ConfigureAwait(false);
             run.StartPass();
-            await TryHostsAsync(job, hosts, fromMx: false, run, cancellationToken).ConfigureAwait(false);
+            await TryHostsAsync(job, s, fallbackHosts, fromMx: false, run, cancellationToken).ConfigureAwait(false);
         }
         return run.Finish();
     }
@@ -54,7 +91,7 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
         => !job.RouterFallbackHosts.IsEmpty ? job.RouterFallbackHosts : job.LocalHostRemoved ? [] : job.Transport.FallbackHosts;
 
     /// <summary>One pass over a host list: each usable host in order until every recipient is decided or hosts_max_try is reached.</summary>
-    private async Task TryHostsAsync(DeliveryJob job, ImmutableArray<HostItem> list, bool fromMx, HostRun run, CancellationToken cancellationToken)
+    private async Task TryHostsAsync(DeliveryJob job, DeliveryServices s, ImmutableArray<HostItem> list, bool fromMx, HostRun run, CancellationToken cancellationToken)
     {
         var t = job.Transport;
         var port = PortNumber(t.Port);
@@ -89,7 +126,7 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
                 continue;
             }
             tried++;
-            var attempt = await TryHostAsync(job, host, host.Port ?? port, source, key, run.Pending, cancellationToken).ConfigureAwait(false);
+            var attempt = await TryHostAsync(job, s, host, host.Port ?? port, source, key, run.Pending, cancellationToken).ConfigureAwait(false);
             if (attempt.Failure is { } failure)
             {
                 run.Failures.Add(failure);
@@ -122,7 +159,7 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
         return new RecipientResult(address, RecipientStatus.Deferred, text, Errno.HostRetry, RetryKey: waitingKey);
     }
 
-    private async Task<HostAttempt> TryHostAsync(DeliveryJob job, HostItem host, int port, IPAddress? source, string key,
+    private async Task<HostAttempt> TryHostAsync(DeliveryJob job, DeliveryServices s, HostItem host, int port, IPAddress? source, string key,
         List<string> recipients, CancellationToken cancellationToken)
     {
         var t = job.Transport;
@@ -133,7 +170,7 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
         {
             // DANE before the TCP connection, as smtp_setup_conn does it, and before a kept connection is reused: the same
             // host name may have been reached before without DANE (by a router whose lookups were not DNSSEC-secure).
-            var dane = await DecideDaneAsync(t, host, port, cancellationToken).ConfigureAwait(false);
+            var dane = await DecideDaneAsync(s, t, host, port, cancellationToken).ConfigureAwait(false);
             switch (dane.Mode)
             {
                 case DaneMode.Defer:
@@ -142,7 +179,7 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
                     return new HostAttempt([.. recipients.Select(r => new RecipientResult(r, RecipientStatus.Failed, dane.Message, Errno.DnsDefer))], null, Connected: false);
             }
             var poolKey = SmtpClientConnection.KeyFor(t.Name, host, port, source);
-            connection = await ReusableAsync(poolKey, t, dane, cancellationToken).ConfigureAwait(false);
+            connection = await ReusableAsync(s.Pool, poolKey, t, dane, cancellationToken).ConfigureAwait(false);
             var setup = new SmtpConnectionSetup(primaryHostname, logger, time, job, key, dane);
             for (var clear = false; connection is null; clear = true)
             {
@@ -171,8 +208,8 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
             }
             var done = connection;
             connection = null; // handed over: closed with QUIT, or kept for the next delivery
-            if (pool is null) await SmtpConnectionPool.QuitAsync(done).ConfigureAwait(false);
-            else await pool.ReturnAsync(done).ConfigureAwait(false);
+            if (s.Pool is null) await SmtpConnectionPool.QuitAsync(done).ConfigureAwait(false);
+            else await s.Pool.ReturnAsync(done).ConfigureAwait(false);
             return new HostAttempt([.. results], null);
         }
         catch (SocketException e) when (connection is null)
@@ -201,10 +238,10 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
     }
 
     /// <summary>The host's DANE decision (hosts_try_dane, hosts_require_dane) from its TLSA records.</summary>
-    private Task<DaneDecision> DecideDaneAsync(TransportConfig t, HostItem host, int port, CancellationToken cancellationToken)
+    private Task<DaneDecision> DecideDaneAsync(DeliveryServices s, TransportConfig t, HostItem host, int port, CancellationToken cancellationToken)
     {
         var tls = TransportTls.For(t);
-        return DanePolicy.DecideAsync(hostResolver.Dns, host, port, tls.TryDane(host), tls.RequireDane(host), dnsSettings, cancellationToken);
+        return DanePolicy.DecideAsync(s.HostResolver.Dns, host, port, tls.TryDane(host), tls.RequireDane(host), dnsSettings, cancellationToken);
     }
 
     /// <summary>What was last sent, for Exim's "after ..." texts: the transaction's stage, else the last greeting command.</summary>
@@ -215,7 +252,7 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
     /// A pooled connection that still answers (RSET gets 250) and whose TLS is what <paramref name="dane"/> asks for
     /// (DANE-verified for Verify, encrypted for EncryptOnly), or null; one that falls short is closed with QUIT.
     /// </summary>
-    private async Task<SmtpClientConnection?> ReusableAsync(string key, TransportConfig t, DaneDecision dane, CancellationToken cancellationToken)
+    private static async Task<SmtpClientConnection?> ReusableAsync(SmtpConnectionPool? pool, string key, TransportConfig t, DaneDecision dane, CancellationToken cancellationToken)
     {
         if (pool?.Take(key) is not { } reused) return null;
         var fits = dane.Mode switch
@@ -292,7 +329,7 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
             WaitingKey = null;
         }
 
-        public TransportResult Finish()
+        public TransportRunResult Finish()
         {
             foreach (var address in Pending)
             {
@@ -300,7 +337,7 @@ internal sealed class SmtpTransport(string primaryHostname, IReadOnlySet<IPAddre
                 else if (Last is not null) Results.Add(Last with { Address = address });
                 else Results.Add(NoHostTried(address, WaitingKey));
             }
-            return new TransportResult([.. Results], [.. Failures], [.. Successes]);
+            return new TransportRunResult([.. Results], [.. Failures], [.. Successes]);
         }
     }
 }
