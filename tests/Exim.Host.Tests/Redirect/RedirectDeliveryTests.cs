@@ -1,0 +1,129 @@
+namespace Exim.Host.Tests.Redirect;
+
+/// <summary>
+/// The redirect router and the pipe transport as plugins in a running daemon: messages received over SMTP, delivered
+/// with -M through the aliases file into Maildirs, a pipe, bounces and the queue; the log lines are Exim's.
+/// </summary>
+[Collection(RedirectDaemonCollection.Name)]
+public sealed class RedirectDeliveryTests(RedirectDaemonFixture f)
+{
+    private async Task<string> DeliverAsync(string to, string subject)
+    {
+        var id = await f.SendAsync("sender@mx.test", to, subject);
+        var (code, stdout, stderr) = await f.RunAsync("-M", id);
+        Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}\n{f.Daemon.MainLog}");
+        return id;
+    }
+
+    private void AssertLogged(string id, string line)
+        => Assert.True(f.LogOf(id).Contains(line), $"no \"{line}\" in:\n{string.Join("\n", f.LogOf(id))}");
+
+    [Fact]
+    public async Task AliasToTwoUsers_BothMaildirsGetIt()
+    {
+        var id = await DeliverAsync("staff@mx.test", "to-staff");
+
+        AssertLogged(id, "=> alice@mx.test <staff@mx.test> R=localuser T=local_delivery");
+        AssertLogged(id, "=> bob@mx.test <staff@mx.test> R=localuser T=local_delivery");
+        AssertLogged(id, "Completed");
+        Assert.Contains(f.Delivered("alice"), m => m.Contains("Body of to-staff.", StringComparison.Ordinal));
+        Assert.Contains(f.Delivered("bob"), m => m.Contains("Body of to-staff.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Include_DeliversToTheListsMembers()
+    {
+        var id = await DeliverAsync("team@mx.test", "to-team");
+
+        AssertLogged(id, "=> carol@mx.test <team@mx.test> R=localuser T=local_delivery");
+        AssertLogged(id, "=> dave@mx.test <team@mx.test> R=localuser T=local_delivery");
+        Assert.Contains(f.Delivered("carol"), m => m.Contains("Body of to-team.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PostmasterAliasedToItselfAndJoe_TheRouterIsSkippedForItsOwnAncestor()
+    {
+        var id = await DeliverAsync("postmaster@mx.test", "to-postmaster");
+
+        AssertLogged(id, "=> postmaster@mx.test <postmaster@mx.test> R=localuser T=local_delivery");
+        AssertLogged(id, "=> joe@mx.test <postmaster@mx.test> R=localuser T=local_delivery");
+        Assert.Contains(f.Delivered("postmaster"), m => m.Contains("Body of to-postmaster.", StringComparison.Ordinal));
+        Assert.Contains(f.Delivered("joe"), m => m.Contains("Body of to-postmaster.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Fail_BouncesWithItsText()
+    {
+        var id = await DeliverAsync("gone@mx.test", "to-gone");
+
+        AssertLogged(id, "** gone@mx.test R=system_aliases: Carol has left, write to staff@mx.test");
+        Assert.Contains(f.Delivered("sender"), m => m.Contains("Carol has left, write to staff@mx.test", StringComparison.Ordinal)
+            && m.Contains("Subject: to-gone", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Defer_StaysQueuedWithItsText()
+    {
+        var id = await DeliverAsync("moving@mx.test", "to-moving");
+
+        AssertLogged(id, "== moving@mx.test R=system_aliases defer (-1): mailbox being moved");
+        Assert.True(File.Exists(f.Daemon.Directory.Combine("spool", "input", id + "-H")));
+    }
+
+    [Fact]
+    public async Task Blackhole_IsLoggedAndDiscarded()
+    {
+        var id = await DeliverAsync("trap@mx.test", "to-trap");
+
+        AssertLogged(id, "=> :blackhole: <trap@mx.test> R=system_aliases");
+        AssertLogged(id, "Completed");
+    }
+
+    [Fact]
+    public async Task Pipe_TheCommandGetsTheMessageOnItsStdin()
+    {
+        var id = await DeliverAsync("tickets@mx.test", "to-tickets");
+
+        AssertLogged(id, $"=> |/bin/sh -c 'cat > {f.PipeOutput}' <tickets@mx.test> R=system_aliases T=address_pipe");
+        var text = File.ReadAllText(f.PipeOutput);
+        Assert.StartsWith("From sender@mx.test ", text, StringComparison.Ordinal);
+        Assert.Contains("\nReturn-path: <sender@mx.test>\n", text, StringComparison.Ordinal);
+        Assert.Contains("Subject: to-tickets", text, StringComparison.Ordinal);
+        Assert.Contains("Body of to-tickets.", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pipe_ThatExitsNonZero_FailsWithEximsMessage()
+    {
+        var id = await DeliverAsync("broken@mx.test", "to-broken");
+
+        AssertLogged(id, "** |/bin/sh -c 'exit 1' <broken@mx.test> R=system_aliases T=address_pipe: Child process of address_pipe transport returned 1 from command: /bin/sh -c \"exit 1\"");
+    }
+
+    [Fact]
+    public async Task Pipe_WhereForbidden_Fails()
+    {
+        var id = await DeliverAsync("tickets@nopipe.test", "to-nopipe");
+
+        AssertLogged(id, "** tickets@nopipe.test R=nopipe_aliases: delivery to pipe forbidden");
+    }
+
+    [Fact]
+    public async Task Forward_OfALocalUser_Redirects()
+    {
+        var id = await DeliverAsync("root@mx.test", "to-root");
+
+        AssertLogged(id, "=> alice@mx.test <root@mx.test> R=localuser T=local_delivery");
+    }
+
+    [Fact]
+    public async Task PipeTransport_ForAnAddressARouterAccepted_RunsItsCommandWithEximsEnvironment()
+    {
+        var id = await DeliverAsync("joe@pipe.test", "to-command");
+
+        AssertLogged(id, "=> joe <joe@pipe.test> R=to_command T=command_pipe");
+        var text = File.ReadAllText(f.CommandOutput);
+        Assert.StartsWith("From sender@mx.test ", text, StringComparison.Ordinal);
+        Assert.Contains("Body of to-command.", text, StringComparison.Ordinal);
+    }
+}
