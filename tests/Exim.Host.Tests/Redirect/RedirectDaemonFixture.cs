@@ -41,7 +41,6 @@ public sealed class RedirectDaemonFixture : IAsyncLifetime
             local_domains = ["mx.test", "nopipe.test", "pipe.test"]
             relay_from_hosts = ["127.0.0.0/8"]
             queue_only = true                     # the tests deliver with -M
-            {{TestDaemon.RunAsRoot}}
 
             [[routers]]
             name = "to_command"
