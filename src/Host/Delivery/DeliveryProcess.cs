@@ -51,7 +51,7 @@ internal sealed class DeliveryProcess : IAsyncDisposable
             ["smtp"] = new SmtpTransport(main.PrimaryHostname, local, _pool, random, hostResolver, dnsSettings, logger, TimeProvider.System),
             ["maildir"] = new MaildirTransport(main.PrimaryHostname, TimeProvider.System),
         };
-        Deliverer = new Deliverer(config, GenerationRouting.Router(generation, dns, logger), hostResolver, drivers,
+        Deliverer = new Deliverer(config, GenerationRouting.Router(generation, logger), hostResolver, drivers,
             new RetryDatabase(hints, main.SpoolDirectory), RetryRuleSet.From(config), _spool, EximVersion.Number, TimeProvider.System, logger, random);
         var load = generation.SystemLoad(new ProcLoadAverage());
         QueueRunner = new QueueRunner(Deliverer, main.SpoolDirectory, logger, load, main.DeliverQueueLoadMax);

@@ -43,6 +43,9 @@ internal sealed class Generation
     /// <summary>The generation's authenticators, created by their drivers when it was built.</summary>
     public ImmutableArray<Mail.Smtp.Auth.Authenticator> Authenticators { get; init; } = [];
 
+    /// <summary>The generation's routers, in order, created by their drivers when it was built.</summary>
+    public ImmutableArray<Mail.Routing.ConfiguredRouter> Routers { get; init; } = [];
+
     /// <summary>The generation's hook scripts, compiled when it was built.</summary>
     public HookSet Hooks { get; }
 

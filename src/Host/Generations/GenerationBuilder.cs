@@ -29,6 +29,9 @@ internal sealed partial class GenerationBuilder(ILoggerFactory loggerFactory, st
     /// </summary>
     public bool ServerTls { get; init; }
 
+    /// <summary>The DNS cache in front of each generation's resolver plugin for routing: the process's, shared by every generation.</summary>
+    public Mail.Resolution.HostCache RoutingCache { get; init; } = new(TimeProvider.System);
+
     /// <param name="loaded">The configuration.</param>
     /// <param name="current">The generation in force, or null at start-up.</param>
     public async Task<GenerationBuildResult> BuildAsync(LoadedConfig loaded, Generation? current = null)
@@ -97,6 +100,13 @@ internal sealed partial class GenerationBuilder(ILoggerFactory loggerFactory, st
             }
         }
 
+        var routers = ImmutableArray<Mail.Routing.ConfiguredRouter>.Empty;
+        if (errors.Count == 0)
+        {
+            RouterBuilder.RegisterBuiltIns(strategies, loaded.Config.Main, RoutingCache, localAddresses);
+            routers = RouterBuilder.Build(loaded, strategies, loggerFactory, errors);
+        }
+
         var number = Interlocked.Read(ref _lastNumber) + 1; // claimed below only when the build succeeds
         // Loading the hooks is part of the generation's life (quiet in runners and testing modes); running them is not.
         var hooks = errors.Count == 0
@@ -118,6 +128,7 @@ internal sealed partial class GenerationBuilder(ILoggerFactory loggerFactory, st
         {
             Tls = tls,
             Authenticators = authenticators,
+            Routers = routers,
         };
         return new GenerationBuildResult(generation, []);
     }
