@@ -171,7 +171,9 @@ internal sealed class Deliverer(
                 var status = route.Outcome == RouteOutcome.Deferred ? RecipientStatus.Deferred : RecipientStatus.Failed;
                 var message = route.Message ?? (status == RecipientStatus.Failed ? "Unrouteable address" : "routing deferred");
                 var domain = target[(target.LastIndexOf('@') + 1)..];
-                Settle(state, new RecipientResult(target, status, message, -1, RetryKey: RetryKeys.Routing(domain), ErrorName: "routing", Freeze: route.Freeze),
+                // A file or pipe has no domain to hold back: it is simply tried again on the next attempt.
+                var retryKey = route.Kind == RedirectItemKind.Address ? RetryKeys.Routing(domain) : null;
+                Settle(state, new RecipientResult(target, status, message, route.Errno, RetryKey: retryKey, ErrorName: "routing", Freeze: route.Freeze),
                     route.Router, null, now, route: route);
                 return;
         }

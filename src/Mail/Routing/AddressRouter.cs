@@ -37,6 +37,9 @@ internal sealed class AddressRouter(EximConfig config, ImmutableArray<Configured
     /// </summary>
     internal const int MaxRedirectDepth = 100;
 
+    /// <summary>Exim's ERRNO_BADTRANSPORT: a file or pipe whose transport is unset or does not exist.</summary>
+    internal const int BadTransport = -30;
+
     private readonly MainOptions _main = config.Main;
     private readonly ImmutableArray<CompiledRouter> _routers = [.. routers.Select(r => CompiledRouter.Compile(r, config, DomainList.NamedLists(config.Main)))];
     private readonly FrozenSet<string> _transports = config.Transports.Select(t => t.Name).ToFrozenSet(StringComparer.Ordinal);
@@ -149,14 +152,17 @@ internal sealed class AddressRouter(EximConfig config, ImmutableArray<Configured
     /// </summary>
     private RouteResult FileOrPipe(RedirectItem item, string router, ImmutableArray<RoutedAncestor> chain, string parentUnique)
     {
-        var unique = $"{item.Value}:{parentUnique}";
+        // Exim's address for a pipe is the command with its bar (what log lines show and the pipe transport strips).
+        var address = item.Kind == RedirectItemKind.Pipe ? "|" + item.Value : item.Value;
+        var unique = $"{address}:{parentUnique}";
         var kind = item.Kind == RedirectItemKind.Pipe ? "pipe" : "file";
         var message = item.Transport is not { Length: > 0 } transport ? $"{kind}_transport unset in {router} router"
             : !_transports.Contains(transport) ? $"transport \"{transport}\" not found in {router} router"
             : null;
         return new RouteResult(message is null ? RouteOutcome.Accepted : RouteOutcome.Deferred, router, message is null ? item.Transport : null, Message: message)
         {
-            Address = item.Value,
+            Address = address,
+            Errno = message is null ? 0 : BadTransport,
             Ancestors = chain,
             Kind = item.Kind,
             Unique = unique,

@@ -37,6 +37,9 @@ internal sealed record RouteResult(RouteOutcome Outcome, string? Router = null, 
     /// <summary>The child has an ancestor with the same address (Exim's af_homonym): recorded as <c>address/transport</c> once delivered.</summary>
     public bool Homonym { get; init; }
 
+    /// <summary>For a deferral or failure: Exim's error number (<c>defer (-30)</c>), -1 when routing gives none.</summary>
+    public int Errno { get; init; } = -1;
+
     /// <summary>For <see cref="RouteOutcome.Redirected"/>: the new addresses, files and pipes.</summary>
     public ImmutableArray<RedirectItem> Children { get; init; } = [];
 
