@@ -54,7 +54,7 @@ public class VerifyBenchmarks
         if (!parsed.Succeeded) throw new InvalidOperationException(string.Join("\n", parsed.Errors));
         var config = parsed.Config.Config;
         var dns = new CachingDnsResolver(new HostCache(TimeProvider.System), new FixedZone());
-        _verifier = new AddressVerifier(new AddressRouter(config, dns, new HashSet<IPAddress>(), new Random(1)), config.Main, NullLogger.Instance);
+        _verifier = new AddressVerifier(Exim.Host.Generations.RouterBuilder.Standalone(parsed.Config!, new Exim.Mail.Routing.Drivers.RouterHostServices(config.Main, dns, null, new HashSet<IPAddress>(), new Random(1))), config.Main, NullLogger.Instance);
         if (Remote() != VerifyStatus.Deliverable || KnownUser() != VerifyStatus.Deliverable || UnknownUser() != VerifyStatus.Undeliverable)
         {
             throw new InvalidOperationException("the benchmark's addresses do not verify as expected");

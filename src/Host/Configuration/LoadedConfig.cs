@@ -15,6 +15,9 @@ internal sealed record LoadedConfig(EximConfig Config, ImmutableArray<PluginSect
     /// <summary>The <c>[[transports]]</c> tables, built by their drivers with the generation.</summary>
     public ImmutableArray<TransportSection> Transports { get; init; } = [];
 
+    /// <summary>The <c>[[routers]]</c> tables, in order, built by their drivers with the generation.</summary>
+    public ImmutableArray<RouterSection> Routers { get; init; } = [];
+
     /// <summary>A diagnostic at <c>[hooks] order</c> (or the file, when it is not written) with <paramref name="message"/>.</summary>
     public Func<string, ConfigDiagnostic> AtHooksOrder { get; init; } = message => new ConfigDiagnostic(Config.SourcePath, 0, 0, message);
 

@@ -18,7 +18,6 @@ namespace Exim.Host.Configuration;
 internal static class TomlConfigLoader
 {
     private static readonly FrozenSet<string> Sections = FrozenSet.Create(StringComparer.Ordinal, "plugins", "routers", "transports", "retry", "hooks", "authenticators");
-    private static readonly FrozenSet<string> RouterDrivers = FrozenSet.Create(StringComparer.Ordinal, "accept", "dnslookup", "manualroute");
     private static readonly FrozenSet<string> NoSkip = FrozenSet<string>.Empty;
 
     /// <summary>Exim's hidden router options that set two options at once; each of those, set explicitly, wins.</summary>
@@ -69,7 +68,7 @@ internal static class TomlConfigLoader
         main = Complete(main, source, root, errors);
         var transportSections = ReadTransports(source, root, errors);
         ImmutableArray<TransportConfig> transports = [.. transportSections.Select(t => new TransportConfig { Name = t.Name, Driver = t.Driver })];
-        var routers = BindArray<RouterConfig>(source, root, "routers", RouterDrivers, errors, RouterComposites);
+        var (routers, routerSections) = ReadRouters(source, root, errors);
         routers = ApplyComposites(source, root, routers, errors);
         var listFiles = ReadListFiles(source, root, routers, errors);
         var retry = BindArray<RetryConfig>(source, root, "retry", null, errors);
@@ -78,8 +77,7 @@ internal static class TomlConfigLoader
         var authenticators = ReadAuthenticators(source, root, errors);
         CheckRouterTransports(source, root, routers, transports, errors);
         CheckRouterSelf(source, root, routers, errors);
-        RefuseHeaderRewriting(source, root, errors);
-        CheckDeliveryOptions(source, root, routers, retry, errors);
+        CheckDeliveryOptions(source, root, retry, errors);
 
         if (errors.Count > 0) return Fail([.. errors]);
         var config = new EximConfig
@@ -99,6 +97,7 @@ internal static class TomlConfigLoader
         {
             Authenticators = authenticators,
             Transports = transportSections,
+            Routers = routerSections,
             AtHooksOrder = hooksTable is null ? message => source.File(message) : message => source.At(hooksTable, "order", message),
             AtMainOption = (key, message) => source.At(root, key, message),
         }, []);
@@ -308,6 +307,58 @@ internal static class TomlConfigLoader
     }
 
     /// <summary>
+    /// The <c>[[routers]]</c> tables: each needs a unique name and a driver. The generic options (<see cref="RouterConfig"/>)
+    /// are bound and checked here; every key of the table is also kept, with its position, for the driver, which reads its
+    /// own options when the generation is built (where an unknown driver or a key nobody read is an error).
+    /// </summary>
+    private static (ImmutableArray<RouterConfig>, ImmutableArray<RouterSection>) ReadRouters(TomlSource source, TomlTable root, List<ConfigDiagnostic> errors)
+    {
+        if (!root.TryGetValue("routers", out var raw)) return ([], []);
+        if (raw is not TomlTableArray array)
+        {
+            errors.Add(source.At(root, "routers", "\"routers\" must be an array of tables ([[routers]])"));
+            return ([], []);
+        }
+        var generic = OptionTable.For<RouterConfig>().ByName;
+        var routers = ImmutableArray.CreateBuilder<RouterConfig>(array.Count);
+        var sections = ImmutableArray.CreateBuilder<RouterSection>(array.Count);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < array.Count; i++)
+        {
+            var table = array[i];
+            var section = $"routers[{i + 1}]";
+            var nameText = table.TryGetValue("name", out var n) && n is string s ? s : null;
+            if (nameText is null)
+            {
+                errors.Add(source.At(root, "routers", $"{section} has no name"));
+            }
+            else
+            {
+                section = $"routers \"{nameText}\"";
+                if (!names.Add(nameText)) errors.Add(source.At(table, "name", $"routers \"{nameText}\" is defined twice"));
+            }
+            if (!table.TryGetValue("driver", out var d) || d is not string driver)
+            {
+                errors.Add(nameText is null ? source.At(root, "routers", $"{section} has no driver") : source.At(table, "name", $"{section} has no driver"));
+                continue;
+            }
+            // The driver's keys are skipped here and read by the driver; the composites are applied below.
+            var driverKeys = table.Keys.Where(k => !generic.ContainsKey(k) || RouterComposites.Contains(k)).ToFrozenSet(StringComparer.Ordinal);
+            var router = OptionBinder.Bind<RouterConfig>(source, table, section, null, driverKeys, errors);
+            routers.Add(router);
+            var options = new Dictionary<string, RawOption>(StringComparer.Ordinal);
+            foreach (var (key, value) in table)
+            {
+                var at = source.At(table, key, "");
+                options[key] = new RawOption(value, at.Line, at.Column);
+            }
+            var driverAt = source.At(table, "driver", "");
+            sections.Add(new RouterSection(router.Name, driver, source.Path, (driverAt.Line, driverAt.Column), options.ToFrozenDictionary(StringComparer.Ordinal)));
+        }
+        return (routers.ToImmutable(), sections.ToImmutable());
+    }
+
+    /// <summary>
     /// Exim's <c>verify</c> and <c>fail_verify</c> set both their sender and recipient options. In TOML a table has no
     /// order, so <c>verify_sender</c> or <c>verify_recipient</c> given beside <c>verify</c> wins over it.
     /// </summary>
@@ -407,23 +458,6 @@ internal static class TomlConfigLoader
         }
     }
 
-    /// <summary>
-    /// dnslookup's rewrite_headers (Exim's default true) would rewrite an abbreviated domain in the message's address
-    /// headers after qualify_single or widen_domains expanded it. That is not done here yet, so asking for it explicitly is
-    /// an error rather than an option that silently does nothing.
-    /// </summary>
-    private static void RefuseHeaderRewriting(TomlSource source, TomlTable root, List<ConfigDiagnostic> errors)
-    {
-        if (!root.TryGetValue("routers", out var raw) || raw is not TomlTableArray tables) return;
-        foreach (var table in tables)
-        {
-            if (!table.TryGetValue("rewrite_headers", out var value) || value is not true) continue;
-            var name = table.TryGetValue("name", out var n) ? (string?)n : "?";
-            errors.Add(source.At(table, "rewrite_headers",
-                $"{name} router: rewrite_headers = true is not supported: header addresses are not rewritten when dnslookup expands a domain (set it to false or leave it out)"));
-        }
-    }
-
     private static void CheckRouterTransports(TomlSource source, TomlTable root, ImmutableArray<RouterConfig> routers,
         ImmutableArray<TransportConfig> transports, List<ConfigDiagnostic> errors)
     {
@@ -438,8 +472,8 @@ internal static class TomlConfigLoader
         }
     }
 
-    /// <summary>Retry rule text, manualroute's route_list and route_data, and its failure actions, checked at load time with positions.</summary>
-    private static void CheckDeliveryOptions(TomlSource source, TomlTable root, ImmutableArray<RouterConfig> routers, ImmutableArray<RetryConfig> retry,
+    /// <summary>Retry rule text, checked at load time with positions (router drivers check their own options when the generation is built).</summary>
+    private static void CheckDeliveryOptions(TomlSource source, TomlTable root, ImmutableArray<RetryConfig> retry,
         List<ConfigDiagnostic> errors)
     {
         if (root.TryGetValue("retry", out var rawRetry) && rawRetry is TomlTableArray retryTables)
@@ -449,29 +483,6 @@ internal static class TomlConfigLoader
                 if (!Exim.Mail.Retry.RetryRuleParser.TryParse(retry[i], Delivery.RetryRuleSet.ParseTime, out _, out var error))
                 {
                     errors.Add(source.At(retryTables[i], retryTables[i].ContainsKey("rules") ? "rules" : "pattern", error));
-                }
-            }
-        }
-        if (!root.TryGetValue("routers", out var rawRouters) || rawRouters is not TomlTableArray routerTables) return;
-        string[] actions = ["freeze", "defer", "fail", "decline", "pass", "ignore"];
-        foreach (var router in routers)
-        {
-            if (router.Driver != "manualroute") continue;
-            if (RouterTable(routerTables, router.Name) is not { } table) continue;
-            if (!Exim.Mail.Routing.RouteListParser.TryParse(router.RouteList, out _, out var error)) errors.Add(source.At(table, "route_list", error));
-            if (router.RouteData is { Length: > 0 } data && !Exim.Mail.Routing.RouteListParser.TryParseItem(data, withPattern: false, out _, out error))
-            {
-                errors.Add(source.At(table, "route_data", error));
-            }
-            if (router.RouteList.IsEmpty && router.RouteData is null)
-            {
-                errors.Add(source.At(table, "name", $"manualroute router \"{router.Name}\" needs route_list or route_data"));
-            }
-            foreach (var (key, value) in (ReadOnlySpan<(string, string)>)[("host_find_failed", router.HostFindFailed), ("host_all_ignored", router.HostAllIgnored)])
-            {
-                if (!actions.Contains(value) || (key == "host_all_ignored" && value == "ignore"))
-                {
-                    errors.Add(source.At(table, key, $"\"{value}\" is not a valid value for {key} in router \"{router.Name}\""));
                 }
             }
         }

@@ -38,7 +38,7 @@ internal sealed class DeliveryProcess : IAsyncDisposable
         _pool = new SmtpConnectionPool();
         // The generation's transports run with this process's host lookups (through its host cache) and connection pool.
         var services = new DeliveryServices(new HostListResolver(dns, byname, random, logger, main.SlowLookupLog), _pool);
-        Deliverer = new Deliverer(config, GenerationRouting.Router(generation, dns, logger), generation.Transports, services,
+        Deliverer = new Deliverer(config, GenerationRouting.Router(generation, logger), generation.Transports, services,
             new RetryDatabase(hints, main.SpoolDirectory), RetryRuleSet.From(config), _spool, EximVersion.Number, TimeProvider.System, logger, random);
         var load = generation.SystemLoad(new ProcLoadAverage());
         QueueRunner = new QueueRunner(Deliverer, main.SpoolDirectory, logger, load, main.DeliverQueueLoadMax);

@@ -47,6 +47,9 @@ internal sealed class Generation
     public System.Collections.Frozen.FrozenDictionary<string, Mail.Delivery.ConfiguredTransport> Transports { get; init; }
         = System.Collections.Frozen.FrozenDictionary<string, Mail.Delivery.ConfiguredTransport>.Empty;
 
+    /// <summary>The generation's routers, in order, created by their drivers when it was built.</summary>
+    public ImmutableArray<Mail.Routing.ConfiguredRouter> Routers { get; init; } = [];
+
     /// <summary>The generation's hook scripts, compiled when it was built.</summary>
     public HookSet Hooks { get; }
 

@@ -32,6 +32,9 @@ internal sealed partial class GenerationBuilder(ILoggerFactory loggerFactory, st
     /// </summary>
     public bool ServerTls { get; init; }
 
+    /// <summary>The DNS cache in front of each generation's resolver plugin for routing: the process's, shared by every generation.</summary>
+    public Mail.Resolution.HostCache RoutingCache { get; init; } = new(TimeProvider.System);
+
     /// <param name="loaded">The configuration.</param>
     /// <param name="current">The generation in force, or null at start-up.</param>
     public async Task<GenerationBuildResult> BuildAsync(LoadedConfig loaded, Generation? current = null)
@@ -101,10 +104,13 @@ internal sealed partial class GenerationBuilder(ILoggerFactory loggerFactory, st
         }
 
         var transports = FrozenDictionary<string, Mail.Delivery.ConfiguredTransport>.Empty;
+        var routers = ImmutableArray<Mail.Routing.ConfiguredRouter>.Empty;
         if (errors.Count == 0)
         {
             Transports.BuiltInTransports.Register(strategies, owners, loaded.Config, localAddresses, _hostCache, loggerFactory, errors);
             transports = TransportBuilder.Build(loaded, strategies, loggerFactory, errors);
+            RouterBuilder.RegisterBuiltIns(strategies, loaded.Config.Main, RoutingCache, localAddresses);
+            routers = RouterBuilder.Build(loaded, strategies, loggerFactory, errors);
         }
 
         var number = Interlocked.Read(ref _lastNumber) + 1; // claimed below only when the build succeeds
@@ -129,6 +135,7 @@ internal sealed partial class GenerationBuilder(ILoggerFactory loggerFactory, st
             Tls = tls,
             Authenticators = authenticators,
             Transports = transports,
+            Routers = routers,
         };
         return new GenerationBuildResult(generation, []);
     }

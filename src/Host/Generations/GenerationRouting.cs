@@ -6,9 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace Exim.Host.Generations;
 
 /// <summary>
-/// Routing composed from one generation: its routers with its resolver plugins ("dns" through a host cache, "byname")
-/// and its local addresses. The daemon's sessions (<see cref="Lifetime.SessionServices"/>), <c>-bt</c> and <c>-bv</c> build
-/// their routers and verifiers here, so they route exactly as one another.
+/// Routing composed from one generation: its routers, built by their drivers with the generation (the built-in ones look
+/// hosts up through the generation's resolver plugins behind the process's DNS cache). The daemon's sessions
+/// (<see cref="Lifetime.SessionServices"/>), <c>-bt</c>, <c>-bv</c> and deliveries route here, so they route exactly as one another.
 /// </summary>
 internal static class GenerationRouting
 {
@@ -17,13 +17,9 @@ internal static class GenerationRouting
         => generation.Strategies.TryGet<IDnsRecordResolver>("dns", out var plugin) ? new CachingDnsResolver(cache, plugin) : null;
 
     /// <summary>A router over the generation's routers; one serves any number of addresses.</summary>
-    public static AddressRouter Router(Generation generation, IDnsRecordResolver? dns, ILogger logger)
-    {
-        generation.Strategies.TryGet<IAddressResolver>("byname", out var byname);
-        return new AddressRouter(generation.Config, dns, generation.LocalAddresses.ToHashSet(), Random.Shared, byname, logger);
-    }
+    public static AddressRouter Router(Generation generation, ILogger logger) => new(generation.Config, generation.Routers, logger);
 
     /// <summary>An address verifier over the generation's routers; one serves the whole generation.</summary>
-    public static AddressVerifier Verifier(Generation generation, IDnsRecordResolver? dns, ILogger logger)
-        => new(Router(generation, dns, logger), generation.Config.Main, logger);
+    public static AddressVerifier Verifier(Generation generation, ILogger logger)
+        => new(Router(generation, logger), generation.Config.Main, logger);
 }

@@ -47,7 +47,7 @@ internal sealed record SessionServices(
             : (name, ct) => Mail.Resolution.ForwardLookup.LookupAsync(dns, name, lookups, ct, qualifySingle: true);
         // The verifier is built once per generation, and only when a policy may call it: every session shares it.
         var policies = StagePolicySet.For(generation, dns, lookups, hookLogger) is { } set
-            ? new PolicyServices(set, config.Routers.IsEmpty ? null : GenerationRouting.Verifier(generation, dns, lookupLogger), rateLimiter)
+            ? new PolicyServices(set, config.Routers.IsEmpty ? null : GenerationRouting.Verifier(generation, lookupLogger), rateLimiter)
             : null;
         return new SessionServices(dns, reverse, forward, policies);
     }

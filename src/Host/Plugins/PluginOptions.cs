@@ -16,7 +16,7 @@ namespace Exim.Host.Plugins;
 /// <param name="handled">Keys the core has read already (they are neither unknown nor offered again).</param>
 /// <param name="anchor">The key whose place a missing key's error points at (an authenticator's <c>name</c>), if any.</param>
 internal sealed class PluginOptions(string configPath, string where, FrozenDictionary<string, RawOption> options, IEnumerable<string>? handled = null,
-    string? anchor = null) : IPluginOptions
+    string? anchor = null) : IPluginOptions, Exim.Mail.Routing.Drivers.IOptionPositions
 {
     private readonly HashSet<string> _read = new(handled ?? [], StringComparer.Ordinal);
     private readonly FrozenDictionary<string, RawOption> _options = options;

@@ -7,7 +7,9 @@ using Exim.Abstractions.Transports;
 using Exim.Abstractions.Matching;
 using Exim.Mail.Resolution;
 using Exim.Mail.Retry;
+using Exim.Abstractions.Routing;
 using Exim.Mail.Routing;
+using Exim.Mail.Routing.Drivers;
 using Exim.Mail.Spool;
 using Microsoft.Extensions.Logging;
 
@@ -72,8 +74,9 @@ internal sealed class Deliverer(
     private async Task<(DeliveryResult, string?)> DeliverLockedAsync(MessageState state, DeliveryOptions options, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var groups = new Dictionary<string, (string Router, ConfiguredTransport Transport, RouteResult Route, List<string> Recipients)>(StringComparer.Ordinal);
+        var groups = new Dictionary<string, (string Router, ConfiguredTransport Transport, RouteResult Route, List<RouteResult> Recipients)>(StringComparer.Ordinal);
         if (options.GiveUp is { } user) GiveUp(state, user);
+        var budget = new RedirectBudget();
         foreach (var address in state.Header.Pending)
         {
             if (!options.Force && Waiting(state, address, now) is { } key)
@@ -82,27 +85,10 @@ internal sealed class Deliverer(
                 Settle(state, new RecipientResult(address, RecipientStatus.Deferred, "retry time not reached", Errno.RoutingRetry, RetryKey: key), null, null, now);
                 continue;
             }
-            var route = await router.RouteAsync(address, state.Header.Id, cancellationToken).ConfigureAwait(false);
-            if (route.Outcome != RouteOutcome.Accepted)
-            {
-                var status = route.Outcome == RouteOutcome.Deferred ? RecipientStatus.Deferred : RecipientStatus.Failed;
-                var message = route.Message ?? (status == RecipientStatus.Failed ? "Unrouteable address" : "routing deferred");
-                var domain = address[(address.LastIndexOf('@') + 1)..];
-                Settle(state, new RecipientResult(address, status, message, -1, RetryKey: RetryKeys.Routing(domain), ErrorName: "routing", Freeze: route.Freeze),
-                    route.Router, null, now);
-                continue;
-            }
-            var routingKey = RetryKeys.Routing(address[(address.LastIndexOf('@') + 1)..]);
-            if (state.Record(routingKey) is not null) state.RetryChanges[routingKey] = null;
-            if (route.Transport is null || !transports.TryGetValue(route.Transport, out var transport))
-            {
-                Settle(state, new RecipientResult(address, RecipientStatus.Deferred, $"no transport set by {route.Router} router", -1), route.Router, null, now);
-                continue;
-            }
-            var groupKey = transport.Name + "|" + string.Join(",", route.HostList.Select(h => $"{h.Name}/{h.Address}/{h.Port}"))
-                + "|" + string.Join(",", route.FallbackHosts) + (route.LocalHostRemoved ? "|-local" : "");
-            if (!groups.TryGetValue(groupKey, out var group)) groups[groupKey] = group = (route.Router ?? "", transport, route, []);
-            group.Recipients.Add(address);
+            var routed = await router.ExpandAsync(address, state.Header.Id, budget, state.Header.NonRecipients.Contains, cancellationToken).ConfigureAwait(false);
+            state.Routed.Add(address, routed);
+            if (routed.IsEmpty) MarkDone(state, address); // every child was delivered on an earlier attempt
+            foreach (var route in routed) Queue(state, route, groups, now);
         }
 
         // Local deliveries first, as Exim does. Remote ones wait when only local deliveries are wanted (-ql) or held for
@@ -119,14 +105,16 @@ internal sealed class Deliverer(
             // A built-in transport takes the whole group (smtp batches by max_rcpt on one connection); any other gets
             // runs of at most its RunSize recipients (batch_max for a local transport).
             var runSize = group.Transport.Transport is IDeliveryTransport ? group.Recipients.Count : group.Transport.RunSize;
+            var routes = new Dictionary<string, RouteResult>(StringComparer.Ordinal);
+            foreach (var route in group.Recipients) routes.TryAdd(route.Address!, route);
             foreach (var batch in group.Recipients.Chunk(runSize))
             {
                 var started = time.GetTimestamp();
-                var result = await RunTransportAsync(state, group.Transport, group.Route, [.. batch], options, cancellationToken).ConfigureAwait(false);
+                var result = await RunTransportAsync(state, group.Transport, group.Route, [.. batch.Select(r => r.Address!)], options, cancellationToken).ConfigureAwait(false);
                 var took = time.GetElapsedTime(started);
                 foreach (var failure in result.HostFailures) HostFailed(state, failure, now);
                 foreach (var key in result.HostSuccesses) state.RetryChanges[key] = null;
-                foreach (var r in result.Recipients) Settle(state, r, group.Router, group.Transport, now, took);
+                foreach (var r in result.Recipients) Settle(state, r, group.Router, group.Transport, now, took, routes.GetValueOrDefault(r.Address));
                 Persist(state);
             }
         }
@@ -168,6 +156,98 @@ internal sealed class Deliverer(
         }
         Persist(state);
         return (new(state.Header.Frozen ? MessageOutcome.Frozen : MessageOutcome.Deferred, heldFor), bounceId);
+    }
+
+    /// <summary>
+    /// One routing result of a recipient: a discard is logged and done; a failure or deferral is settled; an accepted address
+    /// joins the group of its transport and hosts, unless it duplicates one already queued (deliver.c's do_duplicate_check:
+    /// delivered once, and done with that one) or is a homonym child already delivered by that transport.
+    /// </summary>
+    private void Queue(MessageState state, RouteResult route, Dictionary<string, (string Router, ConfiguredTransport Transport, RouteResult Route, List<RouteResult> Recipients)> groups,
+        DateTimeOffset now)
+    {
+        var target = route.Address ?? state.Routed.RecipientOf(route); // every routing result names its address
+        switch (route.Outcome)
+        {
+            case RouteOutcome.Discarded:
+                DeliveryLog.Discarded(logger, state.Header.Id, target, route.Router ?? "");
+                Done(state, route, null);
+                return;
+            case not RouteOutcome.Accepted:
+                var status = route.Outcome == RouteOutcome.Deferred ? RecipientStatus.Deferred : RecipientStatus.Failed;
+                var message = route.Message ?? (status == RecipientStatus.Failed ? "Unrouteable address" : "routing deferred");
+                var domain = target[(target.LastIndexOf('@') + 1)..];
+                // A file or pipe has no domain to hold back: it is simply tried again on the next attempt.
+                var retryKey = route.Kind == RedirectItemKind.Address ? RetryKeys.Routing(domain) : null;
+                Settle(state, new RecipientResult(target, status, message, route.Errno, RetryKey: retryKey, ErrorName: "routing", Freeze: route.Freeze),
+                    route.Router, null, now, route: route);
+                return;
+        }
+        if (state.Routed.IsDuplicate(route)) return;
+        if (route.Homonym && state.Header.NonRecipients.Contains(HomonymKey(route, route.Transport)))
+        {
+            Done(state, route, null); // delivered by that transport on an earlier attempt
+            return;
+        }
+        if (route.Kind == RedirectItemKind.Address)
+        {
+            var routingKey = RetryKeys.Routing(target[(target.LastIndexOf('@') + 1)..]);
+            if (state.Record(routingKey) is not null) state.RetryChanges[routingKey] = null;
+        }
+        if (route.Transport is null || !transports.TryGetValue(route.Transport, out var transport))
+        {
+            Settle(state, new RecipientResult(target, RecipientStatus.Deferred, $"no transport set by {route.Router} router", -1), route.Router, null, now, route: route);
+            return;
+        }
+        // A file or pipe is delivered on its own (the same command for two parents is two deliveries).
+        var groupKey = transport.Name + "|" + string.Join(",", route.HostList.Select(h => $"{h.Name}/{h.Address}/{h.Port}"))
+            + "|" + string.Join(",", route.FallbackHosts) + (route.LocalHostRemoved ? "|-local" : "")
+            + (route.Kind == RedirectItemKind.Address ? "" : "|" + route.Unique);
+        if (!groups.TryGetValue(groupKey, out var group)) groups[groupKey] = group = (route.Router ?? "", transport, route, []);
+        group.Recipients.Add(route);
+    }
+
+    /// <summary>What the non-recipients tree records for a delivered homonym child (deliver.c's address_done): <c>address/transport</c>.</summary>
+    private static string HomonymKey(RouteResult route, string? transport)
+    {
+        var unique = route.Unique ?? "";
+        return $"{unique[(unique.IndexOf('\\', 1) + 1)..]}/{transport}";
+    }
+
+    /// <summary>
+    /// A routing result is done (delivered, failed, discarded): a child is recorded in the non-recipients tree by its unique
+    /// address (a homonym as <c>address/transport</c>, when it had one), so a later attempt does not deliver it again; the
+    /// original recipient is recorded once all its results are done; and so are the duplicates of this one.
+    /// </summary>
+    private void Done(MessageState state, RouteResult route, ConfiguredTransport? transport)
+    {
+        if (route.Unique is { } unique)
+        {
+            if (!route.Homonym) MarkDone(state, unique);
+            else if (transport is not null) MarkDone(state, HomonymKey(route, transport.Name));
+        }
+        if (state.Routed.Complete(route)) MarkDone(state, state.Routed.RecipientOf(route));
+        foreach (var duplicate in state.Routed.DuplicatesOf(route)) Done(state, duplicate, transport);
+    }
+
+    /// <summary>
+    /// How a log line names the address (deliver.c's string_log_address): a file or pipe, or a local delivery's local part,
+    /// followed by <c>&lt;original recipient&gt;</c>; any other address in full, followed by the original recipient when it
+    /// differs; a file or pipe whose parent is not the original recipient names the parent too, in parentheses.
+    /// </summary>
+    private static string LogAddress(MessageState state, RouteResult? route, string address, bool localSuccess)
+    {
+        if (route is null) return localSuccess ? $"{LocalPart.Of(address)} <{address}>" : address;
+        var top = state.Routed.RecipientOf(route);
+        var pfr = route.Kind != RedirectItemKind.Address;
+        if (pfr || localSuccess)
+        {
+            var parent = pfr && route.Ancestors.Length > 1 ? $" ({route.Ancestors[0].Address})" : "";
+            return $"{(pfr ? address : LocalPart.Of(address))}{parent} <{top}>";
+        }
+        var same = string.Equals(address, top, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(RouterResults.RawLocalPart(address), RouterResults.RawLocalPart(top), StringComparison.Ordinal);
+        return same ? address : $"{address} <{top}>";
     }
 
     /// <summary>The retry key holding this address back (its own or its domain's routing record), or null when it may be tried.</summary>
@@ -214,8 +294,7 @@ internal sealed class Deliverer(
     private static async Task<TransportRunResult> RunDriverAsync(ConfiguredTransport transport, RouteResult route, SpoolDeliveryMessage message,
         ImmutableArray<string> recipients, CancellationToken cancellationToken)
     {
-        var given = recipients.Select(address => new DeliveryRecipient(address, LocalPart.Of(address), address[(address.LastIndexOf('@') + 1)..].ToLowerInvariant(),
-            null, route.Router ?? "")).ToImmutableArray();
+        var given = recipients.Select(address => Recipient(address, route)).ToImmutableArray();
         var hosts = transport.IsRemote ? route.HostList.Select(TransportOutcomes.RoutedHostOf).ToImmutableArray() : [];
         var result = await transport.Transport.DeliverAsync(new TransportRequest(message, given, hosts), cancellationToken).ConfigureAwait(false);
         var outcomes = new Dictionary<string, RecipientOutcome>(StringComparer.Ordinal);
@@ -232,6 +311,18 @@ internal sealed class Deliverer(
             results.Add(TransportOutcomes.FromOutcome(outcome, additional: outcome.Kind == RecipientOutcomeKind.Delivered && delivered++ > 0));
         }
         return TransportRunResult.Of(results);
+    }
+
+    /// <summary>
+    /// A recipient as a plugin's transport sees it. A file or pipe (alone in its run) takes <c>$local_part</c> and
+    /// <c>$domain</c> from its parent, as deliver.c sets them, and names the original recipient it came from.
+    /// </summary>
+    private static DeliveryRecipient Recipient(string address, RouteResult route)
+    {
+        var pfr = route.Kind != RedirectItemKind.Address && !route.Ancestors.IsEmpty;
+        var named = pfr ? route.Ancestors[0].Address : address;
+        return new DeliveryRecipient(address, LocalPart.Of(named), named[(named.LastIndexOf('@') + 1)..].ToLowerInvariant(),
+            pfr ? route.Ancestors[^1].Address : null, route.Router ?? "");
     }
 
     /// <summary>
@@ -260,7 +351,8 @@ internal sealed class Deliverer(
     /// cutoff (or when no rule applies); delivered and failed recipients are done; each result is logged in Exim's shape
     /// (deliver.c's delivery_log, deferral_log and failure_log).
     /// </summary>
-    private void Settle(MessageState state, RecipientResult r, string? routerName, ConfiguredTransport? transport, DateTimeOffset now, TimeSpan deliveryTime = default)
+    private void Settle(MessageState state, RecipientResult r, string? routerName, ConfiguredTransport? transport, DateTimeOffset now, TimeSpan deliveryTime = default,
+        RouteResult? route = null)
     {
         if (r.Status == RecipientStatus.Deferred && r.RetryKey is { } key)
         {
@@ -300,7 +392,7 @@ internal sealed class Deliverer(
         switch (r.Status)
         {
             case RecipientStatus.Delivered:
-                var shown = transport is { IsRemote: true } ? r.Address : $"{LocalPart.Of(r.Address)} <{r.Address}>";
+                var shown = LogAddress(state, route, r.Address, transport is not { IsRemote: true });
                 var confirmation = r.Confirmation is { } c && _log.Has(LogSelection.SmtpConfirmation) ? $" C=\"{c}\"" : "";
                 var auth = r.Authenticator is { } a ? " A=" + a : "";
                 // deliver.c's delivery_log: +delivery_size S= right after T= (the message as the transport writes it, LF line
@@ -312,18 +404,18 @@ internal sealed class Deliverer(
                 if (r.Additional) DeliveryLog.DeliveredAlso(logger, id, shown, details);
                 else DeliveryLog.Delivered(logger, id, shown, details);
                 Note(state, time.GetLocalNow().DateTime, $"{r.Address}: {transport?.Name} transport succeeded");
-                MarkDone(state, r.Address);
+                Completed(state, route, r.Address, transport);
                 if (state.Record(RetryKeys.Address(r.Address)) is not null) state.RetryChanges[RetryKeys.Address(r.Address)] = null;
                 break;
             case RecipientStatus.Deferred:
                 var deferral = $"{routeText} defer ({r.Errno}){errnoText}{hostText}{messageText}";
-                DeliveryLog.Deferred(logger, id, r.Address, deferral);
+                DeliveryLog.Deferred(logger, id, LogAddress(state, route, r.Address, false), deferral);
                 // deliver.c: a wait for a retry time is noted in the message log only on the first attempt.
                 if (state.Header.FirstTime || r.Errno > Errno.RetryBase) Note(state, time.GetLocalNow().DateTime, r.Address + deferral);
                 break;
             case RecipientStatus.Failed:
                 var failure = $"{routeText}{hostText}{tlsText}{errnoText}{messageText}";
-                DeliveryLog.Failed(logger, id, r.Address, senderText + failure);
+                DeliveryLog.Failed(logger, id, LogAddress(state, route, r.Address, false), senderText + failure);
                 // deliver.c: "routing failed for" when no router took the address.
                 Note(state, time.GetLocalNow().DateTime, (routerName is null && transport is null ? "routing failed for " : "") + r.Address + failure);
                 if (state.Header.Sender.Length == 0)
@@ -332,9 +424,16 @@ internal sealed class Deliverer(
                     break;
                 }
                 state.Failed.Add(new FailedRecipient(r.Address, r.Text, r.Host));
-                MarkDone(state, r.Address);
+                Completed(state, route, r.Address, transport);
                 break;
         }
+    }
+
+    /// <summary>A recipient's delivery or failure: its routing result is done, or (held back before routing, or given up) the recipient itself.</summary>
+    private void Completed(MessageState state, RouteResult? route, string address, ConfiguredTransport? transport)
+    {
+        if (route is null) MarkDone(state, address);
+        else Done(state, route, transport);
     }
 
     private RetryRecord? UpdateRetry(MessageState state, string key, string address, string errorName, HostItem? host, int errno, string message,

@@ -14,6 +14,10 @@ internal static partial class DeliveryLog
     [LoggerMessage(5003, LogLevel.Information, "{Id} ** {Address}{Detail}")]
     public static partial void Failed(ILogger logger, string id, string address, string detail);
 
+    /// <summary>A redirection with no children (redirect.c): <c>=&gt; :blackhole: &lt;address&gt; R=router</c>.</summary>
+    [LoggerMessage(5025, LogLevel.Information, "{Id} => :blackhole: <{Address}> R={Router}")]
+    public static partial void Discarded(ILogger logger, string id, string address, string router);
+
     [LoggerMessage(5004, LogLevel.Information, "{Id} Completed")]
     public static partial void Completed(ILogger logger, string id);
 

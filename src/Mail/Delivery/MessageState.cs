@@ -21,6 +21,9 @@ internal sealed class MessageState(SpoolHeader header, MessageContent content, R
     public List<FailedRecipient> Failed { get; } = [];
     public List<string> NewlyDone { get; } = [];
     public string? FreezeReason { get; set; }
+
+    /// <summary>This attempt's routing results and the original recipients they came from.</summary>
+    public RedirectTracker Routed { get; } = new();
     public bool HeaderChanged { get; set; }
 
     /// <summary>

@@ -1,27 +1,29 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
-using System.Net;
 using Exim.Abstractions.Config;
-using Exim.Abstractions.Resolution;
+using Exim.Abstractions.Routing;
 using Exim.Mail.Matching;
-using Exim.Mail.Resolution;
+using Exim.Mail.Routing.Drivers;
 using Microsoft.Extensions.Logging;
 
 namespace Exim.Mail.Routing;
 
 /// <summary>
-/// Routes an address through the configured routers in order (Exim's route_address): each router's <c>domains</c>
-/// and <c>local_parts</c> preconditions, then its driver. <c>accept</c> routes to its transport; <c>dnslookup</c>
-/// finds the hosts with <see cref="HostFinder"/> and maps the result as spec §2.7 does. When every router declines,
-/// the address fails with the last router's message, else the <c>cannot_route_message</c> of the last router reached,
-/// else "Unrouteable address". A router that reroutes (the DNS
-/// renamed the domain, a widen_domains suffix was needed, or <c>self = reroute:</c>) makes a child address at the
+/// Routes an address through the configured routers in order (Exim's route_address): each router's generic
+/// preconditions (verify selection, <c>domains</c>, <c>local_parts</c>, a loop check on the address's ancestors), then the
+/// <see cref="IRouter"/> its driver created. When every router declines, the address fails with the last router's message,
+/// else the <c>cannot_route_message</c> of the last router reached, else "Unrouteable address". A router that reroutes
+/// (the DNS renamed the domain, a widen_domains suffix was needed, or <c>self = reroute:</c>) makes a child address at the
 /// new domain, which is routed again from the first router, as Exim routes its new child addresses.
+/// A router that redirects (<see cref="RouterVerdict.Redirect"/>) replaces the address by its children: child addresses are
+/// routed from the first router with the parent chain as their ancestors, skipping each router that already redirected an
+/// ancestor with the same address (Exim's loop prevention, so <c>postmaster: postmaster, joe</c> works); files and pipes go
+/// to the transport the item names; no children at all (<c>:blackhole:</c>) discards the address (<see cref="ExpandAsync"/>).
 /// Verification routes the same way with Exim's router selection (<see cref="VerifyMode"/>): <c>verify_only</c> routers
 /// run only then, and routers without <c>verify_recipient</c> or <c>verify_sender</c> are skipped for that kind.
 /// Each router's options are compiled once (<see cref="CompiledRouter"/>), so one instance serves any number of addresses.
 /// </summary>
-internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, IReadOnlySet<IPAddress> localAddresses, Random random,
-    IAddressResolver? byname = null, ILogger? logger = null)
+internal sealed class AddressRouter(EximConfig config, ImmutableArray<ConfiguredRouter> routers, ILogger? logger = null)
 {
     /// <summary>
     /// Exim has no limit of its own for a chain of reroutes (two domains whose self options reroute to each other
@@ -29,76 +31,217 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
     /// </summary>
     internal const int MaxReroutes = 20;
 
-    private readonly MainOptions _main = config.Main;
-    private readonly ManualRouteRouter _manual = new(config.Main, DomainList.NamedLists(config.Main), dns, byname, localAddresses, random, logger);
-    private readonly ImmutableArray<CompiledRouter> _routers = Compile(config, localAddresses);
-    private readonly Func<string, bool> _ipv4Lookup = CompiledRouter.Matcher(config.Main.DnsIpv4Lookup, config.Main, DomainList.NamedLists(config.Main));
+    /// <summary>
+    /// Exim has no limit on the depth of redirection (its loop check stops only a router meeting its own address again);
+    /// an address more than this many redirections below its original recipient is deferred. IMPROVE.
+    /// </summary>
+    internal const int MaxRedirectDepth = 100;
 
-    private static ImmutableArray<CompiledRouter> Compile(EximConfig config, IReadOnlySet<IPAddress> localAddresses)
-    {
-        var named = DomainList.NamedLists(config.Main);
-        return [.. config.Routers.Select(r => CompiledRouter.Compile(r, config, named, localAddresses))];
-    }
+    /// <summary>Exim's ERRNO_BADTRANSPORT: a file or pipe whose transport is unset or does not exist.</summary>
+    internal const int BadTransport = -30;
+
+    private readonly MainOptions _main = config.Main;
+    private readonly ImmutableArray<CompiledRouter> _routers = [.. routers.Select(r => CompiledRouter.Compile(r, config, DomainList.NamedLists(config.Main)))];
+    private readonly FrozenSet<string> _transports = config.Transports.Select(t => t.Name).ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Routes one address for a delivery or -bt, following reroutes to the child address that is finally routed.</summary>
     /// <param name="address">The address.</param>
     /// <param name="messageId">The message being delivered, for log lines; null when only routing (-bt).</param>
     /// <param name="cancellationToken">Cancels the lookups.</param>
     public Task<RouteResult> RouteAsync(string address, string? messageId, CancellationToken cancellationToken)
-        => RouteAsync(address, messageId, VerifyMode.None, cancellationToken);
+        => RouteAsync(address, [], messageId, VerifyMode.None, cancellationToken);
 
     /// <summary>Routes one address, following reroutes to the child address that is finally routed.</summary>
     /// <param name="address">The address.</param>
     /// <param name="messageId">The message being delivered, for log lines; null when only routing (-bt) or verifying.</param>
     /// <param name="verify">Whether this is a verification, and of what: it selects the routers that run.</param>
     /// <param name="cancellationToken">Cancels the lookups.</param>
-    public async Task<RouteResult> RouteAsync(string address, string? messageId, VerifyMode verify, CancellationToken cancellationToken)
+    public Task<RouteResult> RouteAsync(string address, string? messageId, VerifyMode verify, CancellationToken cancellationToken)
+        => RouteAsync(address, [], messageId, verify, cancellationToken);
+
+    /// <summary>
+    /// Routes one address with its ancestors (nearest first), following reroutes; the result may be
+    /// <see cref="RouteOutcome.Redirected"/>, with the children for the caller to route.
+    /// </summary>
+    private async Task<RouteResult> RouteAsync(string address, ImmutableArray<RoutedAncestor> ancestors, string? messageId, VerifyMode verify,
+        CancellationToken cancellationToken)
     {
-        var parents = ImmutableArray<string>.Empty;
-        var current = address;
+        // The loop check looks at the redirections only: a reroute chain is bounded by MaxReroutes instead.
+        var (current, chain) = (address, ancestors);
         for (var hop = 0; ; hop++)
         {
-            var result = await RouteOnceAsync(current, messageId, verify, cancellationToken).ConfigureAwait(false);
-            if (result.Outcome != RouteOutcome.Rerouted) return result with { Address = result.Address ?? current, Parents = parents };
+            var result = await RouteOnceAsync(current, chain, ancestors, messageId, verify, cancellationToken).ConfigureAwait(false);
+            if (result.Outcome != RouteOutcome.Rerouted) return result with { Address = result.Address ?? current, Ancestors = chain };
             if (hop == MaxReroutes)
             {
                 return new RouteResult(RouteOutcome.Deferred, result.Router, Message: $"more than {MaxReroutes} reroutes (a self = reroute: loop?)")
                 {
                     Address = current,
-                    Parents = parents,
+                    Ancestors = chain,
                 };
             }
-            parents = parents.Insert(0, current);
-            current = $"{RawLocalPart(current)}@{result.NewDomain}";
+            chain = chain.Insert(0, new RoutedAncestor(current, result.Router ?? ""));
+            current = $"{RouterResults.RawLocalPart(current)}@{result.NewDomain}";
         }
     }
 
     /// <summary>
-    /// Routes several addresses in order. When the router that accepted an address has <c>same_domain_copy_routing</c>
-    /// and gave it hosts, the later addresses of the same domain get a copy of that routing (router, transport and
-    /// host list) without being routed or resolved again, as Exim copies it to the other new addresses of the
-    /// message. As in Exim, nothing checks that the router's preconditions on local parts would have held for them.
+    /// Routes one original recipient to its final results (deliver.c's routing loop): the address itself when no router
+    /// redirected it, else every file, pipe and address its redirections lead to, each with its ancestors, and a
+    /// <see cref="RouteOutcome.Discarded"/> result for each <c>:blackhole:</c>. Child addresses whose unique address
+    /// <paramref name="done"/> holds (delivered on an earlier attempt, as the spool's non-recipients tree records) are left out,
+    /// with everything below them. <paramref name="budget"/> bounds the children of the whole message.
     /// </summary>
-    public async Task<ImmutableArray<RouteResult>> RouteManyAsync(IReadOnlyList<string> addresses, CancellationToken cancellationToken)
+    public async Task<ImmutableArray<RouteResult>> ExpandAsync(string address, string? messageId, RedirectBudget budget, Func<string, bool>? done,
+        CancellationToken cancellationToken)
     {
-        var results = ImmutableArray.CreateBuilder<RouteResult>(addresses.Count);
+        var leaves = ImmutableArray.CreateBuilder<RouteResult>();
+        await WalkAsync(address, [], []).ConfigureAwait(false);
+        return leaves.ToImmutable();
+
+        async Task WalkAsync(string current, ImmutableArray<RoutedAncestor> ancestors, ImmutableArray<string> uniques)
+        {
+            var result = await RouteAsync(current, ancestors, messageId, VerifyMode.None, cancellationToken).ConfigureAwait(false);
+            var unique = uniques.IsEmpty ? null : uniques[0];
+            if (result.Outcome != RouteOutcome.Redirected)
+            {
+                leaves.Add(result with { Unique = unique, Homonym = unique?.StartsWith('\\') == true });
+                return;
+            }
+            if (result.Children.IsEmpty)
+            {
+                leaves.Add(result with { Outcome = RouteOutcome.Discarded, Address = current, Unique = unique });
+                return;
+            }
+            var parent = result.Address ?? current;
+            var chain = result.Ancestors.Insert(0, new RoutedAncestor(parent, result.Router ?? ""));
+            var parentUnique = unique ?? UniqueOf(parent);
+            foreach (var child in result.Children)
+            {
+                if (!budget.TryTake())
+                {
+                    leaves.Add(new RouteResult(RouteOutcome.Deferred, result.Router, Message: $"too many addresses generated by redirection (more than {budget.Limit} for one message)")
+                    {
+                        Address = child.Value, Ancestors = chain, Kind = child.Kind,
+                    });
+                    continue;
+                }
+                if (child.Kind != RedirectItemKind.Address)
+                {
+                    leaves.Add(FileOrPipe(child, result.Router ?? "", chain, parentUnique));
+                    continue;
+                }
+                if (chain.Length > MaxRedirectDepth)
+                {
+                    leaves.Add(new RouteResult(RouteOutcome.Deferred, result.Router, Message: $"more than {MaxRedirectDepth} levels of redirection (a redirection loop?)")
+                    {
+                        Address = child.Value, Ancestors = chain,
+                    });
+                    continue;
+                }
+                var childUnique = ChildUnique(child.Value, chain);
+                if (done?.Invoke(childUnique) == true) continue; // delivered before: Exim's "previously delivered: discarded"
+                await WalkAsync(child.Value, chain, uniques.Insert(0, childUnique)).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A file or pipe item, for the transport it names (deliver.c queues it for that transport). No transport or an unknown
+    /// one defers it with Exim's rf_get_transport messages.
+    /// </summary>
+    private RouteResult FileOrPipe(RedirectItem item, string router, ImmutableArray<RoutedAncestor> chain, string parentUnique)
+    {
+        // Exim's address for a pipe is the command with its bar (what log lines show and the pipe transport strips).
+        var address = item.Kind == RedirectItemKind.Pipe ? "|" + item.Value : item.Value;
+        var unique = $"{address}:{parentUnique}";
+        var kind = item.Kind == RedirectItemKind.Pipe ? "pipe" : "file";
+        var message = item.Transport is not { Length: > 0 } transport ? $"{kind}_transport unset in {router} router"
+            : !_transports.Contains(transport) ? $"transport \"{transport}\" not found in {router} router"
+            : null;
+        return new RouteResult(message is null ? RouteOutcome.Accepted : RouteOutcome.Deferred, router, message is null ? item.Transport : null, Message: message)
+        {
+            Address = address,
+            Errno = message is null ? 0 : BadTransport,
+            Ancestors = chain,
+            Kind = item.Kind,
+            Unique = unique,
+        };
+    }
+
+    /// <summary>
+    /// Exim's unique address for a child: the address with its domain in lower case, or <c>\n\address</c> when an ancestor
+    /// has the same address (a homonym; n counts the homonyms above it), so siblings and cousins of the same address are
+    /// duplicates while a child with its parent's address is not.
+    /// </summary>
+    private static string ChildUnique(string address, ImmutableArray<RoutedAncestor> ancestors)
+    {
+        var unique = UniqueOf(address);
+        var same = ancestors.Count(a => string.Equals(a.Address, address, StringComparison.OrdinalIgnoreCase));
+        return same == 0 ? unique : $"\\{same - 1}\\{unique}";
+    }
+
+    /// <summary>The address with its domain lower-cased (domains are caseless; local parts are not).</summary>
+    internal static string UniqueOf(string address)
+    {
+        var at = address.LastIndexOf('@');
+        return at < 0 ? address : address[..at] + address[at..].ToLowerInvariant();
+    }
+
+    /// <summary>
+    /// Routes several addresses in order, each to its final results (<see cref="ExpandAsync"/>). When the router that
+    /// accepted an address has <c>same_domain_copy_routing</c> and gave it hosts, the later addresses of the same domain get
+    /// a copy of that routing (router, transport and host list) without being routed or resolved again, as Exim copies it to
+    /// the other new addresses of the message. As in Exim, nothing checks that the router's preconditions on local parts
+    /// would have held for them.
+    /// </summary>
+    public async Task<ImmutableArray<ImmutableArray<RouteResult>>> RouteEachAsync(IReadOnlyList<string> addresses, CancellationToken cancellationToken)
+    {
+        var results = ImmutableArray.CreateBuilder<ImmutableArray<RouteResult>>(addresses.Count);
         var copies = new Dictionary<string, RouteResult>(StringComparer.OrdinalIgnoreCase);
+        var budget = new RedirectBudget();
         foreach (var address in addresses)
         {
             if (copies.TryGetValue(Domain(address), out var routed))
             {
-                results.Add(routed with { Address = address, Parents = [], Copied = true });
+                results.Add([routed with { Address = address, Ancestors = [], Copied = true }]);
                 continue;
             }
-            var result = await RouteAsync(address, null, cancellationToken).ConfigureAwait(false);
-            results.Add(result);
-            if (result is { Outcome: RouteOutcome.Accepted, HostList.IsEmpty: false }
-                && config.Routers.FirstOrDefault(r => r.Name == result.Router) is { SameDomainCopyRouting: true })
+            var leaves = await ExpandAsync(address, null, budget, null, cancellationToken).ConfigureAwait(false);
+            results.Add(leaves);
+            if (leaves is [{ Outcome: RouteOutcome.Accepted, HostList.IsEmpty: false, CopyToSameDomain: true, Ancestors.IsEmpty: true } result])
             {
                 copies.TryAdd(Domain(result.Address ?? address), result);
             }
         }
         return results.MoveToImmutable();
+    }
+
+    /// <summary>As <see cref="RouteEachAsync"/>, every address's results in one list, in order.</summary>
+    public async Task<ImmutableArray<RouteResult>> RouteManyAsync(IReadOnlyList<string> addresses, CancellationToken cancellationToken)
+        => [.. (await RouteEachAsync(addresses, cancellationToken).ConfigureAwait(false)).SelectMany(r => r)];
+
+    /// <summary>
+    /// Routes an address for verification (verify.c's verify_address without full information): a redirection to exactly one
+    /// address goes on to verify that address; any other redirection (several children, a file or pipe, :blackhole:) ends
+    /// verification with success, returned as <see cref="RouteOutcome.Accepted"/> by the redirecting router.
+    /// </summary>
+    public async Task<RouteResult> VerifyAsync(string address, VerifyMode verify, CancellationToken cancellationToken)
+    {
+        var ancestors = ImmutableArray<RoutedAncestor>.Empty;
+        var current = address;
+        while (true)
+        {
+            var result = await RouteAsync(current, ancestors, null, verify, cancellationToken).ConfigureAwait(false);
+            if (result.Outcome != RouteOutcome.Redirected) return result;
+            if (result.Children is not [{ Kind: RedirectItemKind.Address } only]) return result with { Outcome = RouteOutcome.Accepted };
+            if (ancestors.Length >= MaxRedirectDepth)
+            {
+                return new RouteResult(RouteOutcome.Deferred, result.Router, Message: $"more than {MaxRedirectDepth} levels of redirection (a redirection loop?)");
+            }
+            ancestors = ancestors.Insert(0, new RoutedAncestor(result.Address ?? current, result.Router ?? ""));
+            current = only.Value;
+        }
     }
 
     /// <summary>The domain routing works on: lowercased, as Exim's addr->domain always is (the address keeps its case).</summary>
@@ -108,23 +251,25 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
         return at < 0 ? _main.QualifyRecipient : address[(at + 1)..].ToLowerInvariant();
     }
 
-    /// <summary>The local part as the address spells it, quotes and all (what a new address at another domain keeps).</summary>
-    private static string RawLocalPart(string address)
+    /// <summary>One pass through the routers; may end in <see cref="RouteOutcome.Rerouted"/> or <see cref="RouteOutcome.Redirected"/>.</summary>
+    /// <param name="address">The address.</param>
+    /// <param name="ancestors">Its ancestors, nearest first, for the router.</param>
+    /// <param name="redirectedFrom">The ancestors made by redirection, for the loop check.</param>
+    /// <param name="messageId">The message being delivered, or null.</param>
+    /// <param name="verify">Whether verifying, and what.</param>
+    /// <param name="cancellationToken">Cancels the lookups.</param>
+    private async Task<RouteResult> RouteOnceAsync(string address, ImmutableArray<RoutedAncestor> ancestors, ImmutableArray<RoutedAncestor> redirectedFrom,
+        string? messageId, VerifyMode verify, CancellationToken cancellationToken)
     {
-        var at = address.LastIndexOf('@');
-        return at < 0 ? address : address[..at];
-    }
-
-    /// <summary>One pass through the routers; may end in <see cref="RouteOutcome.Rerouted"/>.</summary>
-    private async Task<RouteResult> RouteOnceAsync(string address, string? messageId, VerifyMode verify, CancellationToken cancellationToken)
-    {
-        var (local, domain) = (RawLocalPart(address), Domain(address));
+        var domain = Domain(address);
         var localPart = LocalPart.Of(address); // $local_part: what local_parts matches
         string? lastMessage = null;
         foreach (var compiled in _routers)
         {
             var router = compiled.Config;
             if (Skipped(router, verify)) continue;
+            // route.c: a router is skipped for an address when it already handled an ancestor with the same address.
+            if (redirectedFrom.Any(a => a.Router == router.Name && string.Equals(a.Address, address, StringComparison.OrdinalIgnoreCase))) continue;
             if (compiled.Domains is { } domains && !domains.Matches(domain)) continue;
             if (compiled.LocalParts is { } localParts)
             {
@@ -137,15 +282,10 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
                     return new RouteResult(RouteOutcome.Deferred, router.Name, Message: "local_parts check lookup or other defer");
                 }
             }
-            var result = router.Driver switch
-            {
-                "accept" => new RouteResult(RouteOutcome.Accepted, router.Name, router.Transport),
-                "dnslookup" => await DnsLookupAsync(compiled, address, messageId, local, domain, cancellationToken).ConfigureAwait(false),
-                "manualroute" => await _manual.RouteAsync(router, domain, (r, found) => Self(r, found, domain, address, messageId), cancellationToken).ConfigureAwait(false),
-                _ => new RouteResult(RouteOutcome.Deferred, router.Name, Message: $"the {router.Driver} router driver is not available yet"),
-            };
+            var request = new RoutingRequest(address, localPart, domain, Purpose(verify, messageId)) { Ancestors = ancestors, MessageId = messageId };
+            var result = await RunAsync(compiled, request, cancellationToken).ConfigureAwait(false);
             // fail_verify: an address this router takes (or passes on) fails verification.
-            if (result.Outcome is RouteOutcome.Accepted or RouteOutcome.Pass
+            if (result.Outcome is RouteOutcome.Accepted or RouteOutcome.Pass or RouteOutcome.Redirected
                 && (verify == VerifyMode.Recipient && router.FailVerifyRecipient || verify == VerifyMode.Sender && router.FailVerifySender))
             {
                 return new RouteResult(RouteOutcome.Failed, router.Name, Message: $"{router.Name} router forced verify failure");
@@ -154,7 +294,7 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
             {
                 case RouteOutcome.Accepted:
                     return result with { Router = router.Name, FallbackHosts = router.FallbackHosts };
-                case RouteOutcome.Deferred or RouteOutcome.Failed or RouteOutcome.Rerouted:
+                case RouteOutcome.Deferred or RouteOutcome.Failed or RouteOutcome.Rerouted or RouteOutcome.Redirected or RouteOutcome.Discarded:
                     return result with { Router = router.Name };
                 case RouteOutcome.Declined:
                     lastMessage = result.Message ?? lastMessage;
@@ -164,6 +304,33 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
         }
         // Exim's addr->router is the last router the loop came to, skipped or not: here, the last one.
         return new RouteResult(RouteOutcome.Failed, Message: lastMessage ?? CannotRoute(config.Routers.LastOrDefault()));
+    }
+
+    /// <summary>Why the address is routed, as the contract names it.</summary>
+    private static RoutingPurpose Purpose(VerifyMode verify, string? messageId) => verify switch
+    {
+        VerifyMode.Recipient => RoutingPurpose.VerifyRecipient,
+        VerifyMode.Sender => RoutingPurpose.VerifySender,
+        _ => messageId is null ? RoutingPurpose.Test : RoutingPurpose.Delivery,
+    };
+
+    /// <summary>
+    /// Runs one router: a built-in one with its host details, a plugin's through the public contract. A plugin's router
+    /// that throws defers the address (and is logged), never takes the delivery down.
+    /// </summary>
+    private async Task<RouteResult> RunAsync(CompiledRouter compiled, RoutingRequest request, CancellationToken cancellationToken)
+    {
+        if (compiled.Router is BuiltInRouter builtIn) return await builtIn.RouteDetailedAsync(request, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var result = await compiled.Router.RouteAsync(request, cancellationToken).ConfigureAwait(false);
+            return RouterResults.FromPublic(result, compiled.Config.Transport);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            if (logger is not null) RoutingLog.RouterFailed(logger, compiled.Config.Name, request.Address, e);
+            return new RouteResult(RouteOutcome.Deferred, Message: $"{compiled.Config.Name} router failed: {e.GetType().Name}: {e.Message}");
+        }
     }
 
     /// <summary>Exim's check_router_conditions, first part: whether this kind of routing runs the router at all.</summary>
@@ -179,105 +346,4 @@ internal sealed class AddressRouter(EximConfig config, IDnsRecordResolver? dns, 
     /// The result names no router, as Exim clears addr->router then, so the <c>**</c> line has no <c>R=</c>.
     /// </summary>
     private static string CannotRoute(RouterConfig? router) => router?.CannotRouteMessage ?? "Unrouteable address";
-
-    private async Task<RouteResult> DnsLookupAsync(CompiledRouter compiled, string address, string? messageId, string local, string domain,
-        CancellationToken cancellationToken)
-    {
-        if (dns is null) return new RouteResult(RouteOutcome.Deferred, Message: "no DNS resolver plugin is loaded (a plugin registering IDnsRecordResolver \"dns\")");
-        var (router, options) = (compiled.Config, compiled.HostFind!);
-        var finder = new HostFinder(dns, random, logger);
-        HostFindResult? found = null;
-        foreach (var name in WidenedNames(router, domain))
-        {
-            var attempt = options with { Ipv4Only = router.Ipv4Only || _main.DisableIpv6 || _ipv4Lookup(name) };
-            found = await finder.FindByDnsAsync(name, attempt, cancellationToken).ConfigureAwait(false);
-            // mx_domains: an answer from address records alone counts as not found.
-            if (found.Status is HostFindStatus.Found or HostFindStatus.FoundLocal && found.Hosts.All(h => h.Mx < 0)
-                && compiled.MxDomains(found.Fqdn))
-            {
-                found = found with { Status = HostFindStatus.Failed, Hosts = [] };
-            }
-            switch (found.Status)
-            {
-                case HostFindStatus.Security:
-                    return new RouteResult(RouteOutcome.Deferred, Message: "host lookup done insecurely");
-                case HostFindStatus.Again:
-                    return router.PassOnTimeout ? new RouteResult(RouteOutcome.Pass) : new RouteResult(RouteOutcome.Deferred, Message: "host lookup did not complete");
-                case HostFindStatus.Failed:
-                    if (Failed(found, compiled, name) is { } final) return final;
-                    continue; // a plain "not found": the next widen_domains suffix
-            }
-            break;
-        }
-        if (found is null or { Status: HostFindStatus.Failed }) return RouteResult.Decline();
-
-        // The domain as the DNS knows it: a change of case patches the address; anything else (qualify_single,
-        // search_parents, widen_domains) makes a child address at the new domain, routed afresh (REROUTED).
-        // rewrite_headers would rewrite the message's headers too; -bt and routing have none to rewrite.
-        string? patched = null;
-        if (!string.Equals(found.Fqdn, domain, StringComparison.Ordinal))
-        {
-            if (!string.Equals(found.Fqdn, domain, StringComparison.OrdinalIgnoreCase)) return RouteResult.Reroute(found.Fqdn);
-            patched = $"{local}@{found.Fqdn}";
-        }
-        if (found.Status == HostFindStatus.FoundLocal) return Self(router, found, domain, address, messageId) with { Address = patched };
-        if (router.CheckSecondaryMx && !found.RemovedLocal) return RouteResult.Decline();
-        return new RouteResult(RouteOutcome.Accepted, Transport: router.Transport, Hosts: found.Hosts) { Address = patched, LocalHostRemoved = found.RemovedLocal };
-    }
-
-    /// <summary>
-    /// The names dnslookup tries (spec §2.7): the domain, then the domain with each widen_domains suffix; except that
-    /// a one-component domain without qualify_single is tried widened first and as it is last (Exim's post_widen).
-    /// </summary>
-    private static IEnumerable<string> WidenedNames(RouterConfig router, string domain)
-    {
-        var widened = router.WidenDomains.Select(w => w.Trim().Trim('.')).Where(w => w.Length > 0).Select(w => $"{domain}.{w}");
-        var lastAsItIs = !router.WidenDomains.IsEmpty && !router.QualifySingle && !domain.Contains('.', StringComparison.Ordinal);
-        return lastAsItIs ? [.. widened, domain] : [domain, .. widened];
-    }
-
-    /// <summary>A failed lookup with a message of its own ends routing by this router; null for a plain "not found".</summary>
-    private static RouteResult? Failed(HostFindResult found, CompiledRouter router, string name)
-    {
-        // IMPROVE (RFC 7505): a lone null MX is a permanent failure, not a decline another router might override.
-        if (found.NullMx) return new RouteResult(RouteOutcome.Failed, Message: "an MX or SRV record indicated no SMTP service");
-        if (found.SyntaxError) return RouteResult.Decline($"mail domain \"{name}\" is syntactically invalid");
-        if (router.FailDeferDomains(found.Fqdn))
-        {
-            return new RouteResult(RouteOutcome.Deferred, Message: "missing MX, or all MXs point to missing A records, and defer requested");
-        }
-        if (found.Hosts.Length > 0 && found.Hosts[0] is { Mx: >= 0, Address: null } first)
-        {
-            if (first.Name.Length == 0) return RouteResult.Decline("an MX or SRV record indicated no SMTP service");
-            var toIp = found.Hosts.Any(h => h.Why?.Contains("IP address", StringComparison.Ordinal) == true) ? " or (invalidly) to IP addresses" : "";
-            return RouteResult.Decline($"all relevant MX records point to non-existent hosts{toIp}");
-        }
-        return null;
-    }
-
-    /// <summary>
-    /// The <c>self</c> option (spec §2.6) when this host is the most preferred one. <c>reroute:&lt;domain&gt;</c> and
-    /// <c>reroute:rewrite:&lt;domain&gt;</c> replace the address's domain and route the child from the first router
-    /// (Exim's rf_change_domain); <c>rewrite:</c> would also rewrite the message's headers, which routing alone has not.
-    /// A freeze is logged (rf_self_action): with the message id during a delivery, else naming the address being routed.
-    /// </summary>
-    private RouteResult Self(RouterConfig router, HostFindResult found, string domain, string address, string? messageId)
-    {
-        var message = found.Hosts.Any(h => h.Mx >= 0) ? "lowest numbered MX record points to local host" : "remote host address is the local host";
-        if (SelfReroute.TryParse(router.Self, out var reroute)) return RouteResult.Reroute(reroute.Domain);
-        if (router.Self == "freeze" && logger is not null)
-        {
-            if (messageId is null) RoutingLog.SelfFreezeRouting(logger, message, domain, address);
-            else RoutingLog.SelfFreeze(logger, messageId, message, domain);
-        }
-        return router.Self switch
-        {
-            "send" => new RouteResult(RouteOutcome.Accepted, Transport: router.Transport, Hosts: found.Hosts),
-            "pass" => new RouteResult(RouteOutcome.Pass),
-            "fail" => new RouteResult(RouteOutcome.Failed, Message: message),
-            "defer" => new RouteResult(RouteOutcome.Deferred, Message: message),
-            "freeze" => new RouteResult(RouteOutcome.Deferred, Message: message, Freeze: true),
-            _ => new RouteResult(RouteOutcome.Deferred, Message: $"{message} (unknown self value \"{router.Self}\"): {domain}"),
-        };
-    }
 }

@@ -32,7 +32,7 @@ internal sealed class AddressVerifier(AddressRouter router, MainOptions main, IL
         RouteResult result;
         try
         {
-            result = await router.RouteAsync(address, null, mode, cancellationToken).ConfigureAwait(false);
+            result = await router.VerifyAsync(address, mode, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

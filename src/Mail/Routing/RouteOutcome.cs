@@ -15,7 +15,14 @@ internal enum RouteOutcome
     Failed,
     /// <summary>
     /// The router replaced the address with a child at another domain, which is routed afresh from the first router
-    /// (Exim's REROUTED). Never the final outcome of <see cref="AddressRouter.RouteAsync"/>.
+    /// (Exim's REROUTED). Never the final outcome of <see cref="AddressRouter.RouteAsync(string, string?, CancellationToken)"/>.
     /// </summary>
     Rerouted,
+    /// <summary>
+    /// The router redirected the address to <see cref="RouteResult.Children"/> (Exim's redirection): the core routes the
+    /// child addresses from the first router and hands files and pipes to their transports.
+    /// </summary>
+    Redirected,
+    /// <summary>A redirection with no children (<c>:blackhole:</c>): the address is done, nothing is delivered.</summary>
+    Discarded,
 }

@@ -16,4 +16,8 @@ internal static partial class RoutingLog
     /// <summary>Verifying an address threw (a bug, or a plugin's failure): the address is deferred, never refused.</summary>
     [LoggerMessage(6203, LogLevel.Error, "verification of <{Address}> failed, so it is deferred")]
     public static partial void VerifyFailed(ILogger logger, string address, Exception exception);
+
+    /// <summary>A plugin's router threw: the address is deferred.</summary>
+    [LoggerMessage(6204, LogLevel.Error, "{Router} router failed while routing <{Address}>, so the address is deferred")]
+    public static partial void RouterFailed(ILogger logger, string router, string address, Exception exception);
 }

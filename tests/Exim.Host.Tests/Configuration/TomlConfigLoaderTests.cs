@@ -250,9 +250,10 @@ public sealed class TomlConfigLoaderTests
     [Fact]
     public void Parse_RouterOptionOfAnotherDriver_IsRejected()
     {
-        var error = Assert.Single(Parse("[[routers]]\nname = \"r\"\ndriver = \"accept\"\nroute_list = [\"* x\"]").Errors);
+        // The driver reads its own options when the routers are built: accept has none, so route_list is unknown to it.
+        var error = Routing.TestRouters.Errors("[[routers]]\nname = \"r\"\ndriver = \"accept\"\nroute_list = [\"* x\"]");
 
-        Assert.Equal("/etc/exim/exim.toml:4:1: option \"route_list\" is not valid for the accept driver in routers \"r\"", error.ToString());
+        Assert.Equal("/etc/exim/exim.toml:4:1: unknown option \"route_list\" in routers \"r\" (driver accept)", error);
     }
 
     [Theory]
@@ -282,9 +283,11 @@ public sealed class TomlConfigLoaderTests
             transport = "missing"
             """);
 
-        Assert.Equal(2, result.Errors.Length);
-        Assert.Contains(result.Errors, e => e.Line == 3 && e.Message.StartsWith("unknown driver \"nosuch\"", StringComparison.Ordinal));
-        Assert.Contains(result.Errors, e => e.Line == 7 && e.Message.Contains("names transport \"missing\", which is not defined", StringComparison.Ordinal));
+        // The transport is checked when the file loads; the driver when the routers are built (plugins register drivers).
+        var error = Assert.Single(result.Errors);
+        Assert.True(error.Line == 7 && error.Message.Contains("names transport \"missing\", which is not defined", StringComparison.Ordinal), error.ToString());
+        Assert.Equal("/etc/exim/exim.toml:3:1: unknown driver \"nosuch\" in routers \"a\" (known: accept, dnslookup, manualroute)",
+            Routing.TestRouters.Errors("[[routers]]\nname = \"a\"\ndriver = \"nosuch\""));
     }
 
     [Fact]

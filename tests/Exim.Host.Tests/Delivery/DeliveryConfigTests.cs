@@ -2,12 +2,13 @@ using Exim.Host.Configuration;
 
 namespace Exim.Host.Tests.Delivery;
 
-/// <summary>Retry rules and manualroute options are checked when the configuration loads, with positions.</summary>
+/// <summary>Retry rules (when the configuration loads) and manualroute options (when its driver creates the router) are checked, with positions.</summary>
 public sealed class DeliveryConfigTests
 {
     private const string Path = "/etc/exim/exim.toml";
 
-    private static string Errors(string text) => string.Join("\n", TomlConfigLoader.Parse(text, Path).Errors);
+    /// <summary>The errors of loading <paramref name="text"/> and building its routers (where the drivers check their options).</summary>
+    private static string Errors(string text) => Routing.TestRouters.Errors(text, Path);
 
     [Fact]
     public void ValidRetryAndManualroute_Load()

@@ -35,7 +35,7 @@ public sealed class LocalPartTests
             transport = "local_delivery"
             """, "/test/exim.toml");
         Assert.True(parsed.Succeeded, string.Join("\n", parsed.Errors));
-        var router = new AddressRouter(parsed.Config.Config, null, new HashSet<IPAddress>(), new Random(1));
+        var router = Routing.TestRouters.For(parsed.Config!);
 
         var quoted = await router.RouteAsync("\"a b\"@x.example", null, CancellationToken.None).WaitAsync(TestTimeouts.Default);
         var other = await router.RouteAsync("ab@x.example", null, CancellationToken.None).WaitAsync(TestTimeouts.Default);

@@ -23,8 +23,8 @@ public sealed class RedirectDeliveryTests(RedirectDaemonFixture f)
     {
         var id = await DeliverAsync("staff@mx.test", "to-staff");
 
-        AssertLogged(id, "=> alice@mx.test <staff@mx.test> R=localuser T=local_delivery");
-        AssertLogged(id, "=> bob@mx.test <staff@mx.test> R=localuser T=local_delivery");
+        AssertLogged(id, "=> alice <staff@mx.test> R=localuser T=local_delivery");
+        AssertLogged(id, "=> bob <staff@mx.test> R=localuser T=local_delivery");
         AssertLogged(id, "Completed");
         Assert.Contains(f.Delivered("alice"), m => m.Contains("Body of to-staff.", StringComparison.Ordinal));
         Assert.Contains(f.Delivered("bob"), m => m.Contains("Body of to-staff.", StringComparison.Ordinal));
@@ -35,8 +35,8 @@ public sealed class RedirectDeliveryTests(RedirectDaemonFixture f)
     {
         var id = await DeliverAsync("team@mx.test", "to-team");
 
-        AssertLogged(id, "=> carol@mx.test <team@mx.test> R=localuser T=local_delivery");
-        AssertLogged(id, "=> dave@mx.test <team@mx.test> R=localuser T=local_delivery");
+        AssertLogged(id, "=> carol <team@mx.test> R=localuser T=local_delivery");
+        AssertLogged(id, "=> dave <team@mx.test> R=localuser T=local_delivery");
         Assert.Contains(f.Delivered("carol"), m => m.Contains("Body of to-team.", StringComparison.Ordinal));
     }
 
@@ -45,8 +45,8 @@ public sealed class RedirectDeliveryTests(RedirectDaemonFixture f)
     {
         var id = await DeliverAsync("postmaster@mx.test", "to-postmaster");
 
-        AssertLogged(id, "=> postmaster@mx.test <postmaster@mx.test> R=localuser T=local_delivery");
-        AssertLogged(id, "=> joe@mx.test <postmaster@mx.test> R=localuser T=local_delivery");
+        AssertLogged(id, "=> postmaster <postmaster@mx.test> R=localuser T=local_delivery");
+        AssertLogged(id, "=> joe <postmaster@mx.test> R=localuser T=local_delivery");
         Assert.Contains(f.Delivered("postmaster"), m => m.Contains("Body of to-postmaster.", StringComparison.Ordinal));
         Assert.Contains(f.Delivered("joe"), m => m.Contains("Body of to-postmaster.", StringComparison.Ordinal));
     }
@@ -113,7 +113,7 @@ public sealed class RedirectDeliveryTests(RedirectDaemonFixture f)
     {
         var id = await DeliverAsync("root@mx.test", "to-root");
 
-        AssertLogged(id, "=> alice@mx.test <root@mx.test> R=localuser T=local_delivery");
+        AssertLogged(id, "=> alice <root@mx.test> R=localuser T=local_delivery");
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class CopyRoutingTests(FinderFixture fixture) : IClassFixture<Find
             same_domain_copy_routing = {(copy ? "true" : "false")}
             """, "/test/exim.toml");
         Assert.True(parsed.Succeeded, string.Join("\n", parsed.Errors));
-        return new AddressRouter(parsed.Config.Config, dns, new HashSet<IPAddress>(), new Random(seed));
+        return Routing.TestRouters.For(parsed.Config!, dns, seed);
     }
 
     private async Task<(int Queries, List<RouteResult> Results)> RouteAsync(bool copy, params string[] addresses)

@@ -35,7 +35,7 @@ public sealed class LocalPartsOptionTests : IDisposable
     {
         var parsed = TomlConfigLoader.Parse(text, "/test/exim.toml");
         Assert.True(parsed.Succeeded, string.Join("\n", parsed.Errors));
-        return new AddressRouter(parsed.Config.Config, null, new HashSet<IPAddress>(), new Random(1));
+        return TestRouters.For(parsed.Config!);
     }
 
     private static async Task<RouteResult> RouteAsync(AddressRouter router, string address)

@@ -15,7 +15,7 @@ namespace Exim.Host.Tests.Routing;
 /// </summary>
 public sealed class RouterVerifyOptionTests
 {
-    private static EximConfig Parse(string routers)
+    private static LoadedConfig Parse(string routers)
     {
         var parsed = TomlConfigLoader.Parse($"""
             primary_hostname = "mx.test.example"
@@ -26,12 +26,12 @@ public sealed class RouterVerifyOptionTests
             {routers}
             """, "/test/exim.toml");
         Assert.True(parsed.Succeeded, string.Join("\n", parsed.Errors));
-        return parsed.Config.Config;
+        return parsed.Config!;
     }
 
-    private static AddressRouter Router(EximConfig config) => new(config, null, new HashSet<IPAddress>(), new Random(1));
+    private static AddressRouter Router(LoadedConfig config) => TestRouters.For(config);
 
-    private static AddressVerifier Verifier(EximConfig config) => new(Router(config), config.Main, NullLogger.Instance);
+    private static AddressVerifier Verifier(LoadedConfig config) => new(Router(config), config.Config.Main, NullLogger.Instance);
 
     private static string Accept(string name, string options = "") => $"""
         [[routers]]
@@ -42,13 +42,13 @@ public sealed class RouterVerifyOptionTests
 
         """;
 
-    private static async Task<VerifyResult> RecipientAsync(EximConfig config, string address)
+    private static async Task<VerifyResult> RecipientAsync(LoadedConfig config, string address)
         => await Verifier(config).VerifyRecipientAsync(address, CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
-    private static async Task<VerifyResult> SenderAsync(EximConfig config, string address)
+    private static async Task<VerifyResult> SenderAsync(LoadedConfig config, string address)
         => await Verifier(config).VerifySenderAsync(address, CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
-    private static async Task<RouteResult> DeliveryRouteAsync(EximConfig config, string address)
+    private static async Task<RouteResult> DeliveryRouteAsync(LoadedConfig config, string address)
         => await Router(config).RouteAsync(address, null, CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
     [Fact]
@@ -102,11 +102,11 @@ public sealed class RouterVerifyOptionTests
         var config = Parse(Accept("a", "verify = false") + Accept("b", "verify = false\nverify_sender = true") + Accept("c", "fail_verify = true")
             + Accept("d"));
 
-        Assert.Equal((false, false), (config.Routers[0].VerifySender, config.Routers[0].VerifyRecipient));
-        Assert.Equal((true, false), (config.Routers[1].VerifySender, config.Routers[1].VerifyRecipient));
-        Assert.Equal((true, true), (config.Routers[2].FailVerifySender, config.Routers[2].FailVerifyRecipient));
-        Assert.Equal((true, true, false, false, false), (config.Routers[3].VerifySender, config.Routers[3].VerifyRecipient,
-            config.Routers[3].VerifyOnly, config.Routers[3].FailVerifySender, config.Routers[3].FailVerifyRecipient)); // Exim's defaults
+        Assert.Equal((false, false), (config.Config.Routers[0].VerifySender, config.Config.Routers[0].VerifyRecipient));
+        Assert.Equal((true, false), (config.Config.Routers[1].VerifySender, config.Config.Routers[1].VerifyRecipient));
+        Assert.Equal((true, true), (config.Config.Routers[2].FailVerifySender, config.Config.Routers[2].FailVerifyRecipient));
+        Assert.Equal((true, true, false, false, false), (config.Config.Routers[3].VerifySender, config.Config.Routers[3].VerifyRecipient,
+            config.Config.Routers[3].VerifyOnly, config.Config.Routers[3].FailVerifySender, config.Config.Routers[3].FailVerifyRecipient)); // Exim's defaults
     }
 
     [Fact]

@@ -26,11 +26,11 @@ public sealed class VerifierHost : IAsyncDisposable
 
     /// <summary>The current generation's verifier, built as the generation's session services build it.</summary>
     internal IAddressVerifier Verifier
-        => GenerationRouting.Verifier(_core.Store.Current, GenerationRouting.Dns(_core.Store.Current, new HostCache(TimeProvider.System)), NullLogger.Instance);
+        => GenerationRouting.Verifier(_core.Store.Current, NullLogger.Instance);
 
     /// <summary>The current generation's router, as a delivery gets it, over the same kind of DNS cache.</summary>
     internal Exim.Mail.Routing.AddressRouter Router
-        => GenerationRouting.Router(_core.Store.Current, GenerationRouting.Dns(_core.Store.Current, new HostCache(TimeProvider.System)), NullLogger.Instance);
+        => GenerationRouting.Router(_core.Store.Current, NullLogger.Instance);
 
     /// <param name="nameServer">The dns-resolver plugin's nameserver (address:port).</param>
     /// <param name="users">The users file's text.</param>

@@ -9,7 +9,8 @@ namespace Exim.TestPlugin;
 /// A test plugin. With <c>status_file</c> it is a daemon loop that reports which version is answering: it writes
 /// <c>version=&lt;v&gt; generation=&lt;n&gt;</c> there when its loop starts, and logs the same. With
 /// <c>load_average</c> it is the system load source, reporting that fixed value. With <c>stage_policy</c> it registers
-/// <see cref="TestStagePolicy"/> under that key.
+/// <see cref="TestStagePolicy"/> under that key. With <c>redirect_driver</c> it registers <see cref="TestRedirectDriver"/>
+/// under that driver name.
 /// </summary>
 public sealed class TestPlugin : IEximPlugin
 {
@@ -25,7 +26,9 @@ public sealed class TestPlugin : IEximPlugin
         var greeting = context.Options.GetString("greeting") ?? "hello";
         var load = context.Options.GetString("load_average");
         var stagePolicy = context.Options.GetString("stage_policy");
-        if (statusFile is null && load is null && stagePolicy is null) throw context.Options.Invalid("status_file", "status_file, load_average or stage_policy is required");
+        var redirectDriver = context.Options.GetString("redirect_driver");
+        if (redirectDriver is not null) registrar.Add<Exim.Abstractions.Routing.IRouterDriver>(redirectDriver, new TestRedirectDriver());
+        if (statusFile is null && load is null && stagePolicy is null && redirectDriver is null) throw context.Options.Invalid("status_file", "status_file, load_average or stage_policy is required");
         if (stagePolicy is not null) registrar.Add<Exim.Abstractions.Policy.IStagePolicy>(stagePolicy, new TestStagePolicy());
         if (statusFile is not null) registrar.Add<IDaemonLoop>("daemon", new StatusLoop(statusFile, greeting, context.LoggerFactory.CreateLogger("TestPlugin")));
         if (load is not null) registrar.Add<ISystemLoad>("load", new FixedLoad((int)(double.Parse(load, System.Globalization.CultureInfo.InvariantCulture) * 1000)));

@@ -28,8 +28,7 @@ internal static class VerifyCommand
         if (started.Status != ReloadStatus.Published) return ConfigErrors.Print(started.Errors, error);
         var generation = core.Store.Current;
         if (AdminGate.IsAdmin(generation.Loaded, error) is not { } admin) return 1;
-        var verifier = GenerationRouting.Verifier(generation, GenerationRouting.Dns(generation, new HostCache(TimeProvider.System)),
-            core.LoggerFactory.CreateLogger<AddressRouter>());
+        var verifier = GenerationRouting.Verifier(generation, core.LoggerFactory.CreateLogger<AddressRouter>());
 
         var main = generation.Config.Main;
         var exit = 0;

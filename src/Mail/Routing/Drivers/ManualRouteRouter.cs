@@ -1,14 +1,13 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
-using System.Net;
 using Exim.Abstractions.Config;
 using Exim.Abstractions.Matching;
-using Exim.Abstractions.Resolution;
+using Exim.Abstractions.Routing;
 using Exim.Mail.Matching;
 using Exim.Mail.Resolution;
 using Microsoft.Extensions.Logging;
 
-namespace Exim.Mail.Routing;
+namespace Exim.Mail.Routing.Drivers;
 
 /// <summary>
 /// Exim's manualroute router (spec §2.9): the first <c>route_list</c> item whose pattern matches the domain (else
@@ -18,34 +17,42 @@ namespace Exim.Mail.Routing;
 /// <c>host_all_ignored</c> decides. A lookup that times out defers (or passes, with <c>pass_on_timeout</c>). This host
 /// first in the list goes to <c>self</c>; later in the list it is cut with everything after it.
 /// </summary>
-internal sealed class ManualRouteRouter(MainOptions main, FrozenDictionary<string, DomainList> named, IDnsRecordResolver? dns, IAddressResolver? byname,
-    IReadOnlySet<IPAddress> localAddresses, Random random, ILogger? logger = null)
+internal sealed class ManualRouteRouter(ManualRouteRouter.Settings router, RouterHostServices services, ILogger? logger = null) : BuiltInRouter
 {
-    private readonly HostListResolver _resolver = new(dns, byname, random, logger, main.SlowLookupLog);
+    /// <summary>The router's options, checked when it was created.</summary>
+    internal sealed record Settings(string Name, string? Transport, ImmutableArray<RouteListItem> RouteList, RouteListItem? RouteData,
+        string HostFindFailed, string HostAllIgnored, bool HostsRandomize, bool Ipv4Only, bool Ipv4Prefer, ImmutableArray<string> IgnoreTargetHosts,
+        string Self, bool PassOnTimeout, bool SameDomainCopyRouting);
 
-    public async Task<RouteResult> RouteAsync(RouterConfig router, string domain, Func<RouterConfig, HostFindResult, RouteResult> self,
-        CancellationToken cancellationToken)
+    private readonly MainOptions _main = services.Main;
+    private readonly FrozenDictionary<string, DomainList> _named = DomainList.NamedLists(services.Main);
+    private readonly Random _random = services.Random;
+    private readonly HostListResolver _resolver = new(services.Dns, services.ByName, services.Random, logger, services.Main.SlowLookupLog);
+
+    public override async Task<RouteResult> RouteDetailedAsync(RoutingRequest request, CancellationToken cancellationToken)
     {
-        if (!RouteListParser.TryParse(router.RouteList, out var items, out var error)) return new RouteResult(RouteOutcome.Deferred, Message: error);
-        var item = items.FirstOrDefault(i => new DomainList([i.Pattern], main.PrimaryHostname, named).Matches(domain));
-        if (item is null)
-        {
-            if (router.RouteData is not { Length: > 0 } data) return RouteResult.Decline();
-            if (!RouteListParser.TryParseItem(data, withPattern: false, out item, out error)) return new RouteResult(RouteOutcome.Deferred, Message: error);
-        }
+        var result = await RouteHostsAsync(request, cancellationToken).ConfigureAwait(false);
+        return result.Outcome == RouteOutcome.Accepted ? result with { CopyToSameDomain = router.SameDomainCopyRouting } : result;
+    }
+
+    private async Task<RouteResult> RouteHostsAsync(RoutingRequest request, CancellationToken cancellationToken)
+    {
+        var domain = request.Domain;
+        var item = router.RouteList.FirstOrDefault(i => new DomainList([i.Pattern], _main.PrimaryHostname, _named).Matches(domain)) ?? router.RouteData;
+        if (item is null) return RouteResult.Decline();
 
         var list = HostListParser.Parse(item.Hosts);
         if (list.IsEmpty) return new RouteResult(RouteOutcome.Accepted, Transport: router.Transport, Hosts: []);
-        if (item.Randomize ?? router.HostsRandomize) list = [.. list.OrderBy(h => h.Group * 1000 + random.Next(1000))];
+        if (item.Randomize ?? router.HostsRandomize) list = [.. list.OrderBy(h => h.Group * 1000 + _random.Next(1000))];
 
         var options = new HostFindOptions
         {
             ByMx = false,
-            Ipv4Only = item.Ipv4Only || router.Ipv4Only || main.DisableIpv6,
+            Ipv4Only = item.Ipv4Only || router.Ipv4Only || _main.DisableIpv6,
             Ipv4Prefer = item.Ipv4Prefer || router.Ipv4Prefer,
             IgnoreTargetHosts = new HostList(router.IgnoreTargetHosts),
-            LocalAddresses = [.. localAddresses],
-            CnameLoops = main.DnsCnameLoops,
+            LocalAddresses = [.. services.LocalAddresses],
+            CnameLoops = _main.DnsCnameLoops,
         };
         var hosts = ImmutableArray.CreateBuilder<HostItem>();
         var ignored = 0;
@@ -66,7 +73,7 @@ internal sealed class ManualRouteRouter(MainOptions main, FrozenDictionary<strin
                     }
                     return Act(router.HostFindFailed, $"lookup of host \"{host.Name}\" failed in {router.Name} router");
                 case HostFindStatus.FoundLocal when hosts.Count == 0:
-                    return self(router, found);
+                    return SelfAction.Apply(router.Self, router.Transport, found, domain, request.Address, request.MessageId, logger);
                 case HostFindStatus.FoundLocal:
                     // This host later in the list: it and everything after it are cut.
                     return new RouteResult(RouteOutcome.Accepted, Transport: router.Transport, Hosts: hosts.ToImmutable()) { LocalHostRemoved = true };
