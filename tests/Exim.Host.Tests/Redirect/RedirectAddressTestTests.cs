@@ -50,7 +50,7 @@ public sealed class RedirectAddressTestTests(RedirectDaemonFixture f)
     [Fact]
     public async Task Pipe_WithItsTransport_ForbiddenPipeUndeliverable()
     {
-        AssertShows(await TestAsync("tickets@mx.test"), $"|/bin/sh -c 'cat > {f.PipeOutput}'\n    <-- tickets@mx.test\n  router = system_aliases, transport = address_pipe\n");
+        AssertShows(await TestAsync("tickets@mx.test"), $"|{f.PipeCommand}\n    <-- tickets@mx.test\n  router = system_aliases, transport = address_pipe\n");
         AssertShows(await TestAsync("tickets@nopipe.test"), "tickets@nopipe.test is undeliverable: delivery to pipe forbidden\n");
     }
 

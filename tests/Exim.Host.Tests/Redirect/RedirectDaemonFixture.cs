@@ -14,6 +14,8 @@ public sealed class RedirectDaemonFixture : IAsyncLifetime
 
     public string AliasesPath => Daemon.Directory.Combine("aliases");
     public string PipeOutput => Daemon.Directory.Combine("pipe-output");
+    public string PipeEnvironment => Daemon.Directory.Combine("pipe-env");
+    public string PipeCommand => $"/bin/sh -c 'cat > {PipeOutput}; env > {PipeEnvironment}'";
     public string CommandOutput => Daemon.Directory.Combine("command-output");
 
     public async Task InitializeAsync()
@@ -29,7 +31,7 @@ public sealed class RedirectDaemonFixture : IAsyncLifetime
             gone:       :fail: Carol has left, write to staff@mx.test
             moving:     :defer: mailbox being moved
             trap:       :blackhole:
-            tickets:    "|/bin/sh -c 'cat > {dir.Combine("pipe-output")}'"
+            tickets:    "|/bin/sh -c 'cat > {dir.Combine("pipe-output")}; env > {dir.Combine("pipe-env")}'"
             broken:     "|/bin/sh -c 'exit 1'"
             """);
         dir.Write("root/.forward", "# root reads mail as alice\nalice\n");

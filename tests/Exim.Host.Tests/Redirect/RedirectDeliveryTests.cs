@@ -84,12 +84,19 @@ public sealed class RedirectDeliveryTests(RedirectDaemonFixture f)
     {
         var id = await DeliverAsync("tickets@mx.test", "to-tickets");
 
-        AssertLogged(id, $"=> |/bin/sh -c 'cat > {f.PipeOutput}' <tickets@mx.test> R=system_aliases T=address_pipe");
+        AssertLogged(id, $"=> |{f.PipeCommand} <tickets@mx.test> R=system_aliases T=address_pipe");
         var text = File.ReadAllText(f.PipeOutput);
         Assert.StartsWith("From sender@mx.test ", text, StringComparison.Ordinal);
         Assert.Contains("\nReturn-path: <sender@mx.test>\n", text, StringComparison.Ordinal);
         Assert.Contains("Subject: to-tickets", text, StringComparison.Ordinal);
         Assert.Contains("Body of to-tickets.", text, StringComparison.Ordinal);
+        // $local_part and $domain of a pipe are its parent's (deliver.c).
+        var env = File.ReadAllLines(f.PipeEnvironment);
+        Assert.Contains("LOCAL_PART=tickets", env);
+        Assert.Contains("DOMAIN=mx.test", env);
+        Assert.Contains("RECIPIENT=tickets@mx.test", env);
+        Assert.Contains("SENDER=sender@mx.test", env);
+        Assert.Contains($"MESSAGE_ID={id}", env);
     }
 
     [Fact]
