@@ -8,9 +8,8 @@ namespace Exim.Plugins.Pipe;
 /// <summary>
 /// Creates <c>pipe</c> transports from Exim's options: <c>command</c>, <c>force_command</c>, <c>use_shell</c>,
 /// <c>path</c>, <c>temp_errors</c>, <c>timeout</c>, <c>timeout_defer</c>, <c>ignore_status</c>, <c>max_output</c>,
-/// <c>message_prefix</c>, <c>message_suffix</c>, <c>environment</c>, <c>use_crlf</c> and the generic
-/// <c>return_path_add</c>, <c>delivery_date_add</c> and <c>envelope_to_add</c>. Strings are taken literally (there is no
-/// expansion language).
+/// <c>message_prefix</c>, <c>message_suffix</c>, <c>environment</c> and <c>use_crlf</c> (the generic options, such as
+/// <c>return_path_add</c>, are the core's). Strings are taken literally (there is no expansion language).
 /// </summary>
 internal sealed class PipeDriver : ITransportDriver
 {
@@ -31,10 +30,8 @@ internal sealed class PipeDriver : ITransportDriver
             MessagePrefix = o.GetString("message_prefix"),
             MessageSuffix = o.GetString("message_suffix") ?? "\n",
             Environment = Environment(o),
-            WriteOptions = (o.GetBoolean("return_path_add") ?? false ? MessageWriteOptions.ReturnPath : 0)
-                | (o.GetBoolean("delivery_date_add") ?? false ? MessageWriteOptions.DeliveryDate : 0)
-                | (o.GetBoolean("envelope_to_add") ?? false ? MessageWriteOptions.EnvelopeTo : 0)
-                | (o.GetBoolean("use_crlf") ?? false ? MessageWriteOptions.CrLf : 0),
+            // return_path_add, delivery_date_add and envelope_to_add are generic: the core applies them to the message.
+            WriteOptions = o.GetBoolean("use_crlf") ?? false ? MessageWriteOptions.CrLf : MessageWriteOptions.None,
         };
         if (settings.Timeout <= TimeSpan.Zero) throw o.Invalid("timeout", "must be more than 0s");
         if (settings.ForceCommand && settings.Command is null) throw o.Invalid("force_command", "needs a command");

@@ -14,7 +14,11 @@ public interface ITransport
     /// </summary>
     bool IsRemote { get; }
 
-    /// <summary>The most recipients passed to one <see cref="DeliverAsync"/> call (Exim's <c>batch_max</c> for local transports, <c>max_rcpt</c> for smtp).</summary>
+    /// <summary>
+    /// The most recipients passed to one <see cref="DeliverAsync"/> call (<c>max_rcpt</c> for smtp); for a local transport
+    /// the core also applies the generic <c>batch_max</c> (Exim's default 1), so a driver that takes any number says
+    /// <see cref="int.MaxValue"/>.
+    /// </summary>
     int MaxRecipients { get; }
 
     /// <summary>

@@ -102,9 +102,9 @@ internal sealed class Deliverer(
                 DeliveryLog.RemoteHeld(logger, state.Header.Id, group.Recipients.Count, group.Transport.Name);
                 continue;
             }
-            // A built-in transport takes the whole group (smtp batches by max_rcpt on one connection); any other gets
-            // runs of at most its RunSize recipients (batch_max for a local transport).
-            var runSize = group.Transport.Transport is IDeliveryTransport ? group.Recipients.Count : group.Transport.RunSize;
+            // The built-in smtp takes the whole group (it batches by max_rcpt on one connection); any other transport gets
+            // runs of at most its RunSize recipients (batch_max for a local one).
+            var runSize = group.Transport is { IsRemote: true, Transport: IDeliveryTransport } ? group.Recipients.Count : group.Transport.RunSize;
             var routes = new Dictionary<string, RouteResult>(StringComparer.Ordinal);
             foreach (var route in group.Recipients) routes.TryAdd(route.Address!, route);
             foreach (var batch in group.Recipients.Chunk(runSize))

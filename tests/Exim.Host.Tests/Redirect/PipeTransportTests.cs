@@ -39,16 +39,16 @@ public sealed class PipeTransportTests : IDisposable
     }
 
     [Fact]
-    public async Task PipeAddress_MessageOnStdin_WithTheFromLineAndReturnPath()
+    public async Task PipeAddress_MessageOnStdin_AfterTheFromLine()
     {
         var file = _dir.Combine("out");
-        var transport = Create(("return_path_add", true));
+        var transport = Create();
 
         var outcome = await DeliverAsync(transport, $"|/bin/sh -c 'cat > {file}'");
 
         Assert.Equal(RecipientOutcomeKind.Delivered, outcome.Kind);
         var text = File.ReadAllText(file);
-        Assert.Matches(@"^From sender@example\.test [A-Z][a-z]{2} [A-Z][a-z]{2} [ 123]\d \d\d:\d\d:\d\d \d{4}\nReturn-path: <sender@example\.test>\nSubject: pipe test\n", text);
+        Assert.Matches(@"^From sender@example\.test [A-Z][a-z]{2} [A-Z][a-z]{2} [ 123]\d \d\d:\d\d:\d\d \d{4}\nSubject: pipe test\n", text);
         Assert.EndsWith("\n\nHello.\n\n", text, StringComparison.Ordinal);
     }
 
