@@ -37,7 +37,7 @@ internal sealed class PipeTransport(string name, PipeSettings settings, string q
         var command = !settings.ForceCommand && recipient.Address.StartsWith('|') ? recipient.Address[1..] : settings.Command;
         if (string.IsNullOrWhiteSpace(command)) return RecipientOutcome.Deferred(recipient.Address, $"no command specified for {name} transport");
         List<string> argv = settings.UseShell ? ["/bin/sh", "-c", command] : CommandLine.Split(command);
-        if (argv.Count == 0) return RecipientOutcome.Failed(recipient.Address, $"no command specified for {name} transport");
+        if (argv.Count == 0 || argv[0].Length == 0) return RecipientOutcome.Failed(recipient.Address, $"no command specified for {name} transport");
         if (argv[0][0] != '/')
         {
             var found = settings.Path.Select(dir => Path.Combine(dir, argv[0])).FirstOrDefault(File.Exists);

@@ -119,6 +119,9 @@ public sealed class PipeTransportTests : IDisposable
         Assert.Equal(RecipientOutcomeKind.Failed, relative.Kind);
         Assert.Equal("\"no-such-command-here\" command not found for address_pipe transport", relative.Message);
 
+        var empty = await DeliverAsync(Create(), "|'' arg");
+        Assert.Equal("no command specified for address_pipe transport", empty.Message);
+
         var absolute = await DeliverAsync(Create(), "|/no/such/command");
         Assert.Equal(RecipientOutcomeKind.Failed, absolute.Kind);
         Assert.Equal("Child process of address_pipe transport returned 127 (could mean unable to exec or command does not exist) from command: /no/such/command", absolute.Message);
