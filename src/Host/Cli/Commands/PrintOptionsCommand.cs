@@ -42,7 +42,7 @@ internal static class PrintOptionsCommand
                     output.WriteLine(string.Join(" : ", config.Transports.Select(t => t.Name)));
                     break;
                 case "routers":
-                    foreach (var r in config.Routers) PrintDriver(output, r.Name, r.Driver, r, cl.NoNames);
+                    foreach (var (r, section) in config.Routers.Zip(result.Config.Routers)) PrintRouter(output, r, section, cl.NoNames);
                     break;
                 case "transports":
                     foreach (var t in config.Transports) PrintDriver(output, t.Name, t.Driver, t, cl.NoNames);
@@ -52,7 +52,7 @@ internal static class PrintOptionsCommand
                     object? found = name == "router"
                         ? config.Routers.FirstOrDefault(r => r.Name == wanted)
                         : config.Transports.FirstOrDefault(t => t.Name == wanted);
-                    if (found is RouterConfig rc) PrintDriver(output, rc.Name, rc.Driver, rc, cl.NoNames);
+                    if (found is RouterConfig rc) PrintRouter(output, rc, result.Config.Routers[config.Routers.IndexOf(rc)], cl.NoNames);
                     else if (found is TransportConfig tc) PrintDriver(output, tc.Name, tc.Driver, tc, cl.NoNames);
                     else { output.WriteLine($"{wanted} is not a known {name}"); exit = 1; }
                     break;
@@ -77,7 +77,7 @@ internal static class PrintOptionsCommand
         }
     }
 
-    private static void PrintDriver(TextWriter output, string name, string driver, object target, bool noNames)
+    private static void PrintDriver(TextWriter output, string name, string driver, object target, bool noNames, IEnumerable<string>? more = null)
     {
         output.WriteLine($"{name}:");
         foreach (var option in OptionTable.For(target.GetType()).Options)
@@ -85,6 +85,20 @@ internal static class PrintOptionsCommand
             if (option.Name is "name" || !option.AppliesTo(driver)) continue;
             output.WriteLine(OptionPrinter.Line(option, target, !noNames));
         }
+        foreach (var line in more ?? []) output.WriteLine(line);
         output.WriteLine();
+    }
+
+    /// <summary>
+    /// A router: its generic options with their values, then its driver's options as the file sets them (the driver knows
+    /// its defaults; -bP does not load the drivers).
+    /// </summary>
+    private static void PrintRouter(TextWriter output, RouterConfig router, RouterSection section, bool noNames)
+    {
+        var generic = OptionTable.For<RouterConfig>().ByName;
+        var driverOptions = section.Options.Where(o => !generic.ContainsKey(o.Key) && o.Key is not ("verify" or "fail_verify"))
+            .OrderBy(o => o.Key, StringComparer.Ordinal)
+            .Select(o => OptionPrinter.Raw(o.Key, o.Value.Value, !noNames));
+        PrintDriver(output, router.Name, router.Driver, router, noNames, driverOptions);
     }
 }
