@@ -30,4 +30,19 @@ internal static class OptionPrinter
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
+
+    /// <summary>An option as written in the file, for options the core does not know (a driver's): booleans as Exim prints them, lists joined.</summary>
+    public static string Raw(string name, object? value, bool withName = true)
+    {
+        if (value is bool b) return withName ? (b ? name : "no_" + name) : (b ? "true" : "false");
+        var text = value switch
+        {
+            null => "",
+            string s => s,
+            IEnumerable<object> items => EximList.Format([.. items.Select(i => Convert.ToString(i, CultureInfo.InvariantCulture) ?? "")]),
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? "",
+        };
+        return withName ? $"{name} = {text}" : text;
+    }
 }

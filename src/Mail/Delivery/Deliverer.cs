@@ -423,7 +423,12 @@ internal sealed class Deliverer(
                     state.FreezeReason = " (delivery error message)"; // a bounce that cannot be delivered is frozen, never bounced
                     break;
                 }
-                state.Failed.Add(new FailedRecipient(r.Address, r.Text, r.Host));
+                state.Failed.Add(new FailedRecipient(r.Address, r.Text, r.Host)
+                {
+                    Parent = route is { Ancestors: [var parent, ..] } ? parent.Address : null,
+                    Original = route is { Ancestors.IsEmpty: false } ? state.Routed.RecipientOf(route) : null,
+                    Kind = route?.Kind ?? RedirectItemKind.Address,
+                });
                 Completed(state, route, r.Address, transport);
                 break;
         }

@@ -58,9 +58,6 @@ internal sealed record RouteResult(RouteOutcome Outcome, string? Router = null, 
     /// <summary>This host was one of the hosts found, at a worse preference, and was cut with everything after it.</summary>
     public bool LocalHostRemoved { get; init; }
 
-    /// <summary>The original recipient this result descends from (the address itself when it has no ancestors).</summary>
-    public string? Top => Ancestors.IsEmpty ? Address : Ancestors[^1].Address;
-
     public static RouteResult Decline(string? message = null) => new(RouteOutcome.Declined, Message: message);
 
     public static RouteResult Reroute(string domain) => new(RouteOutcome.Rerouted) { NewDomain = domain };

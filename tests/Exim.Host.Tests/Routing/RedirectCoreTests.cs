@@ -21,7 +21,8 @@ public sealed partial class RedirectCoreTests
         name = "aliases"
         driver = "testredirect"
         aliases = ["postmaster: postmaster, joe", "team: joe, ann, joe, team2", "team2: ann", "hole: :blackhole:", "piped: |/bin/cat",
-                   "filed: /tmp/redirected", "split: joe, far@remote.example", "chain: team, hole"]
+                   "filed: /tmp/redirected", "split: joe, far@remote.example", "chain: team, hole",
+                   "fails: x@elsewhere.example"]
         pipe_transport = "nosuch"
 
         {routers}
@@ -238,5 +239,35 @@ public sealed partial class RedirectCoreTests
         Assert.Contains($"{filed} == /tmp/redirected <filed@test.example> R=aliases defer (-30): file_transport unset in aliases router", log, StringComparison.Ordinal);
         Assert.True(Queued(dir, piped) && Queued(dir, filed));
         Assert.False(File.Exists("/tmp/redirected"));
+    }
+
+    [Fact]
+    public async Task Delivery_FailedChild_IsLoggedWithItsOriginal_AndTheBounceSaysWhereItCameFrom()
+    {
+        var (dir, config) = await SetUpAsync();
+        using var _ = dir;
+        var id = await SubmitAsync(dir, config, "fails@test.example");
+
+        var (code, _, stderr) = await RunAsync(dir, config, "-M", id);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"{id} ** x@elsewhere.example <fails@test.example>: Unrouteable address", MainLog(dir), StringComparison.Ordinal);
+        Assert.Contains($"{id} Completed", MainLog(dir), StringComparison.Ordinal);
+        var bounce = Assert.Single(Directory.GetFiles(dir.Combine("maildir", "sender", "new")));
+        Assert.Contains("  x@elsewhere.example\n    (generated from fails@test.example)\n    Unrouteable address",
+            (await File.ReadAllTextAsync(bounce)).Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bv_FollowsARedirectionToOneAddress_AndAcceptsOneToSeveral()
+    {
+        var (dir, config) = await SetUpAsync();
+        using var _ = dir;
+
+        var (code, stdout, _) = await RunAsync(dir, config, "-bv", "fails@test.example", "team@test.example");
+
+        // verify.c: a single generated address is verified in turn; several end verification with success.
+        Assert.Equal(2, code);
+        Assert.Equal("fails@test.example failed to verify: Unrouteable address\nteam@test.example verified\n", stdout);
     }
 }

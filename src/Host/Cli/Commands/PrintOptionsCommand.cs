@@ -45,7 +45,7 @@ internal static class PrintOptionsCommand
                     output.WriteLine(string.Join(" : ", config.Transports.Select(t => t.Name)));
                     break;
                 case "routers":
-                    foreach (var r in config.Routers) PrintDriver(output, r.Name, r.Driver, r, cl.NoNames);
+                    foreach (var (r, section) in config.Routers.Zip(result.Config.Routers)) PrintRouter(output, r, section, cl.NoNames);
                     break;
                 case "transports":
                     foreach (var t in result.Config.Transports)
@@ -58,7 +58,7 @@ internal static class PrintOptionsCommand
                     object? found = name == "router"
                         ? config.Routers.FirstOrDefault(r => r.Name == wanted)
                         : result.Config.Transports.FirstOrDefault(t => t.Name == wanted);
-                    if (found is RouterConfig rc) PrintDriver(output, rc.Name, rc.Driver, rc, cl.NoNames);
+                    if (found is RouterConfig rc) PrintRouter(output, rc, result.Config.Routers[config.Routers.IndexOf(rc)], cl.NoNames);
                     else if (found is TransportSection ts) { if (!PrintTransport(output, error, ts, cl.NoNames)) exit = 1; }
                     else { output.WriteLine($"{wanted} is not a known {name}"); exit = 1; }
                     break;
@@ -111,22 +111,14 @@ internal static class PrintOptionsCommand
             if (errors.Count > 0) return ConfigErrors.Print(errors, error) == 0;
             output.WriteLine($"{section.Name}:");
             output.WriteLine(noNames ? section.Driver : $"driver = {section.Driver}");
-            foreach (var key in options.UnreadKeys.Order(StringComparer.Ordinal)) output.WriteLine(Raw(key, section.Options[key].Value, noNames));
+            foreach (var key in options.UnreadKeys.Order(StringComparer.Ordinal)) output.WriteLine(OptionPrinter.Raw(key, section.Options[key].Value, !noNames));
         }
-        foreach (var key in generic) output.WriteLine(Raw(key, section.Options[key].Value, noNames));
+        foreach (var key in generic) output.WriteLine(OptionPrinter.Raw(key, section.Options[key].Value, !noNames));
         output.WriteLine();
         return true;
     }
 
-    /// <summary>An option as written, in -bP's form (<c>name</c> / <c>no_name</c> for booleans).</summary>
-    private static string Raw(string key, object? value, bool noNames) => value switch
-    {
-        bool b => noNames ? (b ? "true" : "false") : (b ? key : "no_" + key),
-        Tomlyn.Model.TomlArray list => noNames ? string.Join(" : ", list) : $"{key} = {string.Join(" : ", list)}",
-        _ => noNames ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "" : $"{key} = {Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)}",
-    };
-
-    private static void PrintDriver(TextWriter output, string name, string driver, object target, bool noNames, bool trailer = true)
+    private static void PrintDriver(TextWriter output, string name, string driver, object target, bool noNames, IEnumerable<string>? more = null, bool trailer = true)
     {
         output.WriteLine($"{name}:");
         foreach (var option in OptionTable.For(target.GetType()).Options)
@@ -134,6 +126,20 @@ internal static class PrintOptionsCommand
             if (option.Name is "name" || !option.AppliesTo(driver)) continue;
             output.WriteLine(OptionPrinter.Line(option, target, !noNames));
         }
+        foreach (var line in more ?? []) output.WriteLine(line);
         if (trailer) output.WriteLine();
+    }
+
+    /// <summary>
+    /// A router: its generic options with their values, then its driver's options as the file sets them (the driver knows
+    /// its defaults; -bP does not load the drivers).
+    /// </summary>
+    private static void PrintRouter(TextWriter output, RouterConfig router, RouterSection section, bool noNames)
+    {
+        var generic = OptionTable.For<RouterConfig>().ByName;
+        var driverOptions = section.Options.Where(o => !generic.ContainsKey(o.Key) && o.Key is not ("verify" or "fail_verify"))
+            .OrderBy(o => o.Key, StringComparer.Ordinal)
+            .Select(o => OptionPrinter.Raw(o.Key, o.Value.Value, !noNames));
+        PrintDriver(output, router.Name, router.Driver, router, noNames, driverOptions);
     }
 }

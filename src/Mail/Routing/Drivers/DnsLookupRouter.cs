@@ -60,10 +60,8 @@ internal sealed class DnsLookupRouter(DnsLookupRouter.Settings settings, HostFin
         }
         if (found.Status == HostFindStatus.FoundLocal)
         {
-            return SelfAction.Apply(settings.Self, settings.Transport, found, domain, address, request.MessageId, logger) is var self
-                && self.Outcome == RouteOutcome.Accepted
-                ? self with { Address = patched, CopyToSameDomain = settings.SameDomainCopyRouting }
-                : self with { Address = patched };
+            var self = SelfAction.Apply(settings.Self, settings.Transport, found, domain, address, request.MessageId, logger);
+            return self with { Address = patched, CopyToSameDomain = settings.SameDomainCopyRouting };
         }
         if (settings.CheckSecondaryMx && !found.RemovedLocal) return RouteResult.Decline();
         return new RouteResult(RouteOutcome.Accepted, Transport: settings.Transport, Hosts: found.Hosts)
