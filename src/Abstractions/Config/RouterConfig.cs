@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace Exim.Abstractions.Config;
 
 /// <summary>One <c>[[routers]]</c> table, in the order given. Routers are tried in that order.</summary>
-public sealed record RouterConfig
+internal sealed record RouterConfig
 {
     /// <summary>The router's name, as shown by <c>-bt</c>.</summary>
     [EximOption("name")] public string Name { get; init; } = "";
