@@ -1,5 +1,5 @@
 // child-exit.csx: runs whenever an SMTP session, a delivery or a queue runner ends ([hooks] child_exit).
-// Sees: Child (Kind, Id, ProcessId, Client, Outcome, ExitCode, Signal, Duration, Messages), Queue, Config, Log.
+// Sees: Child (Kind, Id, ProcessId, Client, Outcome, ExitCode, Signal, Duration, Messages), Queue, Main (the main options), HostLists, Log.
 // It runs after the child has been reaped, on its own task: it can never hold up the daemon.
 
 // 1. Log abnormal endings with what an operator needs to follow them up.

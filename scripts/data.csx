@@ -5,7 +5,7 @@
 using Exim.Abstractions.Matching;
 using MimeKit;
 
-Lists.Relay ??= new HostList(Config.Main.RelayFromHosts);
+Lists.Relay ??= HostLists.Compile(Main.GetList("relay_from_hosts"));
 var ours = Connection.AuthenticatedId is not null || await ClientIn(Lists.Relay);
 var headers = Message!.Headers;
 
@@ -21,9 +21,9 @@ if (!ours && !headers.Contains(HeaderId.MessageId))
 }
 
 // Say what was checked, for the recipients' filters (added at the end of the header section).
-return Verdict.Accept.AddHeader("X-Policy", $"checked by {Config.Main.PrimaryHostname}; {(ours ? "local client" : "external client")}; {Recipients.Count} recipient(s)");
+return Verdict.Accept.AddHeader("X-Policy", $"checked by {Main.PrimaryHostname}; {(ours ? "local client" : "external client")}; {Recipients.Count} recipient(s)");
 
 static class Lists
 {
-    public static HostList? Relay;
+    public static IHostList? Relay;
 }

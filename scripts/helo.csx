@@ -1,18 +1,18 @@
 // helo.csx: the HELO/EHLO check of the bundled configuration ([hooks] helo in exim.toml; Exim's acl_smtp_helo).
-// Runs after each HELO or EHLO whose syntax is valid. Sees Stage, Connection, Helo (the name being decided), Config,
-// Log, Dns, ClientIn(...). Returns a Verdict: a refused HELO is answered 550 and the client must say HELO again.
+// Runs after each HELO or EHLO whose syntax is valid. Sees Stage, Connection, Helo (the name being decided), Main,
+// HostLists, Log, Dns, ClientIn(...). Returns a Verdict: a refused HELO is answered 550 and the client must say HELO again.
 // Our own clients (relay_from_hosts, or authenticated ones once AUTH exists) are never judged by their HELO name:
 // mail programs on laptops say all sorts of things.
 using Exim.Abstractions.Matching;
 
-Lists.Relay ??= new HostList(Config.Main.RelayFromHosts);
+Lists.Relay ??= HostLists.Compile(Main.GetList("relay_from_hosts"));
 if (Connection.AuthenticatedId is not null || await ClientIn(Lists.Relay)) return Verdict.Accept;
 
 var name = Helo!.TrimEnd('.');
 var ip = Connection.RemoteAddress;
 
 // 1. Nobody else is this host: a stranger that greets us with our own name or address is forging.
-if (name.Equals(Config.Main.PrimaryHostname, StringComparison.OrdinalIgnoreCase) || name == $"[{Connection.LocalAddress}]")
+if (name.Equals(Main.PrimaryHostname, StringComparison.OrdinalIgnoreCase) || name == $"[{Connection.LocalAddress}]")
 {
     return Verdict.Reject("you are not me", status: "5.7.1").WithLog($"HELO {name} from {ip} claims to be this host");
 }
@@ -34,5 +34,5 @@ return Verdict.Accept;
 // Built once per configuration generation (a compiled script lives as long as its generation).
 static class Lists
 {
-    public static HostList? Relay;
+    public static IHostList? Relay;
 }

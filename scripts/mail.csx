@@ -1,6 +1,6 @@
 // mail.csx: the MAIL FROM policy of the bundled configuration ([hooks] mail in exim.toml; Exim's acl_smtp_mail).
 // Runs after each MAIL FROM whose syntax is valid. Sees Stage, Connection (its LocalPort, AuthenticatedId and
-// Authenticator among the rest), Helo, Sender, Config, Log, Dns, ClientIn(...). Returns a Verdict.
+// Authenticator among the rest), Helo, Sender, Main, HostLists, Log, Dns, ClientIn(...). Returns a Verdict.
 //
 // Submission (RFC 6409): the port mail programs send on requires authentication before MAIL. Exim operators write it as
 //   deny  condition = ${if eq{$interface_port}{587}}  !authenticated = *  message = Authentication required

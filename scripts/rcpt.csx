@@ -18,7 +18,7 @@ const double MessagesPerHourFromOneSender = 200;
 const string Blocklist = "zen.spamhaus.org";
 
 var ip = Connection.RemoteAddress;
-Lists.Relay ??= new HostList(Config.Main.RelayFromHosts);
+Lists.Relay ??= HostLists.Compile(Main.GetList("relay_from_hosts"));
 var ours = Connection.AuthenticatedId is not null || await ClientIn(Lists.Relay);
 
 // 1. Rate limits. PerRecipient counts each recipient; PerMail counts a message once however many recipients it has.
@@ -76,7 +76,7 @@ return v.Status switch
 
 static class Lists
 {
-    public static HostList? Relay;
+    public static IHostList? Relay;
 }
 
 static class Codes

@@ -63,6 +63,6 @@ public class AcceptHookBenchmarks
         var errors = new List<ConfigDiagnostic>();
         var script = ScriptLoader.Load<Verdict>(ScriptKind.Accept, path, config, new ScriptCache(_dir.Combine("cache")), 1, NullLogger.Instance, errors)
             ?? throw new InvalidOperationException(string.Join("\n", errors));
-        return new AcceptHook(script, TimeSpan.FromMilliseconds(100), config, null, new Mail.Resolution.DnsLookupSettings(config.Main.DnsCnameLoops), NullLogger.Instance);
+        return new AcceptHook(script, TimeSpan.FromMilliseconds(100), new Host.Plugins.MainOptionsView(config), null, new Mail.Resolution.DnsLookupSettings(config.Main.DnsCnameLoops), NullLogger.Instance);
     }
 }

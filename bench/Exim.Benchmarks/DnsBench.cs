@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Exim.Abstractions.Plugins;
 using Exim.Abstractions.Resolution;
 using Exim.Host.Generations;
 using Exim.Host.Lifetime;
@@ -30,7 +31,7 @@ internal static class DnsBench
             """);
         await using var core = Core.Create(config, debug: false);
         if ((await core.Reloader.StartAsync()).Status != ReloadStatus.Published) throw new InvalidOperationException("config");
-        if (!core.Store.Current.Strategies.TryGet<IDnsRecordResolver>("dns", out var resolver)) throw new InvalidOperationException("no dns plugin");
+        if (!core.Store.Current.Strategies.TryGet<IDnsRecordResolver>(StrategyKeys.Dns, out var resolver)) throw new InvalidOperationException("no dns plugin");
         var options = new HostFindOptions();
 
         // Warm up (JIT, sockets).

@@ -52,7 +52,7 @@ public class StageHookBenchmarks
         var errors = new List<ConfigDiagnostic>();
         var compiled = ScriptLoader.Load<Verdict>(ScriptKind.Stage, path, config, new ScriptCache(_dir.Combine("cache")), 1, NullLogger.Instance, errors)
             ?? throw new InvalidOperationException(string.Join("\n", errors));
-        var policy = new ScriptStagePolicy(compiled, new StagePolicy.Setup(config, TimeSpan.FromMilliseconds(100), null, new DnsLookupSettings(config.Main.DnsCnameLoops), NullLogger.Instance));
+        var policy = new ScriptStagePolicy(compiled, new StagePolicy.Setup(new Host.Plugins.MainOptionsView(config), TimeSpan.FromMilliseconds(100), null, new DnsLookupSettings(config.Main.DnsCnameLoops), NullLogger.Instance));
         _script = Session(new OnePolicy(policy));
         _lambda = s => s switch
         {

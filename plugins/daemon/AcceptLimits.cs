@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Net;
-using Exim.Abstractions.Config;
 using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Diagnostics;
 using Exim.Abstractions.Matching;
+using Exim.Abstractions.Plugins;
 using Microsoft.Extensions.Logging;
 
 namespace Exim.Plugins.Daemon;
@@ -19,13 +19,14 @@ namespace Exim.Plugins.Daemon;
 /// daemon and <c>exim -bh</c> alike: the count check and the slot it admits are one step under a lock on the slot table
 /// (which every generation shares), so two connections can never both take the last slot.
 /// </summary>
-internal sealed partial class AcceptLimits(MainOptions main, ILogger logger) : IAdmissionStep
+internal sealed partial class AcceptLimits(IMainOptionsView main, IHostListFactory hostLists, ILogger logger) : IAdmissionStep
 {
     private static readonly TimeSpan ListLookupTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly HostList _reserveHosts = new(main.SmtpReserveHosts);
-    private readonly HostList _rejectHosts = new(main.HostRejectConnection);
-    private readonly string _hostname = main.SmtpActiveHostname.Length > 0 ? main.SmtpActiveHostname : main.PrimaryHostname;
+    private readonly IHostList _reserveHosts = hostLists.Compile(main.GetList(MainOptionNames.SmtpReserveHosts));
+    private readonly IHostList _rejectHosts = hostLists.Compile(main.GetList(MainOptionNames.HostRejectConnection));
+    private readonly string _hostname = ActiveHostname(main);
+    private readonly Limits _limits = new(main);
 
     /// <summary>Whether matching the lists may need name lookups.</summary>
     private bool NeedsLookups => _reserveHosts.HasNameItems || _rejectHosts.HasNameItems;
@@ -82,20 +83,20 @@ internal sealed partial class AcceptLimits(MainOptions main, ILogger logger) : I
     {
         var who = $"[{client}]";
         var count = slots.Count;
-        var max = main.SmtpAcceptMax;
+        var max = _limits.Max;
         if (max > 0 && count >= max)
         {
             RefusedTooMany(logger, who);
             EximMetrics.ConnectionRefused(RefusalReason.Limit);
             return AdmissionDecision.Refuse("421 Too many concurrent SMTP connections; please try again later.");
         }
-        if (main.SmtpLoadReserve >= 0 && _reserveHosts.IsEmpty && load.LoadAverage is var l1 && l1 > main.SmtpLoadReserve)
+        if (_limits.LoadReserve >= 0 && _reserveHosts.IsEmpty && load.LoadAverage is var l1 && l1 > _limits.LoadReserve)
         {
             RefusedLoad(logger, who, Format(l1));
             EximMetrics.ConnectionRefused(RefusalReason.Load);
             return AdmissionDecision.Refuse("421 Too much load; please try again later.");
         }
-        if (main.SmtpAcceptMaxPerHost > 0 && max > 0 && slots.CountFor(client) >= main.SmtpAcceptMaxPerHost)
+        if (_limits.MaxPerHost > 0 && max > 0 && slots.CountFor(client) >= _limits.MaxPerHost)
         {
             RefusedPerHost(logger, who);
             EximMetrics.ConnectionRefused(RefusalReason.PerHost);
@@ -108,22 +109,38 @@ internal sealed partial class AcceptLimits(MainOptions main, ILogger logger) : I
             return AdmissionDecision.Refuse("554 SMTP service not available");
         }
         var reserveHost = lists?.Reserve ?? _reserveHosts.Matches(client);
-        if (max > 0 && count + 1 > max - main.SmtpAcceptReserve && !reserveHost)
+        if (max > 0 && count + 1 > max - _limits.Reserve && !reserveHost)
         {
-            RefusedReserve(logger, who, count, max, main.SmtpAcceptReserve);
+            RefusedReserve(logger, who, count, max, _limits.Reserve);
             EximMetrics.ConnectionRefused(RefusalReason.Reserve);
             return AdmissionDecision.Refuse($"421 {_hostname}: Too many concurrent SMTP connections; please try again later");
         }
-        if (main.SmtpLoadReserve >= 0 && !_reserveHosts.IsEmpty && !reserveHost && load.LoadAverage is var l2 && l2 > main.SmtpLoadReserve)
+        if (_limits.LoadReserve >= 0 && !_reserveHosts.IsEmpty && !reserveHost && load.LoadAverage is var l2 && l2 > _limits.LoadReserve)
         {
             RefusedReserveLoad(logger, who, Format(l2));
             EximMetrics.ConnectionRefused(RefusalReason.Load);
             return AdmissionDecision.Refuse($"421 {_hostname}: Too much load; please try again later");
         }
-        var queue = main.SmtpAcceptQueue > 0 && count + 1 > main.SmtpAcceptQueue
-            ? $"too many connections ({count + 1}, max {main.SmtpAcceptQueue})"
+        var queue = _limits.Queue > 0 && count + 1 > _limits.Queue
+            ? $"too many connections ({count + 1}, max {_limits.Queue})"
             : null;
         return AdmissionDecision.Accept(queue);
+    }
+
+    /// <summary>smtp_active_hostname, or primary_hostname when it is not set: the name in the 421 replies.</summary>
+    internal static string ActiveHostname(IMainOptionsView main)
+        => main.GetString(MainOptionNames.SmtpActiveHostname) is { Length: > 0 } active ? active : main.PrimaryHostname;
+
+    /// <summary>The limits, read once per generation (the view looks options up by name).</summary>
+    private readonly record struct Limits(int Max, int MaxPerHost, int Reserve, int LoadReserve, int Queue)
+    {
+        public Limits(IMainOptionsView main)
+            : this(Int(main, MainOptionNames.SmtpAcceptMax), Int(main, MainOptionNames.SmtpAcceptMaxPerHost), Int(main, MainOptionNames.SmtpAcceptReserve),
+                Int(main, MainOptionNames.SmtpLoadReserve), Int(main, MainOptionNames.SmtpAcceptQueue))
+        {
+        }
+
+        private static int Int(IMainOptionsView main, string name) => checked((int)main.GetInt64(name));
     }
 
     private static string Format(int load) => (load / 1000.0).ToString("F2", CultureInfo.InvariantCulture);

@@ -16,8 +16,7 @@ internal sealed partial class AcceptLoop(ILogger logger) : IDaemonLoop
 
     public async Task RunAsync(IDaemonContext context, CancellationToken stoppingToken)
     {
-        var main = context.Config.Main;
-        var hostname = main.SmtpActiveHostname.Length > 0 ? main.SmtpActiveHostname : main.PrimaryHostname;
+        var hostname = AcceptLimits.ActiveHostname(context.Main);
         var loops = context.Listeners.Select(l => AcceptFromAsync(l, context, hostname, stoppingToken)).ToList();
         await Task.WhenAll(loops).ConfigureAwait(false);
     }

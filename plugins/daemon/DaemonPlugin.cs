@@ -4,7 +4,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Exim.Plugins.Daemon;
 
-/// <summary>Registers the accept loop under the key <c>"daemon"</c> and the connection limits, the first step of the admission chain, under <c>"admission"</c>.</summary>
+/// <summary>
+/// Registers the accept loop under <see cref="StrategyKeys.DaemonLoop"/> and the connection limits, the first step of the
+/// admission chain, under <see cref="StrategyKeys.Admission"/>.
+/// </summary>
 public sealed class DaemonPlugin : IEximPlugin
 {
     /// <inheritdoc/>
@@ -13,7 +16,7 @@ public sealed class DaemonPlugin : IEximPlugin
         ArgumentNullException.ThrowIfNull(registrar);
         ArgumentNullException.ThrowIfNull(context);
         var logger = context.LoggerFactory.CreateLogger("Exim.Daemon");
-        registrar.Add<IDaemonLoop>("daemon", new AcceptLoop(logger));
-        registrar.Add<IAdmissionStep>("admission", new AcceptLimits(context.Config.Main, logger));
+        registrar.Add<IDaemonLoop>(StrategyKeys.DaemonLoop, new AcceptLoop(logger));
+        registrar.Add<IAdmissionStep>(StrategyKeys.Admission, new AcceptLimits(context.Main, context.HostLists, logger));
     }
 }

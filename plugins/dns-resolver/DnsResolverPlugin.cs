@@ -7,7 +7,7 @@ using Exim.Abstractions.Resolution;
 namespace Exim.Plugins.DnsResolver;
 
 /// <summary>
-/// Registers the DNS record resolver under the key <c>"dns"</c>. Options:
+/// Registers the DNS record resolver under <see cref="StrategyKeys.Dns"/>. Options:
 /// <c>nameservers</c> (<c>"192.0.2.53"</c>, <c>"127.0.0.1:5353"</c>, <c>"[::1]:5353"</c>; default: /etc/resolv.conf),
 /// <c>dns_retrans</c> (per-try timeout; default the main option, else 2s), <c>dns_retry</c> (extra tries; default the
 /// main option, else 1), <c>edns</c> (default true), <c>trust_ad</c> (believe the AD bit; default true only when every
@@ -26,9 +26,11 @@ public sealed class DnsResolverPlugin : IEximPlugin
         var servers = o.GetList("nameservers") is { } list
             ? [.. list.Select(s => ParseEndPoint(s) ?? throw o.Invalid("nameservers", $"\"{s}\" is not an address or address:port"))]
             : ImmutableArray<IPEndPoint>.Empty;
-        var main = context.Config.Main;
-        var timeout = o.GetTime("dns_retrans") ?? (main.DnsRetrans > TimeSpan.Zero ? main.DnsRetrans : TimeSpan.FromSeconds(2));
-        var retries = (int)(o.GetInt64("dns_retry") ?? (main.DnsRetry > 0 ? main.DnsRetry : 1));
+        var main = context.Main;
+        var mainRetrans = main.GetTime(MainOptionNames.DnsRetrans);
+        var mainRetry = main.GetInt64(MainOptionNames.DnsRetry);
+        var timeout = o.GetTime("dns_retrans") ?? (mainRetrans > TimeSpan.Zero ? mainRetrans : TimeSpan.FromSeconds(2));
+        var retries = (int)(o.GetInt64("dns_retry") ?? (mainRetry > 0 ? mainRetry : 1));
         if (timeout <= TimeSpan.Zero) throw o.Invalid("dns_retrans", "must be more than 0s");
         if (retries is < 0 or > 10) throw o.Invalid("dns_retry", "must be between 0 and 10");
         var edns = o.GetBoolean("edns") ?? true;
@@ -36,7 +38,7 @@ public sealed class DnsResolverPlugin : IEximPlugin
         var search = o.GetList("search") is { } domains
             ? [.. domains.Select(d => d.Trim().TrimEnd('.')).Where(d => d.Length > 0)]
             : ResolvConf.SearchDomains(o.GetString("resolv_conf") ?? "/etc/resolv.conf");
-        registrar.Add<IDnsRecordResolver>("dns", new DnsClientResolver(new DnsResolverOptions(servers, timeout, retries, edns, trustAd, search)));
+        registrar.Add<IDnsRecordResolver>(StrategyKeys.Dns, new DnsClientResolver(new DnsResolverOptions(servers, timeout, retries, edns, trustAd, search)));
     }
 
     internal static IPEndPoint? ParseEndPoint(string text)

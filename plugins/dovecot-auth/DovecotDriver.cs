@@ -15,7 +15,7 @@ internal sealed class DovecotDriver : IAuthenticatorDriver
         var options = definition.Options;
         var socket = options.GetString("server_socket") ?? throw options.Invalid("server_socket", "is required (the path of Dovecot's auth-client socket)");
         if (socket.Length == 0) throw options.Invalid("server_socket", "is empty");
-        socket = Path.GetFullPath(socket, definition.Config.ConfigDirectory);
+        socket = Path.GetFullPath(socket, definition.Main.ConfigDirectory);
         var timeout = options.GetTime("server_timeout") ?? TimeSpan.FromSeconds(30);
         if (timeout <= TimeSpan.Zero) throw options.Invalid("server_timeout", "must be more than 0s");
         return new DovecotAuthenticator(socket, definition.PublicName, timeout);

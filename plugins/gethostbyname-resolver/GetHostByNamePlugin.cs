@@ -3,13 +3,13 @@ using Exim.Abstractions.Resolution;
 
 namespace Exim.Plugins.GetHostByNameResolver;
 
-/// <summary>Registers the system-resolver address lookup under the key <c>"byname"</c>.</summary>
+/// <summary>Registers the system-resolver address lookup under <see cref="StrategyKeys.ByName"/>.</summary>
 public sealed class GetHostByNamePlugin : IEximPlugin
 {
     /// <inheritdoc/>
     public void Register(IPluginRegistrar registrar, IPluginContext context)
     {
         ArgumentNullException.ThrowIfNull(registrar);
-        registrar.Add<IAddressResolver>("byname", new SystemAddressResolver());
+        registrar.Add<IAddressResolver>(StrategyKeys.ByName, new SystemAddressResolver());
     }
 }

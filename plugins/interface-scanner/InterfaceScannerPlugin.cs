@@ -3,13 +3,13 @@ using Exim.Abstractions.Plugins;
 
 namespace Exim.Plugins.InterfaceScanner;
 
-/// <summary>Registers the OS interface scanner under the key <c>"interfaces"</c>.</summary>
+/// <summary>Registers the OS interface scanner under <see cref="StrategyKeys.Interfaces"/>.</summary>
 public sealed class InterfaceScannerPlugin : IEximPlugin
 {
     /// <inheritdoc/>
     public void Register(IPluginRegistrar registrar, IPluginContext context)
     {
         ArgumentNullException.ThrowIfNull(registrar);
-        registrar.Add<IInterfaceScanner>("interfaces", new OsInterfaceScanner());
+        registrar.Add<IInterfaceScanner>(StrategyKeys.Interfaces, new OsInterfaceScanner());
     }
 }

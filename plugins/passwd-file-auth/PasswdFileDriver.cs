@@ -20,7 +20,7 @@ internal sealed class PasswdFileDriver(SemaphoreSlim verifications) : IAuthentic
         }
         var path = options.GetString("server_passwd_file") ?? throw options.Invalid("server_passwd_file", "is required (the file of user:{BLF-CRYPT}$2y$... lines)");
         if (path.Length == 0) throw options.Invalid("server_passwd_file", "is empty");
-        path = Path.GetFullPath(path, definition.Config.ConfigDirectory);
+        path = Path.GetFullPath(path, definition.Main.ConfigDirectory);
         if (!_files.TryGetValue(path, out var file)) _files[path] = file = PasswdFile.Load(path, definition.LoggerFactory.CreateLogger<PasswdFileDriver>());
         return new PasswdFileAuthenticator(definition.PublicName, file, verifications);
     }

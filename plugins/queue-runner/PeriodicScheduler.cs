@@ -32,7 +32,7 @@ internal sealed partial class PeriodicScheduler(TimeProvider time, ILogger logge
     /// <summary>One tick: starts at most one runner. Returns the entry it started, or null.</summary>
     internal ScheduleEntry? Tick(IQueueSchedulerContext context, IReadOnlyList<ScheduleEntry> entries, DateTimeOffset now)
     {
-        var max = context.Config.Main.QueueRunMax;
+        var max = context.Main.GetInt64("queue_run_max");
         if (max > 0 && context.TotalActiveRunners >= max) return null;
         var due = entries
             .Where(e => e.NextTick <= now && (max == 0 || context.ActiveRunners(e.Spec.QueueName) < max))

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Exim.Plugins.QueueRunner;
 
-/// <summary>Registers Exim's periodic queue-run schedule (<c>exim -bd -q30m</c>) as the <c>"queue"</c> scheduler.</summary>
+/// <summary>Registers Exim's periodic queue-run schedule (<c>exim -bd -q30m</c>) as the <see cref="StrategyKeys.QueueScheduler"/> scheduler.</summary>
 public sealed class QueueRunnerPlugin : IEximPlugin
 {
     /// <inheritdoc />
@@ -12,6 +12,6 @@ public sealed class QueueRunnerPlugin : IEximPlugin
     {
         ArgumentNullException.ThrowIfNull(registrar);
         ArgumentNullException.ThrowIfNull(context);
-        registrar.Add<IQueueRunScheduler>("queue", new PeriodicScheduler(TimeProvider.System, context.LoggerFactory.CreateLogger("Exim.Queue")));
+        registrar.Add<IQueueRunScheduler>(StrategyKeys.QueueScheduler, new PeriodicScheduler(TimeProvider.System, context.LoggerFactory.CreateLogger("Exim.Queue")));
     }
 }

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace Exim.Abstractions.Config;
 
 /// <summary>One complete, validated configuration snapshot. Never changes; a reload builds a new one.</summary>
-public sealed class EximConfig
+internal sealed class EximConfig
 {
     /// <summary>The absolute path of the file this was read from.</summary>
     public required string SourcePath { get; init; }

@@ -3,7 +3,7 @@ namespace Exim.Abstractions.Config;
 /// <summary>Marks a configuration property with its Exim option name (snake_case, as in Exim's manual).</summary>
 /// <param name="name">The TOML key.</param>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
-public sealed class EximOptionAttribute(string name) : Attribute
+internal sealed class EximOptionAttribute(string name) : Attribute
 {
     /// <summary>The TOML key.</summary>
     public string Name { get; } = name;

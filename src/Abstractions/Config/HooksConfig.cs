@@ -7,7 +7,7 @@ namespace Exim.Abstractions.Config;
 /// The <c>[hooks]</c> table: C# scripts run by the daemon, compiled once per generation, and the order in which the
 /// stage scripts and plugins' stage policies decide. One script file may serve several stages.
 /// </summary>
-public sealed record HooksConfig
+internal sealed record HooksConfig
 {
     /// <summary>The name that stands for the stage scripts in <see cref="Order"/>.</summary>
     public const string Scripts = "script";

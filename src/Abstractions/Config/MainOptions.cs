@@ -6,7 +6,7 @@ namespace Exim.Abstractions.Config;
 /// Exim's main options: the top-level keys of <c>exim.toml</c>, with Exim's names and defaults.
 /// Instances are immutable snapshots; a reload builds a new one.
 /// </summary>
-public sealed record MainOptions
+internal sealed record MainOptions
 {
     // ---- identity and files ----
 

@@ -1,7 +1,7 @@
 namespace Exim.Abstractions.Config;
 
 /// <summary>How an option's TOML value is read and how <c>-bP</c> prints it, where the property type alone does not say.</summary>
-public enum OptionKind
+internal enum OptionKind
 {
     /// <summary>Decided by the property type: string, bool, int, <see cref="TimeSpan"/> (Exim time) or list.</summary>
     Default,

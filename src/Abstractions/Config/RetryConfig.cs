@@ -1,7 +1,7 @@
 namespace Exim.Abstractions.Config;
 
 /// <summary>One <c>[[retry]]</c> table: Exim's retry rule for matching hosts or addresses.</summary>
-public sealed record RetryConfig
+internal sealed record RetryConfig
 {
     /// <summary>Host or address pattern; <c>*</c> matches everything.</summary>
     [EximOption("pattern")] public string Pattern { get; init; } = "*";

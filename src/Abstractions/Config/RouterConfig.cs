@@ -6,7 +6,7 @@ namespace Exim.Abstractions.Config;
 /// One <c>[[routers]]</c> table's generic options (Exim's "generic options for routers"), in the order given. Routers are
 /// tried in that order. Every other key of the table belongs to the driver, which reads it when the generation is built.
 /// </summary>
-public sealed record RouterConfig
+internal sealed record RouterConfig
 {
     /// <summary>The router's name, as shown by <c>-bt</c>.</summary>
     [EximOption("name")] public string Name { get; init; } = "";

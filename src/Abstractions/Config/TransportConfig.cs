@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace Exim.Abstractions.Config;
 
 /// <summary>One <c>[[transports]]</c> table.</summary>
-public sealed record TransportConfig
+internal sealed record TransportConfig
 {
     /// <summary>The transport's name, as routers name it.</summary>
     [EximOption("name")] public string Name { get; init; } = "";

@@ -1,14 +1,14 @@
 using System.Collections.Immutable;
 using System.Net;
-using Exim.Abstractions.Config;
+using Exim.Abstractions.Plugins;
 
 namespace Exim.Abstractions.Daemon;
 
 /// <summary>What the core lends a daemon loop for one generation.</summary>
 public interface IDaemonContext
 {
-    /// <summary>The configuration snapshot of the loop's generation.</summary>
-    EximConfig Config { get; }
+    /// <summary>The main options of the loop's generation (e.g. <c>smtp_active_hostname</c> for the 421 of a refused connection).</summary>
+    IMainOptionsView Main { get; }
 
     /// <summary>The generation number (1 for the first configuration loaded by this process).</summary>
     long Generation { get; }

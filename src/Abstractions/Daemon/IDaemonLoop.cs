@@ -1,7 +1,7 @@
 namespace Exim.Abstractions.Daemon;
 
 /// <summary>
-/// The daemon loop strategy (registered under the key <c>"daemon"</c>). The core runs the current
+/// The daemon loop strategy (registered under the key <see cref="Plugins.StrategyKeys.DaemonLoop"/>). The core runs the current
 /// generation's loop; on a reload it cancels <c>stoppingToken</c>, awaits the old loop, and starts the new
 /// generation's loop on the same listening sockets. Sessions the old loop started keep running on their
 /// own generation: each connection holds it (<see cref="IDaemonContext.HoldGeneration"/>) until it ends.

@@ -2,7 +2,7 @@ namespace Exim.Abstractions.Daemon;
 
 /// <summary>
 /// The system load average, as Exim uses it for the load limits (smtp_load_reserve, queue_only_load). The core
-/// reads /proc/loadavg; a plugin may register its own under the key <c>"load"</c> (e.g. a cgroup-aware one).
+/// reads /proc/loadavg; a plugin may register its own under the key <see cref="Plugins.StrategyKeys.SystemLoad"/> (e.g. a cgroup-aware one).
 /// </summary>
 public interface ISystemLoad
 {

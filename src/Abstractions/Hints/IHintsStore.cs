@@ -10,7 +10,7 @@ namespace Exim.Abstractions.Hints;
 /// </summary>
 /// <remarks>
 /// The core's default is SQLite, one file <c>spool/db/hints.sqlite</c>. A plugin may register another implementation
-/// under <see cref="HintsStoreKeys.Store"/>; the core then uses it for every database. Implementations must be safe for
+/// under <see cref="Plugins.StrategyKeys.HintsStore"/>; the core then uses it for every database. Implementations must be safe for
 /// concurrent use by many tasks and by several processes.
 /// </remarks>
 public interface IHintsStore

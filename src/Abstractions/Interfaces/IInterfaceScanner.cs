@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace Exim.Abstractions.Interfaces;
 
 /// <summary>
-/// Lists the addresses of this host's network interfaces (registered under the key <c>"interfaces"</c>).
+/// Lists the addresses of this host's network interfaces (registered under the key <see cref="Plugins.StrategyKeys.Interfaces"/>).
 /// The core asks at start-up and on every reload; the answer is what "this host" means.
 /// </summary>
 public interface IInterfaceScanner

@@ -4,7 +4,7 @@ using Exim.Abstractions.Resolution;
 namespace Exim.Abstractions.Matching;
 
 /// <summary>
-/// The name lookups a <see cref="HostList"/> needs for its host-name items, for one client (one SMTP connection) or
+/// The name lookups an <see cref="IHostList"/> needs for its host-name items, for one client (one SMTP connection) or
 /// for outgoing hosts. Implementations go through the resolver plugins and the shared host cache, and look the
 /// client's name up at most once.
 /// </summary>

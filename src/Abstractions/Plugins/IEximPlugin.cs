@@ -15,6 +15,6 @@ public interface IEximPlugin
 {
     /// <summary>Registers this plugin's strategies for one generation.</summary>
     /// <param name="registrar">Where strategies are registered.</param>
-    /// <param name="context">The plugin's options, the configuration snapshot and logging.</param>
+    /// <param name="context">The plugin's own options, the main options (read-only), host-list matching and logging.</param>
     void Register(IPluginRegistrar registrar, IPluginContext context);
 }

@@ -31,7 +31,7 @@ public interface IMainOptionsView
     /// <summary>A boolean option.</summary>
     bool GetBoolean(string name);
 
-    /// <summary>An integer or size option (sizes in bytes).</summary>
+    /// <summary>An integer or size option (sizes in bytes; fixed-point options such as <c>smtp_load_reserve</c> in thousandths).</summary>
     long GetInt64(string name);
 
     /// <summary>A time option.</summary>

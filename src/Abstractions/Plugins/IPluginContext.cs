@@ -1,4 +1,4 @@
-using Exim.Abstractions.Config;
+using Exim.Abstractions.Matching;
 using Microsoft.Extensions.Logging;
 
 namespace Exim.Abstractions.Plugins;
@@ -12,8 +12,14 @@ public interface IPluginContext
     /// <summary>The plugin's own keys from its table (everything except <c>assembly</c>).</summary>
     IPluginOptions Options { get; }
 
-    /// <summary>The validated configuration snapshot of the generation being built.</summary>
-    EximConfig Config { get; }
+    /// <summary>
+    /// The main options of the generation being built, read-only, by Exim's option names (relative paths in the plugin's
+    /// own options resolve against its <see cref="IMainOptionsView.ConfigDirectory"/>).
+    /// </summary>
+    IMainOptionsView Main { get; }
+
+    /// <summary>The host's host-list matching: compiles Exim host lists (from <see cref="Main"/> or the plugin's own options).</summary>
+    IHostListFactory HostLists { get; }
 
     /// <summary>Creates loggers that write to Exim's main, panic and reject logs.</summary>
     ILoggerFactory LoggerFactory { get; }

@@ -5,7 +5,7 @@ public interface IPluginRegistrar
 {
     /// <summary>
     /// Registers <paramref name="strategy"/> as the implementation of <typeparamref name="TStrategy"/> under
-    /// <paramref name="key"/> (for example <c>"dns"</c> or <c>"byname"</c> for resolvers). A key may be
+    /// <paramref name="key"/> (the host's own keys are in <see cref="StrategyKeys"/>; stage policies and drivers use names of their own). A key may be
     /// registered once per strategy type and generation.
     /// </summary>
     /// <typeparam name="TStrategy">A strategy interface from this assembly, such as <see cref="Daemon.IDaemonLoop"/>.</typeparam>

@@ -1,7 +1,7 @@
 namespace Exim.Abstractions.Queue;
 
 /// <summary>
-/// Decides when queue runners start (registered under the key <c>"queue"</c>). The core owns the runner
+/// Decides when queue runners start (registered under the key <see cref="Plugins.StrategyKeys.QueueScheduler"/>). The core owns the runner
 /// processes and their slots; the scheduler asks it to start them.
 /// </summary>
 public interface IQueueRunScheduler

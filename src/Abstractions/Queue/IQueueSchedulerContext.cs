@@ -1,13 +1,13 @@
 using System.Collections.Immutable;
-using Exim.Abstractions.Config;
+using Exim.Abstractions.Plugins;
 
 namespace Exim.Abstractions.Queue;
 
 /// <summary>What the core lends a queue-run scheduler.</summary>
 public interface IQueueSchedulerContext
 {
-    /// <summary>The configuration snapshot of the scheduler's generation.</summary>
-    EximConfig Config { get; }
+    /// <summary>The main options of the scheduler's generation (e.g. <c>queue_run_max</c>).</summary>
+    IMainOptionsView Main { get; }
 
     /// <summary>The periodic runners asked for on the command line.</summary>
     ImmutableArray<QueueRunSpec> Schedule { get; }

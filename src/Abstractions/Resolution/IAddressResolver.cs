@@ -4,7 +4,7 @@ namespace Exim.Abstractions.Resolution;
 
 /// <summary>
 /// Resolves a host name to addresses through the system resolver, so that /etc/hosts and nsswitch apply
-/// (registered under the key <c>"byname"</c>; Exim's <c>host_find_byname</c>).
+/// (registered under the key <see cref="Plugins.StrategyKeys.ByName"/>; Exim's <c>host_find_byname</c>).
 /// </summary>
 public interface IAddressResolver
 {

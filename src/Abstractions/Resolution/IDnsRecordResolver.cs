@@ -1,7 +1,7 @@
 namespace Exim.Abstractions.Resolution;
 
 /// <summary>
-/// Answers DNS questions (registered under the key <c>"dns"</c>). Implementations map every failure to a
+/// Answers DNS questions (registered under the key <see cref="Plugins.StrategyKeys.Dns"/>). Implementations map every failure to a
 /// <see cref="DnsStatus"/>; they do not throw for network or protocol errors, and treat timeouts and SERVFAIL
 /// as <see cref="DnsStatus.Again"/>.
 /// </summary>

@@ -1,4 +1,5 @@
-using Exim.Abstractions.Config;
+using Exim.Abstractions.Matching;
+using Exim.Abstractions.Plugins;
 
 namespace Exim.Abstractions.Scripting;
 
@@ -9,11 +10,13 @@ public sealed class AcceptGlobals : ScriptGlobals
     /// <param name="connection">The connection.</param>
     /// <param name="counts">The daemon's connection counts.</param>
     /// <param name="dns">DNS lookups.</param>
-    /// <param name="config">The configuration.</param>
+    /// <param name="main">The main options.</param>
+    /// <param name="hostLists">The host's host-list matching.</param>
     /// <param name="log">The script's log.</param>
     /// <param name="cancellation">The time budget.</param>
-    public AcceptGlobals(AcceptConnection connection, ConnectionCounts counts, IScriptDns dns, EximConfig config, IScriptLog log, CancellationToken cancellation)
-        : base(config, log, cancellation)
+    public AcceptGlobals(AcceptConnection connection, ConnectionCounts counts, IScriptDns dns, IMainOptionsView main, IHostListFactory hostLists, IScriptLog log,
+        CancellationToken cancellation)
+        : base(main, hostLists, log, cancellation)
         => (Connection, Counts, Dns) = (connection, counts, dns);
 
     /// <summary>The connection being decided.</summary>

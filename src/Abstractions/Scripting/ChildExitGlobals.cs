@@ -1,5 +1,6 @@
-using Exim.Abstractions.Config;
 using Exim.Abstractions.Daemon;
+using Exim.Abstractions.Matching;
+using Exim.Abstractions.Plugins;
 
 namespace Exim.Abstractions.Scripting;
 
@@ -12,11 +13,13 @@ public sealed class ChildExitGlobals : ScriptGlobals
     /// <summary>Creates the globals for one invocation.</summary>
     /// <param name="child">The child that ended.</param>
     /// <param name="queue">Queue-run requests.</param>
-    /// <param name="config">The configuration.</param>
+    /// <param name="main">The main options.</param>
+    /// <param name="hostLists">The host's host-list matching.</param>
     /// <param name="log">The script's log.</param>
     /// <param name="cancellation">The time budget.</param>
-    public ChildExitGlobals(ChildExitEvent child, IQueueControl queue, EximConfig config, IScriptLog log, CancellationToken cancellation)
-        : base(config, log, cancellation)
+    public ChildExitGlobals(ChildExitEvent child, IQueueControl queue, IMainOptionsView main, IHostListFactory hostLists, IScriptLog log,
+        CancellationToken cancellation)
+        : base(main, hostLists, log, cancellation)
         => (Child, Queue) = (child, queue);
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.ComponentModel;
-using Exim.Abstractions.Config;
+using Exim.Abstractions.Matching;
+using Exim.Abstractions.Plugins;
 
 namespace Exim.Abstractions.Scripting;
 
@@ -7,14 +8,25 @@ namespace Exim.Abstractions.Scripting;
 public abstract class ScriptGlobals
 {
     /// <summary>Creates the globals.</summary>
-    /// <param name="config">The configuration of the generation the script belongs to.</param>
+    /// <param name="main">The main options of the generation the script belongs to.</param>
+    /// <param name="hostLists">The host's host-list matching.</param>
     /// <param name="log">The script's log.</param>
     /// <param name="cancellation">Cancelled when the invocation's time budget runs out.</param>
-    protected ScriptGlobals(EximConfig config, IScriptLog log, CancellationToken cancellation)
-        => (Config, Log, Cancellation) = (config, log, cancellation);
+    protected ScriptGlobals(IMainOptionsView main, IHostListFactory hostLists, IScriptLog log, CancellationToken cancellation)
+        => (Main, HostLists, Log, Cancellation) = (main, hostLists, log, cancellation);
 
-    /// <summary>The configuration (read-only).</summary>
-    public EximConfig Config { get; }
+    /// <summary>
+    /// The main options (read-only), by Exim's option names: <c>Main.PrimaryHostname</c>,
+    /// <c>Main.GetList("relay_from_hosts")</c>, <c>Main.GetInt64("smtp_accept_max")</c>.
+    /// </summary>
+    public IMainOptionsView Main { get; }
+
+    /// <summary>
+    /// Compiles Exim host lists: <c>HostLists.Compile(Main.GetList("relay_from_hosts"))</c> or
+    /// <c>HostLists.Compile(["192.0.2.0/24", "*.example.com"])</c>. Compile a list once (in a static) and match it on
+    /// every invocation (<c>list.Matches(Connection.RemoteAddress)</c>, or <c>await ClientIn(list)</c> at the stages).
+    /// </summary>
+    public IHostListFactory HostLists { get; }
 
     /// <summary>Writes to the main log.</summary>
     public IScriptLog Log { get; }

@@ -1,5 +1,5 @@
-using Exim.Abstractions.Config;
 using Exim.Abstractions.Matching;
+using Exim.Abstractions.Plugins;
 using Exim.Abstractions.Policy;
 
 namespace Exim.Abstractions.Scripting;
@@ -14,10 +14,12 @@ namespace Exim.Abstractions.Scripting;
 public abstract class StageContext : ScriptGlobals
 {
     /// <summary>Creates the context for one invocation.</summary>
-    /// <param name="config">The configuration of the generation the session belongs to.</param>
+    /// <param name="main">The main options of the generation the session belongs to.</param>
+    /// <param name="hostLists">The host's host-list matching.</param>
     /// <param name="log">The script's (or plugin's) log.</param>
     /// <param name="cancellation">The invocation's time budget.</param>
-    protected StageContext(EximConfig config, IScriptLog log, CancellationToken cancellation) : base(config, log, cancellation)
+    protected StageContext(IMainOptionsView main, IHostListFactory hostLists, IScriptLog log, CancellationToken cancellation)
+        : base(main, hostLists, log, cancellation)
     {
     }
 
@@ -76,6 +78,6 @@ public abstract class StageContext : ScriptGlobals
     /// Whether the client is in <paramref name="hosts"/>, with Exim's meaning of every item (names looked up through the
     /// resolver plugins, once per connection). A lookup that cannot complete throws <see cref="DnsLookupException"/>.
     /// </summary>
-    /// <param name="hosts">A host list, e.g. <c>new HostList(Config.Main.RelayFromHosts)</c> (build it once, in a static).</param>
-    public abstract ValueTask<bool> ClientIn(HostList hosts);
+    /// <param name="hosts">A host list, e.g. <c>HostLists.Compile(Main.GetList("relay_from_hosts"))</c> (compile it once, in a static).</param>
+    public abstract ValueTask<bool> ClientIn(IHostList hosts);
 }

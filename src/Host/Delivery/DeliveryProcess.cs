@@ -1,5 +1,6 @@
 using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Hints;
+using Exim.Abstractions.Plugins;
 using Exim.Abstractions.Resolution;
 using Exim.Host.Generations;
 using Exim.Host.Lifetime;
@@ -32,7 +33,7 @@ internal sealed class DeliveryProcess : IAsyncDisposable
         var main = config.Main;
         var random = Random.Shared;
         var dns = GenerationRouting.Dns(generation, cache);
-        generation.Strategies.TryGet<IAddressResolver>("byname", out var byname);
+        generation.Strategies.TryGet<IAddressResolver>(StrategyKeys.ByName, out var byname);
         var logger = loggers.CreateLogger("Exim.Delivery");
         _spool = new FileSpool(main.SpoolDirectory, TimeProvider.System, main.SpoolSync == "filesystem");
         _pool = new SmtpConnectionPool();

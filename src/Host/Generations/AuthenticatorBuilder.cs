@@ -21,6 +21,7 @@ internal static class AuthenticatorBuilder
         ILoggerFactory loggerFactory, List<ConfigDiagnostic> errors)
     {
         var result = ImmutableArray.CreateBuilder<Authenticator>(loaded.Authenticators.Length);
+        var main = new MainOptionsView(loaded.Config);
         foreach (var section in loaded.Authenticators)
         {
             var where = $"authenticators \"{section.Name}\"";
@@ -34,7 +35,7 @@ internal static class AuthenticatorBuilder
             var options = new PluginOptions(section.ConfigPath, where, section.Options, CoreKeys, anchor: "name");
             try
             {
-                var server = ((IAuthenticatorDriver)found).Create(new AuthenticatorDefinition(section.Name, section.PublicName, options, loaded.Config, loggerFactory));
+                var server = ((IAuthenticatorDriver)found).Create(new AuthenticatorDefinition(section.Name, section.PublicName, options, main, loggerFactory));
                 var unknown = options.UnreadKeys.ToList();
                 if (unknown.Count == 0)
                 {

@@ -77,9 +77,9 @@ internal sealed class Generation
         return false;
     }
 
-    /// <summary>The load average: a plugin's <see cref="Abstractions.Daemon.ISystemLoad"/> registered as "load", else <paramref name="fallback"/>.</summary>
+    /// <summary>The load average: a plugin's <see cref="Abstractions.Daemon.ISystemLoad"/> registered as <see cref="Abstractions.Plugins.StrategyKeys.SystemLoad"/>, else <paramref name="fallback"/>.</summary>
     public Abstractions.Daemon.ISystemLoad SystemLoad(Abstractions.Daemon.ISystemLoad fallback)
-        => Strategies.TryGet<Abstractions.Daemon.ISystemLoad>("load", out var plugin) ? plugin : fallback;
+        => Strategies.TryGet<Abstractions.Daemon.ISystemLoad>(Abstractions.Plugins.StrategyKeys.SystemLoad, out var plugin) ? plugin : fallback;
 
     /// <summary>A lease on this generation, or null when it has already drained.</summary>
     public GenerationLease? TryLease() => TryAddReference() ? new GenerationLease(this) : null;

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Collections.Immutable;
 using Exim.Abstractions.Config;
 using Exim.Abstractions.Interfaces;
+using Exim.Abstractions.Plugins;
 using Exim.Abstractions.Policy;
 using Exim.Host.Listeners;
 using Exim.Host.Log;
@@ -94,7 +95,7 @@ internal sealed partial class GenerationBuilder(ILoggerFactory loggerFactory, st
         {
             try
             {
-                var scanner = strategies.TryGetValue(new StrategyKey(typeof(IInterfaceScanner), "interfaces"), out var s) ? (IInterfaceScanner)s : null;
+                var scanner = strategies.TryGetValue(new StrategyKey(typeof(IInterfaceScanner), StrategyKeys.Interfaces), out var s) ? (IInterfaceScanner)s : null;
                 localAddresses = await LocalInterfaces.BuildAsync(loaded.Config.Main, listenOverride, scanner, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception e)

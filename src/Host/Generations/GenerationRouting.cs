@@ -1,3 +1,4 @@
+using Exim.Abstractions.Plugins;
 using Exim.Abstractions.Resolution;
 using Exim.Mail.Resolution;
 using Exim.Mail.Routing;
@@ -14,7 +15,7 @@ internal static class GenerationRouting
 {
     /// <summary>The generation's DNS resolver plugin behind <paramref name="cache"/>, or null without one.</summary>
     public static IDnsRecordResolver? Dns(Generation generation, HostCache cache)
-        => generation.Strategies.TryGet<IDnsRecordResolver>("dns", out var plugin) ? new CachingDnsResolver(cache, plugin) : null;
+        => generation.Strategies.TryGet<IDnsRecordResolver>(StrategyKeys.Dns, out var plugin) ? new CachingDnsResolver(cache, plugin) : null;
 
     /// <summary>A router over the generation's routers; one serves any number of addresses.</summary>
     public static AddressRouter Router(Generation generation, ILogger logger) => new(generation.Config, generation.Routers, logger);

@@ -1,3 +1,4 @@
+using Exim.Abstractions.Plugins;
 using System.Collections.Immutable;
 using Exim.Abstractions.Config;
 using Exim.Abstractions.Resolution;
@@ -28,8 +29,8 @@ internal static class RouterBuilder
     public static void RegisterBuiltIns(Dictionary<StrategyKey, object> strategies, MainOptions main, HostCache cache,
         IReadOnlyCollection<System.Net.IPAddress> localAddresses)
     {
-        var dns = strategies.TryGetValue(new StrategyKey(typeof(IDnsRecordResolver), "dns"), out var d) ? new CachingDnsResolver(cache, (IDnsRecordResolver)d) : null;
-        var byname = strategies.TryGetValue(new StrategyKey(typeof(IAddressResolver), "byname"), out var b) ? (IAddressResolver)b : null;
+        var dns = strategies.TryGetValue(new StrategyKey(typeof(IDnsRecordResolver), StrategyKeys.Dns), out var d) ? new CachingDnsResolver(cache, (IDnsRecordResolver)d) : null;
+        var byname = strategies.TryGetValue(new StrategyKey(typeof(IAddressResolver), StrategyKeys.ByName), out var b) ? (IAddressResolver)b : null;
         RegisterBuiltIns(strategies, new RouterHostServices(main, dns, byname, localAddresses.ToHashSet(), Random.Shared));
     }
 

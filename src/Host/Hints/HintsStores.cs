@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Exim.Abstractions.Hints;
+using Exim.Abstractions.Plugins;
 using Exim.Abstractions.Policy;
 using Exim.Host.Generations;
 using Exim.Mail.Hints;
@@ -11,7 +12,7 @@ namespace Exim.Host.Hints;
 /// <summary>
 /// The hints stores of one exim process. The core owns the SQLite stores (one per spool directory, opened on first use,
 /// closed with the process), never a plugin's load context, so a reload or an unloaded plugin leaves them alone. A
-/// generation whose plugins register an <see cref="IHintsStore"/> under <see cref="HintsStoreKeys.Store"/> uses that
+/// generation whose plugins register an <see cref="IHintsStore"/> under <see cref="StrategyKeys.HintsStore"/> uses that
 /// one instead, for as long as the generation lives.
 /// </summary>
 internal sealed class HintsStores(ILoggerFactory loggers) : IDisposable
@@ -21,7 +22,7 @@ internal sealed class HintsStores(ILoggerFactory loggers) : IDisposable
 
     /// <summary>The store <paramref name="generation"/> works with.</summary>
     public IHintsStore For(Generation generation)
-        => generation.Strategies.TryGet<IHintsStore>(HintsStoreKeys.Store, out var plugin) ? plugin : Sqlite(generation.Config.Main.SpoolDirectory);
+        => generation.Strategies.TryGet<IHintsStore>(StrategyKeys.HintsStore, out var plugin) ? plugin : Sqlite(generation.Config.Main.SpoolDirectory);
 
     /// <summary>Exim's ratelimit for <paramref name="generation"/>, on its store.</summary>
     /// <param name="generation">The generation.</param>

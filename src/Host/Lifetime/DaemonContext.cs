@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using System.Net;
-using Exim.Abstractions.Config;
 using Exim.Abstractions.Daemon;
+using Exim.Abstractions.Plugins;
+using Exim.Host.Plugins;
 
 namespace Exim.Host.Lifetime;
 
@@ -14,7 +15,7 @@ internal sealed record DaemonContext(
     ISystemLoad Load,
     CancellationToken ShutdownToken) : IDaemonContext
 {
-    public EximConfig Config => Owner.Config;
+    public IMainOptionsView Main { get; } = new MainOptionsView(Owner.Config);
 
     public long Generation => Owner.Number;
 

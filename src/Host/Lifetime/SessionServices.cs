@@ -1,6 +1,7 @@
 using System.Net;
 using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Matching;
+using Exim.Abstractions.Plugins;
 using Exim.Abstractions.Policy;
 using Exim.Abstractions.Resolution;
 using Exim.Host.Generations;
@@ -67,7 +68,7 @@ internal sealed record SessionServices(
     public SmtpSessionHandler CreateHandler(Generation generation, SmtpSettings settings, FileSpool spool, ISlotTable slots, ISystemLoad load,
         ILogger sessionLogger, Func<MessageRef, string?>? deliverNow = null, SessionTracker? tracker = null)
     {
-        var limits = generation.Strategies.TryGet<IAdmissionStep>("admission", out var step) ? step : null;
+        var limits = generation.Strategies.TryGet<IAdmissionStep>(StrategyKeys.Admission, out var step) ? step : null;
         return new SmtpSessionHandler(settings, spool, slots, load, TimeProvider.System, sessionLogger, HostNameLookups, limits, Policies, deliverNow, tracker);
     }
 }

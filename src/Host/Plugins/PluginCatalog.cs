@@ -56,7 +56,7 @@ internal static class PluginCatalog
             var instance = (IEximPlugin)Activator.CreateInstance(entryTypes[0])!;
             var registrar = new PluginRegistrar();
             var options = new PluginOptions(section);
-            instance.Register(registrar, new PluginContext(section.Name, options, config, loggerFactory));
+            instance.Register(registrar, new PluginContext(section.Name, options, new MainOptionsView(config), loggerFactory));
 
             var unknown = options.UnreadKeys.Select(k => options.Position(k, $"unknown option \"{k}\" in [plugins.{section.Name}]")).ToImmutableArray();
             if (!unknown.IsEmpty)

@@ -1,13 +1,15 @@
 using System.Collections.Immutable;
 using Exim.Abstractions.Config;
+using Exim.Abstractions.Plugins;
 using Exim.Abstractions.Queue;
+using Exim.Host.Plugins;
 
 namespace Exim.Host.Queue;
 
 /// <summary>What the core lends the queue scheduler of one generation: the -q schedule and the runner processes.</summary>
 internal sealed class QueueSchedulerContext(EximConfig config, ImmutableArray<QueueRunSpec> schedule, QueueRunnerProcesses runners) : IQueueSchedulerContext
 {
-    public EximConfig Config => config;
+    public IMainOptionsView Main { get; } = new MainOptionsView(config);
 
     public ImmutableArray<QueueRunSpec> Schedule => schedule;
 

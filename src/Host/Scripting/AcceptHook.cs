@@ -1,7 +1,8 @@
-using Exim.Abstractions.Config;
+using Exim.Abstractions.Plugins;
 using Exim.Abstractions.Resolution;
 using Exim.Abstractions.Scripting;
 using Exim.Host.Log;
+using Exim.Mail.Matching;
 using Exim.Mail.Resolution;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +13,7 @@ namespace Exim.Host.Scripting;
 /// the time budget running out) defers the connection with 421 and is logged: never an accidental accept. A script that
 /// returns null accepts.
 /// </summary>
-internal sealed partial class AcceptHook(CompiledScript<Verdict> script, TimeSpan timeout, EximConfig config, IDnsRecordResolver? dns,
+internal sealed partial class AcceptHook(CompiledScript<Verdict> script, TimeSpan timeout, IMainOptionsView main, IDnsRecordResolver? dns,
     DnsLookupSettings lookups, ILogger logger)
 {
     private readonly ScriptLog _log = new(logger, script.Source.DisplayPath);
@@ -21,7 +22,7 @@ internal sealed partial class AcceptHook(CompiledScript<Verdict> script, TimeSpa
     {
         var outcome = await script.InvokeAsync((Hook: this, Connection: connection, Counts: counts),
             static (s, budget) => new AcceptGlobals(s.Connection, s.Counts, new ScriptDns(s.Hook.Dns, s.Hook.Lookups, budget),
-                s.Hook.Config, s.Hook._log, budget),
+                s.Hook.Main, HostListFactory.Instance, s.Hook._log, budget),
             timeout).ConfigureAwait(false);
         switch (outcome.Status)
         {
@@ -36,7 +37,7 @@ internal sealed partial class AcceptHook(CompiledScript<Verdict> script, TimeSpa
         }
     }
 
-    private EximConfig Config => config;
+    private IMainOptionsView Main => main;
 
     private IDnsRecordResolver? Dns => dns;
 

@@ -3,6 +3,8 @@ using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Scripting;
 using Exim.Host.Generations;
 using Exim.Host.Log;
+using Exim.Host.Plugins;
+using Exim.Mail.Matching;
 using Microsoft.Extensions.Logging;
 
 namespace Exim.Host.Scripting;
@@ -77,9 +79,9 @@ internal sealed partial class ChildExitHooks : IAsyncDisposable
                 if (hooks.ChildExit is not { } script) continue;
                 Interlocked.Increment(ref _invoked);
                 var log = new ScriptLog(_logger, script.Source.DisplayPath);
-                var config = lease.Generation.Config;
-                var outcome = await script.InvokeAsync((Child: child, Queue: _queue, Config: config, Log: log),
-                    static (s, budget) => new ChildExitGlobals(s.Child, s.Queue, s.Config, s.Log, budget), hooks.Timeout).ConfigureAwait(false);
+                var main = new MainOptionsView(lease.Generation.Config);
+                var outcome = await script.InvokeAsync((Child: child, Queue: _queue, Main: main, Log: log),
+                    static (s, budget) => new ChildExitGlobals(s.Child, s.Queue, s.Main, HostListFactory.Instance, s.Log, budget), hooks.Timeout).ConfigureAwait(false);
                 if (outcome.Status == HookStatus.Completed) continue;
                 Interlocked.Increment(ref _failed);
                 var error = outcome.Status == HookStatus.TimedOut

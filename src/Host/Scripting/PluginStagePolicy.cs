@@ -16,7 +16,7 @@ internal sealed class PluginStagePolicy(string key, IStagePolicy policy, StagePo
         Task<Verdict>? running = null;
         try
         {
-            var context = new PolicyStageContext(session, setup.Config, _log, new ScriptDns(setup.Dns, setup.Lookups, budget.Token), budget.Token);
+            var context = new PolicyStageContext(session, setup.Main, _log, new ScriptDns(setup.Dns, setup.Lookups, budget.Token), budget.Token);
             var pending = policy.DecideAsync(context, budget.Token);
             if (pending.IsCompletedSuccessfully) return pending.Result ?? Verdict.Accept;
             running = pending.AsTask();

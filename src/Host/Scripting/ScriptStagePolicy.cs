@@ -1,4 +1,4 @@
-using Exim.Abstractions.Config;
+using Exim.Abstractions.Plugins;
 using Exim.Abstractions.Resolution;
 using Exim.Abstractions.Scripting;
 using Exim.Mail.Resolution;
@@ -14,7 +14,7 @@ internal sealed class ScriptStagePolicy(CompiledScript<Verdict> script, StagePol
     public override async ValueTask<Verdict> DecideAsync(PolicySession session)
     {
         var outcome = await script.InvokeAsync((Policy: this, Session: session),
-            static (s, budget) => new PolicyStageContext(s.Session, s.Policy.Config, s.Policy._log, new ScriptDns(s.Policy.Dns, s.Policy.Lookups, budget), budget),
+            static (s, budget) => new PolicyStageContext(s.Session, s.Policy.Main, s.Policy._log, new ScriptDns(s.Policy.Dns, s.Policy.Lookups, budget), budget),
             setup.Timeout).ConfigureAwait(false);
         var stage = session.Stage;
         switch (outcome.Status)
@@ -31,7 +31,7 @@ internal sealed class ScriptStagePolicy(CompiledScript<Verdict> script, StagePol
         }
     }
 
-    private EximConfig Config => setup.Config;
+    private IMainOptionsView Main => setup.Main;
 
     private IDnsRecordResolver? Dns => setup.Dns;
 

@@ -1,4 +1,4 @@
-using Exim.Abstractions.Config;
+using Exim.Abstractions.Plugins;
 using Exim.Abstractions.Policy;
 using Exim.Abstractions.Resolution;
 using Exim.Abstractions.Scripting;
@@ -16,7 +16,7 @@ namespace Exim.Host.Scripting;
 internal abstract partial class StagePolicy
 {
     /// <summary>What every entry of a generation shares.</summary>
-    internal sealed record Setup(EximConfig Config, TimeSpan Timeout, IDnsRecordResolver? Dns, DnsLookupSettings Lookups, ILogger Logger);
+    internal sealed record Setup(IMainOptionsView Main, TimeSpan Timeout, IDnsRecordResolver? Dns, DnsLookupSettings Lookups, ILogger Logger);
 
     public abstract ValueTask<Verdict> DecideAsync(PolicySession session);
 

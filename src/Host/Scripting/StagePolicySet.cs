@@ -4,6 +4,7 @@ using Exim.Abstractions.Policy;
 using Exim.Abstractions.Resolution;
 using Exim.Abstractions.Scripting;
 using Exim.Host.Generations;
+using Exim.Host.Plugins;
 using Exim.Mail.Resolution;
 using Exim.Mail.Smtp.Policy;
 using Microsoft.Extensions.Logging;
@@ -26,7 +27,8 @@ internal sealed class StagePolicySet : IStagePolicies
     {
         var config = generation.Config;
         var hooks = generation.Hooks;
-        var context = new StagePolicy.Setup(config, hooks.Timeout, dns, lookups, logger);
+        var main = new MainOptionsView(config);
+        var context = new StagePolicy.Setup(main, hooks.Timeout, dns, lookups, logger);
         var byStage = new ImmutableArray<StagePolicy>[Enum.GetValues<SmtpStage>().Length];
         var any = false;
         var plugins = new Dictionary<string, StagePolicy>(StringComparer.Ordinal);
@@ -37,7 +39,7 @@ internal sealed class StagePolicySet : IStagePolicies
             {
                 if (name == HooksConfig.Scripts)
                 {
-                    if (stage == SmtpStage.Connect && hooks.Accept is { } accept) entries.Add(new AcceptStagePolicy(new AcceptHook(accept, hooks.Timeout, config, dns, lookups, logger)));
+                    if (stage == SmtpStage.Connect && hooks.Accept is { } accept) entries.Add(new AcceptStagePolicy(new AcceptHook(accept, hooks.Timeout, main, dns, lookups, logger)));
                     else if (hooks.Stages.TryGetValue(stage, out var script)) entries.Add(new ScriptStagePolicy(script, context));
                 }
                 else if (generation.Strategies.TryGet<IStagePolicy>(name, out var policy) && policy.Handles(stage))

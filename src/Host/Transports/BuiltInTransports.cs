@@ -1,3 +1,4 @@
+using Exim.Abstractions.Plugins;
 using System.Collections.Immutable;
 using System.Net;
 using Exim.Abstractions.Config;
@@ -27,8 +28,8 @@ internal static class BuiltInTransports
     {
         var main = config.Main;
         var logger = loggerFactory.CreateLogger("Exim.Delivery");
-        var dns = strategies.TryGetValue(new StrategyKey(typeof(IDnsRecordResolver), "dns"), out var d) ? new CachingDnsResolver(cache, (IDnsRecordResolver)d) : null;
-        var byname = strategies.TryGetValue(new StrategyKey(typeof(IAddressResolver), "byname"), out var b) ? (IAddressResolver)b : null;
+        var dns = strategies.TryGetValue(new StrategyKey(typeof(IDnsRecordResolver), StrategyKeys.Dns), out var d) ? new CachingDnsResolver(cache, (IDnsRecordResolver)d) : null;
+        var byname = strategies.TryGetValue(new StrategyKey(typeof(IAddressResolver), StrategyKeys.ByName), out var b) ? (IAddressResolver)b : null;
         var services = new DeliveryServices(new HostListResolver(dns, byname, Random.Shared, logger, main.SlowLookupLog), Pool: null);
         var dnsSettings = DnsSettings(main, logger);
         var local = localAddresses.ToHashSet();

@@ -5,7 +5,9 @@ namespace MyPlugin;
 
 /// <summary>
 /// The plugin's entry point: the host creates it once per generation and calls <see cref="Register"/> with the plugin's
-/// own table from exim.toml. Options not read here are reported to the operator as unknown.
+/// own table from exim.toml (<c>context.Options</c>). Options not read here are reported to the operator as unknown.
+/// <c>context.Main</c> reads the main options by Exim's names (<c>context.Main.GetList("local_domains")</c>), and
+/// <c>context.HostLists.Compile(...)</c> gives Exim's host-list matching.
 /// </summary>
 /// <example>
 /// [plugins.myplugin]

@@ -88,7 +88,7 @@ public sealed class ProcessCommandTests
         Assert.True(code == 0, stderr);
         Assert.Matches(@"^Exim version 4\.96 #1 built \d\d-\w{3}-\d{4} \d\d:\d\d:\d\d\n", stdout);
         Assert.Contains($"Configuration file is {Path.Combine(RepoPaths.Root, "exim.toml")}", stdout, StringComparison.Ordinal);
-        Assert.Contains("Plugin contract: Exim.Abstractions 1.0.0 (loads plugins built against 1.0–1.0)\n", stdout, StringComparison.Ordinal);
+        Assert.Contains("Plugin contract: Exim.Abstractions 2.0.0 (loads plugins built against 2.0–2.0)\n", stdout, StringComparison.Ordinal);
         Assert.Contains("Plugin interface-scanner: Exim.Plugins.InterfaceScanner 0.1.0", stdout, StringComparison.Ordinal);
         Assert.Contains("Plugin gethostbyname-resolver: Exim.Plugins.GetHostByNameResolver 0.1.0", stdout, StringComparison.Ordinal);
         Assert.Contains("provides IAddressResolver \"byname\"", stdout, StringComparison.Ordinal);

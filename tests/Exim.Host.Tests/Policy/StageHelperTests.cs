@@ -136,7 +136,7 @@ public sealed class StageHelperTests
         {
             if (stage.Stage == SmtpStage.Connect)
             {
-                return await stage.ClientIn(new Abstractions.Matching.HostList(["10.0.0.0/8"])) ? Verdict.Reject("not from there") : Verdict.Accept.InQueue("from-loopback");
+                return await stage.ClientIn(stage.HostLists.Compile(["10.0.0.0/8"])) ? Verdict.Reject("not from there") : Verdict.Accept.InQueue("from-loopback");
             }
             return Verdict.Accept;
         }));
@@ -163,7 +163,7 @@ public sealed class StageHelperTests
         public async ValueTask<Verdict> DecideAsync(PolicySession session)
         {
             using var budget = new CancellationTokenSource(TestTimeouts.Default);
-            var verdict = await decide(new PolicyStageContext(session, Config, new NoLog(), new NoDns(), budget.Token));
+            var verdict = await decide(new PolicyStageContext(session, new Host.Plugins.MainOptionsView(Config), new NoLog(), new NoDns(), budget.Token));
             if (verdict.Kind == VerdictKind.Accept) session.Accepted(verdict);
             return verdict;
         }

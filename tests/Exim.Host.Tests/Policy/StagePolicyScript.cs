@@ -46,7 +46,7 @@ internal static class StagePolicyScript
                     case "ratelimit": return (await RateLimit(Connection.RemoteAddress.ToString(), 10, TimeSpan.FromHours(1))).Over ? Verdict.Defer("too fast") : Verdict.Accept;
                     case "header": return Verdict.Accept.AddHeader("X-Rcpt-Stage", $"{Recipient} after {Recipients.Count} others");
                     case "local":
-                        if (await ClientIn(new HostList(new[] { "127.0.0.0/8" }))) return Verdict.Accept.WithLog($"local client {Connection.RemoteAddress} for {Recipient}");
+                        if (await ClientIn(HostLists.Compile(["127.0.0.0/8"]))) return Verdict.Accept.WithLog($"local client {Connection.RemoteAddress} for {Recipient}");
                         return Verdict.Reject("not local");
                 }
                 return Verdict.Accept;

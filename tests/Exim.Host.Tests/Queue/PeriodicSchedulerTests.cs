@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using Exim.Abstractions.Config;
+using Exim.Abstractions.Plugins;
 using Exim.Abstractions.Queue;
+using Exim.Host.Plugins;
 using Exim.Plugins.QueueRunner;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -80,7 +82,7 @@ public sealed class PeriodicSchedulerTests
         public List<QueueRunSpec> Started { get; } = [];
         public int Total { get; set; }
 
-        public EximConfig Config { get; } = new() { SourcePath = "/dev/null", Revision = "test", Main = new MainOptions { QueueRunMax = max } };
+        public IMainOptionsView Main { get; } = new MainOptionsView(new() { SourcePath = "/dev/null", Revision = "test", Main = new MainOptions { QueueRunMax = max } });
         public ImmutableArray<QueueRunSpec> Schedule { get; } = [.. schedule];
         public int TotalActiveRunners => Total;
         public int ActiveRunners(string? queueName) => PerQueue.GetValueOrDefault(queueName ?? "");

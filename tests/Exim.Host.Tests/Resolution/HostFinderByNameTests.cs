@@ -1,4 +1,5 @@
 using System.Net;
+using Exim.Abstractions.Plugins;
 using Exim.Abstractions.Resolution;
 using Exim.Host.Generations;
 using Exim.Host.Lifetime;
@@ -20,7 +21,7 @@ public sealed class HostFinderByNameTests
             """);
         var core = Core.Create(config, debug: false);
         Assert.Equal(ReloadStatus.Published, (await core.Reloader.StartAsync()).Status);
-        Assert.True(core.Store.Current.Strategies.TryGet<IAddressResolver>("byname", out var resolver));
+        Assert.True(core.Store.Current.Strategies.TryGet<IAddressResolver>(StrategyKeys.ByName, out var resolver));
         var result = await HostFinderByName.FindAsync(resolver, name, options, CancellationToken.None).WaitAsync(TestTimeouts.Default);
         await core.Store.ShutdownAsync(TestTimeouts.Default);
         return (result, core);
@@ -40,7 +41,7 @@ public sealed class HostFinderByNameTests
     [Fact]
     public async Task Ipv4Only_AndIgnoreTargetHosts_Apply()
     {
-        var (r, core) = await FindAsync("localhost", new HostFindOptions { Ipv4Only = true, IgnoreTargetHosts = new Abstractions.Matching.HostList(["127.0.0.0/8"]) });
+        var (r, core) = await FindAsync("localhost", new HostFindOptions { Ipv4Only = true, IgnoreTargetHosts = new Mail.Matching.HostList(["127.0.0.0/8"]) });
         await using var _ = core;
 
         Assert.Equal(HostFindStatus.Failed, r.Status);

@@ -1,5 +1,6 @@
 using System.Net;
 using Exim.Abstractions.Matching;
+using Exim.Mail.Matching;
 using Exim.Mail.Resolution;
 using Exim.TestKit;
 

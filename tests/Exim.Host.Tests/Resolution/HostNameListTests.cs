@@ -1,5 +1,6 @@
 using System.Net;
 using Exim.Abstractions.Matching;
+using Exim.Mail.Matching;
 using Exim.Mail.Resolution;
 using Exim.TestKit;
 
@@ -20,8 +21,9 @@ public sealed class HostNameListTests(FinderFixture fixture) : IClassFixture<Fin
         return new((ip, ct) => ReverseLookup.LookupAsync(dns, ip, new DnsLookupSettings(1), ct), (name, ct) => ForwardLookup.LookupAsync(dns, name, new DnsLookupSettings(1), ct));
     }
 
+    // Through the service plugins and scripts get.
     private async Task<HostListMatch> MatchAsync(string[] items, IPAddress address, string? hostName = null)
-        => await new HostList(items).MatchAsync(address, hostName, Lookups(), CancellationToken.None).AsTask().WaitAsync(TestTimeouts.Default);
+        => await HostListFactory.Instance.Compile([.. items]).MatchAsync(address, hostName, Lookups(), CancellationToken.None).AsTask().WaitAsync(TestTimeouts.Default);
 
     [Theory]
     [InlineData(new[] { "*.finder.test" }, "127.0.0.1", HostListMatch.Match)]

@@ -1,3 +1,4 @@
+using Exim.Abstractions.Plugins;
 using Exim.Abstractions.Resolution;
 using Exim.Host.Generations;
 using Exim.Host.Lifetime;
@@ -30,7 +31,7 @@ public sealed class ResolverHost : IAsyncDisposable
         var core = Core.Create(config, debug: false);
         var outcome = await core.Reloader.StartAsync();
         if (outcome.Status != ReloadStatus.Published) throw new InvalidOperationException(string.Join("\n", outcome.Errors));
-        if (!core.Store.Current.Strategies.TryGet<IDnsRecordResolver>("dns", out var resolver)) throw new InvalidOperationException("no IDnsRecordResolver \"dns\"");
+        if (!core.Store.Current.Strategies.TryGet<IDnsRecordResolver>(StrategyKeys.Dns, out var resolver)) throw new InvalidOperationException("no IDnsRecordResolver \"dns\"");
         return new ResolverHost(dir, core, resolver);
     }
 

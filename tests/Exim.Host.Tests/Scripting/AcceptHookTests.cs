@@ -38,7 +38,7 @@ public sealed class AcceptHookTests
     public async Task Globals_DescribeTheConnection()
     {
         await using var d = await HookDaemon.StartAsync("""
-            Log.Info($"hook: {Connection.RemoteAddress} {Connection.RemotePort} {Connection.LocalAddress} {Connection.LocalPort} name={Connection.HostName ?? "-"} slot={Connection.SlotId.Length > 0} total={Counts.Total} fromhost={Counts.FromHost} primary={Config.Main.PrimaryHostname}");
+            Log.Info($"hook: {Connection.RemoteAddress} {Connection.RemotePort} {Connection.LocalAddress} {Connection.LocalPort} name={Connection.HostName ?? "-"} slot={Connection.SlotId.Length > 0} total={Counts.Total} fromhost={Counts.FromHost} primary={Main.PrimaryHostname}");
             return Verdict.Accept;
             """);
 

@@ -52,7 +52,7 @@ public sealed class ScriptCompileTests
             var sw = System.Diagnostics.Stopwatch.StartNew();
             var n = System.Threading.Interlocked.Increment(ref Counter.Value);
             var re = new System.Text.RegularExpressions.Regex("^mail[0-9]+\\.");
-            var ok = re.IsMatch(Connection.HostName ?? "") && Cancellation.CanBeCanceled && Config.Main.LocalDomains.Length > 0;
+            var ok = re.IsMatch(Connection.HostName ?? "") && Cancellation.CanBeCanceled && Main.GetList("local_domains").Length > 0;
             await Task.Yield();
             return ok ? Verdict.Accept : Verdict.Defer($"n={n} {sw.ElapsedTicks >= 0}");
             static class Counter { public static int Value; }

@@ -11,6 +11,9 @@ public sealed class ContractVersionTests
     [InlineData("1.4", "1.3", false)]
     [InlineData("2.0", "1.3", false)]
     [InlineData("0.9", "1.3", false)]
+    [InlineData("1.0", "2.0", false)]
+    [InlineData("1.9", "2.0", false)]
+    [InlineData("2.0", "2.0", true)]
     public void SameMajor_AndMinorNoHigherThanTheHosts_IsCompatible(string builtAgainst, string host, bool compatible)
         => Assert.Equal(compatible, ContractVersion.IsCompatible(Version.Parse(builtAgainst), Version.Parse(host)));
 
@@ -31,7 +34,7 @@ public sealed class ContractVersionTests
     [Fact]
     public void HostContract_IsTheAbstractionsPackageVersion_NotTheHosts()
     {
-        Assert.Equal(1, ContractVersion.Host.Major);
+        Assert.Equal(2, ContractVersion.Host.Major);
         Assert.Equal($"{ContractVersion.Host.Major}.{ContractVersion.Host.Minor}.0", ContractVersion.HostDisplay);
     }
 }

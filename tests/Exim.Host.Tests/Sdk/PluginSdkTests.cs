@@ -112,24 +112,26 @@ public sealed class PluginSdkTests(PluginSdkFixture sdk) : IClassFixture<PluginS
     [Fact]
     public async Task PluginBuiltAgainstAnotherMajorContract_IsRefusedNamingBothVersions_AndTheRunningGenerationKeepsServing()
     {
-        // A real build against Exim.Abstractions 2.0.0: the contract's sources packed with the major bumped, to a feed of
-        // its own, and the template's plugin built against it.
-        var contract = sdk.Root.Combine("contract-2");
-        var feed = sdk.Root.Combine("feed-2");
+        // A real build against the previous major (Exim.Abstractions 1.0.0 when the host provides 2.x, as a plugin built
+        // before the contract shrank): the contract's sources packed with that version, to a feed of its own, and the
+        // template's plugin built against it.
+        var other = $"{ContractVersion.Host.Major - 1}.0.0";
+        var contract = sdk.Root.Combine("contract-other");
+        var feed = sdk.Root.Combine("feed-other");
         Directory.CreateDirectory(feed);
         DotnetCli.CopyContractSources(contract);
         DotnetCli.WriteNuGetConfig(contract, feed);
-        await DotnetCli.RunAsync(contract, "pack", "src/Abstractions/Exim.Abstractions.csproj", "-c", "Release", "-p:EximContractVersion=2.0.0", "-o", feed);
+        await DotnetCli.RunAsync(contract, "pack", "src/Abstractions/Exim.Abstractions.csproj", "-c", "Release", $"-p:EximContractVersion={other}", "-o", feed);
 
-        var author = sdk.Root.Combine("author-2");
+        var author = sdk.Root.Combine("author-other");
         var project = Path.Combine(author, PluginSdkFixture.PluginName);
         DotnetCli.CopySources(sdk.PluginProjectDirectory, project);
         DotnetCli.WriteNuGetConfig(author, feed);
         var csproj = Path.Combine(project, PluginSdkFixture.PluginName + ".csproj");
-        File.WriteAllText(csproj, File.ReadAllText(csproj).Replace($"Version=\"{ContractVersion.HostDisplay}\"", "Version=\"2.0.0\"", StringComparison.Ordinal));
+        File.WriteAllText(csproj, File.ReadAllText(csproj).Replace($"Version=\"{ContractVersion.HostDisplay}\"", $"Version=\"{other}\"", StringComparison.Ordinal));
         await DotnetCli.RunAsync(author, "build", csproj, "-c", "Release");
         var incompatible = Path.Combine(project, "bin", "Release", "net10.0", PluginSdkFixture.PluginName + ".dll");
-        Assert.Equal(new Version(2, 0), ContractVersion.ReferencedBy(incompatible));
+        Assert.Equal(new Version(ContractVersion.Host.Major - 1, 0), ContractVersion.ReferencedBy(incompatible));
 
         using var dir = new TempDirectory("exim-sdk-daemon");
         var assembly = PluginSdkFixture.Deploy(sdk.PluginOutput, dir.Combine("plugins", "acme"));
@@ -140,7 +142,7 @@ public sealed class PluginSdkTests(PluginSdkFixture sdk) : IClassFixture<PluginS
         await daemon.WaitForLogAsync("reload (plugin file change) rejected with 1 error(s): generation 1 stays in force");
         var host = $"{ContractVersion.Host.Major}.{ContractVersion.Host.Minor}";
         await daemon.WaitForPanicLogAsync(
-            $"plugin \"acme\": {assembly} was built against Exim.Abstractions 2.0 but this host provides {host} (compatible: {ContractVersion.Host.Major}.0–{host})");
+            $"plugin \"acme\": {assembly} was built against Exim.Abstractions {ContractVersion.Host.Major - 1}.0 but this host provides {host} (compatible: {ContractVersion.Host.Major}.0–{host})");
         await using var client = await OpenAsync(daemon.Port);
         Assert.StartsWith("550 5.7.1 recipient refused by AcmePolicy", await client.CommandAsync("RCPT TO:<blocked-joe@test.example>"), StringComparison.Ordinal);
     }

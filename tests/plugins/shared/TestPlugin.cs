@@ -30,8 +30,8 @@ public sealed class TestPlugin : IEximPlugin
         if (redirectDriver is not null) registrar.Add<Exim.Abstractions.Routing.IRouterDriver>(redirectDriver, new TestRedirectDriver());
         if (statusFile is null && load is null && stagePolicy is null && redirectDriver is null) throw context.Options.Invalid("status_file", "status_file, load_average or stage_policy is required");
         if (stagePolicy is not null) registrar.Add<Exim.Abstractions.Policy.IStagePolicy>(stagePolicy, new TestStagePolicy());
-        if (statusFile is not null) registrar.Add<IDaemonLoop>("daemon", new StatusLoop(statusFile, greeting, context.LoggerFactory.CreateLogger("TestPlugin")));
-        if (load is not null) registrar.Add<ISystemLoad>("load", new FixedLoad((int)(double.Parse(load, System.Globalization.CultureInfo.InvariantCulture) * 1000)));
+        if (statusFile is not null) registrar.Add<IDaemonLoop>(StrategyKeys.DaemonLoop, new StatusLoop(statusFile, greeting, context.LoggerFactory.CreateLogger("TestPlugin")));
+        if (load is not null) registrar.Add<ISystemLoad>(StrategyKeys.SystemLoad, new FixedLoad((int)(double.Parse(load, System.Globalization.CultureInfo.InvariantCulture) * 1000)));
 #endif
     }
 }

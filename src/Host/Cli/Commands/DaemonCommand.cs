@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Exim.Abstractions.Daemon;
 using Exim.Abstractions.Diagnostics;
+using Exim.Abstractions.Plugins;
 using Exim.Abstractions.Queue;
 using Exim.Host.Generations;
 using Exim.Host.Lifetime;
@@ -154,7 +155,7 @@ internal static partial class DaemonCommand
             _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem"));
         // Local submission (sendmail, exim -bm) by any user, judged by the socket's peer credentials.
         var submissions = Submission.SubmissionServer.Start(core.Store, SpoolFor, immediate, core.LoggerFactory.CreateLogger("Exim.Submission"));
-        var loops = new GenerationLoopRunner<IDaemonLoop>(core.Store, "daemon", "daemon loop", (g, loop, ct) =>
+        var loops = new GenerationLoopRunner<IDaemonLoop>(core.Store, StrategyKeys.DaemonLoop, "daemon loop", (g, loop, ct) =>
             {
                 var generationLoad = g.SystemLoad(load);
                 var spool = SpoolFor(g);
@@ -209,7 +210,7 @@ internal static partial class DaemonCommand
         return 0;
     }
 
-    private const string SchedulerKey = "queue";
+    private const string SchedulerKey = StrategyKeys.QueueScheduler;
 
     private static string SystemdStatus() => SystemdHeartbeat.Describe(EximMetrics.Snapshot());
 

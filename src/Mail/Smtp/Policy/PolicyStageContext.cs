@@ -1,5 +1,5 @@
-using Exim.Abstractions.Config;
 using Exim.Abstractions.Matching;
+using Exim.Abstractions.Plugins;
 using Exim.Abstractions.Policy;
 using Exim.Abstractions.Scripting;
 
@@ -9,8 +9,8 @@ namespace Exim.Mail.Smtp.Policy;
 /// The <see cref="StageContext"/> of one policy invocation: the connection's <see cref="PolicySession"/> as the stage left
 /// it, with the invocation's own log and time budget.
 /// </summary>
-internal sealed class PolicyStageContext(PolicySession session, EximConfig config, IScriptLog log, IScriptDns dns, CancellationToken budget)
-    : StageContext(config, log, budget), IScriptVerify
+internal sealed class PolicyStageContext(PolicySession session, IMainOptionsView main, IScriptLog log, IScriptDns dns, CancellationToken budget)
+    : StageContext(main, HostListFactory.Instance, log, budget), IScriptVerify
 {
     public override SmtpStage Stage => session.Stage;
     public override AcceptConnection Connection => session.Connection.Description;
@@ -27,7 +27,7 @@ internal sealed class PolicyStageContext(PolicySession session, EximConfig confi
         RateLimitMode mode = RateLimitMode.Leaky, double? count = null)
         => session.RateLimitAsync(key, rate, per, unit, mode, count, Cancellation);
 
-    public override async ValueTask<bool> ClientIn(HostList hosts)
+    public override async ValueTask<bool> ClientIn(IHostList hosts)
     {
         ArgumentNullException.ThrowIfNull(hosts);
         var c = session.Connection;

@@ -1,22 +1,13 @@
 using System.Collections.Immutable;
 using System.Net;
 using System.Text.RegularExpressions;
+using Exim.Abstractions.Matching;
 using Exim.Abstractions.Resolution;
 
-namespace Exim.Abstractions.Matching;
+namespace Exim.Mail.Matching;
 
-/// <summary>
-/// An Exim host list matched against a client: items are IP addresses, CIDR networks (<c>10.0.0.0/8</c>), <c>*</c>,
-/// <c>!</c>-negated items, and host-name items. A plain host name (letters, digits, dots, hyphens and underscores
-/// only) is looked up forward and matches when the address is among its addresses; any other name item
-/// (<c>*.example.com</c>, <c>^regex</c>) matches the host's name: the given one (an outgoing host's), or else the
-/// client's forward-confirmed name from a reverse lookup. The first matching item decides; with no match the subject
-/// is not in the list, unless the last item was negated (Exim's rule: <c>! 192.0.2.0/24</c> alone means "everyone
-/// else"). A name that cannot be found makes the list not match (<c>+include_unknown</c>: match;
-/// <c>+ignore_unknown</c>: skip the item); a lookup that fails temporarily defers it (<c>+include_defer</c>,
-/// <c>+ignore_defer</c>), as in Exim.
-/// </summary>
-public sealed class HostList
+/// <summary>The host's <see cref="IHostList"/>: Exim's host-list matching (its semantics are documented there).</summary>
+internal sealed class HostList : IHostList
 {
     private readonly ImmutableArray<Item> _items;
     private readonly ImmutableArray<Item> _matchItems;
@@ -33,22 +24,10 @@ public sealed class HostList
     /// <summary>The empty list, which matches nothing.</summary>
     public static HostList Empty { get; } = new([]);
 
-    /// <summary>Whether the list has no items.</summary>
     public bool IsEmpty => _matchItems.IsEmpty;
 
-    /// <summary>
-    /// Whether some item is a host name, so that matching may need a DNS lookup. Lists without one are matched by
-    /// <see cref="MatchAsync"/> synchronously, with no lookup at all.
-    /// </summary>
     public bool HasNameItems { get; }
 
-    /// <summary>
-    /// Whether <paramref name="address"/> (or <paramref name="hostName"/>, for name items) is in the list, without any
-    /// lookup: name items match only <paramref name="hostName"/> (a plain name by equality). Use
-    /// <see cref="MatchAsync"/> for Exim's full meaning of name items.
-    /// </summary>
-    /// <param name="address">The client address; IPv4-mapped IPv6 is compared as IPv4.</param>
-    /// <param name="hostName">The client's verified host name, when known.</param>
     public bool Matches(IPAddress address, string? hostName = null)
     {
         var client = Normalize(address);
@@ -59,11 +38,6 @@ public sealed class HostList
         return LastNegated;
     }
 
-    /// <summary>Matches the list as Exim does, looking names up when an item needs them.</summary>
-    /// <param name="address">The client (or outgoing host) address; IPv4-mapped IPv6 is compared as IPv4.</param>
-    /// <param name="hostName">The host's name when it is known (an outgoing host); null to look the client's up.</param>
-    /// <param name="lookups">The lookups for name items; null means names cannot be found.</param>
-    /// <param name="cancellationToken">Cancels the lookups.</param>
     public ValueTask<HostListMatch> MatchAsync(IPAddress address, string? hostName, IHostNameLookups? lookups, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
