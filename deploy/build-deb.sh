@@ -58,6 +58,13 @@ stamp=$( (cd "$src" && printf '%s\n' "$files" | grep -Ev '^(scripts|deploy)/|^RE
 publish=$work/publish-$rid
 if [ "$(cat "$publish/.sources" 2>/dev/null)" != "$stamp" ]; then
   rm -rf "$publish"
+  # The ReadyToRun step's intermediate files (obj/**/R2R) of a composite build are stubs pointing into the composite
+  # image, which an incremental per-assembly build would take as up to date (and the other way round): a change of mode
+  # starts them afresh.
+  if [ "$(cat "$work/.composite" 2>/dev/null)" != "$composite" ]; then
+    find "$src" -type d -path '*/obj/*' -name R2R -prune -exec rm -rf {} +
+    echo "$composite" > "$work/.composite"
+  fi
   common=(-c Release -r "$rid" -p:PublishReadyToRun=true -p:SatelliteResourceLanguages=en -nologo -clp:ErrorsOnly)
   # EximPackaging: the host's build does not build the plugins into plugins/<name>/bin (they are published below).
   # Composite: the host, its libraries and the .NET runtime libraries precompiled as one version bubble, so that the
