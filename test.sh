@@ -35,5 +35,11 @@ if [ ! -f .tools/exim4-base/usr/sbin/eximstats ]; then
   rm -rf "$tmp"
 fi
 
+# dotnet-counters (the .NET diagnostics tool, a NuGet dotnet tool) for the test that watches a daemon with it: installed
+# into the git-ignored .tools/, never globally. The version is DotnetCounters.Version in tests/Exim.TestKit.
+if [ ! -x .tools/dotnet-counters/dotnet-counters ]; then
+  dotnet tool install dotnet-counters --version 10.0.750501 --tool-path .tools/dotnet-counters >/dev/null
+fi
+
 dotnet build Exim.slnx -c Release -nologo -clp:ErrorsOnly
 dotnet test Exim.slnx -c Release --no-build --logger "console;verbosity=minimal"

@@ -24,7 +24,8 @@ using System.Text.RegularExpressions;
 // With "startup" (issue 14's start-up target), the first argument is the number of runs: exec to the first 220 banner
 // on 127.0.0.1, for Postfix's smtp-sink (Debian's postfix package, unpacked once into .tools/postfix with apt-get
 // download + dpkg -x) and for exim -bdf on the bundled exim.toml (the checkout's build, and a packaged self-contained
-// ReadyToRun one if deploy/build-deb.sh has staged it under .build/deb); medians and the ratio to smtp-sink.
+// ReadyToRun one if deploy/build-deb.sh has staged it under .build/deb, and any listed in EXIM_STARTUP_BUILDS, colon
+// separated); medians and the ratio to smtp-sink.
 //   dotnet run -c Release --project bench/Exim.LoadGen -- 9 0 startup
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var idleSessions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;

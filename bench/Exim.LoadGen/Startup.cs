@@ -22,6 +22,11 @@ internal static class Startup
         {
             subjects.Add(("exim -bdf (self-contained ReadyToRun)", port => Psi(packaged, "-bdf", "-oX", $"127.0.0.1.{port}", "-C", Path.Combine(root, "exim.toml"))));
         }
+        // Other builds to compare (a publish made by hand, another ReadyToRun setting): EXIM_STARTUP_BUILDS=/path/exim:/other/exim.
+        foreach (var extra in (Environment.GetEnvironmentVariable("EXIM_STARTUP_BUILDS") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            subjects.Add(($"exim -bdf ({extra})", port => Psi(extra, "-bdf", "-oX", $"127.0.0.1.{port}", "-C", Path.Combine(root, "exim.toml"))));
+        }
         Console.WriteLine($"{runs} runs each (after one warm-up run), {Environment.ProcessorCount} cores; exec to the first 220 banner on 127.0.0.1");
         double? reference = null;
         foreach (var (name, start) in subjects)

@@ -9,6 +9,7 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        StartupTrace.Mark("Main");
         using var exiwhat = ProcessInfo.Register();
         _ = CallerIdentity.Invoker; // who started us, before any privilege drop changes it
         // Exim's names (exim.c): mailq is -bp, rmail is -i -oee, newaliases has nothing to do (aliases are read as they are used).

@@ -60,7 +60,7 @@ public static class EximMetrics
         Meter.CreateObservableCounter("exim.message.rejected", ObserveRejected, "{rejection}",
             "Refusals of a message, a recipient or a connection stage, by SMTP stage");
         Meter.CreateObservableCounter("exim.delivery", ObserveDeliveries, "{delivery}",
-            "Recipient delivery attempts by outcome and transport (in this process)");
+            "Recipient delivery attempts by outcome and transport (the daemon's, and those of the queue runners and deliveries registered with it)");
         Meter.CreateObservableGauge("exim.queue.size", ObserveQueueSizes, "{message}", "Messages in each queue");
         Meter.CreateObservableGauge("exim.queue.oldest_message.age", ObserveQueueAges, "s", "Age of the oldest message in each queue");
         Meter.CreateObservableCounter("exim.dns.queries", () => Volatile.Read(ref _dnsQueries), "{query}",
@@ -102,6 +102,15 @@ public static class EximMetrics
 
     internal static void Delivery(string transport, DeliveryOutcome outcome)
         => Interlocked.Increment(ref DeliveriesByTransport.GetOrAdd(transport, static _ => new long[3])[(int)outcome]);
+
+    /// <summary>Adds the deliveries another exim process made (a queue runner or <c>exim -M</c> reporting to the daemon).</summary>
+    internal static void Deliveries(string transport, DeliveryFigures figures)
+    {
+        var counts = DeliveriesByTransport.GetOrAdd(transport, static _ => new long[3]);
+        Interlocked.Add(ref counts[(int)DeliveryOutcome.Delivered], figures.Delivered);
+        Interlocked.Add(ref counts[(int)DeliveryOutcome.Deferred], figures.Deferred);
+        Interlocked.Add(ref counts[(int)DeliveryOutcome.Failed], figures.Failed);
+    }
 
     internal static void DnsQuery() => Interlocked.Increment(ref _dnsQueries);
 

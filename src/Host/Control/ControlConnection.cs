@@ -107,15 +107,44 @@ internal sealed class ControlConnection(Socket socket, ControlAccess access, Dae
         {
             released(); // a registration counts against its own limit, not the request connections'
             await SendAsync(ControlReply.Ok(), stopping).ConfigureAwait(false);
-            var sink = new byte[64];
-            while (await socket.ReceiveAsync(sink, SocketFlags.None, stopping).ConfigureAwait(false) > 0)
-            {
-                // Nothing more is expected; anything sent is ignored until the process closes the connection.
-            }
+            await ReadReportsAsync(stopping).ConfigureAwait(false);
         }
         finally
         {
             control.Registered.Remove(entry);
+        }
+    }
+
+    /// <summary>
+    /// The registered process's delivery reports (<see cref="DeliveryReport"/>), one line each, added to the daemon's
+    /// metrics, until it closes the connection. A line too long or malformed is logged and dropped.
+    /// </summary>
+    private async Task ReadReportsAsync(CancellationToken stopping)
+    {
+        var buffer = new byte[DeliveryReport.MaxLineBytes];
+        var length = 0;
+        var skipping = false; // inside a line that was too long: dropped up to its LF
+        while (true)
+        {
+            var n = await socket.ReceiveAsync(buffer.AsMemory(length), SocketFlags.None, stopping).ConfigureAwait(false);
+            if (n == 0) return;
+            length += n;
+            int newline;
+            var start = 0;
+            while ((newline = Array.IndexOf(buffer, (byte)'\n', start, length - start)) >= 0)
+            {
+                if (!skipping && !DeliveryReport.TryApply(buffer.AsSpan(start, newline - start))) ControlLog.BadReport(logger, "malformed");
+                skipping = false;
+                start = newline + 1;
+            }
+            Buffer.BlockCopy(buffer, start, buffer, 0, length - start);
+            length -= start;
+            if (length == buffer.Length)
+            {
+                if (!skipping) ControlLog.BadReport(logger, $"longer than {DeliveryReport.MaxLineBytes} bytes");
+                skipping = true;
+                length = 0;
+            }
         }
     }
 

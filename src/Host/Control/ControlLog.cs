@@ -31,4 +31,7 @@ internal static partial class ControlLog
 
     [LoggerMessage(EventIds.ControlRequest, LogLevel.Debug, "control socket: connection ended: {Error}")]
     public static partial void ConnectionEnded(ILogger logger, string error);
+
+    [LoggerMessage(EventIds.ControlRequest, LogLevel.Warning, "control socket: delivery report from a registered process dropped: {Reason}")]
+    public static partial void BadReport(ILogger logger, string reason);
 }

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json;
 using Exim.Abstractions.Config;
+using Exim.Abstractions.Diagnostics;
 
 namespace Exim.Host.Control;
 
@@ -8,13 +9,26 @@ namespace Exim.Host.Control;
 /// How <c>exim -q</c> and <c>exim -M</c> tell a running daemon about themselves, where Exim's processes use its notifier
 /// socket: they register with what they do, and the daemon lists them in its status (and exiwhat) until they end and
 /// the kernel closes the connection. No daemon, or one that refuses, is no error: the command runs the same.
+/// The connection also carries the process's deliveries to the daemon's metrics (<see cref="DeliveryReport"/>): every
+/// <see cref="ReportInterval"/> while it runs, and what is left when it is disposed.
 /// </summary>
 internal sealed class ProcessRegistration : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(5);
     private readonly Socket _socket;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, DeliveryFigures> _sent = new(StringComparer.Ordinal);
+    private readonly Timer _reports;
+    private bool _broken;
 
-    private ProcessRegistration(Socket socket) => _socket = socket;
+    private ProcessRegistration(Socket socket)
+    {
+        _socket = socket;
+        _socket.SendTimeout = (int)Timeout.TotalMilliseconds;
+        // What the process delivered before it registered counts too (the first report has it).
+        _reports = new Timer(_ => Report(), null, ReportInterval, ReportInterval);
+    }
 
     /// <summary>Registers with the daemon of <paramref name="main"/>; null when there is none to register with.</summary>
     public static async Task<ProcessRegistration?> TryRegisterAsync(MainOptions main, string description)
@@ -41,5 +55,27 @@ internal sealed class ProcessRegistration : IDisposable
         }
     }
 
-    public void Dispose() => _socket.Dispose();
+    /// <summary>Sends the deliveries made since the last report; a daemon that has gone is no error.</summary>
+    public void Report()
+    {
+        lock (_gate)
+        {
+            if (_broken || DeliveryReport.Next(EximMetrics.Snapshot().DeliveriesByTransport, _sent) is not { } line) return;
+            try
+            {
+                _socket.Send(line);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                _broken = true;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _reports.Dispose();
+        Report();
+        _socket.Dispose();
+    }
 }

@@ -62,12 +62,14 @@ internal sealed partial class GenerationBuilder(ILoggerFactory loggerFactory, st
         {
             errors.Add(loaded.AtMainOption("syslog_facility", $"syslog_facility: unknown facility \"{loaded.Config.Main.SyslogFacility}\""));
         }
+        Lifetime.StartupTrace.Mark("tls, metrics, log options");
         var plugins = ImmutableArray.CreateBuilder<LoadedPlugin>();
         foreach (var section in loaded.PluginSections)
         {
             var result = PluginCatalog.Load(section, loaded.Config, loggerFactory);
             if (result.Plugin is null) errors.AddRange(result.Errors);
             else plugins.Add(result.Plugin);
+            Lifetime.StartupTrace.Mark("plugin " + section.Name);
         }
 
         var strategies = new Dictionary<StrategyKey, object>();
@@ -113,12 +115,14 @@ internal sealed partial class GenerationBuilder(ILoggerFactory loggerFactory, st
             RouterBuilder.RegisterBuiltIns(strategies, loaded.Config.Main, RoutingCache, localAddresses);
             routers = RouterBuilder.Build(loaded, strategies, loggerFactory, errors);
         }
+        Lifetime.StartupTrace.Mark("authenticators, interfaces, transports, routers");
 
         var number = Interlocked.Read(ref _lastNumber) + 1; // claimed below only when the build succeeds
         // Loading the hooks is part of the generation's life (quiet in runners and testing modes); running them is not.
         var hooks = errors.Count == 0
             ? HookSetBuilder.Build(loaded.Config, number, loggerFactory.CreateLogger("Exim.Host.Generations.Hooks"), errors)
             : HookSet.Empty;
+        Lifetime.StartupTrace.Mark("hooks");
 
         if (errors.Count > 0)
         {

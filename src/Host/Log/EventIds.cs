@@ -34,6 +34,7 @@ internal static class EventIds
     public const int PrivilegesDropped = 2060;
     public const int RunningAsRoot = 2061;
     public const int PrivilegesRefused = 2062;
+    public const int DiagnosticPortKept = 2063;
     public const int SubmissionSocket = 2070;
     public const int SubmissionRefused = 2071;
     public const int SubmissionFailed = 2072;

@@ -53,6 +53,7 @@ internal static partial class DaemonPrivileges
             return participant;
         }
 
+        if (DiagnosticPort.HandTo(identity) is { } kept) DiagnosticPortKept(logger, kept);
         var failed = SpoolOwnership.Prepare(config.Main, identity) ?? PrivilegeDrop.DropTo(identity);
         if (failed is not null) return Refuse(failed, error, logger);
         Dropped(logger, identity.User, identity.Group, identity.Uid, identity.Gid, string.Join(',', Posix.SupplementaryGroups()));
@@ -70,6 +71,9 @@ internal static partial class DaemonPrivileges
 
     [LoggerMessage(EventIds.PrivilegesDropped, LogLevel.Information, "listeners bound as root; now running as exim_user {User}:{Group} (uid={Uid} gid={Gid} groups={Groups})")]
     private static partial void Dropped(ILogger logger, string user, string group, int uid, int gid, string groups);
+
+    [LoggerMessage(EventIds.DiagnosticPortKept, LogLevel.Warning, "{Message}")]
+    private static partial void DiagnosticPortKept(ILogger logger, string message);
 
     [LoggerMessage(EventIds.RunningAsRoot, LogLevel.Warning, "exim_user = root: the daemon, its plugins, scripts, sessions, runners and deliveries all run as root")]
     private static partial void RunningAsRoot(ILogger logger);

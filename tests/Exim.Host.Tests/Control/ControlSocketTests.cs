@@ -112,6 +112,36 @@ public sealed class ControlSocketTests
     }
 
     [Fact]
+    public async Task DeliveriesOfRunnerProcesses_ShowInTheDaemonsMetrics_ByTransportAndOutcome()
+    {
+        // queue_only: the daemon delivers nothing itself; a runner it starts (queue-run) and an `exim -M` started beside it
+        // deliver in processes of their own, and report what they did over their registration.
+        await using var d = await TestDaemon.StartAsync(DeliveringConfig());
+        var first = await ReceiveAsync(d, "alice@test.example");
+        var (_, reply, _) = await ControlAsync(d, "queue-run");
+        await d.WaitForLogAsync($"{first} Completed");
+        await d.WaitForLogAsync($"End queue run: pid={reply.GetProperty("pid").GetInt32()}");
+        await Wait.UntilOrFailAsync(async () => await DeliveredAsync(d) == 1, TestTimeouts.Default, () => $"delivered: not 1\n{d.MainLog}");
+
+        var second = await ReceiveAsync(d, "bob@test.example");
+        var (code, _, stderr) = await EximProcess.RunAsync(d.Directory.Path, "-C", d.ConfigPath, "-M", second);
+        Assert.True(code == 0, stderr);
+        await d.WaitForLogAsync($"{second} Completed");
+        await Wait.UntilOrFailAsync(async () => await DeliveredAsync(d) == 2, TestTimeouts.Default, () => $"delivered: not 2\n{d.MainLog}");
+
+        var (_, status, _) = await ControlAsync(d, "status");
+        var transport = status.GetProperty("counters").GetProperty("deliveries").GetProperty("local_delivery");
+        Assert.Equal((2, 0, 0), (transport.GetProperty("delivered").GetInt64(), transport.GetProperty("deferred").GetInt64(), transport.GetProperty("failed").GetInt64()));
+        Assert.Equal(2, MaildirCount(d, "alice") + MaildirCount(d, "bob"));
+    }
+
+    private static async Task<long> DeliveredAsync(TestDaemon d)
+    {
+        var (_, status, _) = await ControlAsync(d, "status");
+        return status.GetProperty("counters").GetProperty("deliveries").TryGetProperty("local_delivery", out var t) ? t.GetProperty("delivered").GetInt64() : 0;
+    }
+
+    [Fact]
     public async Task QueueRun_NamedQueueAndOneId_DeliversOnlyThatMessage()
     {
         await using var d = await TestDaemon.StartAsync(DeliveringConfig());

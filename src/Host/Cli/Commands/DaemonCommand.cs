@@ -35,11 +35,13 @@ internal static partial class DaemonCommand
     public static async Task<int> RunAsync(CommandLine cl, TextWriter error)
     {
         await using var core = Core.Create(cl.ConfigPath, cl.Debug, listenOverride: cl.ListenOverride, serverTls: true);
+        StartupTrace.Mark("core created");
         var logger = core.LoggerFactory.CreateLogger("Exim.Daemon");
         var pid = Environment.ProcessId;
         // Under systemd: its notify socket and the sockets of a socket unit, taken out of the environment before any child starts.
         var systemd = SystemdNotify.FromEnvironment(logger);
         var (activated, activationError) = ActivatedSockets.Take();
+        StartupTrace.Mark("systemd");
         if (activationError is not null)
         {
             await error.WriteLineAsync("exim: " + activationError).ConfigureAwait(false);
@@ -125,15 +127,20 @@ internal static partial class DaemonCommand
         control = new Control.ControlSocketHost(new Control.DaemonControl(core.Store, core.Reloader, listeners, slots, runners, hostCache,
             stop.Cancel, core.LoggerFactory.CreateLogger("Exim.Control")), core.LoggerFactory.CreateLogger("Exim.Control"));
         await using var controlSocket = control;
+        StartupTrace.Mark("daemon objects");
         // Read the configuration, bind the listeners as root, become exim_user; only then load plugins and compile scripts.
         var first = core.Reloader.ReadFirst();
+        StartupTrace.Mark("config read");
         if (!first.Succeeded) return ConfigErrors.Print(first.Errors, error);
         var adopted = listeners.Adopt(activated.Select(a => a.Socket), first.Config.Config.Main);
         for (var i = 0; i < adopted.Length; i++) SocketActivated(logger, adopted[i].Spec.ToString(), activated[i].Name);
+        StartupTrace.Mark("sockets adopted");
         if (await DaemonPrivileges.SetUpAsync(first.Config, daemonListeners, error, logger).ConfigureAwait(false) is not { } sameUser) return 1;
+        StartupTrace.Mark("listeners bound, privileges");
         core.Reloader.Participants.Add(sameUser);
         core.Reloader.Participants.Add(new RestartOnlyOptions(first.Config.Config.Main));
         var started = await core.Reloader.StartAsync(first.Config).ConfigureAwait(false);
+        StartupTrace.Mark("first generation published");
         if (started.Status != ReloadStatus.Published) return ConfigErrors.Print(started.Errors, error);
         if (noScheduler)
         {
@@ -150,6 +157,7 @@ internal static partial class DaemonCommand
         await using var immediate = new Exim.Host.Delivery.ImmediateDelivery(core.Store, core.LoggerFactory, hostCache, core.Hints, exits,
             core.Store.Current.Config.Main.ImmediateDeliveryMax);
         control.Control.Immediate = immediate;
+        StartupTrace.Mark("immediate delivery");
         var trimmer = new MemoryTrimmer(TimeSpan.FromSeconds(2), 32L * 1024 * 1024, core.LoggerFactory.CreateLogger<MemoryTrimmer>()).RunAsync(stop.Token);
         FileSpool SpoolFor(Generation g) => spools.GetOrAdd($"{g.Config.Main.SpoolSync}:{g.Config.Main.SpoolDirectory}",
             _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem"));
@@ -170,6 +178,7 @@ internal static partial class DaemonCommand
             (g, scheduler, ct) => scheduler.RunAsync(new QueueSchedulerContext(g.Config, cl.QueueRuns, runners), ct),
             TimeSpan.FromSeconds(10), core.LoggerFactory.CreateLogger("Exim.Queue"));
         var running = Task.WhenAll(loops.RunAsync(stop.Token), cl.QueueRuns.IsEmpty ? Task.CompletedTask : schedulers.RunAsync(stop.Token));
+        StartupTrace.Mark("loops started");
         var heartbeat = Task.CompletedTask;
         if (systemd is not null)
         {
