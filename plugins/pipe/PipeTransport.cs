@@ -1,3 +1,4 @@
+using Exim.Abstractions.Routing;
 using System.Collections.Immutable;
 using System.ComponentModel;
 using System.Diagnostics;
@@ -34,7 +35,7 @@ internal sealed class PipeTransport(string name, PipeSettings settings, string q
 
     private async Task<RecipientOutcome> DeliverOneAsync(IDeliveryMessage message, DeliveryRecipient recipient, CancellationToken cancellationToken)
     {
-        var command = !settings.ForceCommand && recipient.Address.StartsWith('|') ? recipient.Address[1..] : settings.Command;
+        var command = !settings.ForceCommand && recipient.Kind == RedirectItemKind.Pipe && recipient.Address.StartsWith('|') ? recipient.Address[1..] : settings.Command;
         if (string.IsNullOrWhiteSpace(command)) return RecipientOutcome.Deferred(recipient.Address, $"no command specified for {name} transport");
         List<string> argv = settings.UseShell ? ["/bin/sh", "-c", command] : CommandLine.Split(command);
         if (argv.Count == 0 || argv[0].Length == 0) return RecipientOutcome.Failed(recipient.Address, $"no command specified for {name} transport");

@@ -59,6 +59,7 @@ internal static class ForwardList
             var item = text[start..end];
             s = next;
 
+            if (item.Length == 0) continue; // an empty item ("") is ignored, as Exim ignores it
             if (item == ":unknown:") continue;
             if (Special(text, start, item, options) is { } special) return special;
 

@@ -45,6 +45,22 @@ internal sealed class RedirectDriver : IRouterDriver
         var owners = Owners(o);
         var includeDirectory = o.GetString("include_directory");
 
+        // Exim reads a user's .forward and runs its pipes and file deliveries as that user. We cannot: the daemon has
+        // dropped to the Exim user, who can read the spool. So on a router over users' own files (check_local_user), a
+        // pipe or file would run as the Exim user, and :include: would read any file the Exim user can: both refused.
+        if (checkLocalUser)
+        {
+            foreach (var key in (ReadOnlySpan<string>)["pipe_transport", "file_transport", "directory_transport"])
+            {
+                if (o.GetString(key) is not null)
+                {
+                    throw o.Invalid(key, "cannot be set with check_local_user = true: a user's pipes and files would run as the Exim user, not the user (no per-user delivery here)");
+                }
+            }
+        }
+        var forbidInclude = o.GetBoolean("forbid_include") ?? false;
+        if (checkLocalUser && includeDirectory is null) forbidInclude = true;
+
         var settings = new RedirectSettings
         {
             Source = source,
@@ -52,7 +68,7 @@ internal sealed class RedirectDriver : IRouterDriver
             AllowFail = o.GetBoolean("allow_fail") ?? false,
             AllowDefer = o.GetBoolean("allow_defer") ?? false,
             ForbidBlackhole = o.GetBoolean("forbid_blackhole") ?? false,
-            ForbidInclude = o.GetBoolean("forbid_include") ?? false,
+            ForbidInclude = forbidInclude,
             ForbidFile = o.GetBoolean("forbid_file") ?? false,
             ForbidPipe = o.GetBoolean("forbid_pipe") ?? false,
             CheckAncestor = o.GetBoolean("check_ancestor") ?? false,

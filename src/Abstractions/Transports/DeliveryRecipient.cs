@@ -6,4 +6,11 @@ namespace Exim.Abstractions.Transports;
 /// <param name="Domain">Exim's <c>$domain</c> (lower case; for a file or pipe, its parent's).</param>
 /// <param name="OriginalAddress">The original recipient it was redirected from (Exim's <c>$original_local_part@$original_domain</c>), or null when it is one.</param>
 /// <param name="Router">The router that routed it.</param>
-public sealed record DeliveryRecipient(string Address, string LocalPart, string Domain, string? OriginalAddress, string Router);
+public sealed record DeliveryRecipient(string Address, string LocalPart, string Domain, string? OriginalAddress, string Router)
+{
+    /// <summary>
+    /// What the address is: a mail address, or a file or pipe a redirection generated. Only a
+    /// <see cref="Routing.RedirectItemKind.Pipe"/> recipient's address is a command: an SMTP recipient may also start with <c>|</c>.
+    /// </summary>
+    public Routing.RedirectItemKind Kind { get; init; } = Routing.RedirectItemKind.Address;
+}

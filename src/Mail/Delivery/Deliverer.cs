@@ -85,7 +85,7 @@ internal sealed class Deliverer(
                 Settle(state, new RecipientResult(address, RecipientStatus.Deferred, "retry time not reached", Errno.RoutingRetry, RetryKey: key), null, null, now);
                 continue;
             }
-            var routed = await router.ExpandAsync(address, state.Header.Id, budget, state.Header.NonRecipients.Contains, cancellationToken).ConfigureAwait(false);
+            var routed = await router.ExpandAsync(address, state.Header.Id, state.Header.Sender, budget, state.Header.NonRecipients.Contains, cancellationToken).ConfigureAwait(false);
             state.Routed.Add(address, routed);
             if (routed.IsEmpty) MarkDone(state, address); // every child was delivered on an earlier attempt
             foreach (var route in routed) Queue(state, route, groups, now);
@@ -322,7 +322,7 @@ internal sealed class Deliverer(
         var pfr = route.Kind != RedirectItemKind.Address && !route.Ancestors.IsEmpty;
         var named = pfr ? route.Ancestors[0].Address : address;
         return new DeliveryRecipient(address, LocalPart.Of(named), named[(named.LastIndexOf('@') + 1)..].ToLowerInvariant(),
-            pfr ? route.Ancestors[^1].Address : null, route.Router ?? "");
+            pfr ? route.Ancestors[^1].Address : null, route.Router ?? "") { Kind = route.Kind };
     }
 
     /// <summary>

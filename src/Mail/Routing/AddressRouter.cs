@@ -49,7 +49,7 @@ internal sealed class AddressRouter(EximConfig config, ImmutableArray<Configured
     /// <param name="messageId">The message being delivered, for log lines; null when only routing (-bt).</param>
     /// <param name="cancellationToken">Cancels the lookups.</param>
     public Task<RouteResult> RouteAsync(string address, string? messageId, CancellationToken cancellationToken)
-        => RouteAsync(address, [], messageId, VerifyMode.None, cancellationToken);
+        => RouteAsync(address, [], messageId, null, VerifyMode.None, cancellationToken);
 
     /// <summary>Routes one address, following reroutes to the child address that is finally routed.</summary>
     /// <param name="address">The address.</param>
@@ -57,20 +57,20 @@ internal sealed class AddressRouter(EximConfig config, ImmutableArray<Configured
     /// <param name="verify">Whether this is a verification, and of what: it selects the routers that run.</param>
     /// <param name="cancellationToken">Cancels the lookups.</param>
     public Task<RouteResult> RouteAsync(string address, string? messageId, VerifyMode verify, CancellationToken cancellationToken)
-        => RouteAsync(address, [], messageId, verify, cancellationToken);
+        => RouteAsync(address, [], messageId, null, verify, cancellationToken);
 
     /// <summary>
     /// Routes one address with its ancestors (nearest first), following reroutes; the result may be
     /// <see cref="RouteOutcome.Redirected"/>, with the children for the caller to route.
     /// </summary>
-    private async Task<RouteResult> RouteAsync(string address, ImmutableArray<RoutedAncestor> ancestors, string? messageId, VerifyMode verify,
+    private async Task<RouteResult> RouteAsync(string address, ImmutableArray<RoutedAncestor> ancestors, string? messageId, string? sender, VerifyMode verify,
         CancellationToken cancellationToken)
     {
         // The loop check looks at the redirections only: a reroute chain is bounded by MaxReroutes instead.
         var (current, chain) = (address, ancestors);
         for (var hop = 0; ; hop++)
         {
-            var result = await RouteOnceAsync(current, chain, ancestors, messageId, verify, cancellationToken).ConfigureAwait(false);
+            var result = await RouteOnceAsync(current, chain, ancestors, messageId, sender, verify, cancellationToken).ConfigureAwait(false);
             if (result.Outcome != RouteOutcome.Rerouted) return result with { Address = result.Address ?? current, Ancestors = chain };
             if (hop == MaxReroutes)
             {
@@ -92,7 +92,7 @@ internal sealed class AddressRouter(EximConfig config, ImmutableArray<Configured
     /// <paramref name="done"/> holds (delivered on an earlier attempt, as the spool's non-recipients tree records) are left out,
     /// with everything below them. <paramref name="budget"/> bounds the children of the whole message.
     /// </summary>
-    public async Task<ImmutableArray<RouteResult>> ExpandAsync(string address, string? messageId, RedirectBudget budget, Func<string, bool>? done,
+    public async Task<ImmutableArray<RouteResult>> ExpandAsync(string address, string? messageId, string? sender, RedirectBudget budget, Func<string, bool>? done,
         CancellationToken cancellationToken)
     {
         var leaves = ImmutableArray.CreateBuilder<RouteResult>();
@@ -101,7 +101,7 @@ internal sealed class AddressRouter(EximConfig config, ImmutableArray<Configured
 
         async Task WalkAsync(string current, ImmutableArray<RoutedAncestor> ancestors, ImmutableArray<string> uniques)
         {
-            var result = await RouteAsync(current, ancestors, messageId, VerifyMode.None, cancellationToken).ConfigureAwait(false);
+            var result = await RouteAsync(current, ancestors, messageId, sender, VerifyMode.None, cancellationToken).ConfigureAwait(false);
             var unique = uniques.IsEmpty ? null : uniques[0];
             if (result.Outcome != RouteOutcome.Redirected)
             {
@@ -126,9 +126,21 @@ internal sealed class AddressRouter(EximConfig config, ImmutableArray<Configured
                     });
                     continue;
                 }
+                if (child.Value.Any(char.IsControl))
+                {
+                    // A child with a line end or another control character would corrupt the -H file's non-recipients
+                    // tree, the log and SMTP commands: the parent is deferred rather than any of it written.
+                    leaves.Add(new RouteResult(RouteOutcome.Deferred, result.Router, Message: $"{result.Router} router generated an item containing a control character")
+                    {
+                        Address = parent, Ancestors = result.Ancestors, Unique = unique,
+                    });
+                    continue;
+                }
                 if (child.Kind != RedirectItemKind.Address)
                 {
-                    leaves.Add(FileOrPipe(child, result.Router ?? "", chain, parentUnique));
+                    var item = FileOrPipe(child, result.Router ?? "", chain, parentUnique);
+                    if (done?.Invoke(item.Unique!) == true) continue; // delivered before (deliver.c checks files and pipes too)
+                    leaves.Add(item);
                     continue;
                 }
                 if (chain.Length > MaxRedirectDepth)
@@ -207,7 +219,7 @@ internal sealed class AddressRouter(EximConfig config, ImmutableArray<Configured
                 results.Add([routed with { Address = address, Ancestors = [], Copied = true }]);
                 continue;
             }
-            var leaves = await ExpandAsync(address, null, budget, null, cancellationToken).ConfigureAwait(false);
+            var leaves = await ExpandAsync(address, null, null, budget, null, cancellationToken).ConfigureAwait(false);
             results.Add(leaves);
             if (leaves is [{ Outcome: RouteOutcome.Accepted, HostList.IsEmpty: false, CopyToSameDomain: true, Ancestors.IsEmpty: true } result])
             {
@@ -232,7 +244,7 @@ internal sealed class AddressRouter(EximConfig config, ImmutableArray<Configured
         var current = address;
         while (true)
         {
-            var result = await RouteAsync(current, ancestors, null, verify, cancellationToken).ConfigureAwait(false);
+            var result = await RouteAsync(current, ancestors, null, null, verify, cancellationToken).ConfigureAwait(false);
             if (result.Outcome != RouteOutcome.Redirected) return result;
             if (result.Children is not [{ Kind: RedirectItemKind.Address } only]) return result with { Outcome = RouteOutcome.Accepted };
             if (ancestors.Length >= MaxRedirectDepth)
@@ -256,10 +268,11 @@ internal sealed class AddressRouter(EximConfig config, ImmutableArray<Configured
     /// <param name="ancestors">Its ancestors, nearest first, for the router.</param>
     /// <param name="redirectedFrom">The ancestors made by redirection, for the loop check.</param>
     /// <param name="messageId">The message being delivered, or null.</param>
+    /// <param name="sender">Its envelope sender (empty for a bounce), or null when not delivering.</param>
     /// <param name="verify">Whether verifying, and what.</param>
     /// <param name="cancellationToken">Cancels the lookups.</param>
     private async Task<RouteResult> RouteOnceAsync(string address, ImmutableArray<RoutedAncestor> ancestors, ImmutableArray<RoutedAncestor> redirectedFrom,
-        string? messageId, VerifyMode verify, CancellationToken cancellationToken)
+        string? messageId, string? sender, VerifyMode verify, CancellationToken cancellationToken)
     {
         var domain = Domain(address);
         var localPart = LocalPart.Of(address); // $local_part: what local_parts matches
@@ -282,7 +295,7 @@ internal sealed class AddressRouter(EximConfig config, ImmutableArray<Configured
                     return new RouteResult(RouteOutcome.Deferred, router.Name, Message: "local_parts check lookup or other defer");
                 }
             }
-            var request = new RoutingRequest(address, localPart, domain, Purpose(verify, messageId)) { Ancestors = ancestors, MessageId = messageId };
+            var request = new RoutingRequest(address, localPart, domain, Purpose(verify, messageId)) { Ancestors = ancestors, MessageId = messageId, Sender = sender };
             var result = await RunAsync(compiled, request, cancellationToken).ConfigureAwait(false);
             // fail_verify: an address this router takes (or passes on) fails verification.
             if (result.Outcome is RouteOutcome.Accepted or RouteOutcome.Pass or RouteOutcome.Redirected

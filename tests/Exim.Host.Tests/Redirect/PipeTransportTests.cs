@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Diagnostics;
 using Exim.Abstractions.Config;
+using Exim.Abstractions.Routing;
 using Exim.Abstractions.Transports;
 using Exim.Host.Configuration;
 using Exim.Host.Plugins;
@@ -32,10 +33,28 @@ public sealed class PipeTransportTests : IDisposable
 
     private static async Task<RecipientOutcome> DeliverAsync(ITransport transport, string address, string sender = "sender@example.test", string body = "Hello.\n")
     {
-        var recipient = new DeliveryRecipient(address, "joe", "mx.test", "joe@mx.test", "system_aliases");
+        // A redirection's pipe item is a Pipe recipient; anything else is a mail address, even one that starts with a bar.
+        var recipient = new DeliveryRecipient(address, "joe", "mx.test", "joe@mx.test", "system_aliases")
+        {
+            Kind = address.StartsWith('|') && !address.Contains("@smtp.test", StringComparison.Ordinal) ? RedirectItemKind.Pipe : RedirectItemKind.Address,
+        };
         var result = await transport.DeliverAsync(new TransportRequest(new TestDeliveryMessage(sender, body), [recipient], []), CancellationToken.None)
             .AsTask().WaitAsync(TestTimeouts.Default);
         return Assert.Single(result.Recipients);
+    }
+
+    [Fact]
+    public async Task ARecipientStartingWithABar_ThatIsNoPipeItem_DoesNotChooseTheCommand()
+    {
+        var marker = _dir.Combine("touched");
+        var output = _dir.Combine("ran");
+        var transport = Create(("command", $"/bin/sh -c \"cat > {output}\""), ("use_shell", false));
+
+        var outcome = await DeliverAsync(transport, $"|/usr/bin/touch {marker}@smtp.test");
+
+        Assert.Equal(RecipientOutcomeKind.Delivered, outcome.Kind);
+        Assert.False(File.Exists(marker + "@smtp.test"), "the address chose the command");
+        Assert.True(File.Exists(output), "the transport's own command ran");
     }
 
     [Fact]

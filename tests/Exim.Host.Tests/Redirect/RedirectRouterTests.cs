@@ -52,6 +52,15 @@ public sealed class RedirectRouterTests : IDisposable
     }
 
     [Fact]
+    public async Task AnEmptyQuotedItem_IsIgnored_NotAnError()
+    {
+        var result = await Data("\"\", alice").RouteAsync("x@mx.test");
+
+        Assert.Equal(RouterVerdict.Redirect, result.Verdict);
+        Assert.Equal(["alice@qualify.test"], result.Describe());
+    }
+
+    [Fact]
     public async Task AliasesFile_MissingKey_Declines_AndTheFileIsReadAtEachRouting()
     {
         var router = Aliases("a: b\n");
@@ -328,6 +337,12 @@ public sealed class RedirectRouterTests : IDisposable
         Assert.Equal(RouterVerdict.Decline, (await router.RouteAsync($"no-such-user-{Guid.NewGuid():N}"[..30] + "@mx.test")).Verdict);
         Assert.Equal(["root@elsewhere.test"], (await router.RouteAsync("root@mx.test")).Describe());
 
+        // A user's file is read by the Exim user, not the user: :include: is forbidden there (no include_directory given).
+        File.WriteAllText(forward, ":include:/etc/passwd\n");
+        var include = await router.RouteAsync("root@mx.test");
+        Assert.NotEqual(RouterVerdict.Redirect, include.Verdict);
+        File.WriteAllText(forward, "root@elsewhere.test\n");
+
         // check_owner is on by default with check_local_user: a .forward root does not own (here: nobody's) is refused.
         using (var chown = System.Diagnostics.Process.Start("chown", ["65534:65534", forward]))
         {
@@ -344,6 +359,8 @@ public sealed class RedirectRouterTests : IDisposable
     [InlineData("qualify", "invalid value for \"qualify_domain\" in routers \"aliases\": only one of \"qualify_domain\" or \"qualify_preserve_domain\" must be set")]
     [InlineData("home", "invalid value for \"file\" in routers \"aliases\": uses $home, which is only known with check_local_user = true")]
     [InlineData("modemask", "invalid value for \"modemask\" in routers \"aliases\": \"9\" is not an octal number")]
+    [InlineData("userpipe", "invalid value for \"pipe_transport\" in routers \"aliases\": cannot be set with check_local_user = true")]
+    [InlineData("userfile", "invalid value for \"directory_transport\" in routers \"aliases\": cannot be set with check_local_user = true")]
     public void Config_Errors_NameTheOption(string which, string message)
     {
         (string, object)[] options = which switch
@@ -352,6 +369,8 @@ public sealed class RedirectRouterTests : IDisposable
             "qualify" => [("data", "a"), ("qualify_domain", "q.test"), ("qualify_preserve_domain", true)],
             "home" => [("file", "$home/.forward")],
             "modemask" => [("data", "a"), ("modemask", "9")],
+            "userpipe" => [("file", "$home/.forward"), ("check_local_user", true), ("pipe_transport", "address_pipe")],
+            "userfile" => [("file", "$home/.forward"), ("check_local_user", true), ("directory_transport", "address_directory")],
             _ => [],
         };
 

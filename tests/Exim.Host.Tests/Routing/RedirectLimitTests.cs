@@ -56,7 +56,7 @@ public sealed class RedirectLimitTests
     }
 
     private static async Task<ImmutableArray<RouteResult>> ExpandAsync(string address)
-        => await Router().ExpandAsync(address, "1abcde-000000-AA", new RedirectBudget(), null, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        => await Router().ExpandAsync(address, "1abcde-000000-AA", "sender@test.example", new RedirectBudget(), null, CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
     [Fact]
     public async Task TooDeep_IsDeferred_WithItsWholeChain()
