@@ -133,7 +133,7 @@ internal sealed class ControlConnection(Socket socket, ControlAccess access, Dae
             var start = 0;
             while ((newline = Array.IndexOf(buffer, (byte)'\n', start, length - start)) >= 0)
             {
-                if (!skipping && !DeliveryReport.TryApply(buffer.AsSpan(start, newline - start))) ControlLog.BadReport(logger, "malformed");
+                if (!skipping && !DeliveryReport.TryApply(buffer.AsSpan(start, newline - start), control.IsReportable)) ControlLog.BadReport(logger, "malformed");
                 skipping = false;
                 start = newline + 1;
             }

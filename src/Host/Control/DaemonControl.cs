@@ -34,6 +34,12 @@ internal sealed partial class DaemonControl(
     /// <summary>The processes registered over the socket.</summary>
     public RegisteredProcesses Registered { get; } = new();
 
+    /// <summary>
+    /// Whether a registered process may report deliveries under <paramref name="transport"/>: a transport of the current
+    /// configuration, or "" (routing outcomes), so a peer cannot make the metrics grow without end.
+    /// </summary>
+    public bool IsReportable(string transport) => transport.Length == 0 || store.Current.Config.Transports.Any(t => t.Name == transport);
+
     /// <summary>The daemon's immediate delivery, once it exists.</summary>
     public ImmediateDelivery? Immediate { get; set; }
 

@@ -50,8 +50,15 @@ internal static class DeliveryReport
         return buffer.ToArray();
     }
 
-    /// <summary>Adds a report line's counts to this process's metrics; false (and nothing added) for a malformed line.</summary>
-    public static bool TryApply(ReadOnlySpan<byte> line)
+    /// <summary>The most one line may add to one count: more than a process delivers in a report interval.</summary>
+    public const long MaxCount = 1_000_000;
+
+    /// <summary>
+    /// Adds a report line's counts to this process's metrics; false (and nothing added) for a malformed line, a count above
+    /// <see cref="MaxCount"/>, or a transport <paramref name="reportable"/> refuses.
+    /// </summary>
+
+    public static bool TryApply(ReadOnlySpan<byte> line, Func<string, bool> reportable)
     {
         var parsed = new List<(string Transport, DeliveryFigures Figures)>();
         try
@@ -66,7 +73,8 @@ internal static class DeliveryReport
             foreach (var transport in deliveries.EnumerateObject())
             {
                 if (transport.Value.ValueKind != JsonValueKind.Array || transport.Value.GetArrayLength() != 3) return false;
-                var counts = transport.Value.EnumerateArray().Select(c => c.TryGetInt64(out var n) && n >= 0 ? n : -1).ToArray();
+                if (!reportable(transport.Name)) return false;
+                var counts = transport.Value.EnumerateArray().Select(c => c.TryGetInt64(out var n) && n is >= 0 and <= MaxCount ? n : -1).ToArray();
                 if (counts.Any(c => c < 0)) return false;
                 parsed.Add((transport.Name, new DeliveryFigures(counts[0], counts[1], counts[2])));
             }

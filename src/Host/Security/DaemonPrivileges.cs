@@ -53,8 +53,13 @@ internal static partial class DaemonPrivileges
             return participant;
         }
 
-        if (DiagnosticPort.HandTo(identity) is { } kept) DiagnosticPortKept(logger, kept);
-        var failed = SpoolOwnership.Prepare(config.Main, identity) ?? PrivilegeDrop.DropTo(identity);
+        var failed = SpoolOwnership.Prepare(config.Main, identity);
+        if (failed is null)
+        {
+            // Handed over at the last moment: the Exim user must not reach the diagnostic port of a process still root.
+            if (DiagnosticPort.HandTo(identity) is { } kept) DiagnosticPortKept(logger, kept);
+            failed = PrivilegeDrop.DropTo(identity);
+        }
         if (failed is not null) return Refuse(failed, error, logger);
         Dropped(logger, identity.User, identity.Group, identity.Uid, identity.Gid, string.Join(',', Posix.SupplementaryGroups()));
         var unreadable = EximUserAccess.Unreadable(config, identity);

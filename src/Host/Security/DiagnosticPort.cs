@@ -38,6 +38,9 @@ internal static class DiagnosticPort
         if (Path() is not { } path || !Posix.IsSocket(path)) return null; // diagnostics disabled (DOTNET_EnableDiagnostics=0)
         try
         {
+            // Only the socket the runtime made for this root process: in a sticky $TMPDIR nobody else can replace a file
+            // root owns, while one another user planted under that name (diagnostics disabled) is left alone.
+            if (Posix.OwnerOf(path).Uid != 0) return $"the diagnostic socket {path} is not root's; left alone";
             Posix.Chown(path, identity.Uid, identity.Gid); // lchown: a link put in its place is not followed
             return null;
         }

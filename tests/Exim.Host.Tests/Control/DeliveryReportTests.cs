@@ -7,6 +7,9 @@ namespace Exim.Host.Tests.Control;
 /// <summary>The delivery report line a registered process sends the daemon: deltas out, counts in, bad lines refused whole.</summary>
 public sealed class DeliveryReportTests
 {
+    /// <summary>The transports the test's "configuration" has; report_test_unknown is none of them.</summary>
+    private static bool Known(string transport) => transport is "report_test_a" or "report_test_b" or "report_test_bad" or "report_test_bad2";
+
     [Fact]
     public void Next_SendsOnlyWhatChangedSinceTheLastLine_AndApplyAddsIt()
     {
@@ -17,8 +20,8 @@ public sealed class DeliveryReportTests
         var second = DeliveryReport.Next(new Dictionary<string, DeliveryFigures> { ["report_test_a"] = new(5, 1, 1) }, sent);
         Assert.Equal("{\"deliveries\":{\"report_test_a\":[3,0,1]}}\n", Encoding.UTF8.GetString(second!));
 
-        Assert.True(DeliveryReport.TryApply(first.AsSpan(0, first!.Length - 1)));
-        Assert.True(DeliveryReport.TryApply(second.AsSpan(0, second!.Length - 1)));
+        Assert.True(DeliveryReport.TryApply(first.AsSpan(0, first!.Length - 1), Known));
+        Assert.True(DeliveryReport.TryApply(second.AsSpan(0, second!.Length - 1), Known));
         Assert.Equal(new DeliveryFigures(5, 1, 1), EximMetrics.Snapshot().DeliveriesByTransport["report_test_a"]);
     }
 
@@ -28,9 +31,12 @@ public sealed class DeliveryReportTests
     [InlineData("{\"deliveries\":{\"report_test_bad\":[1,-2,0]}}")]
     [InlineData("{\"deliveries\":{\"report_test_bad\":[1,0,0],\"report_test_bad2\":\"x\"}}")]
     [InlineData("{\"other\":1}")]
+    [InlineData("{\"deliveries\":{\"report_test_bad\":[1000001,0,0]}}")]
+    [InlineData("{\"deliveries\":{\"report_test_a\":[1,0,0],\"report_test_bad\":[1,0,0],\"report_test_unknown\":[1,0,0]}}")]
     public void TryApply_MalformedLine_IsRefusedAndAddsNothing(string line)
     {
-        Assert.False(DeliveryReport.TryApply(Encoding.UTF8.GetBytes(line)));
+        Assert.False(DeliveryReport.TryApply(Encoding.UTF8.GetBytes(line), Known));
         Assert.False(EximMetrics.Snapshot().DeliveriesByTransport.ContainsKey("report_test_bad"));
+        Assert.False(EximMetrics.Snapshot().DeliveriesByTransport.ContainsKey("report_test_unknown"));
     }
 }
