@@ -16,7 +16,7 @@ internal static class AliasesFile
     /// <summary>The data for <paramref name="key"/>, or null when no line has it. Throws <see cref="IOException"/> when the file cannot be read.</summary>
     public static string? Lookup(string path, string key)
     {
-        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite), Encoding.UTF8, false);
+        using var reader = new StreamReader(Native.OpenRegular(path), Encoding.UTF8, false);
         StringBuilder? data = null;
         for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
         {

@@ -116,9 +116,9 @@ internal static class ForwardList
         string contents;
         try
         {
-            using var stream = new FileStream(name, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var stream = Native.OpenRegular(name);
             if (stream.Length > MaxIncludeSize) return Error($"included file {name} is too big (max {MaxIncludeSize})");
-            contents = RedirectFiles.ReadAll(stream);
+            contents = RedirectFiles.ReadAll(stream, MaxIncludeSize);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -3,7 +3,7 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Exim.Plugins.Redirect;
 
-/// <summary>The two libc calls .NET has no public API for: the password database and a file's owner.</summary>
+/// <summary>The libc calls .NET has no public API for: the password database, a file's owner and type, and a non-blocking open.</summary>
 internal static partial class Native
 {
     private const int AtEmptyPath = 0x1000;
@@ -64,6 +64,45 @@ internal static partial class Native
         public IntPtr Dir;
         public IntPtr Shell;
     }
+
+    private const int ORdOnly = 0, ONonBlock = 0x800, ONoCtty = 0x100, OCloExec = 0x80000;
+    private const int Enoent = 2, Eacces = 13, Enotdir = 20;
+
+    /// <summary>
+    /// Opens <paramref name="path"/> for reading without blocking on a FIFO or taking a terminal (O_NONBLOCK, O_NOCTTY), and
+    /// only if it is a regular file: a user's <c>.forward</c> that is a FIFO or a device can neither hang the router nor
+    /// make it read without end. Throws as <see cref="FileStream"/> would (FileNotFoundException, UnauthorizedAccessException,
+    /// IOException).
+    /// </summary>
+    public static FileStream OpenRegular(string path)
+    {
+        var fd = Open(path, ORdOnly | ONonBlock | ONoCtty | OCloExec);
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw errno switch
+            {
+                Enoent => new FileNotFoundException($"Could not find file '{path}'.", path),
+                Enotdir => new DirectoryNotFoundException($"Could not find a part of the path '{path}'."),
+                Eacces => new UnauthorizedAccessException($"Access to the path '{path}' is denied."),
+                _ => new IOException($"{path}: {Marshal.GetPInvokeErrorMessage(errno)}"),
+            };
+        }
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        try
+        {
+            if ((Stat(handle).Mode & 0xF000) != 0x8000) throw new IOException($"{path} is not a regular file");
+            return new FileStream(handle, FileAccess.Read, bufferSize: 4096);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
 
     [LibraryImport("libc", EntryPoint = "getpwnam_r", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int GetPwNamR(string name, out Passwd entry, IntPtr buffer, nuint size, out IntPtr result);

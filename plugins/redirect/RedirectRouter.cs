@@ -139,7 +139,7 @@ internal sealed class RedirectRouter(string name, RedirectSettings settings, str
         FileStream stream;
         try
         {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            stream = Native.OpenRegular(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -160,7 +160,7 @@ internal sealed class RedirectRouter(string name, RedirectSettings settings, str
             else if (settings.CheckOwner && uid != user?.Uid && !settings.Owners.Contains(uid)) failure = $"bad owner for {path}";
             else if (size > MaxFileSize) failure = $"{path} is too big (max {MaxFileSize})";
             if (failure is not null) return false;
-            contents = RedirectFiles.ReadAll(stream);
+            contents = RedirectFiles.ReadAll(stream, MaxFileSize);
             return true;
         }
     }

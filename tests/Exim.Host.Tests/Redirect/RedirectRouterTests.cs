@@ -83,6 +83,28 @@ public sealed class RedirectRouterTests : IDisposable
     }
 
     [Fact]
+    public async Task AFifoOrADevice_InsteadOfAFile_DefersAtOnce_NeverHangsTheRouter()
+    {
+        var fifo = _dir.Combine("fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            Assert.True(mkfifo.WaitForExit(TestTimeouts.Default) && mkfifo.ExitCode == 0, "mkfifo");
+        }
+
+        foreach (var (key, path) in new[] { ("aliases_file", fifo), ("file", fifo), ("file", "/dev/zero") })
+        {
+            var router = RedirectRouterHost.Create(_dir.Path, (key, path));
+            var result = await Task.Run(async () => await router.RouteAsync("a@mx.test")).WaitAsync(TestTimeouts.Default);
+
+            Assert.Equal(RouterVerdict.Defer, result.Verdict);
+            Assert.Contains("is not a regular file", result.Message, StringComparison.Ordinal);
+        }
+        var include = await Task.Run(async () => await Data($":include:{fifo}").RouteAsync("a@mx.test")).WaitAsync(TestTimeouts.Default);
+        Assert.Equal(RouterVerdict.Defer, include.Verdict);
+        Assert.Contains("is not a regular file", include.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Fail_WithAllowFail_FailsWithItsText()
     {
         var result = await Aliases("gone: :fail: No longer works here\n", ("allow_fail", true)).RouteAsync("gone@mx.test");
