@@ -105,16 +105,21 @@ internal sealed class Deliverer(
             // The built-in smtp takes the whole group (it batches by max_rcpt on one connection); any other transport gets
             // runs of at most its RunSize recipients (batch_max for a local one).
             var runSize = group.Transport is { IsRemote: true, Transport: IDeliveryTransport } ? group.Recipients.Count : group.Transport.RunSize;
-            var routes = new Dictionary<string, RouteResult>(StringComparer.Ordinal);
-            foreach (var route in group.Recipients) routes.TryAdd(route.Address!, route);
-            foreach (var batch in group.Recipients.Chunk(runSize))
+            foreach (var batch in Batches(group.Recipients, runSize))
             {
+                // Outcomes come back by address, so a run never holds one address twice (two routes to one address with
+                // different unique addresses go in different runs), and each settles against its own route.
+                var routes = batch.ToDictionary(r => r.Address!, StringComparer.Ordinal);
                 var started = time.GetTimestamp();
-                var result = await RunTransportAsync(state, group.Transport, group.Route, [.. batch.Select(r => r.Address!)], options, cancellationToken).ConfigureAwait(false);
+                var result = await RunTransportAsync(state, group.Transport, group.Route, batch, options, cancellationToken).ConfigureAwait(false);
                 var took = time.GetElapsedTime(started);
                 foreach (var failure in result.HostFailures) HostFailed(state, failure, now);
                 foreach (var key in result.HostSuccesses) state.RetryChanges[key] = null;
-                foreach (var r in result.Recipients) Settle(state, r, group.Router, group.Transport, now, took, routes.GetValueOrDefault(r.Address));
+                foreach (var r in result.Recipients)
+                {
+                    var route = routes.GetValueOrDefault(r.Address);
+                    Settle(state, r, route?.Router ?? group.Router, group.Transport, now, took, route);
+                }
                 Persist(state);
             }
         }
@@ -260,11 +265,40 @@ internal sealed class Deliverer(
         return null;
     }
 
+    /// <summary>Runs of at most <paramref name="size"/> routes, none holding one address twice.</summary>
+    private static IEnumerable<ImmutableArray<RouteResult>> Batches(List<RouteResult> routes, int size)
+    {
+        var batch = ImmutableArray.CreateBuilder<RouteResult>();
+        var addresses = new HashSet<string>(StringComparer.Ordinal);
+        var later = new List<RouteResult>();
+        foreach (var route in routes)
+        {
+            if (!addresses.Add(route.Address!))
+            {
+                later.Add(route);
+                continue;
+            }
+            batch.Add(route);
+            if (batch.Count < size) continue;
+            yield return batch.ToImmutable();
+            batch.Clear();
+            addresses.Clear();
+        }
+        if (batch.Count > 0) yield return batch.ToImmutable();
+        if (later.Count > 0)
+        {
+            foreach (var rest in Batches(later, size)) yield return rest;
+        }
+    }
+
     private async Task<TransportRunResult> RunTransportAsync(MessageState state, ConfiguredTransport transport, RouteResult route,
-        ImmutableArray<string> recipients, DeliveryOptions options, CancellationToken cancellationToken)
+        ImmutableArray<RouteResult> routes, DeliveryOptions options, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var message = new SpoolDeliveryMessage(state.Content, recipients, time, transport.Add, transport.Remove);
+        var recipients = routes.Select(r => r.Address!).ToImmutableArray();
+        // Envelope-to: names the original recipients that led to these deliveries (transport.c walks up to the top parent).
+        var originals = routes.Select(r => r.Ancestors.IsEmpty ? r.Address! : r.Ancestors[^1].Address).Distinct(StringComparer.Ordinal).ToImmutableArray();
+        var message = new SpoolDeliveryMessage(state.Content, originals, time, transport.Add, transport.Remove);
         try
         {
             if (transport.Transport is IDeliveryTransport builtIn)
@@ -278,7 +312,7 @@ internal sealed class Deliverer(
                 };
                 return await builtIn.DeliverAsync(job, cancellationToken).ConfigureAwait(false);
             }
-            return await RunDriverAsync(transport, route, message, recipients, cancellationToken).ConfigureAwait(false);
+            return await RunDriverAsync(transport, route, message, routes, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -292,9 +326,10 @@ internal sealed class Deliverer(
     /// deferred; the second and later recipients one run delivered are Exim's <c>-&gt;</c> lines.
     /// </summary>
     private static async Task<TransportRunResult> RunDriverAsync(ConfiguredTransport transport, RouteResult route, SpoolDeliveryMessage message,
-        ImmutableArray<string> recipients, CancellationToken cancellationToken)
+        ImmutableArray<RouteResult> routes, CancellationToken cancellationToken)
     {
-        var given = recipients.Select(address => Recipient(address, route)).ToImmutableArray();
+        var recipients = routes.Select(r => r.Address!).ToImmutableArray();
+        var given = routes.Select(r => Recipient(r.Address!, r)).ToImmutableArray();
         var hosts = transport.IsRemote ? route.HostList.Select(TransportOutcomes.RoutedHostOf).ToImmutableArray() : [];
         var result = await transport.Transport.DeliverAsync(new TransportRequest(message, given, hosts), cancellationToken).ConfigureAwait(false);
         var outcomes = new Dictionary<string, RecipientOutcome>(StringComparer.Ordinal);
@@ -322,7 +357,7 @@ internal sealed class Deliverer(
         var pfr = route.Kind != RedirectItemKind.Address && !route.Ancestors.IsEmpty;
         var named = pfr ? route.Ancestors[0].Address : address;
         return new DeliveryRecipient(address, LocalPart.Of(named), named[(named.LastIndexOf('@') + 1)..].ToLowerInvariant(),
-            pfr ? route.Ancestors[^1].Address : null, route.Router ?? "") { Kind = route.Kind };
+            route.Ancestors.IsEmpty ? null : route.Ancestors[^1].Address, route.Router ?? "") { Kind = route.Kind };
     }
 
     /// <summary>
@@ -429,7 +464,9 @@ internal sealed class Deliverer(
                     Original = route is { Ancestors.IsEmpty: false } ? state.Routed.RecipientOf(route) : null,
                     Kind = route?.Kind ?? RedirectItemKind.Address,
                 });
+                var before = state.Header.NonRecipients;
                 Completed(state, route, r.Address, transport);
+                state.FailedKeys.UnionWith(state.Header.NonRecipients.Except(before));
                 break;
         }
     }
@@ -485,7 +522,10 @@ internal sealed class Deliverer(
         {
             // Keep the failed recipients undone, so a later attempt fails them again and bounces then.
             DeliveryLog.BounceFailed(logger, state.Header.Id, e);
-            state.Header = state.Header with { NonRecipients = state.Header.NonRecipients.Except(state.Failed.Select(f => f.Address)) };
+            // A redirected failure's original is taken out too (a sibling delivered later may have completed it), so the next
+            // attempt expands it again, skips the children already delivered, and fails this one again.
+            var undone = state.Failed.Select(f => f.Address).Concat(state.FailedKeys).Concat(state.Failed.Select(f => f.Original).OfType<string>());
+            state.Header = state.Header with { NonRecipients = state.Header.NonRecipients.Except(undone) };
             state.HeaderChanged = true;
             return null;
         }

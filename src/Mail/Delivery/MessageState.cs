@@ -19,6 +19,12 @@ internal sealed class MessageState(SpoolHeader header, MessageContent content, R
     /// <summary>Records read from the retry database during this attempt (null: looked up, none), each key read once.</summary>
     public Dictionary<string, RetryRecord?> RetryRead { get; } = new(StringComparer.Ordinal);
     public List<FailedRecipient> Failed { get; } = [];
+
+    /// <summary>
+    /// The non-recipients entries this attempt added because of failures (the failed addresses' unique addresses, and
+    /// originals they completed): taken out again if the bounce cannot be written, so the next attempt fails them again.
+    /// </summary>
+    public HashSet<string> FailedKeys { get; } = new(StringComparer.Ordinal);
     public List<string> NewlyDone { get; } = [];
     public string? FreezeReason { get; set; }
 

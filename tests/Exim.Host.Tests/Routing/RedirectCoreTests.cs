@@ -166,6 +166,34 @@ public sealed partial class RedirectCoreTests
     }
 
     [Fact]
+    public async Task Delivery_EnvelopeTo_NamesTheOriginalRecipient_NotTheChild()
+    {
+        var (dir, config) = await SetUpAsync(routers: """
+            [[routers]]
+            name = "envelope"
+            driver = "accept"
+            domains = ["test.example"]
+            local_parts = ["joe"]
+            transport = "envelope_delivery"
+            """, transports: """
+            [[transports]]
+            name = "envelope_delivery"
+            driver = "maildir"
+            directory = "envelope-maildir/$local_part"
+            envelope_to_add = true
+            """);
+        using var _ = dir;
+        var id = await SubmitAsync(dir, config, "postmaster@test.example");
+
+        var (code, _, stderr) = await RunAsync(dir, config, "-M", id);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"{id} => joe <postmaster@test.example> R=envelope T=envelope_delivery", MainLog(dir), StringComparison.Ordinal);
+        var file = Assert.Single(Directory.GetFiles(dir.Combine("envelope-maildir", "joe", "new")));
+        Assert.Contains("Envelope-to: postmaster@test.example\n", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Delivery_DuplicatesAreDeliveredOnce_AndABlackholeIsLoggedAndDone()
     {
         var (dir, config) = await SetUpAsync();
