@@ -43,8 +43,11 @@ internal static class MessageLog
             {
                 Posix.Append(path, bytes, FileMode);
             }
-            catch (IOException) when (!System.IO.Directory.Exists(Path.GetDirectoryName(path)))
+            catch (IOException)
             {
+                // Most likely the directory is missing (a new spool). Not "when it does not exist": a concurrent session may
+                // have made it between this open and such a check, and this message's log would then be lost. Creating it
+                // is idempotent; any other error fails again and is returned.
                 System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!, DirectoryMode);
                 Posix.Append(path, bytes, FileMode);
             }

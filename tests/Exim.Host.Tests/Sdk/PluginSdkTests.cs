@@ -147,6 +147,62 @@ public sealed class PluginSdkTests(PluginSdkFixture sdk) : IClassFixture<PluginS
         Assert.StartsWith("550 5.7.1 recipient refused by AcmePolicy", await client.CommandAsync("RCPT TO:<blocked-joe@test.example>"), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Issue 13's "done means" for drivers: the author's router and transport drivers (<see cref="OutsiderDrivers"/>),
+    /// built against the package only outside the repository, route and deliver mail in a real daemon.
+    /// </summary>
+    [Fact]
+    public async Task ARouterAndATransport_BuiltAgainstThePackageOnly_RouteAndDeliverInTheDaemon()
+    {
+        var project = Path.Combine(sdk.Author, "drivers", PluginSdkFixture.PluginName);
+        DotnetCli.CopySources(sdk.PluginProjectDirectory, project);
+        foreach (var source in Directory.GetFiles(project, "*.cs")) File.Delete(source);
+        File.WriteAllText(Path.Combine(project, "Drivers.cs"), OutsiderDrivers.Source);
+        await DotnetCli.RunAsync(project, "build", "-c", "Release");
+        Assert.False(project.StartsWith(RepoPaths.Root, StringComparison.Ordinal));
+
+        using var dir = new TempDirectory("exim-sdk-drivers");
+        var assembly = PluginSdkFixture.Deploy(Path.Combine(project, "bin", "Release", "net10.0"), dir.Combine("plugins", "acme"));
+        await using var daemon = await TestDaemon.StartAsync(TestDaemon.SmtpConfig("log_selector = \"+smtp_confirmation\"") + $"""
+
+            [[routers]]
+            name = "acme"
+            driver = "acme_router"
+            domains = ["test.example"]
+            local_part_prefix = "acme-"
+            transport = "acme_delivery"
+
+            [[transports]]
+            name = "acme_delivery"
+            driver = "acme_files"
+            directory = "delivered"
+            return_path_add = false
+            batch_max = 10
+
+            [plugins.acme]
+            assembly = "{assembly}"
+            """, dir);
+        var (client, _) = await SmtpTestClient.OpenAsync(daemon.Port);
+        await using var _client = client;
+        await client.CommandAsync("EHLO client.example");
+
+        var reply = await client.SendMessageAsync("sender@client.example", ["acme-joe@test.example", "acme-ann@test.example"], "Subject: outsider\n\nhello\n");
+        Assert.StartsWith("250", reply, StringComparison.Ordinal);
+        var id = System.Text.RegularExpressions.Regex.Match(reply, @"id=(\S+)").Groups[1].Value;
+        await daemon.WaitForLogAsync($"{id} Completed");
+
+        var log = daemon.MainLog;
+        Assert.Contains($"{id} => acme-joe <acme-joe@test.example> R=acme T=acme_delivery C=\"written by acme\"", log, StringComparison.Ordinal);
+        Assert.Contains($"{id} -> acme-ann <acme-ann@test.example> R=acme T=acme_delivery C=\"written by acme\"", log, StringComparison.Ordinal);
+        foreach (var user in (string[])["acme-joe", "acme-ann"])
+        {
+            var text = await File.ReadAllTextAsync(dir.Combine("delivered", $"{user}.{id}.eml"));
+            Assert.Contains("Subject: outsider\n", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Return-path:", text, StringComparison.Ordinal); // the core's generic option switched it off
+            Assert.Contains("\n\nhello\n", text, StringComparison.Ordinal);
+        }
+    }
+
     private static async Task<SmtpTestClient> OpenAsync(int port)
     {
         var (client, greeting) = await SmtpTestClient.OpenAsync(port);
