@@ -39,6 +39,11 @@ internal sealed class PipeTransport(string name, PipeSettings settings, string q
         if (string.IsNullOrWhiteSpace(command)) return RecipientOutcome.Deferred(recipient.Address, $"no command specified for {name} transport");
         List<string> argv = settings.UseShell ? ["/bin/sh", "-c", command] : CommandLine.Split(command);
         if (argv.Count == 0 || argv[0].Length == 0) return RecipientOutcome.Failed(recipient.Address, $"no command specified for {name} transport");
+        if (argv[0][0] != '/' && argv[0].Contains('/', StringComparison.Ordinal))
+        {
+            // A relative name with a directory in it would be looked up below each `path` entry and could climb out of it.
+            return RecipientOutcome.Failed(recipient.Address, $"\"{argv[0]}\" command for {name} transport is neither absolute nor a bare name");
+        }
         if (argv[0][0] != '/')
         {
             var found = settings.Path.Select(dir => Path.Combine(dir, argv[0])).FirstOrDefault(File.Exists);

@@ -9,7 +9,7 @@ namespace Exim.Plugins.Redirect;
 /// <c>:blackhole:</c> redirects to nothing, <c>:defer:</c> and <c>:fail:</c> defer and fail with their text, errors defer
 /// with <c>error in redirect data: ...</c>, and the items become the children.
 /// </summary>
-internal sealed class RedirectRouter(string name, RedirectSettings settings, string qualifyRecipient) : IRouter
+internal sealed partial class RedirectRouter(string name, RedirectSettings settings, string qualifyRecipient) : IRouter
 {
     /// <summary>Exim's MAX_FILTER_SIZE: the largest <c>.forward</c> read.</summary>
     public const int MaxFileSize = 1024 * 1024;
@@ -122,9 +122,13 @@ internal sealed class RedirectRouter(string name, RedirectSettings settings, str
                 return null;
             }
         }
-        return template.Replace("${local_part}", request.LocalPart, StringComparison.Ordinal).Replace("$local_part", request.LocalPart, StringComparison.Ordinal)
-            .Replace("${domain}", request.Domain, StringComparison.Ordinal).Replace("$domain", request.Domain, StringComparison.Ordinal)
-            .Replace("${home}", user?.Home ?? "", StringComparison.Ordinal).Replace("$home", user?.Home ?? "", StringComparison.Ordinal);
+        // One pass: a value that itself contains "$domain" or "$home" is not expanded again.
+        return Variables().Replace(template, m => (m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value) switch
+        {
+            "local_part" => request.LocalPart,
+            "domain" => request.Domain,
+            _ => user?.Home ?? "",
+        });
     }
 
     /// <summary>
@@ -164,4 +168,7 @@ internal sealed class RedirectRouter(string name, RedirectSettings settings, str
             return true;
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\$(?:\{(local_part|domain|home)\}|(local_part|domain|home))")]
+    private static partial System.Text.RegularExpressions.Regex Variables();
 }

@@ -141,6 +141,10 @@ public sealed class PipeTransportTests : IDisposable
         var empty = await DeliverAsync(Create(), "|'' arg");
         Assert.Equal("no command specified for address_pipe transport", empty.Message);
 
+        var climbing = await DeliverAsync(Create(), "|../../bin/true");
+        Assert.Equal(RecipientOutcomeKind.Failed, climbing.Kind);
+        Assert.Equal("\"../../bin/true\" command for address_pipe transport is neither absolute nor a bare name", climbing.Message);
+
         var absolute = await DeliverAsync(Create(), "|/no/such/command");
         Assert.Equal(RecipientOutcomeKind.Failed, absolute.Kind);
         Assert.Equal("Child process of address_pipe transport returned 127 (could mean unable to exec or command does not exist) from command: /no/such/command", absolute.Message);

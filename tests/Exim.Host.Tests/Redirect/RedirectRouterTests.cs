@@ -52,6 +52,17 @@ public sealed class RedirectRouterTests : IDisposable
     }
 
     [Fact]
+    public async Task FileNameVariables_AreSubstitutedOnce_AValueIsNeverExpandedAgain()
+    {
+        Directory.CreateDirectory(_dir.Combine("forward"));
+        File.WriteAllText(_dir.Combine("forward", "$domain"), "literal@elsewhere.test\n");
+        var router = RedirectRouterHost.Create(_dir.Path, ("file", _dir.Combine("forward", "$local_part")));
+
+        // The local part "$domain" names the file called "$domain", not the one named after the domain.
+        Assert.Equal(["literal@elsewhere.test"], (await router.RouteAsync("\"$domain\"@mx.test")).Describe());
+    }
+
+    [Fact]
     public async Task AnEmptyQuotedItem_IsIgnored_NotAnError()
     {
         var result = await Data("\"\", alice").RouteAsync("x@mx.test");
