@@ -1,3 +1,5 @@
+using Exim.Host.Configuration;
+using Exim.Host.Submission;
 using Exim.TestKit;
 
 namespace Exim.Host.Tests.Submission;
@@ -44,6 +46,13 @@ public sealed class SendmailDaemonFixture : IAsyncLifetime
         directory.Write("exim.toml", Config());
         Submitter.OpenUp(directory);
         Daemon = await TestDaemon.StartAsync(Config(), directory);
+        // "daemon started" is logged once the SMTP listeners are bound; the submission socket follows the first generation.
+        // Wait for it in the kernel's table of Unix sockets, without connecting (a connection would be a submission).
+        var loaded = TomlConfigLoader.Load(Daemon.ConfigPath);
+        Assert.True(loaded.Succeeded, string.Join("\n", loaded.Errors));
+        var name = SubmissionSocket.Name(loaded.Config.Config.Main);
+        await Wait.UntilOrFailAsync(() => File.ReadAllText("/proc/net/unix").Split('\n').Any(l => l.EndsWith(" " + name, StringComparison.Ordinal)),
+            TestTimeouts.Startup, () => $"submission socket {name} not listening\n{Daemon.MainLog}");
     }
 
     public async Task DisposeAsync() => await Daemon.DisposeAsync();
