@@ -24,35 +24,12 @@ internal static class AuthenticatorBuilder
         var main = new MainOptionsView(loaded.Config);
         foreach (var section in loaded.Authenticators)
         {
-            var where = $"authenticators \"{section.Name}\"";
-            if (!strategies.TryGetValue(new StrategyKey(typeof(IAuthenticatorDriver), section.Driver), out var found))
+            var table = new DriverTable($"authenticators \"{section.Name}\"", section.Driver, section.ConfigPath, section.DriverPosition);
+            if (table.Find<IAuthenticatorDriver>(strategies, errors, none: "no plugin registers an authenticator driver") is not { } driver) continue;
+            var options = new PluginOptions(section.ConfigPath, table.Where, section.Options, CoreKeys, anchor: "name");
+            if (table.Create(options, () => driver.Create(new AuthenticatorDefinition(section.Name, section.PublicName, options, main, loggerFactory)), errors) is { } server)
             {
-                var known = strategies.Keys.Where(k => k.Strategy == typeof(IAuthenticatorDriver)).Select(k => k.Key).Order(StringComparer.Ordinal).ToList();
-                errors.Add(new ConfigDiagnostic(section.ConfigPath, section.DriverPosition.Line, section.DriverPosition.Column,
-                    $"unknown driver \"{section.Driver}\" in {where} ({(known.Count == 0 ? "no plugin registers an authenticator driver" : "known: " + string.Join(", ", known))})"));
-                continue;
-            }
-            var options = new PluginOptions(section.ConfigPath, where, section.Options, CoreKeys, anchor: "name");
-            try
-            {
-                var server = ((IAuthenticatorDriver)found).Create(new AuthenticatorDefinition(section.Name, section.PublicName, options, main, loggerFactory));
-                var unknown = options.UnreadKeys.ToList();
-                if (unknown.Count == 0)
-                {
-                    result.Add(new Authenticator(section.Name, section.PublicName, server));
-                    continue;
-                }
-                errors.AddRange(unknown.Select(k => options.Position(k, $"unknown option \"{k}\" in {where} (driver {section.Driver})")));
-            }
-            catch (EximConfigException e)
-            {
-                errors.Add(e.Diagnostic.File.Length == 0 ? e.Diagnostic with { File = section.ConfigPath } : e.Diagnostic);
-            }
-            catch (Exception e)
-            {
-                // A driver that throws must never take the core down: it is a configuration error.
-                errors.Add(new ConfigDiagnostic(section.ConfigPath, section.DriverPosition.Line, section.DriverPosition.Column,
-                    $"{where}: driver \"{section.Driver}\" failed: {e.GetType().Name}: {e.Message}"));
+                result.Add(new Authenticator(section.Name, section.PublicName, server));
             }
         }
         return result.ToImmutable();

@@ -73,45 +73,14 @@ internal static class RouterBuilder
         var main = new MainOptionsView(loaded.Config);
         foreach (var (section, config) in loaded.Routers.Zip(loaded.Config.Routers))
         {
-            var where = $"routers \"{section.Name}\"";
-            if (!strategies.TryGetValue(new StrategyKey(typeof(IRouterDriver), section.Driver), out var found))
+            var table = new DriverTable($"routers \"{section.Name}\"", section.Driver, section.ConfigPath, section.DriverPosition);
+            if (table.Find<IRouterDriver>(strategies, errors) is not { } driver) continue;
+            var options = new PluginOptions(section.ConfigPath, table.Where, section.Options, CoreKeys, anchor: "name");
+            if (table.Create(options, () => driver.Create(new RouterDefinition(section.Name, config.Transport, options, main, loggerFactory)), errors) is { } router)
             {
-                var known = strategies.Keys.Where(k => k.Strategy == typeof(IRouterDriver)).Select(k => k.Key).Order(StringComparer.Ordinal).ToList();
-                errors.Add(new ConfigDiagnostic(section.ConfigPath, section.DriverPosition.Line, section.DriverPosition.Column,
-                    $"unknown driver \"{section.Driver}\" in {where} (known: {string.Join(", ", known)})"));
-                continue;
-            }
-            var options = new PluginOptions(section.ConfigPath, where, section.Options, CoreKeys, anchor: "name");
-            try
-            {
-                var router = ((IRouterDriver)found).Create(new RouterDefinition(section.Name, config.Transport, options, main, loggerFactory));
-                var unknown = options.UnreadKeys.ToList();
-                if (unknown.Count == 0)
-                {
-                    result.Add(new ConfiguredRouter(config, router));
-                    continue;
-                }
-                errors.AddRange(unknown.Select(k => options.Position(k, $"unknown option \"{k}\" in {where} (driver {section.Driver})")));
-            }
-            catch (EximConfigException e)
-            {
-                errors.Add(InFile(e, section));
-            }
-            catch (AggregateException e) when (e.InnerExceptions.All(i => i is EximConfigException))
-            {
-                // A driver may report every bad option of its table at once.
-                errors.AddRange(e.InnerExceptions.Select(i => InFile((EximConfigException)i, section)));
-            }
-            catch (Exception e)
-            {
-                // A driver that throws must never take the core down: it is a configuration error.
-                errors.Add(new ConfigDiagnostic(section.ConfigPath, section.DriverPosition.Line, section.DriverPosition.Column,
-                    $"{where}: driver \"{section.Driver}\" failed: {e.GetType().Name}: {e.Message}"));
+                result.Add(new ConfiguredRouter(config, router));
             }
         }
         return result.ToImmutable();
     }
-
-    private static ConfigDiagnostic InFile(EximConfigException e, RouterSection section)
-        => e.Diagnostic.File.Length == 0 ? e.Diagnostic with { File = section.ConfigPath } : e.Diagnostic;
 }

@@ -40,47 +40,22 @@ internal static class TransportBuilder
         var main = new MainOptionsView(loaded.Config);
         foreach (var section in loaded.Transports)
         {
-            var where = $"transports \"{section.Name}\"";
-            if (!strategies.TryGetValue(new StrategyKey(typeof(ITransportDriver), section.Driver), out var found))
+            var table = new DriverTable($"transports \"{section.Name}\"", section.Driver, section.ConfigPath, section.DriverPosition);
+            if (table.Find<ITransportDriver>(strategies, errors) is not { } driver) continue;
+            var options = OptionsOf(section);
+            (MessageWriteOptions Add, MessageWriteOptions Remove, int? BatchMax) generic = default;
+            var transport = table.Create(options, () =>
             {
-                var known = strategies.Keys.Where(k => k.Strategy == typeof(ITransportDriver)).Select(k => k.Key).Order(StringComparer.Ordinal).ToList();
-                errors.Add(new ConfigDiagnostic(section.ConfigPath, section.DriverPosition.Line, section.DriverPosition.Column,
-                    $"unknown driver \"{section.Driver}\" in {where} (known: {string.Join(", ", known)})"));
+                generic = ReadGeneric(options);
+                return driver.Create(new TransportDefinition(section.Name, options, main, loggerFactory));
+            }, errors);
+            if (transport is null) continue;
+            if (generic.BatchMax is not null && transport.IsRemote)
+            {
+                errors.Add(options.Position(BatchMax, $"{BatchMax} in {table.Where}: a remote transport's recipients per message are its driver's (max_rcpt for smtp)"));
                 continue;
             }
-            var options = OptionsOf(section);
-            try
-            {
-                var (add, remove, batchMax) = ReadGeneric(options);
-                var transport = ((ITransportDriver)found).Create(new TransportDefinition(section.Name, options, main, loggerFactory))
-                    ?? throw new InvalidOperationException("Create returned null");
-                var unknown = options.UnreadKeys.ToList();
-                if (unknown.Count > 0)
-                {
-                    errors.AddRange(unknown.Select(k => options.Position(k, $"unknown option \"{k}\" in {where} (driver {section.Driver})")));
-                    continue;
-                }
-                if (batchMax is not null && transport.IsRemote)
-                {
-                    errors.Add(options.Position(BatchMax, $"{BatchMax} in {where}: a remote transport's recipients per message are its driver's (max_rcpt for smtp)"));
-                    continue;
-                }
-                result[section.Name] = new ConfiguredTransport(section.Name, section.Driver, transport, add, remove, batchMax ?? 1);
-            }
-            catch (EximConfigException e)
-            {
-                errors.Add(e.Diagnostic.File.Length == 0 ? e.Diagnostic with { File = section.ConfigPath } : e.Diagnostic);
-            }
-            catch (ConfigErrorsException e)
-            {
-                errors.AddRange(e.Diagnostics);
-            }
-            catch (Exception e)
-            {
-                // A driver that throws must never take the core down: it is a configuration error.
-                errors.Add(new ConfigDiagnostic(section.ConfigPath, section.DriverPosition.Line, section.DriverPosition.Column,
-                    $"{where}: driver \"{section.Driver}\" failed: {e.GetType().Name}: {e.Message}"));
-            }
+            result[section.Name] = new ConfiguredTransport(section.Name, section.Driver, transport, generic.Add, generic.Remove, generic.BatchMax ?? 1);
         }
         return result.ToFrozenDictionary(StringComparer.Ordinal);
     }
