@@ -1,13 +1,10 @@
-using System.Collections.Frozen;
 using System.Diagnostics;
 using Exim.Abstractions.Config;
 using Exim.Abstractions.Routing;
 using Exim.Abstractions.Transports;
-using Exim.Host.Configuration;
-using Exim.Host.Plugins;
 using Exim.Plugins.Pipe;
+using Exim.Host.Tests.Transports;
 using Exim.TestKit;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Exim.Host.Tests.Redirect;
 
@@ -18,18 +15,7 @@ public sealed class PipeTransportTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private ITransport Create(params (string Key, object Value)[] options)
-    {
-        var table = options.ToFrozenDictionary(o => o.Key, o => new RawOption(o.Value, 3, 1), StringComparer.Ordinal);
-        var config = new EximConfig
-        {
-            SourcePath = _dir.Combine("exim.toml"),
-            Revision = "test",
-            Main = new MainOptions { PrimaryHostname = "mx.test", QualifyDomain = "qualify.test", QualifyRecipient = "qualify.test" },
-        };
-        return new PipeDriver().Create(new TransportDefinition("address_pipe", new PluginOptions(config.SourcePath, "transports \"address_pipe\"", table),
-            new MainOptionsView(config), NullLoggerFactory.Instance));
-    }
+    private ITransport Create(params (string Key, object Value)[] options) => new PipeDriver().Create(TransportDefinitions.Of(_dir.Path, "address_pipe", options));
 
     private static async Task<RecipientOutcome> DeliverAsync(ITransport transport, string address, string sender = "sender@example.test", string body = "Hello.\n")
     {

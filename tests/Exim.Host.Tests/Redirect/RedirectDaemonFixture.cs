@@ -4,7 +4,7 @@ using Exim.TestKit;
 namespace Exim.Host.Tests.Redirect;
 
 /// <summary>
-/// A daemon with the redirect and pipe plugins loaded from their built folders, as exim.toml declares them: an aliases
+/// A daemon with the redirect, pipe and appendfile plugins loaded from their built folders, as exim.toml declares them: an aliases
 /// file with every item kind in front of a Maildir router; a router where pipes are forbidden; root's <c>.forward</c>
 /// (check_local_user, with its <c>$home</c> under the test directory). Messages are queued and delivered with -M.
 /// </summary>
@@ -33,6 +33,9 @@ public sealed class RedirectDaemonFixture : IAsyncLifetime
             trap:       :blackhole:
             tickets:    "|/bin/sh -c 'cat > {dir.Combine("pipe-output")}; env > {dir.Combine("pipe-env")}'"
             broken:     "|/bin/sh -c 'exit 1'"
+            archive:    {dir.Combine("archive.mbox")}
+            lists:      joe, {dir.Combine("folders", "lists")}/
+            mixed:      alice, "|/bin/sh -c 'cat > {dir.Combine("forbidden-output")}'"
             """);
         dir.Write("root/.forward", "# root reads mail as alice\nalice\n");
         Daemon = await TestDaemon.StartAsync($$"""
@@ -66,6 +69,8 @@ public sealed class RedirectDaemonFixture : IAsyncLifetime
             allow_fail = true
             allow_defer = true
             pipe_transport = "address_pipe"
+            file_transport = "address_file"
+            directory_transport = "address_directory"
 
             [[routers]]
             name = "userforward"
@@ -92,6 +97,15 @@ public sealed class RedirectDaemonFixture : IAsyncLifetime
             return_path_add = true
 
             [[transports]]
+            name = "address_file"
+            driver = "appendfile"
+
+            [[transports]]
+            name = "address_directory"
+            driver = "appendfile"
+            maildir_format = true
+
+            [[transports]]
             name = "command_pipe"
             driver = "pipe"
             command = "/bin/sh -c 'cat > {{dir.Combine("command-output")}}; exit $EXIT_CODE'"
@@ -109,6 +123,9 @@ public sealed class RedirectDaemonFixture : IAsyncLifetime
 
             [plugins.pipe]
             assembly = "{{RepoPaths.Plugin("pipe", "Exim.Plugins.Pipe.dll")}}"
+
+            [plugins.appendfile]
+            assembly = "{{RepoPaths.Plugin("appendfile", "Exim.Plugins.Appendfile.dll")}}"
             """, dir);
     }
 

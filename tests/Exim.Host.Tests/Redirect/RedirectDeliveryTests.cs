@@ -116,6 +116,33 @@ public sealed class RedirectDeliveryTests(RedirectDaemonFixture f)
     }
 
     [Fact]
+    public async Task FileItem_IsAppendedToTheMboxByTheFileTransport()
+    {
+        var id = await DeliverAsync("archive@mx.test", "to-archive");
+
+        var mbox = f.Daemon.Directory.Combine("archive.mbox");
+        AssertLogged(id, $"=> {mbox} <archive@mx.test> R=system_aliases T=address_file");
+        AssertLogged(id, "Completed");
+        var text = File.ReadAllText(mbox);
+        Assert.StartsWith("From sender@mx.test ", text, StringComparison.Ordinal);
+        Assert.Contains("Subject: to-archive", text, StringComparison.Ordinal);
+        Assert.EndsWith("Body of to-archive.\n\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DirectoryItem_IsAMaildirDeliveryByTheDirectoryTransport_NextToItsSibling()
+    {
+        var id = await DeliverAsync("lists@mx.test", "to-lists");
+
+        var folder = f.Daemon.Directory.Combine("folders", "lists") + "/";
+        AssertLogged(id, $"=> {folder} <lists@mx.test> R=system_aliases T=address_directory");
+        AssertLogged(id, "=> joe <lists@mx.test> R=localuser T=local_delivery");
+        var delivered = Assert.Single(Directory.GetFiles(folder + "new"));
+        Assert.Contains("Body of to-lists.", File.ReadAllText(delivered), StringComparison.Ordinal);
+        Assert.Contains(f.Delivered("joe"), m => m.Contains("Body of to-lists.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Forward_OfALocalUser_Redirects()
     {
         var id = await DeliverAsync("root@mx.test", "to-root");
