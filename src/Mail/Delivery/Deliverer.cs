@@ -88,7 +88,7 @@ internal sealed class Deliverer(
             var routed = await router.ExpandAsync(address, state.Header.Id, state.Header.Sender, budget, state.Header.NonRecipients.Contains, cancellationToken).ConfigureAwait(false);
             state.Routed.Add(address, routed);
             if (routed.IsEmpty) MarkDone(state, address); // every child was delivered on an earlier attempt
-            foreach (var route in routed) Queue(state, route, groups, now);
+            foreach (var route in routed) Queue(state, route, groups, options.Force, now);
         }
 
         // Local deliveries first, as Exim does. Remote ones wait when only local deliveries are wanted (-ql) or held for
@@ -164,14 +164,21 @@ internal sealed class Deliverer(
     }
 
     /// <summary>
-    /// One routing result of a recipient: a discard is logged and done; a failure or deferral is settled; an accepted address
+    /// One routing result of a recipient: a child address whose retry time has not come waits, unless forced, as the
+    /// original recipients do; a discard is logged and done; a failure or deferral is settled; an accepted address
     /// joins the group of its transport and hosts, unless it duplicates one already queued (deliver.c's do_duplicate_check:
     /// delivered once, and done with that one) or is a homonym child already delivered by that transport.
     /// </summary>
     private void Queue(MessageState state, RouteResult route, Dictionary<string, (string Router, ConfiguredTransport Transport, RouteResult Route, List<RouteResult> Recipients)> groups,
-        DateTimeOffset now)
+        bool force, DateTimeOffset now)
     {
         var target = route.Address ?? state.Routed.RecipientOf(route); // every routing result names its address
+        if (!force && route is { Kind: RedirectItemKind.Address, Ancestors.IsEmpty: false } && Waiting(state, target, now) is { } key)
+        {
+            // A child address waits for its own retry time as any address does (deliver.c routes children in the same loop).
+            Settle(state, new RecipientResult(target, RecipientStatus.Deferred, "retry time not reached", Errno.RoutingRetry, RetryKey: key), null, null, now, route: route);
+            return;
+        }
         switch (route.Outcome)
         {
             case RouteOutcome.Discarded:

@@ -17,6 +17,7 @@ public sealed class RedirectDaemonFixture : IAsyncLifetime
     public string PipeEnvironment => Daemon.Directory.Combine("pipe-env");
     public string PipeCommand => $"/bin/sh -c 'cat > {PipeOutput}; env > {PipeEnvironment}'";
     public string CommandOutput => Daemon.Directory.Combine("command-output");
+    public string FlakyRuns => Daemon.Directory.Combine("flaky-runs");
 
     public async Task InitializeAsync()
     {
@@ -35,6 +36,7 @@ public sealed class RedirectDaemonFixture : IAsyncLifetime
             broken:     "|/bin/sh -c 'exit 1'"
             archive:    {dir.Combine("archive.mbox")}
             lists:      joe, {dir.Combine("folders", "lists")}/
+            flaky:      alice, joe@flaky.test
             mixed:      alice, "|/bin/sh -c 'cat > {dir.Combine("forbidden-output")}'"
             """);
         dir.Write("root/.forward", "# root reads mail as alice\nalice\n");
@@ -43,7 +45,7 @@ public sealed class RedirectDaemonFixture : IAsyncLifetime
             primary_hostname = "mx.test"
             local_interfaces = ["127.0.0.1"]
             daemon_smtp_ports = [0]
-            local_domains = ["mx.test", "nopipe.test", "pipe.test"]
+            local_domains = ["mx.test", "nopipe.test", "pipe.test", "flaky.test"]
             relay_from_hosts = ["127.0.0.0/8"]
             queue_only = true                     # the tests deliver with -M
 
@@ -52,6 +54,12 @@ public sealed class RedirectDaemonFixture : IAsyncLifetime
             driver = "accept"
             domains = ["pipe.test"]
             transport = "command_pipe"
+
+            [[routers]]
+            name = "to_flaky"
+            driver = "accept"
+            domains = ["flaky.test"]
+            transport = "flaky_pipe"
 
             [[routers]]
             name = "nopipe_aliases"
@@ -104,6 +112,11 @@ public sealed class RedirectDaemonFixture : IAsyncLifetime
             name = "address_directory"
             driver = "appendfile"
             maildir_format = true
+
+            [[transports]]
+            name = "flaky_pipe"
+            driver = "pipe"
+            command = "/bin/sh -c 'echo run >> {{dir.Combine("flaky-runs")}}; exit 75'"
 
             [[transports]]
             name = "command_pipe"

@@ -143,6 +143,26 @@ public sealed class RedirectDeliveryTests(RedirectDaemonFixture f)
     }
 
     [Fact]
+    public async Task ADeferredChild_WaitsForItsRetryTime_InAQueueRun_ButNotInAForcedOne()
+    {
+        int Runs() => File.Exists(f.FlakyRuns) ? File.ReadAllLines(f.FlakyRuns).Length : 0;
+        var before = Runs();
+        var id = await DeliverAsync("flaky@mx.test", "to-flaky");
+        AssertLogged(id, "=> alice <flaky@mx.test> R=localuser T=local_delivery");
+        AssertLogged(id, "== joe@flaky.test <flaky@mx.test> R=to_flaky T=flaky_pipe defer (0): Child process of flaky_pipe transport returned 75 (could mean temporary error) from command: /bin/sh -c \"echo run >> " + f.FlakyRuns + "; exit 75\"");
+        Assert.Equal(before + 1, Runs());
+
+        var (code, stdout, stderr) = await f.RunAsync("-q");
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Equal(before + 1, Runs()); // the child's retry time (15m) has not come
+        AssertLogged(id, "== joe@flaky.test <flaky@mx.test> routing defer (-52): retry time not reached");
+
+        (code, stdout, stderr) = await f.RunAsync("-qf");
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Equal(before + 2, Runs());
+    }
+
+    [Fact]
     public async Task Forward_OfALocalUser_Redirects()
     {
         var id = await DeliverAsync("root@mx.test", "to-root");
