@@ -84,7 +84,7 @@ internal sealed class RedirectDriver : IRouterDriver
             Owners = owners,
             ModeMask = ModeMask(o),
         };
-        return new RedirectRouter(definition.Name, settings, definition.Main.QualifyRecipient);
+        return new RedirectRouter(settings, definition.Main.QualifyRecipient);
     }
 
     /// <summary><c>owners</c>: user names or numeric uids, looked up when the configuration is loaded (as Exim's opt_uidlist).</summary>

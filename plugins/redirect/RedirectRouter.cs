@@ -9,7 +9,7 @@ namespace Exim.Plugins.Redirect;
 /// <c>:blackhole:</c> redirects to nothing, <c>:defer:</c> and <c>:fail:</c> defer and fail with their text, errors defer
 /// with <c>error in redirect data: ...</c>, and the items become the children.
 /// </summary>
-internal sealed partial class RedirectRouter(string name, RedirectSettings settings, string qualifyRecipient) : IRouter
+internal sealed partial class RedirectRouter(RedirectSettings settings, string qualifyRecipient) : IRouter
 {
     /// <summary>Exim's MAX_FILTER_SIZE: the largest <c>.forward</c> read.</summary>
     public const int MaxFileSize = 1024 * 1024;
@@ -78,17 +78,17 @@ internal sealed partial class RedirectRouter(string name, RedirectSettings setti
                     children.Add(new RedirectItem(RedirectItemKind.Address, settings.CheckAncestor && IsAncestor(item.Value, request) ? request.Address : item.Value));
                     break;
                 case RedirectItemKind.Pipe:
-                    // Ours: Exim fails only the pipe child and delivers its siblings; the contract has no per-child failure, so the address fails.
-                    if (settings.ForbidPipe) return RouterResult.Fail("delivery to pipe forbidden");
-                    if (settings.PipeTransport is not { } pipe) return RouterResult.Defer($"pipe_transport unset in {name} router");
-                    children.Add(new RedirectItem(RedirectItemKind.Pipe, item.Value, pipe));
+                    // deliver.c: a forbidden pipe or file fails that item alone; its siblings are delivered. An unset
+                    // transport is left to the core, which defers that item alone ("pipe_transport unset in R router").
+                    children.Add(settings.ForbidPipe
+                        ? RedirectItem.Failed(RedirectItemKind.Pipe, item.Value, "delivery to pipe forbidden", settings.PipeTransport)
+                        : new RedirectItem(RedirectItemKind.Pipe, item.Value, settings.PipeTransport));
                     break;
                 default:
-                    if (settings.ForbidFile) return RouterResult.Fail("delivery to file forbidden");
-                    var directory = item.Value.EndsWith('/');
-                    var transport = directory ? settings.DirectoryTransport : settings.FileTransport;
-                    if (transport is null) return RouterResult.Defer($"{(directory ? "directory_transport" : "file_transport")} unset in {name} router");
-                    children.Add(new RedirectItem(RedirectItemKind.File, item.Value, transport));
+                    var transport = item.Value.EndsWith('/') ? settings.DirectoryTransport : settings.FileTransport;
+                    children.Add(settings.ForbidFile
+                        ? RedirectItem.Failed(RedirectItemKind.File, item.Value, "delivery to file forbidden", transport)
+                        : new RedirectItem(RedirectItemKind.File, item.Value, transport));
                     break;
             }
         }

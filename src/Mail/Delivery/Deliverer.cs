@@ -191,8 +191,10 @@ internal sealed class Deliverer(
                 var domain = target[(target.LastIndexOf('@') + 1)..];
                 // A file or pipe has no domain to hold back: it is simply tried again on the next attempt.
                 var retryKey = route.Kind == RedirectItemKind.Address ? RetryKeys.Routing(domain) : null;
+                // A file or pipe its router refused names the transport it had (deliver.c: "** |cmd <a@b> R=r T=t: ...").
+                var refusedBy = status == RecipientStatus.Failed && route.Transport is { } named ? transports.GetValueOrDefault(named) : null;
                 Settle(state, new RecipientResult(target, status, message, route.Errno, RetryKey: retryKey, ErrorName: "routing", Freeze: route.Freeze),
-                    route.Router, null, now, route: route);
+                    route.Router, refusedBy, now, route: route);
                 return;
         }
         if (state.Routed.IsDuplicate(route)) return;

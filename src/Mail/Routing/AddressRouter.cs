@@ -136,6 +136,15 @@ internal sealed class AddressRouter(EximConfig config, ImmutableArray<Configured
                     });
                     continue;
                 }
+                if (child.Failure is { } failure)
+                {
+                    // Refused by the router on its own (deliver.c: "delivery to pipe forbidden"): this child fails, its siblings go on.
+                    var failed = child.Kind == RedirectItemKind.Address
+                        ? new RouteResult(RouteOutcome.Failed, result.Router, Message: failure) { Address = child.Value, Ancestors = chain, Unique = ChildUnique(child.Value, chain) }
+                        : FileOrPipe(child, result.Router ?? "", chain, parentUnique) with { Outcome = RouteOutcome.Failed, Message = failure, Errno = -1 };
+                    if (done?.Invoke(failed.Unique!) != true) leaves.Add(failed);
+                    continue;
+                }
                 if (child.Kind != RedirectItemKind.Address)
                 {
                     var item = FileOrPipe(child, result.Router ?? "", chain, parentUnique);
@@ -167,7 +176,7 @@ internal sealed class AddressRouter(EximConfig config, ImmutableArray<Configured
         // Exim's address for a pipe is the command with its bar (what log lines show and the pipe transport strips).
         var address = item.Kind == RedirectItemKind.Pipe ? "|" + item.Value : item.Value;
         var unique = $"{address}:{parentUnique}";
-        var kind = item.Kind == RedirectItemKind.Pipe ? "pipe" : "file";
+        var kind = item.Kind == RedirectItemKind.Pipe ? "pipe" : item.Value.EndsWith('/') ? "directory" : "file";
         var message = item.Transport is not { Length: > 0 } transport ? $"{kind}_transport unset in {router} router"
             : !_transports.Contains(transport) ? $"transport \"{transport}\" not found in {router} router"
             : null;

@@ -46,5 +46,5 @@ internal static class RedirectRouterHost
             RedirectItemKind.Address => c.Value,
             RedirectItemKind.Pipe => $"|{c.Value} T={c.Transport}",
             _ => $"{c.Value} T={c.Transport}",
-        })];
+        } + (c.Failure is { } failure ? " failed: " + failure : ""))];
 }

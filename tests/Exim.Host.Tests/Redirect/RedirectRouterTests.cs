@@ -222,29 +222,27 @@ public sealed class RedirectRouterTests : IDisposable
     }
 
     [Fact]
-    public async Task Pipe_WithoutPipeTransport_Defers_Forbidden_Fails()
+    public async Task Pipe_WithoutPipeTransport_IsLeftToTheCore_Forbidden_FailsThatItemAlone()
     {
+        // The core defers an item without a transport ("pipe_transport unset in aliases router"), that item alone.
         var unset = await Aliases("p: |/bin/cat\n").RouteAsync("p@mx.test");
-        Assert.Equal(RouterVerdict.Defer, unset.Verdict);
-        Assert.Equal("pipe_transport unset in aliases router", unset.Message);
+        Assert.Equal(RouterVerdict.Redirect, unset.Verdict);
+        Assert.Equal(["|/bin/cat T="], unset.Describe());
 
-        var forbidden = await Aliases("p: |/bin/cat\n", ("pipe_transport", "address_pipe"), ("forbid_pipe", true)).RouteAsync("p@mx.test");
-        Assert.Equal(RouterVerdict.Fail, forbidden.Verdict);
-        Assert.Equal("delivery to pipe forbidden", forbidden.Message);
+        var forbidden = await Aliases("p: alice, |/bin/cat\n", ("pipe_transport", "address_pipe"), ("forbid_pipe", true)).RouteAsync("p@mx.test");
+        Assert.Equal(RouterVerdict.Redirect, forbidden.Verdict);
+        Assert.Equal(["alice@qualify.test", "|/bin/cat T=address_pipe failed: delivery to pipe forbidden"], forbidden.Describe());
     }
 
     [Fact]
-    public async Task File_AndDirectory_GoToTheirTransports_UnsetDefers_ForbiddenFails()
+    public async Task File_AndDirectory_GoToTheirTransports_ForbiddenFailsThatItemAlone()
     {
         var router = Aliases("arch: /var/mail/archive, /var/mail/archive.d/\n", ("file_transport", "address_file"), ("directory_transport", "address_directory"));
         Assert.Equal(["/var/mail/archive T=address_file", "/var/mail/archive.d/ T=address_directory"], (await router.RouteAsync("arch@mx.test")).Describe());
 
-        var unset = await Aliases("arch: /var/mail/archive.d/\n", ("file_transport", "address_file")).RouteAsync("arch@mx.test");
-        Assert.Equal("directory_transport unset in aliases router", unset.Message);
-
-        var forbidden = await Aliases("arch: /var/mail/archive\n", ("file_transport", "address_file"), ("forbid_file", true)).RouteAsync("arch@mx.test");
-        Assert.Equal(RouterVerdict.Fail, forbidden.Verdict);
-        Assert.Equal("delivery to file forbidden", forbidden.Message);
+        var forbidden = await Aliases("arch: /var/mail/archive, bob\n", ("file_transport", "address_file"), ("forbid_file", true)).RouteAsync("arch@mx.test");
+        Assert.Equal(RouterVerdict.Redirect, forbidden.Verdict);
+        Assert.Equal(["/var/mail/archive T=address_file failed: delivery to file forbidden", "bob@qualify.test"], forbidden.Describe());
     }
 
     [Fact]
