@@ -9,7 +9,7 @@ namespace Exim.Plugins.Appendfile;
 /// <c>address_directory</c>), <c>maildir_format</c>, <c>create_directory</c>, <c>create_file</c>, <c>mode</c>,
 /// <c>directory_mode</c>, <c>lockfile_mode</c>, <c>mode_fail_narrower</c>, <c>check_owner</c>, <c>use_lockfile</c>,
 /// <c>use_fcntl_lock</c>, <c>lock_fcntl_timeout</c>, <c>lock_retries</c>, <c>lock_interval</c>, <c>lockfile_timeout</c>,
-/// <c>maildir_retries</c>, <c>message_prefix</c>, <c>message_suffix</c>, <c>check_string</c>, <c>escape_string</c> and
+/// <c>maildir_retries</c>, <c>quota</c>, <c>quota_is_inclusive</c>, <c>message_prefix</c>, <c>message_suffix</c>, <c>check_string</c>, <c>escape_string</c> and
 /// <c>use_crlf</c> (the generic options, such as <c>return_path_add</c>, are the core's). Strings are taken literally but
 /// for <c>$local_part</c>, <c>$domain</c> and <c>$address_file</c> in the paths.
 /// </summary>
@@ -42,12 +42,15 @@ internal sealed class AppendfileDriver : ITransportDriver
             LockInterval = o.GetTime("lock_interval") ?? TimeSpan.FromSeconds(3),
             LockfileTimeout = o.GetTime("lockfile_timeout") ?? TimeSpan.FromMinutes(30),
             MaildirRetries = Count(o, "maildir_retries", 10),
+            Quota = o.GetSize("quota") ?? 0,
+            QuotaIsInclusive = o.GetBoolean("quota_is_inclusive") ?? true,
             MessagePrefix = o.GetString("message_prefix"),
             MessageSuffix = o.GetString("message_suffix"),
             CheckString = o.GetString("check_string"),
             EscapeString = o.GetString("escape_string"),
             WriteOptions = o.GetBoolean("use_crlf") ?? false ? MessageWriteOptions.CrLf : MessageWriteOptions.None,
         };
+        if (settings.Quota < 0) throw o.Invalid("quota", "must not be negative");
         if (!settings.UseLockfile && !settings.UseFcntlLock) throw o.Invalid("use_fcntl_lock", "no locking configured (use_lockfile and use_fcntl_lock are both false)");
         if (settings.Check.Length == 0 != (settings.Escape.Length == 0)) throw o.Invalid(settings.Check.Length == 0 ? "escape_string" : "check_string", "check_string and escape_string go together");
         return new AppendfileTransport(definition.Name, settings, definition.Main.PrimaryHostname);

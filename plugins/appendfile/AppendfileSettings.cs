@@ -36,6 +36,21 @@ internal sealed record AppendfileSettings
     public TimeSpan LockfileTimeout { get; init; } = TimeSpan.FromMinutes(30);
     public int MaildirRetries { get; init; } = 10;
 
+    /// <summary><c>quota</c>: the most bytes a mailbox (or a directory, all its files) may hold; 0 for none.</summary>
+    public long Quota { get; init; }
+
+    /// <summary><c>quota_is_inclusive</c>: the message being delivered counts towards the quota (Exim's default).</summary>
+    public bool QuotaIsInclusive { get; init; } = true;
+
+    /// <summary>
+    /// Exim's quota check before a write: a mailbox of <paramref name="size"/> bytes already (plus this message's
+    /// <paramref name="messageSize"/> with <c>quota_is_inclusive</c>) over <c>quota</c> defers with ERRNO_EXIMQUOTA.
+    /// </summary>
+    public Attempt? OverQuota(long size, long messageSize, string name)
+        => Quota > 0 && size + (QuotaIsInclusive ? messageSize : 0) > Quota
+            ? Attempt.Defer($"mailbox is full (MTA-imposed quota exceeded while writing to {name})", Attempt.EximQuota)
+            : null;
+
     /// <summary><c>message_prefix</c> and <c>message_suffix</c>, null for Exim's defaults (see <see cref="Prefix"/>).</summary>
     public string? MessagePrefix { get; init; }
     public string? MessageSuffix { get; init; }

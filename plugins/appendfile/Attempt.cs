@@ -6,7 +6,7 @@ namespace Exim.Plugins.Appendfile;
 internal sealed record Attempt(RecipientOutcomeKind Kind, string? Message = null, int Errno = 0, bool Freeze = false)
 {
     /// <summary>Exim's negative error numbers (macros.h) that appendfile gives.</summary>
-    public const int ExistRace = -3, NotRegular = -4, BadOwner = -6, BadMode = -7, InodeChanged = -8, LockFailed = -9, NotAbsolute = -21, BadCreate = -34;
+    public const int ExistRace = -3, NotRegular = -4, BadOwner = -6, BadMode = -7, InodeChanged = -8, LockFailed = -9, NotAbsolute = -21, EximQuota = -22, BadCreate = -34;
 
     public static readonly Attempt Delivered = new(RecipientOutcomeKind.Delivered);
 

@@ -61,6 +61,7 @@ internal sealed class Mailbox(AppendfileSettings settings, string primaryHostnam
         {
             return Attempt.Defer($"while fstatting opened mailbox {path}", e.Errno);
         }
+        if (settings.OverQuota(saved, message.Size, path) is { } full) return full;
         // Unbuffered underneath, so nothing is left to be written after a failure is cut back; buffered above it.
         await using var file = new FileStream(handle, FileAccess.ReadWrite, bufferSize: 0);
         var buffered = new BufferedStream(file, 64 * 1024);

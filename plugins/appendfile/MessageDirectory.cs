@@ -30,6 +30,7 @@ internal sealed class MessageDirectory(AppendfileSettings settings, string prima
             return Attempt.Defer($"tried to create file in {path}, but file creation outside the home directory is not permitted", Attempt.BadCreate);
         }
         if (EnsureDirectories(path) is { } failed) return failed;
+        if (settings.Quota > 0 && settings.OverQuota(SizeOf(new DirectoryInfo(path)), message.Size, path) is { } full) return full;
         if (settings.MaildirFormat) return await MaildirAsync(path, message, cancellationToken).ConfigureAwait(false);
 
         var temp = string.Create(CultureInfo.InvariantCulture, $"{path}/temp.{Environment.ProcessId}.{primaryHostname}.{Interlocked.Increment(ref _counter)}");
@@ -172,6 +173,23 @@ internal sealed class MessageDirectory(AppendfileSettings settings, string prima
             }
         }
         return null;
+    }
+
+    /// <summary>Exim's check_dir_size: the sizes of the regular files in the directory and below it (links not followed).</summary>
+    private static long SizeOf(DirectoryInfo directory)
+    {
+        long size = 0;
+        foreach (var entry in directory.EnumerateFileSystemInfos("*", new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = 0 }))
+        {
+            if (entry.LinkTarget is not null) continue;
+            size += entry switch
+            {
+                FileInfo file => file.Length,
+                DirectoryInfo sub => SizeOf(sub),
+                _ => 0,
+            };
+        }
+        return size;
     }
 
     /// <summary>Exim's <c>${base62:n}</c>: six base-62 digits.</summary>

@@ -138,6 +138,30 @@ public sealed class AppendfileTransportTests : IDisposable
     }
 
     [Fact]
+    public async Task Quota_DefersTheMessageThatWouldPassIt_InAnMboxAndAMaildir()
+    {
+        var mbox = _dir.Combine("quota.mbox");
+        var maildir = _dir.Combine("quota.d") + "/";
+        var transport = Create(("quota", "300"));
+        var message = new TestDeliveryMessage("sender@example.test", new string('x', 100) + "\n");
+
+        var first = await DeliverAsync(transport, mbox, message);
+        var full = await DeliverAsync(transport, mbox, message);
+        var folderFirst = await DeliverAsync(Create(("quota", "300"), ("maildir_format", true)), maildir, message);
+        var folderSecond = await DeliverAsync(Create(("quota", "300"), ("maildir_format", true)), maildir, message);
+        var folderFull = await DeliverAsync(Create(("quota", "300"), ("maildir_format", true)), maildir, message);
+
+        Assert.Equal(RecipientOutcomeKind.Delivered, first.Kind);
+        Assert.Equal(RecipientOutcomeKind.Deferred, full.Kind);
+        Assert.Equal($"mailbox is full (MTA-imposed quota exceeded while writing to {mbox})", full.Message);
+        Assert.Equal(-22, full.Errno);
+        Assert.Equal(RecipientOutcomeKind.Delivered, folderFirst.Kind);
+        Assert.Equal(RecipientOutcomeKind.Delivered, folderSecond.Kind);
+        Assert.Equal(RecipientOutcomeKind.Deferred, folderFull.Kind);
+        Assert.Equal(2, Directory.GetFiles(maildir + "new").Length);
+    }
+
+    [Fact]
     public async Task DirectoryItem_WithMaildirFormat_IsAMaildirDelivery()
     {
         var folder = _dir.Combine("Maildir", ".lists") + "/";
