@@ -51,8 +51,10 @@ else   # an unpacked source tarball: everything but build output
 fi
 find "$src" -type f -not -path '*/obj/*' -not -path '*/bin/*' -delete
 (cd "$root" && printf '%s\n' "$files" | tar -cf - -T -) | tar -xf - -C "$src"
+# Without -C, the installed executable (and sendmail, mailq, ... by the alternatives) reads the installed configuration.
+configure_file=/etc/exim/exim.toml
 # What the publish is made from (the configuration, scripts and units are packed fresh every time).
-stamp=$( (cd "$src" && printf '%s\n' "$files" | grep -Ev '^(scripts|deploy)/|^README.md$' | xargs -d '\n' sha256sum; echo "composite=$composite") | sha256sum | cut -d' ' -f1)
+stamp=$( (cd "$src" && printf '%s\n' "$files" | grep -Ev '^(scripts|deploy)/|^README.md$' | xargs -d '\n' sha256sum; echo "composite=$composite configure_file=$configure_file") | sha256sum | cut -d' ' -f1)
 
 # 2. Publish (skipped when this architecture was published from the same sources).
 publish=$work/publish-$rid
@@ -70,7 +72,8 @@ if [ "$(cat "$publish/.sources" 2>/dev/null)" != "$stamp" ]; then
   # Composite: the host, its libraries and the .NET runtime libraries precompiled as one version bubble, so that the
   # framework's generics over the host's types (List<Mode>, the async state machines, ...) are precompiled too instead of
   # JIT-compiled at start-up (about 1100 methods JIT-compiled before the first connection per assembly, 430 composite).
-  dotnet publish "$src/src/Host" "${common[@]}" --self-contained true -p:EximPackaging=true -p:PublishReadyToRunComposite=$composite -o "$publish/exim"
+  dotnet publish "$src/src/Host" "${common[@]}" --self-contained true -p:EximPackaging=true -p:PublishReadyToRunComposite=$composite \
+    -p:EximConfigureFile=$configure_file -o "$publish/exim"
   for project in "$src"/plugins/*/*.csproj; do
     name=$(basename "$(dirname "$project")")
     dotnet publish "$project" "${common[@]}" --self-contained false -o "$publish/plugins/$name"

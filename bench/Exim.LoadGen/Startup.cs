@@ -5,43 +5,70 @@ using System.Net.Sockets;
 
 /// <summary>
 /// Start-up time, exec to the first 220 banner, measured the same way for Postfix's smtp-sink and for our daemon: start
-/// the program, try to connect every 2 ms (for at most 30 s), read the banner, then kill it and wait for it to go.
+/// the program, try to connect every 2 ms (for at most 30 s), read the banner, then kill it and wait for it to go. The
+/// subjects take turns, round after round, so that load from elsewhere on the machine hits them all alike.
 /// </summary>
 internal static class Startup
 {
     public static async Task RunAsync(string root, int runs)
     {
         var sink = await SmtpSinkAsync(root);
+        var config = Path.Combine(root, "exim.toml");
         var subjects = new List<(string Name, Func<int, ProcessStartInfo> Start)>
         {
             ("postfix smtp-sink", port => Psi(sink, "-u", "nobody", $"127.0.0.1:{port}", "100")),
-            ("exim -bdf (framework-dependent)", port => Psi(Path.Combine(root, "src/Host/bin/Release/net10.0/exim"), "-bdf", "-oX", $"127.0.0.1.{port}", "-C", Path.Combine(root, "exim.toml"))),
+            ("exim -bdf (framework-dependent)", port => Psi(Path.Combine(root, "src/Host/bin/Release/net10.0/exim"), "-bdf", "-oX", $"127.0.0.1.{port}", "-C", config)),
         };
+        var builds = new List<string>();
         var packaged = Path.Combine(root, ".build/deb/stage-amd64/usr/lib/exim/exim");
-        if (File.Exists(packaged))
-        {
-            subjects.Add(("exim -bdf (self-contained ReadyToRun)", port => Psi(packaged, "-bdf", "-oX", $"127.0.0.1.{port}", "-C", Path.Combine(root, "exim.toml"))));
-        }
+        if (File.Exists(packaged)) builds.Add(packaged);
         // Other builds to compare (a publish made by hand, another ReadyToRun setting): EXIM_STARTUP_BUILDS=/path/exim:/other/exim.
-        foreach (var extra in (Environment.GetEnvironmentVariable("EXIM_STARTUP_BUILDS") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        builds.AddRange((Environment.GetEnvironmentVariable("EXIM_STARTUP_BUILDS") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries));
+        foreach (var build in builds)
         {
-            subjects.Add(($"exim -bdf ({extra})", port => Psi(extra, "-bdf", "-oX", $"127.0.0.1.{port}", "-C", Path.Combine(root, "exim.toml"))));
+            // A packaged build (plugins/ beside it, as build-deb.sh stages it) runs the bundled configuration with its own
+            // ReadyToRun plugins, as the package does; the checkout's plugins/*/bin are IL only.
+            var staged = StagedConfig(root, build);
+            subjects.Add(($"exim -bdf ({build}{(staged == config ? "" : ", its plugins")})", port => Psi(build, "-bdf", "-oX", $"127.0.0.1.{port}", "-C", staged)));
         }
-        Console.WriteLine($"{runs} runs each (after one warm-up run), {Environment.ProcessorCount} cores; exec to the first 220 banner on 127.0.0.1");
-        double? reference = null;
-        foreach (var (name, start) in subjects)
+        Console.WriteLine($"{runs} rounds (after one warm-up round), the subjects in turn in each round, {Environment.ProcessorCount} cores; exec to the first 220 banner on 127.0.0.1");
+        var times = subjects.Select(_ => new List<double>()).ToList();
+        for (var round = 0; round <= runs; round++)
         {
-            var times = new List<double>();
-            for (var run = 0; run <= runs; run++)
+            for (var i = 0; i < subjects.Count; i++)
             {
-                var ms = await OnceAsync(start, root);
-                if (run > 0) times.Add(ms); // the first run warms the page cache (and the compiled-script cache)
+                var ms = await OnceAsync(subjects[i].Start, root);
+                if (round > 0) times[i].Add(ms); // the first round warms the page cache (and the compiled-script cache)
             }
-            times.Sort();
-            var median = times[times.Count / 2];
-            reference ??= median;
-            Console.WriteLine($"  {name,-40} median {median,7:N1} ms  min {times[0],7:N1} ms  x{median / reference.Value,6:N1} smtp-sink");
         }
+        double? reference = null;
+        for (var i = 0; i < subjects.Count; i++)
+        {
+            var sorted = times[i].Order().ToList();
+            var median = sorted[sorted.Count / 2];
+            reference ??= median;
+            Console.WriteLine($"  {subjects[i].Name,-40} median {median,7:N1} ms  min {sorted[0],7:N1} ms  x{median / reference.Value,6:N1} smtp-sink");
+        }
+    }
+
+    /// <summary>
+    /// For an executable staged as the package installs it (<c>.../usr/lib/exim/exim</c> with <c>plugins/</c> beside it):
+    /// the bundled exim.toml with its plugin assemblies taken from there and its other relative paths made absolute
+    /// (written under obj/, so the checkout's spool, scripts and maildir are still used). Otherwise the bundled file.
+    /// </summary>
+    private static string StagedConfig(string root, string executable)
+    {
+        var config = Path.Combine(root, "exim.toml");
+        var plugins = Path.Combine(Path.GetDirectoryName(executable)!, "plugins");
+        if (!Directory.Exists(plugins)) return config;
+        var text = File.ReadAllText(config);
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"""plugins/([^/""]+)/bin/", m => $"\"{plugins}/{m.Groups[1].Value}/");
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"= ""(spool|scripts/|maildir/)", m => $"= \"{root}/{m.Groups[1].Value}");
+        var dir = Path.Combine(root, "bench", "Exim.LoadGen", "obj", "startup");
+        Directory.CreateDirectory(dir);
+        var staged = Path.Combine(dir, $"exim-{(uint)executable.GetHashCode():x8}.toml");
+        File.WriteAllText(staged, text);
+        return staged;
     }
 
     private static ProcessStartInfo Psi(string file, params string[] args)
@@ -53,7 +80,7 @@ internal static class Startup
 
     private static async Task<double> OnceAsync(Func<int, ProcessStartInfo> start, string root)
     {
-        var port = FreePort();
+        var port = Exim.TestKit.LoopbackPorts.FreeTcpBelowEphemeral();
         var psi = start(port);
         psi.WorkingDirectory = root;
         var clock = Stopwatch.StartNew();
@@ -114,12 +141,5 @@ internal static class Startup
         using var p = Process.Start(psi)!;
         await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
         if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed: {await p.StandardError.ReadToEndAsync()}");
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 }

@@ -26,4 +26,27 @@ public static class LoopbackPorts
         }
         throw new InvalidOperationException("no free UDP+TCP port on 127.0.0.1");
     }
+
+    /// <summary>
+    /// A TCP port free on 127.0.0.1 below the ephemeral range, for a program that will bind it while clients already try
+    /// to connect: a connect to a port nobody listens on yet could otherwise be given that very port as its source and
+    /// connect to itself (TCP simultaneous open), holding the port the program is about to bind.
+    /// </summary>
+    public static int FreeTcpBelowEphemeral()
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+        throw new InvalidOperationException("no free TCP port in 20000-32000 on 127.0.0.1");
+    }
 }

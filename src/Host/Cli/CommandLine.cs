@@ -7,7 +7,7 @@ namespace Exim.Host.Cli;
 internal sealed record CommandLine
 {
     public Mode Mode { get; init; }
-    public string ConfigPath { get; init; } = "exim.toml";
+    public string ConfigPath { get; init; } = EximVersion.ConfigureFile;
     public bool Foreground { get; init; }
     public bool Debug { get; init; }
     public bool Verbose { get; init; }

@@ -42,9 +42,11 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
     /// Reads the configuration the first generation will be built from (and raises <see cref="FirstConfigParsed"/>), so
     /// that the daemon can bind its ports and give up root before any plugin or script is loaded.
     /// </summary>
-    public ConfigLoadResult ReadFirst()
+    public ConfigLoadResult ReadFirst() => ReadFirst(TomlConfigLoader.Load(configPath));
+
+    /// <summary>As <see cref="ReadFirst()"/>, with the file already parsed (the daemon parses it while its logging is set up).</summary>
+    public ConfigLoadResult ReadFirst(ConfigLoadResult config)
     {
-        var config = TomlConfigLoader.Load(configPath);
         if (config.Succeeded) FirstConfigParsed?.Invoke(config.Config);
         return config;
     }

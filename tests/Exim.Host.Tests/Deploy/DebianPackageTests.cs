@@ -149,13 +149,15 @@ public sealed class DebianPackageTests(DebianPackage package) : IClassFixture<De
             "To: root@localhost\nSubject: from sendmail\n\nhello\n", "-C", config, "-t");
         Assert.True(code == 0, stdout + stderr);
 
+        // The delivery is logged after the message is in the Maildir: both are waited for.
         await Wait.UntilOrFailAsync(() => Delivered("postmaster").Any(m => m.Contains("Subject: over smtp", StringComparison.Ordinal))
-                && Delivered("root").Any(m => m.Contains("Subject: from sendmail", StringComparison.Ordinal)),
-            TestTimeouts.Default, () => "deliveries into var/mail\nmainlog:\n" + Wait.ReadShared(mainlog) + "\nstderr:\n" + daemon.Stderr);
-        var log = Wait.ReadShared(mainlog);
-        Assert.Matches(@"=> postmaster <postmaster@localhost> R=localuser T=local_delivery", log);
-        Assert.Matches(@"=> root <root@localhost> R=localuser T=local_delivery", log);
-        Assert.True(System.IO.Directory.GetFiles(Path.Combine(package.Root, "var", "spool", "exim", "input")).Length == 0, "messages left in the queue");
+                && Delivered("root").Any(m => m.Contains("Subject: from sendmail", StringComparison.Ordinal))
+                && Wait.ReadShared(mainlog).Contains("=> postmaster <postmaster@localhost> R=localuser T=local_delivery", StringComparison.Ordinal)
+                && Wait.ReadShared(mainlog).Contains("=> root <root@localhost> R=localuser T=local_delivery", StringComparison.Ordinal),
+            TestTimeouts.Default, () => "deliveries into var/mail and their log lines\nmainlog:\n" + Wait.ReadShared(mainlog) + "\nstderr:\n" + daemon.Stderr);
+        var input = Path.Combine(package.Root, "var", "spool", "exim", "input");
+        await Wait.UntilOrFailAsync(() => System.IO.Directory.GetFiles(input).Length == 0, TestTimeouts.Default,
+            () => "the delivered messages to leave the queue: " + string.Join(' ', System.IO.Directory.GetFiles(input)));
     }
 
     private IEnumerable<string> Delivered(string mailbox)

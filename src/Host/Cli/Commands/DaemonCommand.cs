@@ -34,6 +34,9 @@ internal static partial class DaemonCommand
 {
     public static async Task<int> RunAsync(CommandLine cl, TextWriter error)
     {
+        // The configuration is parsed on the other core while logging and the daemon's objects are set up (it needs
+        // neither); it is used, as before, only once they are (issue 14's start-up target).
+        var firstConfig = Task.Run(() => Configuration.TomlConfigLoader.Load(cl.ConfigPath));
         await using var core = Core.Create(cl.ConfigPath, cl.Debug, listenOverride: cl.ListenOverride, serverTls: true);
         StartupTrace.Mark("core created");
         var logger = core.LoggerFactory.CreateLogger("Exim.Daemon");
@@ -129,7 +132,7 @@ internal static partial class DaemonCommand
         await using var controlSocket = control;
         StartupTrace.Mark("daemon objects");
         // Read the configuration, bind the listeners as root, become exim_user; only then load plugins and compile scripts.
-        var first = core.Reloader.ReadFirst();
+        var first = core.Reloader.ReadFirst(await firstConfig.ConfigureAwait(false));
         StartupTrace.Mark("config read");
         if (!first.Succeeded) return ConfigErrors.Print(first.Errors, error);
         var adopted = listeners.Adopt(activated.Select(a => a.Socket), first.Config.Config.Main);

@@ -54,7 +54,7 @@ internal static class HelpCommand
               --help             this text
 
             options:
-              -C <file>          configuration file (default: exim.toml in the current directory)
+              -C <file>          configuration file (default: {EximVersion.ConfigureFile})
               -oX <list>         override local_interfaces/daemon_smtp_ports for this daemon
               -oP <path>         pid file path
               -oMi <ip>[.port]   with -bh: the local interface the session pretends to arrive on
