@@ -24,6 +24,7 @@ internal sealed class SmtpSession(SessionState state) : IDisposable
 
     public SessionState State => state;
 
+    /// <summary>Runs the session to its end, then disposes its state (disposing it again is harmless).</summary>
     public async Task<SessionResult> RunAsync()
     {
         var s = state;
@@ -55,7 +56,14 @@ internal sealed class SmtpSession(SessionState state) : IDisposable
         }
         finally
         {
-            await s.FlushAsync().ConfigureAwait(false);
+            try
+            {
+                await s.FlushAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                s.Dispose(); // its reader's timer and buffers; the daemon does not keep a frame around just to dispose it
+            }
         }
     }
 
