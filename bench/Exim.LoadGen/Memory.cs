@@ -21,6 +21,8 @@ internal static class Memory
     private static readonly (string Name, (string Key, string Value)[] Env)[] Modes =
     [
         ("workstation, non-concurrent (project)", []),
+        ("workstation, gen0 budget 4 MB", [("DOTNET_GCgen0size", "0x400000")]),
+        ("workstation, gen0 budget 2 MB", [("DOTNET_GCgen0size", "0x200000")]),
         ("workstation, concurrent", [("DOTNET_gcConcurrent", "1")]),
         ("workstation, ConserveMemory=7", [("DOTNET_GCConserveMemory", "7")]),
         ("server, DATAS (default)", [("DOTNET_gcServer", "1")]),
@@ -146,23 +148,29 @@ internal static class Memory
         return (conns, msgs, pss);
     }
 
-    /// <summary>Runs <paramref name="work"/> while sampling the daemon's PSS every 200 ms: its result, peak and mean PSS (KiB).</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> while sampling the daemon every 200 ms: its result, and the peak and mean PSS (KiB).
+    /// PSS shares the runtime's pages with every other .NET process running (here the load generator at least), so it
+    /// moves with what else runs; the anonymous part (the GC heap, the JIT's) is the daemon's own and is printed too.
+    /// </summary>
     private static async Task<(double Result, (long Peak, long Mean) Pss)> SampledAsync(Daemon daemon, Func<Task<double>> work)
     {
-        var samples = new List<long>();
+        var samples = new List<Footprint>();
         using var stop = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
-                samples.Add(Footprint.Of(daemon.Process.Id).Pss);
+                samples.Add(Footprint.Of(daemon.Process.Id));
                 try { await Task.Delay(200, stop.Token); } catch (OperationCanceledException) { }
             }
         });
         var result = await work();
         await stop.CancelAsync();
         await sampler;
-        return (result, (samples.Max(), (long)samples.Average()));
+        Console.WriteLine($"    during it: PSS peak {samples.Max(f => f.Pss) / 1024.0:F1} MiB mean {samples.Average(f => f.Pss) / 1024.0:F1}; "
+            + $"anonymous peak {samples.Max(f => f.Anonymous) / 1024.0:F1} MiB mean {samples.Average(f => f.Anonymous) / 1024.0:F1}");
+        return (result, (samples.Max(f => f.Pss), (long)samples.Average(f => f.Pss)));
     }
 
     private static double Median(List<Row> rows, Func<Row, double> value)
