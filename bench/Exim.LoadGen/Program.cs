@@ -27,6 +27,9 @@ using System.Text.RegularExpressions;
 // ReadyToRun one if deploy/build-deb.sh has staged it under .build/deb, and any listed in EXIM_STARTUP_BUILDS, colon
 // separated); medians and the ratio to smtp-sink.
 //   dotnet run -c Release --project bench/Exim.LoadGen -- 9 0 startup
+// With "memory", RSS and PSS at rest and with idle-sessions idle sessions open, PASS/FAIL against 100 MB; with "gcmodes",
+// the same and c=32 rates with the PSS during them under each GC mode, side by side (Memory.cs).
+//   dotnet run -c Release --project bench/Exim.LoadGen -- 5 10000 memory     (or: 5 10000 gcmodes [rounds])
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var idleSessions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
 var mode = args.Length > 2 ? args[2] : "";
@@ -51,6 +54,14 @@ const string StageHooks = "\n[hooks]\naccept = \"accept.csx\"\nhelo = \"stage.cs
 if (mode == "startup")
 {
     await Startup.RunAsync(root, Math.Max(3, seconds));
+    return;
+}
+
+if (mode is "memory" or "gcmodes")
+{
+    var rootUser = Environment.UserName == "root" ? "exim_user = \"root\"" : "";
+    Environment.ExitCode = await Memory.RunAsync(() => Daemon.StartAsync(exim, root, "", AcceptScript, StageScript, rootUser), d => Run(d, "  connections/s c=32", 32, seconds, c => Connection(c, 0)),
+        d => Run(d, "  messages/s 10/conn c=32", 32, seconds, c => Connection(c, 10)), idleSessions, mode == "gcmodes", args.Length > 3 ? rounds : 1);
     return;
 }
 

@@ -39,18 +39,19 @@ internal sealed partial class AcceptLimits(IMainOptionsView main, IHostListFacto
         return new ListMatches(reject, reserve);
     }
 
-    public async Task<SessionResult> InvokeAsync(AdmissionContext connection, AdmissionDelegate next)
+    public Task<SessionResult> InvokeAsync(AdmissionContext connection, AdmissionDelegate next)
+        => NeedsLookups ? AdmitAfterLookupsAsync(connection, next) : Admit(connection, next, null);
+
+    private async Task<SessionResult> AdmitAfterLookupsAsync(AdmissionContext connection, AdmissionDelegate next)
     {
-        var client = connection.Client;
-        ListMatches? lists = null;
-        if (NeedsLookups)
+        // Host lists that name hosts are matched before the lock, with their own deadline.
+        ListMatches lists;
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(connection.ShutdownToken))
         {
-            // Host lists that name hosts are matched before the lock, with their own deadline.
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(connection.ShutdownToken);
             deadline.CancelAfter(ListLookupTimeout);
             try
             {
-                lists = await MatchListsAsync(client, connection.HostNames, deadline.Token).ConfigureAwait(false);
+                lists = await MatchListsAsync(connection.Client, connection.HostNames, deadline.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -58,7 +59,16 @@ internal sealed partial class AcceptLimits(IMainOptionsView main, IHostListFacto
                 lists = new ListMatches(false, false); // a lookup that does not finish in time counts as a deferral: no match
             }
         }
+        return await Admit(connection, next, lists).ConfigureAwait(false);
+    }
 
+    /// <summary>
+    /// Decides, and opens the slot of an admitted connection; the session is returned, not awaited, so this step keeps no
+    /// frame on the stack of a session that may idle for hours (ten thousand idle sessions pay for each).
+    /// </summary>
+    private Task<SessionResult> Admit(AdmissionContext connection, AdmissionDelegate next, ListMatches? lists)
+    {
+        var client = connection.Client;
         AdmissionDecision decision;
         var slots = connection.Slots;
         lock (slots)
@@ -66,13 +76,15 @@ internal sealed partial class AcceptLimits(IMainOptionsView main, IHostListFacto
             decision = Check(slots, client, connection.Load, lists);
             if (decision.Admit) connection.Slot = slots.Open(client);
         }
-        if (!decision.Admit)
-        {
-            await connection.RefuseAsync(decision.Reply!).ConfigureAwait(false);
-            return new SessionResult(SessionOutcome.Dropped, 0);
-        }
+        if (!decision.Admit) return RefuseAsync(connection, decision.Reply!);
         connection.QueueOnly = decision.QueueOnly;
-        return await next(connection).ConfigureAwait(false);
+        return next(connection);
+    }
+
+    private static async Task<SessionResult> RefuseAsync(AdmissionContext connection, string reply)
+    {
+        await connection.RefuseAsync(reply).ConfigureAwait(false);
+        return new SessionResult(SessionOutcome.Dropped, 0);
     }
 
     /// <param name="slots">The slot table (the caller holds its lock, so counts cannot move underneath).</param>

@@ -38,4 +38,18 @@ internal sealed class EximConfig
 
     /// <summary>The directory holding <see cref="SourcePath"/>; relative paths in the file are resolved against it.</summary>
     public string ConfigDirectory => Path.GetDirectoryName(SourcePath) ?? ".";
+
+    /// <summary>This snapshot with other main options (the daemon's own adjustments, such as the session limit the file descriptors allow).</summary>
+    public EximConfig WithMain(MainOptions main) => new()
+    {
+        SourcePath = SourcePath,
+        Revision = Revision,
+        Main = main,
+        Routers = Routers,
+        Transports = Transports,
+        Retry = Retry,
+        Plugins = Plugins,
+        Hooks = Hooks,
+        ListFiles = ListFiles,
+    };
 }

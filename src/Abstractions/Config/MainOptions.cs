@@ -170,7 +170,10 @@ internal sealed record MainOptions
 
     // ---- accept limits ----
 
-    /// <summary>Most simultaneous SMTP sessions; 0 means no limit. Values above 4095 are clamped to 4096.</summary>
+    /// <summary>
+    /// Most simultaneous SMTP sessions; 0 means no limit. Not clamped to Exim's 4096: the daemon cuts it only to what its
+    /// file descriptors allow (RLIMIT_NOFILE, raised to the hard limit at start), and says so in the log and in -bP.
+    /// </summary>
     [EximOption("smtp_accept_max", Min = 0)] public int SmtpAcceptMax { get; init; } = 20;
 
     /// <summary>Most simultaneous sessions from one IP address; 0 means no limit.</summary>

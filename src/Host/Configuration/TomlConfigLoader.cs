@@ -164,7 +164,8 @@ internal static class TomlConfigLoader
     /// <summary>Fills computed defaults and applies Exim's start-up clamps and cross-option rules.</summary>
     private static MainOptions Complete(MainOptions main, TomlSource source, TomlTable root, List<ConfigDiagnostic> errors)
     {
-        var acceptMax = main.SmtpAcceptMax > 4095 ? 4096 : main.SmtpAcceptMax;
+        // Not Exim's clamp to 4096 (one process per session): the daemon cuts it to what its descriptors allow (SessionCapacity).
+        var acceptMax = main.SmtpAcceptMax;
         if (acceptMax == 0 && (main.SmtpAcceptQueue > 0 || main.SmtpAcceptMaxPerHost > 0))
         {
             var key = root.ContainsKey("smtp_accept_queue") ? "smtp_accept_queue" : "smtp_accept_max_per_host";

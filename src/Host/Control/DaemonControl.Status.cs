@@ -6,7 +6,8 @@ namespace Exim.Host.Control;
 internal sealed partial class DaemonControl
 {
     /// <summary>
-    /// The status: the daemon (pid, version, uptime, its exiwhat line, accepting or paused, draining), the generation
+    /// The status: the daemon (pid, version, uptime, its exiwhat line, accepting or paused, draining, smtp_accept_max as
+    /// configured and as the descriptors let it apply, with RLIMIT_NOFILE), the generation
     /// (number, when built), the listeners, every session (id, client, state, age), every queue runner and delivery,
     /// the processes registered by other commands, the queues (size, oldest message), the host cache's hit rate and the
     /// metrics' counters (EximMetrics: the figures the Prometheus endpoint shows). Ages are in seconds.
@@ -21,6 +22,11 @@ internal sealed partial class DaemonControl
         w.WriteString("description", DaemonLine);
         w.WriteBoolean("accepting", !listeners.Gate.IsPaused);
         w.WriteBoolean("draining", Draining);
+        w.WriteStartObject("smtp_accept_max");
+        w.WriteNumber("configured", Capacity.Configured);
+        w.WriteNumber("effective", Capacity.Effective);
+        if (Capacity.DescriptorLimit is { } limit) w.WriteNumber("rlimit_nofile", limit);
+        w.WriteEndObject();
 
         w.WriteStartObject("generation");
         w.WriteNumber("number", generation.Number);

@@ -46,6 +46,9 @@ internal sealed partial class DaemonControl(
     /// <summary>The daemon's exiwhat line (<c>daemon(4.96): no queue runs, listening for SMTP on ...</c>).</summary>
     public string DaemonLine { get; set; } = "daemon";
 
+    /// <summary>smtp_accept_max as configured and as the file descriptors let it apply (the current generation's).</summary>
+    public Slots.SessionCapacity Capacity { get; set; }
+
     public bool Draining => Volatile.Read(ref _draining) != 0;
 
     public async Task<byte[]> HandleAsync(ControlRequest request, PeerCredentials peer)

@@ -22,6 +22,12 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
     public event Action<LoadedConfig>? FirstConfigParsed;
 
     /// <summary>
+    /// What the daemon changes in each configuration it reads, at start and on reload, before a generation is built from
+    /// it (smtp_accept_max cut to what the file descriptors allow); null changes nothing.
+    /// </summary>
+    public Func<LoadedConfig, LoadedConfig>? Adjust { get; set; }
+
+    /// <summary>
     /// Called when a reload starts its work (not for a file change that changed nothing) and again when it ends, whatever
     /// its outcome: the daemon tells systemd RELOADING=1 and READY=1.
     /// </summary>
@@ -47,6 +53,7 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
     /// <summary>As <see cref="ReadFirst()"/>, with the file already parsed (the daemon parses it while its logging is set up).</summary>
     public ConfigLoadResult ReadFirst(ConfigLoadResult config)
     {
+        config = Adjusted(config);
         if (config.Succeeded) FirstConfigParsed?.Invoke(config.Config);
         return config;
     }
@@ -143,7 +150,7 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
             {
                 notifications?.Starting();
                 started = true;
-                var config = TomlConfigLoader.Load(configPath);
+                var config = Load();
                 if (!config.Succeeded) return Reject(current.Number, config.Errors, reason);
                 loaded = config.Config;
             }
@@ -172,6 +179,16 @@ internal sealed partial class ConfigReloader(string configPath, GenerationBuilde
     }
 
     public void Dispose() => _gate.Dispose();
+
+    private ConfigLoadResult Load()
+    {
+        return Adjusted(TomlConfigLoader.Load(configPath));
+    }
+
+    private ConfigLoadResult Adjusted(ConfigLoadResult config)
+    {
+        return config.Succeeded && Adjust is { } adjust ? config with { Config = adjust(config.Config) } : config;
+    }
 
     private static bool HasChanged(Plugins.LoadedPlugin plugin)
     {

@@ -28,6 +28,8 @@ internal static class EventIds
     public const int MemoryTrimmed = 2030;
     public const int ListenBacklog = 2040;
     public const int ListenBacklogCapped = 2041;
+    public const int SessionCapacityCut = 2045;
+    public const int DescriptorLimitNotRaised = 2046;
     public const int ControlSocket = 2050;
     public const int ControlRefused = 2051;
     public const int ControlRequest = 2052;

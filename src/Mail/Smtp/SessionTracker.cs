@@ -1,25 +1,24 @@
-using System.Collections.Concurrent;
-
 namespace Exim.Mail.Smtp;
 
 /// <summary>
-/// The daemon's running connections as tasks (shared by every generation), so a stopping daemon can await them instead
-/// of polling a count.
+/// The daemon's running connections (shared by every generation), so a stopping daemon can await them instead of
+/// polling. A count, not a set of tasks: a session costs nothing here while it runs (ten thousand idle sessions would
+/// otherwise each keep a dictionary entry and a continuation).
 /// </summary>
 internal sealed class SessionTracker
 {
-    private readonly ConcurrentDictionary<Task, byte> _running = new();
+    private int _count;
+    private TaskCompletionSource? _emptied;
 
-    public int Count => _running.Count;
+    public int Count => Volatile.Read(ref _count);
 
-    /// <summary>Tracks <paramref name="session"/> until it completes; returns it.</summary>
-    public Task<T> Track<T>(Task<T> session)
+    /// <summary>A session starts; it must call <see cref="Exit"/> exactly once when it has ended.</summary>
+    public void Enter() => Interlocked.Increment(ref _count);
+
+    /// <summary>A session has ended.</summary>
+    public void Exit()
     {
-        if (session.IsCompleted) return session;
-        _running.TryAdd(session, 0);
-        session.ContinueWith(static (t, self) => ((ConcurrentDictionary<Task, byte>)self!).TryRemove(t, out _), _running,
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return session;
+        if (Interlocked.Decrement(ref _count) == 0) Volatile.Read(ref _emptied)?.TrySetResult();
     }
 
     /// <summary>Waits until every tracked session has ended, or <paramref name="timeout"/> has passed; true when none is left.</summary>
@@ -27,15 +26,18 @@ internal sealed class SessionTracker
     {
         using var deadline = new CancellationTokenSource(timeout);
         // Sessions started while waiting (a connection accepted just before the listeners closed) are waited for too.
-        while (!_running.IsEmpty)
+        while (Count > 0)
         {
+            var emptied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _emptied, emptied);
+            if (Count == 0) break; // the last one ended before it could see this waiter
             try
             {
-                await Task.WhenAll(_running.Keys).WaitAsync(deadline.Token).ConfigureAwait(false);
+                await emptied.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                return _running.IsEmpty;
+                return Count == 0;
             }
         }
         return true;

@@ -87,12 +87,12 @@ internal sealed class SmtpSessionHandler : ISmtpSessionHandler
     {
         var connection = new ConnectionContext(transport, remote, local, _settings, _slots, _load, _lookups, _logger, shutdownToken, _time);
         if (_policies is not null) connection.Policy = new PolicySession(connection, _policies);
-        var run = RunConnectionAsync(connection);
-        return _tracker is null ? run : _tracker.Track(run);
+        return RunConnectionAsync(connection);
     }
 
     private async Task<SessionResult> RunConnectionAsync(ConnectionContext connection)
     {
+        _tracker?.Enter();
         var result = new SessionResult(SessionOutcome.Error, 0);
         try
         {
@@ -106,27 +106,33 @@ internal sealed class SmtpSessionHandler : ISmtpSessionHandler
         }
         finally
         {
-            connection.Slot?.Complete(result.Outcome, result.Messages);
-            connection.Slot?.Dispose();
-            if (connection.Transport is TlsTransport tls) await tls.CloseAsync().ConfigureAwait(false);
-            connection.Transport.Shutdown();
-            connection.Transport.Dispose();
+            try
+            {
+                if (connection.SessionStarted) EximMetrics.SessionEnded();
+                connection.Slot?.Complete(result.Outcome, result.Messages);
+                connection.Slot?.Dispose();
+                if (connection.Transport is TlsTransport tls) await tls.CloseAsync().ConfigureAwait(false);
+                connection.Transport.Shutdown();
+                connection.Transport.Dispose();
+            }
+            finally
+            {
+                _tracker?.Exit();
+            }
         }
         return result;
     }
 
-    private async Task<SessionResult> RunSessionAsync(AdmissionContext admitted)
+    /// <summary>
+    /// The end of the chain: the session, returned rather than awaited so no frame of this stays on the stack of a session
+    /// that may idle for hours; <see cref="RunConnectionAsync"/> counts its end.
+    /// </summary>
+    private Task<SessionResult> RunSessionAsync(AdmissionContext admitted)
     {
+        var connection = (ConnectionContext)admitted;
         EximMetrics.ConnectionAccepted();
         EximMetrics.SessionStarted();
-        try
-        {
-            using var session = SmtpSession.Create((ConnectionContext)admitted, _spool, _time, _deliverNow);
-            return await session.RunAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            EximMetrics.SessionEnded();
-        }
+        connection.SessionStarted = true;
+        return SmtpSession.Create(connection, _spool, _time, _deliverNow).RunAsync();
     }
 }

@@ -9,7 +9,11 @@ public sealed class AcceptFailureTests
     [Fact]
     public async Task OutOfDescriptors_AcceptBacksOffAndRecoversWhenTheyFreeUp()
     {
-        await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig("smtp_accept_max = 0"), null, fileLimit: 200);
+        // The daemon keeps smtp_accept_max within what its descriptors allow (SessionCapacity), so EMFILE needs its
+        // soft limit lowered under it after the start, as something else using up descriptors would.
+        await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig("smtp_accept_max = 0"), null, fileLimit: 2000);
+        var (code, _, stderr) = await EximProcess.RunExecutableAsync("prlimit", d.Directory.Path, "", "--pid", d.Process.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--nofile=200:2000");
+        Assert.True(code == 0, "prlimit: " + stderr);
         var clients = new List<SmtpTestClient>();
         try
         {

@@ -67,6 +67,8 @@ internal static partial class DaemonCommand
         var exits = new ChildExitReporter(core.LoggerFactory.CreateLogger<ChildExitReporter>());
         var slots = new SlotTable(exits, TimeProvider.System);
         var tracker = new SessionTracker(); // every generation's running connections, awaited on stop
+        var capacity = new DaemonSessionCapacity(logger);
+        core.Reloader.Adjust = capacity.Apply; // RLIMIT_NOFILE raised, smtp_accept_max cut to what it allows
         Control.ControlSocketHost? control = null; // notifier_socket: made with the pid file, once the listeners are bound
         using var metrics = new MetricsExport(logger);
         var queueFigures = new QueueFiguresReader(() => core.Store.Current.Config.Main.SpoolDirectory, TimeProvider.System);
@@ -91,6 +93,8 @@ internal static partial class DaemonCommand
             var daemonInfo = $"daemon({EximVersion.Number}): {QueueInfo(cl.QueueRuns)}, {(current.IsEmpty ? "not listening" : listening)}";
             ProcessInfo.Set(() => DescribeDaemon(daemonInfo, slots));
             control?.Control.DaemonLine = daemonInfo;
+            var sessions = capacity.Report(g.Config.Main); // the smtp_accept_max that applies, logged when the descriptors cut it
+            control?.Control.Capacity = sessions;
         };
 
         var load = new ProcLoadAverage();

@@ -17,6 +17,7 @@ internal static class PrintOptionsCommand
         var main = OptionTable.For<MainOptions>();
         var names = cl.Arguments;
         if (names.IsEmpty || names.Contains("smtp_connect_backlog")) WarnIfBacklogCapped(config.Main, error);
+        if (names.IsEmpty || names.Contains("smtp_accept_max")) WarnIfSessionsCut(config.Main, error);
         if (names.IsEmpty)
         {
             foreach (var option in main.Options.OrderBy(o => o.Name, StringComparer.Ordinal))
@@ -81,6 +82,15 @@ internal static class PrintOptionsCommand
         {
             error.WriteLine($"exim: smtp_connect_backlog = {main.SmtpConnectBacklog} is more than the kernel allows: listen backlogs are capped at {limit} (net.core.somaxconn)");
         }
+    }
+
+    /// <summary>
+    /// As for the backlog: the configured value is printed, and stderr says when a daemon started now could not hold that
+    /// many sessions (its RLIMIT_NOFILE, raised to the hard limit, is too low), with the limit that would apply.
+    /// </summary>
+    private static void WarnIfSessionsCut(MainOptions main, TextWriter error)
+    {
+        if (Slots.SessionCapacity.ForDaemon(main.SmtpAcceptMax) is { IsCut: true } capacity) error.WriteLine("exim: " + capacity.Describe());
     }
 
     /// <summary>

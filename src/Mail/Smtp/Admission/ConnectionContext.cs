@@ -70,6 +70,9 @@ internal sealed class ConnectionContext : AdmissionContext
     /// </summary>
     public Submission.LocalCaller? LocalUser { get; init; }
 
+    /// <summary>Whether the admission chain let the connection through to its SMTP session (counted in the metrics).</summary>
+    public bool SessionStarted { get; set; }
+
     /// <summary>The connection's side of the generation's stage policies, or null when the generation has none.</summary>
     public Policy.PolicySession? Policy { get; set; }
 

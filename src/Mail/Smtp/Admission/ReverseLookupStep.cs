@@ -4,15 +4,32 @@ using Exim.Abstractions.Resolution;
 
 namespace Exim.Mail.Smtp.Admission;
 
-/// <summary>Reverse lookup with forward confirmation for clients in host_lookup (spec §2.11), before the connect policies.</summary>
+/// <summary>
+/// Reverse lookup with forward confirmation for clients in host_lookup (spec §2.11), before the connect policies. Where
+/// no lookup waits, the session is called directly rather than awaited: this step keeps no frame on the stack of a
+/// session that lives for hours (an idle session's bytes count ten thousand times over).
+/// </summary>
 internal sealed class ReverseLookupStep : IAdmissionStep
 {
     public static ReverseLookupStep Instance { get; } = new();
 
-    public async Task<SessionResult> InvokeAsync(AdmissionContext connection, AdmissionDelegate next)
+    public Task<SessionResult> InvokeAsync(AdmissionContext connection, AdmissionDelegate next)
     {
         var c = (ConnectionContext)connection;
-        if (c.HostNames is { } lookups && await c.MatchAsync(c.Settings.HostLookup).ConfigureAwait(false) == HostListMatch.Match)
+        if (c.HostNames is not { } lookups) return next(connection);
+        var lookup = LookUpAsync(c, lookups);
+        return lookup.IsCompletedSuccessfully ? next(connection) : ThenAsync(lookup, connection, next);
+    }
+
+    private static async Task<SessionResult> ThenAsync(Task lookup, AdmissionContext connection, AdmissionDelegate next)
+    {
+        await lookup.ConfigureAwait(false);
+        return await next(connection).ConfigureAwait(false);
+    }
+
+    private static async Task LookUpAsync(ConnectionContext c, IHostNameLookups lookups)
+    {
+        if (await c.MatchAsync(c.Settings.HostLookup).ConfigureAwait(false) == HostListMatch.Match)
         {
             try
             {
@@ -30,6 +47,5 @@ internal sealed class ReverseLookupStep : IAdmissionStep
                 // The lookup took too long: carry on without a name, as a deferred lookup does.
             }
         }
-        return await next(connection).ConfigureAwait(false);
     }
 }
