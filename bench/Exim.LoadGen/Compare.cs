@@ -25,15 +25,19 @@ namespace Exim.LoadGen;
 internal static class Compare
 {
     private const int Sessions = 32;
-    private const string Ours = "ours", Postfix = "postfix", Sink = "smtp-sink", Fsync = "fsync-loop";
+    private const string Ours = "ours", Alt = "ours-alt", Postfix = "postfix", Sink = "smtp-sink", Fsync = "fsync-loop";
 
     /// <summary>
     /// No limit of messages per connection (Exim's default is 1000; smtp-source -d keeps every session for the whole run, as
     /// Postfix allows); run as root (as this bench is on a CI machine), the daemon must be told it may stay root. More main
     /// options for a trial from EXIM_LOADGEN_MAIN (e.g. <c>spool_sync = "file"</c>), one per line.
     /// </summary>
-    private static readonly string OursMain = "smtp_accept_max_per_connection = 0\n" + (Environment.IsPrivilegedProcess ? "exim_user = \"root\"\n" : "")
-        + Environment.GetEnvironmentVariable("EXIM_LOADGEN_MAIN")?.Replace("\\n", "\n", StringComparison.Ordinal);
+    private static readonly string OursBase = "smtp_accept_max_per_connection = 0\n" + (Environment.IsPrivilegedProcess ? "exim_user = \"root\"\n" : "");
+
+    private static readonly string OursMain = OursBase + Environment.GetEnvironmentVariable("EXIM_LOADGEN_MAIN")?.Replace("\\n", "\n", StringComparison.Ordinal);
+
+    /// <summary>With EXIM_LOADGEN_ALT, <c>compare</c> also measures a second daemon with those options, as "ours-alt", in the same rounds (an A/B).</summary>
+    private static readonly string? AltOptions = Environment.GetEnvironmentVariable("EXIM_LOADGEN_ALT")?.Replace("\\n", "\n", StringComparison.Ordinal);
 
     public static async Task RunAsync(string root, string exim, string mode, int seconds, int rounds)
     {
@@ -47,22 +51,24 @@ internal static class Compare
         var scratch = Path.Combine(Path.GetTempPath(), $"exim-compare-{Guid.NewGuid().ToString("N")[..8]}");
         Directory.CreateDirectory(scratch);
         await using var ours = await Daemon.StartAsync(exim, root, "", "", "", OursMain);
+        await using var alt = AltOptions is null ? null : await Daemon.StartAsync(exim, root, "", "", "", OursBase + AltOptions);
         await using var postfix = await PostfixServer.StartAsync(tree, FreePort(), scratch);
         var sinkPort = FreePort();
         using var sink = Process.Start(tree.Start("smtp-sink", "-u", "nobody", $"127.0.0.1:{sinkPort}", "1024"))!;
         try
         {
             Console.WriteLine($"{Environment.ProcessorCount} cores; smtp-source -s {Sessions} -l 1024, {seconds}s per run, {rounds} rounds; ours pid {ours.Process.Id} :{ours.Port}, postfix master pid {postfix.MasterPid} :{postfix.Port}, smtp-sink :{sinkPort}; all under {Path.GetTempPath()}");
-            var ports = new Dictionary<string, int> { [Ours] = ours.Port, [Postfix] = postfix.Port, [Sink] = sinkPort };
-            var sent = new Dictionary<string, long> { [Ours] = 0, [Postfix] = 0, [Sink] = 0 };
-            foreach (var target in new[] { Ours, Postfix })
+            var ports = new Dictionary<string, int> { [Ours] = ours.Port, [Postfix] = postfix.Port, [Sink] = sinkPort, [Alt] = alt?.Port ?? 0 };
+            var sent = new Dictionary<string, long> { [Ours] = 0, [Postfix] = 0, [Sink] = 0, [Alt] = 0 };
+            if (alt is not null) Console.WriteLine($"ours-alt pid {alt.Process.Id} :{alt.Port} with {AltOptions}");
+            foreach (var target in alt is null ? new[] { Ours, Postfix } : [Ours, Alt, Postfix])
             {
                 var warm = await SourceAsync(tree, ports[target], 2000, reused: true);
                 if (warm.Error is not null) throw new InvalidOperationException($"warm-up of {target} failed: {warm.Error}");
                 sent[target] += 2000;
             }
-            string[] targets = [Ours, Postfix, Sink, Fsync];
-            var estimate = new Dictionary<string, double> { [Ours] = 2000, [Postfix] = 1000, [Sink] = 8000 };
+            string[] targets = alt is null ? [Ours, Postfix, Sink, Fsync] : [Ours, Alt, Postfix, Sink, Fsync];
+            var estimate = new Dictionary<string, double> { [Ours] = 2000, [Alt] = 2000, [Postfix] = 1000, [Sink] = 8000 };
             var rates = new Dictionary<(bool Reused, string Target), List<double>>();
             var cpu = new Dictionary<(bool Reused, string Target), List<double>>();
             var ratios = new Dictionary<(bool Reused, string Against), List<double>>();
@@ -85,7 +91,7 @@ internal static class Compare
                         }
                         var key = reused ? target : target + "/new";
                         var count = (int)Math.Clamp(estimate.GetValueOrDefault(key, estimate[target] / (reused ? 1 : 2)) * seconds, 1000, 2_000_000);
-                        var pids = target switch { Ours => [ours.Process.Id], Postfix => postfix.ProcessIds(), _ => [sink.Id] };
+                        var pids = target switch { Ours => [ours.Process.Id], Alt => [alt!.Process.Id], Postfix => postfix.ProcessIds(), _ => [sink.Id] };
                         var cpuBefore = target == Postfix ? ProcStat.TreeCpuSeconds(postfix.MasterPid) : ProcStat.CpuSeconds(pids);
                         using var sampling = new CancellationTokenSource();
                         var pss = SamplePssAsync(() => target == Postfix ? postfix.ProcessIds() : pids, sampling.Token);
@@ -117,7 +123,7 @@ internal static class Compare
                     rates.TryAdd((reused, Fsync), []);
                     if (thisRound.TryGetValue(Fsync, out var f)) rates[(reused, Fsync)].Add(f);
                     if (!thisRound.TryGetValue(Ours, out var o)) continue;
-                    foreach (var against in new[] { Postfix, Sink, Fsync })
+                    foreach (var against in new[] { Postfix, Sink, Fsync, Alt })
                     {
                         if (!thisRound.TryGetValue(against, out var other)) continue;
                         ratios.TryAdd((reused, against), []);
@@ -134,7 +140,7 @@ internal static class Compare
                 string Cpu(string t) => cpu.TryGetValue((reused, t), out var v) && v.Count > 0 ? $"{Median(v):F3}" : "-";
                 string Ratio(string t) => ratios.TryGetValue((reused, t), out var v) && v.Count > 0 ? $"{Median(v):F2}" : "-";
                 Console.WriteLine($"  {shape}, c={Sessions}: ours {Rate(Ours)} msg/s ({Cpu(Ours)} CPU ms/msg), postfix {Rate(Postfix)} msg/s ({Cpu(Postfix)} CPU ms/msg), smtp-sink {Rate(Sink)} msg/s, fsync loop {Rate(Fsync)} commits/s");
-                Console.WriteLine($"    ours/postfix {Ratio(Postfix)}   ours/smtp-sink {Ratio(Sink)}   ours/fsync-loop {Ratio(Fsync)}");
+                Console.WriteLine($"    ours/postfix {Ratio(Postfix)}   ours/smtp-sink {Ratio(Sink)}   ours/fsync-loop {Ratio(Fsync)}{(alt is null ? "" : $"   ours-alt {Rate(Alt)} msg/s ({Cpu(Alt)} CPU ms/msg), ours/ours-alt {Ratio(Alt)}")}");
             }
             Console.WriteLine($"  peak PSS during the runs: ours {oursPss / 1024} MiB, postfix (all its processes) {postfixPss / 1024} MiB");
 

@@ -248,14 +248,14 @@ internal sealed record MainOptions
     [EximOption("smtp_forbid_bare_newline_exclusions")] public ImmutableArray<string> SmtpForbidBareNewlineExclusions { get; init; } = [];
 
     /// <summary>
-    /// Not in Exim: how a group commit makes messages durable. <c>"file"</c> (default): fsync every -D and -H file, as
-    /// Exim does, a batch's in parallel (the filesystem merges them into one journal commit). <c>"filesystem"</c>: one
-    /// syncfs(2) per batch, which needs Linux 5.8 or later to report write errors (older kernels fall back to
-    /// <c>"file"</c>) and also waits for everything else dirty on the spool's filesystem (logs, message logs, other
-    /// programs' files), so it takes several times as long as the fsyncs where anything else writes there.
+    /// Not in Exim: how a group commit makes messages durable. <c>"filesystem"</c> (default): one syncfs(2) per batch,
+    /// which needs Linux 5.8 or later to report write errors (older kernels fall back to <c>"file"</c>) and also
+    /// waits for everything else dirty on the spool's filesystem (logs, message logs, other programs' files).
+    /// <c>"file"</c>: fsync every -D and -H file, as Exim does, a batch's in parallel (on thread-pool threads, at most
+    /// 16 at once, so a large batch takes several journal commits).
     /// Either way the directory is fsynced after the renames, and 250 is sent only after both.
     /// </summary>
-    [EximOption("spool_sync")] public string SpoolSync { get; init; } = "file";
+    [EximOption("spool_sync")] public string SpoolSync { get; init; } = "filesystem";
 
     /// <summary>Largest message accepted; 0 means no limit.</summary>
     [EximOption("message_size_limit", Kind = OptionKind.Size, Min = 0)] public long MessageSizeLimit { get; init; } = 50L * 1024 * 1024;

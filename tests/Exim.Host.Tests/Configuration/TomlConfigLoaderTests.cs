@@ -161,10 +161,9 @@ public sealed class TomlConfigLoaderTests
     }
 
     [Fact]
-    public void Parse_SpoolSync_AcceptsOnlyItsTwoModes_AndFileIsTheDefault()
+    public void Parse_SpoolSync_AcceptsOnlyItsTwoModes()
     {
-        Assert.Equal("file", Parse("").Config!.Config.Main.SpoolSync);
-        Assert.Equal("filesystem", Parse("spool_sync = \"filesystem\"").Config!.Config.Main.SpoolSync);
+        Assert.Equal("file", Parse("spool_sync = \"file\"").Config!.Config.Main.SpoolSync);
         var error = Assert.Single(Parse("spool_sync = \"sometimes\"").Errors);
         Assert.Equal("/etc/exim/exim.toml:1:1: invalid value for \"spool_sync\": \"sometimes\" (expected \"filesystem\" or \"file\")", error.ToString());
     }
