@@ -170,7 +170,10 @@ internal sealed record MainOptions
 
     // ---- accept limits ----
 
-    /// <summary>Most simultaneous SMTP sessions; 0 means no limit. Values above 4095 are clamped to 4096.</summary>
+    /// <summary>
+    /// Most simultaneous SMTP sessions; 0 means no limit. Not clamped to Exim's 4096: the daemon cuts it only to what its
+    /// file descriptors allow (RLIMIT_NOFILE, raised to the hard limit at start), and says so in the log and in -bP.
+    /// </summary>
     [EximOption("smtp_accept_max", Min = 0)] public int SmtpAcceptMax { get; init; } = 20;
 
     /// <summary>Most simultaneous sessions from one IP address; 0 means no limit.</summary>
@@ -250,9 +253,7 @@ internal sealed record MainOptions
     /// <summary>
     /// Not in Exim: how a group commit makes messages durable. <c>"filesystem"</c> (default): one syncfs(2) per batch,
     /// which needs Linux 5.8 or later to report write errors (older kernels fall back to <c>"file"</c>) and also
-    /// waits for everything else dirty on the spool's filesystem (logs, message logs, other programs' files).
-    /// <c>"file"</c>: fsync every -D and -H file, as Exim does, a batch's in parallel (on thread-pool threads, at most
-    /// 16 at once, so a large batch takes several journal commits).
+    /// flushes anything else dirty on the spool's filesystem. <c>"file"</c>: fsync every -D and -H file, as Exim does.
     /// Either way the directory is fsynced after the renames, and 250 is sent only after both.
     /// </summary>
     [EximOption("spool_sync")] public string SpoolSync { get; init; } = "filesystem";
