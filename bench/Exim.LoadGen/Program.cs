@@ -30,6 +30,10 @@ using System.Text.RegularExpressions;
 // With "memory", RSS and PSS at rest and with idle-sessions idle sessions open, PASS/FAIL against 100 MB; with "gcmodes",
 // the same and c=32 rates with the PSS during them under each GC mode, side by side (Memory.cs).
 //   dotnet run -c Release --project bench/Exim.LoadGen -- 5 10000 memory     (or: 5 10000 gcmodes [rounds])
+// With "compare" (issue 15, Compare.cs): receive at c=32 by Postfix's smtp-source, ours against Postfix 3.7, smtp-sink and
+// a write+fsync+rename+directory-fsync loop, alternating; "sustained"/"sustained-new": ours for 3 minutes, per-10s rates.
+//   dotnet run -c Release --project bench/Exim.LoadGen -- 10 0 compare 3
+//   dotnet run -c Release --project bench/Exim.LoadGen -- 180 0 sustained
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var idleSessions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
 var mode = args.Length > 2 ? args[2] : "";
@@ -50,6 +54,12 @@ const string StageScript = """
     }
     """;
 const string StageHooks = "\n[hooks]\naccept = \"accept.csx\"\nhelo = \"stage.csx\"\nmail = \"stage.csx\"\nrcpt = \"stage.csx\"\npredata = \"stage.csx\"\ndata = \"stage.csx\"\n";
+
+if (mode is "compare" or "sustained" or "sustained-new") // Compare.cs: receive side by side with Postfix, smtp-sink, an fsync loop; sustained rate
+{
+    await Exim.LoadGen.Compare.RunAsync(root, exim, mode, seconds, rounds);
+    return;
+}
 
 if (mode == "startup")
 {

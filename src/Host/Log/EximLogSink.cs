@@ -163,9 +163,21 @@ internal sealed class EximLogSink : IAsyncDisposable
 
     private static void Write(string path, StringBuilder text)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var (bytes, length) = Encode(text);
-        try { Posix.Append(path, bytes.AsSpan(0, length), LogFileMode); }
+        try
+        {
+            try
+            {
+                Posix.Append(path, bytes.AsSpan(0, length), LogFileMode);
+            }
+            catch (IOException)
+            {
+                // Most likely the log directory is missing: made then, not checked before every write (a stat and a mkdir
+                // per batch of lines, about one per message under load).
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                Posix.Append(path, bytes.AsSpan(0, length), LogFileMode);
+            }
+        }
         finally { ArrayPool<byte>.Shared.Return(bytes); }
     }
 

@@ -49,6 +49,21 @@ internal static partial class Posix
         if (RenameFile(oldPath, newPath) != 0) throw new IOException($"rename({oldPath}, {newPath}) failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
+    /// <summary>
+    /// renameat2(2) with RENAME_NOREPLACE: atomic, and fails with <see cref="IOException"/> if <paramref name="newPath"/>
+    /// exists, in one call (File.Move without overwrite stats both names first, and in a spool directory of a few hundred
+    /// thousand entries each lookup costs).
+    /// </summary>
+    public static void RenameNoReplace(string oldPath, string newPath)
+    {
+        if (RenameAt2(AtFdCwd, oldPath, AtFdCwd, newPath, RenameNoReplaceFlag) != 0) throw new IOException($"rename({oldPath}, {newPath}) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    private const uint RenameNoReplaceFlag = 1;
+
+    [LibraryImport("libc", EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int RenameAt2(int oldDirFd, string oldPath, int newDirFd, string newPath, uint flags);
+
     [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int RenameFile(string oldPath, string newPath);
 
