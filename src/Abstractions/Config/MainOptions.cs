@@ -287,6 +287,12 @@ internal sealed record MainOptions
     /// <summary>Whether each message has its own log under <c>&lt;spool&gt;/msglog/</c> (what <c>-Mvl</c> shows), as Exim's default.</summary>
     [EximOption("message_logs")] public bool MessageLogs { get; init; } = true;
 
+    /// <summary>
+    /// Put each message's files in a subdirectory of <c>input/</c> (and its log of <c>msglog/</c>) named by the sixth
+    /// character of its id, so a queue of many thousands of messages is spread over 62 directories (Exim's option).
+    /// </summary>
+    [EximOption("split_spool_directory")] public bool SplitSpoolDirectory { get; init; }
+
     /// <summary>Keep a completed message's log, moved to <c>&lt;spool&gt;/msglog.OLD/</c>, instead of removing it.</summary>
     [EximOption("preserve_message_logs")] public bool PreserveMessageLogs { get; init; }
 
