@@ -61,6 +61,20 @@ internal static class QueueBench
         return failed == 0 ? 0 : 1;
     }
 
+    /// <summary>
+    /// <c>queue-fill dir N sinkPort [split]</c>: leaves a configuration and a spool of N queued messages in <paramref name="directory"/>
+    /// for profiling a run by hand (<c>perf record -g</c>, <c>strace -c -f</c> on <c>exim -C dir/exim.toml -qf</c>).
+    /// </summary>
+    public static async Task<int> FillOnlyAsync(string directory, int messages, int sinkPort, bool split)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, "exim.toml");
+        File.WriteAllText(path, DeliveryBench.Config(sinkPort, queueOnly: true, $"split_spool_directory = {(split ? "true" : "false")}"));
+        await FillAsync(Path.Combine(directory, "spool"), messages, split);
+        Console.WriteLine(path);
+        return 0;
+    }
+
     private static string WriteConfig(TempDirectory dir, int sinkPort, bool split, IReadOnlyList<string> extraOptions)
     {
         var path = dir.Combine("exim.toml");

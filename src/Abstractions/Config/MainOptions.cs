@@ -311,6 +311,13 @@ internal sealed record MainOptions
     /// </summary>
     [EximOption("immediate_delivery_max", Min = 1, Max = 256)] public int ImmediateDeliveryMax { get; init; } = 4;
 
+    /// <summary>
+    /// Ours: how many messages one queue run delivers at once, in-process, taking them in queue order (Exim's runner
+    /// forks one delivery at a time and gets its parallelism from <c>queue_run_max</c> runners); 1 delivers strictly one
+    /// after another.
+    /// </summary>
+    [EximOption("queue_run_parallel", Min = 1, Max = 256)] public int QueueRunParallel { get; init; } = 8;
+
     /// <summary>Above this load average queue runs are abandoned; -1 means unset.</summary>
     [EximOption("deliver_queue_load_max", Kind = OptionKind.FixedPoint)] public int DeliverQueueLoadMax { get; init; } = -1;
 

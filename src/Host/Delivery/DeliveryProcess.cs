@@ -42,7 +42,8 @@ internal sealed class DeliveryProcess : IAsyncDisposable
         Deliverer = new Deliverer(config, GenerationRouting.Router(generation, logger), generation.Transports, services,
             new RetryDatabase(hints, main.SpoolDirectory), RetryRuleSet.From(config), _spool, EximVersion.Number, TimeProvider.System, logger, random);
         var load = generation.SystemLoad(new ProcLoadAverage());
-        QueueRunner = new QueueRunner(Deliverer, main.SpoolDirectory, logger, load, main.DeliverQueueLoadMax, main.SplitSpoolDirectory);
+        QueueRunner = new QueueRunner(Deliverer, main.SpoolDirectory, logger, load, main.DeliverQueueLoadMax, main.SplitSpoolDirectory,
+            main.QueueRunParallel);
     }
 
     public Deliverer Deliverer { get; }

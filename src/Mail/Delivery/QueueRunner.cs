@@ -23,7 +23,7 @@ namespace Exim.Mail.Delivery;
 /// run is forced (<c>f</c>); above it the run is abandoned (<c>Abandon queue run: pid=N … (load 2.50, max 1.00)</c>).
 /// </summary>
 internal sealed class QueueRunner(Deliverer deliverer, string spoolDirectory, ILogger logger, ISystemLoad? load = null, int deliverQueueLoadMax = -1,
-    bool split = false)
+    bool split = false, int parallel = 1)
 {
     public async Task<QueueRunSummary> RunAsync(QueueRunSpec spec, string? startId, string? stopId, CancellationToken cancellationToken)
         => await RunAsync(spec, startId, stopId, null, cancellationToken).ConfigureAwait(false);
@@ -41,7 +41,7 @@ internal sealed class QueueRunner(Deliverer deliverer, string spoolDirectory, IL
         SpoolTidier.Tidy(spoolDirectory, queue, DateTimeOffset.UtcNow, logger); // crash leftovers, as a runner comes across them
         var options = new DeliveryOptions(Force: Has(flags, QueueRunFlags.Force) || selection is not null, Thaw: Has(flags, QueueRunFlags.Thaw),
             LocalOnly: Has(flags, QueueRunFlags.LocalOnly), FirstDeliveryOnly: Has(flags, QueueRunFlags.FirstDeliveryOnly));
-        var outcomes = new Dictionary<string, MessageOutcome>(StringComparer.Ordinal);
+        var outcomes = new System.Collections.Concurrent.ConcurrentDictionary<string, MessageOutcome>(StringComparer.Ordinal);
         // Names only: a message's -H file is read when it is reached (by the deliverer, which skips a frozen message unless
         // thawing and one tried before under -qi; here too only for -R/-S), so the first delivery of a run over a large queue
         // waits for a directory listing, not for every header. Over a split spool, one subdirectory at a time.
@@ -61,12 +61,14 @@ internal sealed class QueueRunner(Deliverer deliverer, string spoolDirectory, IL
         var held = new List<(string Id, string HeldFor)>();
         var abandoned = false;
         bool Abandon() => abandoned || (abandoned = TooLoaded(options, pid, flagText));
-        foreach (var id in Selected(listed))
+        await ForEachAsync(Selected(listed), async id =>
         {
-            if (cancellationToken.IsCancellationRequested || Abandon()) break;
             var result = await DeliverAsync(id, twoStage ? options with { HoldRemote = true } : options).ConfigureAwait(false);
-            if (twoStage && result.HeldFor is { } hosts) held.Add((id, hosts));
-        }
+            if (twoStage && result.HeldFor is { } hosts)
+            {
+                lock (held) held.Add((id, hosts));
+            }
+        }, Abandon, cancellationToken).ConfigureAwait(false);
 
         if (twoStage)
         {
@@ -74,15 +76,44 @@ internal sealed class QueueRunner(Deliverer deliverer, string spoolDirectory, IL
             // first stage did not get to, as Exim's second scan would: messages that were locked, and new arrivals.
             var again = held.OrderBy(h => h.HeldFor, StringComparer.Ordinal).Select(h => h.Id).ToList();
             again.AddRange(Selected(SpoolQueue.Entries(spoolDirectory, queue)).Where(id => outcomes.GetValueOrDefault(id, MessageOutcome.Locked) == MessageOutcome.Locked));
-            foreach (var id in again)
-            {
-                if (cancellationToken.IsCancellationRequested || Abandon()) break;
-                await DeliverAsync(id, options).ConfigureAwait(false);
-            }
+            await ForEachAsync(again, async id => await DeliverAsync(id, options).ConfigureAwait(false), Abandon, cancellationToken).ConfigureAwait(false);
         }
         DeliveryLog.QueueRunEnded(logger, queueText, pid, flagText);
         int Count(MessageOutcome o) => outcomes.Values.Count(v => v == o);
         return new QueueRunSummary(Count(MessageOutcome.Completed), Count(MessageOutcome.Deferred), Count(MessageOutcome.Locked));
+    }
+
+    /// <summary>
+    /// Delivers <paramref name="ids"/> in order, up to <c>parallel</c> at once (<c>queue_run_parallel</c>): each message is
+    /// started in queue order once a slot is free, so one slow message does not hold up the rest, and the deliveries of a
+    /// run share its connections. Stops starting new ones when cancelled or when <paramref name="stop"/> says so.
+    /// </summary>
+    private async Task ForEachAsync(IEnumerable<string> ids, Func<string, Task> deliver, Func<bool> stop, CancellationToken cancellationToken)
+    {
+        var running = new List<Task>(parallel);
+        try
+        {
+            foreach (var id in ids)
+            {
+                if (cancellationToken.IsCancellationRequested || stop()) break;
+                if (parallel <= 1)
+                {
+                    await deliver(id).ConfigureAwait(false);
+                    continue;
+                }
+                if (running.Count >= parallel)
+                {
+                    var finished = await Task.WhenAny(running).ConfigureAwait(false);
+                    running.Remove(finished);
+                    await finished.ConfigureAwait(false);
+                }
+                running.Add(Task.Run(() => deliver(id), CancellationToken.None));
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(running).ConfigureAwait(false);
+        }
     }
 
     /// <summary>queue.c: unless forced, a load average above deliver_queue_load_max abandons the run (logged once).</summary>
