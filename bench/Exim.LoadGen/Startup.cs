@@ -11,7 +11,7 @@ internal static class Startup
 {
     public static async Task RunAsync(string root, int runs)
     {
-        var sink = await SmtpSinkAsync(root);
+        var sink = (await Exim.LoadGen.Peers.PostfixTree.EnsureAsync(root)).SmtpSinkWrapper();
         var subjects = new List<(string Name, Func<int, ProcessStartInfo> Start)>
         {
             ("postfix smtp-sink", port => Psi(sink, "-u", "nobody", $"127.0.0.1:{port}", "100")),
@@ -83,37 +83,6 @@ internal static class Startup
             if (!process.HasExited) process.Kill();
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         }
-    }
-
-    /// <summary>Postfix's smtp-sink from Debian's postfix package, unpacked (not installed) into .tools/postfix once.</summary>
-    private static async Task<string> SmtpSinkAsync(string root)
-    {
-        var dir = Path.Combine(root, ".tools", "postfix");
-        var sink = Path.Combine(dir, "usr/sbin/smtp-sink");
-        if (File.Exists(sink)) return Wrapped(dir, sink);
-        Directory.CreateDirectory(dir);
-        await RunAsync(dir, "apt-get", "download", "postfix");
-        var deb = Directory.GetFiles(dir, "postfix_*.deb").Single();
-        await RunAsync(dir, "dpkg", "-x", deb, dir);
-        return Wrapped(dir, sink);
-    }
-
-    /// <summary>smtp-sink needs Postfix's own libraries, which live beside it in the unpacked tree.</summary>
-    private static string Wrapped(string dir, string sink)
-    {
-        var wrapper = Path.Combine(dir, "smtp-sink");
-        File.WriteAllText(wrapper, $"#!/bin/sh\nLD_LIBRARY_PATH='{Path.Combine(dir, "usr/lib/postfix")}' exec '{sink}' \"$@\"\n");
-        File.SetUnixFileMode(wrapper, (UnixFileMode)0b111_101_101);
-        return wrapper;
-    }
-
-    private static async Task RunAsync(string dir, string file, params string[] args)
-    {
-        var psi = Psi(file, args);
-        psi.WorkingDirectory = dir;
-        using var p = Process.Start(psi)!;
-        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
-        if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed: {await p.StandardError.ReadToEndAsync()}");
     }
 
     private static int FreePort()
