@@ -27,6 +27,12 @@ using System.Text.RegularExpressions;
 // ReadyToRun one if deploy/build-deb.sh has staged it under .build/deb, and any listed in EXIM_STARTUP_BUILDS, colon
 // separated); medians and the ratio to smtp-sink.
 //   dotnet run -c Release --project bench/Exim.LoadGen -- 9 0 startup
+if (args is ["postfix-drain", ..]) // [messages] [rounds]: Postfix draining held messages to smtp-sink (see PostfixDrain)
+{
+    Environment.ExitCode = await Exim.LoadGen.PostfixDrain.RunAsync(FindRoot(), args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);
+    return;
+}
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var idleSessions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
 var mode = args.Length > 2 ? args[2] : "";
