@@ -38,7 +38,9 @@ internal sealed class QueueRunner(Deliverer deliverer, string spoolDirectory, IL
         var (pid, flags, queue) = (Environment.ProcessId, spec.Flags, spec.QueueName);
         var (flagText, queueText) = (FlagText(flags) + selection?.LogText, SpoolPaths.Describe(queue));
         DeliveryLog.QueueRunStarted(logger, queueText, pid, flagText);
-        SpoolTidier.Tidy(spoolDirectory, queue, DateTimeOffset.UtcNow, logger); // crash leftovers, as a runner comes across them
+        // Crash leftovers, alongside the deliveries (the tidier takes only what no one holds the lock of), so on a large queue
+        // the first delivery does not wait for a pass over every file.
+        var tidy = Task.Run(() => SpoolTidier.Tidy(spoolDirectory, queue, DateTimeOffset.UtcNow, logger), CancellationToken.None);
         var options = new DeliveryOptions(Force: Has(flags, QueueRunFlags.Force) || selection is not null, Thaw: Has(flags, QueueRunFlags.Thaw),
             LocalOnly: Has(flags, QueueRunFlags.LocalOnly), FirstDeliveryOnly: Has(flags, QueueRunFlags.FirstDeliveryOnly));
         var outcomes = new System.Collections.Concurrent.ConcurrentDictionary<string, MessageOutcome>(StringComparer.Ordinal);
@@ -61,7 +63,9 @@ internal sealed class QueueRunner(Deliverer deliverer, string spoolDirectory, IL
         var held = new List<(string Id, string HeldFor)>();
         var abandoned = false;
         bool Abandon() => abandoned || (abandoned = TooLoaded(options, pid, flagText));
-        await ForEachAsync(Selected(listed), async id =>
+        // A two-stage run delivers one message at a time: its point is the order (host by host, one connection each).
+        var width = twoStage ? 1 : parallel;
+        await ForEachAsync(Selected(listed), width, async id =>
         {
             var result = await DeliverAsync(id, twoStage ? options with { HoldRemote = true } : options).ConfigureAwait(false);
             if (twoStage && result.HeldFor is { } hosts)
@@ -76,19 +80,20 @@ internal sealed class QueueRunner(Deliverer deliverer, string spoolDirectory, IL
             // first stage did not get to, as Exim's second scan would: messages that were locked, and new arrivals.
             var again = held.OrderBy(h => h.HeldFor, StringComparer.Ordinal).Select(h => h.Id).ToList();
             again.AddRange(Selected(SpoolQueue.Entries(spoolDirectory, queue)).Where(id => outcomes.GetValueOrDefault(id, MessageOutcome.Locked) == MessageOutcome.Locked));
-            await ForEachAsync(again, async id => await DeliverAsync(id, options).ConfigureAwait(false), Abandon, cancellationToken).ConfigureAwait(false);
+            await ForEachAsync(again, width, async id => await DeliverAsync(id, options).ConfigureAwait(false), Abandon, cancellationToken).ConfigureAwait(false);
         }
+        await tidy.ConfigureAwait(false);
         DeliveryLog.QueueRunEnded(logger, queueText, pid, flagText);
         int Count(MessageOutcome o) => outcomes.Values.Count(v => v == o);
         return new QueueRunSummary(Count(MessageOutcome.Completed), Count(MessageOutcome.Deferred), Count(MessageOutcome.Locked));
     }
 
     /// <summary>
-    /// Delivers <paramref name="ids"/> in order, up to <c>parallel</c> at once (<c>queue_run_parallel</c>): each message is
+    /// Delivers <paramref name="ids"/> in order, up to <paramref name="parallel"/> at once (<c>queue_run_parallel</c>): each message is
     /// started in queue order once a slot is free, so one slow message does not hold up the rest, and the deliveries of a
     /// run share its connections. Stops starting new ones when cancelled or when <paramref name="stop"/> says so.
     /// </summary>
-    private async Task ForEachAsync(IEnumerable<string> ids, Func<string, Task> deliver, Func<bool> stop, CancellationToken cancellationToken)
+    private async Task ForEachAsync(IEnumerable<string> ids, int parallel, Func<string, Task> deliver, Func<bool> stop, CancellationToken cancellationToken)
     {
         var running = new List<Task>(parallel);
         try

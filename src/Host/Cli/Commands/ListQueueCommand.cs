@@ -24,7 +24,16 @@ internal static class ListQueueCommand
         if (cl.Arguments.IsEmpty)
         {
             // Names first, then each -H file read as it is printed (Exim's queue_list): memory stays flat on a large queue.
-            foreach (var m in SpoolQueue.List(spool, cl.QueueName, sorted: !cl.Listing.Unsorted)) Write(output, m, now, kind);
+            // Written in chunks of about 64 KB: stdout writes through, and a write per line was most of the time on a large queue.
+            using var chunk = new StringWriter(CultureInfo.InvariantCulture);
+            foreach (var m in SpoolQueue.List(spool, cl.QueueName, sorted: !cl.Listing.Unsorted))
+            {
+                Write(chunk, m, now, kind);
+                if (chunk.GetStringBuilder().Length < 64 * 1024) continue;
+                output.Write(chunk.GetStringBuilder());
+                chunk.GetStringBuilder().Clear();
+            }
+            output.Write(chunk.GetStringBuilder());
             return 0;
         }
         foreach (var id in cl.Arguments)
