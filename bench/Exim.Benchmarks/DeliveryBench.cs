@@ -64,8 +64,9 @@ internal static class DeliveryBench
         return 0;
     }
 
-    internal static string Config(int sinkPort, bool queueOnly) => TestDaemon.SmtpConfig($$"""
+    internal static string Config(int sinkPort, bool queueOnly, string extra = "") => TestDaemon.SmtpConfig($$"""
         queue_only = {{(queueOnly ? "true" : "false")}}
+        {{extra}}
         smtp_accept_max_per_connection = 100000
         smtp_accept_queue_per_connection = 0
 

@@ -27,15 +27,15 @@ public class MessageLogBenchmarks
     [Benchmark]
     public void ReceptionLine()
     {
-        MessageLog.Append(_spool, null, Id, DateTime.Now, "Received from alice@example.com H=client.example.net [192.0.2.1] P=esmtp S=1345 id=abc@example.net");
-        MessageLog.Complete(_spool, null, Id, preserve: false);
+        MessageLog.Append(Path.Combine(_spool, "input"), Id, DateTime.Now, "Received from alice@example.com H=client.example.net [192.0.2.1] P=esmtp S=1345 id=abc@example.net");
+        MessageLog.Complete(_spool, Path.Combine(_spool, "input"), Id, preserve: false);
     }
 
     [Benchmark]
     public void ReceptionAndDeliveryLines()
     {
-        MessageLog.Append(_spool, null, Id, DateTime.Now, "Received from alice@example.com H=client.example.net [192.0.2.1] P=esmtp S=1345 id=abc@example.net");
-        MessageLog.Append(_spool, null, Id, DateTime.Now, "bob@example.org: remote_smtp transport succeeded");
-        MessageLog.Complete(_spool, null, Id, preserve: false);
+        MessageLog.Append(Path.Combine(_spool, "input"), Id, DateTime.Now, "Received from alice@example.com H=client.example.net [192.0.2.1] P=esmtp S=1345 id=abc@example.net");
+        MessageLog.Append(Path.Combine(_spool, "input"), Id, DateTime.Now, "bob@example.org: remote_smtp transport succeeded");
+        MessageLog.Complete(_spool, Path.Combine(_spool, "input"), Id, preserve: false);
     }
 }

@@ -33,5 +33,19 @@ if (args.Length > 0 && args[0] == "retry-scale")
 {
     return await HintsBench.RetryScaleAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500);
 }
+if (args.Length > 0 && args[0] == "queue-scale") // [messages] [split]: -bpc, -bp, queue-run start and drain on a large queue
+{
+    return await QueueBench.ScaleAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000, args.Length <= 2 || args[2] != "unsplit");
+}
+if (args.Length > 3 && args[0] == "queue-fill") // dir messages sinkPort [split]: a spool to profile a run by hand
+{
+    return await QueueBench.FillOnlyAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture),
+        int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), args.Length > 4 && args[4] == "split");
+}
+if (args.Length > 0 && args[0] == "drain") // [messages] [rounds] [main options...]: exim -qf to smtp-sink, msg/s and CPU per message
+{
+    return await QueueBench.DrainRoundsAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3, args.Length > 3 ? args[3..] : []);
+}
 BenchmarkSwitcher.FromAssembly(typeof(ConfigBenchmarks).Assembly).Run(args);
 return 0;

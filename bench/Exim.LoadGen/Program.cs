@@ -34,6 +34,13 @@ using System.Text.RegularExpressions;
 // a write+fsync+rename+directory-fsync loop, alternating; "sustained"/"sustained-new": ours for 3 minutes, per-10s rates.
 //   dotnet run -c Release --project bench/Exim.LoadGen -- 10 0 compare 3
 //   dotnet run -c Release --project bench/Exim.LoadGen -- 180 0 sustained
+// With "postfix-drain [messages] [rounds]": Postfix draining held messages to smtp-sink, first to last (PostfixDrain.cs).
+if (args is ["postfix-drain", ..]) // [messages] [rounds]: Postfix draining held messages to smtp-sink (see PostfixDrain)
+{
+    Environment.ExitCode = await Exim.LoadGen.PostfixDrain.RunAsync(FindRoot(), args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);
+    return;
+}
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var idleSessions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
 var mode = args.Length > 2 ? args[2] : "";

@@ -32,7 +32,11 @@ internal sealed class PostfixServer : IAsyncDisposable
 
     public string QueueDirectory => Path.Combine(Directory, "queue");
 
-    public static async Task<PostfixServer> StartAsync(PostfixTree tree, int port, string? parent = null)
+    /// <param name="tree">The unpacked Postfix.</param>
+    /// <param name="port">Its SMTP port on 127.0.0.1.</param>
+    /// <param name="parent">Where its directory goes (default: the temporary directory).</param>
+    /// <param name="relayHost">Where held messages go once released (<c>postsuper -H ALL</c>): <c>relayhost</c>, e.g. an smtp-sink.</param>
+    public static async Task<PostfixServer> StartAsync(PostfixTree tree, int port, string? parent = null, string? relayHost = null)
     {
         // Short: postlogd's socket is named by its full path (queue/public/postlog), and a unix socket's name has 107 bytes.
         var dir = parent is null ? Path.Combine(Path.GetTempPath(), $"postfix-{Guid.NewGuid().ToString("N")[..8]}") : Path.Combine(parent, "postfix");
@@ -76,7 +80,7 @@ internal sealed class PostfixServer : IAsyncDisposable
             import_environment = MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ LANG=C LD_LIBRARY_PATH
             default_process_limit = 200
             smtpd_client_connection_count_limit = 0
-            """ + "\n");
+            """ + "\n" + (relayHost is null ? "" : $"relayhost = {relayHost}\nsmtp_tls_security_level = none\n"));
         File.WriteAllText(Path.Combine(conf, "master.cf"), $"""
             127.0.0.1:{port} inet n - n - - smtpd
             pickup    unix  n - n 60 1 pickup
@@ -93,7 +97,7 @@ internal sealed class PostfixServer : IAsyncDisposable
             scache    unix  - - n - 1 scache
             discard   unix  - - n - - discard
             postlog   unix-dgram n - n - 1 postlogd
-            """ + "\n");
+            """ + "\n" + (relayHost is null ? "" : "smtp      unix  - - n - - smtp\nrelay     unix  - - n - - smtp\n"));
         // What post-install would create: the queue's directories, owned by mail_owner (public and maildrop also by the
         // setgid group), and pid/ by root.
         foreach (var sub in new[] { "active", "bounce", "corrupt", "defer", "deferred", "flush", "hold", "incoming", "saved", "trace", "private", "public", "maildrop" })

@@ -290,6 +290,12 @@ internal sealed record MainOptions
     /// <summary>Whether each message has its own log under <c>&lt;spool&gt;/msglog/</c> (what <c>-Mvl</c> shows), as Exim's default.</summary>
     [EximOption("message_logs")] public bool MessageLogs { get; init; } = true;
 
+    /// <summary>
+    /// Put each message's files in a subdirectory of <c>input/</c> (and its log of <c>msglog/</c>) named by the sixth
+    /// character of its id, so a queue of many thousands of messages is spread over 62 directories (Exim's option).
+    /// </summary>
+    [EximOption("split_spool_directory")] public bool SplitSpoolDirectory { get; init; }
+
     /// <summary>Keep a completed message's log, moved to <c>&lt;spool&gt;/msglog.OLD/</c>, instead of removing it.</summary>
     [EximOption("preserve_message_logs")] public bool PreserveMessageLogs { get; init; }
 
@@ -307,6 +313,13 @@ internal sealed record MainOptions
     /// start-up); a message that finds a full backlog waits for the next queue run.
     /// </summary>
     [EximOption("immediate_delivery_max", Min = 1, Max = 256)] public int ImmediateDeliveryMax { get; init; } = 4;
+
+    /// <summary>
+    /// Ours: how many messages one queue run delivers at once, in-process, taking them in queue order (Exim's runner
+    /// forks one delivery at a time and gets its parallelism from <c>queue_run_max</c> runners); 1 delivers strictly one
+    /// after another.
+    /// </summary>
+    [EximOption("queue_run_parallel", Min = 1, Max = 256)] public int QueueRunParallel { get; init; } = 8;
 
     /// <summary>Above this load average queue runs are abandoned; -1 means unset.</summary>
     [EximOption("deliver_queue_load_max", Kind = OptionKind.FixedPoint)] public int DeliverQueueLoadMax { get; init; } = -1;

@@ -35,14 +35,15 @@ internal sealed class DeliveryProcess : IAsyncDisposable
         var dns = GenerationRouting.Dns(generation, cache);
         generation.Strategies.TryGet<IAddressResolver>(StrategyKeys.ByName, out var byname);
         var logger = loggers.CreateLogger("Exim.Delivery");
-        _spool = new FileSpool(main.SpoolDirectory, TimeProvider.System, main.SpoolSync == "filesystem");
+        _spool = new FileSpool(main.SpoolDirectory, TimeProvider.System, main.SpoolSync == "filesystem", main.SplitSpoolDirectory);
         _pool = new SmtpConnectionPool();
         // The generation's transports run with this process's host lookups (through its host cache) and connection pool.
         var services = new DeliveryServices(new HostListResolver(dns, byname, random, logger, main.SlowLookupLog), _pool);
         Deliverer = new Deliverer(config, GenerationRouting.Router(generation, logger), generation.Transports, services,
             new RetryDatabase(hints, main.SpoolDirectory), RetryRuleSet.From(config), _spool, EximVersion.Number, TimeProvider.System, logger, random);
         var load = generation.SystemLoad(new ProcLoadAverage());
-        QueueRunner = new QueueRunner(Deliverer, main.SpoolDirectory, logger, load, main.DeliverQueueLoadMax);
+        QueueRunner = new QueueRunner(Deliverer, main.SpoolDirectory, logger, load, main.DeliverQueueLoadMax, main.SplitSpoolDirectory,
+            main.QueueRunParallel);
     }
 
     public Deliverer Deliverer { get; }

@@ -7,7 +7,7 @@ namespace Exim.Host.Metrics;
 
 /// <summary>
 /// The queue gauges: for the default queue and each named queue (a spool subdirectory with an <c>input</c> directory),
-/// how many messages it holds and the age of the oldest, read from the -H file names alone (a message id holds its time).
+/// how many messages it holds and the age of the oldest, read from the -H file names alone (split or not) (a message id holds its time).
 /// Read at most once every few seconds, whatever the number of scrapers.
 /// </summary>
 internal sealed class QueueFiguresReader(Func<string> spoolDirectory, TimeProvider time)
@@ -41,28 +41,27 @@ internal sealed class QueueFiguresReader(Func<string> spoolDirectory, TimeProvid
     /// </summary>
     public static IReadOnlyList<QueueFigures> ReadNow(string spool, DateTimeOffset now)
     {
-        var result = new List<QueueFigures> { Figures("", SpoolPaths.Input(spool, null), now) };
+        var result = new List<QueueFigures> { Figures("", spool, null, now) };
         if (!Directory.Exists(spool)) return result;
         foreach (var dir in Directory.EnumerateDirectories(spool).Order(StringComparer.Ordinal))
         {
             if (result.Count > MaxQueues) break;
             var name = Path.GetFileName(dir);
             if (name is "input" or "msglog" or "db" or "log" || !QueueNames.IsValid(name, out _) || !Directory.Exists(Path.Combine(dir, "input"))) continue;
-            result.Add(Figures(name, Path.Combine(dir, "input"), now));
+            result.Add(Figures(name, spool, name, now));
         }
         return result;
     }
 
-    private static QueueFigures Figures(string name, string input, DateTimeOffset now)
+    private static QueueFigures Figures(string name, string spool, string? queue, DateTimeOffset now)
     {
         long count = 0;
         var oldest = now;
-        if (Directory.Exists(input))
+        // The input directory and its split subdirectories (split_spool_directory), whatever the option says now.
+        foreach (var directory in SpoolQueue.Directories(spool, queue))
         {
-            foreach (var path in Directory.EnumerateFiles(input, "*-H"))
+            foreach (var id in SpoolQueue.Ids(directory))
             {
-                var id = Path.GetFileName(path.AsSpan())[..^2];
-                if (!MessageId.IsValid(id)) continue;
                 var made = MessageId.Time(id);
                 if (made < oldest) oldest = made;
                 if (++count >= MaxCount) return new QueueFigures(name, count, now - oldest, AtLeast: true);

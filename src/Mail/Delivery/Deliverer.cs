@@ -44,12 +44,13 @@ internal sealed class Deliverer(
     {
         string? bounceId;
         DeliveryResult result;
-        var (id, input) = (message.Id, SpoolPaths.Input(config.Main.SpoolDirectory, message.Queue));
-        var attempt = MessageLock.TryAcquire(input, id, out var held);
+        var id = message.Id;
+        var attempt = MessageLock.TryAcquire(config.Main.SpoolDirectory, message.Queue, id, config.Main.SplitSpoolDirectory, out var held);
         if (attempt == LockAttempt.Locked) DeliveryLog.Locked(logger, id);
         if (held is null) return new(attempt == LockAttempt.Locked ? MessageOutcome.Locked : MessageOutcome.NotFound);
         using (held)
         {
+            var input = held.InputDirectory;
             if (SpoolHeaderFile.Load(Path.Combine(input, id + "-H")) is not { } header) return new(MessageOutcome.NotFound);
             if (options.FirstDeliveryOnly && !header.FirstTime) return new(MessageOutcome.NotFirstDelivery); // tried since it was listed
             var thawed = header.Frozen;
@@ -521,10 +522,10 @@ internal sealed class Deliverer(
         try
         {
             var message = BounceBuilder.Build(config.Main.PrimaryHostname, state.Content, state.Failed, now);
-            var (id, size) = await LocalSubmission.SubmitAsync(spool, message, "", [state.Header.Sender], config.Main.PrimaryHostname, version,
+            var (id, input, size) = await LocalSubmission.SubmitAsync(spool, message, "", [state.Header.Sender], config.Main.PrimaryHostname, version,
                 time.GetLocalNow(), cancellationToken).ConfigureAwait(false);
             DeliveryLog.BounceCreated(logger, id, state.Header.Id, Environment.UserName, size);
-            Note(null, id, time.GetLocalNow().DateTime, $"Received from <> R={state.Header.Id} U={Environment.UserName} P=local S={size}");
+            Note(input, id, time.GetLocalNow().DateTime, $"Received from <> R={state.Header.Id} U={Environment.UserName} P=local S={size}");
             return id;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or MimeKit.ParseException)
@@ -559,19 +560,19 @@ internal sealed class Deliverer(
     /// Appends to the message's log (deliver.c's deliver_msglog), stamped with <paramref name="now"/> unless null; a
     /// failure to write it goes to the panic log and changes nothing else.
     /// </summary>
-    private void Note(MessageState state, DateTime? now, string line) => Note(state.Queue, state.Header.Id, now, line);
+    private void Note(MessageState state, DateTime? now, string line) => Note(state.Input, state.Header.Id, now, line);
 
-    private void Note(string? queue, string id, DateTime? now, string line)
+    private void Note(string input, string id, DateTime? now, string line)
     {
         if (!config.Main.MessageLogs) return;
-        if (MessageLog.Append(config.Main.SpoolDirectory, queue, id, now, line) is { } failed) DeliveryLog.MessageLogFailed(logger, id, failed.Message);
+        if (MessageLog.Append(input, id, now, line) is { } failed) DeliveryLog.MessageLogFailed(logger, id, failed.Message);
     }
 
     private void CompleteMessageLog(MessageState state)
     {
         try
         {
-            MessageLog.Complete(config.Main.SpoolDirectory, state.Queue, state.Header.Id, config.Main.PreserveMessageLogs);
+            MessageLog.Complete(config.Main.SpoolDirectory, state.Input, state.Header.Id, config.Main.PreserveMessageLogs);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -579,11 +580,15 @@ internal sealed class Deliverer(
         }
     }
 
-    /// <summary>Removes a finished message: the -H file first, so no runner lists it again, then the -D file.</summary>
+    /// <summary>
+    /// Removes a finished message: the -H file first, so no runner lists it again, then the -D file. Not fsynced, as Exim's
+    /// deliver.c does not: the deliveries that finished it are already recorded nowhere else, so a crash that loses the
+    /// unlinks can only deliver the message again (what a crash before the unlinks would do anyway), never lose it; a
+    /// directory fsync here cost a disk flush per message.
+    /// </summary>
     private static void RemoveFiles(MessageState state)
     {
         File.Delete(Path.Combine(state.Input, state.Header.Id + "-H"));
         File.Delete(Path.Combine(state.Input, state.Header.Id + "-D"));
-        Native.Posix.FsyncDirectory(state.Input);
     }
 }

@@ -8,11 +8,11 @@ namespace Exim.Mail.Delivery;
 /// <summary>
 /// Puts a locally generated message (a bounce) into the spool as a new message, as Exim's child process does with
 /// <c>-t -oem -oi -f &lt;&gt;</c>: a Received header with <c>with local</c>, the headers as the -H file's, and the
-/// body with LF line ends into the -D file. Returns the new id and its size for the <c>&lt;=</c> log line.
+/// body with LF line ends into the -D file. Returns the new id, the directory it is in and its size for the <c>&lt;=</c> log line.
 /// </summary>
 internal static class LocalSubmission
 {
-    public static async Task<(string Id, long Size)> SubmitAsync(FileSpool spool, MimeMessage message, string sender, IReadOnlyList<string> recipients,
+    public static async Task<(string Id, string InputDirectory, long Size)> SubmitAsync(FileSpool spool, MimeMessage message, string sender, IReadOnlyList<string> recipients,
         string primaryHostname, string version, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
@@ -35,7 +35,7 @@ internal static class LocalSubmission
             var envelope = new Envelope(sender, [.. recipients], now, null, null, null, null, null, "local", lines, 0);
             await spool.CommitAsync(spooled, envelope, headers, cancellationToken).ConfigureAwait(false);
             var size = body.Length + headers.Sum(h => Encoding.Latin1.GetByteCount(h) + 1);
-            return (spooled.Id, size);
+            return (spooled.Id, spooled.InputDirectory, size);
         }
         catch
         {

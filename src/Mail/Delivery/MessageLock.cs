@@ -13,19 +13,37 @@ internal sealed class MessageLock : IDisposable
 {
     private readonly FileStream _data;
 
-    private MessageLock(FileStream data, string id)
+    private MessageLock(FileStream data, string id, string inputDirectory)
     {
         _data = data;
         Id = id;
+        InputDirectory = inputDirectory;
     }
 
     public string Id { get; }
+
+    /// <summary>Where the message's files are: its queue's input directory, or the split subdirectory of it.</summary>
+    public string InputDirectory { get; }
 
     public SafeFileHandle Data => _data.SafeFileHandle;
 
     /// <summary>Where the body starts: after the <c>id-D</c> line.</summary>
     public long BodyOffset => SpoolQueue.DataStartOffset(Id);
 
+    /// <summary>
+    /// Locks the message wherever it is, split or not (Exim's spool_open_datafile: the place <paramref name="split"/> says
+    /// first, then the other, so a message queued before the option changed is still found).
+    /// </summary>
+    public static LockAttempt TryAcquire(string spoolDirectory, string? queue, string id, bool split, out MessageLock? held)
+    {
+        held = null;
+        if (!MessageId.IsValid(id)) return LockAttempt.NotFound;
+        var (first, second) = SpoolPaths.Candidates(spoolDirectory, queue, id, split);
+        var attempt = TryAcquire(first, id, out held);
+        return attempt == LockAttempt.NotFound ? TryAcquire(second, id, out held) : attempt;
+    }
+
+    /// <summary>Locks the message in this directory only.</summary>
     public static LockAttempt TryAcquire(string inputDirectory, string id, out MessageLock? held)
     {
         held = null;
@@ -38,7 +56,7 @@ internal sealed class MessageLock : IDisposable
             data.Dispose();
             return LockAttempt.NotFound;
         }
-        held = new MessageLock(data, id);
+        held = new MessageLock(data, id, inputDirectory);
         return LockAttempt.Acquired;
     }
 

@@ -17,18 +17,19 @@ internal static class QueueMove
     /// <param name="id">The message.</param>
     /// <param name="from">Its queue (null: the default queue).</param>
     /// <param name="to">The queue it goes to (null: the default queue).</param>
+    /// <param name="split"><c>split_spool_directory</c>: where it is looked for first, and where it goes.</param>
     /// <param name="leftover">After a move, what could not be tidied (the message is moved regardless), or null.</param>
     /// <returns>Acquired when moved; Locked or NotFound as the message lock says.</returns>
     /// <exception cref="IOException">The message could not be moved (it is left where it was).</exception>
-    public static LockAttempt Move(string spoolDirectory, string id, string? from, string? to, out string? leftover)
+    public static LockAttempt Move(string spoolDirectory, string id, string? from, string? to, bool split, out string? leftover)
     {
         leftover = null;
-        var source = SpoolPaths.Input(spoolDirectory, from);
-        var attempt = MessageLock.TryAcquire(source, id, out var held);
+        var attempt = MessageLock.TryAcquire(spoolDirectory, from, id, split, out var held);
         if (held is null) return attempt;
         using (held)
         {
-            var destination = SpoolPaths.EnsureInput(spoolDirectory, to);
+            var source = held.InputDirectory;
+            var destination = SpoolPaths.EnsureMessageInput(spoolDirectory, to, id, split);
             var (sourceData, sourceHeader) = (Path.Combine(source, id + "-D"), Path.Combine(source, id + "-H"));
             var (data, header) = (Path.Combine(destination, id + "-D"), Path.Combine(destination, id + "-H"));
             if (File.Exists(header)) throw new IOException($"{header} already exists");
@@ -49,7 +50,7 @@ internal static class QueueMove
                 Posix.FsyncDirectory(destination);
                 File.Delete(sourceData);
                 Posix.FsyncDirectory(source);
-                MessageLog.Move(spoolDirectory, id, from, to); // after the commit: the message log follows the message
+                MessageLog.Move(source, destination, id); // after the commit: the message log follows the message
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -6,7 +6,7 @@ namespace Exim.Mail.Spool;
 
 /// <summary>
 /// The durable spool under <c>spool_directory/input/</c> (and <c>spool_directory/&lt;name&gt;/input/</c> for a message put in a
-/// named queue). A message's data goes to <c>&lt;id&gt;-D</c> as it is received;
+/// named queue; with <c>split_spool_directory</c>, their subdirectory named by the id's sixth character). A message's data goes to <c>&lt;id&gt;-D</c> as it is received;
 /// its envelope and headers to <c>&lt;id&gt;-H.tmp</c>. Committing fsyncs both, renames the -H file into place and
 /// fsyncs the directory; only then does <see cref="CommitAsync"/> complete, and only then may 250 be sent.
 /// A queue runner only looks at -H files, so a crash at any point leaves either a complete message or an
@@ -27,9 +27,14 @@ internal sealed class FileSpool : IAsyncDisposable
     private long _committed;
     private long _flushes;
 
-    public FileSpool(string spoolDirectory, TimeProvider time, bool syncFilesystem)
+    /// <param name="spoolDirectory">The spool.</param>
+    /// <param name="time">Where message ids take their time from.</param>
+    /// <param name="syncFilesystem"><c>spool_sync = "filesystem"</c>: batches are made durable with syncfs.</param>
+    /// <param name="split"><c>split_spool_directory</c>: new messages go to <c>input/X/</c> (see <see cref="SpoolPaths"/>).</param>
+    public FileSpool(string spoolDirectory, TimeProvider time, bool syncFilesystem, bool split = false)
     {
         _time = time;
+        Split = split;
         // syncfs only reports writeback errors from Linux 5.8 on; before that, a failed write would go unnoticed.
         SyncFilesystem = syncFilesystem && Environment.OSVersion.Version >= new Version(5, 8);
         _spoolDirectory = spoolDirectory;
@@ -39,6 +44,9 @@ internal sealed class FileSpool : IAsyncDisposable
     }
 
     public string InputDirectory { get; }
+
+    /// <summary>Whether new messages go to the split subdirectories (<c>split_spool_directory</c>).</summary>
+    public bool Split { get; }
 
     /// <summary>Whether batches are made durable with syncfs (else by fsync of each file).</summary>
     public bool SyncFilesystem { get; }
@@ -54,8 +62,8 @@ internal sealed class FileSpool : IAsyncDisposable
     /// <summary>Starts a message in <paramref name="queue"/> (null: the default queue), creating a named queue's directory on first use.</summary>
     public SpoolMessage Create(string? queue = null)
     {
-        var input = queue is null ? InputDirectory : SpoolPaths.EnsureInput(_spoolDirectory, queue); // a stat when it exists
         var id = MessageId.Next(_time);
+        var input = queue is null && !Split ? InputDirectory : SpoolPaths.EnsureMessageInput(_spoolDirectory, queue, id, Split); // a stat when it exists
         var path = Path.Combine(input, id + "-D");
         var stream = new FileStream(path, new FileStreamOptions
         {
@@ -117,7 +125,7 @@ internal sealed class FileSpool : IAsyncDisposable
     public SpoolMessage MoveToQueue(SpoolMessage message, string? queue)
     {
         if (string.Equals(message.Queue, queue, StringComparison.Ordinal)) return message;
-        var input = queue is null ? InputDirectory : SpoolPaths.EnsureInput(_spoolDirectory, queue);
+        var input = queue is null && !Split ? InputDirectory : SpoolPaths.EnsureMessageInput(_spoolDirectory, queue, message.Id, Split);
         var path = Path.Combine(input, message.Id + "-D");
         File.Move(message.DataPath, path, overwrite: false);
         return new SpoolMessage(message.Id, path, message.Data, input, queue);

@@ -8,4 +8,8 @@ namespace Exim.Mail.Spool;
 /// the headers that are sent (Exim's header count for the message size: all but those flagged <c>*</c>).
 /// </summary>
 internal sealed record QueuedMessage(string Id, string Sender, ImmutableArray<string> Recipients, DateTimeOffset Received, bool Frozen,
-    ImmutableSortedSet<string> Done, bool FirstTime = false, long HeaderSize = 0);
+    ImmutableSortedSet<string> Done, bool FirstTime = false, long HeaderSize = 0)
+{
+    /// <summary>The directory its files are in (the queue's input directory or a split subdirectory of it), when listed.</summary>
+    public string InputDirectory { get; init; } = "";
+}

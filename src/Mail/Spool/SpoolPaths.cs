@@ -4,7 +4,11 @@ namespace Exim.Mail.Spool;
 
 /// <summary>
 /// Where a queue's messages live: the default queue in <c>&lt;spool&gt;/input</c>, a named queue in
-/// <c>&lt;spool&gt;/&lt;name&gt;/input</c>, as Exim lays them out.
+/// <c>&lt;spool&gt;/&lt;name&gt;/input</c>, as Exim lays them out. With <c>split_spool_directory</c> a message's files go one level
+/// down, in the subdirectory named by the sixth character of its id (<c>input/X/</c>, and its log in <c>msglog/X/</c>: 62
+/// subdirectories), so no directory holds a whole large queue; a message is looked for in the split place first and then in
+/// the unsplit one (or the other way round when the option is off), so what was queued before the option changed is still
+/// found (Exim's set_subdir_str and spool_open_datafile).
 /// </summary>
 internal static class SpoolPaths
 {
@@ -15,6 +19,57 @@ internal static class SpoolPaths
         if (queue is null) return Path.Combine(spoolDirectory, "input");
         if (!QueueNames.IsValid(queue, out var why)) throw new ArgumentException($"{why}: \"{queue}\"", nameof(queue));
         return Path.Combine(spoolDirectory, queue, "input");
+    }
+
+    /// <summary>The subdirectory a message goes to with <c>split_spool_directory</c>: the sixth character of its id.</summary>
+    public static string Subdirectory(string id) => id.Substring(5, 1);
+
+    /// <summary>
+    /// The directories a message is looked for in, in Exim's order: split first when <paramref name="split"/>, else the queue's
+    /// input directory first.
+    /// </summary>
+    public static (string First, string Second) Candidates(string spoolDirectory, string? queue, string id, bool split)
+    {
+        var input = Input(spoolDirectory, queue);
+        var sub = Path.Combine(input, Subdirectory(id));
+        return split ? (sub, input) : (input, sub);
+    }
+
+    /// <summary>
+    /// The directory holding the message's <paramref name="suffix"/> file (<c>-H</c> by default), split or not; null when it is
+    /// in neither (or <paramref name="id"/> is not a message id, so it never names a file elsewhere).
+    /// </summary>
+    public static string? Find(string spoolDirectory, string? queue, string id, bool split, string suffix = "-H")
+    {
+        if (!MessageId.IsValid(id)) return null;
+        var (first, second) = Candidates(spoolDirectory, queue, id, split);
+        if (File.Exists(Path.Combine(first, id + suffix))) return first;
+        return File.Exists(Path.Combine(second, id + suffix)) ? second : null;
+    }
+
+    /// <summary>
+    /// The input directory a new message goes to (its subdirectory with <paramref name="split"/>), created when missing,
+    /// durably (each new directory's parent fsynced).
+    /// </summary>
+    public static string EnsureMessageInput(string spoolDirectory, string? queue, string id, bool split)
+    {
+        var input = EnsureInput(spoolDirectory, queue);
+        if (!split) return input;
+        var sub = Path.Combine(input, Subdirectory(id));
+        if (Directory.Exists(sub)) return sub;
+        Directory.CreateDirectory(sub);
+        Native.Posix.FsyncDirectory(input);
+        return sub;
+    }
+
+    /// <summary>
+    /// The split subdirectory <paramref name="directory"/> is (<c>X</c> for <c>…/input/X</c>), or null when it is a queue's
+    /// input directory itself: what a message log follows.
+    /// </summary>
+    public static string? SubdirectoryOf(string directory)
+    {
+        var name = Path.GetFileName(directory.AsSpan());
+        return name.Length == 1 && char.IsAsciiLetterOrDigit(name[0]) ? name.ToString() : null;
     }
 
     /// <summary>

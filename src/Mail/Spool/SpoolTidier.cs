@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Exim.Mail.Spool;
 
 /// <summary>
-/// Removes what a crash leaves in a queue's input directory: a -D file without its -H file (a reception or a delivery's
+/// Removes what a crash leaves in a queue's input directory (and its split subdirectories): a -D file without its -H file (a reception or a delivery's
 /// removal that never finished) and -H.tmp files (a commit or a -H rewrite that never finished). A file goes only when the
 /// -D file's lock (<see cref="DataFileLock"/>) can be taken, so no reception, delivery or move is using the message, and
 /// when it is older than <see cref="GracePeriod"/>, which covers the instant between a reception creating its -D file and
@@ -49,9 +49,18 @@ internal static class SpoolTidier
     /// </remarks>
     public static int Tidy(string spoolDirectory, string? queue, DateTimeOffset now, ILogger logger)
     {
-        var input = SpoolPaths.Input(spoolDirectory, queue);
-        if (!Directory.Exists(input)) return 0;
-        var shown = queue is null ? "input/" : $"{queue}/input/";
+        var removed = 0;
+        var shownInput = queue is null ? "input/" : $"{queue}/input/";
+        // The input directory and its split subdirectories, whatever split_spool_directory says now.
+        foreach (var directory in SpoolQueue.Directories(spoolDirectory, queue))
+        {
+            removed += TidyDirectory(directory, SpoolPaths.SubdirectoryOf(directory) is { } sub ? $"{shownInput}{sub}/" : shownInput, now, logger);
+        }
+        return removed;
+    }
+
+    private static int TidyDirectory(string input, string shown, DateTimeOffset now, ILogger logger)
+    {
         var data = new HashSet<string>(StringComparer.Ordinal);
         var headers = new HashSet<string>(StringComparer.Ordinal);
         var temps = new SortedSet<string>(StringComparer.Ordinal);

@@ -124,7 +124,7 @@ internal sealed class LocalReception(MainOptions main, string version, FileSpool
             Exim.Abstractions.Diagnostics.EximMetrics.MessageReceived(size);
             // The message's own log starts with the reception, as receive.c writes it (-Mvl shows it).
             if (main.MessageLogs
-                && Spool.MessageLog.Append(main.SpoolDirectory, null, message.Id, now.DateTime, $"Received from {shown} U={caller.Login} P=local S={size}{idText}") is { } failed)
+                && Spool.MessageLog.Append(message.InputDirectory, message.Id, now.DateTime, $"Received from {shown} U={caller.Login} P=local S={size}{idText}") is { } failed)
             {
                 SubmissionLog.MessageLogFailed(logger, message.Id, failed.Message);
             }

@@ -49,6 +49,7 @@ public sealed class DeliveryFixture : IAsyncLifetime
             local_domains = ["mx.delivery.test", "twomx.delivery.test"]
             relay_from_hosts = ["127.0.0.0/8"]
             queue_only = true                     # the tests deliver with -M and -q
+            queue_run_parallel = 1                # one message after another: the tests count connections and order
 
             {{LocalDelivery}}
 
@@ -63,6 +64,7 @@ public sealed class DeliveryFixture : IAsyncLifetime
             local_domains = ["a.example"]
             relay_from_hosts = ["127.0.0.0/8"]
             queue_only = true                     # the tests deliver with -M and -q
+            queue_run_parallel = 1                # one message after another: the tests count connections and order
 
             [[routers]]
             name = "mx"

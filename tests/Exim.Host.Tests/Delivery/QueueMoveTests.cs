@@ -30,14 +30,14 @@ public sealed class QueueMoveTests : IDisposable
     [Fact]
     public void Move_LeavesTheMessageOnlyInTheDestination()
     {
-        Assert.Equal(LockAttempt.Acquired, QueueMove.Move(Spool, Id, null, "hold", out var leftover));
+        Assert.Equal(LockAttempt.Acquired, QueueMove.Move(Spool, Id, null, "hold", false, out var leftover));
 
         Assert.Null(leftover);
         Assert.Equal($"{Id}-D\nthe body\n", System.IO.File.ReadAllText(File("hold", "-D")));
         Assert.Equal($"{Id}-H\nthe header\n", System.IO.File.ReadAllText(File("hold", "-H")));
         Assert.Empty(Directory.GetFiles(Path.Combine(Spool, "input")));
 
-        Assert.Equal(LockAttempt.Acquired, QueueMove.Move(Spool, Id, "hold", null, out _)); // and back
+        Assert.Equal(LockAttempt.Acquired, QueueMove.Move(Spool, Id, "hold", null, false, out _)); // and back
         Assert.True(System.IO.File.Exists(File("", "-H")));
         Assert.Empty(Directory.GetFiles(Path.Combine(Spool, "hold", "input")));
     }
@@ -48,7 +48,7 @@ public sealed class QueueMoveTests : IDisposable
         Directory.CreateDirectory(Path.Combine(Spool, "hold", "input"));
         System.IO.File.WriteAllText(File("hold", "-D"), "left by a crash before the commit\n");
 
-        Assert.Equal(LockAttempt.Acquired, QueueMove.Move(Spool, Id, null, "hold", out _));
+        Assert.Equal(LockAttempt.Acquired, QueueMove.Move(Spool, Id, null, "hold", false, out _));
 
         Assert.Equal($"{Id}-D\nthe body\n", System.IO.File.ReadAllText(File("hold", "-D")));
         Assert.True(System.IO.File.Exists(File("hold", "-H")));
@@ -61,7 +61,7 @@ public sealed class QueueMoveTests : IDisposable
         Directory.CreateDirectory(Path.Combine(Spool, "hold", "input"));
         System.IO.File.WriteAllText(File("hold", "-H"), "another message's header\n");
 
-        Assert.Throws<IOException>(() => QueueMove.Move(Spool, Id, null, "hold", out _));
+        Assert.Throws<IOException>(() => QueueMove.Move(Spool, Id, null, "hold", false, out _));
 
         Assert.Equal($"{Id}-D\nthe body\n", System.IO.File.ReadAllText(File("", "-D")));
         Assert.Equal($"{Id}-H\nthe header\n", System.IO.File.ReadAllText(File("", "-H")));
@@ -73,11 +73,11 @@ public sealed class QueueMoveTests : IDisposable
     {
         using (DeliveryFixture.LockMessage(Path.Combine(Spool, "input"), Id))
         {
-            Assert.Equal(LockAttempt.Locked, QueueMove.Move(Spool, Id, null, "hold", out _));
+            Assert.Equal(LockAttempt.Locked, QueueMove.Move(Spool, Id, null, "hold", false, out _));
         }
 
         Assert.True(System.IO.File.Exists(File("", "-H")));
         Assert.False(Directory.Exists(Path.Combine(Spool, "hold", "input")) && Directory.GetFiles(Path.Combine(Spool, "hold", "input")).Length > 0);
-        Assert.Equal(LockAttempt.NotFound, QueueMove.Move(Spool, "1xVuNW-1YoJY9-0x", null, "hold", out _));
+        Assert.Equal(LockAttempt.NotFound, QueueMove.Move(Spool, "1xVuNW-1YoJY9-0x", null, "hold", false, out _));
     }
 }

@@ -166,8 +166,8 @@ internal static partial class DaemonCommand
         control.Control.Immediate = immediate;
         StartupTrace.Mark("immediate delivery");
         var trimmer = new MemoryTrimmer(TimeSpan.FromSeconds(2), 32L * 1024 * 1024, core.LoggerFactory.CreateLogger<MemoryTrimmer>()).RunAsync(stop.Token);
-        FileSpool SpoolFor(Generation g) => spools.GetOrAdd($"{g.Config.Main.SpoolSync}:{g.Config.Main.SpoolDirectory}",
-            _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem"));
+        FileSpool SpoolFor(Generation g) => spools.GetOrAdd($"{g.Config.Main.SpoolSync}:{g.Config.Main.SplitSpoolDirectory}:{g.Config.Main.SpoolDirectory}",
+            _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem", g.Config.Main.SplitSpoolDirectory));
         // Local submission (sendmail, exim -bm) by any user, judged by the socket's peer credentials.
         var submissions = Submission.SubmissionServer.Start(core.Store, SpoolFor, immediate, core.LoggerFactory.CreateLogger("Exim.Submission"));
         var loops = new GenerationLoopRunner<IDaemonLoop>(core.Store, StrategyKeys.DaemonLoop, "daemon loop", (g, loop, ct) =>

@@ -30,12 +30,11 @@ internal static class EditMessageCommand
         if (!await LockedMessage.CheckIdsAsync(ids, Option(action), error).ConfigureAwait(false)) return 1;
         if (SpoolCommandContext.Open(cl, error) is not { } context) return 1;
         await using var _ = context;
-        var input = SpoolPaths.Input(context.Main.SpoolDirectory, cl.QueueName);
         var user = Security.CallerIdentity.Invoker.UserName;
         var exit = 0;
         foreach (var id in ids)
         {
-            var (text, changed) = Apply(input, id, action, all ? [] : cl.Arguments[1..], context.IsAdmin);
+            var (text, changed) = Apply(context.Main, cl.QueueName, id, action, all ? [] : cl.Arguments[1..], context.IsAdmin);
             await output.WriteAsync(text).ConfigureAwait(false);
             if (changed.IsDefault)
             {
@@ -69,9 +68,10 @@ internal static class EditMessageCommand
     /// Applies the edit to one message under its lock: the text to print and the addresses written to the spool (default
     /// when the message was not changed).
     /// </summary>
-    private static (string Text, ImmutableArray<string> Changed) Apply(string input, string id, Mode action, ImmutableArray<string> arguments, bool admin)
+    private static (string Text, ImmutableArray<string> Changed) Apply(Exim.Abstractions.Config.MainOptions main, string? queue, string id, Mode action,
+        ImmutableArray<string> arguments, bool admin)
     {
-        using var held = LockedMessage.Open(input, id, admin, out var header, out var failure);
+        using var held = LockedMessage.Open(main, queue, id, admin, out var header, out var failure);
         if (held is null) return (failure! + "\n", default);
         var prefix = $"Message {id} ";
         var doing = action switch
@@ -110,7 +110,7 @@ internal static class EditMessageCommand
         };
         try
         {
-            SpoolHeaderFile.Rewrite(input, edited);
+            SpoolHeaderFile.Rewrite(held.InputDirectory, edited);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -22,11 +22,10 @@ internal static class FreezeMessagesCommand
         if (!await LockedMessage.CheckIdsAsync(cl.Arguments, option, error).ConfigureAwait(false)) return 1;
         if (SpoolCommandContext.Open(cl, error) is not { } context) return 1;
         await using var _ = context;
-        var input = SpoolPaths.Input(context.Main.SpoolDirectory, cl.QueueName);
         var exit = 0;
         foreach (var id in cl.Arguments)
         {
-            var (line, changed) = Apply(input, id, freeze, context.IsAdmin);
+            var (line, changed) = Apply(context.Main, cl.QueueName, id, freeze, context.IsAdmin);
             await output.WriteLineAsync(line).ConfigureAwait(false);
             if (!changed)
             {
@@ -40,9 +39,9 @@ internal static class FreezeMessagesCommand
     }
 
     /// <summary>Freezes or thaws one message under its lock; the line to print and whether the -H file was changed.</summary>
-    private static (string Line, bool Changed) Apply(string input, string id, bool freeze, bool admin)
+    private static (string Line, bool Changed) Apply(Exim.Abstractions.Config.MainOptions main, string? queue, string id, bool freeze, bool admin)
     {
-        using var held = LockedMessage.Open(input, id, admin, out var header, out var failure);
+        using var held = LockedMessage.Open(main, queue, id, admin, out var header, out var failure);
         if (held is null) return (failure!, false);
         if (header!.Frozen == freeze) return ($"Message {id} {(freeze ? "is already frozen" : "is not frozen")}", false);
         var options = header.Options.Remove(ManualThawOption);
@@ -51,7 +50,7 @@ internal static class FreezeMessagesCommand
             : header with { FrozenAt = null, Options = options.Add(ManualThawOption) };
         try
         {
-            SpoolHeaderFile.Rewrite(input, header);
+            SpoolHeaderFile.Rewrite(held.InputDirectory, header);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

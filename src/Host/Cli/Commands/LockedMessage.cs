@@ -27,13 +27,13 @@ internal static class LockedMessage
     }
 
     /// <summary>
-    /// Locks and reads the message; null and the line to print when it cannot be, else the lock to dispose. Unless
+    /// Locks and reads the message (split or not: see <see cref="SpoolPaths"/>); null and the line to print when it cannot be, else the lock to dispose. Unless
     /// <paramref name="admin"/>, queue_action's <c>Permission denied</c> once the message is read (only admin users may change one).
     /// </summary>
-    public static MessageLock? Open(string input, string id, bool admin, out SpoolHeader? header, out string? failure)
+    public static MessageLock? Open(Exim.Abstractions.Config.MainOptions main, string? queue, string id, bool admin, out SpoolHeader? header, out string? failure)
     {
         header = null;
-        var attempt = MessageLock.TryAcquire(input, id, out var held);
+        var attempt = MessageLock.TryAcquire(main.SpoolDirectory, queue, id, main.SplitSpoolDirectory, out var held);
         failure = attempt switch
         {
             LockAttempt.Locked => $"Message {id} is locked",
@@ -41,7 +41,7 @@ internal static class LockedMessage
             _ => null,
         };
         if (failure is not null) return null;
-        failure = SpoolHeaderFile.Load(Path.Combine(input, id + "-H"), out header) switch
+        failure = SpoolHeaderFile.Load(Path.Combine(held!.InputDirectory, id + "-H"), out header) switch
         {
             SpoolReadStatus.FormatError => $"Spool format error for {id}-H",
             SpoolReadStatus.Unreadable => $"Spool read error for {id}-H: Permission denied",
@@ -49,7 +49,7 @@ internal static class LockedMessage
             _ => null,
         } ?? (admin ? null : "Permission denied");
         if (failure is null) return held;
-        held!.Dispose();
+        held.Dispose();
         return null;
     }
 }

@@ -40,7 +40,7 @@ internal static class MoveMessagesCommand
             string? leftover = null;
             try
             {
-                attempt = MessageId.IsValid(id) ? QueueMove.Move(main.SpoolDirectory, id, cl.QueueName, to, out leftover) : LockAttempt.NotFound;
+                attempt = MessageId.IsValid(id) ? QueueMove.Move(main.SpoolDirectory, id, cl.QueueName, to, main.SplitSpoolDirectory, out leftover) : LockAttempt.NotFound;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -17,12 +17,12 @@ internal static class RemoveMessagesCommand
     {
         if (SpoolCommandContext.Open(cl, error) is not { } context) return 1;
         await using var _ = context;
-        var (logger, input) = (context.Logger, SpoolPaths.Input(context.Main.SpoolDirectory, cl.QueueName));
+        var (logger, main) = (context.Logger, context.Main);
         var exit = 0;
         foreach (var id in cl.Arguments)
         {
             MessageLock? held = null;
-            var attempt = MessageId.IsValid(id) ? MessageLock.TryAcquire(input, id, out held) : LockAttempt.NotFound;
+            var attempt = MessageId.IsValid(id) ? MessageLock.TryAcquire(main.SpoolDirectory, cl.QueueName, id, main.SplitSpoolDirectory, out held) : LockAttempt.NotFound;
             if (attempt == LockAttempt.Locked)
             {
                 await output.WriteLineAsync($"Message {id} is locked").ConfigureAwait(false);
@@ -37,13 +37,14 @@ internal static class RemoveMessagesCommand
             }
             using (held)
             {
+                var input = held!.InputDirectory;
                 if (!context.IsAdmin && OriginatorUid(Path.Combine(input, id + "-H")) != Posix.RealUid)
                 {
                     await output.WriteLineAsync("Permission denied").ConfigureAwait(false); // queue_action: only its sender may
                     exit = 1;
                     continue;
                 }
-                File.Delete(MessageLog.PathOf(context.Main.SpoolDirectory, cl.QueueName, id));
+                File.Delete(MessageLog.PathOf(input, id));
                 File.Delete(Path.Combine(input, id + "-H"));
                 File.Delete(Path.Combine(input, id + "-D"));
                 Posix.FsyncDirectory(input);

@@ -33,9 +33,11 @@ internal static class ShowSpoolFileCommand
         var loaded = TomlConfigLoader.Load(cl.ConfigPath);
         if (!loaded.Succeeded) return ConfigErrors.Print(loaded.Errors, error);
         var main = loaded.Config.Config.Main;
+        // Split or not, wherever the file is (Exim's queue_action looks in both places); the unsplit name when it is in neither.
+        var split = main.SplitSpoolDirectory;
         var (subdirectory, path) = suffix.Length == 0
-            ? ("msglog", MessageLog.PathOf(main.SpoolDirectory, cl.QueueName, id))
-            : ("input", Path.Combine(SpoolPaths.Input(main.SpoolDirectory, cl.QueueName), id + suffix));
+            ? ("msglog", MessageLog.Find(main.SpoolDirectory, cl.QueueName, id, split) ?? MessageLog.PathOf(SpoolPaths.Input(main.SpoolDirectory, cl.QueueName), id))
+            : ("input", Path.Combine(SpoolPaths.Find(main.SpoolDirectory, cl.QueueName, id, split, suffix) ?? SpoolPaths.Input(main.SpoolDirectory, cl.QueueName), id + suffix));
         FileStream file;
         try
         {

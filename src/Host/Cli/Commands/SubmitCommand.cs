@@ -235,7 +235,7 @@ internal static class SubmitCommand
                 var generation = core.Store.Current;
                 var main = generation.Config.Main;
                 (IReadOnlyList<MessageRef> Deliver, Func<Task<int>> Exit) result;
-                await using (var spool = new FileSpool(main.SpoolDirectory, TimeProvider.System, main.SpoolSync == "filesystem"))
+                await using (var spool = new FileSpool(main.SpoolDirectory, TimeProvider.System, main.SpoolSync == "filesystem", main.SplitSpoolDirectory))
                 {
                     result = await receive(generation, Caller(generation, identity), spool, core.LoggerFactory.CreateLogger("Exim.Submission")).ConfigureAwait(false);
                 }

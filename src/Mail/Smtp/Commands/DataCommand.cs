@@ -169,7 +169,7 @@ internal sealed class DataCommand : SmtpCommandHandler
 
         session.Messages++;
         EximMetrics.MessageReceived(size);
-        LogReceived(session, message.Id, message.Queue, size, receiver.MessageId, headers,
+        LogReceived(session, message.Id, message.Queue, message.InputDirectory, size, receiver.MessageId, headers,
             messageLog: !session.Settings.HostChecking && session.Settings.Main.MessageLogs, frozen);
         if (frozen) SmtpLog.FrozenByPolicy(session.Logger, message.Id);
         session.Reply($"250 OK id={message.Id}");
@@ -189,7 +189,7 @@ internal sealed class DataCommand : SmtpCommandHandler
     /// and the same fields, and <c>frozen by ACL</c> when a policy froze it. Written after the commit, before the message is
     /// handed on for delivery; a failure to write it is logged and loses nothing.
     /// </summary>
-    private static void LogReceived(SessionState session, string id, string? queue, long size, string? messageId, IReadOnlyList<string>? headers,
+    private static void LogReceived(SessionState session, string id, string? queue, string inputDirectory, long size, string? messageId, IReadOnlyList<string>? headers,
         bool messageLog = false, bool frozen = false)
     {
         var sender = session.Sender!;
@@ -209,11 +209,10 @@ internal sealed class DataCommand : SmtpCommandHandler
             received = $"Received from {shown} H={session.Host} P={session.Protocol}{tls}{auth} S={size}{queueText}{idText}";
         }
         if (!messageLog) return;
-        var main = session.Settings.Main;
         var now = session.Time.GetLocalNow().DateTime;
         var failed = frozen
-            ? MessageLog.Append(main.SpoolDirectory, queue, id, now, received, "frozen by ACL")
-            : MessageLog.Append(main.SpoolDirectory, queue, id, now, received);
+            ? MessageLog.Append(inputDirectory, id, now, received, "frozen by ACL")
+            : MessageLog.Append(inputDirectory, id, now, received);
         if (failed is not null) SmtpLog.MessageLogFailed(session.Logger, id, failed.Message);
     }
 
@@ -292,7 +291,7 @@ internal sealed class DataCommand : SmtpCommandHandler
     private static async Task<SessionResult?> BlackholeAsync(SessionState session, SpoolMessage message, long size, string? messageId, string by, string? log)
     {
         await FileSpool.AbandonAsync(message).ConfigureAwait(false);
-        LogReceived(session, message.Id, message.Queue, size, messageId, null);
+        LogReceived(session, message.Id, message.Queue, message.InputDirectory, size, messageId, null);
         session.Reply($"250 OK id={message.Id}");
         if (session.Settings.HostChecking) session.Reply("\r\n**** SMTP testing: that is not a real message id!\r\n");
         SmtpLog.Blackholed(session.Logger, message.Id, by, log is null ? "" : ": " + log);

@@ -120,9 +120,9 @@ internal sealed class SmtpTransaction(SmtpClientConnection connection, DeliveryJ
     /// <summary>Headers, the blank line and the body, dot-stuffed with CRLF line ends, then the terminating dot.</summary>
     private async Task SendMessageAsync(CancellationToken cancellationToken)
     {
-        var data = new SmtpDataStream(connection, job.Transport.DataTimeout);
+        await using var data = new SmtpDataStream(connection, job.Transport.DataTimeout);
         await job.Message.WriteToAsync(data, MessageWriteOptions.CrLf | MessageWriteOptions.DotStuff, cancellationToken).ConfigureAwait(false);
-        await connection.SendAsync(data.Terminator, job.Transport.DataTimeout, cancellationToken).ConfigureAwait(false);
+        await data.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A 354 we cannot use (no recipient was accepted): send an empty message's end so the server stays in step.</summary>
