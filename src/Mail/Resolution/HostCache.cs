@@ -47,27 +47,31 @@ internal sealed class HostCache(TimeProvider time, int maxEntries = 100_000)
 
     private async Task ResolveAsync(IDnsRecordResolver resolver, DnsQuestion question, Key key, TaskCompletionSource<DnsAnswer> fresh)
     {
+        DnsAnswer answer;
         try
         {
             // A query that finished between our cache miss and winning the in-flight slot has stored its answer.
             if (_entries.TryGetValue(key, out var entry) && entry.Expires > time.GetTimestamp())
             {
-                fresh.SetResult(entry.Answer);
-                return;
+                answer = entry.Answer;
             }
-            EximMetrics.DnsQuery();
-            var answer = await resolver.QueryAsync(question, CancellationToken.None).ConfigureAwait(false);
-            Store(key, answer);
-            fresh.SetResult(answer);
+            else
+            {
+                EximMetrics.DnsQuery();
+                answer = await resolver.QueryAsync(question, CancellationToken.None).ConfigureAwait(false);
+                Store(key, answer);
+            }
         }
         catch (Exception e)
         {
-            fresh.SetException(e);
-        }
-        finally
-        {
             _inFlight.TryRemove(new KeyValuePair<Key, Task<DnsAnswer>>(key, fresh.Task));
+            fresh.SetException(e);
+            return;
         }
+        // Out of the in-flight table before anyone is answered: an asker that asks again at once (an answer not cached,
+        // such as a temporary failure) must start a new query, not find this finished one.
+        _inFlight.TryRemove(new KeyValuePair<Key, Task<DnsAnswer>>(key, fresh.Task));
+        fresh.SetResult(answer);
     }
 
     private void Store(Key key, DnsAnswer answer)
