@@ -63,16 +63,20 @@ internal sealed class FileSpool : IAsyncDisposable
     public SpoolMessage Create(string? queue = null)
     {
         var id = MessageId.Next(_time);
-        var input = queue is null && !Split ? InputDirectory : SpoolPaths.EnsureMessageInput(_spoolDirectory, queue, id, Split); // a stat when it exists
+        var input = queue is null && !Split ? InputDirectory : SpoolPaths.MessageInput(_spoolDirectory, queue, id, Split);
         var path = Path.Combine(input, id + "-D");
-        var stream = new FileStream(path, new FileStreamOptions
+        FileStream stream;
+        try
         {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            Share = FileShare.Read,
-            BufferSize = 16 * 1024,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        });
+            stream = CreateDataFile(path);
+        }
+        catch (DirectoryNotFoundException) when (input != InputDirectory)
+        {
+            // A named queue's or a split subdirectory's first message makes the directory (durably); no stat before every
+            // other message, as Exim's spool open makes the directory only when the open says it is missing.
+            SpoolPaths.EnsureMessageInput(_spoolDirectory, queue, id, Split);
+            stream = CreateDataFile(path);
+        }
         // The reception's lock, held until the -H file is in place (or the message abandoned): the tidier leaves a -D
         // file it cannot lock alone, and never tries to lock one as new as this.
         if (!Posix.TryLockExclusive(stream.SafeFileHandle))
@@ -85,6 +89,15 @@ internal sealed class FileSpool : IAsyncDisposable
         stream.Write(firstLine);
         return new SpoolMessage(id, path, stream, input, queue);
     }
+
+    private static FileStream CreateDataFile(string path) => new(path, new FileStreamOptions
+    {
+        Mode = FileMode.CreateNew,
+        Access = FileAccess.Write,
+        Share = FileShare.Read,
+        BufferSize = 16 * 1024,
+        UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+    });
 
     /// <summary>Makes the message durable; completes only when it is safe to acknowledge it.</summary>
     public Task CommitAsync(SpoolMessage message, Envelope envelope, IReadOnlyList<string> headers, CancellationToken cancellationToken)

@@ -47,6 +47,13 @@ internal static class SpoolPaths
         return File.Exists(Path.Combine(second, id + suffix)) ? second : null;
     }
 
+    /// <summary>The input directory a new message goes to: the queue's, or its subdirectory with <paramref name="split"/>.</summary>
+    public static string MessageInput(string spoolDirectory, string? queue, string id, bool split)
+    {
+        var input = Input(spoolDirectory, queue);
+        return split ? Path.Combine(input, Subdirectory(id)) : input;
+    }
+
     /// <summary>
     /// The input directory a new message goes to (its subdirectory with <paramref name="split"/>), created when missing,
     /// durably (each new directory's parent fsynced).
