@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-packages=(swaks nsd bind9-dnsutils python3 perl ldnsutils unbound openssl libnet-ssleay-perl dovecot-core dovecot-lmtpd systemd)
+packages=(swaks nsd bind9-dnsutils python3 perl ldnsutils unbound openssl libnet-ssleay-perl dovecot-core dovecot-lmtpd systemd adduser)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then
