@@ -2,6 +2,7 @@ using Exim.Abstractions.Config;
 using Exim.Abstractions.Queue;
 using Exim.Host.Log;
 using Exim.Mail.Native;
+using Exim.Mail.Spool;
 
 namespace Exim.Host.Security;
 
@@ -36,13 +37,13 @@ internal static class SpoolOwnership
             {
                 Posix.ChownDirectory(root, identity.Uid, identity.Gid);
                 GiveRootFiles(root, spool, identity);
-                foreach (var name in SpoolDirectories) Prepare(root, spool, name, identity, create: true);
+                PrepareQueue(root, spool, identity, create: true);
                 foreach (var queue in Directory.EnumerateDirectories(spool).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal))
                 {
                     if (SpoolDirectories.Contains(queue) || !QueueNames.IsValid(queue, out _)) continue;
                     if (Posix.EntryOf(root, queue) is not { IsDirectory: true }) continue;
                     using var named = Prepare(root, spool, queue, identity, create: false);
-                    foreach (var name in SpoolDirectories) Prepare(named, Path.Combine(spool, queue), name, identity, create: false)?.Dispose();
+                    PrepareQueue(named, Path.Combine(spool, queue), identity, create: false);
                 }
             }
             var logs = LogPaths.For(main);
@@ -53,6 +54,26 @@ internal static class SpoolOwnership
             return $"exim: cannot give the spool and log directories to exim_user {identity}: {e.Message}";
         }
         return null;
+    }
+
+    /// <summary>
+    /// A queue's input, msglog and db directories, and the split subdirectories (<c>input/X</c>, <c>msglog/X</c>, one
+    /// letter or digit each) that <c>split_spool_directory</c> gives input and msglog: a message received by root (a
+    /// delivery or submission run as root) may have made one, and the Exim user must be able to add to it and delete from it.
+    /// </summary>
+    private static void PrepareQueue(DirectoryHandle? queue, string queuePath, EximIdentity identity, bool create)
+    {
+        foreach (var name in SpoolDirectories)
+        {
+            using var directory = Prepare(queue, queuePath, name, identity, create);
+            if (directory is null || name == "db") continue;
+            var path = Path.Combine(queuePath, name);
+            foreach (var sub in Directory.EnumerateDirectories(path).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal))
+            {
+                if (SpoolPaths.SubdirectoryOf(sub) is null || Posix.EntryOf(directory, sub) is not { IsDirectory: true }) continue;
+                Prepare(directory, path, sub, identity, create: false)?.Dispose();
+            }
+        }
     }
 
     /// <summary>

@@ -49,6 +49,37 @@ public sealed class SpoolOwnershipTests : IDisposable
     }
 
     [Fact]
+    public void SplitSubdirectoriesMadeByRoot_AreGivenWithTheirMessages_ButALinkInTheirPlaceIsNot()
+    {
+        Assert.True(Posix.EffectiveUid == 0, "this test changes owners and must run as root (CI does)");
+        var spool = Path.Combine(_root, "spool");
+        var outside = Directory.CreateDirectory(Path.Combine(_root, "etc")).FullName;
+        // What a message received as root with split_spool_directory leaves: input/X and msglog/X, in the default
+        // queue and in a named one.
+        foreach (var queue in new[] { spool, Path.Combine(spool, "hold") })
+        {
+            Directory.CreateDirectory(Path.Combine(queue, "input", "e"));
+            Directory.CreateDirectory(Path.Combine(queue, "msglog", "e"));
+            File.WriteAllText(Path.Combine(queue, "input", "e", "1abcde-000000-0000-H"), "");
+            File.WriteAllText(Path.Combine(queue, "msglog", "e", "1abcde-000000-0000"), "");
+        }
+        Directory.CreateSymbolicLink(Path.Combine(spool, "input", "f"), outside);
+
+        var error = SpoolOwnership.Prepare(new MainOptions { SpoolDirectory = spool }, Nobody);
+
+        Assert.Null(error);
+        foreach (var queue in new[] { spool, Path.Combine(spool, "hold") })
+        {
+            foreach (var mine in new[] { Path.Combine(queue, "input", "e"), Path.Combine(queue, "msglog", "e"),
+                Path.Combine(queue, "input", "e", "1abcde-000000-0000-H"), Path.Combine(queue, "msglog", "e", "1abcde-000000-0000") })
+            {
+                Assert.True(Posix.OwnerOf(mine) == (65534, 65534), mine);
+            }
+        }
+        Assert.Equal((0, 0), Posix.OwnerOf(outside));
+    }
+
+    [Fact]
     public void ASpoolDirectoryReplacedByASymbolicLink_StopsStartUp_AndChangesNothingItNames()
     {
         Assert.True(Posix.EffectiveUid == 0, "this test changes owners and must run as root (CI does)");
