@@ -1,12 +1,12 @@
 // helo.csx: the HELO/EHLO check of the bundled configuration ([hooks] helo in exim.toml; Exim's acl_smtp_helo).
 // Runs after each HELO or EHLO whose syntax is valid. Sees Stage, Connection, Helo (the name being decided), Main,
 // HostLists, Log, Dns, ClientIn(...). Returns a Verdict: a refused HELO is answered 550 and the client must say HELO again.
-// Our own clients (relay_from_hosts, or authenticated ones once AUTH exists) are never judged by their HELO name:
+// Our own clients (local users of exim -bs, relay_from_hosts, authenticated ones) are never judged by their HELO name:
 // mail programs on laptops say all sorts of things.
 using Exim.Abstractions.Matching;
 
 Lists.Relay ??= HostLists.Compile(Main.GetList("relay_from_hosts"));
-if (Connection.AuthenticatedId is not null || await ClientIn(Lists.Relay)) return Verdict.Accept;
+if (Connection.LocalUser is not null || Connection.AuthenticatedId is not null || await ClientIn(Lists.Relay)) return Verdict.Accept;
 
 var name = Helo!.TrimEnd('.');
 var ip = Connection.RemoteAddress;

@@ -1,6 +1,7 @@
 // rcpt.csx: the recipient policy of the bundled configuration ([hooks] rcpt in exim.toml; Exim's acl_smtp_rcpt).
 // Runs for each RCPT TO that passed relay control, with Sender, Recipients (accepted so far) and Recipient (the one being
 // decided). In order, cheapest first:
+//   0. a local user's SMTP session (exim -bs) is accepted, as Exim's default acl_check_rcpt does first ("accept hosts = :");
 //   1. rate limits: recipients per hour from one client address (strangers only), messages per hour from one sender (not
 //      the null sender of bounces, which one forged sender would otherwise block for everyone) (Exim's ratelimit, kept
 //      in the hints store, so a restart does not reset them; a store that cannot be used defers, as in Exim);
@@ -16,6 +17,8 @@ using Exim.Abstractions.Matching;
 const double RecipientsPerHourFromOneHost = 500;
 const double MessagesPerHourFromOneSender = 200;
 const string Blocklist = "zen.spamhaus.org";
+
+if (Connection.LocalUser is not null) return Verdict.Accept;
 
 var ip = Connection.RemoteAddress;
 Lists.Relay ??= HostLists.Compile(Main.GetList("relay_from_hosts"));

@@ -30,6 +30,12 @@ internal sealed record HooksConfig
     /// <summary>Script run after the final dot, before 250, with the message spooled but not committed (Exim's acl_smtp_data).</summary>
     [EximOption("data", Kind = OptionKind.Path)] public string? Data { get; init; }
 
+    /// <summary>
+    /// Script run for each message submitted locally without SMTP (sendmail, <c>exim -bm</c>), once it is read and spooled
+    /// but before it is committed (Exim's acl_not_smtp).
+    /// </summary>
+    [EximOption("not_smtp", Kind = OptionKind.Path)] public string? NotSmtp { get; init; }
+
     /// <summary>Script run when a session, a delivery or a queue runner ends.</summary>
     [EximOption("child_exit", Kind = OptionKind.Path)] public string? ChildExit { get; init; }
 
@@ -53,6 +59,7 @@ internal sealed record HooksConfig
         SmtpStage.Rcpt => Rcpt,
         SmtpStage.Predata => Predata,
         SmtpStage.Data => Data,
+        SmtpStage.NotSmtp => NotSmtp,
         _ => null,
     };
 }

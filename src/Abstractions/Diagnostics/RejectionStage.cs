@@ -9,6 +9,9 @@ internal static class RejectionStage
     public const string Predata = "predata";
     public const string Data = "data";
 
+    /// <summary>A message submitted locally without SMTP, refused by the not_smtp stage.</summary>
+    public const string NotSmtp = "not_smtp";
+
     /// <summary>Protocol violations that end or refuse the session: synchronization errors, too many bad or non-mail commands.</summary>
     public const string Protocol = "protocol";
 

@@ -22,4 +22,12 @@ public sealed record AcceptConnection(IPAddress RemoteAddress, int RemotePort, I
 
     /// <summary>The name of the authenticator that accepted the client (Exim's <c>$sender_host_authenticated</c>, the <c>A=</c> log field), or null.</summary>
     public string? Authenticator { get; init; }
+
+    /// <summary>
+    /// For <c>exim -bs</c> (an SMTP dialogue on a local user's stdin and stdout, as MUAs and inetd use it): the login of
+    /// that user, whom the kernel vouches for; null for a network connection. Such a session has no client address (in
+    /// Exim <c>$sender_host_address</c> is empty and <c>hosts = :</c> matches it); <see cref="RemoteAddress"/> is then
+    /// 127.0.0.1. Exim's default configuration accepts it at once in its RCPT ACL, as the bundled scripts do.
+    /// </summary>
+    public string? LocalUser { get; init; }
 }

@@ -13,7 +13,7 @@ namespace Exim.Host.Scripting;
 /// </summary>
 internal static class HookSetBuilder
 {
-    private static readonly SmtpStage[] ScriptStages = [SmtpStage.Helo, SmtpStage.Mail, SmtpStage.Rcpt, SmtpStage.Predata, SmtpStage.Data];
+    private static readonly SmtpStage[] ScriptStages = [SmtpStage.Helo, SmtpStage.Mail, SmtpStage.Rcpt, SmtpStage.Predata, SmtpStage.Data, SmtpStage.NotSmtp];
 
     public static HookSet Build(EximConfig config, long generation, ILogger logger, List<ConfigDiagnostic> errors)
     {

@@ -31,7 +31,7 @@ internal abstract partial class StagePolicy
         _ => "message",
     };
 
-    protected static string StageName(SmtpStage stage) => stage.ToString().ToLowerInvariant();
+    protected static string StageName(SmtpStage stage) => stage == SmtpStage.NotSmtp ? "not_smtp" : stage.ToString().ToLowerInvariant();
 
     [LoggerMessage(EventIds.StageHookFailed, LogLevel.Error, "{Stage} hook {Script} ran past its {Milliseconds} ms budget for H=[{Ip}]: {What} deferred")]
     protected static partial void ScriptTimedOut(ILogger logger, string stage, string script, double milliseconds, string ip, string what);

@@ -15,26 +15,25 @@ namespace Exim.Host.Submission;
 /// <summary>
 /// <c>exim -bs</c>: the daemon's SMTP session code run for a local user on a socket (the submission socket, or a socket
 /// pair when no daemon answers), as Exim runs it on stdin and stdout: protocol <c>local-smtp</c>/<c>local-esmtp</c>,
-/// LF line ends accepted, no synchronization checks, no TLS, relaying allowed (Exim's <c>hosts = :</c>); the connection
-/// stage and its limits, the reverse lookup and the stage hooks are not run. The client's address, which policies and
-/// host lists would see, is taken to be 127.0.0.1.
+/// LF line ends accepted, no synchronization checks, no TLS, relaying allowed (Exim's <c>hosts = :</c>). The connection
+/// limits and the reverse lookup are not run; the stage policies are, as Exim runs its connect and SMTP ACLs for
+/// <c>-bs</c>: the connect stage before the banner, then HELO, MAIL, RCPT, predata and data, each seeing the caller in
+/// <c>Connection.LocalUser</c>. The client's address, which policies and host lists see, is taken to be 127.0.0.1.
 /// </summary>
 internal static class LocalSmtpSession
 {
+    /// <param name="policies">The generation's stage policies (<see cref="Lifetime.SessionServices.Policies"/>), or null when nothing decides.</param>
     public static async Task RunAsync(Generation generation, LocalCaller caller, Socket socket, FileSpool spool, Func<MessageRef, string?>? deliverNow,
-        ILogger logger, CancellationToken stop)
+        Exim.Mail.Smtp.Policy.PolicyServices? policies, ILogger logger, CancellationToken stop)
     {
-        var main = generation.Config.Main;
-        var settings = new SmtpSettings(main, EximVersion.Number) { LocalSmtp = true };
-        var loopback = new IPEndPoint(IPAddress.Loopback, 0);
-        var slots = new SlotTable(new ChildExitReporter(Microsoft.Extensions.Logging.Abstractions.NullLogger<ChildExitReporter>.Instance), TimeProvider.System);
         var transport = new SocketTransport(socket);
-        var connection = new ConnectionContext(transport, loopback, loopback, settings, slots, generation.SystemLoad(new ProcLoadAverage()), null, logger, stop)
+        var connection = LocalConnection.For(generation, caller, transport, logger, stop);
+        if (policies is not null) connection.Policy = new Exim.Mail.Smtp.Policy.PolicySession(connection, policies);
+        await ConnectPolicyStep.Instance.InvokeAsync(connection, async _ =>
         {
-            LocalUser = caller,
-        };
-        using var session = SmtpSession.Create(connection, spool, TimeProvider.System, deliverNow);
-        await session.RunAsync().ConfigureAwait(false);
+            using var session = SmtpSession.Create(connection, spool, TimeProvider.System, deliverNow);
+            return await session.RunAsync().ConfigureAwait(false);
+        }).ConfigureAwait(false);
         transport.Shutdown();
     }
 }

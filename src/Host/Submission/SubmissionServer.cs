@@ -4,6 +4,7 @@ using Exim.Host.Generations;
 using Exim.Host.Log;
 using Exim.Host.Security;
 using Exim.Mail.Native;
+using Exim.Mail.Smtp.Policy;
 using Exim.Mail.Spool;
 using Exim.Mail.Submission;
 using Microsoft.Extensions.Logging;
@@ -37,19 +38,21 @@ internal sealed partial class SubmissionServer : IAsyncDisposable
     private readonly GenerationStore _store;
     private readonly Func<Generation, FileSpool> _spoolFor;
     private readonly Delivery.ImmediateDelivery _delivery;
+    private readonly Func<Generation, PolicyServices?> _policiesFor;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _slots = new(MaxConcurrent);
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
     private readonly Dictionary<int, int> _perUid = [];
     private (long Generation, OperatorRoles Roles)? _roles;
+    private (long Generation, PolicyServices? Policies)? _policies;
     private Task _accepting = Task.CompletedTask;
     private int _running;
 
     private SubmissionServer(Socket listener, string name, GenerationStore store, Func<Generation, FileSpool> spoolFor,
-        Delivery.ImmediateDelivery delivery, ILogger logger)
+        Delivery.ImmediateDelivery delivery, Func<Generation, PolicyServices?> policiesFor, ILogger logger)
     {
-        (_listener, _name, _store, _spoolFor, _delivery, _logger) = (listener, name, store, spoolFor, delivery, logger);
+        (_listener, _name, _store, _spoolFor, _delivery, _policiesFor, _logger) = (listener, name, store, spoolFor, delivery, policiesFor, logger);
     }
 
     /// <summary>
@@ -58,7 +61,9 @@ internal sealed partial class SubmissionServer : IAsyncDisposable
     /// written to the main and panic logs: the daemon runs on without it, and clients (which check who answers on the
     /// socket, see SubmitCommand) refuse any other listener.
     /// </summary>
-    public static SubmissionServer? Start(GenerationStore store, Func<Generation, FileSpool> spoolFor, Delivery.ImmediateDelivery delivery, ILogger logger)
+    /// <param name="policiesFor">A generation's stage policies for <c>-bs</c> sessions (asked once per generation).</param>
+    public static SubmissionServer? Start(GenerationStore store, Func<Generation, FileSpool> spoolFor, Delivery.ImmediateDelivery delivery,
+        Func<Generation, PolicyServices?> policiesFor, ILogger logger)
     {
         var name = SubmissionSocket.Name(store.Current.Config.Main);
         Socket socket;
@@ -89,7 +94,7 @@ internal sealed partial class SubmissionServer : IAsyncDisposable
             BindFailed(logger, name, e.Message);
             return null;
         }
-        var server = new SubmissionServer(socket, name, store, spoolFor, delivery, logger);
+        var server = new SubmissionServer(socket, name, store, spoolFor, delivery, policiesFor, logger);
         server._accepting = Task.Run(server.AcceptLoopAsync);
         return server;
     }
@@ -204,7 +209,8 @@ internal sealed partial class SubmissionServer : IAsyncDisposable
             }
             else if (request.Mode == SubmissionMode.Smtp)
             {
-                await LocalSmtpSession.RunAsync(generation, caller, client, _spoolFor(generation), DeliverNow(generation, request), _logger, _stop.Token)
+                await LocalSmtpSession.RunAsync(generation, caller, client, _spoolFor(generation), DeliverNow(generation, request), PoliciesFor(generation),
+                        _logger, _stop.Token)
                     .ConfigureAwait(false);
                 return;
             }
@@ -213,7 +219,7 @@ internal sealed partial class SubmissionServer : IAsyncDisposable
                 var stream = new IdleTimeoutStream(new NetworkStream(client, ownsSocket: false), main.SmtpReceiveTimeout, _stop.Token);
                 await using (stream.ConfigureAwait(false))
                 {
-                    outcome = await ReceiveAsync(caller, generation, request, SubmissionBody.Reader(stream)).ConfigureAwait(false);
+                    outcome = await ReceiveAsync(caller, generation, request, SubmissionBody.Reader(stream), PoliciesFor(generation)).ConfigureAwait(false);
                 }
             }
         }
@@ -272,12 +278,15 @@ internal sealed partial class SubmissionServer : IAsyncDisposable
         return generation.Config.Routers.IsEmpty ? null : _delivery.Enqueue;
     }
 
-    private async Task<SubmissionOutcome> ReceiveAsync(LocalCaller caller, Generation generation, SubmissionRequest request, Stream body)
+    private async Task<SubmissionOutcome> ReceiveAsync(LocalCaller caller, Generation generation, SubmissionRequest request, Stream body, PolicyServices? policies)
     {
         var main = generation.Config.Main;
-        var reception = new LocalReception(main, EximVersion.Number, _spoolFor(generation), TimeProvider.System, _logger);
+        var reception = new LocalReception(main, EximVersion.Number, _spoolFor(generation), TimeProvider.System, _logger)
+        {
+            NotSmtp = LocalConnection.NotSmtp(generation, policies, _logger, _stop.Token),
+        };
         var outcome = await reception.ReceiveAsync(caller, request, body, _stop.Token).ConfigureAwait(false);
-        if (outcome.Message is not { } message || generation.Config.Routers.IsEmpty) return outcome;
+        if (outcome.Message is not { } message || outcome.HoldDelivery || generation.Config.Routers.IsEmpty) return outcome;
         switch (request.Delivery)
         {
             case SubmissionDelivery.Interactive:
@@ -291,6 +300,16 @@ internal sealed partial class SubmissionServer : IAsyncDisposable
                 break;
         }
         return outcome;
+    }
+
+    /// <summary>The generation's stage policies, made for its first -bs session and kept while it is current.</summary>
+    private PolicyServices? PoliciesFor(Generation generation)
+    {
+        lock (_lock)
+        {
+            if (_policies is not { } cached || cached.Generation != generation.Number) _policies = (generation.Number, _policiesFor(generation));
+            return _policies.Value.Policies;
+        }
     }
 
     /// <summary>

@@ -2,7 +2,10 @@ using System.Buffers;
 using System.Text;
 using Exim.Abstractions.Config;
 using Exim.Mail.Matching;
+using Exim.Abstractions.Policy;
+using Exim.Abstractions.Scripting;
 using Exim.Mail.Smtp;
+using Exim.Mail.Smtp.Policy;
 using Exim.Mail.Spool;
 using Microsoft.Extensions.Logging;
 using MimeKit;
@@ -30,6 +33,12 @@ namespace Exim.Mail.Submission;
 /// </summary>
 internal sealed class LocalReception(MainOptions main, string version, FileSpool spool, TimeProvider time, ILogger logger)
 {
+    /// <summary>
+    /// The not_smtp stage (Exim's acl_not_smtp): a policy session for the submitting user, or null when nothing decides
+    /// there. It decides once the message is read, fixed up and spooled, before it is committed.
+    /// </summary>
+    public Func<LocalCaller, PolicySession>? NotSmtp { get; init; }
+
     private readonly AddressList _untrustedSetSender = new(main.UntrustedSetSender, main.PrimaryHostname, Matching.DomainList.NamedLists(main));
 
     /// <summary>The envelope sender Exim would use for <paramref name="caller"/> given <paramref name="requested"/> (-f, or null), and whether -f was honoured.</summary>
@@ -113,22 +122,66 @@ internal sealed class LocalReception(MainOptions main, string version, FileSpool
             {
                 if (h.Flag != SpoolHeaderFile.Deleted) size += Encoding.Latin1.GetByteCount(h.Text);
             }
+            var (shown, idText) = (sender.Length == 0 ? "<>" : sender, receiver.MessageId is { } mid && Logging.LogSelection.Of(main).Has(Logging.LogSelection.MsgId) ? $" id={Text.ClientText.Printing(mid)}" : "");
+            IReadOnlyList<SpoolHeaderLine> lines = headers;
+            PolicyModifiers? modifiers = null;
+            if (NotSmtp is { } policyFor)
+            {
+                var policy = policyFor(caller);
+                policy.Transaction = new LocalMessageTransaction(sender, recipients);
+                Verdict verdict;
+                using (var staged = new SpoolStageMessage(message.Id, message.DataPath, [.. headers.Where(h => h.Flag != SpoolHeaderFile.Deleted).Select(h => h.Text)],
+                    size, receiver.BodyLines))
+                {
+                    verdict = await policy.DecideAsync(SmtpStage.NotSmtp, message: staged).ConfigureAwait(false);
+                }
+                switch (verdict.Kind)
+                {
+                    case VerdictKind.Accept:
+                        if (!policy.ForMessage.IsEmpty) modifiers = policy.ForMessage;
+                        break;
+                    case VerdictKind.Discard:
+                        // receive.c: the message is taken (the caller is told so) and its recipients dropped: the <= line,
+                        // then the blackhole line; nothing is kept.
+                        SubmissionLog.Received(logger, message.Id, shown, caller.Login, "local", size, idText);
+                        SmtpLog.Blackholed(logger, message.Id, "non-SMTP", verdict.LogText is { } log ? ": " + log : "");
+                        SmtpLog.Completed(logger, message.Id);
+                        return new SubmissionOutcome(250, "", message.Ref, HoldDelivery: true);
+                    default:
+                        // receive.c: "F=<sender> rejected by non-SMTP ACL: <log message>" to the main and reject logs, and
+                        // the submitter told "message rejected by non-SMTP ACL: <message>". A deferral (or a policy that
+                        // failed) is a temporary refusal here: sendmail's EX_TEMPFAIL, so a caller may try again.
+                        SubmissionLog.RejectedByPolicy(logger, sender, StageReplies.LogSuffix(verdict));
+                        Exim.Abstractions.Diagnostics.EximMetrics.Rejected(Exim.Abstractions.Diagnostics.RejectionStage.NotSmtp);
+                        var why = "rejected by non-SMTP ACL: " + (verdict.Message ?? "local configuration problem");
+                        return StageReplies.Temporary(verdict) ? SubmissionOutcome.Temporary(why) : SubmissionOutcome.Refused(why);
+                }
+            }
+            if (modifiers is not null)
+            {
+                (lines, size) = modifiers.Apply(lines, size);
+                if (modifiers.Queue is { } queue && !string.Equals(queue, message.Queue, StringComparison.Ordinal)) message = spool.MoveToQueue(message, queue);
+            }
+            var frozen = modifiers?.Frozen == true;
             var envelope = new Envelope(sender, [.. recipients], now, null, null, null, null, null, "local", receiver.BodyLines, receiver.MaxLineLength)
             {
                 Originator = (caller.Login, caller.Uid, caller.Gid),
+                FrozenAt = frozen ? now : null,
             };
-            await spool.CommitAsync(message, envelope, headers, cancellationToken).ConfigureAwait(false);
+            await spool.CommitAsync(message, envelope, lines, cancellationToken).ConfigureAwait(false);
             committed = true;
-            var (shown, idText) = (sender.Length == 0 ? "<>" : sender, receiver.MessageId is { } mid && Logging.LogSelection.Of(main).Has(Logging.LogSelection.MsgId) ? $" id={Text.ClientText.Printing(mid)}" : "");
             SubmissionLog.Received(logger, message.Id, shown, caller.Login, "local", size, idText);
+            if (frozen) SmtpLog.FrozenByPolicy(logger, message.Id);
             Exim.Abstractions.Diagnostics.EximMetrics.MessageReceived(size);
             // The message's own log starts with the reception, as receive.c writes it (-Mvl shows it).
+            var received = $"Received from {shown} U={caller.Login} P=local S={size}{idText}";
             if (main.MessageLogs
-                && Spool.MessageLog.Append(message.InputDirectory, message.Id, now.DateTime, $"Received from {shown} U={caller.Login} P=local S={size}{idText}") is { } failed)
+                && (frozen ? Spool.MessageLog.Append(message.InputDirectory, message.Id, now.DateTime, received, "frozen by ACL")
+                    : Spool.MessageLog.Append(message.InputDirectory, message.Id, now.DateTime, received)) is { } failed)
             {
                 SubmissionLog.MessageLogFailed(logger, message.Id, failed.Message);
             }
-            return new SubmissionOutcome(250, "", message.Ref);
+            return new SubmissionOutcome(250, "", message.Ref, HoldDelivery: modifiers?.QueueOnly == true);
         }
         catch (IncompleteMessageException e)
         {

@@ -20,6 +20,9 @@ internal static partial class SubmissionLog
     [LoggerMessage(3064, LogLevel.Information, "{Id} {Reason} while reading local message from {User}: message abandoned")]
     public static partial void Incomplete(ILogger logger, string id, string reason, string user);
 
+    [LoggerMessage(3961, LogLevel.Information, "F=<{Sender}> rejected by non-SMTP ACL{Log}")]
+    public static partial void RejectedByPolicy(ILogger logger, string sender, string log);
+
     [LoggerMessage(3960, LogLevel.Information, "rejected from <{Sender}> U={User}: message too big: read={Read} max={Max}")]
     public static partial void TooBig(ILogger logger, string sender, string user, long read, long max);
 }

@@ -4,7 +4,7 @@ namespace Exim.Mail.Submission;
 /// How a local submission ended, as the line the daemon sends back: <c>250</c> with the message (durable on the spool),
 /// a <c>4xx</c> temporary failure (the caller should try again: sendmail's exit code 75) or a <c>5xx</c> refusal.
 /// </summary>
-internal readonly record struct SubmissionOutcome(int Code, string Text, Spool.MessageRef? Message = null)
+internal readonly record struct SubmissionOutcome(int Code, string Text, Spool.MessageRef? Message = null, bool HoldDelivery = false)
 {
     public bool Accepted => Code == 250;
 

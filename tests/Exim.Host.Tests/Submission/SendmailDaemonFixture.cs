@@ -15,7 +15,59 @@ public sealed class SendmailDaemonFixture : IAsyncLifetime
 
     public TempDirectory Directory => Daemon.Directory;
 
-    public static string Config(string extra = "") => $$"""
+    /// <summary>
+    /// The stage policies of local sessions: the connect stage logs the local user it sees; RCPT refuses <c>refused-*</c>
+    /// naming that user; the data stage adds <c>X-Stage-Check</c> to a message whose Subject is <c>stage-check</c>,
+    /// saying whose it is and whether Date: and Message-Id: were there when it decided.
+    /// </summary>
+    public const string AcceptScript = """
+        return Connection.LocalUser is { } user ? Verdict.Accept.WithLog($"connect stage saw local user {user}") : Verdict.Accept;
+        """;
+
+    public const string StageScript = """
+        switch (Stage)
+        {
+            case SmtpStage.Rcpt:
+                return Recipient!.StartsWith("refused-") ? Verdict.Reject($"no mail to {Recipient} from {Connection.LocalUser ?? "a network client"}") : Verdict.Accept;
+            case SmtpStage.Data:
+                if (Message!.Headers["Subject"]?.Trim() != "stage-check") return Verdict.Accept;
+                string Has(string name) => Message.Headers[name] is null ? "missing" : "present";
+                return Verdict.Accept.AddHeader("X-Stage-Check", $"user={Connection.LocalUser} date={Has("Date")} message-id={Has("Message-Id")}");
+        }
+        return Verdict.Accept;
+        """;
+
+    /// <summary>The not_smtp stage, deciding by the Subject of a message submitted without SMTP.</summary>
+    public const string NotSmtpScript = """
+        switch (Message!.Headers["Subject"]?.Trim())
+        {
+            case "reject-me": return Verdict.Reject($"no such mail from {Connection.LocalUser}").WithLog($"refused {Sender} to {Recipients.Count} recipient(s)");
+            case "defer-me": return Verdict.Defer("policy store unavailable");
+            case "discard-me": return Verdict.Discard.WithLog("into the void");
+            case "modify-me": return Verdict.Accept.AddHeader("X-Not-Smtp", $"user={Connection.LocalUser} sender={Sender} rcpts={Recipients.Count} stage={Stage}").RemoveHeader("X-Remove-Me");
+            case "queue-me": return Verdict.Accept.WithQueueOnly();
+        }
+        return Verdict.Accept;
+        """;
+
+    /// <summary>The <c>[hooks]</c> table for the scripts above, written beside the configuration by <see cref="WriteScripts"/>.</summary>
+    public const string Hooks = """
+
+        [hooks]
+        accept = "accept.csx"
+        rcpt = "stage.csx"
+        data = "stage.csx"
+        not_smtp = "notsmtp.csx"
+        """;
+
+    public static void WriteScripts(TempDirectory directory)
+    {
+        directory.Write("accept.csx", AcceptScript);
+        directory.Write("stage.csx", StageScript);
+        directory.Write("notsmtp.csx", NotSmtpScript);
+    }
+
+    public static string Config(string extra = "", string hooks = "") => $$"""
         spool_directory = "spool"
         primary_hostname = "mx.test.example"
         local_interfaces = ["127.0.0.1"]
@@ -38,14 +90,16 @@ public sealed class SendmailDaemonFixture : IAsyncLifetime
 
         [plugins.daemon]
         assembly = "{{RepoPaths.Plugin("daemon", "Exim.Plugins.Daemon.dll")}}"
+        {{hooks}}
         """;
 
     public async Task InitializeAsync()
     {
         var directory = new TempDirectory("exim-sendmail");
-        directory.Write("exim.toml", Config());
+        directory.Write("exim.toml", Config(hooks: Hooks));
+        WriteScripts(directory);
         Submitter.OpenUp(directory);
-        Daemon = await TestDaemon.StartAsync(Config(), directory);
+        Daemon = await TestDaemon.StartAsync(Config(hooks: Hooks), directory);
         // "daemon started" is logged once the SMTP listeners are bound; the submission socket follows the first generation.
         // Wait for it in the kernel's table of Unix sockets, without connecting (a connection would be a submission).
         var loaded = TomlConfigLoader.Load(Daemon.ConfigPath);

@@ -168,6 +168,64 @@ public sealed class SendmailTests(SendmailDaemonFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task DashBs_RunsTheConnectAndSmtpStagePolicies_SeeingTheLocalUser_AndTheDataStageSeesEximsFixUps()
+    {
+        var refused = Unique("refused");
+        var to = Unique("bsp");
+        var (code, stdout, stderr) = await Sendmail(asNobody: true,
+            $"EHLO me.example\nMAIL FROM:<nobody@mx.test.example>\nRCPT TO:<{refused}@test.example>\nRCPT TO:<{to}@test.example>\nDATA\nSubject: stage-check\n\nhello\n.\nQUIT\n", "-bs");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"550 no mail to {refused}@test.example from nobody\r\n", stdout, StringComparison.Ordinal);
+        var message = await DeliveredAsync(to);
+        // Date: and Message-Id: were added (Exim's fix-ups of a local message) before the data stage decided.
+        Assert.Contains("\nX-Stage-Check: user=nobody date=present message-id=present\n", message, StringComparison.Ordinal);
+        Assert.Contains("connect stage saw local user nobody", fixture.Daemon.MainLog, StringComparison.Ordinal);
+        Assert.Contains($"rejected RCPT <{refused}@test.example>: no mail to {refused}@test.example from nobody", fixture.Daemon.MainLog, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NotSmtpStage_RejectsDefersDiscardsOrModifies_ASendmailMessage()
+    {
+        var rejected = Unique("nsr");
+        var (code, _, stderr) = await Sendmail(asNobody: true, "Subject: reject-me\n\nbody\n", $"{rejected}@test.example");
+        Assert.Equal(1, code);
+        Assert.Contains("exim: message not accepted: rejected by non-SMTP ACL: no such mail from nobody", stderr, StringComparison.Ordinal);
+        const string refusal = "F=<nobody@mx.test.example> rejected by non-SMTP ACL: refused nobody@mx.test.example to 1 recipient(s)";
+        Assert.Contains(refusal, fixture.Daemon.MainLog, StringComparison.Ordinal);
+        Assert.Contains(refusal, fixture.Daemon.RejectLog, StringComparison.Ordinal);
+
+        var deferred = Unique("nsd");
+        (code, _, stderr) = await Sendmail(asNobody: true, "Subject: defer-me\n\nbody\n", $"{deferred}@test.example");
+        Assert.Equal(75, code); // EX_TEMPFAIL: the caller may try again
+        Assert.Contains("rejected by non-SMTP ACL: policy store unavailable", stderr, StringComparison.Ordinal);
+
+        var discarded = Unique("nsx");
+        (code, _, stderr) = await Sendmail(asNobody: true, "Subject: discard-me\n\nbody\n", $"{discarded}@test.example");
+        Assert.True(code == 0, stderr); // taken, as Exim takes it, and dropped
+        Assert.Matches(@"(\S+) => blackhole \(non-SMTP ACL discarded recipients\): into the void", fixture.Daemon.MainLog);
+
+        var modified = Unique("nsm");
+        (code, _, stderr) = await Sendmail(asNobody: true, "Subject: modify-me\nX-Remove-Me: yes\n\nbody\n", $"{modified}@test.example", $"{Unique("nsm2")}@test.example");
+        Assert.True(code == 0, stderr);
+        var message = await DeliveredAsync(modified);
+        Assert.Contains("\nX-Not-Smtp: user=nobody sender=nobody@mx.test.example rcpts=2 stage=NotSmtp\n", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("X-Remove-Me", message, StringComparison.Ordinal);
+
+        var held = Unique("nsq");
+        (code, _, stderr) = await Sendmail(asNobody: true, "Subject: queue-me\n\nbody\n", $"{held}@test.example");
+        Assert.True(code == 0, stderr);
+        Assert.NotNull(fixture.QueuedIdFor($"{held}@test.example")); // queue only: left for a queue run
+
+        // Nothing of the refused or discarded messages was kept or delivered.
+        foreach (var gone in new[] { rejected, deferred, discarded })
+        {
+            Assert.Null(fixture.QueuedIdFor($"{gone}@test.example"));
+            Assert.Empty(Submitter.Delivered(fixture.Directory, gone));
+        }
+    }
+
+    [Fact]
     public async Task UntrustedDashF_NameIsOnePhrase_AndABadDashFAddressIsRefusedAsByExim()
     {
         var to = Unique("phrase");

@@ -33,4 +33,32 @@ public sealed class SendmailWithoutDaemonTests
         Assert.True(File.Exists(directory.Combine("spool", "input", bsId + "-H")), bsOut);
         Assert.Contains($"{bsId} <= ops@corp.example U=root P=local-esmtp S=", Wait.ReadShared(directory.Combine("spool", "log", "mainlog")), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task DaemonDown_DashBsInProcess_RunsTheStagePolicies()
+    {
+        using var directory = new TempDirectory("exim-bs-policy");
+        var config = directory.Write("exim.toml", SendmailDaemonFixture.Config("queue_only = true", SendmailDaemonFixture.Hooks));
+        SendmailDaemonFixture.WriteScripts(directory);
+        Directory.CreateDirectory(directory.Combine("spool", "input"));
+
+        var (code, stdout, stderr) = await Submitter.RunAsync(directory, "exim", asNobody: false,
+            "EHLO me.example\nMAIL FROM:<ops@corp.example>\nRCPT TO:<refused-1@test.example>\nRCPT TO:<user@test.example>\nDATA\nSubject: stage-check\n\nbody\n.\nQUIT\n",
+            "-C", config, "-bs");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("550 no mail to refused-1@test.example from root\r\n", stdout, StringComparison.Ordinal);
+        var id = System.Text.RegularExpressions.Regex.Match(stdout, @"250 OK id=(\S+)\r\n").Groups[1].Value;
+        var header = await File.ReadAllTextAsync(directory.Combine("spool", "input", id + "-H"));
+        Assert.Contains("X-Stage-Check: user=root date=present message-id=present\n", header, StringComparison.Ordinal);
+        Assert.DoesNotContain("refused-1@test.example", header, StringComparison.Ordinal);
+        Assert.Contains("connect stage saw local user root", Wait.ReadShared(directory.Combine("spool", "log", "mainlog")), StringComparison.Ordinal);
+
+        // sendmail in-process: the not_smtp stage decides too, and a refused message leaves nothing in the spool.
+        var before = Directory.GetFiles(directory.Combine("spool", "input")).Length;
+        var (smCode, _, smError) = await Submitter.RunAsync(directory, "sendmail", asNobody: false, "Subject: reject-me\n\nbody\n", "-C", config, "user@test.example");
+        Assert.Equal(1, smCode);
+        Assert.Contains("rejected by non-SMTP ACL: no such mail from root", smError, StringComparison.Ordinal);
+        Assert.Equal(before, Directory.GetFiles(directory.Combine("spool", "input")).Length);
+    }
 }

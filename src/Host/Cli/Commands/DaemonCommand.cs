@@ -169,7 +169,8 @@ internal static partial class DaemonCommand
         FileSpool SpoolFor(Generation g) => spools.GetOrAdd($"{g.Config.Main.SpoolSync}:{g.Config.Main.SplitSpoolDirectory}:{g.Config.Main.SpoolDirectory}",
             _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem", g.Config.Main.SplitSpoolDirectory));
         // Local submission (sendmail, exim -bm) by any user, judged by the socket's peer credentials.
-        var submissions = Submission.SubmissionServer.Start(core.Store, SpoolFor, immediate, core.LoggerFactory.CreateLogger("Exim.Submission"));
+        var submissions = Submission.SubmissionServer.Start(core.Store, SpoolFor, immediate,
+            g => SessionServices.For(g, hostCache, sessionLogger, hookLogger, core.Hints.RateLimiterFor(g)).Policies, core.LoggerFactory.CreateLogger("Exim.Submission"));
         var loops = new GenerationLoopRunner<IDaemonLoop>(core.Store, StrategyKeys.DaemonLoop, "daemon loop", (g, loop, ct) =>
             {
                 var generationLoad = g.SystemLoad(load);

@@ -182,7 +182,7 @@ internal static class SubmitCommand
     /// once the dialogue has ended.
     /// </summary>
     private static Task<int> SmtpHereAsync(CommandLine cl, SubmissionRequest request, Stream stdin, Stream stdout, TextWriter error)
-        => HereAsync(cl, error, async (generation, caller, spool, logger) =>
+        => HereAsync(cl, error, async (generation, caller, spool, policies, logger) =>
         {
             var received = new List<MessageRef>();
             var (server, client) = StdioPump.SocketPair();
@@ -191,7 +191,7 @@ internal static class SubmitCommand
                 var pump = StdioPump.RunAsync(stdin, stdout, client);
                 await LocalSmtpSession.RunAsync(generation, caller, server, spool,
                     request.Delivery == SubmissionDelivery.QueueOnly ? null : m => { received.Add(m); return null; },
-                    logger, CancellationToken.None).ConfigureAwait(false);
+                    policies, logger, CancellationToken.None).ConfigureAwait(false);
                 server.Dispose();
                 await pump.ConfigureAwait(false);
             }
@@ -200,25 +200,29 @@ internal static class SubmitCommand
 
     /// <summary>No daemon: receive into the spool in this process (the caller may write it), then deliver as -od says.</summary>
     private static Task<int> ReceiveHereAsync(CommandLine cl, SubmissionRequest request, Stream stdin, TextWriter error)
-        => HereAsync(cl, error, async (generation, caller, spool, logger) =>
+        => HereAsync(cl, error, async (generation, caller, spool, policies, logger) =>
         {
             var main = generation.Config.Main;
-            var reception = new LocalReception(main, EximVersion.Number, spool, TimeProvider.System, logger);
+            var reception = new LocalReception(main, EximVersion.Number, spool, TimeProvider.System, logger)
+            {
+                NotSmtp = LocalConnection.NotSmtp(generation, policies, logger, CancellationToken.None),
+            };
             var outcome = await reception.ReceiveAsync(caller, request, new LocalInputStream(stdin, cl.DotEnds), CancellationToken.None).ConfigureAwait(false);
             // Background delivery has no daemon to run in: it happens here, before the command returns.
             var deliver = request.Delivery is SubmissionDelivery.Interactive or SubmissionDelivery.Background
                 || (request.Delivery == SubmissionDelivery.Default && !main.QueueOnly);
-            IReadOnlyList<MessageRef> toDeliver = outcome.Message is { } message && deliver ? [message] : [];
+            IReadOnlyList<MessageRef> toDeliver = outcome.Message is { } message && deliver && !outcome.HoldDelivery ? [message] : [];
             return (toDeliver, () => ReportAsync(outcome, error));
         });
 
     /// <summary>
     /// The frame both in-process paths share: become the spool writer (noting the caller first), start a delivery
-    /// process on the configuration, receive with <paramref name="receive"/> into the spool, then deliver what it returns
-    /// (when there are routers) and answer with its exit code.
+    /// process on the configuration, receive with <paramref name="receive"/> into the spool (with the generation's stage
+    /// policies, as the daemon would), then deliver what it returns (when there are routers) and answer with its exit code.
     /// </summary>
     private static async Task<int> HereAsync(CommandLine cl, TextWriter error,
-        Func<Generations.Generation, LocalCaller, FileSpool, Microsoft.Extensions.Logging.ILogger, Task<(IReadOnlyList<MessageRef> Deliver, Func<Task<int>> Exit)>> receive)
+        Func<Generations.Generation, LocalCaller, FileSpool, Exim.Mail.Smtp.Policy.PolicyServices?, Microsoft.Extensions.Logging.ILogger,
+            Task<(IReadOnlyList<MessageRef> Deliver, Func<Task<int>> Exit)>> receive)
     {
         var (identity, dropFailed) = BecomeSpoolWriter(cl);
         if (identity is null)
@@ -237,7 +241,10 @@ internal static class SubmitCommand
                 (IReadOnlyList<MessageRef> Deliver, Func<Task<int>> Exit) result;
                 await using (var spool = new FileSpool(main.SpoolDirectory, TimeProvider.System, main.SpoolSync == "filesystem", main.SplitSpoolDirectory))
                 {
-                    result = await receive(generation, Caller(generation, identity), spool, core.LoggerFactory.CreateLogger("Exim.Submission")).ConfigureAwait(false);
+                    var logger = core.LoggerFactory.CreateLogger("Exim.Submission");
+                    var policies = Lifetime.SessionServices.For(generation, new Exim.Mail.Resolution.HostCache(TimeProvider.System), logger,
+                        core.LoggerFactory.CreateLogger("Exim.Hooks"), core.Hints.RateLimiterFor(generation)).Policies;
+                    result = await receive(generation, Caller(generation, identity), spool, policies, logger).ConfigureAwait(false);
                 }
                 if (!generation.Config.Routers.IsEmpty)
                 {

@@ -81,7 +81,7 @@ internal sealed class ConnectionContext : AdmissionContext
     /// <c>TlsSession</c>, <c>AuthenticatedId</c> and <c>Authenticator</c> with <see cref="Describe"/>.
     /// </summary>
     public AcceptConnection Description => _description ??= new AcceptConnection(Client, Remote.Port,
-        Local.Address.IsIPv4MappedToIPv6 ? Local.Address.MapToIPv4() : Local.Address, Local.Port, HostName, Id);
+        Local.Address.IsIPv4MappedToIPv6 ? Local.Address.MapToIPv4() : Local.Address, Local.Port, HostName, Id) { LocalUser = LocalUser?.Login };
 
     /// <summary>Replaces <see cref="Description"/>, e.g. <c>Describe(Description with { TlsSession = info })</c> after a TLS handshake.</summary>
     public void Describe(AcceptConnection description) => _description = description;

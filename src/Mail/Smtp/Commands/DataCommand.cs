@@ -115,6 +115,14 @@ internal sealed class DataCommand : SmtpCommandHandler
             // Every recipient was discarded: read, acknowledged and thrown away (Exim's blackhole).
             return await BlackholeAsync(session, message, size, receiver.MessageId, session.MailDiscarded ? "MAIL" : "RCPT", null).ConfigureAwait(false);
         }
+        IReadOnlyList<SpoolHeaderLine> lines = SpoolHeaderFile.Lines(headers);
+        if (local is not null)
+        {
+            // -bs: Exim's fix-ups of a local message (From:, Sender:, a missing Date: and Message-Id:) are made before the
+            // data stage, which sees their result, as Exim's data ACL does.
+            (lines, size) = Submission.LocalSmtpRules.FixUp(main, local, sender, message.Id, now, lines, receiver.BodyBytes);
+            headers = [.. lines.Where(l => l.Flag != SpoolHeaderFile.Deleted).Select(l => l.Text)];
+        }
         if (session.PolicyHandles(SmtpStage.Data))
         {
             Verdict verdict;
@@ -135,9 +143,7 @@ internal sealed class DataCommand : SmtpCommandHandler
         }
 
         var modifiers = Modifiers(session);
-        IReadOnlyList<SpoolHeaderLine> lines = SpoolHeaderFile.Lines(headers);
-        if (local is not null) (lines, size) = Submission.LocalSmtpRules.FixUp(main, local, sender, message.Id, now, lines, receiver.BodyBytes);
-        if (modifiers is not null) (lines, size) = Apply(modifiers, lines, size);
+        if (modifiers is not null) (lines, size) = modifiers.Apply(lines, size);
         var frozen = modifiers?.Frozen == true;
         var connection = session.Connection;
         var envelope = new Envelope(sender, [.. session.Recipients], now, session.Helo, connection.ClientIp, connection.Remote.Port,
@@ -308,42 +314,6 @@ internal sealed class DataCommand : SmtpCommandHandler
         merged.Add(policy.ForMessage);
         merged.Add(policy.ForConnection);
         return merged;
-    }
-
-    /// <summary>
-    /// Removed headers stay in the -H file flagged as deleted (Exim's htype_old), so they are never delivered; added ones
-    /// go at the end (Exim's default place). S= counts what is delivered.
-    /// </summary>
-    private static (IReadOnlyList<SpoolHeaderLine> Lines, long Size) Apply(PolicyModifiers modifiers, IReadOnlyList<SpoolHeaderLine> lines, long size)
-    {
-        var result = new List<SpoolHeaderLine>(lines.Count + modifiers.AddedHeaders.Count);
-        foreach (var line in lines)
-        {
-            if (line.Flag != SpoolHeaderFile.Deleted && Named(line.Text, modifiers.RemovedHeaders))
-            {
-                result.Add(line with { Flag = SpoolHeaderFile.Deleted });
-                size -= Encoding.Latin1.GetByteCount(line.Text);
-            }
-            else
-            {
-                result.Add(line);
-            }
-        }
-        foreach (var line in SpoolHeaderFile.Lines(modifiers.AddedHeaders))
-        {
-            result.Add(line);
-            size += Encoding.Latin1.GetByteCount(line.Text);
-        }
-        return (result, size);
-
-        static bool Named(string header, IReadOnlyList<string> names)
-        {
-            foreach (var name in names)
-            {
-                if (header.Length > name.Length && header[name.Length] == ':' && header.StartsWith(name, StringComparison.OrdinalIgnoreCase)) return true;
-            }
-            return false;
-        }
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
+using System.Text;
 using Exim.Abstractions.Scripting;
+using Exim.Mail.Spool;
 
 namespace Exim.Mail.Smtp.Policy;
 
@@ -46,6 +48,43 @@ internal sealed class PolicyModifiers
         Queue = null;
         QueueOnly = false;
         Frozen = false;
+    }
+
+    /// <summary>
+    /// The header lines with these modifiers applied, and the S= size: removed headers stay in the -H file flagged as
+    /// deleted (Exim's htype_old), so they are never delivered; added ones go at the end (Exim's default place). S= counts
+    /// what is delivered.
+    /// </summary>
+    public (IReadOnlyList<SpoolHeaderLine> Lines, long Size) Apply(IReadOnlyList<SpoolHeaderLine> lines, long size)
+    {
+        var result = new List<SpoolHeaderLine>(lines.Count + AddedHeaders.Count);
+        foreach (var line in lines)
+        {
+            if (line.Flag != SpoolHeaderFile.Deleted && Named(line.Text, RemovedHeaders))
+            {
+                result.Add(line with { Flag = SpoolHeaderFile.Deleted });
+                size -= Encoding.Latin1.GetByteCount(line.Text);
+            }
+            else
+            {
+                result.Add(line);
+            }
+        }
+        foreach (var line in SpoolHeaderFile.Lines(AddedHeaders))
+        {
+            result.Add(line);
+            size += Encoding.Latin1.GetByteCount(line.Text);
+        }
+        return (result, size);
+
+        static bool Named(string header, IReadOnlyList<string> names)
+        {
+            foreach (var name in names)
+            {
+                if (header.Length > name.Length && header[name.Length] == ':' && header.StartsWith(name, StringComparison.OrdinalIgnoreCase)) return true;
+            }
+            return false;
+        }
     }
 
     private void AddHeader(string header)

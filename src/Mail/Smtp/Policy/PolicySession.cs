@@ -53,7 +53,7 @@ internal sealed class PolicySession(ConnectionContext connection, PolicyServices
         _pending.Clear();
         if (stage != SmtpStage.Data) Rates.NewCommand(); // predata and data are one DATA command
         var verdict = await Services.Policies.DecideAsync(this).ConfigureAwait(false);
-        if (verdict.Kind == VerdictKind.Discard && stage is not (SmtpStage.Mail or SmtpStage.Rcpt or SmtpStage.Data))
+        if (verdict.Kind == VerdictKind.Discard && stage is not (SmtpStage.Mail or SmtpStage.Rcpt or SmtpStage.Data or SmtpStage.NotSmtp))
         {
             // Exim's acl_check: "discard" verb not allowed in this ACL, an error, which defers.
             SmtpLog.DiscardNotAllowed(Connection.Logger, StageReplies.AclName(stage), Connection.Host);

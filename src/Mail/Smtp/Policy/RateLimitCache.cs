@@ -41,7 +41,7 @@ internal sealed class RateLimitCache
                 break;
             case RateLimitUnit.PerRecipient:
                 if (stage == SmtpStage.Rcpt) perCommand = true;
-                else if (stage is SmtpStage.Predata or SmtpStage.Data) n = count ?? session.Recipients.Count; // all of them in one batch
+                else if (stage is SmtpStage.Predata or SmtpStage.Data or SmtpStage.NotSmtp) n = count ?? session.Recipients.Count; // all of them in one batch
                 else cannotCount = true;
                 break;
             case RateLimitUnit.PerCommand:

@@ -34,6 +34,7 @@ internal static class StageReplies
         SmtpStage.Mail => "MAIL",
         SmtpStage.Rcpt => "RCPT",
         SmtpStage.Predata => "PREDATA",
+        SmtpStage.NotSmtp => "non-SMTP",
         _ => "DATA",
     };
 }
