@@ -17,17 +17,22 @@ internal static class Memory
     private const long IdleLimitKiB = 100 * 1024;
     private const long LoadLimitKiB = 60 * 1024;
 
-    /// <summary>The GC configurations compared; the first is the project's own (no variables set).</summary>
+    /// <summary>
+    /// The GC configurations compared; the first is the project's own (no variables set). A DOTNET_ variable overrides the
+    /// runtimeconfig's setting (DOTNET_GCGen0MaxBudget, spelt so: the runtime reads it case-sensitively, and
+    /// DOTNET_GCgen0MaxBudget does nothing, over System.GC.Gen0MaxBudget); 0xC800000 (200 MB) is the runtime's own cap for
+    /// workstation non-concurrent GC, i.e. no cap from us.
+    /// </summary>
     private static readonly (string Name, (string Key, string Value)[] Env)[] Modes =
     [
-        ("workstation, non-concurrent (project)", []),
-        ("workstation, gen0 budget 4 MB", [("DOTNET_GCgen0size", "0x400000")]),
-        ("workstation, gen0 budget 2 MB", [("DOTNET_GCgen0size", "0x200000")]),
+        ("project (wks, non-conc., gen0 max 4 MB)", []),
+        ("gen0 max budget uncapped (200 MB)", [("DOTNET_GCGen0MaxBudget", "0xC800000")]),
+        ("gen0 max budget 2 MB", [("DOTNET_GCGen0MaxBudget", "0x200000")]),
+        ("gen0 max budget 8 MB", [("DOTNET_GCGen0MaxBudget", "0x800000")]),
         ("workstation, concurrent", [("DOTNET_gcConcurrent", "1")]),
-        ("workstation, ConserveMemory=7", [("DOTNET_GCConserveMemory", "7")]),
-        ("server, DATAS (default)", [("DOTNET_gcServer", "1")]),
-        ("server, DATAS off", [("DOTNET_gcServer", "1"), ("DOTNET_GCDynamicAdaptationMode", "0")]),
-        ("workstation, TieredPGO on", [("DOTNET_TieredPGO", "1")]),
+        ("ConserveMemory=7", [("DOTNET_GCConserveMemory", "7")]),
+        ("server, DATAS (default)", [("DOTNET_gcServer", "1"), ("DOTNET_GCGen0MaxBudget", "0xC800000")]),
+        ("server, DATAS off", [("DOTNET_gcServer", "1"), ("DOTNET_GCDynamicAdaptationMode", "0"), ("DOTNET_GCGen0MaxBudget", "0xC800000")]),
     ];
 
     /// <param name="startDaemon">Starts a daemon as the other modes do (with the variables of the process environment).</param>
@@ -144,6 +149,7 @@ internal static class Memory
         var (conns, connsPss) = await SampledAsync(d, () => connections(d));
         var (msgs, msgsPss) = await SampledAsync(d, () => messages(d));
         var pss = (Peak: Math.Max(connsPss.Peak, msgsPss.Peak), Mean: (connsPss.Mean + msgsPss.Mean) / 2);
+        Console.WriteLine(Breakdown.Describe(connsPss.Peak > msgsPss.Peak ? connsPss.AtPeak : msgsPss.AtPeak));
         Console.WriteLine($"  PSS during the c=32 runs: peak {pss.Peak / 1024.0:F1} MiB, mean {pss.Mean / 1024.0:F1} MiB; after them: {Footprint.Of(d.Process.Id)}");
         return (conns, msgs, pss);
     }
@@ -153,15 +159,19 @@ internal static class Memory
     /// PSS shares the runtime's pages with every other .NET process running (here the load generator at least), so it
     /// moves with what else runs; the anonymous part (the GC heap, the JIT's) is the daemon's own and is printed too.
     /// </summary>
-    private static async Task<(double Result, (long Peak, long Mean) Pss)> SampledAsync(Daemon daemon, Func<Task<double>> work)
+    private static async Task<(double Result, (long Peak, long Mean, Breakdown AtPeak) Pss)> SampledAsync(Daemon daemon, Func<Task<double>> work)
     {
         var samples = new List<Footprint>();
+        var atPeak = Breakdown.Empty;
         using var stop = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
-                samples.Add(Footprint.Of(daemon.Process.Id));
+                var sample = Footprint.Of(daemon.Process.Id);
+                // The whole smaps only at a new peak: walking every mapping each time would load the daemon under test.
+                if (samples.Count == 0 || sample.Pss > samples.Max(f => f.Pss)) atPeak = Breakdown.Of(daemon.Process.Id);
+                samples.Add(sample);
                 try { await Task.Delay(200, stop.Token); } catch (OperationCanceledException) { }
             }
         });
@@ -170,7 +180,7 @@ internal static class Memory
         await sampler;
         Console.WriteLine($"    during it: PSS peak {samples.Max(f => f.Pss) / 1024.0:F1} MiB mean {samples.Average(f => f.Pss) / 1024.0:F1}; "
             + $"anonymous peak {samples.Max(f => f.Anonymous) / 1024.0:F1} MiB mean {samples.Average(f => f.Anonymous) / 1024.0:F1}");
-        return (result, (samples.Max(f => f.Pss), (long)samples.Average(f => f.Pss)));
+        return (result, (samples.Max(f => f.Pss), (long)samples.Average(f => f.Pss), atPeak));
     }
 
     private static double Median(List<Row> rows, Func<Row, double> value)
