@@ -47,7 +47,7 @@ internal static class Memory
         {
             Console.WriteLine($"{idleSessions} idle sessions; {Environment.ProcessorCount} cores");
             var idle = await WithDaemonAsync(startDaemon, [], d => IdleAsync(d, idleSessions));
-            var (_, _, pss) = await WithDaemonAsync(startDaemon, [], d => LoadAsync(d, connections, messages));
+            var (_, _, _, pss) = await WithDaemonAsync(startDaemon, [], d => LoadAsync(d, connections, messages));
             var idlePass = idle.Open.Rss <= IdleLimitKiB;
             var loadPass = pss.Peak <= LoadLimitKiB;
             Console.WriteLine($"{(idlePass ? "PASS" : "FAIL")}: RSS with {idleSessions} idle sessions {idle.Open.Rss / 1024.0:F1} MiB (limit {IdleLimitKiB / 1024} MiB)");
@@ -64,14 +64,14 @@ internal static class Memory
                 Console.WriteLine($"round {round}, {name}");
                 // Two fresh daemons: the idle sessions' heap, once freed, would otherwise count in the PSS under load.
                 var idle = await WithDaemonAsync(startDaemon, env, d => IdleAsync(d, idleSessions));
-                var (conns, msgs, pss) = await WithDaemonAsync(startDaemon, env, d => LoadAsync(d, connections, messages));
-                results[m].Add(new Row(idle.AtRest, idle.Open, conns, msgs, pss.Peak, pss.Mean));
+                var (conns, msgs, cpuMs, pss) = await WithDaemonAsync(startDaemon, env, d => LoadAsync(d, connections, messages));
+                results[m].Add(new Row(idle.AtRest, idle.Open, conns, msgs, cpuMs, pss.Peak, pss.Mean));
             }
         }
 
         Console.WriteLine();
         Console.WriteLine($"medians of {rounds} round(s); {idleSessions} idle sessions; rates at c=32 (1 KB messages, ten per connection); memory in MiB");
-        Console.WriteLine($"{"GC mode",-40} {"RSS rest",8} {"PSS rest",8} {"RSS idle",8} {"B/sess",7} {"conn/s",8} {"msg/s",7} {"ratio",6} {"PSS pk",7} {"PSS avg",7}");
+        Console.WriteLine($"{"GC mode",-40} {"RSS rest",8} {"PSS rest",8} {"RSS idle",8} {"B/sess",7} {"conn/s",8} {"msg/s",7} {"ratio",6} {"ms/msg",6} {"PSS pk",7} {"PSS avg",7}");
         var reference = (Conns: Median(results[0], r => r.Connections), Msgs: Median(results[0], r => r.Messages));
         for (var m = 0; m < Modes.Length; m++)
         {
@@ -81,9 +81,9 @@ internal static class Memory
             var conns = Median(rows, r => r.Connections);
             var msgs = Median(rows, r => r.Messages);
             Console.WriteLine($"{Modes[m].Name,-40} {rest / 1024,8:F1} {Median(rows, r => r.Rest.Pss) / 1024,8:F1} {open / 1024,8:F1} {(open - rest) * 1024 / idleSessions,7:F0} "
-                + $"{conns,8:N0} {msgs,7:N0} {conns / reference.Conns,3:F2}/{msgs / reference.Msgs,-4:F2} {Median(rows, r => r.PeakPss) / 1024,7:F1} {Median(rows, r => r.MeanPss) / 1024,7:F1}");
+                + $"{conns,8:N0} {msgs,7:N0} {conns / reference.Conns,3:F2}/{msgs / reference.Msgs,-4:F2} {Median(rows, r => r.CpuMsPerMessage),6:F3} {Median(rows, r => r.PeakPss) / 1024,7:F1} {Median(rows, r => r.MeanPss) / 1024,7:F1}");
         }
-        Console.WriteLine("ratio: connections/s and messages/s against the first mode's in the same run.");
+        Console.WriteLine("ratio: connections/s and messages/s against the first mode's in the same run; ms/msg: the daemon's CPU (utime+stime) per message received.");
         return 0;
     }
 
@@ -142,16 +142,20 @@ internal static class Memory
     }
 
     /// <summary>connections/s, then messages/s at c=32 on a fresh daemon, with the peak and mean PSS sampled during both.</summary>
-    private static async Task<(double Connections, double Messages, (long Peak, long Mean) Pss)> LoadAsync(Daemon d,
+    private static async Task<(double Connections, double Messages, double CpuMsPerMessage, (long Peak, long Mean) Pss)> LoadAsync(Daemon d,
         Func<Daemon, Task<double>> connections, Func<Daemon, Task<double>> messages)
     {
         Console.WriteLine($"  at rest: {Footprint.Of(d.Process.Id)}");
         var (conns, connsPss) = await SampledAsync(d, () => connections(d));
+        // The daemon's CPU per message (utime+stime): a cost that the shared machine's noise moves less than the rate.
+        var cpu = Exim.LoadGen.ProcStat.CpuSeconds([d.Process.Id]);
+        var sw = Stopwatch.StartNew();
         var (msgs, msgsPss) = await SampledAsync(d, () => messages(d));
+        var cpuMs = (Exim.LoadGen.ProcStat.CpuSeconds([d.Process.Id]) - cpu) * 1000 / Math.Max(1, msgs * sw.Elapsed.TotalSeconds);
         var pss = (Peak: Math.Max(connsPss.Peak, msgsPss.Peak), Mean: (connsPss.Mean + msgsPss.Mean) / 2);
         Console.WriteLine(Breakdown.Describe(connsPss.Peak > msgsPss.Peak ? connsPss.AtPeak : msgsPss.AtPeak));
-        Console.WriteLine($"  PSS during the c=32 runs: peak {pss.Peak / 1024.0:F1} MiB, mean {pss.Mean / 1024.0:F1} MiB; after them: {Footprint.Of(d.Process.Id)}");
-        return (conns, msgs, pss);
+        Console.WriteLine($"  PSS during the c=32 runs: peak {pss.Peak / 1024.0:F1} MiB, mean {pss.Mean / 1024.0:F1} MiB; daemon CPU {cpuMs:F3} ms/message; after them: {Footprint.Of(d.Process.Id)}");
+        return (conns, msgs, cpuMs, pss);
     }
 
     /// <summary>
@@ -214,7 +218,7 @@ internal static class Memory
         public ulong Maximum;
     }
 
-    private sealed record Row(Footprint Rest, Footprint Open, double Connections, double Messages, long PeakPss, long MeanPss);
+    private sealed record Row(Footprint Rest, Footprint Open, double Connections, double Messages, double CpuMsPerMessage, long PeakPss, long MeanPss);
 
     /// <summary>A process's memory from /proc/pid/smaps_rollup, KiB: RSS, PSS, and the anonymous (heap) part of RSS.</summary>
     private readonly record struct Footprint(long Rss, long Pss, long Anonymous)
