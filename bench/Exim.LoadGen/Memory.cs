@@ -17,17 +17,22 @@ internal static class Memory
     private const long IdleLimitKiB = 100 * 1024;
     private const long LoadLimitKiB = 60 * 1024;
 
-    /// <summary>The GC configurations compared; the first is the project's own (no variables set).</summary>
+    /// <summary>
+    /// The GC configurations compared; the first is the project's own (no variables set). A DOTNET_ variable overrides the
+    /// runtimeconfig's setting (DOTNET_GCGen0MaxBudget, spelt so: the runtime reads it case-sensitively, and
+    /// DOTNET_GCgen0MaxBudget does nothing, over System.GC.Gen0MaxBudget); 0xC800000 (200 MB) is the runtime's own cap for
+    /// workstation non-concurrent GC, i.e. no cap from us.
+    /// </summary>
     private static readonly (string Name, (string Key, string Value)[] Env)[] Modes =
     [
-        ("workstation, non-concurrent (project)", []),
-        ("workstation, gen0 budget 4 MB", [("DOTNET_GCgen0size", "0x400000")]),
-        ("workstation, gen0 budget 2 MB", [("DOTNET_GCgen0size", "0x200000")]),
+        ("project (wks, non-conc., gen0 max 4 MB)", []),
+        ("gen0 max budget uncapped (200 MB)", [("DOTNET_GCGen0MaxBudget", "0xC800000")]),
+        ("gen0 max budget 2 MB", [("DOTNET_GCGen0MaxBudget", "0x200000")]),
+        ("gen0 max budget 8 MB", [("DOTNET_GCGen0MaxBudget", "0x800000")]),
         ("workstation, concurrent", [("DOTNET_gcConcurrent", "1")]),
-        ("workstation, ConserveMemory=7", [("DOTNET_GCConserveMemory", "7")]),
-        ("server, DATAS (default)", [("DOTNET_gcServer", "1")]),
-        ("server, DATAS off", [("DOTNET_gcServer", "1"), ("DOTNET_GCDynamicAdaptationMode", "0")]),
-        ("workstation, TieredPGO on", [("DOTNET_TieredPGO", "1")]),
+        ("ConserveMemory=7", [("DOTNET_GCConserveMemory", "7")]),
+        ("server, DATAS (default)", [("DOTNET_gcServer", "1"), ("DOTNET_GCGen0MaxBudget", "0xC800000")]),
+        ("server, DATAS off", [("DOTNET_gcServer", "1"), ("DOTNET_GCDynamicAdaptationMode", "0"), ("DOTNET_GCGen0MaxBudget", "0xC800000")]),
     ];
 
     /// <param name="startDaemon">Starts a daemon as the other modes do (with the variables of the process environment).</param>
@@ -42,7 +47,7 @@ internal static class Memory
         {
             Console.WriteLine($"{idleSessions} idle sessions; {Environment.ProcessorCount} cores");
             var idle = await WithDaemonAsync(startDaemon, [], d => IdleAsync(d, idleSessions));
-            var (_, _, pss) = await WithDaemonAsync(startDaemon, [], d => LoadAsync(d, connections, messages));
+            var (_, _, _, pss) = await WithDaemonAsync(startDaemon, [], d => LoadAsync(d, connections, messages));
             var idlePass = idle.Open.Rss <= IdleLimitKiB;
             var loadPass = pss.Peak <= LoadLimitKiB;
             Console.WriteLine($"{(idlePass ? "PASS" : "FAIL")}: RSS with {idleSessions} idle sessions {idle.Open.Rss / 1024.0:F1} MiB (limit {IdleLimitKiB / 1024} MiB)");
@@ -59,14 +64,14 @@ internal static class Memory
                 Console.WriteLine($"round {round}, {name}");
                 // Two fresh daemons: the idle sessions' heap, once freed, would otherwise count in the PSS under load.
                 var idle = await WithDaemonAsync(startDaemon, env, d => IdleAsync(d, idleSessions));
-                var (conns, msgs, pss) = await WithDaemonAsync(startDaemon, env, d => LoadAsync(d, connections, messages));
-                results[m].Add(new Row(idle.AtRest, idle.Open, conns, msgs, pss.Peak, pss.Mean));
+                var (conns, msgs, cpuMs, pss) = await WithDaemonAsync(startDaemon, env, d => LoadAsync(d, connections, messages));
+                results[m].Add(new Row(idle.AtRest, idle.Open, conns, msgs, cpuMs, pss.Peak, pss.Mean));
             }
         }
 
         Console.WriteLine();
         Console.WriteLine($"medians of {rounds} round(s); {idleSessions} idle sessions; rates at c=32 (1 KB messages, ten per connection); memory in MiB");
-        Console.WriteLine($"{"GC mode",-40} {"RSS rest",8} {"PSS rest",8} {"RSS idle",8} {"B/sess",7} {"conn/s",8} {"msg/s",7} {"ratio",6} {"PSS pk",7} {"PSS avg",7}");
+        Console.WriteLine($"{"GC mode",-40} {"RSS rest",8} {"PSS rest",8} {"RSS idle",8} {"B/sess",7} {"conn/s",8} {"msg/s",7} {"ratio",6} {"ms/msg",6} {"PSS pk",7} {"PSS avg",7}");
         var reference = (Conns: Median(results[0], r => r.Connections), Msgs: Median(results[0], r => r.Messages));
         for (var m = 0; m < Modes.Length; m++)
         {
@@ -76,9 +81,9 @@ internal static class Memory
             var conns = Median(rows, r => r.Connections);
             var msgs = Median(rows, r => r.Messages);
             Console.WriteLine($"{Modes[m].Name,-40} {rest / 1024,8:F1} {Median(rows, r => r.Rest.Pss) / 1024,8:F1} {open / 1024,8:F1} {(open - rest) * 1024 / idleSessions,7:F0} "
-                + $"{conns,8:N0} {msgs,7:N0} {conns / reference.Conns,3:F2}/{msgs / reference.Msgs,-4:F2} {Median(rows, r => r.PeakPss) / 1024,7:F1} {Median(rows, r => r.MeanPss) / 1024,7:F1}");
+                + $"{conns,8:N0} {msgs,7:N0} {conns / reference.Conns,3:F2}/{msgs / reference.Msgs,-4:F2} {Median(rows, r => r.CpuMsPerMessage),6:F3} {Median(rows, r => r.PeakPss) / 1024,7:F1} {Median(rows, r => r.MeanPss) / 1024,7:F1}");
         }
-        Console.WriteLine("ratio: connections/s and messages/s against the first mode's in the same run.");
+        Console.WriteLine("ratio: connections/s and messages/s against the first mode's in the same run; ms/msg: the daemon's CPU (utime+stime) per message received.");
         return 0;
     }
 
@@ -137,15 +142,20 @@ internal static class Memory
     }
 
     /// <summary>connections/s, then messages/s at c=32 on a fresh daemon, with the peak and mean PSS sampled during both.</summary>
-    private static async Task<(double Connections, double Messages, (long Peak, long Mean) Pss)> LoadAsync(Daemon d,
+    private static async Task<(double Connections, double Messages, double CpuMsPerMessage, (long Peak, long Mean) Pss)> LoadAsync(Daemon d,
         Func<Daemon, Task<double>> connections, Func<Daemon, Task<double>> messages)
     {
         Console.WriteLine($"  at rest: {Footprint.Of(d.Process.Id)}");
         var (conns, connsPss) = await SampledAsync(d, () => connections(d));
+        // The daemon's CPU per message (utime+stime): a cost that the shared machine's noise moves less than the rate.
+        var cpu = Exim.LoadGen.ProcStat.CpuSeconds([d.Process.Id]);
+        var sw = Stopwatch.StartNew();
         var (msgs, msgsPss) = await SampledAsync(d, () => messages(d));
+        var cpuMs = (Exim.LoadGen.ProcStat.CpuSeconds([d.Process.Id]) - cpu) * 1000 / Math.Max(1, msgs * sw.Elapsed.TotalSeconds);
         var pss = (Peak: Math.Max(connsPss.Peak, msgsPss.Peak), Mean: (connsPss.Mean + msgsPss.Mean) / 2);
-        Console.WriteLine($"  PSS during the c=32 runs: peak {pss.Peak / 1024.0:F1} MiB, mean {pss.Mean / 1024.0:F1} MiB; after them: {Footprint.Of(d.Process.Id)}");
-        return (conns, msgs, pss);
+        Console.WriteLine(Breakdown.Describe(connsPss.Peak > msgsPss.Peak ? connsPss.AtPeak : msgsPss.AtPeak));
+        Console.WriteLine($"  PSS during the c=32 runs: peak {pss.Peak / 1024.0:F1} MiB, mean {pss.Mean / 1024.0:F1} MiB; daemon CPU {cpuMs:F3} ms/message; after them: {Footprint.Of(d.Process.Id)}");
+        return (conns, msgs, cpuMs, pss);
     }
 
     /// <summary>
@@ -153,15 +163,19 @@ internal static class Memory
     /// PSS shares the runtime's pages with every other .NET process running (here the load generator at least), so it
     /// moves with what else runs; the anonymous part (the GC heap, the JIT's) is the daemon's own and is printed too.
     /// </summary>
-    private static async Task<(double Result, (long Peak, long Mean) Pss)> SampledAsync(Daemon daemon, Func<Task<double>> work)
+    private static async Task<(double Result, (long Peak, long Mean, Breakdown AtPeak) Pss)> SampledAsync(Daemon daemon, Func<Task<double>> work)
     {
         var samples = new List<Footprint>();
+        var atPeak = Breakdown.Empty;
         using var stop = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
-                samples.Add(Footprint.Of(daemon.Process.Id));
+                var sample = Footprint.Of(daemon.Process.Id);
+                // The whole smaps only at a new peak: walking every mapping each time would load the daemon under test.
+                if (samples.Count == 0 || sample.Pss > samples.Max(f => f.Pss)) atPeak = Breakdown.Of(daemon.Process.Id);
+                samples.Add(sample);
                 try { await Task.Delay(200, stop.Token); } catch (OperationCanceledException) { }
             }
         });
@@ -170,7 +184,7 @@ internal static class Memory
         await sampler;
         Console.WriteLine($"    during it: PSS peak {samples.Max(f => f.Pss) / 1024.0:F1} MiB mean {samples.Average(f => f.Pss) / 1024.0:F1}; "
             + $"anonymous peak {samples.Max(f => f.Anonymous) / 1024.0:F1} MiB mean {samples.Average(f => f.Anonymous) / 1024.0:F1}");
-        return (result, (samples.Max(f => f.Pss), (long)samples.Average(f => f.Pss)));
+        return (result, (samples.Max(f => f.Pss), (long)samples.Average(f => f.Pss), atPeak));
     }
 
     private static double Median(List<Row> rows, Func<Row, double> value)
@@ -204,7 +218,7 @@ internal static class Memory
         public ulong Maximum;
     }
 
-    private sealed record Row(Footprint Rest, Footprint Open, double Connections, double Messages, long PeakPss, long MeanPss);
+    private sealed record Row(Footprint Rest, Footprint Open, double Connections, double Messages, double CpuMsPerMessage, long PeakPss, long MeanPss);
 
     /// <summary>A process's memory from /proc/pid/smaps_rollup, KiB: RSS, PSS, and the anonymous (heap) part of RSS.</summary>
     private readonly record struct Footprint(long Rss, long Pss, long Anonymous)

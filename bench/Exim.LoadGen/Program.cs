@@ -46,7 +46,9 @@ var idleSessions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCul
 var mode = args.Length > 2 ? args[2] : "";
 var rounds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3;
 var root = FindRoot();
-var exim = Path.Combine(root, "src/Host/bin/Release/net10.0/exim.dll");
+// EXIM_LOADGEN_BUILD: another build to drive instead of the checkout's framework-dependent one, e.g. the package's
+// composite self-contained host as deploy/build-deb.sh stages it (.../usr/lib/exim/exim, with its plugins/ beside it).
+var exim = Environment.GetEnvironmentVariable("EXIM_LOADGEN_BUILD") is { Length: > 0 } build ? build : Path.Combine(root, "src/Host/bin/Release/net10.0/exim.dll");
 if (!File.Exists(exim)) exim = Path.Combine(root, "src/Host/bin/Debug/net10.0/exim.dll");
 var body = "Subject: load\r\n\r\n" + string.Concat(Enumerable.Repeat(new string('x', 76) + "\r\n", 12)) + new string('y', 40) + "\r\n";
 const string AcceptScript = "return Connection.RemotePort == 0 ? Verdict.Reject(\"no port\") : Verdict.Accept;";
@@ -405,7 +407,7 @@ sealed class Daemon : IAsyncDisposable
             smtp_connect_backlog = 4096
             {main}
             [plugins.daemon]
-            assembly = "{Path.Combine(root, "plugins/daemon/bin/Exim.Plugins.Daemon.dll")}"
+            assembly = "{DaemonPlugin(exim, root)}"
             """ + hooks);
         File.WriteAllText(Path.Combine(dir, "accept.csx"), acceptScript);
         File.WriteAllText(Path.Combine(dir, "stage.csx"), stageScript);
@@ -413,15 +415,15 @@ sealed class Daemon : IAsyncDisposable
         {
             // A daemon restarts with its scripts in the compiled-script cache, so the compiler (and its heap) never loads
             // in it: -bV fills the cache first, as an operator's check before starting does.
-            var check = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { exim, "-C", config, "-bV" }) check.ArgumentList.Add(a);
+            var check = Exim(exim, dir, "-C", config, "-bV");
+            (check.RedirectStandardOutput, check.RedirectStandardError) = (true, true);
             using var bv = Process.Start(check)!;
             var output = await bv.StandardOutput.ReadToEndAsync() + await bv.StandardError.ReadToEndAsync();
             await bv.WaitForExitAsync();
             if (bv.ExitCode != 0) throw new InvalidOperationException("exim -bV: " + output);
         }
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, UseShellExecute = false, RedirectStandardError = true };
-        foreach (var a in new[] { exim, "-C", config, "-bd" }) psi.ArgumentList.Add(a);
+        var psi = Exim(exim, dir, "-C", config, "-bd");
+        psi.RedirectStandardError = true;
         var daemon = Process.Start(psi)!;
         var mainlog = Path.Combine(dir, "spool/log/mainlog");
         var port = 0;
@@ -436,6 +438,23 @@ sealed class Daemon : IAsyncDisposable
             throw new InvalidOperationException("daemon did not start: " + daemon.StandardError.ReadToEnd());
         }
         return new Daemon(daemon, port, dir);
+    }
+
+    /// <summary><c>dotnet exim.dll args</c> for the checkout's build, or the executable itself for a staged one.</summary>
+    private static ProcessStartInfo Exim(string exim, string dir, params string[] args)
+    {
+        var dll = exim.EndsWith(".dll", StringComparison.Ordinal);
+        var psi = new ProcessStartInfo(dll ? "dotnet" : exim) { WorkingDirectory = dir, UseShellExecute = false };
+        if (dll) psi.ArgumentList.Add(exim);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return psi;
+    }
+
+    /// <summary>The daemon plugin the build runs with: the staged one beside a packaged build, else the checkout's.</summary>
+    private static string DaemonPlugin(string exim, string root)
+    {
+        var staged = Path.Combine(Path.GetDirectoryName(exim)!, "plugins/daemon/Exim.Plugins.Daemon.dll");
+        return File.Exists(staged) ? staged : Path.Combine(root, "plugins/daemon/bin/Exim.Plugins.Daemon.dll");
     }
 
     public async Task StopAsync()

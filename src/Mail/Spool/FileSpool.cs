@@ -70,10 +70,12 @@ internal sealed class FileSpool : IAsyncDisposable
         {
             stream = CreateDataFile(path);
         }
-        catch (DirectoryNotFoundException) when (input != InputDirectory)
+        catch (IOException e) when (e is DirectoryNotFoundException or FileNotFoundException && input != InputDirectory)
         {
             // A named queue's or a split subdirectory's first message makes the directory (durably); no stat before every
-            // other message, as Exim's spool open makes the directory only when the open says it is missing.
+            // other message, as Exim's spool open makes the directory only when the open says it is missing. A create's
+            // ENOENT can only be the directory's, but .NET calls it FileNotFound when the directory exists by the time it
+            // looks (another session's first message made it meanwhile: seen with 256 at once).
             SpoolPaths.EnsureMessageInput(_spoolDirectory, queue, id, Split);
             stream = CreateDataFile(path);
         }

@@ -42,11 +42,39 @@ internal static class SpoolQueue
     /// The queue's messages, read one at a time as the caller reaches them (a -H file that cannot be read or parsed, or has
     /// gone meanwhile, is skipped); order as <see cref="Entries"/>.
     /// </summary>
+    /// <remarks>
+    /// In id order only the ids are held, packed (<see cref="CompactQueueEntry"/>: 16 bytes a message); in directory order
+    /// (-bpr) nothing is: each directory is listed as its messages are read.
+    /// </remarks>
     public static IEnumerable<QueuedMessage> List(string spoolDirectory, string? queue = null, bool sorted = true)
     {
-        foreach (var entry in Entries(spoolDirectory, queue, sorted))
+        var directories = Directories(spoolDirectory, queue);
+        if (!sorted)
         {
-            if (Read(entry) is { } m) yield return m;
+            foreach (var directory in directories)
+            {
+                foreach (var id in Ids(directory))
+                {
+                    if (Read(new SpoolEntry(id, directory)) is { } m) yield return m;
+                }
+            }
+            yield break;
+        }
+        var listed = directories.ToList();
+        var keys = new List<UInt128>();
+        for (var d = 0; d < listed.Count; d++)
+        {
+            foreach (var name in Names(listed[d]))
+            {
+                var id = name.AsSpan(0, MessageId.Length);
+                if (MessageId.IsValid(id)) keys.Add(CompactQueueEntry.Pack(id, d));
+            }
+        }
+        keys.Sort();
+        foreach (var key in keys)
+        {
+            var (id, d) = CompactQueueEntry.Unpack(key);
+            if (Read(new SpoolEntry(id, listed[d])) is { } m) yield return m;
         }
     }
 
