@@ -42,7 +42,7 @@ if (args.Length > 3 && args[0] == "queue-fill") // dir messages sinkPort [split]
     return await QueueBench.FillOnlyAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture),
         int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), args.Length > 4 && args[4] == "split");
 }
-if (args.Length > 0 && args[0] == "drain") // [messages] [rounds] [main options...]: exim -qf to smtp-sink, msg/s and CPU per message
+if (args.Length > 0 && args[0] == "drain") // [messages] [rounds] [--exe PATH] [--env NAME=VALUE]... [main options...]: exim -qf to smtp-sink, msg/s, CPU per message, connections
 {
     return await QueueBench.DrainRoundsAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000,
         args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3, args.Length > 3 ? args[3..] : []);

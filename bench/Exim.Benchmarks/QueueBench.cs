@@ -16,8 +16,11 @@ namespace Exim.Benchmarks;
 /// (<see cref="FileSpool"/>, group commit; no SMTP), then times <c>exim -bpc</c> and <c>exim -bp</c> (peak RSS of each), the
 /// start of an <c>exim -qf</c> run (process start to the first message at the sink) and the whole drain (first to last
 /// message at the sink), sampling the runner's RSS as it goes and taking its CPU seconds.</item>
-/// <item><c>drain [N] [rounds]</c>: N queued 1 KB messages drained by <c>exim -qf</c> to smtp-sink, rounds times: messages/s
-/// from first to last message at the sink, wall time including the process start, and CPU seconds per message.</item>
+/// <item><c>drain [N] [rounds] [--exe PATH] [--env NAME=VALUE]... [main options]</c>: N queued 1 KB messages (each with the
+/// message log SMTP reception leaves) drained by <c>exim -qf</c> to smtp-sink, rounds times: messages/s from first to last
+/// message at the sink, wall time including the process start, CPU seconds per message, and the connections the run
+/// opened. <c>--exe</c> runs an installed executable (the package's composite ReadyToRun host, e.g. the stage directory of
+/// deploy/build-deb.sh) instead of <c>dotnet exim.dll</c>; <c>--env</c> adds to its environment (runtime knobs).</item>
 /// </list>
 /// Run under <c>flock /work/bench.lock</c>.
 /// </summary>
@@ -45,8 +48,27 @@ internal static class QueueBench
         return run.Delivered == messages ? 0 : 1;
     }
 
-    public static async Task<int> DrainRoundsAsync(int messages, int rounds, IReadOnlyList<string> extraOptions)
+    public static async Task<int> DrainRoundsAsync(int messages, int rounds, IReadOnlyList<string> arguments)
     {
+        string? executable = null;
+        var environment = new Dictionary<string, string?>();
+        var extraOptions = new List<string>();
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            switch (arguments[i])
+            {
+                case "--exe" when i + 1 < arguments.Count:
+                    executable = Path.GetFullPath(arguments[++i]);
+                    break;
+                case "--env" when i + 1 < arguments.Count && arguments[i + 1].IndexOf('=', StringComparison.Ordinal) > 0:
+                    var setting = arguments[++i];
+                    environment[setting[..setting.IndexOf('=', StringComparison.Ordinal)]] = setting[(setting.IndexOf('=', StringComparison.Ordinal) + 1)..];
+                    break;
+                default:
+                    extraOptions.Add(arguments[i]);
+                    break;
+            }
+        }
         await using var sink = await Sink.StartAsync();
         var failed = 0;
         for (var round = 0; round < rounds; round++)
@@ -54,7 +76,7 @@ internal static class QueueBench
             using var dir = new TempDirectory();
             var config = WriteConfig(dir, sink.Port, split: false, extraOptions);
             await FillAsync(dir.Combine("spool"), messages, split: false);
-            var run = await DrainAsync(dir, config, sink, messages, "-qf");
+            var run = await DrainAsync(dir, config, sink, messages, "-qf", executable, environment);
             Console.WriteLine($"round {round + 1}: " + run.Describe(messages));
             if (run.Delivered != messages) failed++;
         }
@@ -99,6 +121,10 @@ internal static class QueueBench
                 var envelope = new Envelope("bench@bench.example", ImmutableArray.Create("rcpt@remote.example"), DateTimeOffset.UtcNow,
                     "bench.example", "127.0.0.1", 4000, "127.0.0.1", 25, "esmtp", Size / 79, 78);
                 await spool.CommitAsync(message, envelope, headers, CancellationToken.None);
+                // What SMTP reception leaves beside a message (message_logs): its log with the Received line, so a delivery
+                // appends to it as in a daemon's spool, instead of creating it.
+                if (MessageLog.Append(message.InputDirectory, message.Id, DateTime.Now,
+                    $"Received from <bench@bench.example> H=(bench.example) [127.0.0.1] P=esmtp S={Size}") is { } failed) throw failed;
             }
         })));
     }
@@ -124,11 +150,15 @@ internal static class QueueBench
     /// One queue run delivering the spool to the sink: from the process start to the first message at the sink, first to last
     /// message there, the runner's RSS sampled every 100 ms, and its CPU seconds (utime+stime from /proc at its last sample).
     /// </summary>
-    private static async Task<DrainResult> DrainAsync(TempDirectory dir, string config, Sink sink, int expected, string flag)
+    private static async Task<DrainResult> DrainAsync(TempDirectory dir, string config, Sink sink, int expected, string flag, string? executable = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var before = sink.Count;
+        var (before, sessionsBefore) = (sink.Count, sink.Sessions);
+        var (reapedBefore, sinkBefore) = (ReapedCpuSeconds(), sink.CpuSeconds);
         var started = Stopwatch.GetTimestamp();
-        await using var exim = EximProcess.Start(dir.Path, "-C", config, flag);
+        await using var exim = executable is null
+            ? EximProcess.Start(dir.Path, null, environment, null, "-C", config, flag)
+            : EximProcess.StartExecutable(executable, dir.Path, environment, "-C", config, flag);
         var rss = new List<long>();
         double cpu = 0;
         while (!exim.HasExited)
@@ -145,8 +175,32 @@ internal static class QueueBench
         while (sink.Count - before < expected && deadline.Elapsed < TimeSpan.FromSeconds(2)) await Task.Delay(10);
         var (first, last) = sink.Span(before);
         if (exim.ExitCode != 0) Console.WriteLine(exim.Stderr);
+        // The whole process's CPU once it is reaped (the samples above miss its last 100 ms), and the sink's share of the run.
+        cpu = Math.Max(cpu, ReapedCpuSeconds() - reapedBefore);
+        var sinkCpu = sink.CpuSeconds - sinkBefore;
         return new DrainResult(sink.Count - before, Stopwatch.GetElapsedTime(started, ended), first is { } f ? Stopwatch.GetElapsedTime(started, f) : null,
-            first is { } a && last is { } b ? Stopwatch.GetElapsedTime(a, b) : null, rss, cpu);
+            first is { } a && last is { } b ? Stopwatch.GetElapsedTime(a, b) : null, rss, cpu, sink.Sessions - sessionsBefore, sinkCpu);
+    }
+
+    /// <summary>CPU seconds of this process's children that have been waited for (cutime+cstime): an exited exim counts whole.</summary>
+    private static double ReapedCpuSeconds() => CpuFields("self", 13);
+
+    /// <summary>
+    /// Two consecutive CPU fields of /proc/<paramref name="pid"/>/stat in seconds, counted from the state field (11: utime+stime,
+    /// 13: cutime+cstime); 0 once the process is gone.
+    /// </summary>
+    private static double CpuFields(string pid, int first)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[first], CultureInfo.InvariantCulture) + long.Parse(fields[first + 1], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (Exception e) when (e is IOException or FormatException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>VmRSS (KB) and utime+stime (seconds) of a live process, or null once it is gone.</summary>
@@ -167,7 +221,8 @@ internal static class QueueBench
         }
     }
 
-    private sealed record DrainResult(int Delivered, TimeSpan Wall, TimeSpan? FirstAfter, TimeSpan? FirstToLast, List<long> RssKb, double CpuSeconds)
+    private sealed record DrainResult(int Delivered, TimeSpan Wall, TimeSpan? FirstAfter, TimeSpan? FirstToLast, List<long> RssKb, double CpuSeconds, int Connections,
+        double SinkCpuSeconds)
     {
         public string Describe(int expected)
         {
@@ -175,7 +230,7 @@ internal static class QueueBench
             var quarters = RssKb.Count == 0 ? "" : string.Join(" / ", Enumerable.Range(1, 4).Select(q => $"{RssKb[Math.Min(RssKb.Count - 1, RssKb.Count * q / 4)] / 1024.0:F0}"));
             return $"exim -qf: {Delivered:N0}/{expected:N0} delivered; first at the sink {FirstAfter?.TotalSeconds:F2}s after the start; "
                 + $"first to last {FirstToLast?.TotalSeconds:F2}s = {rate:N0} msg/s; wall {Wall.TotalSeconds:F2}s = {Delivered / Wall.TotalSeconds:N0} msg/s; "
-                + $"CPU {CpuSeconds:F2}s = {CpuSeconds * 1e6 / Math.Max(1, Delivered):F0} µs/msg; RSS MB at each quarter {quarters}, peak {(RssKb.Count == 0 ? 0 : RssKb.Max()) / 1024.0:F0}";
+                + $"CPU {CpuSeconds:F2}s = {CpuSeconds * 1e6 / Math.Max(1, Delivered):F0} µs/msg (the sink {SinkCpuSeconds * 1e6 / Math.Max(1, Delivered):F0}); {Connections} connections; RSS MB at each quarter {quarters}, peak {(RssKb.Count == 0 ? 0 : RssKb.Max()) / 1024.0:F0}";
         }
     }
 
@@ -185,6 +240,7 @@ internal static class QueueBench
         private readonly Process _process;
         private readonly List<long> _arrivals = [];
         private readonly Task _reader;
+        private int _sessions;
 
         private Sink(Process process, int port)
         {
@@ -195,6 +251,12 @@ internal static class QueueBench
         public int Port { get; }
 
         public int Count { get { lock (_arrivals) return _arrivals.Count; } }
+
+        /// <summary>The sink's CPU seconds so far (utime+stime).</summary>
+        public double CpuSeconds => CpuFields(_process.Id.ToString(CultureInfo.InvariantCulture), 11);
+
+        /// <summary>Connections the sink has accepted so far (its <c>sess=</c> counter).</summary>
+        public int Sessions { get { lock (_arrivals) return _sessions; } }
 
         public static async Task<Sink> StartAsync()
         {
@@ -247,9 +309,12 @@ internal static class QueueBench
                     line.Clear();
                     var at = text.IndexOf("mesg=", StringComparison.Ordinal);
                     if (at < 0 || !int.TryParse(text.AsSpan(at + 5), NumberStyles.None, CultureInfo.InvariantCulture, out var count)) continue;
+                    var sess = text.IndexOf("sess=", StringComparison.Ordinal);
+                    var sessions = sess < 0 ? 0 : int.Parse(text.AsSpan(sess + 5, text.IndexOf(' ', sess) - sess - 5), NumberStyles.None, CultureInfo.InvariantCulture);
                     lock (_arrivals)
                     {
                         for (; seen < count; seen++) _arrivals.Add(now);
+                        _sessions = Math.Max(_sessions, sessions);
                     }
                 }
             }

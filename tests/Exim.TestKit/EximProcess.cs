@@ -76,6 +76,10 @@ public sealed class EximProcess : IAsyncDisposable
     /// such as <c>sendmail</c>) directly, without <c>dotnet</c>.
     /// </summary>
     public static EximProcess StartExecutable(string executable, string workingDirectory, params string[] args)
+        => StartExecutable(executable, workingDirectory, null, args);
+
+    /// <summary>As above, with <paramref name="environment"/> added to its environment (a null value removes the variable).</summary>
+    public static EximProcess StartExecutable(string executable, string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
         var psi = new ProcessStartInfo(executable)
         {
@@ -86,6 +90,7 @@ public sealed class EximProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>()) psi.Environment[name] = value;
         return new EximProcess(Process.Start(psi) ?? throw new InvalidOperationException("cannot start " + executable));
     }
 

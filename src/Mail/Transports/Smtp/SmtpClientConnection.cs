@@ -65,6 +65,29 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
     /// <summary>How many transactions have used this connection.</summary>
     public int Transactions { get; set; }
 
+    /// <summary>When the connection was last put in the pool, idle (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+    public long IdleSince { get; set; }
+
+    /// <summary>
+    /// Nothing has come from the server since its last reply: no bytes left unread, and the socket neither readable nor
+    /// closed (a 421 or a FIN sent while the connection was idle makes it readable). One poll(2), no round trip.
+    /// </summary>
+    public bool IsQuiet
+    {
+        get
+        {
+            if (_start != _end) return false;
+            try
+            {
+                return !_socket.Poll(0, SelectMode.SelectRead);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                return false;
+            }
+        }
+    }
+
     public static async Task<SmtpClientConnection> ConnectAsync(HostItem host, int port, IPAddress? source, string key, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var address = host.Address ?? throw new ArgumentException("host has no address", nameof(host));

@@ -35,6 +35,7 @@ internal sealed class SmtpConnectionPool : IAsyncDisposable
             await QuitAsync(connection).ConfigureAwait(false);
             return;
         }
+        connection.IdleSince = System.Diagnostics.Stopwatch.GetTimestamp();
         lock (_lock)
         {
             _idle.Add(connection);
