@@ -14,8 +14,8 @@ namespace Exim.Host.Plugins;
 /// Loads plugin assemblies. The only user of McMaster.NETCore.Plugins: each plugin gets a load context of its own that
 /// asks the host first for every assembly (so Exim.Abstractions, MimeKit and the logging abstractions are the host's,
 /// unified lazily at their first use) and resolves the rest (DnsClient for the dns resolver, native libraries) through
-/// the plugin's own .deps.json and directory. Its hot reload is not used: it misses renames, unloads before the replacement is validated and forces a full
-/// GC on every change (see FileChangeWatcher for ours).
+/// the plugin's own .deps.json and directory. Its hot reload is not used: it misses renames, unloads before the
+/// replacement is validated and forces a full GC on every change (see FileChangeWatcher for ours).
 /// </summary>
 internal static class PluginCatalog
 {
