@@ -33,6 +33,14 @@ internal sealed partial class GenerationBuilder(ILoggerFactory loggerFactory, st
     /// </summary>
     public bool ServerTls { get; init; }
 
+    /// <summary>
+    /// Whether the plugins of the generation built at start-up (without a current one) are loaded for good, into load
+    /// contexts that are never unloaded, where the runtime runs their ReadyToRun code instead of JIT-compiling them (it
+    /// ignores ReadyToRun code in collectible contexts): for processes that never reload (queue runners, deliveries,
+    /// -bt, -bV, ...). The plugins of later generations are collectible whatever this says, so a reload still swaps them.
+    /// </summary>
+    public bool KeepFirstPlugins { get; init; }
+
     /// <summary>The DNS cache in front of each generation's resolver plugin for routing: the process's, shared by every generation.</summary>
     public Mail.Resolution.HostCache RoutingCache { get; init; } = new(TimeProvider.System);
 
@@ -75,9 +83,10 @@ internal sealed partial class GenerationBuilder(ILoggerFactory loggerFactory, st
             Lifetime.StartupTrace.Mark("hooks");
             return built;
         });
+        var collectible = current is not null || !KeepFirstPlugins;
         var loads = loaded.PluginSections.Select(section => Task.Run(() =>
         {
-            var result = PluginCatalog.Load(section, loaded.Config, loggerFactory);
+            var result = PluginCatalog.Load(section, loaded.Config, loggerFactory, collectible);
             Lifetime.StartupTrace.Mark("plugin " + section.Name);
             return result;
         })).ToArray();

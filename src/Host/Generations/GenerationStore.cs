@@ -55,7 +55,8 @@ internal sealed partial class GenerationStore(UnloadTracker unloads, ILogger<Gen
             {
                 try
                 {
-                    contexts.Add(await plugin.UnloadAsync().ConfigureAwait(false));
+                    // A plugin loaded for good (not collectible) stays loaded: nothing to watch for.
+                    if (await plugin.UnloadAsync().ConfigureAwait(false) is { } context) contexts.Add(context);
                 }
                 catch (Exception e)
                 {

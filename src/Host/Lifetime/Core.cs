@@ -11,7 +11,8 @@ namespace Exim.Host.Lifetime;
 /// </summary>
 internal sealed class Core : IAsyncDisposable
 {
-    private Core(string configPath, bool debug, TimeSpan unloadGrace, string? listenOverride, LogRouting logRouting, bool quietLifecycle, bool serverTls)
+    private Core(string configPath, bool debug, TimeSpan unloadGrace, string? listenOverride, LogRouting logRouting, bool quietLifecycle, bool serverTls,
+        bool reloads)
     {
         Sink = new EximLogSink(debug, logRouting);
         // The factory and its filters built directly, not through LoggerFactory.Create, which builds a dependency-injection
@@ -26,7 +27,7 @@ internal sealed class Core : IAsyncDisposable
         LoggerFactory = new Microsoft.Extensions.Logging.LoggerFactory([new EximLoggerProvider(Sink)], filters);
         Unloads = new UnloadTracker(LoggerFactory.CreateLogger<UnloadTracker>(), unloadGrace);
         Store = new GenerationStore(Unloads, LoggerFactory.CreateLogger<GenerationStore>());
-        Builder = new GenerationBuilder(LoggerFactory, listenOverride) { ServerTls = serverTls };
+        Builder = new GenerationBuilder(LoggerFactory, listenOverride) { ServerTls = serverTls, KeepFirstPlugins = !reloads };
         Hints = new HintsStores(LoggerFactory);
         Reloader = new ConfigReloader(configPath, Builder, Store, g => Published?.Invoke(g), LoggerFactory.CreateLogger<ConfigReloader>());
         Reloader.FirstConfigParsed += c => UseFiles(c.Config.Main);
@@ -59,9 +60,13 @@ internal sealed class Core : IAsyncDisposable
     /// <param name="logRouting">The log files, or stderr in the shape of one of Exim's testing modes (-bh, -bt, -bV).</param>
     /// <param name="quietLifecycle">-q, -M, -bt, -bV: generation and hook loading lines only when something goes wrong.</param>
     /// <param name="serverTls">-bd: each generation reads and checks the server's TLS certificates.</param>
+    /// <param name="reloads">
+    /// -bd: the process reloads (SIGHUP, plugin file changes), so every plugin is loaded collectible. Otherwise the first
+    /// generation's plugins are loaded for good, with their ReadyToRun code (see GenerationBuilder.KeepFirstPlugins).
+    /// </param>
     public static Core Create(string configPath, bool debug, TimeSpan? unloadGrace = null, string? listenOverride = null,
-        LogRouting logRouting = LogRouting.Files, bool quietLifecycle = false, bool serverTls = false)
-        => new(configPath, debug, unloadGrace ?? TimeSpan.FromSeconds(30), listenOverride, logRouting, quietLifecycle, serverTls);
+        LogRouting logRouting = LogRouting.Files, bool quietLifecycle = false, bool serverTls = false, bool reloads = false)
+        => new(configPath, debug, unloadGrace ?? TimeSpan.FromSeconds(30), listenOverride, logRouting, quietLifecycle, serverTls, reloads);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,12 +1,11 @@
 using System.Runtime.Loader;
 using Exim.Abstractions.Plugins;
-using McMaster.NETCore.Plugins;
 
 namespace Exim.Host.Plugins;
 
-/// <summary>One plugin instance in its own collectible load context, owned by one generation.</summary>
+/// <summary>One plugin instance in its own load context, owned by one generation.</summary>
 internal sealed class LoadedPlugin(string name, string assemblyPath, string assemblyName, string version, string contentHash,
-    PluginLoader loader, IEximPlugin instance, PluginRegistrar registrar)
+    AssemblyLoadContext context, IEximPlugin instance, PluginRegistrar registrar)
 {
     public string Name { get; } = name;
     public string AssemblyPath { get; } = assemblyPath;
@@ -16,12 +15,17 @@ internal sealed class LoadedPlugin(string name, string assemblyPath, string asse
     /// <summary>SHA-256 of the assembly file as loaded, to tell a real change from a touch.</summary>
     public string ContentHash { get; } = contentHash;
 
+    /// <summary>The plugin's load context: collectible unless the plugin was loaded for good (see PluginCatalog.Load).</summary>
+    public AssemblyLoadContext LoadContext { get; } = context;
+
     public IReadOnlyDictionary<StrategyKey, object> Strategies => registrar.Strategies;
 
-    /// <summary>Disposes the plugin instance and unloads its load context; returns a handle to check it was collected.</summary>
-    public async ValueTask<WeakReference<AssemblyLoadContext>> UnloadAsync()
+    /// <summary>
+    /// Disposes the plugin instance and unloads its load context; returns a handle to check it was collected, or null
+    /// when the context is not collectible (its code stays loaded until the process ends).
+    /// </summary>
+    public async ValueTask<WeakReference<AssemblyLoadContext>?> UnloadAsync()
     {
-        var context = new WeakReference<AssemblyLoadContext>(loader.LoadContext);
         try
         {
             switch (instance)
@@ -32,8 +36,8 @@ internal sealed class LoadedPlugin(string name, string assemblyPath, string asse
         }
         finally
         {
-            loader.Dispose();
+            if (LoadContext.IsCollectible) LoadContext.Unload();
         }
-        return context;
+        return LoadContext.IsCollectible ? new WeakReference<AssemblyLoadContext>(LoadContext) : null;
     }
 }

@@ -123,7 +123,7 @@ public sealed class ListenBacklogTests
     {
         using var dir = new TempDirectory();
         var config = dir.Write("exim.toml", "spool_directory = \"spool\"\nlocal_interfaces = [\"127.0.0.1\"]\ndaemon_smtp_ports = [0]\nsmtp_backlog_monitor = 5\n");
-        await using var core = Exim.Host.Lifetime.Core.Create(config, debug: false);
+        await using var core = Exim.Host.Lifetime.Core.Create(config, debug: false, reloads: true);
         using var set = new ListenerSet(core.LoggerFactory.CreateLogger<ListenerSet>());
         core.Reloader.Participants.Add(new DaemonListeners(set, null));
 

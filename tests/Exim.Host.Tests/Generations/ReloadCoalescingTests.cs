@@ -15,7 +15,7 @@ public sealed class ReloadCoalescingTests
     {
         using var dir = new TempDirectory("exim-coalesce");
         var config = dir.Write("exim.toml", Config(0));
-        await using var core = Core.Create(config, debug: false);
+        await using var core = Core.Create(config, debug: false, reloads: true);
         Assert.Equal(ReloadStatus.Published, (await core.Reloader.StartAsync()).Status);
         var gate = new BlockingParticipant();
         core.Reloader.Participants.Add(gate);

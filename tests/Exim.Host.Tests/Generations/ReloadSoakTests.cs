@@ -24,7 +24,7 @@ public sealed class ReloadSoakTests
             [plugins.gethostbyname-resolver]
             assembly = "{RepoPaths.Plugin("gethostbyname-resolver", "Exim.Plugins.GetHostByNameResolver.dll")}"
             """);
-        await using var core = Core.Create(config, debug: false, unloadGrace: TimeSpan.FromSeconds(20));
+        await using var core = Core.Create(config, debug: false, unloadGrace: TimeSpan.FromSeconds(20), reloads: true);
         Assert.Equal(ReloadStatus.Published, (await core.Reloader.StartAsync()).Status);
 
         await ReloadAsync(core, 20);

@@ -77,7 +77,7 @@ public sealed class VerifierHost : IAsyncDisposable
             transport = "local_delivery"
             cannot_route_message = "Unknown user"
             """);
-        var core = Core.Create(config, debug: false);
+        var core = Core.Create(config, debug: false, reloads: true);
         var outcome = await core.Reloader.StartAsync();
         if (outcome.Status != ReloadStatus.Published) throw new InvalidOperationException(string.Join("\n", outcome.Errors));
         return new VerifierHost(dir, core, config, usersFile);

@@ -18,7 +18,7 @@ public sealed class ScriptReloadSoakTests
         using var dir = new TempDirectory("exim-script-soak");
         var script = dir.Write("scripts/accept.csx", Script(0));
         var config = dir.Write("exim.toml", "spool_directory = \"spool\"\n" + Exim.Host.Tests.Scripting.HookDaemon.Hooks("scripts/accept.csx"));
-        await using var core = Core.Create(config, debug: false, unloadGrace: TimeSpan.FromSeconds(20));
+        await using var core = Core.Create(config, debug: false, unloadGrace: TimeSpan.FromSeconds(20), reloads: true);
         Assert.Equal(ReloadStatus.Published, (await core.Reloader.StartAsync()).Status);
 
         await ReloadAsync(core, script, 1, 20);

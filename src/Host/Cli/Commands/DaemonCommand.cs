@@ -37,7 +37,7 @@ internal static partial class DaemonCommand
         // The configuration is parsed on the other core while logging and the daemon's objects are set up (it needs
         // neither); it is used, as before, only once they are (issue 14's start-up target).
         var firstConfig = Task.Run(() => Configuration.TomlConfigLoader.Load(cl.ConfigPath));
-        await using var core = Core.Create(cl.ConfigPath, cl.Debug, listenOverride: cl.ListenOverride, serverTls: true);
+        await using var core = Core.Create(cl.ConfigPath, cl.Debug, listenOverride: cl.ListenOverride, serverTls: true, reloads: true);
         StartupTrace.Mark("core created");
         var logger = core.LoggerFactory.CreateLogger("Exim.Daemon");
         var pid = Environment.ProcessId;
