@@ -43,13 +43,14 @@ internal sealed class SystemdContainer : IAsyncDisposable
                 () => "systemd-nspawn starting the container's systemd\n" + container.Console);
             if (container.InitPid == 0) throw new InvalidOperationException("systemd-nspawn exited before the container's systemd started:\n" + container.Console);
             // --wait: until the boot's jobs are done; "running", or "degraded" when a unit failed. Until systemd has made
-            // its private socket (/run/systemd/private) systemctl cannot connect: asked again then.
+            // /run/systemd/system ("offline": not booted with systemd) and its private socket (/run/systemd/private)
+            // systemctl cannot tell: asked again then.
             var state = "";
             await Wait.UntilOrFailAsync(async () =>
             {
                 var (_, stdout, stderr) = await container.SystemctlAsync("is-system-running", "--wait");
                 state = stdout.Trim() + stderr.Trim();
-                return !stderr.Contains("Failed to connect to bus", StringComparison.Ordinal);
+                return state != "offline" && !stderr.Contains("Failed to connect to bus", StringComparison.Ordinal);
             }, TestTimeouts.Startup, () => "systemctl reaching the container's systemd: " + state + "\n" + container.Console);
             if (state is not ("running" or "degraded"))
                 throw new InvalidOperationException($"the container's systemd did not finish booting: {state}\n{container.Console}");

@@ -53,12 +53,16 @@ public sealed class SystemdServiceTests(DebianPackage package) : IClassFixture<D
         Assert.Matches($@"(?m)^CapBnd:\s+{BoundingSet}$", status);              // CapabilityBoundingSet=
         Assert.Matches(@"(?m)^NoNewPrivs:\s+1$", status);                       // NoNewPrivileges=yes
         Assert.Matches(@"(?m)^Seccomp:\s+2$", status);                          // the Restrict*= and SystemCallArchitectures= filters
+        // Its mounts against those of the container's PID 1, where / is writable and /tmp, /root are the container's.
         var mounts = (await container.RunAsync("cat", $"/proc/{mainPid}/mountinfo")).Stdout;
+        var initMounts = (await container.RunAsync("cat", "/proc/1/mountinfo")).Stdout;
+        Assert.Contains("rw", MountOptions(initMounts, "/"));
         Assert.True(MountOptions(mounts, "/").Contains("ro", StringComparer.Ordinal), "ProtectSystem=strict: / is writable\n" + mounts);
         Assert.True(MountOptions(mounts, "/var/spool/exim").Contains("rw", StringComparer.Ordinal), "ReadWritePaths=: the spool is not writable\n" + mounts);
         Assert.True(MountOptions(mounts, "/var/log/exim").Contains("rw", StringComparer.Ordinal), "ReadWritePaths=: the logs are not writable\n" + mounts);
-        Assert.True(MountOptions(mounts, "/proc/sys").Contains("ro", StringComparer.Ordinal), "ProtectKernelTunables=: /proc/sys is writable\n" + mounts);
-        Assert.NotEqual(MountId(mounts, "/tmp"), MountId((await container.RunAsync("cat", "/proc/1/mountinfo")).Stdout, "/tmp")); // PrivateTmp=
+        Assert.NotEqual(MountId(mounts, "/tmp"), MountId(initMounts, "/tmp"));                 // PrivateTmp=
+        Assert.Matches(@"(?m)^\S+ \S+ \S+ \S+ /root ", mounts);                               // ProtectHome= hides it
+        Assert.DoesNotMatch(@"(?m)^\S+ \S+ \S+ \S+ /root ", initMounts);
 
         // A message over SMTP on the container's loopback, delivered into the Maildir postinst made.
         var (swaks, output) = await SwaksAsync(container, "over systemd");
