@@ -56,8 +56,8 @@ public sealed class MaintainerScriptTests(DebianPackage package) : IClassFixture
             // sendmail as the alternatives link it, with no -C, as mail(1) or cron run it.
             var (code, stdout, stderr) = await scratch.TryChrootAsync("To: root@localhost\nSubject: from sendmail\n\nhello\n", "/usr/sbin/sendmail", "-t");
             Assert.True(code == 0, stdout + stderr);
-            await Wait.UntilOrFailAsync(() => Delivered(scratch, "postmaster").Any(m => m.Contains("Subject: over smtp", StringComparison.Ordinal))
-                    && Delivered(scratch, "root").Any(m => m.Contains("Subject: from sendmail", StringComparison.Ordinal)),
+            await Wait.UntilOrFailAsync(() => scratch.Delivered("postmaster").Any(m => m.Contains("Subject: over smtp", StringComparison.Ordinal))
+                    && scratch.Delivered("root").Any(m => m.Contains("Subject: from sendmail", StringComparison.Ordinal)),
                 TestTimeouts.Default, () => "deliveries into /var/mail\nmainlog:\n" + Wait.ReadShared(mainlog) + "\nstderr:\n" + daemon.Stderr);
             Assert.Equal("exim:mail", (await scratch.ChrootAsync("sh", "-c", "stat -c %U:%G /var/mail/root/new/*")).Trim());
             (code, stdout, stderr) = await scratch.TryChrootAsync("", "/usr/bin/mailq");
@@ -89,15 +89,9 @@ public sealed class MaintainerScriptTests(DebianPackage package) : IClassFixture
         foreach (var gone in new[] { "etc/exim", "var/spool/exim", "var/log/exim", "run/exim" })
             Assert.False(Path.Exists(Path.Combine(scratch.Root, gone)), gone + " is still there after purge");
         Assert.Matches($@"(?m)^exim:x:{uid}:", File.ReadAllText(Path.Combine(scratch.Root, "etc", "passwd")));
-        Assert.NotEmpty(Delivered(scratch, "root")); // delivered mail is the users', not the package's
+        Assert.NotEmpty(scratch.Delivered("root")); // delivered mail is the users', not the package's
     }
 
     /// <summary>Owner, group and mode as <c>stat</c> prints them inside the root, where the names are its own users'.</summary>
     private static async Task<string> StatAsync(ScratchRoot scratch, string path) => (await scratch.ChrootAsync("stat", "-c", "%U:%G %a", path)).Trim();
-
-    private static IEnumerable<string> Delivered(ScratchRoot scratch, string mailbox)
-    {
-        var dir = Path.Combine(scratch.Root, "var", "mail", mailbox, "new");
-        return Directory.Exists(dir) ? Directory.GetFiles(dir).Select(Wait.ReadShared) : [];
-    }
 }

@@ -64,6 +64,13 @@ internal sealed class ScratchRoot : IAsyncDisposable
     public async Task<bool> ExistsAsync(string path)
         => (await TryChrootAsync("", "sh", "-c", $"test -e '{path}' || test -L '{path}'")).ExitCode == 0;
 
+    /// <summary>The messages delivered into the Maildir <c>/var/mail/&lt;mailbox&gt;</c> of the root (its new/ files' contents).</summary>
+    public IEnumerable<string> Delivered(string mailbox)
+    {
+        var dir = Path.Combine(Root, "var", "mail", mailbox, "new");
+        return Directory.Exists(dir) ? Directory.GetFiles(dir).Select(Wait.ReadShared) : [];
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_holder.HasExited)

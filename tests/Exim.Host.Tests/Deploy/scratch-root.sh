@@ -13,6 +13,7 @@
 #                 that is not this machine's
 # DIR/root/var    a fresh one with an empty dpkg database
 # DIR/root/proc, dev   the kernel's (the .NET runtime reads /proc/self)
+# DIR/root/root, home  empty, as on a fresh system
 set -euo pipefail
 dir=$1
 root=$dir/root
@@ -20,6 +21,7 @@ mkdir -p "$root"/{usr,etc/alternatives,var/lib/dpkg/{info,updates,triggers,alter
   "$dir/usr-upper" "$dir/usr-work"
 for link in bin sbin lib lib64; do [ -e "$root/$link" ] || ln -s "usr/$link" "$root/$link"; done
 chmod 1777 "$root/tmp"
+install -d -m 0700 "$root/root"; install -d -m 0755 "$root/home"   # as base-files leaves them
 install -d -o root -g mail -m 2775 "$root/var/mail"
 touch "$root/var/lib/dpkg/status" "$root/var/lib/dpkg/available"
 

@@ -34,10 +34,11 @@ public sealed class SystemdUnitTests
         var service = File.ReadAllLines(Path.Combine(Units, "exim.service"));
         Assert.Contains("Type=notify", service);
         Assert.Contains("ExecStart=/usr/lib/exim/exim -bd -q30m -C /etc/exim/exim.toml", service);
-        Assert.Contains("ExecReload=/bin/kill -HUP $MAINPID", service);
+        Assert.Contains("ExecReload=/usr/lib/exim/exim -C /etc/exim/exim.toml --control reload", service);
         Assert.Contains("NoNewPrivileges=yes", service);
         Assert.Contains("ProtectSystem=strict", service);
         var socket = File.ReadAllLines(Path.Combine(Units, "exim.socket"));
-        Assert.Contains("ListenStream=25", socket);
+        Assert.Contains("ListenStream=127.0.0.1:25", socket); // the packaged exim.toml's local_interfaces
+        Assert.Contains("ListenStream=[::1]:25", socket);
     }
 }
