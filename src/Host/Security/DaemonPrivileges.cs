@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Exim.Abstractions.Config;
 using Exim.Host.Cli.Commands;
 using Exim.Host.Configuration;
@@ -20,7 +21,9 @@ internal static partial class DaemonPrivileges
     /// Whether start-up may go on (then with the participant that keeps reloads to the same user); when not, the reason
     /// is on <paramref name="error"/> and in the logs.
     /// </returns>
-    public static async Task<EximUserParticipant?> SetUpAsync(LoadedConfig loaded, DaemonListeners listeners, TextWriter error, ILogger logger)
+    /// <param name="stop">Cancelled by SIGTERM or SIGINT: start-up ends, even while it waits to retry a bind.</param>
+    public static async Task<EximUserParticipant?> SetUpAsync(LoadedConfig loaded, DaemonListeners listeners, TextWriter error, ILogger logger,
+        CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(loaded);
         ArgumentNullException.ThrowIfNull(listeners);
@@ -40,7 +43,18 @@ internal static partial class DaemonPrivileges
         if (root && identity is null) return Refuse(PrivilegeDrop.RootWithoutEximUser, error, logger);
         var participant = new EximUserParticipant(config.Main, identity, root);
 
-        var bindErrors = await listeners.BindFirstAsync(config, CancellationToken.None).ConfigureAwait(false);
+        ImmutableArray<ConfigDiagnostic> bindErrors;
+        try
+        {
+            bindErrors = await listeners.BindFirstAsync(config, stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // daemon_startup_retries × daemon_startup_sleep can be minutes: a stop signal must not wait for them (systemd
+            // would wait TimeoutStopSec and then kill).
+            await error.WriteLineAsync("exim: stopped while waiting to bind the listening sockets").ConfigureAwait(false);
+            return null;
+        }
         if (!bindErrors.IsEmpty)
         {
             ConfigErrors.Print(bindErrors, error);

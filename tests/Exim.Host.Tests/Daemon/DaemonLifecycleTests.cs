@@ -120,6 +120,26 @@ public sealed class DaemonLifecycleTests
     }
 
     [Fact]
+    public async Task Sigterm_WhileRetryingABind_StopsAtOnce()
+    {
+        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        squatter.Listen();
+        var taken = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+        using var dir = new TempDirectory();
+        var config = dir.Write("exim.toml", TestDaemon.SmtpConfig("daemon_startup_retries = 9\ndaemon_startup_sleep = \"30s\"").Replace("daemon_smtp_ports = [0]", $"daemon_smtp_ports = [{taken}]", StringComparison.Ordinal));
+        await using var daemon = EximProcess.Start(dir.Path, "-C", config, "-bd");
+        await Wait.UntilOrFailAsync(() => File.Exists(dir.Combine("spool", "log", "mainlog"))
+                && Wait.ReadShared(dir.Combine("spool", "log", "mainlog")).Contains("waiting 30s before trying again (9 more tries)", StringComparison.Ordinal),
+            TestTimeouts.Startup, () => "no bind retry logged");
+
+        daemon.Signal(Signals.SIGTERM);
+
+        // Well inside the 30 s sleep: the retry wait ends with the signal.
+        Assert.Equal(1, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task Sigterm_ClosesThePort_LetsSessionsFinish_Then421sTheRest()
     {
         await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig("daemon_drain_timeout = \"2s\""));

@@ -142,7 +142,7 @@ internal static partial class DaemonCommand
         var adopted = listeners.Adopt(activated.Select(a => a.Socket), first.Config.Config.Main);
         for (var i = 0; i < adopted.Length; i++) SocketActivated(logger, adopted[i].Spec.ToString(), activated[i].Name);
         StartupTrace.Mark("sockets adopted");
-        if (await DaemonPrivileges.SetUpAsync(first.Config, daemonListeners, error, logger).ConfigureAwait(false) is not { } sameUser) return 1;
+        if (await DaemonPrivileges.SetUpAsync(first.Config, daemonListeners, error, logger, stop.Token).ConfigureAwait(false) is not { } sameUser) return 1;
         StartupTrace.Mark("listeners bound, privileges");
         core.Reloader.Participants.Add(sameUser);
         core.Reloader.Participants.Add(new RestartOnlyOptions(first.Config.Config.Main));
