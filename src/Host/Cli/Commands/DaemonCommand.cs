@@ -171,16 +171,15 @@ internal static partial class DaemonCommand
         // Local submission (sendmail, exim -bm) by any user, judged by the socket's peer credentials.
         var submissions = Submission.SubmissionServer.Start(core.Store, SpoolFor, immediate,
             g => SessionServices.For(g, hostCache, sessionLogger, hookLogger, core.Hints.RateLimiterFor(g)).Policies, core.LoggerFactory.CreateLogger("Exim.Submission"));
-        var loops = new GenerationLoopRunner<IDaemonLoop>(core.Store, StrategyKeys.DaemonLoop, "daemon loop", (g, loop, ct) =>
-            {
-                var generationLoad = g.SystemLoad(load);
-                var spool = SpoolFor(g);
-                var services = SessionServices.For(g, hostCache, sessionLogger, hookLogger, core.Hints.RateLimiterFor(g));
-                // Without routers nothing can be routed: received messages then wait in the queue rather than all bouncing.
-                var sessions = services.CreateHandler(g, new SmtpSettings(g.Config.Main, EximVersion.Number) { Tls = g.Tls, Authenticators = g.Authenticators }, spool, slots, generationLoad, sessionLogger,
-                    g.Config.Routers.IsEmpty ? null : immediate.Enqueue, tracker);
-                return loop.RunAsync(new DaemonContext(g, [.. listeners.Current], slots, sessions, generationLoad, shutdown.Token), ct);
-            },
+        var handoff = new SessionHandoff(core.Store, g =>
+        {
+            var services = SessionServices.For(g, hostCache, sessionLogger, hookLogger, core.Hints.RateLimiterFor(g));
+            // Without routers nothing can be routed: received messages then wait in the queue rather than all bouncing.
+            return services.CreateHandler(g, new SmtpSettings(g.Config.Main, EximVersion.Number) { Tls = g.Tls, Authenticators = g.Authenticators }, SpoolFor(g), slots,
+                g.SystemLoad(load), sessionLogger, g.Config.Routers.IsEmpty ? null : immediate.Enqueue, tracker);
+        });
+        var loops = new GenerationLoopRunner<IDaemonLoop>(core.Store, StrategyKeys.DaemonLoop, "daemon loop",
+            (g, loop, ct) => loop.RunAsync(new DaemonContext(g, [.. listeners.Current], slots, handoff.For(g), g.SystemLoad(load), shutdown.Token), ct),
             TimeSpan.FromSeconds(10), core.LoggerFactory.CreateLogger("Exim.Daemon"));
         var schedulers = new GenerationLoopRunner<IQueueRunScheduler>(core.Store, SchedulerKey, "queue scheduler",
             (g, scheduler, ct) => scheduler.RunAsync(new QueueSchedulerContext(g.Config, cl.QueueRuns, runners), ct),
