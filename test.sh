@@ -7,13 +7,14 @@
 # (own base_dir, no protocols, nothing on the network), so a system Dovecot the package's postinst may start is left alone;
 # dovecot-lmtpd: the LMTP service the lmtp transport plugin is tested against, in the same kind of private instance;
 # systemd-container: systemd-nspawn, which boots a real systemd in a container on the scratch root where SystemdServiceTests
-# installed the package, to start it with systemctl),
+# installed the package, to start it with systemctl; prometheus: Debian's Prometheus server, which a metrics test starts on
+# its own port and scratch storage to scrape a daemon, so a system Prometheus the package may start does not matter),
 # unpacks Debian's eximstats, restores and builds the host, the bundled plugins and the test plugins, then runs every test.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-packages=(swaks nsd bind9-dnsutils python3 perl ldnsutils unbound openssl libnet-ssleay-perl dovecot-core dovecot-lmtpd systemd systemd-container adduser)
+packages=(swaks nsd bind9-dnsutils python3 perl ldnsutils unbound openssl libnet-ssleay-perl dovecot-core dovecot-lmtpd systemd systemd-container adduser prometheus)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

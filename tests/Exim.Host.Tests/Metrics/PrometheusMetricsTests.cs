@@ -73,6 +73,73 @@ public sealed class PrometheusMetricsTests
         Assert.True(code == 0, stderr);
     }
 
+    [Fact]
+    public async Task RealPrometheus_ScrapesTheDaemon_AndAnswersForItsCounters()
+    {
+        // Debian's Prometheus server (test.sh installs it), scraping every second and storing in a scratch directory.
+        var port = FreeTcpPort();
+        await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig($"metrics_prometheus_listen = \"{port}\""));
+        await d.WaitForLogAsync($"metrics: Prometheus scrape endpoint on http://127.0.0.1:{port}/metrics");
+        var (client, _) = await SmtpTestClient.OpenAsync(d.Port);
+        await using (client)
+        {
+            await client.CommandAsync("EHLO client.test");
+            Assert.StartsWith("250 OK id=", await client.SendMessageAsync("a@test.example", ["b@test.example"], "Subject: m\n\nbody"), StringComparison.Ordinal);
+            await client.CommandAsync("QUIT");
+        }
+
+        using var dir = new TempDirectory("prometheus");
+        var web = FreeTcpPort();
+        var config = dir.Write("prometheus.yml", $"""
+            global:
+              scrape_interval: 1s
+              scrape_timeout: 1s
+            scrape_configs:
+              - job_name: exim
+                static_configs:
+                  - targets: ['127.0.0.1:{port}']
+            """);
+        using var prometheus = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("prometheus",
+            ["--config.file=" + config, "--storage.tsdb.path=" + dir.Combine("data"), $"--web.listen-address=127.0.0.1:{web}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var log = new System.Text.StringBuilder();
+        prometheus.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        prometheus.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        prometheus.BeginErrorReadLine();
+        prometheus.BeginOutputReadLine();
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            async Task<string?> QueryAsync(string query)
+            {
+                try
+                {
+                    var json = await http.GetStringAsync(new Uri($"http://127.0.0.1:{web}/api/v1/query?query={Uri.EscapeDataString(query)}"));
+                    using var answer = System.Text.Json.JsonDocument.Parse(json);
+                    var result = answer.RootElement.GetProperty("data").GetProperty("result");
+                    return result.GetArrayLength() == 0 ? null : result[0].GetProperty("value")[1].GetString();
+                }
+                catch (HttpRequestException)
+                {
+                    return null; // not listening yet
+                }
+            }
+            await Wait.UntilOrFailAsync(async () => await QueryAsync("exim_message_received_total{job=\"exim\"}") == "1", TestTimeouts.Startup,
+                () => { lock (log) return "Prometheus never had exim_message_received_total = 1\n" + log; });
+            Assert.Equal("1", await QueryAsync("up{job=\"exim\"}"));
+            Assert.Equal("1", await QueryAsync("exim_smtp_connection_accepted_total{job=\"exim\"}"));
+            Assert.Equal("1", await QueryAsync("exim_config_generation{job=\"exim\"}"));
+        }
+        finally
+        {
+            prometheus.Kill(entireProcessTree: true);
+            await prometheus.WaitForExitAsync().WaitAsync(TestTimeouts.Default);
+        }
+    }
+
     /// <summary>The value of the series <paramref name="name"/> (with <paramref name="label"/> among its labels, if given).</summary>
     private static string? Value(string text, string name, string? label = null)
     {
