@@ -17,8 +17,15 @@ internal sealed class SessionHandoff(GenerationStore store, Func<Generation, ISm
     private readonly ConditionalWeakTable<Generation, ISmtpSessionHandler> _handlers = [];
     private readonly GenerationStore _store = store;
 
-    /// <summary>The handler <paramref name="owner"/>'s daemon loop is given.</summary>
-    public ISmtpSessionHandler For(Generation owner) => new Handler(this, owner);
+    /// <summary>
+    /// The handler <paramref name="owner"/>'s daemon loop is given. Its own handler is made now, as the loop starts (with
+    /// the generation's spool, whose input directory then exists before the first connection).
+    /// </summary>
+    public ISmtpSessionHandler For(Generation owner)
+    {
+        _ = HandlerOf(owner);
+        return new Handler(this, owner);
+    }
 
     private ISmtpSessionHandler HandlerOf(Generation generation) => _handlers.GetValue(generation, g => create(g));
 
