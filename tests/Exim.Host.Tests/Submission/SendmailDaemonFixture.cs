@@ -46,6 +46,9 @@ public sealed class SendmailDaemonFixture : IAsyncLifetime
             case "discard-me": return Verdict.Discard.WithLog("into the void");
             case "modify-me": return Verdict.Accept.AddHeader("X-Not-Smtp", $"user={Connection.LocalUser} sender={Sender} rcpts={Recipients.Count} stage={Stage}").RemoveHeader("X-Remove-Me");
             case "queue-me": return Verdict.Accept.WithQueueOnly();
+            case "ratelimit-me":
+                var rate = await RateLimit(Connection.LocalUser + "-not-smtp", 3, TimeSpan.FromHours(1), RateLimitUnit.PerRecipient);
+                return rate.Over ? Verdict.Defer($"{Connection.LocalUser} sent to too many recipients") : Verdict.Accept;
         }
         return Verdict.Accept;
         """;

@@ -226,6 +226,17 @@ public sealed class SendmailTests(SendmailDaemonFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task NotSmtpStage_RateLimitPerRecipient_CountsEveryRecipientOfAMessage()
+    {
+        // At most 3 recipients an hour for nobody: a first message to 2 is taken, a second to 2 more is deferred.
+        var (code, _, stderr) = await Sendmail(asNobody: true, "Subject: ratelimit-me\n\nbody\n", $"{Unique("rl")}@test.example", $"{Unique("rl")}@test.example");
+        Assert.True(code == 0, stderr);
+        (code, _, stderr) = await Sendmail(asNobody: true, "Subject: ratelimit-me\n\nbody\n", $"{Unique("rl")}@test.example", $"{Unique("rl")}@test.example");
+        Assert.Equal(75, code);
+        Assert.Contains("rejected by non-SMTP ACL: nobody sent to too many recipients", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UntrustedDashF_NameIsOnePhrase_AndABadDashFAddressIsRefusedAsByExim()
     {
         var to = Unique("phrase");
