@@ -45,7 +45,6 @@ internal sealed partial class SubmissionServer : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<int, int> _perUid = [];
     private (long Generation, OperatorRoles Roles)? _roles;
-    private (long Generation, PolicyServices? Policies)? _policies;
     private Task _accepting = Task.CompletedTask;
     private int _running;
 
@@ -61,7 +60,7 @@ internal sealed partial class SubmissionServer : IAsyncDisposable
     /// written to the main and panic logs: the daemon runs on without it, and clients (which check who answers on the
     /// socket, see SubmitCommand) refuse any other listener.
     /// </summary>
-    /// <param name="policiesFor">A generation's stage policies for <c>-bs</c> sessions (asked once per generation).</param>
+    /// <param name="policiesFor">A generation's stage policies for local submissions (the daemon makes them once per generation).</param>
     public static SubmissionServer? Start(GenerationStore store, Func<Generation, FileSpool> spoolFor, Delivery.ImmediateDelivery delivery,
         Func<Generation, PolicyServices?> policiesFor, ILogger logger)
     {
@@ -209,7 +208,7 @@ internal sealed partial class SubmissionServer : IAsyncDisposable
             }
             else if (request.Mode == SubmissionMode.Smtp)
             {
-                await LocalSmtpSession.RunAsync(generation, caller, client, _spoolFor(generation), DeliverNow(generation, request), PoliciesFor(generation),
+                await LocalSmtpSession.RunAsync(generation, caller, client, _spoolFor(generation), DeliverNow(generation, request), _policiesFor(generation),
                         _logger, _stop.Token)
                     .ConfigureAwait(false);
                 return;
@@ -219,7 +218,7 @@ internal sealed partial class SubmissionServer : IAsyncDisposable
                 var stream = new IdleTimeoutStream(new NetworkStream(client, ownsSocket: false), main.SmtpReceiveTimeout, _stop.Token);
                 await using (stream.ConfigureAwait(false))
                 {
-                    outcome = await ReceiveAsync(caller, generation, request, SubmissionBody.Reader(stream), PoliciesFor(generation)).ConfigureAwait(false);
+                    outcome = await ReceiveAsync(caller, generation, request, SubmissionBody.Reader(stream), _policiesFor(generation)).ConfigureAwait(false);
                 }
             }
         }
@@ -300,16 +299,6 @@ internal sealed partial class SubmissionServer : IAsyncDisposable
                 break;
         }
         return outcome;
-    }
-
-    /// <summary>The generation's stage policies, made for its first -bs session and kept while it is current.</summary>
-    private PolicyServices? PoliciesFor(Generation generation)
-    {
-        lock (_lock)
-        {
-            if (_policies is not { } cached || cached.Generation != generation.Number) _policies = (generation.Number, _policiesFor(generation));
-            return _policies.Value.Policies;
-        }
     }
 
     /// <summary>

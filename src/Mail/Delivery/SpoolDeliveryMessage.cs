@@ -27,7 +27,7 @@ internal sealed class SpoolDeliveryMessage(MessageContent content, ImmutableArra
     public DateTimeOffset Received => content.Header.Received;
     public long Size => content.HeaderBytes().Length + content.BodyLength;
 
-    public ImmutableArray<string> Headers => [.. content.Header.Headers.Where(h => h.Flag != SpoolHeaderFile.Deleted).Select(h => h.Text)];
+    public ImmutableArray<string> Headers => SpoolHeaderFile.Visible(content.Header.Headers);
 
     /// <summary>The core's message behind <paramref name="message"/>: only the core makes the messages transports are given.</summary>
     public static SpoolDeliveryMessage Of(IDeliveryMessage message)

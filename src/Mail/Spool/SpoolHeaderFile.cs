@@ -95,6 +95,9 @@ internal static class SpoolHeaderFile
         return ' ';
     }
 
+    /// <summary>The texts of the header lines that are delivered: those not flagged <see cref="Deleted"/>.</summary>
+    public static ImmutableArray<string> Visible(IEnumerable<SpoolHeaderLine> lines) => [.. lines.Where(l => l.Flag != Deleted).Select(l => l.Text)];
+
     /// <summary>Reads what -bp needs from a -H file; null when it is not a complete spool header file.</summary>
     public static QueuedMessage? Read(string path)
         => Load(path) is { } h ? Summary(h) : null;

@@ -11,14 +11,13 @@ namespace Exim.Mail.Spool;
 internal static class SpoolQueue
 {
     /// <summary>
-    /// The queue's messages by name, in id order (the ids start with their arrival time, so oldest first; Exim's order), or
-    /// in directory order when <paramref name="sorted"/> is false (-bpr).
+    /// The queue's messages by name, in id order (the ids start with their arrival time, so oldest first; Exim's order).
     /// </summary>
-    public static List<SpoolEntry> Entries(string spoolDirectory, string? queue = null, bool sorted = true)
+    public static List<SpoolEntry> Entries(string spoolDirectory, string? queue = null)
     {
         var result = new List<SpoolEntry>();
         foreach (var directory in Directories(spoolDirectory, queue)) AddEntries(directory, result);
-        if (sorted) result.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+        result.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
         return result;
     }
 
@@ -40,7 +39,8 @@ internal static class SpoolQueue
 
     /// <summary>
     /// The queue's messages, read one at a time as the caller reaches them (a -H file that cannot be read or parsed, or has
-    /// gone meanwhile, is skipped); order as <see cref="Entries"/>.
+    /// gone meanwhile, is skipped); in id order, as <see cref="Entries"/>, or in directory order when <paramref name="sorted"/>
+    /// is false (-bpr).
     /// </summary>
     /// <remarks>
     /// In id order only the ids are held, packed (<see cref="CompactQueueEntry"/>: 16 bytes a message); in directory order
@@ -64,11 +64,7 @@ internal static class SpoolQueue
         var keys = new List<UInt128>();
         for (var d = 0; d < listed.Count; d++)
         {
-            foreach (var name in Names(listed[d]))
-            {
-                var id = name.AsSpan(0, MessageId.Length);
-                if (MessageId.IsValid(id)) keys.Add(CompactQueueEntry.Pack(id, d));
-            }
+            foreach (var id in Ids(listed[d])) keys.Add(CompactQueueEntry.Pack(id, d));
         }
         keys.Sort();
         foreach (var key in keys)

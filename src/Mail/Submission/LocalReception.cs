@@ -130,8 +130,7 @@ internal sealed class LocalReception(MainOptions main, string version, FileSpool
                 var policy = policyFor(caller);
                 policy.Transaction = new LocalMessageTransaction(sender, recipients);
                 Verdict verdict;
-                using (var staged = new SpoolStageMessage(message.Id, message.DataPath, [.. headers.Where(h => h.Flag != SpoolHeaderFile.Deleted).Select(h => h.Text)],
-                    size, receiver.BodyLines))
+                using (var staged = new SpoolStageMessage(message.Id, message.DataPath, SpoolHeaderFile.Visible(headers), size, receiver.BodyLines))
                 {
                     verdict = await policy.DecideAsync(SmtpStage.NotSmtp, message: staged).ConfigureAwait(false);
                 }

@@ -85,10 +85,7 @@ public sealed class DaemonLifecycleTests
     public async Task Sighup_WithAPortThatCannotBeBound_IsRejected_OldPortsStay()
     {
         await using var d = await TestDaemon.StartAsync(TestDaemon.SmtpConfig());
-        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        squatter.Listen();
-        var taken = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+        using var squatter = Squatter(out var taken);
 
         File.WriteAllText(d.ConfigPath, TestDaemon.SmtpConfig().Replace("daemon_smtp_ports = [0]", $"daemon_smtp_ports = [0, {taken}]", StringComparison.Ordinal));
         d.Process.Signal(Signals.SIGHUP);
@@ -101,12 +98,9 @@ public sealed class DaemonLifecycleTests
     [Fact]
     public async Task Startup_BindFailure_IsRetriedThenAbandoned()
     {
-        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        squatter.Listen();
-        var taken = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+        using var squatter = Squatter(out var taken);
         using var dir = new TempDirectory();
-        var config = dir.Write("exim.toml", TestDaemon.SmtpConfig($"daemon_startup_retries = 1\ndaemon_startup_sleep = \"1s\"").Replace("daemon_smtp_ports = [0]", $"daemon_smtp_ports = [{taken}]", StringComparison.Ordinal));
+        var config = dir.Write("exim.toml", OnPort(taken, "daemon_startup_retries = 1\ndaemon_startup_sleep = \"1s\""));
 
         var (code, _, stderr) = await EximProcess.RunAsync(dir.Path, "-C", config, "-bd");
 
@@ -122,12 +116,9 @@ public sealed class DaemonLifecycleTests
     [Fact]
     public async Task Sigterm_WhileRetryingABind_StopsAtOnce()
     {
-        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        squatter.Listen();
-        var taken = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+        using var squatter = Squatter(out var taken);
         using var dir = new TempDirectory();
-        var config = dir.Write("exim.toml", TestDaemon.SmtpConfig("daemon_startup_retries = 9\ndaemon_startup_sleep = \"30s\"").Replace("daemon_smtp_ports = [0]", $"daemon_smtp_ports = [{taken}]", StringComparison.Ordinal));
+        var config = dir.Write("exim.toml", OnPort(taken, "daemon_startup_retries = 9\ndaemon_startup_sleep = \"30s\""));
         await using var daemon = EximProcess.Start(dir.Path, "-C", config, "-bd");
         await Wait.UntilOrFailAsync(() => File.Exists(dir.Combine("spool", "log", "mainlog"))
                 && Wait.ReadShared(dir.Combine("spool", "log", "mainlog")).Contains("waiting 30s before trying again (9 more tries)", StringComparison.Ordinal),
@@ -236,4 +227,18 @@ public sealed class DaemonLifecycleTests
         s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return ((IPEndPoint)s.LocalEndPoint!).Port;
     }
+
+    /// <summary>A socket listening on a loopback port, so the daemon's bind of that port fails.</summary>
+    private static Socket Squatter(out int port)
+    {
+        var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        squatter.Listen();
+        port = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+        return squatter;
+    }
+
+    /// <summary>The test daemon's configuration with <paramref name="extra"/>, listening on <paramref name="port"/>.</summary>
+    private static string OnPort(int port, string extra)
+        => TestDaemon.SmtpConfig(extra).Replace("daemon_smtp_ports = [0]", $"daemon_smtp_ports = [{port}]", StringComparison.Ordinal);
 }

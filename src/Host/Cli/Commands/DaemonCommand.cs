@@ -169,15 +169,15 @@ internal static partial class DaemonCommand
         FileSpool SpoolFor(Generation g) => spools.GetOrAdd($"{g.Config.Main.SpoolSync}:{g.Config.Main.SplitSpoolDirectory}:{g.Config.Main.SpoolDirectory}",
             _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem", g.Config.Main.SplitSpoolDirectory));
         // Local submission (sendmail, exim -bm) by any user, judged by the socket's peer credentials.
-        var submissions = Submission.SubmissionServer.Start(core.Store, SpoolFor, immediate,
-            g => SessionServices.For(g, hostCache, sessionLogger, hookLogger, core.Hints.RateLimiterFor(g)).Policies, core.LoggerFactory.CreateLogger("Exim.Submission"));
-        var handoff = new SessionHandoff(core.Store, g =>
-        {
-            var services = SessionServices.For(g, hostCache, sessionLogger, hookLogger, core.Hints.RateLimiterFor(g));
-            // Without routers nothing can be routed: received messages then wait in the queue rather than all bouncing.
-            return services.CreateHandler(g, new SmtpSettings(g.Config.Main, EximVersion.Number) { Tls = g.Tls, Authenticators = g.Authenticators }, SpoolFor(g), slots,
-                g.SystemLoad(load), sessionLogger, g.Config.Routers.IsEmpty ? null : immediate.Enqueue, tracker);
-        });
+        // A generation's lookups and stage policies (its address verifier among them), made once and shared by its SMTP
+        // sessions and its local submissions.
+        var services = new System.Runtime.CompilerServices.ConditionalWeakTable<Generation, SessionServices>();
+        SessionServices ServicesFor(Generation g) => services.GetValue(g, g => SessionServices.For(g, hostCache, sessionLogger, hookLogger, core.Hints.RateLimiterFor(g)));
+        var submissions = Submission.SubmissionServer.Start(core.Store, SpoolFor, immediate, g => ServicesFor(g).Policies, core.LoggerFactory.CreateLogger("Exim.Submission"));
+        // Without routers nothing can be routed: received messages then wait in the queue rather than all bouncing.
+        var handoff = new SessionHandoff(core.Store, g => ServicesFor(g).CreateHandler(g,
+            new SmtpSettings(g.Config.Main, EximVersion.Number) { Tls = g.Tls, Authenticators = g.Authenticators }, SpoolFor(g), slots,
+            g.SystemLoad(load), sessionLogger, g.Config.Routers.IsEmpty ? null : immediate.Enqueue, tracker));
         var loops = new GenerationLoopRunner<IDaemonLoop>(core.Store, StrategyKeys.DaemonLoop, "daemon loop",
             (g, loop, ct) => loop.RunAsync(new DaemonContext(g, [.. listeners.Current], slots, handoff.For(g), g.SystemLoad(load), shutdown.Token), ct),
             TimeSpan.FromSeconds(10), core.LoggerFactory.CreateLogger("Exim.Daemon"));

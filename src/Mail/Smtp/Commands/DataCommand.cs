@@ -121,7 +121,7 @@ internal sealed class DataCommand : SmtpCommandHandler
             // -bs: Exim's fix-ups of a local message (From:, Sender:, a missing Date: and Message-Id:) are made before the
             // data stage, which sees their result, as Exim's data ACL does.
             (lines, size) = Submission.LocalSmtpRules.FixUp(main, local, sender, message.Id, now, lines, receiver.BodyBytes);
-            headers = [.. lines.Where(l => l.Flag != SpoolHeaderFile.Deleted).Select(l => l.Text)];
+            headers = [.. SpoolHeaderFile.Visible(lines)];
         }
         if (session.PolicyHandles(SmtpStage.Data))
         {
