@@ -26,6 +26,8 @@ internal static class EventIds
     public const int ChildExit = 2020;
     public const int ChildExitAbnormal = 2021;
     public const int MemoryTrimmed = 2030;
+    public const int MappedPagesReleased = 2031;
+    public const int MappedPagesNotReleased = 2032;
     public const int ListenBacklog = 2040;
     public const int ListenBacklogCapped = 2041;
     public const int SessionCapacityCut = 2045;

@@ -10,7 +10,7 @@ public sealed class MemoryTrimmerTests
     [Fact]
     public async Task AfterABurstFollowedByQuiet_TrimsOnce()
     {
-        var trimmer = new MemoryTrimmer(TimeSpan.FromMilliseconds(100), 16L * 1024 * 1024, NullLogger<MemoryTrimmer>.Instance);
+        var trimmer = new MemoryTrimmer(TimeSpan.FromMilliseconds(100), 16L * 1024 * 1024, () => 0, NullLogger<MemoryTrimmer>.Instance);
         using var stop = new CancellationTokenSource();
         var running = trimmer.RunAsync(stop.Token);
 
@@ -27,13 +27,35 @@ public sealed class MemoryTrimmerTests
     [Fact]
     public async Task WithoutABurst_NeverTrims()
     {
-        var trimmer = new MemoryTrimmer(TimeSpan.FromMilliseconds(50), long.MaxValue / 4, NullLogger<MemoryTrimmer>.Instance);
+        var trimmer = new MemoryTrimmer(TimeSpan.FromMilliseconds(50), long.MaxValue / 4, () => 0, NullLogger<MemoryTrimmer>.Instance);
         using var stop = new CancellationTokenSource();
         var running = trimmer.RunAsync(stop.Token);
 
         await Task.Delay(400);
 
         Assert.Equal(0, trimmer.Trims);
+        await stop.CancelAsync();
+        await running.WaitAsync(TestTimeouts.Default);
+    }
+
+    [Fact]
+    public async Task MappedPages_AreReleasedOnceForEachNewGeneration_NotBeforeTheFirst()
+    {
+        long generation = 0;
+        var trimmer = new MemoryTrimmer(TimeSpan.FromMilliseconds(50), long.MaxValue / 4, () => Volatile.Read(ref generation), NullLogger<MemoryTrimmer>.Instance);
+        using var stop = new CancellationTokenSource();
+        var running = trimmer.RunAsync(stop.Token);
+
+        await Task.Delay(300);
+        Assert.Equal(0, trimmer.PageReleases); // no generation yet: start-up is still going on
+
+        Volatile.Write(ref generation, 1);
+        await Wait.UntilOrFailAsync(() => trimmer.PageReleases == 1, TestTimeouts.Default, () => "a release after the first generation");
+        await Task.Delay(300);
+        Assert.Equal(1, trimmer.PageReleases);
+
+        Volatile.Write(ref generation, 2); // a reload
+        await Wait.UntilOrFailAsync(() => trimmer.PageReleases == 2, TestTimeouts.Default, () => "a release after the reload");
         await stop.CancelAsync();
         await running.WaitAsync(TestTimeouts.Default);
     }

@@ -165,7 +165,8 @@ internal static partial class DaemonCommand
             core.Store.Current.Config.Main.ImmediateDeliveryMax);
         control.Control.Immediate = immediate;
         StartupTrace.Mark("immediate delivery");
-        var trimmer = new MemoryTrimmer(TimeSpan.FromSeconds(2), 32L * 1024 * 1024, core.LoggerFactory.CreateLogger<MemoryTrimmer>()).RunAsync(stop.Token);
+        var trimmer = new MemoryTrimmer(TimeSpan.FromSeconds(2), 32L * 1024 * 1024,
+            () => core.Store.HasCurrent ? core.Store.Current.Number : 0, core.LoggerFactory.CreateLogger<MemoryTrimmer>()).RunAsync(stop.Token);
         FileSpool SpoolFor(Generation g) => spools.GetOrAdd($"{g.Config.Main.SpoolSync}:{g.Config.Main.SplitSpoolDirectory}:{g.Config.Main.SpoolDirectory}",
             _ => new FileSpool(g.Config.Main.SpoolDirectory, TimeProvider.System, g.Config.Main.SpoolSync == "filesystem", g.Config.Main.SplitSpoolDirectory));
         // Local submission (sendmail, exim -bm) by any user, judged by the socket's peer credentials.
