@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Exim.Mail.Spool;
 using Microsoft.Win32.SafeHandles;
@@ -30,17 +31,30 @@ internal sealed class MessageContent(SpoolHeader header, SafeFileHandle data, lo
     }
 
     /// <summary>Calls <paramref name="write"/> with successive chunks of the body (LF line ends), bounded by the file's size.</summary>
+    /// <remarks>
+    /// The chunk is lent for the call only (a pooled buffer no larger than the body): a 64 KB array for each 1 KB message was
+    /// two thirds of what a queue run allocated.
+    /// </remarks>
     public async Task ReadBodyAsync(Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write, CancellationToken cancellationToken)
     {
-        var buffer = new byte[ChunkSize];
         var offset = bodyOffset;
         var end = RandomAccess.GetLength(data);
-        while (offset < end)
+        if (offset >= end) return;
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(ChunkSize, end - offset));
+        try
         {
-            var read = await RandomAccess.ReadAsync(data, buffer.AsMemory(0, (int)Math.Min(buffer.Length, end - offset)), offset, cancellationToken).ConfigureAwait(false);
-            if (read == 0) break;
-            await write(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-            offset += read;
+            var chunk = Math.Min(buffer.Length, ChunkSize);
+            while (offset < end)
+            {
+                var read = await RandomAccess.ReadAsync(data, buffer.AsMemory(0, (int)Math.Min(chunk, end - offset)), offset, cancellationToken).ConfigureAwait(false);
+                if (read == 0) break;
+                await write(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                offset += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

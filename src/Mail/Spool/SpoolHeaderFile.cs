@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
@@ -118,11 +119,38 @@ internal static class SpoolHeaderFile
     {
         header = null;
         string text;
-        try { text = File.ReadAllText(path, Encoding.Latin1); }
+        try { text = ReadLatin1(path); }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return SpoolReadStatus.NotFound; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return SpoolReadStatus.Unreadable; }
         header = Parse(text);
         return header is null ? SpoolReadStatus.FormatError : SpoolReadStatus.Ok;
+    }
+
+    /// <summary>
+    /// The file as Latin-1 text, read in one positioned read into a pooled buffer: File.ReadAllText's stream, reader and
+    /// builder were about a tenth of what a queue run allocated.
+    /// </summary>
+    private static string ReadLatin1(string path)
+    {
+        using var handle = File.OpenHandle(path);
+        var length = RandomAccess.GetLength(handle);
+        if (length > Array.MaxLength) throw new IOException($"{path}: {length} bytes is too large for a header file");
+        var buffer = ArrayPool<byte>.Shared.Rent((int)length);
+        try
+        {
+            var total = 0;
+            for (var attempt = 0; attempt < 1024 && total < length; attempt++)
+            {
+                var read = RandomAccess.Read(handle, buffer.AsSpan(total, (int)length - total), total);
+                if (read == 0) break;
+                total += read;
+            }
+            return Encoding.Latin1.GetString(buffer, 0, total);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public static SpoolHeader? Parse(string text)
