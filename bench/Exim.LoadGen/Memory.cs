@@ -31,9 +31,9 @@ internal static class Memory
     /// </summary>
     private static readonly (string Name, (string Key, string Value)[] Env)[] Modes =
     [
-        ("project (wks, non-conc., gen0 max 2 MB)", []),
+        ("project (wks, non-conc., gen0 max 4 MB)", []),
         ("gen0 max budget uncapped (200 MB)", [("DOTNET_GCGen0MaxBudget", "0xC800000")]),
-        ("gen0 max budget 4 MB", [("DOTNET_GCGen0MaxBudget", "0x400000")]),
+        ("gen0 max budget 2 MB", [("DOTNET_GCGen0MaxBudget", "0x200000")]),
         ("gen0 max budget 8 MB", [("DOTNET_GCGen0MaxBudget", "0x800000")]),
         ("workstation, concurrent", [("DOTNET_gcConcurrent", "1")]),
         ("ConserveMemory=7", [("DOTNET_GCConserveMemory", "7")]),

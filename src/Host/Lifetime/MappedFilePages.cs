@@ -119,7 +119,7 @@ internal static class MappedFilePages
         if (fields.Length < 6) return false;
         var path = fields[5].Trim();
         if (!path.StartsWith('/') || path.StartsWith("/memfd:", StringComparison.Ordinal) || path.StartsWith("/dev/", StringComparison.Ordinal)
-            || path.EndsWith(" (deleted)", StringComparison.Ordinal) || fields[1].Length < 4 || fields[1][3] == 's' && fields[1][1] == 'w') return false;
+            || path.EndsWith(" (deleted)", StringComparison.Ordinal) || fields[1].Length < 4 || (fields[1][3] == 's' && fields[1][1] == 'w')) return false;
         var dash = fields[0].IndexOf('-', StringComparison.Ordinal);
         return dash > 0
             && ulong.TryParse(fields[0].AsSpan(0, dash), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out start)
