@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Exim.Mail.Native;
 using Microsoft.Win32.SafeHandles;
 
@@ -40,12 +41,13 @@ internal static class MappedFilePages
             using var pagemap = File.OpenHandle("/proc/self/pagemap", FileMode.Open, FileAccess.Read);
             var before = ResidentFilePages();
             long mappings = 0, pagesAdvised = 0;
+            var entries = new ulong[EntriesPerRead];
             foreach (var line in maps.AsSpan(0, Math.Min(maps.Length, MaxMappings)))
             {
                 if (!TryParseFileMapping(line, out var start, out var end)) continue;
                 mappings++;
                 _ = Posix.Madvise((nint)start, (nuint)(end - start), Posix.MadviseRandom, out _);
-                if (PageOut(pagemap, start, end) is not { } advised)
+                if (PageOut(pagemap, start, end, entries) is not { } advised)
                     return MappedFilePagesResult.Unsupported("the kernel has no MADV_PAGEOUT (Linux 5.4+)");
                 pagesAdvised += advised;
             }
@@ -64,18 +66,16 @@ internal static class MappedFilePages
     /// Pages out the resident file-backed pages of [start, end), found in /proc/self/pagemap: how many it advised, or null
     /// when the kernel does not know MADV_PAGEOUT (EINVAL). A range unmapped meanwhile (ENOMEM) is skipped.
     /// </summary>
-    private static long? PageOut(SafeFileHandle pagemap, ulong start, ulong end)
+    /// <param name="entries">Scratch for the pagemap entries, shared by the mappings of one release.</param>
+    private static long? PageOut(SafeFileHandle pagemap, ulong start, ulong end, ulong[] entries)
     {
         var pageSize = (ulong)Environment.SystemPageSize;
-        var buffer = new byte[EntriesPerRead * sizeof(ulong)];
-        var entries = new ulong[EntriesPerRead];
         long advised = 0;
         for (var at = start; at < end;)
         {
-            var count = (int)Math.Min((end - at) / pageSize, EntriesPerRead);
-            count = RandomAccess.Read(pagemap, buffer.AsSpan(0, count * sizeof(ulong)), (long)(at / pageSize * sizeof(ulong))) / sizeof(ulong);
+            var count = (int)Math.Min((end - at) / pageSize, (ulong)entries.Length);
+            count = RandomAccess.Read(pagemap, MemoryMarshal.AsBytes(entries.AsSpan(0, count)), (long)(at / pageSize * sizeof(ulong))) / sizeof(ulong);
             if (count == 0) break;
-            for (var i = 0; i < count; i++) entries[i] = BitConverter.ToUInt64(buffer, i * sizeof(ulong));
             foreach (var (first, length) in FilePageRuns(entries.AsSpan(0, count)))
             {
                 if (Posix.Madvise((nint)(at + (ulong)first * pageSize), (nuint)((ulong)length * pageSize), Posix.MadvisePageout, out var errno)) advised += length;
