@@ -11,9 +11,9 @@ namespace Exim.Mail.Delivery;
 /// </summary>
 internal sealed class MessageLock : IDisposable
 {
-    private readonly FileStream _data;
+    private readonly DataFileLock _data;
 
-    private MessageLock(FileStream data, string id, string inputDirectory)
+    private MessageLock(DataFileLock data, string id, string inputDirectory)
     {
         _data = data;
         Id = id;
@@ -25,7 +25,7 @@ internal sealed class MessageLock : IDisposable
     /// <summary>Where the message's files are: its queue's input directory, or the split subdirectory of it.</summary>
     public string InputDirectory { get; }
 
-    public SafeFileHandle Data => _data.SafeFileHandle;
+    public SafeFileHandle Data => _data.File.SafeFileHandle;
 
     /// <summary>Where the body starts: after the <c>id-D</c> line.</summary>
     public long BodyOffset => SpoolQueue.DataStartOffset(Id);

@@ -224,16 +224,23 @@ internal sealed partial class SqliteHintsStore : IHintsStore, IDisposable
                 if (Stopwatch.GetTimestamp() > deadline) throw new IOException($"could not lock {lockFile.Name} within {BusyTimeout.TotalSeconds}s");
                 Thread.Sleep(5);
             }
-            if (Healthy()) return;
-            var aside = $"{FilePath}.corrupt-{_time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}";
-            File.Move(FilePath, aside, overwrite: true);
-            foreach (var suffix in (ReadOnlySpan<string>)["-wal", "-shm"])
+            try
             {
-                if (File.Exists(FilePath + suffix)) File.Move(FilePath + suffix, aside + suffix, overwrite: true);
+                if (Healthy()) return;
+                var aside = $"{FilePath}.corrupt-{_time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}";
+                File.Move(FilePath, aside, overwrite: true);
+                foreach (var suffix in (ReadOnlySpan<string>)["-wal", "-shm"])
+                {
+                    if (File.Exists(FilePath + suffix)) File.Move(FilePath + suffix, aside + suffix, overwrite: true);
+                }
+                HintsLog.Corrupt(_logger, FilePath, cause.Message, aside);
+                _open = Statements.Open(FilePath);
+                _failedAt = long.MinValue;
             }
-            HintsLog.Corrupt(_logger, FilePath, cause.Message, aside);
-            _open = Statements.Open(FilePath);
-            _failedAt = long.MinValue;
+            finally
+            {
+                Posix.Unlock(lockFile.SafeFileHandle); // before the close: a child being started may share the open file
+            }
         }
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
         {

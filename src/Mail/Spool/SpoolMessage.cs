@@ -13,5 +13,17 @@ internal sealed class SpoolMessage(string id, string dataPath, FileStream data, 
 
     public MessageRef Ref => new(Id, Queue);
 
-    public ValueTask DisposeAsync() => Data.DisposeAsync();
+    /// <summary>Writes out what is buffered, releases the reception's lock and closes the -D file.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (Data.CanWrite) await Data.FlushAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            DataFileLock.Unlock(Data);
+            await Data.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 }
