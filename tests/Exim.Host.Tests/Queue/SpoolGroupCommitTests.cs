@@ -19,6 +19,23 @@ public sealed class SpoolGroupCommitTests
     [InlineData(false)]
     public async Task ConcurrentSessions_ShareBatches_AndOneFlushServesTwoBatchesUnderLoad(bool syncFilesystem)
     {
+        // Whether a batch finds the next one waiting after its renames depends on how the sessions and the committer are
+        // scheduled: when every session is in one batch (the committer was slow to take the first commits), each batch
+        // takes them all again and none is waiting. So a run without a shared flush is tried again, at most three times;
+        // with the pipelining broken, none would ever show one.
+        var (flushes, batches) = (0L, 0L);
+        for (var attempt = 0; attempt < 3 && (attempt == 0 || flushes >= 2 * batches); attempt++)
+        {
+            (flushes, batches) = await RunSessionsAsync(syncFilesystem);
+        }
+        // Pipelined: without it every batch takes two flushes (its files, then its directory after the renames); with it,
+        // a batch that finds another waiting after its renames shares that one's flush.
+        Assert.True(flushes < 2 * batches, $"{flushes} flushes for {batches} batches");
+    }
+
+    /// <summary>Sessions commit their messages concurrently; checks each is acknowledged only once in place; returns the flushes and batches.</summary>
+    private static async Task<(long Flushes, long Batches)> RunSessionsAsync(bool syncFilesystem)
+    {
         using var dir = new TempDirectory();
         await using var spool = new FileSpool(dir.Path, TimeProvider.System, syncFilesystem);
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -48,9 +65,7 @@ public sealed class SpoolGroupCommitTests
         Assert.Empty(Directory.GetFiles(spool.InputDirectory, "*.tmp"));
         // Across sessions: fewer batches than messages (on a busy machine a batch may hold few, but not one each).
         Assert.True(spool.Batches * 2 <= spool.Committed, $"{spool.Batches} batches for {spool.Committed} messages");
-        // Pipelined: without it every batch takes two flushes (its files, then its directory after the renames); with it,
-        // a batch that finds another waiting after its renames shares that one's flush.
-        Assert.True(spool.Flushes < 2 * spool.Batches, $"{spool.Flushes} flushes for {spool.Batches} batches");
+        return (spool.Flushes, spool.Batches);
     }
 
     [Fact]
