@@ -38,8 +38,7 @@ internal sealed class FileSpool : IAsyncDisposable
         // syncfs only reports writeback errors from Linux 5.8 on; before that, a failed write would go unnoticed.
         SyncFilesystem = syncFilesystem && Environment.OSVersion.Version >= new Version(5, 8);
         _spoolDirectory = spoolDirectory;
-        InputDirectory = Path.Combine(spoolDirectory, "input");
-        Directory.CreateDirectory(InputDirectory);
+        InputDirectory = SpoolPaths.EnsureInput(spoolDirectory, null);
         _committer = Task.Run(CommitLoopAsync);
     }
 
@@ -63,7 +62,7 @@ internal sealed class FileSpool : IAsyncDisposable
     public SpoolMessage Create(string? queue = null)
     {
         var id = MessageId.Next(_time);
-        var input = queue is null && !Split ? InputDirectory : SpoolPaths.MessageInput(_spoolDirectory, queue, id, Split);
+        var input = queue is null && !Split ? InputDirectory : SpoolPaths.EnsureMessageInput(_spoolDirectory, queue, id, Split);
         var path = Path.Combine(input, id + "-D");
         FileStream stream;
         try
@@ -72,10 +71,10 @@ internal sealed class FileSpool : IAsyncDisposable
         }
         catch (IOException e) when (e is DirectoryNotFoundException or FileNotFoundException && input != InputDirectory)
         {
-            // A named queue's or a split subdirectory's first message makes the directory (durably); no stat before every
-            // other message, as Exim's spool open makes the directory only when the open says it is missing. A create's
-            // ENOENT can only be the directory's, but .NET calls it FileNotFound when the directory exists by the time it
-            // looks (another session's first message made it meanwhile: seen with 256 at once).
+            // A named queue's or a split subdirectory's directory removed by hand since this process made it durable: made
+            // again. (.NET calls a create's ENOENT FileNotFound when the directory exists by the time it looks.)
+            SpoolPaths.Forget(input);
+            SpoolPaths.Forget(SpoolPaths.Input(_spoolDirectory, queue));
             SpoolPaths.EnsureMessageInput(_spoolDirectory, queue, id, Split);
             stream = CreateDataFile(path);
         }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Exim.Abstractions.Queue;
 
 namespace Exim.Mail.Spool;
@@ -12,6 +13,14 @@ namespace Exim.Mail.Spool;
 /// </summary>
 internal static class SpoolPaths
 {
+    /// <summary>
+    /// The input directories (and split subdirectories) this process has made durable: created or found, and their parents
+    /// fsynced since. A directory another session or process has just made may not be durable yet (its maker fsyncs the
+    /// parent after the mkdir), so finding it is not enough: each process syncs each parent once, before its first message
+    /// there, and a message acknowledged in a new directory survives a crash with it. At most 63 entries per queue.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, bool> Durable = new(StringComparer.Ordinal);
+
     /// <summary>The input directory of <paramref name="queue"/> (null: the default queue).</summary>
     /// <exception cref="ArgumentException">The name cannot name a queue.</exception>
     public static string Input(string spoolDirectory, string? queue)
@@ -47,27 +56,27 @@ internal static class SpoolPaths
         return File.Exists(Path.Combine(second, id + suffix)) ? second : null;
     }
 
-    /// <summary>The input directory a new message goes to: the queue's, or its subdirectory with <paramref name="split"/>.</summary>
-    public static string MessageInput(string spoolDirectory, string? queue, string id, bool split)
-    {
-        var input = Input(spoolDirectory, queue);
-        return split ? Path.Combine(input, Subdirectory(id)) : input;
-    }
-
     /// <summary>
-    /// The input directory a new message goes to (its subdirectory with <paramref name="split"/>), created when missing,
-    /// durably (each new directory's parent fsynced).
+    /// The input directory a new message goes to (its subdirectory with <paramref name="split"/>), created when missing, and
+    /// durable (see <see cref="Durable"/>); after the first call for a directory, a lookup.
     /// </summary>
     public static string EnsureMessageInput(string spoolDirectory, string? queue, string id, bool split)
     {
         var input = EnsureInput(spoolDirectory, queue);
         if (!split) return input;
         var sub = Path.Combine(input, Subdirectory(id));
-        if (Directory.Exists(sub)) return sub;
+        if (Durable.ContainsKey(sub)) return sub;
         Directory.CreateDirectory(sub);
         Native.Posix.FsyncDirectory(input);
+        Durable.TryAdd(sub, true);
         return sub;
     }
+
+    /// <summary>
+    /// Forgets that <paramref name="directory"/> was made durable: a create in it found it missing (removed by hand), so the
+    /// next <see cref="EnsureMessageInput"/> makes it again.
+    /// </summary>
+    public static void Forget(string directory) => Durable.TryRemove(directory, out _);
 
     /// <summary>
     /// The split subdirectory <paramref name="directory"/> is (<c>X</c> for <c>…/input/X</c>), or null when it is a queue's
@@ -80,18 +89,19 @@ internal static class SpoolPaths
     }
 
     /// <summary>
-    /// Creates <paramref name="queue"/>'s input directory when missing, durably (each new directory's parent fsynced), so
-    /// a message committed into a new named queue survives a crash together with its directory.
+    /// Creates <paramref name="queue"/>'s input directory when missing, and makes it durable (see <see cref="Durable"/>: the
+    /// queue's directory fsynced, and for a named queue the spool directory too), so a message committed into a new named
+    /// queue survives a crash together with its directory; after the first call for a queue, a lookup.
     /// </summary>
     public static string EnsureInput(string spoolDirectory, string? queue)
     {
         var input = Input(spoolDirectory, queue);
-        if (Directory.Exists(input)) return input;
+        if (Durable.ContainsKey(input)) return input;
         var queueDirectory = Path.GetDirectoryName(input)!;
-        var created = !Directory.Exists(queueDirectory);
         Directory.CreateDirectory(input);
         Native.Posix.FsyncDirectory(queueDirectory);
-        if (created && queue is not null) Native.Posix.FsyncDirectory(spoolDirectory);
+        if (queue is not null) Native.Posix.FsyncDirectory(spoolDirectory);
+        Durable.TryAdd(input, true);
         return input;
     }
 
