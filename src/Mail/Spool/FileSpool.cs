@@ -96,7 +96,7 @@ internal sealed class FileSpool : IAsyncDisposable
         Mode = FileMode.CreateNew,
         Access = FileAccess.Write,
         Share = FileShare.Read,
-        BufferSize = 16 * 1024,
+        BufferSize = 0, // unbuffered: a reception gathers its writes in a pooled buffer (MessageReceiver), not a new 16 KB one per message
         UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
     });
 
