@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 
 namespace Exim.Mail.Smtp;
@@ -9,26 +8,17 @@ namespace Exim.Mail.Smtp;
 /// into the -D file in whole spans, and stops storing (but keeps counting, so the dialogue stays in sync) once
 /// message_size_limit is passed; the headers read so far are kept for the reject log. Header bytes are kept as
 /// Latin-1 so every octet survives unchanged.
-/// <para>The -D file is unbuffered (<see cref="Spool.FileSpool"/>): body bytes gather here in a pooled buffer and go out in
-/// writes of up to 16 KB, so a message allocates no buffer of its own (FileStream's would be 16 KB for every message,
-/// half of what receiving one allocated). <see cref="FinishAsync"/> writes the rest and gives the buffer back; a message
-/// abandoned before that leaves its buffer to the collector.</para>
 /// </summary>
-internal sealed class MessageReceiver(FileStream data, long sizeLimit)
+internal sealed class MessageReceiver(Stream data, long sizeLimit)
 {
     /// <summary>Longest header name we wait for before deciding that a line without a colon is body text.</summary>
     private const int MaxHeaderName = 998;
-
-    /// <summary>Size of the pooled buffer body bytes gather in; longer spans are written straight through.</summary>
-    private const int WriteBufferSize = 16 * 1024;
 
     private readonly StringBuilder _header = new();
     private readonly StringBuilder _name = new();
     private Section _section = Section.LineStart;
     private bool _inHeader;
     private int _lineLength;
-    private byte[]? _pending;
-    private int _pendingLength;
 
     private enum Section : byte
     {
@@ -88,7 +78,7 @@ internal sealed class MessageReceiver(FileStream data, long sizeLimit)
             content = AddHeaderBytes(content);
         }
         if (content.IsEmpty) return;
-        Write(content);
+        data.Write(content);
         BodyBytes += content.Length;
         BodyLines += content.Count((byte)'\n');
     }
@@ -155,7 +145,7 @@ internal sealed class MessageReceiver(FileStream data, long sizeLimit)
                         if (pending.Length > 0)
                         {
                             var bytes = Encoding.Latin1.GetBytes(pending);
-                            Write(bytes);
+                            data.Write(bytes);
                             BodyBytes += bytes.Length;
                         }
                         return content;
@@ -208,35 +198,10 @@ internal sealed class MessageReceiver(FileStream data, long sizeLimit)
             // A last line without a line end, short of a colon: body text.
             var bytes = Encoding.Latin1.GetBytes(_name.ToString());
             _name.Clear();
-            Write(bytes);
+            data.Write(bytes);
             BodyBytes += bytes.Length;
         }
         EndHeader();
-        if (_pending is { } pending)
-        {
-            if (_pendingLength > 0) data.Write(pending, 0, _pendingLength);
-            _pending = null;
-            _pendingLength = 0;
-            ArrayPool<byte>.Shared.Return(pending);
-        }
         await data.FlushAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>Body bytes for the -D file: gathered in the pooled buffer, written when it is full (a long span straight through).</summary>
-    private void Write(ReadOnlySpan<byte> bytes)
-    {
-        _pending ??= ArrayPool<byte>.Shared.Rent(WriteBufferSize);
-        if (bytes.Length > _pending.Length - _pendingLength)
-        {
-            if (_pendingLength > 0) data.Write(_pending, 0, _pendingLength);
-            _pendingLength = 0;
-            if (bytes.Length >= _pending.Length)
-            {
-                data.Write(bytes);
-                return;
-            }
-        }
-        bytes.CopyTo(_pending.AsSpan(_pendingLength));
-        _pendingLength += bytes.Length;
     }
 }

@@ -86,9 +86,11 @@ internal sealed class FileSpool : IAsyncDisposable
             File.Delete(path);
             throw new IOException($"could not lock the new spool file {path}");
         }
-        var firstLine = Encoding.ASCII.GetBytes(id + "-D\n");
-        stream.Write(firstLine);
-        return new SpoolMessage(id, path, stream, input, queue);
+        var data = new SpoolDataStream(stream);
+        Span<byte> firstLine = stackalloc byte[MessageId.Length + 3];
+        Encoding.ASCII.GetBytes(id + "-D\n", firstLine);
+        data.Write(firstLine);
+        return new SpoolMessage(id, path, data, input, queue);
     }
 
     private static FileStream CreateDataFile(string path) => new(path, new FileStreamOptions
@@ -96,7 +98,7 @@ internal sealed class FileSpool : IAsyncDisposable
         Mode = FileMode.CreateNew,
         Access = FileAccess.Write,
         Share = FileShare.Read,
-        BufferSize = 0, // unbuffered: a reception gathers its writes in a pooled buffer (MessageReceiver), not a new 16 KB one per message
+        BufferSize = 0, // unbuffered: SpoolDataStream gathers the writes in a pooled buffer, not a new 16 KB one per message
         UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
     });
 
@@ -228,7 +230,7 @@ internal sealed class FileSpool : IAsyncDisposable
         foreach (var directory in settlingDirectories) work.Add(() => Posix.FsyncDirectory(directory));
         foreach (var p in batch)
         {
-            work.Add(() => p.Message.Data.Flush(flushToDisk: true));
+            work.Add(() => p.Message.Data.FlushToDisk());
             work.Add(() => p.Header.Flush(flushToDisk: true));
         }
         await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = 16 }, static (action, _) =>

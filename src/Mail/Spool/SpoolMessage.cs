@@ -1,11 +1,12 @@
 namespace Exim.Mail.Spool;
 
 /// <summary>A message being received: its id, the open data (-D) file, and the queue's input directory it goes to.</summary>
-internal sealed class SpoolMessage(string id, string dataPath, FileStream data, string inputDirectory, string? queue = null) : IAsyncDisposable
+internal sealed class SpoolMessage(string id, string dataPath, SpoolDataStream data, string inputDirectory, string? queue = null) : IAsyncDisposable
 {
     public string Id { get; } = id;
     public string DataPath { get; } = dataPath;
-    public FileStream Data { get; } = data;
+    /// <summary>The -D file being written (buffered in a pooled buffer; its lock is the reception's).</summary>
+    public SpoolDataStream Data { get; } = data;
     public string InputDirectory { get; } = inputDirectory;
 
     /// <summary>The named queue, or null for the default queue.</summary>
@@ -14,16 +15,9 @@ internal sealed class SpoolMessage(string id, string dataPath, FileStream data, 
     public MessageRef Ref => new(Id, Queue);
 
     /// <summary>Writes out what is buffered, releases the reception's lock and closes the -D file.</summary>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        try
-        {
-            if (Data.CanWrite) await Data.FlushAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            DataFileLock.Unlock(Data);
-            await Data.DisposeAsync().ConfigureAwait(false);
-        }
+        Data.Dispose();
+        return ValueTask.CompletedTask;
     }
 }

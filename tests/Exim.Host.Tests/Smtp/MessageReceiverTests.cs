@@ -51,36 +51,6 @@ public sealed class MessageReceiverTests
     }
 
     [Fact]
-    public async Task ABodyInSpansOfEverySize_ReachesAnUnbufferedFile_WholeAndInOrder()
-    {
-        // The spool's -D file is unbuffered: the receiver gathers spans in its 16 KB buffer, writes spans too long for it
-        // straight through, and writes what is left at the end.
-        var body = new StringBuilder();
-        for (var i = 0; body.Length < 300_000; i++) body.Append(i).Append(i % 7 == 0 ? '\n' : ' ');
-        var text = body.ToString();
-        var sizes = new[] { 1, 7, 300, 16_383, 16_384, 16_385, 40_000, 2 };
-        using var dir = new TempDirectory("exim-receiver");
-        var path = dir.Combine("data");
-        MessageReceiver receiver;
-        await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0))
-        {
-            receiver = new MessageReceiver(file, 0);
-            receiver.Add("Subject: spans\n\n"u8);
-            for (int at = 0, k = 0; at < text.Length; k++)
-            {
-                var n = Math.Min(sizes[k % sizes.Length], text.Length - at);
-                receiver.Add(Encoding.Latin1.GetBytes(text.Substring(at, n)));
-                at += n;
-            }
-            await receiver.FinishAsync();
-        }
-
-        Assert.Equal(["Subject: spans"], receiver.Headers);
-        Assert.Equal(text.Length, receiver.BodyBytes);
-        Assert.Equal(text, File.ReadAllText(path, Encoding.Latin1));
-    }
-
-    [Fact]
     public async Task AVeryLongLineWithoutAColon_IsBody_NotHeldInMemory()
     {
         var line = new string('a', 5000) + "\n";
