@@ -88,7 +88,8 @@ internal sealed class FileSpool : IAsyncDisposable
         }
         var data = new SpoolDataStream(stream);
         Span<byte> firstLine = stackalloc byte[MessageId.Length + 3];
-        Encoding.ASCII.GetBytes(id + "-D\n", firstLine);
+        Encoding.ASCII.GetBytes(id, firstLine);
+        "-D\n"u8.CopyTo(firstLine[MessageId.Length..]);
         data.Write(firstLine);
         return new SpoolMessage(id, path, data, input, queue);
     }
