@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Diagnostics;
 using Exim.Mail.Delivery;
 using Exim.Mail.Spool;
@@ -21,13 +20,10 @@ public sealed class MessageLockForkTests
     {
         using var dir = new TempDirectory();
         await using var spool = new FileSpool(dir.Path, TimeProvider.System, syncFilesystem: false);
-        var envelope = new Envelope("a@example.org", ImmutableArray.Create("b@test.example"), DateTimeOffset.UtcNow, "client.test", "127.0.0.1", 4000, "127.0.0.1", 25, "esmtp", 1, 10);
 
         var (falseLocks, children) = await WithChildrenStartingAsync(async () =>
         {
-            var message = spool.Create();
-            await message.Data.WriteAsync("body\n"u8.ToArray());
-            await spool.CommitAsync(message, envelope, ["Subject: x\n"], CancellationToken.None).WaitAsync(TestTimeouts.Default);
+            var message = await SpoolTestMessages.CommitAsync(spool);
             var attempt = MessageLock.TryAcquire(spool.InputDirectory, message.Id, out var held);
             held?.Dispose();
             return attempt == LockAttempt.Locked;

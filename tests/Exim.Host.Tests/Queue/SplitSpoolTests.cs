@@ -171,23 +171,14 @@ public sealed class SplitSpoolTests : IAsyncLifetime
         using var dir = new TempDirectory();
         // One second for every id, so both messages go to the same subdirectory, the one the spool knows it has made.
         await using var spool = new FileSpool(dir.Path, new FixedTime(DateTimeOffset.UtcNow), syncFilesystem: false, split: true);
-        var first = await CommitAsync(spool, queue);
+        var first = await SpoolTestMessages.CommitAsync(spool, queue);
         Directory.Delete(queue is null ? first.InputDirectory : dir.Combine(queue), recursive: true);
 
-        var second = await CommitAsync(spool, queue);
+        var second = await SpoolTestMessages.CommitAsync(spool, queue);
 
         Assert.Equal(first.InputDirectory, second.InputDirectory);
         Assert.Equal(Path.Combine(SpoolPaths.Input(dir.Path, queue), first.Id[5].ToString()), second.InputDirectory);
         Assert.True(File.Exists(Path.Combine(second.InputDirectory, second.Id + "-H")));
-    }
-
-    private static async Task<SpoolMessage> CommitAsync(FileSpool spool, string? queue)
-    {
-        var message = spool.Create(queue);
-        await message.Data.WriteAsync("body\n"u8.ToArray());
-        var envelope = new Envelope("a@example.org", ["b@test.example"], DateTimeOffset.UtcNow, "client.test", "127.0.0.1", 4000, "127.0.0.1", 25, "esmtp", 1, 5);
-        await spool.CommitAsync(message, envelope, ["Subject: x\n"], CancellationToken.None).WaitAsync(TestTimeouts.Default);
-        return message;
     }
 
     /// <summary>Moves a split message's files and log to where an unsplit spool keeps them.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text;
 using Exim.Mail.Smtp;
 using Exim.Mail.Spool;
@@ -33,7 +32,7 @@ public sealed class SpoolDataStreamTests
             at += n;
         }
         await receiver.FinishAsync();
-        await spool.CommitAsync(message, Envelope(), receiver.Headers, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        await spool.CommitAsync(message, SpoolTestMessages.Envelope(), receiver.Headers, CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
         Assert.Equal(text.Length, receiver.BodyBytes);
         Assert.Equal($"{message.Id}-D\n{text}", File.ReadAllText(message.DataPath, Encoding.Latin1));
@@ -54,7 +53,4 @@ public sealed class SpoolDataStreamTests
         Assert.False(message.Data.CanWrite); // disposed: its buffer given back
         Assert.False(File.Exists(message.DataPath));
     }
-
-    private static Envelope Envelope()
-        => new("a@example.org", ImmutableArray.Create("b@test.example"), DateTimeOffset.UtcNow, "client.test", "127.0.0.1", 4000, "127.0.0.1", 25, "esmtp", 1, 10);
 }

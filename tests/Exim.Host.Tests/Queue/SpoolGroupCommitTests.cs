@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Exim.Mail.Spool;
 using Exim.TestKit;
 
@@ -48,7 +47,7 @@ public sealed class SpoolGroupCommitTests
             {
                 var message = spool.Create();
                 await message.Data.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"session {s} message {i}\n"));
-                await spool.CommitAsync(message, Envelope(), [$"Subject: {s}/{i}\n"], CancellationToken.None).WaitAsync(TestTimeouts.Default);
+                await spool.CommitAsync(message, SpoolTestMessages.Envelope(), [$"Subject: {s}/{i}\n"], CancellationToken.None).WaitAsync(TestTimeouts.Default);
                 // Acknowledged: its -H file is in place (and its -H.tmp gone) before the commit completes.
                 Assert.True(File.Exists(Path.Combine(spool.InputDirectory, message.Id + "-H")));
                 Assert.False(File.Exists(Path.Combine(spool.InputDirectory, message.Id + "-H.tmp")));
@@ -76,14 +75,11 @@ public sealed class SpoolGroupCommitTests
 
         var message = spool.Create();
         await message.Data.WriteAsync("alone\n"u8.ToArray());
-        await spool.CommitAsync(message, Envelope(), ["Subject: alone\n"], CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        await spool.CommitAsync(message, SpoolTestMessages.Envelope(), ["Subject: alone\n"], CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
         // Nothing behind it to share a flush with: its files' sync, then its directory's, before the commit completes.
         Assert.True(File.Exists(Path.Combine(spool.InputDirectory, message.Id + "-H")));
         Assert.Equal(1, spool.Batches);
         Assert.Equal(2, spool.Flushes);
     }
-
-    private static Envelope Envelope()
-        => new("a@example.org", ImmutableArray.Create("b@test.example"), DateTimeOffset.UtcNow, "client.test", "127.0.0.1", 4000, "127.0.0.1", 25, "esmtp", 1, 10);
 }

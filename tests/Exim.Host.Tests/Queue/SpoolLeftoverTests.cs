@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text;
 using Exim.Host.Tests.Delivery;
 using Exim.Mail.Spool;
@@ -27,7 +26,7 @@ public sealed class SpoolLeftoverTests
 
         Assert.Null(DataFileLock.TryOpen(message.DataPath, out var locked));
         Assert.True(locked);
-        await spool.CommitAsync(message, Envelope(), ["Subject: x\n"], CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        await spool.CommitAsync(message, SpoolTestMessages.Envelope(), ["Subject: x\n"], CancellationToken.None).WaitAsync(TestTimeouts.Default);
         using var after = DataFileLock.TryOpen(message.DataPath, out _);
         Assert.NotNull(after); // released once committed, for the delivery
     }
@@ -42,7 +41,7 @@ public sealed class SpoolLeftoverTests
         await live.Data.WriteAsync("half a body\n"u8.ToArray());
         await live.Data.FlushAsync();
         File.SetLastWriteTimeUtc(live.DataPath, LongAgo);
-        var complete = await CommitAsync(spool);
+        var complete = (await SpoolTestMessages.CommitAsync(spool, body: "complete\n")).Id;
         File.SetLastWriteTimeUtc(Path.Combine(input, complete + "-D"), LongAgo);
         var orphan = Leftover(input, "-D", LongAgo);
         var tempAlone = Leftover(input, "-H.tmp", LongAgo);
@@ -60,7 +59,7 @@ public sealed class SpoolLeftoverTests
         Assert.Equal(
             new[] { live.Id + "-D", complete + "-D", complete + "-H", fresh }.Order(StringComparer.Ordinal),
             Directory.GetFiles(input).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        await spool.CommitAsync(live, Envelope(), ["Subject: live\n"], CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        await spool.CommitAsync(live, SpoolTestMessages.Envelope(), ["Subject: live\n"], CancellationToken.None).WaitAsync(TestTimeouts.Default);
         Assert.NotNull(SpoolHeaderFile.Load(Path.Combine(input, live.Id + "-H")));
         Assert.Equal($"{live.Id}-D\nhalf a body\n", File.ReadAllText(live.DataPath));
     }
@@ -147,15 +146,4 @@ public sealed class SpoolLeftoverTests
         File.SetLastWriteTimeUtc(path, written);
         return id + suffix;
     }
-
-    private static async Task<string> CommitAsync(FileSpool spool)
-    {
-        var message = spool.Create();
-        await message.Data.WriteAsync("complete\n"u8.ToArray());
-        await spool.CommitAsync(message, Envelope(), ["Subject: complete\n"], CancellationToken.None).WaitAsync(TestTimeouts.Default);
-        return message.Id;
-    }
-
-    private static Envelope Envelope()
-        => new("a@example.org", ImmutableArray.Create("b@test.example"), DateTimeOffset.UtcNow, "client.test", "127.0.0.1", 4000, "127.0.0.1", 25, "esmtp", 1, 10);
 }
